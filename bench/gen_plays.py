@@ -1,0 +1,138 @@
+#!/usr/bin/env python3
+"""Generates a synthetic project of N plays (about 16 lines each) spread over
+10 signal types, plus a shared project file (suppress block, icps, pools),
+and optionally M signals as NDJSON for `playc run` benchmarks.
+
+    bench/gen_plays.py --plays 1000 --out /tmp/corpus [--signals 100000]
+
+Deterministic: the same arguments give the same files.
+"""
+import argparse
+import json
+import os
+import random
+
+TYPES = [
+    ("website.page_viewed", [("category", ["pricing", "docs", "blog", "integrations", "case_study"]),
+                             ("url", ["/pricing", "/docs", "/blog/x", "/integrations"])]),
+    ("website.form_submitted", [("form", ["demo_request", "contact_sales", "ebook", "webinar"])]),
+    ("product.milestone_reached", [("milestone", ["first_api_call", "first_export", "teammate_invited"])]),
+    ("product.feature_activated", [("feature", ["sso", "api", "export", "dashboards"])]),
+    ("intent.topic_surge", [("topic", ["crm", "sales automation", "intent data", "revops"])]),
+    ("review_site.compared", [("competitor", ["rival.io", "othervendor.com", "thirdco"])]),
+    ("jobs.posting_changed", [("role", ["sdr", "revops", "vp sales", "ae"])]),
+    ("email.link_clicked", [("campaign", ["q3-launch", "webinar", "nurture-1"])]),
+    ("ecosystem.integration_installed", [("integration", ["salesforce", "hubspot", "slack"])]),
+    ("company.funding_announced", [("round", ["seed", "series_a", "series_b"])]),
+]
+COUNTRIES = ["US", "CA", "GB", "DE", "FR"]
+
+PROJECT = """// Shared declarations for the synthetic benchmark corpus.
+list competitor_domains = ["rival.io", "othervendor.com"]
+const enterprise_floor = 500
+pool sdrs = ["sam@acme.com", "kim@acme.com", "lee@acme.com"]
+
+icp enterprise = account.employees >= enterprise_floor
+                 and account.country in ["US", "CA", "GB"]
+icp midmarket = account.employees >= 100 and account.employees < enterprise_floor
+
+suppress {
+  contact.do_not_contact                       as "do not contact"
+  contact.in_active_sequence                   as "active sequence"
+  account.is_customer                          as "existing customer"
+  account.open_opportunity                     as "open opportunity"
+  contact.email_domain in competitor_domains   as "competitor employee"
+  now - contact.last_enrolled_at < 30d         as "recently enrolled"
+}
+"""
+
+
+def play_text(i, rnd):
+    sig, props = TYPES[i % len(TYPES)]
+    prop, values = props[0]
+    value = values[(i // len(TYPES)) % len(values)]
+    icp = "enterprise" if i % 2 == 0 else "midmarket"
+    emp = 50 + (i * 37) % 2000
+    route = i % 3
+    lines = [
+        f"play synthetic_{i:05d} {{",
+        f'  title    "Synthetic play {i}"',
+        '  owner    "revops@acme.com"',
+        '  oncall   "#gtm-oncall"',
+        f'  runbook  "https://wiki.acme.com/runbooks/synthetic-{i}"',
+        f"  priority {['high', 'normal', 'low'][i % 3]}",
+        f"  on {sig}",
+        f'  where signal.{prop} == "{value}"',
+        f"  where icp {icp}",
+        f'  unless account.tier == "strategic" or account.employees < {emp} as "hand-run or small"',
+        "  unless suppressed",
+    ]
+    if route == 0:
+        lines += [
+            f"  unless fired within {1 + i % 12}h per contact",
+            "  let rep = account.owner ?? round_robin(sdrs)",
+            f'  do enroll(sequence: "seq-{i}", rep: rep)',
+        ]
+    elif route == 1:
+        lines += [
+            f"  unless fired within {1 + i % 24}h per account",
+            f'  do notify(channel: "#alerts-{i % 7}", text: "{{contact.name}} at {{account.name}}: {prop} {value}")',
+            f'  do task(subject: "Follow up {i}", owner: account.owner, due: {1 + i % 3}d)',
+        ]
+    else:
+        lines += [
+            "  unless fired within 7d per account",
+            f'  do review(queue: "weekly-{i % 5}", note: "{{account.name}} {value}")',
+        ]
+    lines.append("}")
+    return "\n".join(lines) + "\n"
+
+
+def main():
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--plays", type=int, default=1000)
+    ap.add_argument("--out", required=True)
+    ap.add_argument("--per-file", type=int, default=10)
+    ap.add_argument("--signals", type=int, default=0)
+    ap.add_argument("--seed", type=int, default=7)
+    a = ap.parse_args()
+    rnd = random.Random(a.seed)
+    os.makedirs(os.path.join(a.out, "plays"), exist_ok=True)
+    with open(os.path.join(a.out, "plays", "project.play"), "w") as f:
+        f.write(PROJECT)
+    for start in range(0, a.plays, a.per_file):
+        with open(os.path.join(a.out, "plays", f"plays_{start // a.per_file:04d}.play"), "w") as f:
+            f.write("\n".join(play_text(i, rnd) for i in range(start, min(a.plays, start + a.per_file))))
+    if a.signals:
+        accounts, contacts = [], []
+        for k in range(500):
+            d = f"co{k}.com"
+            accounts.append({"domain": d, "name": f"Co {k}", "employees": 20 + (k * 53) % 3000,
+                             "country": COUNTRIES[k % 5], "is_customer": k % 11 == 0,
+                             "open_opportunity": k % 13 == 0, "tier": "strategic" if k % 17 == 0 else "standard",
+                             "owner": None if k % 3 else f"owner{k % 9}@acme.com"})
+            for c in range(2):
+                contacts.append({"email": f"p{c}@{d}", "name": f"Person {c} {k}", "account": d,
+                                 "do_not_contact": (k + c) % 19 == 0, "in_active_sequence": (k + c) % 23 == 0})
+        with open(os.path.join(a.out, "context.json"), "w") as f:
+            json.dump({"accounts": accounts, "contacts": contacts}, f)
+        with open(os.path.join(a.out, "signals.ndjson"), "w") as f:
+            for n in range(a.signals):
+                sig, props = TYPES[rnd.randrange(len(TYPES))]
+                k = rnd.randrange(500)
+                p = {name: rnd.choice(vals) for name, vals in props}
+                if sig == "website.page_viewed" and "url" not in p:
+                    p["url"] = "/x"
+                if sig == "intent.topic_surge":
+                    p["score"] = rnd.randrange(100)
+                if sig == "jobs.posting_changed":
+                    p.setdefault("role", "sdr")
+                t = 1782036000 + n  # 2026-06-21T10:00:00Z + n seconds
+                occurred = f"2026-06-21T{10 + (n // 3600) % 14:02d}:{(n // 60) % 60:02d}:{n % 60:02d}Z"
+                f.write(json.dumps({"id": f"sig_{n}", "type": sig, "source": "bench", "occurred_at": occurred,
+                                    "account": f"co{k}.com", "contact": f"p{n % 2}@co{k}.com", "properties": p},
+                                   separators=(",", ":")) + "\n")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,134 @@
+// The checker's internal state, shared by the files of compiler/sema (one
+// concept per file: declare, types, expressions, builtins, plays, tests,
+// lints, cost). Not part of the public API: use project.h.
+#pragma once
+
+#include <string>
+#include <unordered_map>
+#include <vector>
+
+#include "compiler/sema/project.h"
+
+namespace play::sema {
+
+// A play's `let` bindings while the play is checked.
+struct LetInfo {
+  std::string name;
+  Span name_span;
+  TypeRef type;
+  bool used = false;
+};
+
+struct MacroVar {
+  std::string name;
+  TypeRef type;
+};
+
+// What an expression may see. Built per clause by the code that checks it.
+struct Scope {
+  // What is being checked, for messages: "a const", "a where clause", ...
+  std::string what;
+  // The `signal` variable: props of the `on` type(s); null when `signal` is
+  // not available here (const, icp, suppress rule).
+  const std::vector<Field>* signal_props = nullptr;
+  std::string signal_label;  // "website.page_viewed" or "any of (a, b)"
+  // The play's signal is unknown (bad or temporal `on`): an error was already
+  // reported, so `signal.x` quietly has the Error type.
+  bool signal_unknown = false;
+  // For `on any of`: properties that exist in some listed type but not all.
+  const std::vector<std::string>* partial_props = nullptr;
+  // Property slots differ between the types of `on any of`: index = -1.
+  bool slots_vary = false;
+  bool context = false;  // account, contact, now
+  bool constant = false;  // only literals and const/list names (const, list, pool)
+  std::vector<LetInfo>* lets = nullptr;
+  int lets_visible = 0;         // lets [0, lets_visible) may be used here
+  bool in_filter = false;       // a where/unless clause: lets are not computed yet
+  std::vector<MacroVar> macro_vars;
+};
+
+enum class ValueState : uint8_t { Unchecked, Checking, Done };
+
+class Checker {
+ public:
+  Checker(Project& project, Diagnostics& diags) : p_(project), d_(diags) {}
+  void run();
+
+  // declare.cpp: the project-wide namespace and schemas.
+  void declare_all();
+  void declare_signal(const ast::SignalDecl& s);
+  void declare_entity(const ast::EntityDecl& e);
+  void declare_action(const ast::ActionDecl& a);
+  bool claim_name(const std::string& name, Span span, const std::string& what);
+
+  // types.cpp: types as written -> TypeRef.
+  TypeRef resolve_type(const ast::TypeExpr& t);
+
+  // expr_check.cpp: every expression goes through check().
+  TypeRef check(ast::Expr& e, Scope& s);
+  TypeRef check_bool(ast::Expr& e, Scope& s, const std::string& clause);
+  TypeRef value_type(int value_index);  // checks the value's declaration on first use
+
+  // builtins.cpp: functions and methods of LANGUAGE.md section 3.
+  TypeRef check_call(ast::Expr& e, Scope& s);
+  TypeRef check_method(ast::Expr& e, Scope& s);
+
+  // play_check.cpp, test_check.cpp, lints.cpp, cost.cpp
+  void check_values();
+  void check_suppress();
+  void check_play(ast::PlayDecl& decl);
+  void check_score(const ast::ScoreDecl& decl);
+  void check_test(ast::TestDecl& decl);
+  void lint_unused_values();
+  void lint_double_enrollment();
+  uint32_t play_cost(const Play& play);
+
+  bool is_user_span(Span s) const { return s.file > stdlib_last_file_; }
+  Project& project() { return p_; }
+  Diagnostics& diags() { return d_; }
+
+  // Checked args of `do` items, for `expect P do A`: which actions a play issues.
+  std::unordered_map<std::string, std::vector<std::string>> play_actions;
+  // Unless-reasons per play, for `expect P outcome excluded "r"`.
+  std::unordered_map<std::string, std::vector<std::string>> play_unless_reasons;
+
+ private:
+  TypeRef check_ident(ast::Expr& e, Scope& s);
+  TypeRef check_member(ast::Expr& e, Scope& s);
+  TypeRef check_index(ast::Expr& e, Scope& s);
+  TypeRef check_unary(ast::Expr& e, Scope& s);
+  TypeRef check_binary(ast::Expr& e, Scope& s);
+  TypeRef check_cond(ast::Expr& e, Scope& s);
+  TypeRef check_list(ast::Expr& e, Scope& s);
+  TypeRef check_map(ast::Expr& e, Scope& s);
+  TypeRef check_macro(ast::Expr& e, Scope& s, const TypeRef& recv);
+  std::vector<std::string> visible_names(const Scope& s) const;
+
+  Project& p_;
+  Diagnostics& d_;
+  uint32_t stdlib_last_file_ = 0;
+  std::unordered_map<std::string, Span> names_;  // project-wide namespace: first declaration
+  std::unordered_map<std::string, std::string> name_kinds_;  // "play", "action", ...
+  std::vector<ast::ValueDecl*> value_decls_;
+  std::vector<ValueState> value_state_;
+
+  friend void declare_files(Checker&);
+};
+
+// ---- helpers shared by the checker's files (types.cpp)
+
+// The type both branches fit (for `? :`, `??`, list literals), or null.
+TypeRef unify(const TypeRef& a, const TypeRef& b);
+bool is_error(const TypeRef& t);
+bool is_boolish(const TypeRef& t);  // bool, bool?, dyn, null, error
+TypeRef with_nullable(const TypeRef& t, bool nullable);
+// "int", "string?", ... for messages, with an article: "an int", "a string?".
+std::string a_type(const TypeRef& t);
+
+// A check-time constant string (a literal, or a const naming one), or null.
+const std::string* constant_string(const ast::Expr& e, const Project& p);
+// Does `e` read anything that varies per signal (signal, account, contact,
+// now, lets, icps, macro variables) or rotate a pool?
+bool is_constant_expr(const ast::Expr& e, const Project& p);
+
+}  // namespace play::sema
