@@ -1,6 +1,45 @@
 // A checked project: the standard library plus the user's files, parsed,
 // name-resolved, type-checked and linted. This is what codegen, `playc test`,
 // `playc registry` and the language server consume.
+//
+// What the checker writes into the AST (ast::Expr annotations), for every
+// expression it reached (all of them, unless noted):
+//
+//   type   the expression's type (never null after checking). TypeKind::Error
+//          means an error was already reported there; such a project has
+//          errors and must not be compiled. `nullable` is true when the value
+//          may be null at run time (context fields, `?` properties, member
+//          access on a nullable value, arithmetic with a nullable operand).
+//          Bare `account` / `contact` have type dyn (compare them with null);
+//          bare `signal` has type dyn.
+//   ref    what an Ident / Member / SignalVar names (ast::RefKind):
+//          Const, List, Pool, Icp  index = position in Project::values
+//          Let                     index = the let's slot in its play (0-based,
+//                                  source order; Play::n_lets slots in all)
+//          MacroVar                index = nesting depth of the macro that binds
+//                                  it (0 = outermost macro of the expression)
+//          SignalVar, Account, Contact, Now   index = -1
+//          SignalField   Member on `signal`; Expr::name is the field's name.
+//                        index = the field's slot in the signal's slot array,
+//                        which is the envelope fields first (envelope_fields()
+//                        order, kEnvelopeCount of them) and then the
+//                        properties in SignalSchema::props order: so
+//                        index < kEnvelopeCount is an envelope field and
+//                        index - kEnvelopeCount is a property slot. For a play
+//                        `on any of (...)` whose types put a property in
+//                        different slots, index = -1: look it up per type
+//                        with SignalSchema::find(name).
+//          AccountField / ContactField   index = slot in Project::account /
+//                        Project::contact .fields
+//          None   everything else (literals, operators, calls, member access
+//                 on a map or dyn value, where Expr::name is the key).
+//   index  as above; -1 otherwise.
+// Calls and methods keep their names (Expr::name); the checker guarantees
+// the name exists, the arity and argument types fit, `round_robin`'s
+// argument is an Ident with ref Pool, `has`'s argument is a Member, and a
+// macro's first argument is an Ident with ref MacroVar (its binding).
+// PlayItem::index: Let -> the let's slot; Do -> index into Project::actions;
+// WhereIcp -> index into Project::values.
 #pragma once
 
 #include <map>
@@ -31,6 +70,8 @@ struct SignalSchema {
 // Envelope fields every signal has: `signal.id`, `.type`, `.source`,
 // `.occurred_at`, `.received_at`.
 const std::vector<Field>& envelope_fields();
+constexpr int kEnvelopeCount = 5;
+int envelope_find(const std::string& name);  // index in envelope_fields() or -1
 
 // account / contact record layout: slots in `fields` order.
 struct EntitySchema {
@@ -74,7 +115,10 @@ struct Play {
   int n_lets = 0;
   std::vector<std::string> icps_used;  // by `where icp N`, in order
   bool uses_suppression = false;
-  uint32_t worst_case_cost = 0;  // checker's estimate (abstract steps)
+  uint32_t worst_case_cost = 0;  // checker's estimate (abstract steps), see cost.cpp
+  bool temporal = false;          // `on` is a section-10 form (rejected with P0900)
+  std::vector<std::string> let_names;  // by slot
+  std::vector<std::string> actions;    // action names of the `do` items, in order
 };
 
 struct Project {
@@ -90,7 +134,7 @@ struct Project {
   std::vector<Play> plays;
   std::unordered_map<std::string, int> play_index;
   std::vector<const ast::TestDecl*> tests;
-  size_t stdlib_file_count = 0;
+  size_t stdlib_file_count = 0;  // files[0 .. stdlib_file_count) are stdlib/*.play
 };
 
 // Expands paths (a directory means every *.play below it, sorted), loads the
