@@ -47,13 +47,24 @@ suppress {
 """
 
 
-def play_text(i, rnd):
+def play_model(i):
+    """The parameters of synthetic play i (shared by every implementation in bench/)."""
     sig, props = TYPES[i % len(TYPES)]
     prop, values = props[0]
-    value = values[(i // len(TYPES)) % len(values)]
-    icp = "enterprise" if i % 2 == 0 else "midmarket"
-    emp = 50 + (i * 37) % 2000
-    route = i % 3
+    return {
+        "name": f"synthetic_{i:05d}", "type": sig, "prop": prop,
+        "value": values[(i // len(TYPES)) % len(values)],
+        "icp": "enterprise" if i % 2 == 0 else "midmarket",
+        "emp": 50 + (i * 37) % 2000, "route": i % 3,
+        "priority": ["high", "normal", "low"][i % 3],
+        "within_h": [1 + i % 12, 1 + i % 24, 7 * 24][i % 3],
+        "per": ["contact", "account", "account"][i % 3],
+    }
+
+
+def play_text(i, rnd):
+    m = play_model(i)
+    sig, prop, value, icp, emp, route = m["type"], m["prop"], m["value"], m["icp"], m["emp"], m["route"]
     lines = [
         f"play synthetic_{i:05d} {{",
         f'  title    "Synthetic play {i}"',
@@ -98,6 +109,8 @@ def main():
     a = ap.parse_args()
     rnd = random.Random(a.seed)
     os.makedirs(os.path.join(a.out, "plays"), exist_ok=True)
+    with open(os.path.join(a.out, "model.json"), "w") as f:
+        json.dump([play_model(i) for i in range(a.plays)], f, indent=0)
     with open(os.path.join(a.out, "plays", "project.play"), "w") as f:
         f.write(PROJECT)
     for start in range(0, a.plays, a.per_file):
