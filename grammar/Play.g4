@@ -13,6 +13,9 @@ grammar Play;
 
 file : decl* EOF ;
 
+// One expression alone: `playc eval` and the `{expr}` parts of templates.
+exprOnly : expr EOF ;
+
 decl
   : signalDecl
   | entityDecl
@@ -147,7 +150,7 @@ args     : expr (COMMA expr)* COMMA? ;
 mapEntry : expr COLON expr ;
 
 literal
-  : INT | FLOAT | DURATION | STRING | TRUE | FALSE | NULL
+  : INT | FLOAT | DURATION | STRING | TRUE | FALSE | NULL_
   ;
 
 // Words that are keywords only where the grammar expects them; elsewhere they
@@ -163,7 +166,7 @@ ident
 anyName
   : ident
   | SIGNAL | ENTITY | LIST | CONST | POOL | ICP | SUPPRESS | PLAY
-  | ON | WHERE | UNLESS | LET | DO | AS | IN | NOT | AND | OR | TRUE | FALSE | NULL
+  | ON | WHERE | UNLESS | LET | DO | AS | IN | NOT | AND | OR | TRUE | FALSE | NULL_
   ;
 
 // ---------------------------------------------------------------- lexer
@@ -190,7 +193,7 @@ AND      : 'and' ;
 OR       : 'or' ;
 TRUE     : 'true' ;
 FALSE    : 'false' ;
-NULL     : 'null' ;
+NULL_    : 'null' ;  // not `NULL`: the generated C++ would collide with the NULL macro
 // contextual words (see `ident`)
 ANY        : 'any' ;
 OF         : 'of' ;

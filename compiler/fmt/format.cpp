@@ -1,0 +1,439 @@
+// Declarations, plays and tests in canonical layout (rules in format.h), with
+// every comment carried along.
+#include "compiler/fmt/format.h"
+
+#include <algorithm>
+
+namespace play::fmt {
+
+namespace {
+
+using namespace play::ast;
+
+constexpr size_t kMaxWidth = 100;
+
+class Printer {
+ public:
+  Printer(const SourceSet& sources, const File& file)
+      : text_(sources.file(file.file_id).text()), file_(file), used_(file.comments.size(), false) {}
+
+  std::string run() {
+    uint32_t prev_end = 0;
+    bool prev_block = false;
+    for (size_t i = 0; i < file_.decls.size(); ++i) {
+      const Decl& d = file_.decls[i];
+      bool block = is_block(d);
+      if (i > 0 && (block || prev_block || blank_between(prev_end, first_before(d.span.begin)))) out_ += '\n';
+      leading(d.span.begin, 0);
+      decl(d);
+      prev_end = d.span.end;
+      prev_block = block;
+    }
+    // Comments after the last declaration.
+    if (!file_.decls.empty() && next_unused() < file_.comments.size() &&
+        blank_between(prev_end, file_.comments[next_unused()].span.begin))
+      out_ += '\n';
+    leading(UINT32_MAX, 0);
+    return out_;
+  }
+
+ private:
+  // ---------------------------------------------------------------- comments and blank lines
+
+  size_t next_unused() const {
+    size_t i = 0;
+    while (i < used_.size() && used_[i]) ++i;
+    return i;
+  }
+  // Where the text that belongs to a thing at `begin` starts: its first own-line comment.
+  uint32_t first_before(uint32_t begin) const {
+    size_t i = next_unused();
+    return i < used_.size() && file_.comments[i].span.begin < begin ? file_.comments[i].span.begin : begin;
+  }
+  bool blank_between(uint32_t from, uint32_t to) const {
+    int newlines = 0;
+    for (uint32_t i = from; i < to && i < text_.size(); ++i) {
+      char c = text_[i];
+      if (c == '\n') {
+        if (++newlines >= 2) return true;
+      } else if (c != ' ' && c != '\t' && c != '\r') {
+        newlines = 0;
+      }
+    }
+    return false;
+  }
+  void indent(int n) { out_.append(size_t(n) * 2, ' '); }
+  // Comments before `before`, each on its own line.
+  void leading(uint32_t before, int depth) {
+    for (size_t i = 0; i < used_.size(); ++i) {
+      const Comment& c = file_.comments[i];
+      if (used_[i] || c.span.begin >= before) continue;
+      used_[i] = true;
+      indent(depth);
+      out_ += c.text + "\n";
+      // Keep the author's blank line between a comment and what follows it.
+      size_t n = i + 1;
+      uint32_t next =
+          n < used_.size() && file_.comments[n].span.begin < before ? file_.comments[n].span.begin : before;
+      if (next != UINT32_MAX && blank_between(c.span.end, next)) out_ += '\n';
+    }
+  }
+  // Comments inside [begin, end) or after `end` on the same source line, appended to the current line.
+  void trailing(uint32_t end) {
+    uint32_t line_end = end;
+    while (line_end < text_.size() && text_[line_end] != '\n') ++line_end;
+    for (size_t i = 0; i < used_.size(); ++i) {
+      const Comment& c = file_.comments[i];
+      if (used_[i] || c.span.begin >= line_end) continue;
+      if (c.span.begin >= end) line_end = std::max(line_end, c.span.end);  // a block comment may span lines
+      used_[i] = true;
+      out_ += " " + c.text;
+    }
+  }
+  // One line (or several, already laid out) of an item inside a block.
+  void item(const std::string& s, Span span, int depth) {
+    leading(span.begin, depth);
+    indent(depth);
+    out_ += s;
+    trailing(span.end);
+    out_ += '\n';
+  }
+  // Items of a block: keep one blank line where the author had one.
+  template <typename T, typename Fn>
+  void items(const std::vector<T>& list, uint32_t open_end, Fn print) {
+    uint32_t prev_end = open_end;
+    for (size_t i = 0; i < list.size(); ++i) {
+      if (i > 0 && blank_between(prev_end, first_before(list[i].span.begin))) out_ += '\n';
+      print(list[i]);
+      prev_end = list[i].span.end;
+    }
+  }
+  void close_block(Span span, int depth) {
+    // Comments left inside the block go before its '}'.
+    leading(span.end > 0 ? span.end - 1 : 0, depth + 1);
+    indent(depth);
+    out_ += "}";
+    trailing(span.end);
+    out_ += '\n';
+  }
+  std::string src(Span s) const {
+    if (s.end <= s.begin || s.end > text_.size()) return "\"\"";
+    return text_.substr(s.begin, s.end - s.begin);
+  }
+  bool one_line(Span s) const { return text_.find('\n', s.begin) >= s.end; }
+
+  // ---------------------------------------------------------------- declarations
+
+  bool is_block(const Decl& d) const {
+    switch (d.kind) {
+      case DeclKind::Play:
+      case DeclKind::Test:
+      case DeclKind::Suppress:
+      case DeclKind::Score:
+        return true;
+      case DeclKind::Signal:
+        return !one_line(d.span);
+      case DeclKind::Entity:
+        return !one_line(d.span);
+      default:
+        return false;
+    }
+  }
+
+  static std::string type(const TypeExpr& t) {
+    std::string s = t.name;
+    if (!t.params.empty()) {
+      s += "<";
+      for (size_t i = 0; i < t.params.size(); ++i) s += (i ? ", " : "") + type(t.params[i]);
+      s += ">";
+    }
+    return s + (t.nullable ? "?" : "");
+  }
+
+  void fields(const std::string& head, const std::vector<FieldDecl>& fs, Span span) {
+    std::string line = head + " {";
+    for (size_t i = 0; i < fs.size(); ++i) line += (i ? ", " : " ") + fs[i].name + ": " + type(fs[i].type);
+    line += fs.empty() ? "}" : " }";
+    if (one_line(span) && line.size() <= kMaxWidth) {
+      out_ += line;
+      trailing(span.end);
+      out_ += '\n';
+      return;
+    }
+    open_line(head, span);
+    items(fs, span.begin, [&](const FieldDecl& f) { item(f.name + ": " + type(f.type), f.span, 1); });
+    close_block(span, 0);
+  }
+  uint32_t first_line_end(uint32_t from) const {
+    size_t nl = text_.find('\n', from);
+    return nl == std::string::npos ? uint32_t(text_.size()) : uint32_t(nl);
+  }
+  // The `{` line: comments after the opening brace on its line stay there.
+  void open_line(const std::string& head, Span span) {
+    out_ += head + " {";
+    uint32_t brace = uint32_t(text_.find('{', span.begin));
+    if (brace != uint32_t(std::string::npos) && brace < span.end) trailing_after_brace(brace + 1);
+    out_ += '\n';
+  }
+  void trailing_after_brace(uint32_t after) {
+    uint32_t line_end = first_line_end(after);
+    for (size_t i = 0; i < used_.size(); ++i) {
+      const Comment& c = file_.comments[i];
+      if (used_[i] || c.span.begin < after || c.span.begin >= line_end) continue;
+      used_[i] = true;
+      out_ += " " + c.text;
+    }
+  }
+
+  void decl(const Decl& d) {
+    switch (d.kind) {
+      case DeclKind::Signal:
+        fields("signal " + d.signal->name, d.signal->fields, d.span);
+        break;
+      case DeclKind::Entity:
+        fields("entity " + d.entity->name, d.entity->fields, d.span);
+        break;
+      case DeclKind::Value: {
+        static const char* kinds[] = {"list", "const", "pool", "icp"};
+        out_ += std::string(kinds[int(d.value->kind)]) + " " + d.value->name + " = " +
+                format_expr(*d.value->value);
+        trailing(d.span.end);
+        out_ += '\n';
+        break;
+      }
+      case DeclKind::Suppress: {
+        open_line("suppress", d.span);
+        size_t width = 0;
+        for (const auto& r : d.suppress->rules) width = std::max(width, format_expr(*r.cond).size());
+        width = std::min<size_t>(width, 60);
+        items(d.suppress->rules, d.span.begin, [&](const SuppressRule& r) {
+          std::string cond = format_expr(*r.cond);
+          if (cond.size() < width) cond.append(width - cond.size(), ' ');
+          item(cond + " as " + src(r.reason_span), r.span, 1);
+        });
+        close_block(d.span, 0);
+        break;
+      }
+      case DeclKind::Action: {
+        const ActionDecl& a = *d.action;
+        std::string s = "action " + a.name + "(";
+        for (size_t i = 0; i < a.params.size(); ++i) {
+          const ParamDecl& p = a.params[i];
+          s += (i ? ", " : "") + p.name + ": " + type(p.type);
+          if (p.default_value) s += " = " + format_expr(*p.default_value);
+        }
+        s += ")";
+        if (a.sink_span.end > a.sink_span.begin) s += " to " + src(a.sink_span);
+        out_ += s;
+        trailing(d.span.end);
+        out_ += '\n';
+        break;
+      }
+      case DeclKind::Play:
+        play(*d.play, d.span);
+        break;
+      case DeclKind::Test:
+        test(*d.test, d.span);
+        break;
+      case DeclKind::Score:
+        score(*d.score, d.span);
+        break;
+    }
+  }
+
+  // ---------------------------------------------------------------- plays
+
+  static std::string signal_ref(const SignalRef& r) {
+    return r.filter ? r.name + " where " + format_expr(*r.filter) : r.name;
+  }
+  static std::string per(const std::string& p) { return p.empty() ? "" : " per " + p; }
+
+  static std::string on_clause(const OnClause& on) {
+    std::string s = "on ";
+    auto list = [&] {
+      std::string l;
+      for (size_t i = 0; i < on.signals.size(); ++i) l += (i ? ", " : "") + signal_ref(on.signals[i]);
+      return l;
+    };
+    auto first = [&] { return on.signals.empty() ? std::string() : signal_ref(on.signals[0]); };
+    auto value = [&] { return on.value ? format_expr(*on.value) : std::string("null"); };
+    switch (on.kind) {
+      case OnKind::Signal:
+        return s + first();
+      case OnKind::AnyOf:
+        return s + "any of (" + list() + ")";
+      case OnKind::Absence:
+        return s + "absence of " + first() + " for " + on.window_raw + per(on.per);
+      case OnKind::Count:
+        return s + "count(" + first() + ") " + on.cmp_op + " " + value() + " within " + on.window_raw +
+               per(on.per);
+      case OnKind::AllOf:
+        return s + "all of (" + list() + ") within " + on.window_raw + per(on.per);
+      case OnKind::Rate:
+        return s + "rate(" + first() + ", " + on.window_raw + ") " + on.cmp_op + " " + value() + per(on.per);
+      case OnKind::Score:
+        return s + "score " + on.score_name + " crosses " + value();
+    }
+    return s;
+  }
+
+  // `name(a: 1, b: 2)`, or one argument per line aligned after '(' when too long.
+  static std::string call(const std::string& head, const std::vector<NamedArg>& args, size_t column) {
+    std::vector<std::string> parts;
+    std::string flat = head + "(";
+    for (size_t i = 0; i < args.size(); ++i) {
+      parts.push_back(args[i].name + ": " + format_expr(*args[i].value));
+      flat += (i ? ", " : "") + parts.back();
+    }
+    flat += ")";
+    if (column + flat.size() <= kMaxWidth || parts.size() < 2) return flat;
+    std::string s = head + "(";
+    std::string pad(column + head.size() + 1, ' ');
+    for (size_t i = 0; i < parts.size(); ++i) s += (i ? ",\n" + pad : "") + parts[i];
+    return s + ")";
+  }
+
+  void play(const PlayDecl& p, Span span) {
+    open_line("play " + p.name, span);
+    size_t key_width = 0;
+    for (const auto& it : p.items)
+      if (it.kind == PlayItemKind::Meta) key_width = std::max(key_width, it.name.size());
+    items(p.items, span.begin, [&](const PlayItem& it) {
+      std::string s;
+      switch (it.kind) {
+        case PlayItemKind::Meta:
+          s = it.name + std::string(key_width - it.name.size() + 1, ' ') + format_expr(*it.expr);
+          break;
+        case PlayItemKind::On:
+          s = on_clause(it.on);
+          break;
+        case PlayItemKind::Where:
+          s = "where " + format_expr(*it.expr);
+          break;
+        case PlayItemKind::WhereIcp:
+          s = "where icp " + it.name;
+          break;
+        case PlayItemKind::Unless:
+          s = "unless " + format_expr(*it.expr) + " as " + src(it.reason_span);
+          break;
+        case PlayItemKind::UnlessSuppressed:
+          s = "unless suppressed";
+          break;
+        case PlayItemKind::UnlessFired:
+          s = "unless fired within " + it.within_raw +
+              (it.per == Per::Contact   ? " per contact"
+               : it.per == Per::Account ? " per account"
+                                        : "");
+          break;
+        case PlayItemKind::Let:
+          s = "let " + it.name + " = " + format_expr(*it.expr);
+          break;
+        case PlayItemKind::Do:
+          s = call("do " + it.name, it.args, 2);
+          break;
+      }
+      item(s, it.span, 1);
+    });
+    close_block(span, 0);
+  }
+
+  // ---------------------------------------------------------------- tests and scores
+
+  static std::string record(const std::vector<RecordField>& fs) {
+    if (fs.empty()) return "{}";
+    std::string s = "{ ";
+    for (size_t i = 0; i < fs.size(); ++i)
+      s += (i ? ", " : "") + fs[i].name + ": " + format_expr(*fs[i].value);
+    return s + " }";
+  }
+
+  void test(const TestDecl& t, Span span) {
+    open_line("test " + src(t.name_span), span);
+    items(t.items, span.begin, [&](const TestItem& it) {
+      std::string s;
+      std::string times = it.has_times ? " times " + std::to_string(it.times) : "";
+      switch (it.kind) {
+        case TestItemKind::Given:
+          s = "given " + it.entity + " " + record(it.fields);
+          break;
+        case TestItemKind::Signal:
+          s = "signal " + it.signal_type + (it.at_raw.empty() ? "" : " at " + it.at_raw);
+          if (!it.fields.empty() || has_record(it)) s += " " + record(it.fields);
+          break;
+        case TestItemKind::ExpectAction:
+          s = "expect " + it.play + " do " + (it.has_args ? call(it.action, it.args, 100) : it.action) +
+              times;
+          break;
+        case TestItemKind::ExpectOutcome:
+          s = "expect " + it.play + " outcome " + it.outcome;
+          if (it.has_reason || it.has_signal_id) s += strings_of(it);
+          s += times;
+          break;
+        case TestItemKind::ExpectNothingElse:
+          s = "expect nothing else";
+          break;
+      }
+      item(s, it.span, 1);
+    });
+    close_block(span, 0);
+  }
+  // `signal T {}` with an empty record: keep the braces.
+  bool has_record(const TestItem& it) const {
+    std::string s = src(it.span);
+    return !s.empty() && s.back() == '}';
+  }
+  // The reason and `on "id"` strings as written, from the item's source.
+  std::string strings_of(const TestItem& it) const {
+    // Re-scan the item's source for its string tokens: the AST keeps decoded values only.
+    std::string s = src(it.span), out;
+    size_t outcome_at = s.find(it.outcome, s.find(" outcome"));
+    size_t i = outcome_at == std::string::npos ? 0 : outcome_at + it.outcome.size();
+    while (i < s.size()) {
+      char c = s[i];
+      if (c == '"' || c == '\'' ||
+          ((c == 'r' || c == 'R') && i + 1 < s.size() && (s[i + 1] == '"' || s[i + 1] == '\''))) {
+        size_t start = i;
+        if (c == 'r' || c == 'R') ++i;
+        char q = s[i];
+        bool triple = s.compare(i, 3, std::string(3, q)) == 0 && s.size() - i >= 6;
+        if (triple) {
+          size_t e = s.find(std::string(3, q), i + 3);
+          i = e == std::string::npos ? s.size() : e + 3;
+        } else {
+          for (++i; i < s.size() && s[i] != q; ++i)
+            if (s[i] == '\\') ++i;
+          ++i;
+        }
+        out += " " + s.substr(start, i - start);
+        continue;
+      }
+      if (s.compare(i, 2, "on") == 0 && (i == 0 || s[i - 1] == ' ' || s[i - 1] == '\t' || s[i - 1] == '\n')) {
+        out += " on";
+        i += 2;
+        continue;
+      }
+      if (s.compare(i, 5, "times") == 0) break;
+      ++i;
+    }
+    return out;
+  }
+
+  void score(const ScoreDecl& s, Span span) {
+    open_line("score " + s.name + per(s.per) + " half_life " + s.half_life_raw, span);
+    items(s.rules, span.begin, [&](const ScoreRule& r) {
+      item(signal_ref(r.signal) + " => " + format_expr(*r.weight), r.span, 1);
+    });
+    close_block(span, 0);
+  }
+
+  const std::string& text_;
+  const File& file_;
+  std::vector<bool> used_;
+  std::string out_;
+};
+
+}  // namespace
+
+std::string format_file(const SourceSet& sources, const File& file) { return Printer(sources, file).run(); }
+
+}  // namespace play::fmt

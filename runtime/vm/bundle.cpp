@@ -1,0 +1,573 @@
+// Bundle encoding, decoding and whole-bundle verification.
+//
+// The decoder trusts nothing: every read is bounds-checked, every count is
+// checked against the bytes left (each element needs at least one byte),
+// nesting is depth-limited, enums are range-checked, and the verifier then
+// checks every program against the limits its place in the bundle implies.
+#include "runtime/vm/bundle.h"
+
+#include <algorithm>
+#include <array>
+#include <cstring>
+
+namespace play::vm {
+
+// ------------------------------------------------------------------ CRC-32C
+
+uint32_t crc32c(std::string_view bytes, uint32_t crc) {
+  static const auto table = [] {
+    std::array<uint32_t, 256> t{};
+    for (uint32_t i = 0; i < 256; ++i) {
+      uint32_t c = i;
+      for (int k = 0; k < 8; ++k) c = (c & 1) ? (c >> 1) ^ 0x82F63B78u : c >> 1;
+      t[i] = c;
+    }
+    return t;
+  }();
+  crc = ~crc;
+  for (unsigned char b : bytes) crc = table[(crc ^ b) & 0xFF] ^ (crc >> 8);
+  return ~crc;
+}
+
+namespace {
+
+// ------------------------------------------------------------------ writer
+
+struct Out {
+  std::string buf;
+  void u8(uint8_t v) { buf.push_back(static_cast<char>(v)); }
+  void u16(uint16_t v) {
+    u8(v & 0xFF);
+    u8(v >> 8);
+  }
+  void u32(uint32_t v) {
+    for (int i = 0; i < 4; ++i) u8(static_cast<uint8_t>(v >> (8 * i)));
+  }
+  void u64(uint64_t v) {
+    for (int i = 0; i < 8; ++i) u8(static_cast<uint8_t>(v >> (8 * i)));
+  }
+  void i64(int64_t v) { u64(static_cast<uint64_t>(v)); }
+  void f64(double v) {
+    uint64_t bits;
+    std::memcpy(&bits, &v, 8);
+    u64(bits);
+  }
+  void str(std::string_view s) {
+    u32(static_cast<uint32_t>(s.size()));
+    buf.append(s);
+  }
+  void strs(const std::vector<std::string>& v) {
+    u32(static_cast<uint32_t>(v.size()));
+    for (auto& s : v) str(s);
+  }
+  void pos(const SourcePos& p) {
+    u32(p.file);
+    u32(p.line);
+    u32(p.col);
+  }
+  void value(const Value& v) {
+    u8(static_cast<uint8_t>(v.kind));
+    switch (v.kind) {
+      case Kind::Null:
+        break;
+      case Kind::Bool:
+        u8(v.b);
+        break;
+      case Kind::Int:
+      case Kind::Duration:
+      case Kind::Timestamp:
+        i64(v.i);
+        break;
+      case Kind::Float:
+        f64(v.f);
+        break;
+      case Kind::String:
+        str(v.str());
+        break;
+      case Kind::List:
+        u32(v.n);
+        for (auto& x : v.list_items()) value(x);
+        break;
+      case Kind::Map:
+        u32(v.n);
+        for (auto& e : v.map_entries()) {
+          str(e.key);
+          value(e.value);
+        }
+        break;
+    }
+  }
+  void program(const Program& p) {
+    u16(p.num_registers);
+    u32(p.worst_case_cost);
+    u32(static_cast<uint32_t>(p.code.size()));
+    for (size_t i = 0; i < p.code.size(); ++i) {
+      const Instr& in = p.code[i];
+      u8(static_cast<uint8_t>(in.op));
+      u8(in.x);
+      u16(in.a);
+      u16(in.b);
+      u16(in.c);
+      pos(i < p.positions.size() ? p.positions[i] : SourcePos{});
+    }
+    u32(static_cast<uint32_t>(p.constants.size()));
+    for (auto& v : p.constants.values()) value(v);
+  }
+  void fields(const std::vector<Field>& fs) {
+    u32(static_cast<uint32_t>(fs.size()));
+    for (auto& f : fs) {
+      str(f.name);
+      u8(static_cast<uint8_t>(f.type.code));
+      u8(f.type.nullable);
+      u8(static_cast<uint8_t>(f.type.elem));
+    }
+  }
+};
+
+// ------------------------------------------------------------------ reader
+
+struct In {
+  const char* p;
+  const char* end;
+  std::string err;
+  Arena scratch{4096};  // temporary list/map storage while decoding constants
+
+  bool failed() const { return !err.empty(); }
+  bool need(size_t n, const char* what) {
+    if (failed()) return false;
+    if (static_cast<size_t>(end - p) < n) {
+      err = std::string("bundle truncated while reading ") + what;
+      return false;
+    }
+    return true;
+  }
+  uint64_t le(size_t n, const char* what) {
+    if (!need(n, what)) return 0;
+    uint64_t v = 0;
+    for (size_t i = 0; i < n; ++i) v |= uint64_t(static_cast<unsigned char>(p[i])) << (8 * i);
+    p += n;
+    return v;
+  }
+  uint8_t u8(const char* what) { return static_cast<uint8_t>(le(1, what)); }
+  uint16_t u16(const char* what) { return static_cast<uint16_t>(le(2, what)); }
+  uint32_t u32(const char* what) { return static_cast<uint32_t>(le(4, what)); }
+  int64_t i64(const char* what) { return static_cast<int64_t>(le(8, what)); }
+  double f64(const char* what) {
+    uint64_t bits = le(8, what);
+    double d;
+    std::memcpy(&d, &bits, 8);
+    return d;
+  }
+  // A count of elements each needing at least `min_bytes`.
+  uint32_t count(size_t min_bytes, const char* what) {
+    uint32_t n = u32(what);
+    if (failed()) return 0;
+    if (min_bytes && n > static_cast<size_t>(end - p) / min_bytes) {
+      err = std::string("bundle corrupt: ") + what + " count " + std::to_string(n) + " exceeds the data left";
+      return 0;
+    }
+    return n;
+  }
+  std::string_view str_view(const char* what) {
+    uint32_t n = count(1, what);
+    if (failed() || !need(n, what)) return {};
+    std::string_view s(p, n);
+    p += n;
+    return s;
+  }
+  std::string str(const char* what) { return std::string(str_view(what)); }
+  std::vector<std::string> strs(const char* what) {
+    std::vector<std::string> v;
+    uint32_t n = count(4, what);
+    for (uint32_t i = 0; i < n && !failed(); ++i) v.push_back(str(what));
+    return v;
+  }
+  SourcePos pos() {
+    SourcePos s;
+    s.file = u32("source position");
+    s.line = u32("source position");
+    s.col = u32("source position");
+    return s;
+  }
+  template <class E>
+  E enum_(uint8_t limit, const char* what) {
+    uint8_t v = u8(what);
+    if (!failed() && v >= limit) err = std::string("bundle corrupt: bad ") + what + " " + std::to_string(v);
+    return static_cast<E>(v);
+  }
+  Value value(int depth) {
+    if (depth > 32) {
+      err = "bundle corrupt: constants nested too deeply";
+      return {};
+    }
+    Kind k = enum_<Kind>(9, "constant kind");
+    if (failed()) return {};
+    switch (k) {
+      case Kind::Null:
+        return {};
+      case Kind::Bool: {
+        uint8_t b = u8("bool constant");
+        if (b > 1) err = "bundle corrupt: bad bool constant";
+        return Value::boolean(b);
+      }
+      case Kind::Int:
+        return Value::integer(i64("int constant"));
+      case Kind::Duration:
+        return Value::duration(i64("duration constant"));
+      case Kind::Timestamp:
+        return Value::timestamp(i64("timestamp constant"));
+      case Kind::Float:
+        return Value::floating(f64("float constant"));
+      case Kind::String:
+        return Value::string(str_view("string constant"));
+      case Kind::List: {
+        uint32_t n = count(1, "list constant");
+        Value* items = scratch.alloc_array<Value>(n);
+        for (uint32_t i = 0; i < n; ++i) items[i] = failed() ? Value() : value(depth + 1);
+        return Value::list(items, n);
+      }
+      case Kind::Map: {
+        uint32_t n = count(5, "map constant");
+        MapEntry* es = scratch.alloc_array<MapEntry>(n);
+        for (uint32_t i = 0; i < n; ++i) {
+          std::string_view key = str_view("map key");
+          new (&es[i]) MapEntry{key, failed() ? Value() : value(depth + 1)};
+        }
+        return Value::map(es, n);
+      }
+    }
+    return {};
+  }
+  void program(Program& prog) {
+    prog.num_registers = u16("register count");
+    prog.worst_case_cost = u32("cost");
+    uint32_t n = count(20, "instruction");
+    prog.code.reserve(n);
+    prog.positions.reserve(n);
+    for (uint32_t i = 0; i < n && !failed(); ++i) {
+      Instr in;
+      in.op = static_cast<Op>(u8("opcode"));  // range-checked by the verifier
+      in.x = u8("operand");
+      in.a = u16("operand");
+      in.b = u16("operand");
+      in.c = u16("operand");
+      prog.code.push_back(in);
+      prog.positions.push_back(pos());
+    }
+    uint32_t nk = count(1, "constant");
+    if (nk > 65535) err = "bundle corrupt: too many constants";
+    for (uint32_t i = 0; i < nk && !failed(); ++i) {
+      scratch.reset();
+      Value v = value(0);
+      if (!failed()) prog.constants.add(v);
+    }
+  }
+  std::vector<Field> fields(const char* what) {
+    std::vector<Field> fs;
+    uint32_t n = count(7, what);
+    for (uint32_t i = 0; i < n && !failed(); ++i) {
+      Field f;
+      f.name = str(what);
+      f.type.code = enum_<Kind>(9, "field type");
+      f.type.nullable = enum_<uint8_t>(2, "field nullability") != 0;
+      f.type.elem = enum_<Kind>(9, "field element type");
+      fs.push_back(std::move(f));
+    }
+    return fs;
+  }
+};
+
+void write_play(Out& o, const Play& p) {
+  o.str(p.name);
+  o.str(p.title);
+  o.str(p.owner);
+  o.str(p.oncall);
+  o.str(p.runbook);
+  o.strs(p.tags);
+  o.u8(static_cast<uint8_t>(p.priority));
+  o.u8(static_cast<uint8_t>(p.mode));
+  o.i64(p.sla_ms);
+  o.u32(static_cast<uint32_t>(p.signal_types.size()));
+  for (uint32_t t : p.signal_types) o.u32(t);
+  o.u32(static_cast<uint32_t>(p.clauses.size()));
+  for (auto& c : p.clauses) {
+    o.u8(static_cast<uint8_t>(c.kind));
+    o.program(c.program);
+    o.str(c.reason);
+    o.u32(c.icp);
+    o.i64(c.within_ms);
+    o.u8(static_cast<uint8_t>(c.per));
+    o.pos(c.pos);
+  }
+  o.u32(static_cast<uint32_t>(p.lets.size()));
+  for (auto& l : p.lets) {
+    o.str(l.name);
+    o.program(l.program);
+  }
+  o.u32(static_cast<uint32_t>(p.actions.size()));
+  for (auto& a : p.actions) {
+    o.str(a.name);
+    o.str(a.sink);
+    o.u32(static_cast<uint32_t>(a.args.size()));
+    for (auto& arg : a.args) {
+      o.str(arg.name);
+      o.program(arg.program);
+    }
+    o.pos(a.pos);
+  }
+  o.u32(p.worst_case_cost);
+  o.pos(p.pos);
+}
+
+void read_play(In& in, Play& p) {
+  p.name = in.str("play name");
+  p.title = in.str("play title");
+  p.owner = in.str("play owner");
+  p.oncall = in.str("play oncall");
+  p.runbook = in.str("play runbook");
+  p.tags = in.strs("play tags");
+  p.priority = in.enum_<Priority>(static_cast<uint8_t>(Priority::kCount), "priority");
+  p.mode = in.enum_<Mode>(static_cast<uint8_t>(Mode::kCount), "mode");
+  p.sla_ms = in.i64("sla");
+  uint32_t nt = in.count(4, "signal type");
+  for (uint32_t i = 0; i < nt && !in.failed(); ++i) p.signal_types.push_back(in.u32("signal type"));
+  uint32_t nc = in.count(10, "clause");
+  for (uint32_t i = 0; i < nc && !in.failed(); ++i) {
+    Clause c;
+    c.kind = in.enum_<ClauseKind>(static_cast<uint8_t>(ClauseKind::kCount), "clause kind");
+    in.program(c.program);
+    c.reason = in.str("clause reason");
+    c.icp = in.u32("clause icp");
+    c.within_ms = in.i64("clause window");
+    c.per = in.enum_<Per>(static_cast<uint8_t>(Per::kCount), "clause per");
+    c.pos = in.pos();
+    p.clauses.push_back(std::move(c));
+  }
+  uint32_t nl = in.count(8, "let");
+  for (uint32_t i = 0; i < nl && !in.failed(); ++i) {
+    Let l;
+    l.name = in.str("let name");
+    in.program(l.program);
+    p.lets.push_back(std::move(l));
+  }
+  uint32_t na = in.count(12, "action");
+  for (uint32_t i = 0; i < na && !in.failed(); ++i) {
+    Action a;
+    a.name = in.str("action name");
+    a.sink = in.str("action sink");
+    uint32_t nargs = in.count(8, "action argument");
+    for (uint32_t j = 0; j < nargs && !in.failed(); ++j) {
+      ActionArg arg;
+      arg.name = in.str("argument name");
+      in.program(arg.program);
+      a.args.push_back(std::move(arg));
+    }
+    a.pos = in.pos();
+    p.actions.push_back(std::move(a));
+  }
+  p.worst_case_cost = in.u32("play cost");
+  p.pos = in.pos();
+}
+
+}  // namespace
+
+// ------------------------------------------------------------------ write / read
+
+std::string write_bundle(const Bundle& b) {
+  Out o;
+  o.strs(b.files);
+  o.u32(static_cast<uint32_t>(b.signals.size()));
+  for (auto& s : b.signals) {
+    o.str(s.name);
+    o.fields(s.props);
+  }
+  o.fields(b.account);
+  o.fields(b.contact);
+  o.u32(static_cast<uint32_t>(b.pools.size()));
+  for (auto& p : b.pools) {
+    o.str(p.name);
+    o.strs(p.members);
+  }
+  o.u32(static_cast<uint32_t>(b.icps.size()));
+  for (auto& i : b.icps) {
+    o.str(i.name);
+    o.program(i.program);
+  }
+  o.u32(static_cast<uint32_t>(b.suppressions.size()));
+  for (auto& s : b.suppressions) {
+    o.str(s.reason);
+    o.program(s.program);
+  }
+  o.u32(static_cast<uint32_t>(b.plays.size()));
+  for (auto& p : b.plays) write_play(o, p);
+
+  Out h;
+  h.buf.append(kBundleMagic, 8);
+  h.u32(kBundleVersion);
+  h.u32(0);
+  h.u64(o.buf.size());
+  h.u32(crc32c(o.buf));
+  h.u32(0);
+  return h.buf + o.buf;
+}
+
+bool read_bundle(std::string_view bytes, Bundle& out, std::string& error) {
+  out = Bundle();
+  if (bytes.size() < kBundleHeaderSize) {
+    error = "not a play bundle: file too short (" + std::to_string(bytes.size()) + " bytes)";
+    return false;
+  }
+  if (std::memcmp(bytes.data(), kBundleMagic, 8) != 0) {
+    error = "not a play bundle: bad magic";
+    return false;
+  }
+  In h{bytes.data() + 8, bytes.data() + kBundleHeaderSize, {}};
+  uint32_t version = h.u32("version");
+  uint32_t flags = h.u32("flags");
+  uint64_t length = h.le(8, "length");
+  uint32_t checksum = h.u32("checksum");
+  uint32_t reserved = h.u32("reserved");
+  if (version != kBundleVersion) {
+    error = "unsupported bundle version " + std::to_string(version) + " (this runtime reads version " +
+            std::to_string(kBundleVersion) + "; rebuild with the matching playc)";
+    return false;
+  }
+  if (flags != 0 || reserved != 0) {
+    error = "bundle corrupt: unknown header flags";
+    return false;
+  }
+  if (length != bytes.size() - kBundleHeaderSize) {
+    error = "bundle length mismatch: header says " + std::to_string(length) + " payload bytes, file has " +
+            std::to_string(bytes.size() - kBundleHeaderSize) + " (truncated?)";
+    return false;
+  }
+  std::string_view payload = bytes.substr(kBundleHeaderSize);
+  if (crc32c(payload) != checksum) {
+    error = "bundle checksum mismatch (file corrupted?)";
+    return false;
+  }
+
+  In in{payload.data(), payload.data() + payload.size(), {}};
+  Bundle& b = out;
+  b.files = in.strs("file names");
+  uint32_t ns = in.count(8, "signal schema");
+  for (uint32_t i = 0; i < ns && !in.failed(); ++i) {
+    SignalSchema s;
+    s.name = in.str("signal name");
+    s.props = in.fields("signal property");
+    b.signals.push_back(std::move(s));
+  }
+  b.account = in.fields("account field");
+  b.contact = in.fields("contact field");
+  uint32_t np = in.count(8, "pool");
+  for (uint32_t i = 0; i < np && !in.failed(); ++i) {
+    Pool p;
+    p.name = in.str("pool name");
+    p.members = in.strs("pool member");
+    b.pools.push_back(std::move(p));
+  }
+  uint32_t ni = in.count(14, "icp");
+  for (uint32_t i = 0; i < ni && !in.failed(); ++i) {
+    Icp icp;
+    icp.name = in.str("icp name");
+    in.program(icp.program);
+    b.icps.push_back(std::move(icp));
+  }
+  uint32_t nr = in.count(14, "suppression rule");
+  for (uint32_t i = 0; i < nr && !in.failed(); ++i) {
+    SuppressionRule r;
+    r.reason = in.str("suppression reason");
+    in.program(r.program);
+    b.suppressions.push_back(std::move(r));
+  }
+  uint32_t nplays = in.count(40, "play");
+  for (uint32_t i = 0; i < nplays && !in.failed(); ++i) {
+    Play p;
+    read_play(in, p);
+    b.plays.push_back(std::move(p));
+  }
+  if (!in.failed() && in.p != in.end) in.err = "bundle corrupt: trailing bytes after the plays";
+  if (in.failed()) {
+    error = in.err;
+    out = Bundle();
+    return false;
+  }
+  std::string v = verify_bundle(b);
+  if (!v.empty()) {
+    error = "bundle refused by the verifier: " + v;
+    out = Bundle();
+    return false;
+  }
+  return true;
+}
+
+// ------------------------------------------------------------------ whole-bundle verification
+
+std::string verify_bundle(Bundle& b) {
+  ProgramLimits base;
+  base.account_slots = static_cast<uint32_t>(b.account.size());
+  base.contact_slots = static_cast<uint32_t>(b.contact.size());
+  base.pools = static_cast<uint32_t>(b.pools.size());
+  base.files = static_cast<uint32_t>(std::max<size_t>(1, b.files.size()));
+  auto pos_ok = [&](const SourcePos& p) { return p.file < base.files; };
+
+  for (size_t i = 0; i < b.icps.size(); ++i) {
+    ProgramLimits l = base;
+    l.icps = static_cast<uint32_t>(i);  // only earlier icps: no cycles
+    std::string e = verify(b.icps[i].program, l);
+    if (!e.empty()) return "icp '" + b.icps[i].name + "': " + e;
+  }
+  for (size_t i = 0; i < b.suppressions.size(); ++i) {
+    ProgramLimits l = base;
+    l.icps = static_cast<uint32_t>(b.icps.size());
+    std::string e = verify(b.suppressions[i].program, l);
+    if (!e.empty())
+      return "suppression rule " + std::to_string(i + 1) + " ('" + b.suppressions[i].reason + "'): " + e;
+  }
+  for (auto& p : b.plays) {
+    const std::string where = "play '" + p.name + "'";
+    if (!pos_ok(p.pos)) return where + ": source file index out of range";
+    if (p.signal_types.empty()) return where + ": no signal type";
+    uint32_t slots = UINT32_MAX;
+    for (uint32_t t : p.signal_types) {
+      if (t >= b.signals.size()) return where + ": signal type index " + std::to_string(t) + " out of range";
+      slots = std::min(slots, static_cast<uint32_t>(b.signals[t].props.size()));
+    }
+    ProgramLimits l = base;
+    l.signal_slots = slots;
+    l.icps = static_cast<uint32_t>(b.icps.size());
+    for (size_t i = 0; i < p.clauses.size(); ++i) {
+      Clause& c = p.clauses[i];
+      const std::string cw = where + " clause " + std::to_string(i + 1);
+      if (!pos_ok(c.pos)) return cw + ": source file index out of range";
+      bool has_program = c.kind == ClauseKind::Where || c.kind == ClauseKind::Unless;
+      if (has_program) {
+        std::string e = verify(c.program, l);
+        if (!e.empty()) return cw + ": " + e;
+      } else if (!c.program.code.empty() || c.program.constants.size()) {
+        return cw + ": unexpected program on a clause of this kind";
+      }
+      if (c.kind == ClauseKind::WhereIcp && c.icp >= b.icps.size())
+        return cw + ": icp index " + std::to_string(c.icp) + " out of range";
+      if (c.kind == ClauseKind::UnlessFired && c.within_ms <= 0) return cw + ": window must be positive";
+    }
+    for (size_t i = 0; i < p.lets.size(); ++i) {
+      ProgramLimits ll = l;
+      ll.lets = static_cast<uint32_t>(i);
+      std::string e = verify(p.lets[i].program, ll);
+      if (!e.empty()) return where + " let '" + p.lets[i].name + "': " + e;
+    }
+    for (auto& a : p.actions) {
+      if (!pos_ok(a.pos)) return where + " action '" + a.name + "': source file index out of range";
+      ProgramLimits la = l;
+      la.lets = static_cast<uint32_t>(p.lets.size());
+      for (auto& arg : a.args) {
+        std::string e = verify(arg.program, la);
+        if (!e.empty()) return where + " action '" + a.name + "' argument '" + arg.name + "': " + e;
+      }
+    }
+  }
+  return "";
+}
+
+}  // namespace play::vm

@@ -1,0 +1,152 @@
+// The bundle: everything the engine needs to run a project, in one
+// versioned, checksummed file (`playc build -o BUNDLE`, loaded by `playd`).
+//
+// File layout (all integers little-endian):
+//   magic    8 bytes  "PLAYBNDL"
+//   version  u32      kBundleVersion (a reader refuses other versions)
+//   flags    u32      0
+//   length   u64      payload byte count (must equal the rest of the file)
+//   checksum u32      CRC-32C of the payload
+//   reserved u32      0
+//   payload  length bytes: the Bundle's fields in declaration order
+//
+// read_bundle() checks the header, then decodes with bounds checks on every
+// read (counts are checked against the bytes left, so a hostile count
+// cannot make it allocate wildly), then runs the verifier on every Program
+// with the limits its place in the bundle implies (e.g. a clause may not
+// read lets, an icp may not read signal slots nor later icps). A bundle
+// that fails any check is refused with a message; it is never executed.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "runtime/vm/program.h"
+
+namespace play::vm {
+
+constexpr uint32_t kBundleVersion = 1;
+constexpr char kBundleMagic[8] = {'P', 'L', 'A', 'Y', 'B', 'N', 'D', 'L'};
+constexpr size_t kBundleHeaderSize = 32;
+
+// A declared type, enough for the engine to decode JSON into Values:
+// `code` the kind (Null here means dyn: any kind), `nullable` for `T?`
+// (entity fields are always nullable), `elem` the element kind of a list or
+// the value kind of a map (Null = dyn; deeper nesting is dyn).
+struct FieldType {
+  Kind code = Kind::Null;
+  bool nullable = false;
+  Kind elem = Kind::Null;
+};
+
+struct Field {
+  std::string name;
+  FieldType type;
+};
+
+// A signal type's properties; a property's slot is its index in `props`.
+// Envelope fields (id, type, ...) are not listed: see EnvelopeField.
+struct SignalSchema {
+  std::string name;  // "website.page_viewed"
+  std::vector<Field> props;
+};
+
+struct Pool {
+  std::string name;
+  std::vector<std::string> members;  // round_robin rotates through these in order
+};
+
+struct Icp {  // `icp enterprise = ...`
+  std::string name;
+  Program program;  // may not read signal slots (LOAD_SIGNAL_PROP is allowed) nor icps >= its own index
+};
+
+struct SuppressionRule {  // one line of the `suppress` block, checked in order
+  std::string reason;     // "do not contact"
+  Program program;        // holds -> suppressed with `reason`; same limits as an Icp (any icp allowed)
+};
+
+enum class ClauseKind : uint8_t {
+  Where,             // program false/null/error -> no_match
+  WhereIcp,          // icp `icp` does not hold -> not_icp
+  Unless,            // program holds -> excluded with `reason`
+  UnlessSuppressed,  // a suppression rule holds -> suppressed with that rule's reason
+  UnlessFired,       // fired for the same `per` key within `within_ms` -> deduplicated
+  kCount
+};
+enum class Per : uint8_t { Default, Contact, Account, kCount };  // Default: contact, else account
+enum class Priority : uint8_t { Low, Normal, High, kCount };
+enum class Mode : uint8_t { Live, Shadow, kCount };
+
+struct Clause {
+  ClauseKind kind = ClauseKind::Where;
+  Program program;         // Where, Unless (empty otherwise)
+  std::string reason;      // Unless
+  uint32_t icp = 0;        // WhereIcp: Bundle::icps index
+  int64_t within_ms = 0;   // UnlessFired
+  Per per = Per::Default;  // UnlessFired
+  SourcePos pos;
+};
+
+struct Let {
+  std::string name;
+  Program program;  // may read lets with a smaller index
+};
+
+struct ActionArg {
+  std::string name;  // "sequence"
+  Program program;   // may read every let; defaults are filled in by codegen
+};
+
+struct Action {
+  std::string name;  // "enroll"
+  std::string sink;  // "sequencer"; "" = the sink named by the `sink` argument (webhook)
+  std::vector<ActionArg> args;
+  SourcePos pos;
+};
+
+struct Play {
+  std::string name;
+  std::string title, owner, oncall, runbook;
+  std::vector<std::string> tags;
+  Priority priority = Priority::Normal;
+  Mode mode = Mode::Live;
+  int64_t sla_ms = 0;
+  std::vector<uint32_t> signal_types;  // Bundle::signals indexes (`on T` / `on any of (...)`)
+  std::vector<Clause> clauses;         // in source order: the first that rejects gives the outcome
+  std::vector<Let> lets;               // computed in order when all clauses pass
+  std::vector<Action> actions;         // each issues one action
+  uint32_t worst_case_cost = 0;
+  SourcePos pos;
+};
+
+// Programs in a play read signal slots by the layout of its signal type;
+// for a play on several types, slots must be below the smallest of their
+// schemas (codegen uses LOAD_SIGNAL_PROP for properties whose slot differs).
+struct Bundle {
+  std::vector<std::string> files;  // source paths; SourcePos::file indexes this (files[0] = "")
+  std::vector<SignalSchema> signals;
+  std::vector<Field> account;  // entity schemas: slot = index
+  std::vector<Field> contact;
+  std::vector<Pool> pools;
+  std::vector<Icp> icps;
+  std::vector<SuppressionRule> suppressions;
+  std::vector<Play> plays;
+};
+
+std::string write_bundle(const Bundle& bundle);
+
+// On failure returns false with a message such as
+// "bundle checksum mismatch (file corrupted?)" or
+// "play 'x' clause 2: instruction 7 (JUMP): jump target 40 out of range".
+bool read_bundle(std::string_view bytes, Bundle& out, std::string& error);
+
+// Verifies every program of an in-memory bundle (what read_bundle runs
+// after decoding; codegen runs it before writing). "" when all is well.
+std::string verify_bundle(Bundle& bundle);
+
+uint32_t crc32c(std::string_view bytes, uint32_t crc = 0);
+
+}  // namespace play::vm

@@ -1,0 +1,216 @@
+#include "runtime/vm/disasm.h"
+
+#include <cstdio>
+
+namespace play::vm {
+
+namespace {
+
+std::string field_name(const std::vector<Field>* fs, uint32_t i) {
+  if (fs && i < fs->size()) return (*fs)[i].name;
+  return "#" + std::to_string(i);
+}
+
+std::string name_at(const std::vector<std::string>& names, uint32_t i) {
+  if (i < names.size()) return names[i];
+  return "#" + std::to_string(i);
+}
+
+std::string pos_text(const SourcePos& p, const DisasmNames& n) {
+  if (p.line == 0) return "";
+  std::string file = n.files && p.file < n.files->size() ? (*n.files)[p.file] : "";
+  return (file.empty() ? "?" : file) + ":" + std::to_string(p.line) + ":" + std::to_string(p.col);
+}
+
+// How one operand prints, and what it contributes to the comment column.
+std::string operand_text(const Program& p, const Instr& in, Operand kind, uint32_t v, const DisasmNames& n,
+                         std::string& comment) {
+  auto note = [&](const std::string& s) {
+    if (!comment.empty()) comment += "  ";
+    comment += s;
+  };
+  switch (kind) {
+    case Operand::None:
+      return "";
+    case Operand::Reg:
+    case Operand::Reg2:
+    case Operand::RegRange:
+      return "r" + std::to_string(v);
+    case Operand::Count:
+      return std::to_string(v);
+    case Operand::Const:
+    case Operand::ConstStr:
+      if (v < p.constants.size()) note(debug_string(p.constants[v]));
+      return "k" + std::to_string(v);
+    case Operand::Jump:
+    case Operand::Back:
+      return "@" + std::to_string(v);
+    case Operand::SigSlot:
+      note("signal." + field_name(n.signal, v));
+      return std::to_string(v);
+    case Operand::AccSlot:
+      note("account." + field_name(n.account, v));
+      return std::to_string(v);
+    case Operand::ConSlot:
+      note("contact." + field_name(n.contact, v));
+      return std::to_string(v);
+    case Operand::Let:
+      note("let " + name_at(n.lets, v));
+      return std::to_string(v);
+    case Operand::Pool:
+      note("pool " + name_at(n.pools, v));
+      return std::to_string(v);
+    case Operand::Icp:
+      note("icp " + name_at(n.icps, v));
+      return std::to_string(v);
+    case Operand::Envelope:
+      note(std::string("signal.") + envelope_name(static_cast<EnvelopeField>(v)));
+      return std::to_string(v);
+    case Operand::Record:
+      return v == 0 ? "account" : "contact";
+    case Operand::Cond:
+      return cond_name(static_cast<CmpCond>(v));
+    case Operand::Test:
+      return test_name(static_cast<JumpTest>(v));
+    case Operand::Bool:
+      return v ? "true" : "false";
+  }
+  (void)in;
+  return "?";
+}
+
+std::string pad(std::string s, size_t w) {
+  if (s.size() < w) s.append(w - s.size(), ' ');
+  return s + " ";
+}
+
+std::string play_names_lets(const Play& p, DisasmNames& n) {
+  n.lets.clear();
+  for (auto& l : p.lets) n.lets.push_back(l.name);
+  return "";
+}
+
+const char* priority_name(Priority p) {
+  return p == Priority::High ? "high" : p == Priority::Low ? "low" : "normal";
+}
+
+}  // namespace
+
+std::string disassemble(const Program& p, const DisasmNames& n, const std::string& indent) {
+  std::string out = indent + "registers " + std::to_string(p.num_registers) + "  constants " +
+                    std::to_string(p.constants.size()) + "  worst-case cost " +
+                    std::to_string(p.worst_case_cost) + "\n";
+  out += indent + pad("addr", 5) + pad("opcode", 18) + pad("a", 5) + pad("b", 5) + pad("c", 5) + pad("x", 9) +
+         pad("comment", 30) + "position\n";
+  for (size_t pc = 0; pc < p.code.size(); ++pc) {
+    const Instr& in = p.code[pc];
+    std::string line = indent + pad(std::to_string(pc), 5);
+    if (static_cast<size_t>(in.op) >= static_cast<size_t>(Op::kCount)) {
+      out += line + "<invalid opcode " + std::to_string(int(in.op)) + ">\n";
+      continue;
+    }
+    const OpInfo& info = op_info(in.op);
+    std::string comment;
+    line += pad(info.name, 18);
+    line += pad(operand_text(p, in, info.a, in.a, n, comment), 5);
+    line += pad(operand_text(p, in, info.b, in.b, n, comment), 5);
+    line += pad(operand_text(p, in, info.c, in.c, n, comment), 5);
+    line += pad(operand_text(p, in, info.x, in.x, n, comment), 9);
+    line += pad(comment, 30);
+    line += pc < p.positions.size() ? pos_text(p.positions[pc], n) : "";
+    while (!line.empty() && line.back() == ' ') line.pop_back();
+    out += line + "\n";
+  }
+  return out;
+}
+
+std::string disassemble(const Bundle& b) {
+  std::string out;
+  DisasmNames n;
+  n.files = &b.files;
+  n.account = &b.account;
+  n.contact = &b.contact;
+  for (auto& p : b.pools) n.pools.push_back(p.name);
+  for (auto& i : b.icps) n.icps.push_back(i.name);
+
+  out += "bundle version " + std::to_string(kBundleVersion) + ": " + std::to_string(b.signals.size()) +
+         " signal types, " + std::to_string(b.plays.size()) + " plays, " + std::to_string(b.icps.size()) +
+         " icps, " + std::to_string(b.suppressions.size()) + " suppression rules, " +
+         std::to_string(b.pools.size()) + " pools\n";
+  for (auto& p : b.pools) {
+    out += "pool " + p.name + " = [";
+    for (size_t i = 0; i < p.members.size(); ++i) out += (i ? ", " : "") + ("\"" + p.members[i] + "\"");
+    out += "]\n";
+  }
+  for (auto& i : b.icps) {
+    out += "\nicp " + i.name + "\n";
+    out += disassemble(i.program, n, "  ");
+  }
+  for (size_t i = 0; i < b.suppressions.size(); ++i) {
+    out += "\nsuppress rule " + std::to_string(i + 1) + " as \"" + b.suppressions[i].reason + "\"\n";
+    out += disassemble(b.suppressions[i].program, n, "  ");
+  }
+  for (auto& p : b.plays) {
+    play_names_lets(p, n);
+    n.signal = !p.signal_types.empty() && p.signal_types[0] < b.signals.size()
+                   ? &b.signals[p.signal_types[0]].props
+                   : nullptr;
+    out += "\nplay " + p.name + "  on";
+    for (size_t i = 0; i < p.signal_types.size(); ++i) {
+      uint32_t t = p.signal_types[i];
+      out += (i ? ", " : " ") + (t < b.signals.size() ? b.signals[t].name : "#" + std::to_string(t));
+    }
+    out += std::string("  priority ") + priority_name(p.priority) + "  mode " +
+           (p.mode == Mode::Shadow ? "shadow" : "live") + "  sla " + format_duration(p.sla_ms) +
+           "  worst-case cost " + std::to_string(p.worst_case_cost);
+    std::string pt = pos_text(p.pos, n);
+    out += (pt.empty() ? "" : "  (" + pt + ")") + "\n";
+    for (size_t i = 0; i < p.clauses.size(); ++i) {
+      const Clause& c = p.clauses[i];
+      std::string head = "  clause " + std::to_string(i + 1) + ": ";
+      switch (c.kind) {
+        case ClauseKind::Where:
+          head += "where";
+          break;
+        case ClauseKind::WhereIcp:
+          head += "where icp " + (c.icp < n.icps.size() ? n.icps[c.icp] : "#" + std::to_string(c.icp));
+          break;
+        case ClauseKind::Unless:
+          head += "unless as \"" + c.reason + "\"";
+          break;
+        case ClauseKind::UnlessSuppressed:
+          head += "unless suppressed";
+          break;
+        case ClauseKind::UnlessFired:
+          head += "unless fired within " + format_duration(c.within_ms) +
+                  (c.per == Per::Contact   ? " per contact"
+                   : c.per == Per::Account ? " per account"
+                                           : "");
+          break;
+        default:
+          head += "?";
+          break;
+      }
+      std::string cp = pos_text(c.pos, n);
+      out += head + (cp.empty() ? "" : "  (" + cp + ")") + "\n";
+      if (c.kind == ClauseKind::Where || c.kind == ClauseKind::Unless)
+        out += disassemble(c.program, n, "    ");
+    }
+    for (size_t i = 0; i < p.lets.size(); ++i) {
+      out += "  let " + p.lets[i].name + "\n";
+      out += disassemble(p.lets[i].program, n, "    ");
+    }
+    for (auto& a : p.actions) {
+      std::string ap = pos_text(a.pos, n);
+      out += "  do " + a.name + " -> sink " + (a.sink.empty() ? "(named by argument)" : a.sink) +
+             (ap.empty() ? "" : "  (" + ap + ")") + "\n";
+      for (auto& arg : a.args) {
+        out += "    arg " + arg.name + "\n";
+        out += disassemble(arg.program, n, "      ");
+      }
+    }
+  }
+  return out;
+}
+
+}  // namespace play::vm
