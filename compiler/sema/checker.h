@@ -3,6 +3,8 @@
 // lints, cost). Not part of the public API: use project.h.
 #pragma once
 
+#include <algorithm>
+#include <optional>
 #include <string>
 #include <unordered_map>
 #include <vector>
@@ -37,13 +39,14 @@ struct Scope {
   bool signal_unknown = false;
   // For `on any of`: properties that exist in some listed type but not all.
   const std::vector<std::string>* partial_props = nullptr;
-  // Property slots differ between the types of `on any of`: index = -1.
-  bool slots_vary = false;
-  bool context = false;  // account, contact, now
+  // The slot of each of signal_props in its SignalSchema; -1 where the types
+  // of `on any of` put the property in different slots.
+  const std::vector<int>* prop_slots = nullptr;
+  bool context = false;   // account, contact, now
   bool constant = false;  // only literals and const/list names (const, list, pool)
   std::vector<LetInfo>* lets = nullptr;
-  int lets_visible = 0;         // lets [0, lets_visible) may be used here
-  bool in_filter = false;       // a where/unless clause: lets are not computed yet
+  int lets_visible = 0;    // lets [0, lets_visible) may be used here
+  bool in_filter = false;  // a where/unless clause: lets are not computed yet
   std::vector<MacroVar> macro_vars;
 };
 
@@ -79,6 +82,10 @@ class Checker {
   void check_play(ast::PlayDecl& decl);
   void check_score(const ast::ScoreDecl& decl);
   void check_test(ast::TestDecl& decl);
+  // Named arguments against an action's parameters. `subset`: a test's
+  // expectation, which may leave out required ones.
+  void check_action_args(const ActionSig& sig, std::vector<ast::NamedArg>& args, Scope& s, Span call,
+                         bool subset);
   void lint_unused_values();
   void lint_double_enrollment();
   uint32_t play_cost(const Play& play);
@@ -107,7 +114,7 @@ class Checker {
   Project& p_;
   Diagnostics& d_;
   uint32_t stdlib_last_file_ = 0;
-  std::unordered_map<std::string, Span> names_;  // project-wide namespace: first declaration
+  std::unordered_map<std::string, Span> names_;              // project-wide namespace: first declaration
   std::unordered_map<std::string, std::string> name_kinds_;  // "play", "action", ...
   std::vector<ast::ValueDecl*> value_decls_;
   std::vector<ValueState> value_state_;
@@ -126,9 +133,9 @@ TypeRef with_nullable(const TypeRef& t, bool nullable);
 std::string a_type(const TypeRef& t);
 
 // A check-time constant string (a literal, or a const naming one), or null.
-const std::string* constant_string(const ast::Expr& e, const Project& p);
+std::optional<std::string> constant_string(const ast::Expr& e, const Project& p);
 // Does `e` read anything that varies per signal (signal, account, contact,
-// now, lets, icps, macro variables) or rotate a pool?
+// now, lets, icps) or rotate a pool?
 bool is_constant_expr(const ast::Expr& e, const Project& p);
 
 }  // namespace play::sema

@@ -115,8 +115,8 @@ struct Play {
   int n_lets = 0;
   std::vector<std::string> icps_used;  // by `where icp N`, in order
   bool uses_suppression = false;
-  uint32_t worst_case_cost = 0;  // checker's estimate (abstract steps), see cost.cpp
-  bool temporal = false;          // `on` is a section-10 form (rejected with P0900)
+  uint32_t worst_case_cost = 0;        // checker's estimate (abstract steps), see cost.cpp
+  bool temporal = false;               // `on` is a section-10 form (rejected with P0900)
   std::vector<std::string> let_names;  // by slot
   std::vector<std::string> actions;    // action names of the `do` items, in order
 };
@@ -138,7 +138,9 @@ struct Project {
 };
 
 // Expands paths (a directory means every *.play below it, sorted), loads the
-// embedded stdlib first, parses and checks everything. Returns false on I/O
+// embedded stdlib first, parses and checks everything. If any file has syntax
+// errors, only those are reported: the project is not checked (a recovered
+// tree would give errors about code the author did not write). Returns false on I/O
 // errors (reported in `diags` with code P0001); check errors are in `diags`.
 bool load_project(const std::vector<std::string>& paths, Project& project, Diagnostics& diags);
 

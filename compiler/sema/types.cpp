@@ -16,8 +16,8 @@ TypeRef Checker::resolve_type(const ast::TypeExpr& t) {
     if (t.params.size() == n) return true;
     d_.error("P0203", t.span,
              n == 0 ? fmt::format("type '{}' takes no type parameters", t.name)
-                    : fmt::format("type '{}' takes {} type parameter{}, e.g. {}", t.name, n, n == 1 ? "" : "s",
-                                  t.name == "list" ? "list<string>" : "map<string, int>"));
+                    : fmt::format("type '{}' takes {} type parameter{}, e.g. {}", t.name, n,
+                                  n == 1 ? "" : "s", t.name == "list" ? "list<string>" : "map<string, int>"));
     return false;
   };
   TypeRef r;
@@ -34,12 +34,20 @@ TypeRef Checker::resolve_type(const ast::TypeExpr& t) {
     r = Type::map(resolve_type(t.params[1]));
   } else {
     static const std::unordered_map<std::string, TypeKind> kinds = {
-        {"bool", TypeKind::Bool},         {"int", TypeKind::Int},           {"float", TypeKind::Float},
-        {"double", TypeKind::Float},      {"string", TypeKind::String},     {"duration", TypeKind::Duration},
+        {"bool", TypeKind::Bool},           {"int", TypeKind::Int},       {"float", TypeKind::Float},
+        {"double", TypeKind::Float},        {"string", TypeKind::String}, {"duration", TypeKind::Duration},
         {"timestamp", TypeKind::Timestamp}, {"dyn", TypeKind::Dyn}};
     auto it = kinds.find(t.name);
     if (it == kinds.end()) {
-      d_.error("P0107", t.span, fmt::format("unknown type '{}'{}", t.name, did_you_mean(t.name, kTypeNames)));
+      // Names other languages use for our types.
+      static const std::unordered_map<std::string, std::string> aliases = {
+          {"integer", "int"}, {"long", "int"},           {"number", "float"},
+          {"str", "string"},  {"text", "string"},        {"boolean", "bool"},
+          {"any", "dyn"},     {"datetime", "timestamp"}, {"time", "timestamp"}};
+      auto alias = aliases.find(t.name);
+      std::string hint = alias != aliases.end() ? "; did you mean '" + alias->second + "'?"
+                                                : did_you_mean(t.name, kTypeNames);
+      d_.error("P0107", t.span, fmt::format("unknown type '{}'{}", t.name, hint));
       return Type::error();
     }
     if (!want_params(0)) return Type::error();
@@ -71,8 +79,7 @@ TypeRef unify(const TypeRef& a, const TypeRef& b) {
   if (a->kind == TypeKind::Null) return b->as_nullable();
   if (b->kind == TypeKind::Null) return a->as_nullable();
   bool n = a->nullable || b->nullable;
-  if (a->is_numeric() && b->is_numeric())
-    return a->kind == b->kind ? with_nullable(a, n) : Type::floating(n);
+  if (a->is_numeric() && b->is_numeric()) return a->kind == b->kind ? with_nullable(a, n) : Type::floating(n);
   if (a->kind != b->kind) return nullptr;
   if (a->kind == TypeKind::List || a->kind == TypeKind::Map) {
     auto e = unify(a->elem, b->elem);
@@ -82,24 +89,34 @@ TypeRef unify(const TypeRef& a, const TypeRef& b) {
   return with_nullable(a, n);
 }
 
-const std::string* constant_string(const ast::Expr& e, const Project& p) {
-  if (e.kind == ast::ExprKind::String) return &e.string_value;
+std::optional<std::string> constant_string(const ast::Expr& e, const Project& p) {
+  if (e.kind == ast::ExprKind::String) return e.string_value;
+  if (e.kind == ast::ExprKind::Template) {  // a template without {expr} parts is plain text
+    std::string text;
+    for (const auto& part : e.parts) {
+      if (part.is_expr) return std::nullopt;
+      text += part.text;
+    }
+    return text;
+  }
   if (e.kind == ast::ExprKind::Ident && e.ref == ast::RefKind::Const && e.index >= 0) {
     const auto* decl = p.values[e.index].decl;
-    if (decl && decl->value && decl->value->kind == ast::ExprKind::String) return &decl->value->string_value;
+    if (decl && decl->value) return constant_string(*decl->value, p);
   }
-  return nullptr;
+  return std::nullopt;
 }
 
 bool is_constant_expr(const ast::Expr& e, const Project& p) {
   using ast::RefKind;
   switch (e.ref) {
-    case RefKind::None: break;
+    case RefKind::None:
+      break;
     case RefKind::Const:
     case RefKind::List:
+    case RefKind::MacroVar:  // ranges over its macro's receiver, which is checked itself
       return true;
     default:
-      return false;  // per-signal values, lets, icps, macro variables, pools
+      return false;  // per-signal values, lets, icps, pools
   }
   if (e.kind == ast::ExprKind::Call && e.name == "round_robin") return false;
   if (e.kind == ast::ExprKind::SignalVar) return false;

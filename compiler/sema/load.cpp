@@ -1,0 +1,37 @@
+// Loading a project: the embedded stdlib first, then the user's files in
+// path order (a directory means every *.play below it, sorted).
+#include "compiler/diag/files.h"
+#include "compiler/sema/project.h"
+#include "compiler/sema/stdlib.h"
+#include "compiler/syntax/parse.h"
+
+namespace play::sema {
+
+bool load_project(const std::vector<std::string>& paths, Project& project, Diagnostics& diags) {
+  size_t syntax_errors = 0;
+  auto parse = [&](uint32_t id) {
+    size_t before = diags.error_count();
+    project.files.push_back(syntax::parse_file(project.sources, id, diags));
+    syntax_errors += diags.error_count() - before;
+  };
+  for (const auto& f : stdlib_files()) parse(project.sources.add(std::string(f.path), std::string(f.text)));
+  project.stdlib_file_count = project.files.size();
+
+  std::vector<std::string> files;
+  bool ok = expand_play_paths(paths, files, diags);
+  for (const auto& path : files) {
+    std::string text, error;
+    if (!read_file(path, text, error)) {
+      diags.error("P0001", Span{}, "cannot read '" + path + "': " + error);
+      ok = false;
+      continue;
+    }
+    parse(project.sources.add(path, std::move(text)));
+  }
+  // A tree recovered from a syntax error is a guess: checking it would add
+  // errors about code the author did not write. Fix the syntax first.
+  if (syntax_errors == 0) check_project(project, diags);
+  return ok;
+}
+
+}  // namespace play::sema

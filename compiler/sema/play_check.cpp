@@ -1,0 +1,465 @@
+// Plays (LANGUAGE.md section 5): metadata, the `on` clause and the signal
+// scope it gives, filters in source order, lets, and `do` actions. Temporal
+// `on` forms and `score` declarations (section 10) are rejected with P0900.
+#include <fmt/format.h>
+
+#include <set>
+
+#include "compiler/sema/checker.h"
+
+namespace play::sema {
+
+namespace {
+
+const std::vector<std::string> kMetaKeys = {"title", "owner",   "oncall", "priority",
+                                            "sla",   "runbook", "tags",   "mode"};
+// Words a misspelt clause keyword may be meant as (a misspelt keyword parses as a metadata key).
+const std::vector<std::string> kItemWords = {"title", "owner", "oncall", "priority", "sla", "runbook", "tags",
+                                             "mode",  "on",    "where",  "unless",   "let", "do"};
+
+const char* temporal_form(ast::OnKind k) {
+  switch (k) {
+    case ast::OnKind::Absence:
+      return "`on absence of ... for ...` (a stall trigger)";
+    case ast::OnKind::Count:
+      return "`on count(...) ... within ...` (a threshold trigger)";
+    case ast::OnKind::AllOf:
+      return "`on all of (...) within ...` (a combination trigger)";
+    case ast::OnKind::Rate:
+      return "`on rate(...)` (a rate-change trigger)";
+    case ast::OnKind::Score:
+      return "`on score ... crosses ...` (a score trigger)";
+    default:
+      return "this form";
+  }
+}
+
+std::optional<std::string> literal_text(const ast::Expr& e) {
+  if (e.kind == ast::ExprKind::String) return e.string_value;
+  if (e.kind == ast::ExprKind::Template) {
+    std::string s;
+    for (const auto& p : e.parts) {
+      if (p.is_expr) return std::nullopt;
+      s += p.text;
+    }
+    return s;
+  }
+  return std::nullopt;
+}
+
+}  // namespace
+
+// The signal scope of a play: the properties `signal.x` may name.
+struct SignalScope {
+  std::vector<Field> props;
+  std::vector<int> slots;
+  std::vector<std::string> partial;
+  std::string label;
+  bool unknown = false;
+};
+
+static SignalScope signal_scope(const Project& p, const std::vector<const SignalSchema*>& types) {
+  SignalScope sc;
+  if (types.size() == 1) {
+    sc.props = types[0]->props;
+    for (size_t i = 0; i < sc.props.size(); ++i) sc.slots.push_back(static_cast<int>(i));
+    sc.label = types[0]->name;
+    return sc;
+  }
+  sc.label = "any of (";
+  for (size_t i = 0; i < types.size(); ++i) sc.label += (i ? ", " : "") + types[i]->name;
+  sc.label += ")";
+  // Only properties every listed type declares, with one type, can be read.
+  std::set<std::string> seen;
+  for (const auto* t : types)
+    for (const auto& f : t->props) {
+      if (!seen.insert(f.name).second) continue;
+      bool everywhere = true;
+      int slot = t->find(f.name);
+      for (const auto* u : types) {
+        int s = u->find(f.name);
+        if (s < 0 || !same_type(*u->props[s].type, *f.type) ||
+            u->props[s].type->nullable != f.type->nullable) {
+          everywhere = false;
+          break;
+        }
+        if (s != slot) slot = -1;
+      }
+      if (everywhere) {
+        sc.props.push_back(f);
+        sc.slots.push_back(slot);
+      } else {
+        sc.partial.push_back(f.name);
+      }
+    }
+  (void)p;
+  return sc;
+}
+
+void Checker::check_action_args(const ActionSig& sig, std::vector<ast::NamedArg>& args, Scope& s, Span call,
+                                bool subset) {
+  std::vector<std::string> names;
+  for (const auto& prm : sig.params) names.push_back(prm.name);
+  std::set<std::string> given, meant;  // meant: what misspelt argument names were probably meant as
+  for (auto& a : args) {
+    if (!a.value) continue;  // recovered from a syntax error
+    TypeRef t = check(*a.value, s);
+    auto it = std::find(names.begin(), names.end(), a.name);
+    if (it == names.end()) {
+      meant.insert(closest_name(a.name, names));
+      d_.error("P0402", a.name_span,
+               fmt::format("{} has no argument '{}'{}", sig.name, a.name, did_you_mean(a.name, names)));
+      continue;
+    }
+    if (!given.insert(a.name).second) {
+      d_.error("P0403", a.name_span, fmt::format("argument '{}' is given twice", a.name));
+      continue;
+    }
+    const Param& prm = sig.params[it - names.begin()];
+    if (!assignable(*t, *prm.type)) {
+      bool only_null = !is_error(t) && t->nullable && assignable(*t->as_nullable(false), *prm.type);
+      d_.error(
+          "P0405", a.value->span,
+          fmt::format("argument '{}' of {} must be {}, but this is {}{}", a.name, sig.name, a_type(prm.type),
+                      a_type(t), only_null ? "; it may be null: give a fallback with ??" : ""));
+    }
+    // A webhook's sink is chosen when the bundle is built, so it must be fixed text.
+    if (sig.sink.empty() && a.name == "sink" && !subset && !constant_string(*a.value, p_))
+      d_.error(
+          "P0406", a.value->span,
+          fmt::format("the sink of {} must be a constant string naming a configured sink, e.g. \"hubspot\"",
+                      sig.name));
+  }
+  if (subset) return;
+  for (const auto& prm : sig.params)
+    if (!prm.default_value && !given.count(prm.name) && !meant.count(prm.name))
+      d_.error("P0404", call,
+               fmt::format("{} needs the argument '{}' ({})", sig.name, prm.name, prm.type->str()));
+}
+
+void Checker::check_score(const ast::ScoreDecl& decl) {
+  d_.error(
+      "P0900", Span{decl.span.file, decl.span.begin, decl.name_span.end},
+      fmt::format("`score {}` declarations are not supported yet: temporal signals (LANGUAGE.md section 10) "
+                  "are reserved, and are rejected until they are built",
+                  decl.name));
+}
+
+void Checker::check_play(ast::PlayDecl& decl) {
+  Play& play = p_.plays[p_.play_index[decl.name]];
+  bool user = is_user_span(decl.name_span);
+
+  // ---- metadata
+  std::set<std::string> keys;
+  bool sla_given = false;
+  for (auto& item : decl.items) {
+    if (item.kind != ast::PlayItemKind::Meta) continue;
+    const std::string& k = item.name;
+    if (std::find(kMetaKeys.begin(), kMetaKeys.end(), k) == kMetaKeys.end()) {
+      std::string near = did_you_mean(k, kItemWords);
+      d_.error("P0301", item.name_span,
+               near.empty() ? fmt::format("unknown play item '{}': metadata keys are title, owner, oncall, "
+                                          "priority, sla, runbook, tags and mode",
+                                          k)
+                            : fmt::format("unknown play item '{}'{}", k, near));
+      continue;
+    }
+    if (!keys.insert(k).second) {
+      d_.error("P0303", item.name_span, fmt::format("'{}' is given twice in play '{}'", k, decl.name));
+      continue;
+    }
+    if (!item.expr) continue;  // recovered from a syntax error
+    ast::Expr& v = *item.expr;
+    auto bad = [&](const std::string& want) {
+      d_.error("P0302", v.span, fmt::format("'{}' must be {}", k, want));
+    };
+    if (k == "title" || k == "owner" || k == "oncall" || k == "runbook") {
+      auto text = literal_text(v);
+      if (!text) {
+        bad("a string, e.g. " + k + " \"...\"");
+        continue;
+      }
+      (k == "title"    ? play.title
+       : k == "owner"  ? play.owner
+       : k == "oncall" ? play.oncall
+                       : play.runbook) = *text;
+      if (text->empty()) bad("a non-empty string");
+    } else if (k == "priority") {
+      if (v.kind != ast::ExprKind::Ident || (v.name != "high" && v.name != "normal" && v.name != "low")) {
+        bad("high, normal or low" + (v.kind == ast::ExprKind::Ident
+                                         ? did_you_mean(v.name, {"high", "normal", "low"})
+                                         : std::string()));
+        continue;
+      }
+      play.priority = v.name == "high" ? Priority::High : v.name == "low" ? Priority::Low : Priority::Normal;
+    } else if (k == "mode") {
+      if (v.kind != ast::ExprKind::Ident || (v.name != "live" && v.name != "shadow")) {
+        bad("live or shadow" +
+            (v.kind == ast::ExprKind::Ident ? did_you_mean(v.name, {"live", "shadow"}) : std::string()));
+        continue;
+      }
+      play.mode = v.name == "shadow" ? Mode::Shadow : Mode::Live;
+    } else if (k == "sla") {
+      if (v.kind != ast::ExprKind::Duration || v.int_value <= 0) {
+        bad("a positive duration, e.g. sla 15m");
+        continue;
+      }
+      play.sla_ms = v.int_value;
+      sla_given = true;
+    } else if (k == "tags") {
+      bool ok = v.kind == ast::ExprKind::List;
+      std::vector<std::string> tags;
+      if (ok)
+        for (const auto& a : v.args) {
+          auto t = literal_text(*a);
+          if (!t)
+            ok = false;
+          else
+            tags.push_back(*t);
+        }
+      if (!ok) {
+        bad("a list of strings, e.g. tags [\"website\", \"enterprise\"]");
+        continue;
+      }
+      play.tags = std::move(tags);
+    }
+  }
+  if (!sla_given)
+    play.sla_ms = play.priority == Priority::High  ? 5 * 60 * 1000
+                  : play.priority == Priority::Low ? 4 * 3600 * 1000
+                                                   : 15 * 60 * 1000;
+  if (!keys.count("owner"))
+    d_.error("P0304", decl.name_span,
+             fmt::format("play '{}' has no owner: add `owner \"team@example.com\"` (who answers for it)",
+                         decl.name));
+  std::vector<std::string> missing;
+  for (const char* k : {"title", "oncall", "runbook"})
+    if (!keys.count(k)) missing.push_back(k);
+  if (!missing.empty() && user) {
+    std::string list;
+    for (size_t i = 0; i < missing.size(); ++i)
+      list += (i == 0 ? "" : i + 1 == missing.size() ? " or " : ", ") + missing[i];
+    d_.warning("P0305", decl.name_span,
+               fmt::format("play '{}' has no {}; the trigger registry shows them to whoever is paged",
+                           decl.name, list));
+  }
+
+  // ---- on
+  SignalScope sc;
+  const ast::PlayItem* on = nullptr;
+  for (auto& item : decl.items) {
+    if (item.kind != ast::PlayItemKind::On) continue;
+    if (on) {
+      d_.error(
+          "P0307", item.span,
+          fmt::format("play '{}' has more than one `on` clause; a play reacts to one trigger (use `on any of "
+                      "(A, B)` for several signal types)",
+                      decl.name));
+      continue;
+    }
+    on = &item;
+  }
+  if (!on) {
+    d_.error("P0306", decl.name_span,
+             fmt::format(
+                 "play '{}' has no `on` clause: say which signal triggers it, e.g. `on website.page_viewed`",
+                 decl.name));
+    sc.unknown = true;
+  } else if (on->on.kind != ast::OnKind::Signal && on->on.kind != ast::OnKind::AnyOf) {
+    d_.error(
+        "P0900", on->on.span,
+        fmt::format("{} is not supported yet: temporal signals (LANGUAGE.md section 10) are reserved, and "
+                    "are rejected until they are built",
+                    temporal_form(on->on.kind)));
+    play.temporal = true;
+    sc.unknown = true;
+  } else {
+    std::vector<const SignalSchema*> types;
+    std::vector<std::string> known;
+    for (const auto& [name, schema] : p_.signals) known.push_back(name);
+    for (const auto& ref : on->on.signals) {
+      auto it = p_.signals.find(ref.name);
+      if (it == p_.signals.end()) {
+        d_.error("P0105", ref.span,
+                 fmt::format("unknown signal type '{}'{}", ref.name, did_you_mean(ref.name, known)));
+        sc.unknown = true;
+        continue;
+      }
+      if (std::find(play.signal_types.begin(), play.signal_types.end(), ref.name) !=
+          play.signal_types.end()) {
+        d_.warning("P0506", ref.span, fmt::format("signal type '{}' is listed twice", ref.name));
+        continue;
+      }
+      play.signal_types.push_back(ref.name);
+      types.push_back(&it->second);
+    }
+    if (!sc.unknown && !types.empty()) sc = signal_scope(p_, types);
+    if (types.empty()) sc.unknown = true;
+  }
+
+  // ---- lets, known up front so a filter naming one gets a precise message
+  std::vector<LetInfo> lets;
+  for (auto& item : decl.items) {
+    if (item.kind != ast::PlayItemKind::Let) continue;
+    bool dup = false;
+    for (const auto& l : lets) dup = dup || l.name == item.name;
+    if (dup) {
+      d_.error("P0313", item.name_span,
+               fmt::format("let '{}' is defined twice in play '{}'", item.name, decl.name));
+      continue;
+    }
+    if (item.name == "account" || item.name == "contact" || item.name == "now") {
+      d_.error("P0109", item.name_span,
+               fmt::format("'{}' is a built-in name and cannot be a let", item.name));
+      continue;
+    }
+    auto v = p_.value_index.find(item.name);
+    if (v != p_.value_index.end()) {
+      d_.error("P0314", item.name_span,
+               fmt::format("let '{}' would hide the project-level {} '{}'; rename the let", item.name,
+                           name_kinds_[item.name], item.name));
+      continue;
+    }
+    item.index = static_cast<int32_t>(lets.size());
+    lets.push_back({item.name, item.name_span, nullptr, false});
+    play.let_names.push_back(item.name);
+  }
+  play.n_lets = static_cast<int>(lets.size());
+
+  auto scope = [&](const std::string& what, bool filter) {
+    Scope s;
+    s.what = what;
+    s.signal_props = sc.unknown ? nullptr : &sc.props;
+    s.prop_slots = &sc.slots;
+    s.partial_props = &sc.partial;
+    s.signal_label = sc.label;
+    s.signal_unknown = sc.unknown;
+    s.context = true;
+    s.lets = &lets;
+    s.in_filter = filter;
+    s.lets_visible = filter ? 0 : static_cast<int>(lets.size());
+    return s;
+  };
+
+  // ---- clauses, in source order
+  bool has_suppressed = false, has_fired = false;
+  const ast::PlayItem* enroll = nullptr;
+  auto& reasons = play_unless_reasons[decl.name];
+  auto& actions = play_actions[decl.name];
+  for (auto& item : decl.items) {
+    bool needs_expr = item.kind == ast::PlayItemKind::Where || item.kind == ast::PlayItemKind::Unless ||
+                      item.kind == ast::PlayItemKind::Let;
+    if (needs_expr && !item.expr) continue;  // recovered from a syntax error
+    switch (item.kind) {
+      case ast::PlayItemKind::Meta:
+      case ast::PlayItemKind::On:
+        break;
+      case ast::PlayItemKind::Where: {
+        Scope s = scope("a where clause", true);
+        TypeRef t = check_bool(*item.expr, s, "a where clause");
+        if (user && is_boolish(t) && !is_error(t) && is_constant_expr(*item.expr, p_))
+          d_.warning(
+              "P0504", item.expr->span,
+              "this where clause is constant: it reads nothing from the signal, account or contact, so it "
+              "always passes or never does");
+        break;
+      }
+      case ast::PlayItemKind::WhereIcp: {
+        auto it = p_.value_index.find(item.name);
+        if (it != p_.value_index.end()) p_.values[it->second].used = true;
+        if (it == p_.value_index.end() || p_.values[it->second].kind != ast::ValueKind::Icp) {
+          std::vector<std::string> icps;
+          for (const auto& v : p_.values)
+            if (v.kind == ast::ValueKind::Icp) icps.push_back(v.name);
+          std::string what = it == p_.value_index.end()
+                                 ? fmt::format("unknown icp '{}'{}", item.name, did_you_mean(item.name, icps))
+                                 : fmt::format(
+                                       "'{}' is a {}, not an icp; `where icp` needs a name declared with "
+                                       "`icp NAME = ...`",
+                                       item.name, name_kinds_[item.name]);
+          d_.error("P0106", item.name_span, what);
+          break;
+        }
+        p_.values[it->second].used = true;
+        item.index = it->second;
+        play.icps_used.push_back(item.name);
+        break;
+      }
+      case ast::PlayItemKind::Unless: {
+        Scope s = scope("an unless clause", true);
+        check_bool(*item.expr, s, "an unless clause");
+        reasons.push_back(item.reason);
+        break;
+      }
+      case ast::PlayItemKind::UnlessSuppressed:
+        has_suppressed = true;
+        play.uses_suppression = true;
+        if (!p_.suppress)
+          d_.error("P0308", item.span,
+                   "`unless suppressed` needs the project's suppress block, and there is none: declare "
+                   "`suppress { <condition> as \"reason\" ... }` once in the project");
+        break;
+      case ast::PlayItemKind::UnlessFired:
+        has_fired = true;
+        if (item.within_ms <= 0)
+          d_.error("P0312", item.span, "`unless fired within` needs a positive duration, e.g. 4h");
+        break;
+      case ast::PlayItemKind::Let: {
+        if (item.index < 0) {  // a rejected let: still check its expression
+          Scope s = scope("a let", false);
+          check(*item.expr, s);
+          break;
+        }
+        Scope s = scope("a let", false);
+        s.lets_visible = item.index;  // earlier lets only
+        lets[item.index].type = check(*item.expr, s);
+        break;
+      }
+      case ast::PlayItemKind::Do: {
+        auto it = p_.action_index.find(item.name);
+        Scope s = scope("an action argument", false);
+        if (it == p_.action_index.end()) {
+          std::vector<std::string> names;
+          for (const auto& a : p_.actions) names.push_back(a.name);
+          d_.error("P0401", item.name_span,
+                   fmt::format("unknown action '{}'{}", item.name, did_you_mean(item.name, names)));
+          for (auto& a : item.args)
+            if (a.value) check(*a.value, s);
+          break;
+        }
+        item.index = it->second;
+        check_action_args(p_.actions[it->second], item.args, s, item.span, false);
+        play.actions.push_back(item.name);
+        actions.push_back(item.name);
+        if (item.name == "enroll" && !enroll) enroll = &item;
+        break;
+      }
+    }
+  }
+
+  // ---- lints of section 5
+  if (enroll && !has_suppressed)
+    d_.error(
+        "P0500", enroll->span,
+        fmt::format("play '{}' enrolls contacts but has no `unless suppressed`: every enroll must pass the "
+                    "project's suppression rules (do-not-contact, customers, ...)",
+                    decl.name));
+  if (enroll && !has_fired && user)
+    d_.warning(
+        "P0501", enroll->span,
+        fmt::format("play '{}' enrolls without `unless fired within D`: a burst of signals would enroll the "
+                    "same contact again and again",
+                    decl.name));
+  if (user) {
+    for (const auto& l : lets)
+      if (!l.used) d_.warning("P0502", l.name_span, fmt::format("let '{}' is never used", l.name));
+    bool does = false;
+    for (const auto& item : decl.items) does = does || item.kind == ast::PlayItemKind::Do;
+    if (!does)
+      d_.warning("P0309", decl.name_span,
+                 fmt::format("play '{}' has no `do` clause, so it never acts", decl.name));
+  }
+  play.worst_case_cost = play_cost(play);
+}
+
+}  // namespace play::sema

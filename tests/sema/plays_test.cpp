@@ -1,0 +1,200 @@
+// Plays: metadata, `on`, clauses, lets, actions (LANGUAGE.md section 5).
+#include <gtest/gtest.h>
+
+#include "tests/sema/harness.h"
+
+namespace play::sema::testing {
+namespace {
+
+const char* kNotify = "  do notify(channel: \"#c\", text: \"x\")";
+
+TEST(Plays, MetadataIsRecorded) {
+  auto c = check_source(R"(play p {
+  title "T"
+  owner "o@acme.com"
+  oncall "#oncall"
+  runbook "https://wiki"
+  priority high
+  tags ["a", "b"]
+  mode shadow
+  on website.page_viewed
+  do notify(channel: "#c", text: "x")
+})");
+  ASSERT_TRUE(c->diags.all().empty()) << c->dump();
+  const Play* p = c->play("p");
+  ASSERT_NE(p, nullptr);
+  EXPECT_EQ(p->title, "T");
+  EXPECT_EQ(p->owner, "o@acme.com");
+  EXPECT_EQ(p->priority, Priority::High);
+  EXPECT_EQ(p->sla_ms, 5 * 60 * 1000);  // default for high
+  EXPECT_EQ(p->mode, Mode::Shadow);
+  EXPECT_EQ(p->tags, (std::vector<std::string>{"a", "b"}));
+  EXPECT_EQ(p->signal_types, (std::vector<std::string>{"website.page_viewed"}));
+  EXPECT_EQ(p->actions, (std::vector<std::string>{"notify"}));
+  EXPECT_GT(p->worst_case_cost, 0u);
+}
+
+TEST(Plays, SlaDefaultsAndExplicit) {
+  auto low =
+      check_source("play p { owner \"o\" priority low on product.login " + std::string(kNotify) + " }");
+  EXPECT_EQ(low->play("p")->sla_ms, 4 * 3600 * 1000);
+  auto normal = check_source("play p { owner \"o\" sla 1h on product.login " + std::string(kNotify) + " }");
+  EXPECT_EQ(normal->play("p")->sla_ms, 3600 * 1000);
+}
+
+TEST(Plays, MetadataErrors) {
+  auto c = check_source(R"(play p {
+  titl "T"
+  priority urgent
+  mode dry_run
+  sla "5m"
+  tags "a"
+  on website.page_viewed
+  do notify(channel: "#c", text: "x")
+})");
+  EXPECT_EQ(c->count("P0301"), 1) << c->dump();
+  EXPECT_EQ(c->count("P0302"), 4) << c->dump();
+  EXPECT_EQ(c->count("P0304"), 1) << c->dump();  // no owner
+  EXPECT_EQ(c->count("P0305"), 1) << c->dump();  // no title, oncall, runbook: one warning
+  EXPECT_NE(c->first("P0301")->message.find("did you mean 'title'"), std::string::npos);
+}
+
+TEST(Plays, MisspeltClauseKeywordSuggestsIt) {
+  auto c = check_source(
+      play_src("p", "website.page_viewed", "  wher signal.url == \"x\"\n" + std::string(kNotify)));
+  const Diagnostic* d = c->first("P0301");
+  ASSERT_NE(d, nullptr) << c->dump();
+  EXPECT_NE(d->message.find("did you mean 'where'"), std::string::npos) << d->message;
+}
+
+TEST(Plays, OnClauseCount) {
+  auto none = check_source("play p { owner \"o\" " + std::string(kNotify) + " }");
+  EXPECT_TRUE(none->has("P0306")) << none->dump();
+  auto two =
+      check_source("play p { owner \"o\" on product.login on product.usage " + std::string(kNotify) + " }");
+  EXPECT_TRUE(two->has("P0307")) << two->dump();
+}
+
+TEST(Plays, AnyOfSeesOnlySharedProperties) {
+  auto ok = check_source(play_src("p", "any of (website.page_viewed, website.chat_started)",
+                                  "  where signal.url == \"x\"\n" + std::string(kNotify)));
+  EXPECT_EQ(ok->diags.error_count(), 1u) << ok->dump();  // url is string in one, string? in the other
+  EXPECT_TRUE(ok->has("P0103"));
+  auto shared = check_source(play_src("p", "any of (website.page_viewed, website.form_submitted)",
+                                      "  where signal.occurred_at < now\n" + std::string(kNotify)));
+  EXPECT_EQ(shared->diags.error_count(), 0u) << shared->dump();
+  EXPECT_EQ(shared->play("p")->signal_types.size(), 2u);
+  auto topic = check_source(play_src("p", "any of (website.chat_started, ecosystem.partner_referral)",
+                                     "  where signal.note == \"x\"\n" + std::string(kNotify)));
+  EXPECT_TRUE(topic->has("P0103")) << topic->dump();
+}
+
+TEST(Plays, WhereMustBeBool) {
+  auto c = check_source(play_src("p", "website.page_viewed", "  where signal.url\n" + std::string(kNotify)));
+  const Diagnostic* d = c->first("P0201");
+  ASSERT_NE(d, nullptr) << c->dump();
+  EXPECT_EQ(d->message, "a where clause must be a bool expression, but this is a string");
+}
+
+TEST(Plays, WhereIcpMustNameAnIcp) {
+  auto c = check_source("icp enterprise = account.employees > 500\nconst k = 1\n" +
+                        play_src("p", "website.page_viewed",
+                                 "  where icp enterprize\n  where icp k\n  where enterprise and k > 0\n" +
+                                     std::string(kNotify)));
+  EXPECT_EQ(c->count("P0106"), 2) << c->dump();
+  EXPECT_NE(c->first("P0106")->message.find("did you mean 'enterprise'"), std::string::npos);
+  EXPECT_EQ(c->diags.error_count(), 2u) << c->dump();  // an icp name is a bool expression too
+}
+
+TEST(Plays, LetInFilterIsExplained) {
+  auto c =
+      check_source(play_src("p", "website.page_viewed",
+                            "  let big = account.employees > 100\n  where big\n" + std::string(kNotify)));
+  const Diagnostic* d = c->first("P0114");
+  ASSERT_NE(d, nullptr) << c->dump();
+  EXPECT_NE(d->message.find("computed only after every where/unless clause"), std::string::npos);
+}
+
+TEST(Plays, LetOrderAndShadowing) {
+  auto c = check_source("const k = 1\n" + play_src("p", "website.page_viewed",
+                                                   "  let a = b\n  let b = 1\n  let k = 2\n  let a = 3\n"
+                                                   "  do notify(channel: \"#c\", text: \"{a}{b}\")"));
+  EXPECT_TRUE(c->has("P0115")) << c->dump();
+  EXPECT_TRUE(c->has("P0314")) << c->dump();
+  EXPECT_TRUE(c->has("P0313")) << c->dump();
+}
+
+TEST(Plays, UnlessSuppressedNeedsASuppressBlock) {
+  auto c = check_source(play_src("p", "website.page_viewed", "  unless suppressed\n" + std::string(kNotify)));
+  EXPECT_TRUE(c->has("P0308")) << c->dump();
+  auto ok = check_source(
+      kSuppress + play_src("p", "website.page_viewed", "  unless suppressed\n" + std::string(kNotify)));
+  EXPECT_EQ(ok->diags.error_count(), 0u) << ok->dump();
+  EXPECT_TRUE(ok->play("p")->uses_suppression);
+}
+
+TEST(Plays, AtMostOneSuppressBlock) {
+  auto c = check_source(std::string(kSuppress) + kSuppress);
+  EXPECT_TRUE(c->has("P0310")) << c->dump();
+}
+
+TEST(Plays, ActionArguments) {
+  auto c = check_source(play_src("p", "website.page_viewed",
+                                 "  do notfy(channel: \"#c\")\n"
+                                 "  do notify(chanel: \"#c\", text: \"x\")\n"
+                                 "  do notify(text: \"x\")\n"
+                                 "  do notify(channel: \"#c\", channel: \"#d\", text: \"x\")\n"
+                                 "  do task(subject: \"s\", due: \"tomorrow\")\n"
+                                 "  do review(queue: signal.category)\n"
+                                 "  do webhook(sink: signal.url, body: {\"a\": 1, \"b\": \"x\"})"));
+  EXPECT_TRUE(c->has("P0401")) << c->dump();
+  EXPECT_EQ(c->first("P0401")->message, "unknown action 'notfy'; did you mean 'notify'?");
+  EXPECT_TRUE(c->has("P0402"));
+  EXPECT_NE(c->first("P0402")->message.find("did you mean 'channel'"), std::string::npos);
+  EXPECT_EQ(c->count("P0404"), 1) << c->dump();  // notify without channel; not for the misspelt one
+  EXPECT_TRUE(c->has("P0403"));
+  EXPECT_EQ(c->count("P0405"), 2) << c->dump();  // due: string; queue: string?
+  EXPECT_TRUE(c->has("P0406"));
+}
+
+TEST(Plays, TemplatesAreChecked) {
+  auto c = check_source(play_src("p", "website.page_viewed",
+                                 "  do notify(channel: \"#c\", text: \"{contact.nme} saw {signal.url}\")"));
+  EXPECT_EQ(c->count("P0104"), 1) << c->dump();
+  auto ok = check_source(play_src("p", "website.page_viewed",
+                                  "  do notify(channel: \"#c\", text: \"{account.employees} {{literal}}\")"));
+  EXPECT_EQ(ok->diags.error_count(), 0u) << ok->dump();
+}
+
+TEST(Plays, TemporalFormsAreNotSupportedYetWithoutCascade) {
+  auto c = check_source(R"(play p {
+  owner "o" title "t" oncall "c" runbook "r"
+  on absence of product.login for 7d per account
+  where signal.nonexistent == 1
+  do review(queue: "q", note: "{signal.whatever}")
+}
+score intent per account half_life 7d {
+  website.page_viewed => 10
+}
+)");
+  EXPECT_EQ(c->count("P0900"), 2) << c->dump();
+  EXPECT_EQ(c->diags.error_count(), 2u) << c->dump();
+  EXPECT_NE(c->first("P0900")->message.find("is not supported yet"), std::string::npos);
+  EXPECT_TRUE(c->play("p")->temporal);
+}
+
+TEST(Plays, WorstCaseCostBoundsMacros) {
+  auto small = check_source(
+      "list l = [\"a\", \"b\"]\n" +
+      play_src("p", "website.page_viewed", "  where l.exists(x, x == signal.url)\n" + std::string(kNotify)));
+  auto big = check_source(
+      play_src("p", "website.page_viewed",
+               "  where account.tech_stack.exists(x, x == signal.url)\n" + std::string(kNotify)));
+  uint32_t s = small->play("p")->worst_case_cost, b = big->play("p")->worst_case_cost;
+  EXPECT_GT(s, 0u);
+  EXPECT_LT(s, 50u);
+  EXPECT_GE(b, 1000u);  // an unknown list counts as 1000 elements
+}
+
+}  // namespace
+}  // namespace play::sema::testing
