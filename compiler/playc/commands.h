@@ -21,4 +21,34 @@ struct FmtOptions {
 };
 int run_fmt(const FmtOptions& o);
 
+struct RunOptions {
+  std::vector<std::string> paths;
+  std::string signals, context;
+  bool trace = false;
+};
+int run_run(const RunOptions& o);
+
+struct BuildOptions {
+  std::vector<std::string> paths;
+  std::string output;
+};
+int run_build(const BuildOptions& o);
+
+struct DisasmOptions {
+  std::vector<std::string> paths;  // one bundle file, or .play paths
+};
+int run_disasm(const DisasmOptions& o);
+
+struct EvalOptions {
+  std::string expr;
+  std::string bindings;  // a JSON object
+};
+int run_eval(const EvalOptions& o);
+
+struct TestOptions {
+  std::vector<std::string> paths;
+  std::string junit;  // write a JUnit XML report here
+};
+int run_test(const TestOptions& o);
+
 }  // namespace play::playc

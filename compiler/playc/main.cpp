@@ -24,6 +24,32 @@ int main(int argc, char** argv) {
   f->add_flag("--check", fmt.check, "list files that would change; exit 1 if any");
   f->add_flag("--stdout", fmt.to_stdout, "print the formatted file instead of writing it");
 
+  TestOptions test;
+  auto* t = app.add_subcommand("test", "run the test blocks; ends with `N passed, N failed`");
+  t->add_option("paths", test.paths, "files or directories (default .)");
+  t->add_option("--junit", test.junit, "also write a JUnit XML report to FILE");
+
+  RunOptions run;
+  auto* r = app.add_subcommand("run", "offline evaluation (backtest): actions as NDJSON on stdout");
+  r->add_option("paths", run.paths, "files or directories, or one bundle (default .)");
+  r->add_option("--signals", run.signals, "NDJSON signal envelopes, one per line")->required();
+  r->add_option("--context", run.context, "context records: {\"accounts\":[...],\"contacts\":[...]}");
+  r->add_flag("--trace", run.trace, "also print an outcome line for every evaluation");
+
+  BuildOptions build;
+  auto* b = app.add_subcommand("build", "compile to a versioned bytecode bundle");
+  b->add_option("paths", build.paths, "files or directories (default .)");
+  b->add_option("-o,--output", build.output, "the bundle file to write")->required();
+
+  DisasmOptions disasm;
+  auto* d = app.add_subcommand("disasm", "the bytecode, per play, with source positions and worst-case cost");
+  d->add_option("paths", disasm.paths, "a bundle file, or .play files or directories (default .)");
+
+  EvalOptions eval;
+  auto* e = app.add_subcommand("eval", "evaluate one expression; prints the value as JSON");
+  e->add_option("expr", eval.expr, "the expression")->required();
+  e->add_option("--bindings", eval.bindings, "variables as a JSON object, e.g. '{\"x\": 2}'");
+
   // Commands of CLI.md that later issues build: refuse clearly rather than pretend.
   for (const char* later : {"registry", "lsp"}) {
     auto* s = app.add_subcommand(later, std::string(later) + " (not supported yet)");
@@ -41,6 +67,14 @@ int main(int argc, char** argv) {
     if (fmt.paths.empty()) fmt.paths = {"."};
     return run_fmt(fmt);
   }
+  auto or_dot = [](std::vector<std::string>& p) {
+    if (p.empty()) p = {"."};
+  };
+  if (*t) return or_dot(test.paths), run_test(test);
+  if (*r) return or_dot(run.paths), run_run(run);
+  if (*b) return or_dot(build.paths), run_build(build);
+  if (*d) return or_dot(disasm.paths), run_disasm(disasm);
+  if (*e) return run_eval(eval);
   for (auto* s : app.get_subcommands()) {
     std::fprintf(stderr, "playc %s: not supported yet\n", s->get_name().c_str());
     return 2;

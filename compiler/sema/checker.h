@@ -56,6 +56,8 @@ class Checker {
  public:
   Checker(Project& project, Diagnostics& diags) : p_(project), d_(diags) {}
   void run();
+  // expression.cpp: a standalone expression after run() on another Checker.
+  TypeRef check_standalone(ast::Expr& expr, const std::vector<Binding>& bindings);
 
   // declare.cpp: the project-wide namespace and schemas.
   void declare_all();

@@ -144,6 +144,21 @@ struct Project {
 // errors (reported in `diags` with code P0001); check errors are in `diags`.
 bool load_project(const std::vector<std::string>& paths, Project& project, Diagnostics& diags);
 
+// A variable for a standalone expression (`playc eval --bindings`).
+struct Binding {
+  std::string name;
+  TypeRef type;
+};
+
+// Checks `expr` (parsed into project.sources) as a standalone expression, for
+// `playc eval` and the CEL conformance runner: the project's consts, lists and
+// the built-in functions are visible, and `bindings` as variables (resolved as
+// RefKind::Let, index = the binding's position); `signal`, `account`,
+// `contact`, `now` and icps are not. The project must have loaded without
+// errors. Returns the expression's type (TypeKind::Error after diagnostics).
+TypeRef check_expression(Project& project, ast::Expr& expr, const std::vector<Binding>& bindings,
+                         Diagnostics& diags);
+
 // Checks an already-parsed set of files (used by load_project and by tests).
 void check_project(Project& project, Diagnostics& diags);
 

@@ -1,0 +1,142 @@
+// Functions, methods and list macros (LANGUAGE.md section 3).
+#include <algorithm>
+
+#include "compiler/codegen/lower.h"
+
+namespace play::codegen {
+
+using vm::JumpTest;
+using vm::Op;
+
+namespace {
+
+// Sema's estimate for a list of unknown length (compiler/sema/cost.cpp).
+constexpr uint64_t kUnknownListLength = 1000;
+
+uint8_t test(JumpTest t) { return static_cast<uint8_t>(t); }
+
+}  // namespace
+
+void ExprCompiler::call(const ast::Expr& e, uint16_t dst) {
+  const std::string& f = e.name;
+  if (f == "round_robin") {
+    const ast::Expr& pool = *e.args[0];
+    int i = env_.pools && pool.index >= 0 ? env_.pools->at(pool.index) : -1;
+    if (i < 0) throw Unsupported(e.span, "internal: round_robin() of something that is not a pool");
+    b_.emit(Op::ROUND_ROBIN, dst, static_cast<uint16_t>(i), 0, 0, e.span);
+    return;
+  }
+  static const struct {
+    const char* name;
+    Op op;
+  } kUnary[] = {{"size", Op::SIZE},
+                {"int", Op::TO_INT},
+                {"float", Op::TO_FLOAT},
+                {"double", Op::TO_FLOAT},
+                {"string", Op::TO_STRING},
+                {"timestamp", Op::TO_TIMESTAMP},
+                {"duration", Op::TO_DURATION},
+                {"has", Op::HAS}};
+  for (const auto& u : kUnary)
+    if (f == u.name && e.args.size() == 1) return op1(u.op, e, *e.args[0], dst);
+  throw Unsupported(e.span, "function '" + f + "' is not supported yet");
+}
+
+void ExprCompiler::method(const ast::Expr& e, uint16_t dst) {
+  const std::string& m = e.name;
+  if (m == "exists" || m == "all" || m == "filter" || m == "map") return macro(e, dst);
+  size_t argc = e.args.size() - 1;
+  if (argc == 0) {
+    if (m == "size") return op1(Op::SIZE, e, *e.args[0], dst);
+    if (m == "lower") return op1(Op::LOWER, e, *e.args[0], dst);
+    if (m == "upper") return op1(Op::UPPER, e, *e.args[0], dst);
+  }
+  if (argc == 1) {
+    if (m == "contains") return op2(Op::STR_CONTAINS, e, *e.args[0], *e.args[1], dst);
+    if (m == "startsWith") return op2(Op::STR_STARTS, e, *e.args[0], *e.args[1], dst);
+    if (m == "endsWith") return op2(Op::STR_ENDS, e, *e.args[0], *e.args[1], dst);
+    if (m == "matches") {
+      // A constant pattern is compiled once, when the program is verified.
+      const ast::Expr& pattern = *e.args[1];
+      if (env_.fold && is_constant(pattern, static_cast<uint32_t>(macro_regs_.size()))) {
+        auto folded = fold(env_, pattern, static_cast<uint32_t>(macro_regs_.size()));
+        if (folded && folded->value.kind == vm::Kind::String) {
+          uint16_t s = temp(*e.args[0]);
+          b_.emit(Op::MATCHES_CONST, dst, s, b_.constant(folded->value), 0, e.span);
+          return;
+        }
+      }
+      return op2(Op::MATCHES, e, *e.args[0], pattern, dst);
+    }
+  }
+  throw Unsupported(e.span, "method '" + m + "' is not supported yet");
+}
+
+// l.exists(v, p), l.all(v, p), l.filter(v, p), l.map(v, e): a loop bounded
+// by the list (a map ranges over its keys). Null rules: exists and all of
+// null are false, filter and map of null are null. A predicate that is null
+// counts as false (exists: not found; all: fails; filter: dropped).
+void ExprCompiler::macro(const ast::Expr& e, uint16_t dst) {
+  const std::string& m = e.name;
+  uint16_t list = temp(*e.args[0]);
+  uint64_t length = kUnknownListLength;
+  const vm::Program& prog = b_.program();
+  // A constant or literal list: its length is known.
+  if (!prog.code.empty() && prog.code.back().a == list) {
+    const vm::Instr& last = prog.code.back();
+    if (last.op == Op::LOAD_CONST) length = prog.constants[last.b].n;
+    if (last.op == Op::BUILD_LIST || last.op == Op::BUILD_MAP) length = last.c;
+  }
+
+  uint16_t iter = b_.alloc();
+  b_.alloc();  // iter + 1: the list being walked
+  uint16_t var = b_.alloc();
+  uint16_t body = b_.alloc();
+  bool builds = m == "filter" || m == "map";
+
+  std::vector<uint32_t> to_end;  // jumps to the instruction after the macro
+  if (builds) {
+    b_.emit(Op::LOAD_NULL, dst, 0, 0, 0, e.span);
+    to_end.push_back(b_.emit(Op::JUMP_IF, list, 0, 0, test(JumpTest::Null), e.span));
+    b_.emit(Op::LIST_NEW, dst, list, 0, 0, e.span);
+  } else {
+    b_.emit(Op::LOAD_BOOL, dst, 0, 0, 0, e.span);
+    if (m == "all") to_end.push_back(b_.emit(Op::JUMP_IF, list, 0, 0, test(JumpTest::Null), e.span));
+  }
+  b_.emit(Op::ITER_INIT, iter, list, 0, 0, e.span);
+  uint32_t next = b_.emit(Op::ITER_NEXT, iter, var, 0, 0, e.span);
+
+  uint64_t outer = b_.cost_multiplier();
+  b_.set_cost_multiplier(std::min<uint64_t>(outer * std::max<uint64_t>(length, 1), UINT32_MAX));
+  macro_regs_.push_back(var);
+  compile(*e.args[2], body);
+  macro_regs_.pop_back();
+
+  uint32_t decided = 0;  // exists: found one; all: one failed
+  uint32_t skip = 0;     // filter: predicate not true
+  if (m == "exists") decided = b_.emit(Op::JUMP_IF, body, 0, 0, test(JumpTest::True), e.span);
+  if (m == "all") to_end.push_back(b_.emit(Op::JUMP_IF, body, 0, 0, test(JumpTest::NotTrue), e.span));
+  if (m == "filter") {
+    skip = b_.emit(Op::JUMP_IF, body, 0, 0, test(JumpTest::NotTrue), e.span);
+    b_.emit(Op::LIST_APPEND, dst, var, 0, 0, e.span);
+  }
+  if (m == "map") b_.emit(Op::LIST_APPEND, dst, body, 0, 0, e.span);
+  if (m == "filter") b_.patch_to_here(skip);
+  b_.emit(Op::LOOP, 0, static_cast<uint16_t>(next), 0, 0, e.span);
+  b_.set_cost_multiplier(outer);
+
+  if (m == "exists") {
+    b_.patch_to_here(decided);
+    b_.emit(Op::LOAD_BOOL, dst, 0, 0, 1, e.span);
+  } else if (m == "all") {
+    // The list ran out without a failure: every element passed.
+    b_.patch_to_here(next);
+    b_.emit(Op::LOAD_BOOL, dst, 0, 0, 1, e.span);
+    for (uint32_t j : to_end) b_.patch_to_here(j);
+    return;
+  }
+  b_.patch_to_here(next);
+  for (uint32_t j : to_end) b_.patch_to_here(j);
+}
+
+}  // namespace play::codegen
