@@ -8,6 +8,7 @@ and optionally M signals as NDJSON for `playc run` benchmarks.
 Deterministic: the same arguments give the same files.
 """
 import argparse
+import datetime
 import json
 import os
 import random
@@ -25,6 +26,7 @@ TYPES = [
     ("ecosystem.integration_installed", [("integration", ["salesforce", "hubspot", "slack"])]),
     ("company.funding_announced", [("round", ["seed", "series_a", "series_b"])]),
 ]
+T0 = datetime.datetime(2026, 6, 21, 10, 0, 0)
 COUNTRIES = ["US", "CA", "GB", "DE", "FR"]
 
 PROJECT = """// Shared declarations for the synthetic benchmark corpus.
@@ -106,16 +108,18 @@ def main():
     ap.add_argument("--per-file", type=int, default=10)
     ap.add_argument("--signals", type=int, default=0)
     ap.add_argument("--seed", type=int, default=7)
+    ap.add_argument("--only-type", help="write only the plays on this signal type (same play numbers)")
     a = ap.parse_args()
     rnd = random.Random(a.seed)
     os.makedirs(os.path.join(a.out, "plays"), exist_ok=True)
+    chosen = [i for i in range(a.plays) if not a.only_type or play_model(i)["type"] == a.only_type]
     with open(os.path.join(a.out, "model.json"), "w") as f:
-        json.dump([play_model(i) for i in range(a.plays)], f, indent=0)
+        json.dump([play_model(i) for i in chosen], f, indent=0)
     with open(os.path.join(a.out, "plays", "project.play"), "w") as f:
         f.write(PROJECT)
-    for start in range(0, a.plays, a.per_file):
+    for start in range(0, len(chosen), a.per_file):
         with open(os.path.join(a.out, "plays", f"plays_{start // a.per_file:04d}.play"), "w") as f:
-            f.write("\n".join(play_text(i, rnd) for i in range(start, min(a.plays, start + a.per_file))))
+            f.write("\n".join(play_text(i, rnd) for i in chosen[start:start + a.per_file]))
     if a.signals:
         accounts, contacts = [], []
         for k in range(500):
@@ -140,8 +144,8 @@ def main():
                     p["score"] = rnd.randrange(100)
                 if sig == "jobs.posting_changed":
                     p.setdefault("role", "sdr")
-                t = 1782036000 + n  # 2026-06-21T10:00:00Z + n seconds
-                occurred = f"2026-06-21T{10 + (n // 3600) % 14:02d}:{(n // 60) % 60:02d}:{n % 60:02d}Z"
+                # one signal a second from 2026-06-21T10:00:00Z, in time order
+                occurred = (T0 + datetime.timedelta(seconds=n)).strftime("%Y-%m-%dT%H:%M:%SZ")
                 f.write(json.dumps({"id": f"sig_{n}", "type": sig, "source": "bench", "occurred_at": occurred,
                                     "account": f"co{k}.com", "contact": f"p{n % 2}@co{k}.com", "properties": p},
                                    separators=(",", ":")) + "\n")

@@ -1,0 +1,437 @@
+#include "runtime/engine/engine.h"
+
+#include <cstdlib>
+
+#include "runtime/engine/idempotency.h"
+#include "runtime/engine/text.h"
+
+namespace play::engine {
+
+// What the engine precomputes per play so the per-signal path only reads.
+struct Engine::PlayInfo {
+  std::vector<std::string> clause_reasons;  // per clause: what an outcome's `reason` says
+  std::vector<uint8_t> is_enroll;           // per action
+  std::vector<int> sink_arg;                // per action: index of the `sink` argument (webhook), or -1
+  size_t total_args = 0;
+};
+
+namespace {
+
+const char* per_name(vm::Per p) {
+  switch (p) {
+    case vm::Per::Contact:
+      return " per contact";
+    case vm::Per::Account:
+      return " per account";
+    default:
+      return "";
+  }
+}
+
+// A crm.*_updated property may be upserted into an entity field of the same
+// name when the kinds agree (the field's dyn accepts anything).
+bool assignable(const vm::FieldType& from, const vm::FieldType& to) {
+  if (to.code == vm::Kind::Null) return true;
+  if (from.code != to.code) return false;
+  if (to.code == vm::Kind::List || to.code == vm::Kind::Map)
+    return to.elem == vm::Kind::Null || from.elem == to.elem;
+  return true;
+}
+
+void map_updates(const vm::SignalSchema& sig, const std::vector<vm::Field>& entity,
+                 std::initializer_list<int> keep_out, std::vector<std::pair<uint32_t, uint32_t>>& out) {
+  for (uint32_t i = 0; i < sig.props.size(); ++i) {
+    int slot = field_slot(entity, sig.props[i].name);
+    if (slot < 0 || !assignable(sig.props[i].type, entity[slot].type)) continue;
+    bool reserved = false;
+    for (int k : keep_out) reserved |= (k == slot);
+    if (!reserved) out.emplace_back(i, uint32_t(slot));
+  }
+}
+
+}  // namespace
+
+Engine::Engine(const vm::Bundle& bundle, ContextStore& context, Ledger& ledger, SeenSignals* seen)
+    : bundle_(bundle), context_(context), ledger_(ledger), seen_(seen) {
+  plays_by_type_.resize(bundle.signals.size());
+  prop_names_.resize(bundle.signals.size());
+  for (size_t t = 0; t < bundle.signals.size(); ++t)
+    for (const vm::Field& f : bundle.signals[t].props) prop_names_[t].push_back(f.name);
+
+  size_t max_lets = 0, max_args = 0;
+  plays_.resize(bundle.plays.size());
+  for (uint32_t p = 0; p < bundle.plays.size(); ++p) {
+    const vm::Play& play = bundle.plays[p];
+    for (uint32_t t : play.signal_types)
+      if (t < plays_by_type_.size()) plays_by_type_[t].push_back(p);
+    PlayInfo& info = plays_[p];
+    for (const vm::Clause& c : play.clauses) {
+      std::string reason;
+      switch (c.kind) {
+        case vm::ClauseKind::WhereIcp:
+          reason = c.icp < bundle.icps.size() ? bundle.icps[c.icp].name : "?";
+          break;
+        case vm::ClauseKind::Unless:
+          reason = c.reason;
+          break;
+        case vm::ClauseKind::UnlessFired:
+          reason = "fired within " + vm::format_duration(c.within_ms) + per_name(c.per);
+          break;
+        default:
+          break;
+      }
+      info.clause_reasons.push_back(std::move(reason));
+    }
+    for (const vm::Action& a : play.actions) {
+      info.is_enroll.push_back(a.name == "enroll");
+      int sink_arg = -1;
+      if (a.sink.empty())
+        for (size_t i = 0; i < a.args.size(); ++i)
+          if (a.args[i].name == "sink") sink_arg = int(i);
+      info.sink_arg.push_back(sink_arg);
+      info.total_args += a.args.size();
+    }
+    max_lets = std::max(max_lets, play.lets.size());
+    max_args = std::max(max_args, info.total_args);
+  }
+  lets_.resize(max_lets);
+  args_.resize(max_args);
+
+  account_domain_slot_ = field_slot(bundle.account, "domain");
+  contact_email_slot_ = field_slot(bundle.contact, "email");
+  contact_email_domain_slot_ = field_slot(bundle.contact, "email_domain");
+  contact_account_slot_ = field_slot(bundle.contact, "account");
+  contact_last_enrolled_slot_ = field_slot(bundle.contact, "last_enrolled_at");
+  for (uint32_t t = 0; t < bundle.signals.size(); ++t) {
+    if (bundle.signals[t].name == "crm.account_updated") {
+      account_updated_type_ = int(t);
+      map_updates(bundle.signals[t], bundle.account, {account_domain_slot_}, account_updates_);
+    } else if (bundle.signals[t].name == "crm.contact_updated") {
+      contact_updated_type_ = int(t);
+      map_updates(bundle.signals[t], bundle.contact, {contact_email_slot_, contact_email_domain_slot_},
+                  contact_updates_);
+    }
+  }
+
+  unknown_account_.resize(bundle.account.size());
+  unknown_contact_.resize(bundle.contact.size());
+  icp_state_.resize(bundle.icps.size());
+  icp_values_.resize(bundle.icps.size());
+  icp_errors_.resize(bundle.icps.size());
+  icp_failed_.resize(bundle.icps.size());
+
+  ctx_.host.self = this;
+  ctx_.host.icp = &Engine::icp_callback;
+  ctx_.host.round_robin = &Engine::round_robin_callback;
+  ctx_.arena = &arena_;
+  ctx_.regex_cache = &regex_cache_;
+}
+
+Engine::~Engine() = default;
+
+std::span<const uint32_t> Engine::plays_for(uint32_t signal_type) const {
+  if (signal_type >= plays_by_type_.size()) return {};
+  return plays_by_type_[signal_type];
+}
+
+// ------------------------------------------------------------------ per signal
+
+void Engine::process(const DecodedSignal& s, OutputSink& out) {
+  ++stats_.signals;
+  arena_.reset();
+  if (seen_ && !seen_->first_time(s.id, s.occurred_at_ms)) {
+    Outcome o;
+    o.signal = s.id;
+    o.kind = OutcomeKind::DuplicateSignal;
+    ++stats_.outcomes[size_t(o.kind)];
+    out.outcome(o);
+    return;
+  }
+  if (s.type >= plays_by_type_.size()) return;  // decoded against another bundle: nothing applies
+
+  apply_crm_updates(s);
+  resolve_context(s);
+
+  ctx_.signal = s.props;
+  ctx_.signal_names = prop_names_[s.type];
+  using EF = vm::EnvelopeField;
+  ctx_.envelope[int(EF::Id)] = vm::Value::string(s.id);
+  ctx_.envelope[int(EF::Type)] = vm::Value::string(s.type_name);
+  ctx_.envelope[int(EF::Source)] = s.source.empty() ? vm::Value() : vm::Value::string(s.source);
+  ctx_.envelope[int(EF::OccurredAt)] = vm::Value::timestamp(s.occurred_at_ms);
+  ctx_.envelope[int(EF::ReceivedAt)] =
+      s.received_at_ms ? vm::Value::timestamp(*s.received_at_ms) : vm::Value();
+  ctx_.now_ms = s.occurred_at_ms;
+  ctx_.lets = {};
+  icp_ctx_ = ctx_;
+  icp_ctx_.signal = {};  // icps and rules run for any signal type: by name only
+
+  std::fill(icp_state_.begin(), icp_state_.end(), 0);
+  std::fill(icp_failed_.begin(), icp_failed_.end(), 0);
+  suppress_state_ = SuppressState::Unknown;
+  enrolled_ = false;
+
+  for (uint32_t p : plays_by_type_[s.type]) evaluate_play(p, s, out);
+
+  if (enrolled_ && !contact_key_.empty() && contact_last_enrolled_slot_ >= 0) {
+    FieldValue f{uint32_t(contact_last_enrolled_slot_), vm::Value::timestamp(s.occurred_at_ms)};
+    context_.upsert(Entity::Contact, contact_key_, {&f, 1});
+  }
+}
+
+void Engine::apply_crm_updates(const DecodedSignal& s) {
+  auto upsert = [&](Entity e, std::string_view key, const std::vector<std::pair<uint32_t, uint32_t>>& map) {
+    if (key.empty()) return;
+    // At most a few dozen fields: a fixed buffer keeps this allocation-free.
+    FieldValue fields[64];
+    size_t n = 0;
+    for (auto [from, to] : map)
+      if (n < std::size(fields) && from < s.props.size() && !s.props[from].is_null())
+        fields[n++] = FieldValue{to, s.props[from]};
+    context_.upsert(e, key, {fields, n});
+  };
+  if (int(s.type) == contact_updated_type_) upsert(Entity::Contact, s.contact, contact_updates_);
+  if (int(s.type) == account_updated_type_) {
+    // The account a contact-only crm.account_updated means is the contact's.
+    resolve_context(s);
+    upsert(Entity::Account, account_key_, account_updates_);
+  }
+}
+
+void Engine::resolve_context(const DecodedSignal& s) {
+  contact_key_ = s.contact;
+  std::span<const vm::Value> contact;
+  bool contact_known = !s.contact.empty() && context_.find(Entity::Contact, s.contact, contact);
+  if (!contact_known) {
+    std::fill(unknown_contact_.begin(), unknown_contact_.end(), vm::Value());
+    if (!s.contact.empty()) {
+      if (contact_email_slot_ >= 0) unknown_contact_[contact_email_slot_] = vm::Value::string(s.contact);
+      if (contact_email_domain_slot_ >= 0)
+        unknown_contact_[contact_email_domain_slot_] = vm::Value::string(email_domain(s.contact));
+    }
+    contact = unknown_contact_;
+  }
+
+  // The account: the signal's, else the contact record's, else the email's domain.
+  std::string_view account = s.account;
+  if (account.empty() && contact_known && contact_account_slot_ >= 0) {
+    const vm::Value& a = contact[contact_account_slot_];
+    if (a.kind == vm::Kind::String && a.n > 0) {
+      account_key_buf_.assign(a.str());
+      ascii_lower_in_place(account_key_buf_.data(), account_key_buf_.size());
+      account = account_key_buf_;
+    }
+  }
+  if (account.empty()) account = email_domain(s.contact);
+  account_key_ = account;
+
+  std::span<const vm::Value> acc;
+  bool account_known = !account.empty() && context_.find(Entity::Account, account, acc);
+  if (!account_known) {
+    std::fill(unknown_account_.begin(), unknown_account_.end(), vm::Value());
+    if (!account.empty() && account_domain_slot_ >= 0)
+      unknown_account_[account_domain_slot_] = vm::Value::string(account);
+    acc = unknown_account_;
+  }
+  ctx_.contact = contact;
+  ctx_.contact_known = contact_known;
+  ctx_.account = acc;
+  ctx_.account_known = account_known;
+}
+
+std::string_view Engine::ledger_key(vm::Per per) const {
+  switch (per) {
+    case vm::Per::Contact:
+      return contact_key_;
+    case vm::Per::Account:
+      return account_key_;
+    default:
+      return contact_key_.empty() ? account_key_ : contact_key_;
+  }
+}
+
+// ------------------------------------------------------------------ shared per-signal results
+
+vm::Value Engine::icp_callback(void* self, uint32_t icp) {
+  return static_cast<Engine*>(self)->icp_value(icp);
+}
+vm::Value Engine::round_robin_callback(void* self, uint32_t pool) {
+  return static_cast<Engine*>(self)->round_robin(pool);
+}
+
+vm::Value Engine::icp_value(uint32_t i) {
+  if (i >= icp_state_.size()) return vm::Value();
+  if (icp_state_[i] == 2) return icp_values_[i];
+  if (icp_state_[i] == 1) return vm::Value();  // a cycle (the verifier forbids it): null, never a loop
+  icp_state_[i] = 1;
+  ++stats_.icp_evaluations;
+  vm::EvalResult r = vm::eval(bundle_.icps[i].program, icp_ctx_);
+  vm::Value v;
+  if (!r.ok) {
+    ++stats_.runtime_errors;
+    icp_failed_[i] = 1;
+    icp_errors_[i] = std::move(r.error);
+  } else if (r.value.kind == vm::Kind::Bool) {
+    v = r.value;  // a scalar: safe to keep past the arena marks of the play that asked
+  }
+  icp_values_[i] = v;
+  icp_state_[i] = 2;
+  return v;
+}
+
+Engine::SuppressState Engine::suppression() {
+  if (suppress_state_ != SuppressState::Unknown) return suppress_state_;
+  ++stats_.suppression_evaluations;
+  SuppressState state = SuppressState::Pass;
+  auto mark = arena_.mark();
+  for (uint32_t i = 0; i < bundle_.suppressions.size(); ++i) {
+    vm::EvalResult r = vm::eval(bundle_.suppressions[i].program, icp_ctx_);
+    if (r.holds()) {
+      state = SuppressState::Suppressed;
+      suppress_rule_ = i;
+      break;
+    }
+    if (!r.ok) {
+      ++stats_.runtime_errors;
+      if (state != SuppressState::Error) {
+        state = SuppressState::Error;
+        suppress_rule_ = i;
+        suppress_error_ = std::move(r.error);
+      }
+    }
+  }
+  arena_.release(mark);
+  return suppress_state_ = state;
+}
+
+vm::Value Engine::round_robin(uint32_t pool) {
+  if (pool >= bundle_.pools.size() || bundle_.pools[pool].members.empty()) return vm::Value();
+  const vm::Pool& p = bundle_.pools[pool];
+  uint64_t at = ledger_.pool_cursor(p.name, !shadow_);
+  return vm::Value::string(p.members[at % p.members.size()]);
+}
+
+// ------------------------------------------------------------------ one play
+
+bool Engine::reject(Outcome& o, OutcomeKind kind, const vm::Clause* c, int32_t ci, std::string_view reason) {
+  o.kind = kind;
+  o.reason = reason;
+  if (c) o.clause_pos = c->pos;
+  o.clause_index = ci;
+  return true;
+}
+
+void Engine::fail(Outcome& o, const vm::RuntimeError& e, vm::SourcePos at, int32_t ci) {
+  ++stats_.runtime_errors;
+  error_text_ = e.message;
+  o.kind = OutcomeKind::Error;
+  o.error = error_text_;
+  o.error_pos = e.pos;
+  o.clause_pos = at;
+  o.clause_index = ci;
+}
+
+void Engine::evaluate_play(uint32_t pi, const DecodedSignal& s, OutputSink& out) {
+  const vm::Play& play = bundle_.plays[pi];
+  const PlayInfo& info = plays_[pi];
+  shadow_ = play.mode == vm::Mode::Shadow;
+  Outcome o;
+  o.play = play.name;
+  o.signal = s.id;
+  o.shadow = shadow_;
+  auto mark = arena_.mark();
+  auto finish = [&] {
+    ++stats_.outcomes[size_t(o.kind)];
+    out.outcome(o);
+    arena_.release(mark);
+  };
+  ctx_.lets = {};
+
+  for (int32_t ci = 0; ci < int32_t(play.clauses.size()); ++ci) {
+    const vm::Clause& c = play.clauses[ci];
+    const std::string& reason = info.clause_reasons[ci];
+    switch (c.kind) {
+      case vm::ClauseKind::Where:
+      case vm::ClauseKind::Unless: {
+        vm::EvalResult r = vm::eval(c.program, ctx_);
+        if (!r.ok) return fail(o, r.error, c.pos, ci), finish();
+        bool holds = r.holds();
+        if (c.kind == vm::ClauseKind::Where && !holds)
+          return reject(o, OutcomeKind::NoMatch, &c, ci, {}), finish();
+        if (c.kind == vm::ClauseKind::Unless && holds)
+          return reject(o, OutcomeKind::Excluded, &c, ci, reason), finish();
+        break;
+      }
+      case vm::ClauseKind::WhereIcp: {
+        if (icp_value(c.icp).is_true()) break;
+        if (c.icp < icp_failed_.size() && icp_failed_[c.icp])
+          return fail(o, icp_errors_[c.icp], c.pos, ci), finish();
+        return reject(o, OutcomeKind::NotIcp, &c, ci, reason), finish();
+      }
+      case vm::ClauseKind::UnlessSuppressed: {
+        SuppressState st = suppression();
+        if (st == SuppressState::Suppressed)
+          return reject(o, OutcomeKind::Suppressed, &c, ci, bundle_.suppressions[suppress_rule_].reason),
+                 finish();
+        if (st == SuppressState::Error) return fail(o, suppress_error_, c.pos, ci), finish();
+        break;
+      }
+      case vm::ClauseKind::UnlessFired: {
+        std::optional<int64_t> last = ledger_.last_fired(play.name, ledger_key(c.per));
+        if (last && std::llabs(ctx_.now_ms - *last) < c.within_ms)
+          return reject(o, OutcomeKind::Deduplicated, &c, ci, reason), finish();
+        break;
+      }
+      case vm::ClauseKind::kCount:
+        break;
+    }
+  }
+
+  // All clauses passed: lets, then every action's arguments, before anything is issued.
+  for (size_t li = 0; li < play.lets.size(); ++li) {
+    ctx_.lets = {lets_.data(), li};
+    vm::EvalResult r = vm::eval(play.lets[li].program, ctx_);
+    if (!r.ok) return fail(o, r.error, r.error.pos, -1), finish();
+    lets_[li] = r.value;
+  }
+  ctx_.lets = {lets_.data(), play.lets.size()};
+  size_t ai = 0;
+  for (const vm::Action& a : play.actions) {
+    for (const vm::ActionArg& arg : a.args) {
+      vm::EvalResult r = vm::eval(arg.program, ctx_);
+      if (!r.ok) return fail(o, r.error, a.pos, -1), finish();
+      args_[ai++] = r.value;
+    }
+  }
+
+  ai = 0;
+  for (uint32_t k = 0; k < play.actions.size(); ++k) {
+    const vm::Action& def = play.actions[k];
+    Action a;
+    a.play = play.name;
+    a.action = def.name;
+    a.sink = def.sink;
+    if (int sa = info.sink_arg[k]; sa >= 0 && args_[ai + sa].kind == vm::Kind::String)
+      a.sink = args_[ai + sa].str();
+    a.signal = s.id;
+    a.account = account_key_;
+    a.contact = contact_key_;
+    a.def = &def;
+    a.args = {args_.data() + ai, def.args.size()};
+    a.priority = play.priority;
+    a.index = k;
+    a.shadow = shadow_;
+    idempotency_key(play.name, s.id, k, a.key_hex);
+    ai += def.args.size();
+    ++stats_.actions;
+    out.action(a);
+    if (info.is_enroll[k] && !shadow_) enrolled_ = true;
+  }
+  for (const vm::Clause& c : play.clauses)
+    if (c.kind == vm::ClauseKind::UnlessFired)
+      ledger_.record_fire(play.name, ledger_key(c.per), s.occurred_at_ms);
+  o.kind = OutcomeKind::Fired;
+  finish();
+}
+
+}  // namespace play::engine

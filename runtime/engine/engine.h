@@ -1,0 +1,152 @@
+// The engine: for each decoded signal, decides which plays fire and why
+// (LANGUAGE.md sections 5-7), and issues their actions. The same code runs
+// in `playc run` (in-memory stores) and inside playd (its store behind the
+// same interfaces); it never knows which.
+//
+// Per signal, in order:
+//  1. Event-level dedup (only if a SeenSignals is given): a repeated id
+//     yields one DuplicateSignal outcome and nothing else.
+//  2. crm.contact_updated / crm.account_updated upsert their non-null
+//     properties (those whose name and type match an entity field) into
+//     the signal's contact / account record -- before any play sees this
+//     signal, so plays on these types see the updated record.
+//  3. Context: the contact is the signal's `contact`; the account is the
+//     signal's `account`, else the contact record's `account` field, else
+//     the contact's email domain. A key with no record reads as an unknown
+//     record (has()/RECORD_KNOWN false, fields null) except its key fields
+//     (`domain`; `email`, `email_domain`), which are filled in so rules
+//     like `contact.email_domain in competitor_domains` work for new
+//     contacts too.
+//  4. Every play on the signal's type, in bundle order, clauses in source
+//     order; the first that rejects gives the outcome. Each named icp and
+//     the suppress block are evaluated at most once per signal (lazily, on
+//     first use) and shared by all plays.
+//  5. Enrolls of live plays set the contact's last_enrolled_at to the
+//     signal's time, after all plays have run: every play on one signal
+//     sees the same context.
+//
+// Runtime errors (decided here, LANGUAGE.md leaves the outcome open): a
+// clause whose evaluation fails rejects the play with outcome Error (the
+// message and the failing instruction's position) -- the clause "counts as
+// false" in the sense that it never lets the play through: a failing
+// `unless` does not let a play fire either (fail closed: no action is sent
+// on an error). The same for a `where icp N` whose icp failed, and for
+// `unless suppressed` when no rule holds but some rule failed (a rule that
+// holds after a failing one still suppresses, with its reason). An error in
+// a `let` or an action argument also gives Error, and then no action of
+// that play is issued (all arguments are computed before any is sent).
+//
+// `unless fired within D`: deduplicated iff the play fired for the same key
+// with |now - last fire| < D. Key: Per::Contact the contact's email,
+// Per::Account the resolved account's domain, Per::Default the contact if
+// the signal names one, else the account; "" if the signal names neither
+// (then the window is play-wide). A fire records the key of every
+// `fired within` clause of the play.
+//
+// Shadow plays (`mode shadow`) are evaluated, traced and recorded in the
+// ledger like live ones and their actions are issued with shadow = true
+// (the sink decides not to send), but they never change what live plays
+// see: their round_robin() does not advance the pool and their enrolls do
+// not set last_enrolled_at.
+//
+// Not thread-safe: one Engine per evaluating thread (the stores decide
+// their own sharing).
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <span>
+#include <string>
+#include <vector>
+
+#include "runtime/engine/context.h"
+#include "runtime/engine/ledger.h"
+#include "runtime/engine/output.h"
+#include "runtime/engine/signal.h"
+#include "runtime/vm/bundle.h"
+#include "runtime/vm/vm.h"
+
+namespace play::engine {
+
+struct EngineStats {
+  uint64_t signals = 0;  // process() calls, duplicates included
+  uint64_t outcomes[size_t(OutcomeKind::kCount)] = {};
+  uint64_t actions = 0;                  // issued (shadow included)
+  uint64_t icp_evaluations = 0;          // icp programs run (<= icps per signal)
+  uint64_t suppression_evaluations = 0;  // suppress blocks evaluated (<= 1 per signal)
+  uint64_t runtime_errors = 0;           // failed evaluations (clauses, icps, rules, lets, args)
+  uint64_t count(OutcomeKind k) const { return outcomes[size_t(k)]; }
+};
+
+class Engine {
+ public:
+  // The bundle must be verified (read_bundle or verify_bundle) and outlive
+  // the engine, as must the stores. `seen` may be null when the caller
+  // deduplicates signal ids itself (playd's ingestion does).
+  Engine(const vm::Bundle& bundle, ContextStore& context, Ledger& ledger, SeenSignals* seen = nullptr);
+  ~Engine();
+  Engine(const Engine&) = delete;
+  Engine& operator=(const Engine&) = delete;
+
+  // Evaluates every play on the signal's type; outcomes and actions go to
+  // `out` in the order issued (a fired play's actions, then its outcome).
+  // `signal` must have been decoded against the same bundle.
+  void process(const DecodedSignal& signal, OutputSink& out);
+
+  // Plays (Bundle::plays indexes) evaluated for a signal type, in order.
+  std::span<const uint32_t> plays_for(uint32_t signal_type) const;
+  const EngineStats& stats() const { return stats_; }
+  const vm::Bundle& bundle() const { return bundle_; }
+
+ private:
+  struct PlayInfo;
+  enum class SuppressState : uint8_t { Unknown, Pass, Suppressed, Error };
+
+  void apply_crm_updates(const DecodedSignal& s);
+  void resolve_context(const DecodedSignal& s);
+  void evaluate_play(uint32_t play_index, const DecodedSignal& s, OutputSink& out);
+  bool reject(Outcome& o, OutcomeKind kind, const vm::Clause* c, int32_t ci, std::string_view reason);
+  void fail(Outcome& o, const vm::RuntimeError& e, vm::SourcePos at, int32_t ci);
+  std::string_view ledger_key(vm::Per per) const;
+  vm::Value icp_value(uint32_t icp);
+  SuppressState suppression();
+  vm::Value round_robin(uint32_t pool);
+  static vm::Value icp_callback(void* self, uint32_t icp);
+  static vm::Value round_robin_callback(void* self, uint32_t pool);
+
+  const vm::Bundle& bundle_;
+  ContextStore& context_;
+  Ledger& ledger_;
+  SeenSignals* seen_;
+  std::vector<std::vector<uint32_t>> plays_by_type_;
+  std::vector<std::vector<std::string>> prop_names_;  // per signal type (LOAD_SIGNAL_PROP)
+  std::vector<PlayInfo> plays_;
+  // crm upserts: (signal slot, entity slot) pairs.
+  int account_updated_type_ = -1, contact_updated_type_ = -1;
+  std::vector<std::pair<uint32_t, uint32_t>> account_updates_, contact_updates_;
+  int account_domain_slot_ = -1, contact_email_slot_ = -1, contact_email_domain_slot_ = -1;
+  int contact_account_slot_ = -1, contact_last_enrolled_slot_ = -1;
+
+  // Per-signal state (reused: no allocation on the steady-state path).
+  vm::Arena arena_;
+  vm::RegexCache regex_cache_;
+  vm::EvalContext ctx_;                                       // clauses, lets, action arguments
+  vm::EvalContext icp_ctx_;                                   // icps and suppression rules (no lets)
+  std::vector<vm::Value> unknown_account_, unknown_contact_;  // key-only views of unknown records
+  std::vector<uint8_t> icp_state_;                            // 0 unknown, 1 running, 2 done
+  std::vector<vm::Value> icp_values_;
+  std::vector<vm::RuntimeError> icp_errors_;  // valid where icp_failed_
+  std::vector<uint8_t> icp_failed_;
+  SuppressState suppress_state_ = SuppressState::Unknown;
+  uint32_t suppress_rule_ = 0;  // the holding rule (Suppressed) or the first failing (Error)
+  vm::RuntimeError suppress_error_;
+  std::string_view account_key_, contact_key_;
+  std::string account_key_buf_;  // when the account comes from the contact record (may change on upsert)
+  bool shadow_ = false;          // the play being evaluated runs in shadow mode
+  bool enrolled_ = false;        // a live enroll fired for this signal's contact
+  std::vector<vm::Value> lets_, args_;
+  std::string error_text_;  // storage for an Outcome's error message
+  EngineStats stats_;
+};
+
+}  // namespace play::engine

@@ -1,0 +1,53 @@
+#include "runtime/engine/memory_context.h"
+
+namespace play::engine {
+
+int field_slot(const std::vector<vm::Field>& schema, std::string_view name) {
+  for (size_t i = 0; i < schema.size(); ++i)
+    if (schema[i].name == name) return int(i);
+  return -1;
+}
+
+MemoryContext::MemoryContext(const vm::Bundle& bundle) {
+  accounts_.schema = bundle.account;
+  accounts_.key_slot = field_slot(bundle.account, "domain");
+  contacts_.schema = bundle.contact;
+  contacts_.key_slot = field_slot(bundle.contact, "email");
+  contacts_.email_domain_slot = field_slot(bundle.contact, "email_domain");
+}
+
+void MemoryContext::set(Record& r, size_t slot, const vm::Value& v) {
+  r.fields[slot].assign(v);
+  r.slots[slot] = r.fields[slot].get();
+}
+
+bool MemoryContext::find(Entity entity, std::string_view key, std::span<const vm::Value>& slots) {
+  Table& t = table(entity);
+  auto it = t.records.find(lowered(key, scratch_));
+  if (it == t.records.end()) return false;
+  slots = it->second.slots;
+  return true;
+}
+
+void MemoryContext::upsert(Entity entity, std::string_view key, std::span<const FieldValue> fields) {
+  Table& t = table(entity);
+  std::string_view k = lowered(key, scratch_);
+  auto it = t.records.find(k);
+  if (it == t.records.end()) {
+    it = t.records.emplace(std::string(k), Record{}).first;
+    Record& r = it->second;
+    r.slots.resize(t.schema.size());
+    r.fields.resize(t.schema.size());
+    // The key lives in the map node; the slot points at it (node addresses are stable).
+    std::string_view stored = it->first;
+    if (t.key_slot >= 0) set(r, t.key_slot, vm::Value::string(stored));
+    if (t.email_domain_slot >= 0) set(r, t.email_domain_slot, vm::Value::string(email_domain(stored)));
+  }
+  Record& r = it->second;
+  for (const FieldValue& f : fields) {
+    if (f.slot >= r.slots.size() || int(f.slot) == t.key_slot || int(f.slot) == t.email_domain_slot) continue;
+    set(r, f.slot, f.value);
+  }
+}
+
+}  // namespace play::engine

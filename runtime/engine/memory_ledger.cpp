@@ -1,0 +1,42 @@
+#include "runtime/engine/memory_ledger.h"
+
+namespace play::engine {
+
+// Play names are identifiers, so the separator cannot occur in them.
+std::string_view MemoryLedger::compose(std::string_view play, std::string_view key) {
+  scratch_.assign(play);
+  scratch_ += '\x1f';
+  scratch_ += key;
+  return scratch_;
+}
+
+std::optional<int64_t> MemoryLedger::last_fired(std::string_view play, std::string_view key) {
+  auto it = fires_.find(compose(play, key));
+  if (it == fires_.end()) return std::nullopt;
+  return it->second;
+}
+
+void MemoryLedger::record_fire(std::string_view play, std::string_view key, int64_t at_ms) {
+  auto k = compose(play, key);
+  auto it = fires_.find(k);
+  if (it == fires_.end())
+    fires_.emplace(std::string(k), at_ms);
+  else if (at_ms > it->second)
+    it->second = at_ms;
+}
+
+uint64_t MemoryLedger::pool_cursor(std::string_view pool, bool advance) {
+  auto it = cursors_.find(pool);
+  if (it == cursors_.end()) it = cursors_.emplace(std::string(pool), 0).first;
+  uint64_t at = it->second;
+  if (advance) ++it->second;
+  return at;
+}
+
+bool MemorySeenSignals::first_time(std::string_view id, int64_t) {
+  if (seen_.find(id) != seen_.end()) return false;
+  seen_.emplace(id);
+  return true;
+}
+
+}  // namespace play::engine

@@ -1,0 +1,34 @@
+// Small text helpers shared inside runtime/engine.
+#pragma once
+
+#include <cstddef>
+#include <string>
+#include <string_view>
+
+namespace play::engine {
+
+inline void ascii_lower_in_place(char* s, size_t n) {
+  for (size_t i = 0; i < n; ++i)
+    if (s[i] >= 'A' && s[i] <= 'Z') s[i] = char(s[i] - 'A' + 'a');
+}
+
+// Lower-cases `key` into `scratch` (reused: no allocation once it is big enough).
+inline std::string_view lowered(std::string_view key, std::string& scratch) {
+  scratch.assign(key);
+  ascii_lower_in_place(scratch.data(), scratch.size());
+  return scratch;
+}
+
+// "ana@bigco.com" -> "bigco.com"; "" when there is no '@'.
+inline std::string_view email_domain(std::string_view email) {
+  size_t at = email.rfind('@');
+  return at == std::string_view::npos ? std::string_view() : email.substr(at + 1);
+}
+
+// Heterogeneous lookup for maps keyed by std::string (find by string_view without a copy).
+struct StringHash {
+  using is_transparent = void;
+  size_t operator()(std::string_view s) const { return std::hash<std::string_view>{}(s); }
+};
+
+}  // namespace play::engine
