@@ -4,13 +4,64 @@
 
 #include <algorithm>
 
+#include "compiler/fmt/layout.h"
+
 namespace play::fmt {
 
 namespace {
 
 using namespace play::ast;
 
-constexpr size_t kMaxWidth = 100;
+// Items inside a block start at this column.
+constexpr size_t kItem = 2;
+
+// Trailing comments on neighbouring lines start in one column (one space after the longest
+// of those lines), as people align them by hand. A run of neighbours ends at a blank line, an
+// own-line comment, a line opening a block (`{`, whose comment stays next to it) or closing one.
+std::string align_trailing(const std::string& out, const std::vector<size_t>& marks) {
+  struct Line {
+    size_t begin, end, code_end;  // code_end == end when the line has no trailing comment
+  };
+  std::vector<Line> lines;
+  size_t m = 0;
+  for (size_t b = 0; b < out.size();) {
+    size_t e = out.find('\n', b);
+    if (e == std::string::npos) e = out.size();
+    while (m < marks.size() && marks[m] < b) ++m;
+    lines.push_back({b, e, m < marks.size() && marks[m] <= e ? marks[m] : e});
+    b = e + 1;
+  }
+  std::vector<size_t> column(lines.size(), 0);
+  auto is_break = [&](const Line& l) {
+    size_t first = out.find_first_not_of(' ', l.begin);
+    if (first >= l.end) return true;  // blank
+    if (l.code_end == l.end && (out.compare(first, 2, "//") == 0 || out.compare(first, 2, "/*") == 0))
+      return true;
+    char last = out[l.code_end - 1];
+    return last == '{' || (out[first] == '}' && first + 1 == l.code_end);
+  };
+  for (size_t i = 0; i < lines.size();) {
+    size_t j = i + 1;
+    if (!is_break(lines[i]))
+      while (j < lines.size() && !is_break(lines[j])) ++j;
+    size_t width = 0;
+    for (size_t k = i; k < j; ++k)
+      if (lines[k].code_end < lines[k].end) width = std::max(width, lines[k].code_end - lines[k].begin);
+    for (size_t k = i; k < j; ++k) column[k] = width;
+    i = j;
+  }
+  std::string s;
+  for (size_t i = 0; i < lines.size(); ++i) {
+    const Line& l = lines[i];
+    s.append(out, l.begin, l.code_end - l.begin);
+    if (l.code_end < l.end) {
+      s.append(column[i] - (l.code_end - l.begin), ' ');
+      s.append(out, l.code_end, l.end - l.code_end);
+    }
+    if (l.end < out.size()) s += '\n';
+  }
+  return s;
+}
 
 class Printer {
  public:
@@ -34,7 +85,7 @@ class Printer {
         blank_between(prev_end, file_.comments[next_unused()].span.begin))
       out_ += '\n';
     leading(UINT32_MAX, 0);
-    return out_;
+    return align_trailing(out_, trailing_at_);
   }
 
  private:
@@ -86,6 +137,8 @@ class Printer {
       const Comment& c = file_.comments[i];
       if (used_[i] || c.span.begin >= line_end) continue;
       if (c.span.begin >= end) line_end = std::max(line_end, c.span.end);  // a block comment may span lines
+      if (out_.back() != ' ' && (trailing_at_.empty() || trailing_at_.back() != out_.size()))
+        trailing_at_.push_back(out_.size());
       used_[i] = true;
       out_ += " " + c.text;
     }
@@ -195,21 +248,29 @@ class Printer {
         break;
       case DeclKind::Value: {
         static const char* kinds[] = {"list", "const", "pool", "icp"};
-        out_ += std::string(kinds[int(d.value->kind)]) + " " + d.value->name + " = " +
-                format_expr(*d.value->value);
+        std::string head = std::string(kinds[int(d.value->kind)]) + " " + d.value->name + " = ";
+        out_ += head + layout_expr(*d.value->value, head.size(), 0, 0);
         trailing(d.span.end);
         out_ += '\n';
         break;
       }
       case DeclKind::Suppress: {
         open_line("suppress", d.span);
+        // The reason column: after the widest condition that fits on one line with its reason.
         size_t width = 0;
-        for (const auto& r : d.suppress->rules) width = std::max(width, format_expr(*r.cond).size());
+        for (const auto& r : d.suppress->rules) {
+          size_t w = format_expr(*r.cond).size();
+          if (kItem + w + 4 + src(r.reason_span).size() <= kMaxWidth) width = std::max(width, w);
+        }
         width = std::min<size_t>(width, 60);
         items(d.suppress->rules, d.span.begin, [&](const SuppressRule& r) {
-          std::string cond = format_expr(*r.cond);
-          if (cond.size() < width) cond.append(width - cond.size(), ' ');
-          item(cond + " as " + src(r.reason_span), r.span, 1);
+          std::string as = " as " + src(r.reason_span);
+          std::string cond = layout_expr(*r.cond, kItem, as.size(), kItem);
+          // Pad to the reason column only one-line rules that still fit padded.
+          if (cond.size() < width && cond.find('\n') == std::string::npos &&
+              kItem + width + as.size() <= kMaxWidth)
+            cond.append(width - cond.size(), ' ');
+          item(cond + as, r.span, 1);
         });
         close_block(d.span, 0);
         break;
@@ -277,20 +338,36 @@ class Printer {
     return s;
   }
 
-  // `name(a: 1, b: 2)`, or one argument per line aligned after '(' when too long.
-  static std::string call(const std::string& head, const std::vector<NamedArg>& args, size_t column) {
-    std::vector<std::string> parts;
-    std::string flat = head + "(";
-    for (size_t i = 0; i < args.size(); ++i) {
-      parts.push_back(args[i].name + ": " + format_expr(*args[i].value));
-      flat += (i ? ", " : "") + parts.back();
+  // An `on` clause; a filter or a signal list that does not fit breaks like an expression or a call.
+  static std::string on_item(const OnClause& on) {
+    if (on.kind == OnKind::Signal && !on.signals.empty() && on.signals[0].filter)
+      return with_expr("on " + on.signals[0].name + " where ", *on.signals[0].filter);
+    if (on.kind != OnKind::AnyOf && on.kind != OnKind::AllOf) return on_clause(on);
+    std::vector<Part> parts;
+    for (const auto& r : on.signals) {
+      std::string ref = signal_ref(r);
+      parts.push_back({ref, [ref](size_t, size_t, size_t) { return ref; }});
     }
-    flat += ")";
-    if (column + flat.size() <= kMaxWidth || parts.size() < 2) return flat;
-    std::string s = head + "(";
-    std::string pad(column + head.size() + 1, ' ');
-    for (size_t i = 0; i < parts.size(); ++i) s += (i ? ",\n" + pad : "") + parts[i];
-    return s + ")";
+    std::string tail = on.kind == OnKind::AllOf ? " within " + on.window_raw + per(on.per) : "";
+    std::string head = on.kind == OnKind::AllOf ? "on all of " : "on any of ";
+    return layout_seq(head, "(", ")", parts, kItem, tail.size(), kItem) + tail;
+  }
+
+  // `head(a: 1, b: 2)` followed by `reserve` characters, broken by the sequence rules (layout.h).
+  static std::string call(const std::string& head, const std::vector<NamedArg>& args, size_t reserve) {
+    std::vector<Part> parts;
+    for (const auto& a : args) {
+      std::string label = a.name + ": ";
+      const Expr& value = *a.value;
+      parts.push_back({label + format_expr(value), [&value, label](size_t column, size_t r, size_t indent) {
+                         return label + layout_expr(value, column + label.size(), r, indent);
+                       }});
+    }
+    return layout_seq(head, "(", ")", parts, kItem, reserve, kItem);
+  }
+  // `head` and an expression laid out after it, then `tail`.
+  static std::string with_expr(const std::string& head, const Expr& e, const std::string& tail = "") {
+    return head + layout_expr(e, kItem + head.size(), tail.size(), kItem) + tail;
   }
 
   void play(const PlayDecl& p, Span span) {
@@ -302,19 +379,19 @@ class Printer {
       std::string s;
       switch (it.kind) {
         case PlayItemKind::Meta:
-          s = it.name + std::string(key_width - it.name.size() + 1, ' ') + format_expr(*it.expr);
+          s = with_expr(it.name + std::string(key_width - it.name.size() + 1, ' '), *it.expr);
           break;
         case PlayItemKind::On:
-          s = on_clause(it.on);
+          s = on_item(it.on);
           break;
         case PlayItemKind::Where:
-          s = "where " + format_expr(*it.expr);
+          s = with_expr("where ", *it.expr);
           break;
         case PlayItemKind::WhereIcp:
           s = "where icp " + it.name;
           break;
         case PlayItemKind::Unless:
-          s = "unless " + format_expr(*it.expr) + " as " + src(it.reason_span);
+          s = with_expr("unless ", *it.expr, " as " + src(it.reason_span));
           break;
         case PlayItemKind::UnlessSuppressed:
           s = "unless suppressed";
@@ -326,10 +403,10 @@ class Printer {
                                         : "");
           break;
         case PlayItemKind::Let:
-          s = "let " + it.name + " = " + format_expr(*it.expr);
+          s = with_expr("let " + it.name + " = ", *it.expr);
           break;
         case PlayItemKind::Do:
-          s = call("do " + it.name, it.args, 2);
+          s = call("do " + it.name, it.args, 0);
           break;
       }
       item(s, it.span, 1);
@@ -339,12 +416,18 @@ class Printer {
 
   // ---------------------------------------------------------------- tests and scores
 
-  static std::string record(const std::vector<RecordField>& fs) {
-    if (fs.empty()) return "{}";
-    std::string s = "{ ";
-    for (size_t i = 0; i < fs.size(); ++i)
-      s += (i ? ", " : "") + fs[i].name + ": " + format_expr(*fs[i].value);
-    return s + " }";
+  // `head { a: 1, b: 2 }`, broken by the sequence rules (layout.h); `{}` when empty.
+  static std::string record(const std::string& head, const std::vector<RecordField>& fs) {
+    if (fs.empty()) return head + "{}";
+    std::vector<Part> parts;
+    for (const auto& f : fs) {
+      std::string label = f.name + ": ";
+      const Expr& value = *f.value;
+      parts.push_back({label + format_expr(value), [&value, label](size_t column, size_t r, size_t indent) {
+                         return label + layout_expr(value, column + label.size(), r, indent);
+                       }});
+    }
+    return layout_seq(head, "{ ", " }", parts, kItem, 0, kItem);
   }
 
   void test(const TestDecl& t, Span span) {
@@ -354,15 +437,16 @@ class Printer {
       std::string times = it.has_times ? " times " + std::to_string(it.times) : "";
       switch (it.kind) {
         case TestItemKind::Given:
-          s = "given " + it.entity + " " + record(it.fields);
+          s = record("given " + it.entity + " ", it.fields);
           break;
         case TestItemKind::Signal:
           s = "signal " + it.signal_type + (it.at_raw.empty() ? "" : " at " + it.at_raw);
-          if (!it.fields.empty() || has_record(it)) s += " " + record(it.fields);
+          if (!it.fields.empty() || has_record(it)) s = record(s + " ", it.fields);
           break;
         case TestItemKind::ExpectAction:
-          s = "expect " + it.play + " do " + (it.has_args ? call(it.action, it.args, 100) : it.action) +
-              times;
+          s = "expect " + it.play + " do " + it.action;
+          if (it.has_args) s = call(s, it.args, times.size());
+          s += times;
           break;
         case TestItemKind::ExpectOutcome:
           s = "expect " + it.play + " outcome " + it.outcome;
@@ -420,9 +504,8 @@ class Printer {
 
   void score(const ScoreDecl& s, Span span) {
     open_line("score " + s.name + per(s.per) + " half_life " + s.half_life_raw, span);
-    items(s.rules, span.begin, [&](const ScoreRule& r) {
-      item(signal_ref(r.signal) + " => " + format_expr(*r.weight), r.span, 1);
-    });
+    items(s.rules, span.begin,
+          [&](const ScoreRule& r) { item(with_expr(signal_ref(r.signal) + " => ", *r.weight), r.span, 1); });
     close_block(span, 0);
   }
 
@@ -430,6 +513,8 @@ class Printer {
   const File& file_;
   std::vector<bool> used_;
   std::string out_;
+  std::vector<size_t>
+      trailing_at_;  // offsets in out_ where a line's code ends and its trailing comment follows
 };
 
 }  // namespace

@@ -10,10 +10,22 @@
 // - Expressions: single spaces around binary operators, minimal parentheses from
 //   precedence, except that an `and` inside an `or` keeps parentheses for reading.
 // - Literals are printed as written (quote style, escapes, hex, duration spelling).
-// - A `do` call longer than 100 columns puts one argument per line, aligned
-//   after the '('.
+// - Line breaking (layout.h): an item that fits in 100 columns is one line. Else:
+//   - an `and`/`or` chain (where, unless, icp, let, suppress rules, filters) breaks
+//     before each top-level operator, continuation lines aligned under the first
+//     operand (4 deeper than the line when the chain starts the line, as a suppress
+//     rule does); a `??` chain likewise; `c ? a : b` puts `: b` under the `?`;
+//   - call arguments (`do`, `expect ... do`), records (`given`, `signal ... at`),
+//     list and map literals and `on all of (...)` lists put one element per line:
+//     aligned after the opening bracket if every element then fits on its own line,
+//     else broken after the bracket with the elements 4 deeper than the item. The
+//     closing bracket (and what follows: `times 1`, ` as "..."`) ends the last
+//     element's line, never a line of its own;
+//   - anything else (a long string) stays on one line, even past 100 columns.
 // - Every comment is kept: own-line comments before the item they precede (same
 //   indentation); comments on an item's line (or inside it) after the item.
+//   Trailing comments on neighbouring lines (no blank line, own-line comment or
+//   block boundary between) start in one column, one space after the longest line.
 // Idempotent: format_file(parse(format_file(x))) == format_file(x).
 #pragma once
 

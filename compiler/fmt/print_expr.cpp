@@ -1,42 +1,13 @@
 // Expressions in canonical form with minimal parentheses. Levels follow the
 // grammar (grammar/Play.g4), low to high.
 #include "compiler/fmt/format.h"
+#include "compiler/fmt/precedence.h"
 
 namespace play::fmt {
 
 namespace {
 
 using K = ast::ExprKind;
-
-enum Level { kCond = 1, kCoalesce, kOr, kAnd, kNot, kNotIn, kCmp, kAdd, kMul, kNeg, kPostfix, kPrimary };
-
-int level(const ast::Expr& e) {
-  switch (e.kind) {
-    case K::Cond:
-      return kCond;
-    case K::Unary:
-      return e.name == "-" ? kNeg : kNot;
-    case K::Binary: {
-      const std::string& op = e.name;
-      if (op == "??") return kCoalesce;
-      if (op == "or" || op == "||") return kOr;
-      if (op == "and" || op == "&&") return kAnd;
-      if (op == "not in") return kNotIn;
-      if (op == "*" || op == "/" || op == "%") return kMul;
-      if (op == "+" || op == "-") return kAdd;
-      return kCmp;
-    }
-    case K::Member:
-    case K::Index:
-    case K::Method:
-      return kPostfix;
-    default:
-      return kPrimary;
-  }
-}
-
-bool is_or(const ast::Expr& e) { return e.kind == K::Binary && (e.name == "or" || e.name == "||"); }
-bool is_and(const ast::Expr& e) { return e.kind == K::Binary && (e.name == "and" || e.name == "&&"); }
 
 void print(const ast::Expr& e, std::string& out);
 
@@ -122,20 +93,11 @@ void print(const ast::Expr& e, std::string& out) {
       print_at(*e.args[0], level(*e.args[0]) < lv, out);
       return;
     }
-    case K::Binary: {
-      int lv = level(e);
-      const ast::Expr& l = *e.args[0];
-      const ast::Expr& r = *e.args[1];
-      bool right_assoc = lv == kCoalesce;
-      // An `and` inside an `or` keeps its parentheses: easier to read than to recall.
-      bool lp = right_assoc ? level(l) <= lv : level(l) < lv;
-      bool rp = right_assoc ? level(r) < lv : level(r) <= lv;
-      if (is_or(e)) lp = lp || is_and(l), rp = rp || is_and(r);
-      print_at(l, lp, out);
+    case K::Binary:
+      print_at(*e.args[0], binary_operand_parens(e, 0), out);
       out += " " + e.name + " ";
-      print_at(r, rp, out);
+      print_at(*e.args[1], binary_operand_parens(e, 1), out);
       return;
-    }
     case K::Cond:
       print_at(*e.args[0], level(*e.args[0]) <= kCond, out);
       out += " ? ";
