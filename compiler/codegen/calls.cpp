@@ -26,6 +26,8 @@ void ExprCompiler::call(const ast::Expr& e, uint16_t dst) {
     b_.emit(Op::ROUND_ROBIN, dst, static_cast<uint16_t>(i), 0, 0, e.span);
     return;
   }
+  // dyn(x) only changes what the checker knows: the value is x's.
+  if (f == "dyn" && e.args.size() == 1) return compile(*e.args[0], dst);
   static const struct {
     const char* name;
     Op op;

@@ -13,8 +13,8 @@ using ast::RefKind;
 
 namespace {
 
-const std::vector<std::string> kFunctions = {"size",      "int",      "float", "double",     "string",
-                                             "timestamp", "duration", "has",   "round_robin"};
+const std::vector<std::string> kFunctions = {"size",      "int",      "float", "double",      "string",
+                                             "timestamp", "duration", "has",   "round_robin", "dyn"};
 const std::vector<std::string> kStringMethods = {"contains", "startsWith", "endsWith", "matches",
                                                  "lower",    "upper",      "size"};
 const std::vector<std::string> kListMethods = {"size", "exists", "all", "filter", "map"};
@@ -99,7 +99,8 @@ TypeRef Checker::check_call(ast::Expr& e, Scope& s) {
       {"double", "double(account.employees)"},
       {"string", "string(account.employees)"},
       {"timestamp", "timestamp(\"2026-01-31T00:00:00Z\")"},
-      {"duration", "duration(\"4h\")"}};
+      {"duration", "duration(\"4h\")"},
+      {"dyn", "dyn(signal.score)"}};
   auto ex = examples.find(f);
   if (ex == examples.end()) {
     std::string hint;
@@ -131,9 +132,16 @@ TypeRef Checker::check_call(ast::Expr& e, Scope& s) {
     return Type::floating(n);
   }
   if (f == "string") return Type::string(n);
+  // dyn(x): x, typed as dyn (CEL's way to defer a type question to run time).
+  if (f == "dyn") return Type::dyn();
   // timestamp("...") and duration("..."): a constant argument is validated now.
+  // As in CEL, they also accept their own type, and timestamp() an int
+  // (seconds since the epoch).
   bool ts = f == "timestamp";
-  if (!kind_in(t, {TK::String})) return wrong_arg(a, t, "a string");
+  if (ts && kind_in(t, {TK::Int, TK::Timestamp}) && !loose(t) && t->kind != TK::Null)
+    return Type::timestamp(n);
+  if (!ts && kind_in(t, {TK::Duration}) && !loose(t) && t->kind != TK::Null) return Type::duration(n);
+  if (!kind_in(t, {TK::String})) return wrong_arg(a, t, ts ? "a string or an int" : "a string");
   if (auto c = constant_string(a, p_)) {
     if (ts && !valid_rfc3339(*c))
       d_.error("P0216", a.span,

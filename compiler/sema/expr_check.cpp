@@ -17,6 +17,10 @@ bool loose(const TypeRef& t) { return is_error(t) || t->kind == TypeKind::Dyn; }
 bool comparable(const TypeRef& a, const TypeRef& b) {
   if (loose(a) || loose(b) || a->kind == TypeKind::Null || b->kind == TypeKind::Null) return true;
   if (a->is_numeric() && b->is_numeric()) return true;
+  // Lists and maps compare element-wise, so their elements follow the same
+  // rule ([1] == [1.0] holds: int and float mix freely).
+  if (a->kind == b->kind && (a->kind == TypeKind::List || a->kind == TypeKind::Map))
+    return !a->elem || !b->elem || comparable(a->elem, b->elem);
   return same_type(*a, *b);
 }
 
@@ -24,7 +28,9 @@ bool orderable(const TypeRef& a, const TypeRef& b) {
   if (loose(a) || loose(b)) return true;
   if (a->is_numeric() && b->is_numeric()) return true;
   if (a->kind != b->kind) return false;
-  return a->kind == TypeKind::String || a->kind == TypeKind::Duration || a->kind == TypeKind::Timestamp;
+  // bool orders false < true, as in CEL.
+  return a->kind == TypeKind::String || a->kind == TypeKind::Duration || a->kind == TypeKind::Timestamp ||
+         a->kind == TypeKind::Bool;
 }
 
 // The result of an arithmetic operator, or null when the operands do not fit.

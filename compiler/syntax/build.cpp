@@ -442,6 +442,16 @@ ExprPtr Builder::expr(P::ExprContext* ctx) {
     return e;
   }
   if (auto* c = dynamic_cast<P::NegExprContext*>(ctx)) {
+    // -9223372036854775808 is the smallest int; its digits alone do not fit
+    // an int, so (as in CEL) the minus and the literal are read together.
+    if (auto* pe = dynamic_cast<P::PrimaryExprContext*>(c->expr()))
+      if (auto* lp = dynamic_cast<P::LiteralPrimaryContext*>(pe->primary()))
+        if (lp->literal() && lp->literal()->INT() && lp->literal()->getText() == "9223372036854775808") {
+          auto e = make(ExprKind::Int);
+          e->int_value = INT64_MIN;
+          e->raw = "-9223372036854775808";
+          return e;
+        }
     auto e = make(ExprKind::Unary);
     e->name = "-";
     e->args.push_back(expr_at(c->expr(), e->span));

@@ -1,15 +1,23 @@
 #include "runtime/engine/engine.h"
 
 #include <cstdlib>
+#include <optional>
 
 #include "runtime/engine/idempotency.h"
 #include "runtime/engine/text.h"
+#include "runtime/vm/guard.h"
 
 namespace play::engine {
 
 // What the engine precomputes per play so the per-signal path only reads.
 struct Engine::PlayInfo {
   std::vector<std::string> clause_reasons;  // per clause: what an outcome's `reason` says
+  // Per clause: the index in Engine::guards_ when the clause is a
+  // `signal.x == "c"` guard (vm/guard.h), else -1. A guard is evaluated as one
+  // string comparison instead of an interpreter run, and at most once per
+  // signal however many plays share it (plays on one type often filter on
+  // the same property values).
+  std::vector<int32_t> guards;
   std::vector<uint8_t> is_enroll;           // per action
   std::vector<int> sink_arg;                // per action: index of the `sink` argument (webhook), or -1
   size_t total_args = 0;
@@ -54,6 +62,7 @@ void map_updates(const vm::SignalSchema& sig, const std::vector<vm::Field>& enti
 Engine::Engine(const vm::Bundle& bundle, ContextStore& context, Ledger& ledger, SeenSignals* seen)
     : bundle_(bundle), context_(context), ledger_(ledger), seen_(seen) {
   plays_by_type_.resize(bundle.signals.size());
+  max_priority_.assign(bundle.signals.size(), vm::Priority::Low);
   prop_names_.resize(bundle.signals.size());
   for (size_t t = 0; t < bundle.signals.size(); ++t)
     for (const vm::Field& f : bundle.signals[t].props) prop_names_[t].push_back(f.name);
@@ -62,8 +71,11 @@ Engine::Engine(const vm::Bundle& bundle, ContextStore& context, Ledger& ledger, 
   plays_.resize(bundle.plays.size());
   for (uint32_t p = 0; p < bundle.plays.size(); ++p) {
     const vm::Play& play = bundle.plays[p];
-    for (uint32_t t : play.signal_types)
-      if (t < plays_by_type_.size()) plays_by_type_[t].push_back(p);
+    for (uint32_t t : play.signal_types) {
+      if (t >= plays_by_type_.size()) continue;
+      plays_by_type_[t].push_back(p);
+      max_priority_[t] = std::max(max_priority_[t], play.priority);
+    }
     PlayInfo& info = plays_[p];
     for (const vm::Clause& c : play.clauses) {
       std::string reason;
@@ -81,6 +93,15 @@ Engine::Engine(const vm::Bundle& bundle, ContextStore& context, Ledger& ledger, 
           break;
       }
       info.clause_reasons.push_back(std::move(reason));
+      vm::StringGuard g;
+      int32_t gi = -1;
+      if ((c.kind == vm::ClauseKind::Where || c.kind == vm::ClauseKind::Unless) && vm::match_string_guard(c.program, g)) {
+        for (size_t k = 0; k < guards_.size() && gi < 0; ++k)
+          if (guards_[k].slot == g.slot && guards_[k].value == g.value && guards_[k].negated == g.negated)
+            gi = int32_t(k);
+        if (gi < 0) gi = int32_t(guards_.size()), guards_.push_back(g);
+      }
+      info.guards.push_back(gi);
     }
     for (const vm::Action& a : play.actions) {
       info.is_enroll.push_back(a.name == "enroll");
@@ -116,6 +137,7 @@ Engine::Engine(const vm::Bundle& bundle, ContextStore& context, Ledger& ledger, 
   unknown_account_.resize(bundle.account.size());
   unknown_contact_.resize(bundle.contact.size());
   icp_state_.resize(bundle.icps.size());
+  guard_state_.resize(guards_.size());
   icp_values_.resize(bundle.icps.size());
   icp_errors_.resize(bundle.icps.size());
   icp_failed_.resize(bundle.icps.size());
@@ -128,6 +150,10 @@ Engine::Engine(const vm::Bundle& bundle, ContextStore& context, Ledger& ledger, 
 }
 
 Engine::~Engine() = default;
+
+vm::Priority Engine::max_priority(uint32_t signal_type) const {
+  return signal_type < max_priority_.size() ? max_priority_[signal_type] : vm::Priority::Low;
+}
 
 std::span<const uint32_t> Engine::plays_for(uint32_t signal_type) const {
   if (signal_type >= plays_by_type_.size()) return {};
@@ -167,6 +193,7 @@ void Engine::process(const DecodedSignal& s, OutputSink& out) {
   icp_ctx_.signal = {};  // icps and rules run for any signal type: by name only
 
   std::fill(icp_state_.begin(), icp_state_.end(), 0);
+  std::fill(guard_state_.begin(), guard_state_.end(), 0);
   std::fill(icp_failed_.begin(), icp_failed_.end(), 0);
   suppress_state_ = SuppressState::Unknown;
   enrolled_ = false;
@@ -313,12 +340,11 @@ vm::Value Engine::round_robin(uint32_t pool) {
 
 // ------------------------------------------------------------------ one play
 
-bool Engine::reject(Outcome& o, OutcomeKind kind, const vm::Clause* c, int32_t ci, std::string_view reason) {
+void Engine::reject(Outcome& o, OutcomeKind kind, const vm::Clause& c, int32_t ci, std::string_view reason) {
   o.kind = kind;
   o.reason = reason;
-  if (c) o.clause_pos = c->pos;
+  o.clause_pos = c.pos;
   o.clause_index = ci;
-  return true;
 }
 
 void Engine::fail(Outcome& o, const vm::RuntimeError& e, vm::SourcePos at, int32_t ci) {
@@ -333,65 +359,81 @@ void Engine::fail(Outcome& o, const vm::RuntimeError& e, vm::SourcePos at, int32
 
 void Engine::evaluate_play(uint32_t pi, const DecodedSignal& s, OutputSink& out) {
   const vm::Play& play = bundle_.plays[pi];
-  const PlayInfo& info = plays_[pi];
   shadow_ = play.mode == vm::Mode::Shadow;
   Outcome o;
   o.play = play.name;
   o.signal = s.id;
   o.shadow = shadow_;
   auto mark = arena_.mark();
-  auto finish = [&] {
-    ++stats_.outcomes[size_t(o.kind)];
-    out.outcome(o);
-    arena_.release(mark);
-  };
-  ctx_.lets = {};
+  if (passes_clauses(pi, o) && compute_actions(play, o)) issue_actions(pi, s, out, o);
+  ++stats_.outcomes[size_t(o.kind)];
+  out.outcome(o);
+  arena_.release(mark);  // after the sink calls: actions point into the arena
+}
 
+// Clauses in source order; the first that rejects (or fails) fills `o` and stops.
+bool Engine::passes_clauses(uint32_t pi, Outcome& o) {
+  const vm::Play& play = bundle_.plays[pi];
+  const PlayInfo& info = plays_[pi];
+  ctx_.lets = {};
   for (int32_t ci = 0; ci < int32_t(play.clauses.size()); ++ci) {
     const vm::Clause& c = play.clauses[ci];
     const std::string& reason = info.clause_reasons[ci];
     switch (c.kind) {
       case vm::ClauseKind::Where:
       case vm::ClauseKind::Unless: {
+        if (int32_t gi = info.guards[ci]; gi >= 0) {  // same result as eval(), without the interpreter
+          uint8_t& st = guard_state_[gi];
+          if (st == 0) st = vm::guard_holds(guards_[gi], ctx_.signal) ? 2 : 1;
+          bool holds = st == 2;
+          if (c.kind == vm::ClauseKind::Where && !holds) return reject(o, OutcomeKind::NoMatch, c, ci, {}), false;
+          if (c.kind == vm::ClauseKind::Unless && holds) return reject(o, OutcomeKind::Excluded, c, ci, reason), false;
+          break;
+        }
         vm::EvalResult r = vm::eval(c.program, ctx_);
-        if (!r.ok) return fail(o, r.error, c.pos, ci), finish();
-        bool holds = r.holds();
-        if (c.kind == vm::ClauseKind::Where && !holds)
-          return reject(o, OutcomeKind::NoMatch, &c, ci, {}), finish();
-        if (c.kind == vm::ClauseKind::Unless && holds)
-          return reject(o, OutcomeKind::Excluded, &c, ci, reason), finish();
+        if (!r.ok) return fail(o, r.error, c.pos, ci), false;
+        if (c.kind == vm::ClauseKind::Where && !r.holds())
+          return reject(o, OutcomeKind::NoMatch, c, ci, {}), false;
+        if (c.kind == vm::ClauseKind::Unless && r.holds())
+          return reject(o, OutcomeKind::Excluded, c, ci, reason), false;
         break;
       }
-      case vm::ClauseKind::WhereIcp: {
+      case vm::ClauseKind::WhereIcp:
         if (icp_value(c.icp).is_true()) break;
         if (c.icp < icp_failed_.size() && icp_failed_[c.icp])
-          return fail(o, icp_errors_[c.icp], c.pos, ci), finish();
-        return reject(o, OutcomeKind::NotIcp, &c, ci, reason), finish();
-      }
-      case vm::ClauseKind::UnlessSuppressed: {
-        SuppressState st = suppression();
-        if (st == SuppressState::Suppressed)
-          return reject(o, OutcomeKind::Suppressed, &c, ci, bundle_.suppressions[suppress_rule_].reason),
-                 finish();
-        if (st == SuppressState::Error) return fail(o, suppress_error_, c.pos, ci), finish();
+          return fail(o, icp_errors_[c.icp], c.pos, ci), false;
+        return reject(o, OutcomeKind::NotIcp, c, ci, reason), false;
+      case vm::ClauseKind::UnlessSuppressed:
+        switch (suppression()) {
+          case SuppressState::Suppressed:
+            return reject(o, OutcomeKind::Suppressed, c, ci, bundle_.suppressions[suppress_rule_].reason),
+                   false;
+          case SuppressState::Error:
+            return fail(o, suppress_error_, c.pos, ci), false;
+          default:
+            break;
+        }
         break;
-      }
       case vm::ClauseKind::UnlessFired: {
         std::optional<int64_t> last = ledger_.last_fired(play.name, ledger_key(c.per));
         if (last && std::llabs(ctx_.now_ms - *last) < c.within_ms)
-          return reject(o, OutcomeKind::Deduplicated, &c, ci, reason), finish();
+          return reject(o, OutcomeKind::Deduplicated, c, ci, reason), false;
         break;
       }
       case vm::ClauseKind::kCount:
         break;
     }
   }
+  return true;
+}
 
-  // All clauses passed: lets, then every action's arguments, before anything is issued.
+// Lets, then every action's arguments, into args_: all before any action is
+// issued, so an error leaves no half-issued play.
+bool Engine::compute_actions(const vm::Play& play, Outcome& o) {
   for (size_t li = 0; li < play.lets.size(); ++li) {
     ctx_.lets = {lets_.data(), li};
     vm::EvalResult r = vm::eval(play.lets[li].program, ctx_);
-    if (!r.ok) return fail(o, r.error, r.error.pos, -1), finish();
+    if (!r.ok) return fail(o, r.error, r.error.pos, -1), false;
     lets_[li] = r.value;
   }
   ctx_.lets = {lets_.data(), play.lets.size()};
@@ -399,12 +441,17 @@ void Engine::evaluate_play(uint32_t pi, const DecodedSignal& s, OutputSink& out)
   for (const vm::Action& a : play.actions) {
     for (const vm::ActionArg& arg : a.args) {
       vm::EvalResult r = vm::eval(arg.program, ctx_);
-      if (!r.ok) return fail(o, r.error, a.pos, -1), finish();
+      if (!r.ok) return fail(o, r.error, a.pos, -1), false;
       args_[ai++] = r.value;
     }
   }
+  return true;
+}
 
-  ai = 0;
+void Engine::issue_actions(uint32_t pi, const DecodedSignal& s, OutputSink& out, Outcome& o) {
+  const vm::Play& play = bundle_.plays[pi];
+  const PlayInfo& info = plays_[pi];
+  size_t ai = 0;
   for (uint32_t k = 0; k < play.actions.size(); ++k) {
     const vm::Action& def = play.actions[k];
     Action a;
@@ -431,7 +478,6 @@ void Engine::evaluate_play(uint32_t pi, const DecodedSignal& s, OutputSink& out)
     if (c.kind == vm::ClauseKind::UnlessFired)
       ledger_.record_fire(play.name, ledger_key(c.per), s.occurred_at_ms);
   o.kind = OutcomeKind::Fired;
-  finish();
 }
 
 }  // namespace play::engine

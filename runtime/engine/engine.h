@@ -64,6 +64,7 @@
 #include "runtime/engine/output.h"
 #include "runtime/engine/signal.h"
 #include "runtime/vm/bundle.h"
+#include "runtime/vm/guard.h"
 #include "runtime/vm/vm.h"
 
 namespace play::engine {
@@ -95,6 +96,9 @@ class Engine {
 
   // Plays (Bundle::plays indexes) evaluated for a signal type, in order.
   std::span<const uint32_t> plays_for(uint32_t signal_type) const;
+  // The highest priority among the plays on a signal type (Low when there
+  // are none): what playd's priority lanes sort signals by.
+  vm::Priority max_priority(uint32_t signal_type) const;
   const EngineStats& stats() const { return stats_; }
   const vm::Bundle& bundle() const { return bundle_; }
 
@@ -105,7 +109,10 @@ class Engine {
   void apply_crm_updates(const DecodedSignal& s);
   void resolve_context(const DecodedSignal& s);
   void evaluate_play(uint32_t play_index, const DecodedSignal& s, OutputSink& out);
-  bool reject(Outcome& o, OutcomeKind kind, const vm::Clause* c, int32_t ci, std::string_view reason);
+  bool passes_clauses(uint32_t play_index, Outcome& o);
+  bool compute_actions(const vm::Play& play, Outcome& o);
+  void issue_actions(uint32_t play_index, const DecodedSignal& s, OutputSink& out, Outcome& o);
+  void reject(Outcome& o, OutcomeKind kind, const vm::Clause& c, int32_t ci, std::string_view reason);
   void fail(Outcome& o, const vm::RuntimeError& e, vm::SourcePos at, int32_t ci);
   std::string_view ledger_key(vm::Per per) const;
   vm::Value icp_value(uint32_t icp);
@@ -119,6 +126,7 @@ class Engine {
   Ledger& ledger_;
   SeenSignals* seen_;
   std::vector<std::vector<uint32_t>> plays_by_type_;
+  std::vector<vm::Priority> max_priority_;            // per signal type
   std::vector<std::vector<std::string>> prop_names_;  // per signal type (LOAD_SIGNAL_PROP)
   std::vector<PlayInfo> plays_;
   // crm upserts: (signal slot, entity slot) pairs.
@@ -133,6 +141,8 @@ class Engine {
   vm::EvalContext ctx_;                                       // clauses, lets, action arguments
   vm::EvalContext icp_ctx_;                                   // icps and suppression rules (no lets)
   std::vector<vm::Value> unknown_account_, unknown_contact_;  // key-only views of unknown records
+  std::vector<vm::StringGuard> guards_;  // distinct string guards of all plays (see PlayInfo)
+  std::vector<uint8_t> guard_state_;      // per signal: 0 unknown, 1 false, 2 true
   std::vector<uint8_t> icp_state_;                            // 0 unknown, 1 running, 2 done
   std::vector<vm::Value> icp_values_;
   std::vector<vm::RuntimeError> icp_errors_;  // valid where icp_failed_

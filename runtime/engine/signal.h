@@ -31,14 +31,14 @@
 namespace play::engine {
 
 struct DecodedSignal {
-  uint32_t type = 0;           // Bundle::signals index
-  std::string_view type_name;  // points into the Bundle
-  std::string_view id;         // the strings below point into `storage`
-  std::string_view source;     // "" when absent
-  std::string_view account;    // domain, lower-cased; "" when absent
-  std::string_view contact;    // email, lower-cased; "" when absent
-  int64_t occurred_at_ms = 0;  // the signal's event time: `now` in plays
-  std::optional<int64_t> received_at_ms;
+  uint32_t type = 0;                      // Bundle::signals index
+  std::string_view type_name;             // points into the Bundle
+  std::string_view id;                    // the strings below point into `storage`
+  std::string_view source;                // "" when absent
+  std::string_view account;               // domain, lower-cased; "" when absent
+  std::string_view contact;               // email, lower-cased; "" when absent
+  int64_t occurred_at_ms = 0;             // the signal's event time: `now` in plays
+  std::optional<int64_t> received_at_ms;  // absent: `signal.received_at` is null (playd's ingestion sets it)
   std::vector<vm::Value> props;  // slot i = Bundle::signals[type].props[i]; absent `?` properties are null
   // Owns every string, list and map above; reset by the next decode into
   // this object (decode into the same DecodedSignal to reuse its memory).

@@ -21,19 +21,44 @@ bool overflow(std::string& err) {
   return false;
 }
 
-// A double result stored as int64 milliseconds (duration scaling).
-bool float_to_ms(double d, Kind k, Value& out, std::string& err) {
-  if (!(d >= -9.2233720368547758e18 && d < 9.2233720368547758e18)) return overflow(err);
-  out.kind = k;
-  out.i = static_cast<int64_t>(d);
-  return true;
-}
-
 Value make(Kind k, int64_t v) {
   Value x;
   x.kind = k;
   x.i = v;
   return x;
+}
+
+// CEL's ranges (langdef, "Overflow"): timestamps from 0001-01-01T00:00:00Z
+// to 9999-12-31T23:59:59.999Z (what RFC 3339 can write), durations within
+// one int64 of nanoseconds, about 292 years either way. A result outside
+// them is an error, like an int overflow.
+constexpr int64_t kMinTimestampMs = -62135596800000;     // 0001-01-01T00:00:00Z
+constexpr int64_t kMaxTimestampMs = 253402300799999;     // 9999-12-31T23:59:59.999Z
+constexpr int64_t kMaxDurationMs = INT64_MAX / 1000000;  // 9223372036854775 ms
+
+bool in_range(Kind k, int64_t v, std::string& err) {
+  if (k == Kind::Timestamp && (v < kMinTimestampMs || v > kMaxTimestampMs)) {
+    err = "timestamp out of range (years 0001 to 9999)";
+    return false;
+  }
+  if (k == Kind::Duration && (v < -kMaxDurationMs || v > kMaxDurationMs)) {
+    err = "duration out of range (at most about 292 years either way)";
+    return false;
+  }
+  return true;
+}
+
+// A timestamp or duration result, checked against its range.
+bool time_result(Kind k, int64_t v, Value& out, std::string& err) {
+  if (!in_range(k, v, err)) return false;
+  out = make(k, v);
+  return true;
+}
+
+// A double result stored as int64 milliseconds (duration scaling).
+bool float_to_ms(double d, Kind k, Value& out, std::string& err) {
+  if (!(d >= -9.2233720368547758e18 && d < 9.2233720368547758e18)) return overflow(err);
+  return time_result(k, static_cast<int64_t>(d), out, err);
 }
 
 }  // namespace
@@ -65,7 +90,7 @@ bool add(const Value& a, const Value& b, Value& out, Arena& arena, std::string& 
     k = Kind::Timestamp;
   if (k != Kind::Null) {
     if (__builtin_add_overflow(a.i, b.i, &r)) return overflow(err);
-    return out = make(k, r), true;
+    return time_result(k, r, out, err);
   }
   return type_error("add", a, b, err);
 }
@@ -84,7 +109,7 @@ bool sub(const Value& a, const Value& b, Value& out, std::string& err) {
   if (a.kind == Kind::Duration && b.kind == Kind::Duration) k = Kind::Duration;
   if (k != Kind::Null) {
     if (__builtin_sub_overflow(a.i, b.i, &r)) return overflow(err);
-    return out = make(k, r), true;
+    return time_result(k, r, out, err);
   }
   return type_error("subtract", a, b, err);
 }
@@ -102,7 +127,7 @@ bool mul(const Value& a, const Value& b, Value& out, std::string& err) {
   if (d && is_num(*n)) {
     if (n->kind == Kind::Int) {
       if (__builtin_mul_overflow(d->i, n->i, &r)) return overflow(err);
-      return out = Value::duration(r), true;
+      return time_result(Kind::Duration, r, out, err);
     }
     return float_to_ms(static_cast<double>(d->i) * n->f, Kind::Duration, out, err);
   }
@@ -371,12 +396,12 @@ bool to_timestamp(const Value& a, Value& out, std::string& err) {
     case Kind::Int: {
       int64_t ms;
       if (__builtin_mul_overflow(a.i, int64_t(1000), &ms)) return overflow(err);
-      return out = Value::timestamp(ms), true;
+      return time_result(Kind::Timestamp, ms, out, err);
     }
     case Kind::String: {
       int64_t ms;
       if (!parse_timestamp(a.str(), ms)) return bad_conversion(a, "timestamp (want RFC 3339)", err);
-      return out = Value::timestamp(ms), true;
+      return time_result(Kind::Timestamp, ms, out, err);
     }
     default:
       return bad_conversion(a, "timestamp", err);
@@ -393,7 +418,7 @@ bool to_duration(const Value& a, Value& out, std::string& err) {
       int64_t ms;
       if (!parse_duration(a.str(), ms))
         return bad_conversion(a, "duration (want e.g. \"4h\", \"1h30m\")", err);
-      return out = Value::duration(ms), true;
+      return time_result(Kind::Duration, ms, out, err);
     }
     default:
       return bad_conversion(a, "duration", err);
@@ -403,15 +428,19 @@ bool to_duration(const Value& a, Value& out, std::string& err) {
 bool index(const Value& c, const Value& k, Value& out, std::string& err) {
   if (c.is_null() || k.is_null()) return out = Value(), true;
   if (c.kind == Kind::List) {
-    if (k.kind != Kind::Int) {
-      err = std::string("list index must be an int, got ") + kind_name(k.kind);
+    // As in CEL, a float with an integral value is a valid index (l[dyn(1.0)]).
+    bool integral = k.kind == Kind::Float && std::trunc(k.f) == k.f && std::fabs(k.f) < 9.2e18;
+    if (k.kind != Kind::Int && !integral) {
+      err = std::string("list index must be an int, got ") +
+            (k.kind == Kind::Float ? "a fractional float" : kind_name(k.kind));
       return false;
     }
-    if (k.i < 0 || k.i >= c.n) {
-      err = "index " + std::to_string(k.i) + " out of range (list of " + std::to_string(c.n) + ")";
+    int64_t i = k.kind == Kind::Int ? k.i : static_cast<int64_t>(k.f);
+    if (i < 0 || i >= c.n) {
+      err = "index " + std::to_string(i) + " out of range (list of " + std::to_string(c.n) + ")";
       return false;
     }
-    return out = c.items[k.i], true;
+    return out = c.items[i], true;
   }
   if (c.kind == Kind::Map) {
     if (k.kind != Kind::String) return out = Value(), true;

@@ -38,4 +38,8 @@ for (const section of data.suites) {
   };
   walk(section, '');
 }
-process.stdout.write(JSON.stringify(out, null, 0) + '\n');
+// Doubles are written as strings (as protobuf JSON allows): integral doubles
+// beyond 2^64 would otherwise print as plain integers no int64/uint64 parser
+// accepts (e.g. 18446744073709552000).
+const replacer = (key, v) => (key === 'doubleValue' && typeof v === 'number' ? String(v) : v);
+process.stdout.write(JSON.stringify(out, replacer, 0) + '\n');

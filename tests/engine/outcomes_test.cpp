@@ -230,6 +230,9 @@ TEST(Outcomes, OnlyPlaysOnTheSignalsTypeYieldOutcomes) {
   Harness h = make(std::move(ps));
   EXPECT_EQ(h.engine->plays_for(kTopicSurge).size(), 2u);
   EXPECT_EQ(h.engine->plays_for(kUsage).size(), 0u);
+  EXPECT_EQ(h.engine->max_priority(kPageViewed), Priority::High);
+  EXPECT_EQ(h.engine->max_priority(kTopicSurge), Priority::Normal);
+  EXPECT_EQ(h.engine->max_priority(kUsage), Priority::Low);
   auto out = h.send(R"({"id":"s1","type":"intent.topic_surge","occurred_at":"2026-06-21T10:00:00Z",
                         "account":"bigco.com","properties":{"topic":"crm","score":90}})");
   EXPECT_EQ(out, (std::vector<std::string>{outcome_line("surge", "s1", "fired"),

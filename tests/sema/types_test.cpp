@@ -71,6 +71,13 @@ TEST(Types, ExpressionTypes) {
       {"not contact.do_not_contact", "bool?"},
       {"[1, 2][0]", "int?"},
       {"-4h", "duration"},
+      // CEL forms the conformance suite exercises (tests/cel).
+      {"dyn(1)", "dyn"},
+      {"false < true", "bool"},
+      {"[1] == [1.0]", "bool"},
+      {"timestamp(1000000000)", "timestamp"},
+      {"duration(duration(\"4h\"))", "duration"},
+      {"-9223372036854775808", "int"},
   };
   for (const auto& k : cases) {
     auto c = with_let(k.expr);

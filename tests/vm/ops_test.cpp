@@ -331,12 +331,26 @@ TEST(VmFunctions, Conversions) {
   expect_error(unary(Op::TO_DURATION, S("4 hours")), "cannot convert");
 }
 
+// CEL's ranges: timestamps in years 0001..9999, durations within ~292 years.
+TEST(VmFunctions, TimestampAndDurationRanges) {
+  expect_error(unary(Op::TO_TIMESTAMP, S("0000-01-01T00:00:00Z")), "timestamp out of range");
+  expect_value(unary(Op::TO_TIMESTAMP, S("0001-01-01T00:00:00Z")), T(-62'135'596'800'000));
+  expect_error(binary(Op::SUB, T(-62'135'596'800'000), D(1'000)), "timestamp out of range");
+  expect_error(binary(Op::ADD, T(253'402'300'799'000), D(1'000)), "timestamp out of range");
+  expect_error(binary(Op::SUB, T(253'402'300'799'000), T(-62'135'596'800'000)), "duration out of range");
+  expect_error(unary(Op::TO_DURATION, S("320000000000s")), "duration out of range");
+  expect_value(binary(Op::SUB, T(2'000), T(500)), D(1'500));
+}
+
 TEST(VmFunctions, IndexAndMapGet) {
   Value l[] = {S("a"), S("b")};
   expect_value(binary(Op::INDEX, Value::list(l, 2), I(1)), S("b"));
   expect_error(binary(Op::INDEX, Value::list(l, 2), I(2)), "index 2 out of range (list of 2)");
   expect_error(binary(Op::INDEX, Value::list(l, 2), I(-1)), "out of range");
   expect_error(binary(Op::INDEX, Value::list(l, 2), S("x")), "list index must be an int");
+  // CEL: a float with an integral value indexes; a fractional one does not.
+  expect_value(binary(Op::INDEX, Value::list(l, 2), F(1.0)), S("b"));
+  expect_error(binary(Op::INDEX, Value::list(l, 2), F(0.5)), "list index must be an int");
   MapEntry m[] = {{"plan", S("pro")}};
   expect_value(binary(Op::INDEX, Value::map(m, 1), S("plan")), S("pro"));
   expect_value(binary(Op::INDEX, Value::map(m, 1), S("nope")), N());
