@@ -4,6 +4,10 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 WITH_BENCH=1 ./scripts/install-deps.sh
+# Test clients and data from npm (exact versions, lock files): the CEL spec's
+# conformance cases, and the real Segment / RudderStack / Standard Webhooks SDKs.
+npm install --no-audit --no-fund --silent --prefix tests/cel
+npm ci --no-audit --no-fund --silent --prefix tests/npm
 ./scripts/build.sh
 
 suites_passed=0

@@ -1,0 +1,182 @@
+#include "runtime/observe/metrics.h"
+
+#include <cstdio>
+
+#include "runtime/store/database.h"
+#include "runtime/store/store.h"
+
+namespace play::observe {
+
+namespace {
+
+// Prometheus label values escape backslash, quote and newline.
+void label(std::string& out, std::string_view name, std::string_view v, bool first = false) {
+  if (!first) out += ',';
+  out += name;
+  out += "=\"";
+  for (char c : v) {
+    if (c == '\\' || c == '"') out += '\\';
+    if (c == '\n') {
+      out += "\\n";
+      continue;
+    }
+    out += c;
+  }
+  out += '"';
+}
+
+void num(std::string& out, double v) {
+  char buf[64];
+  std::snprintf(buf, sizeof buf, "%.17g", v);
+  out += buf;
+}
+
+void header(std::string& out, const char* name, const char* type, const char* help) {
+  out += "# HELP ";
+  out += name;
+  out += ' ';
+  out += help;
+  out += "\n# TYPE ";
+  out += name;
+  out += ' ';
+  out += type;
+  out += '\n';
+}
+
+}  // namespace
+
+void Histogram::observe(double seconds) {
+  std::lock_guard<std::mutex> lock(mu_);
+  for (size_t i = 0; i < kLatencyBuckets.size(); ++i)
+    if (seconds <= kLatencyBuckets[i]) buckets_[i]++;
+  count_++;
+  sum_ += seconds;
+}
+
+void Histogram::render(std::string& out, std::string_view name, std::string_view labels) const {
+  std::lock_guard<std::mutex> lock(mu_);
+  auto line = [&](std::string_view suffix, std::string_view le, double v) {
+    out += name;
+    out += suffix;
+    std::string l(labels);
+    if (!le.empty()) {
+      if (!l.empty()) l += ',';
+      l += "le=\"";
+      l += le;
+      l += '"';
+    }
+    if (!l.empty()) out += "{" + l + "}";
+    out += ' ';
+    num(out, v);
+    out += '\n';
+  };
+  for (size_t i = 0; i < kLatencyBuckets.size(); ++i) {
+    std::string le;
+    num(le, kLatencyBuckets[i]);
+    line("_bucket", le, double(buckets_[i]));
+  }
+  line("_bucket", "+Inf", double(count_));
+  line("_sum", "", sum_);
+  line("_count", "", double(count_));
+}
+
+void Metrics::outcome(std::string_view play, std::string_view kind, std::string_view reason) {
+  std::lock_guard<std::mutex> lock(mu_);
+  outcomes_[{std::string(play), std::string(kind), std::string(reason)}]++;
+}
+
+void Metrics::action_result(std::string_view sink, std::string_view result) {
+  std::lock_guard<std::mutex> lock(mu_);
+  actions_[{std::string(sink), std::string(result)}]++;
+}
+
+void Metrics::delivered(std::string_view, int64_t now_ms, int64_t occurred_at_ms, int64_t received_at_ms) {
+  if (occurred_at_ms > 0) from_occurred_.observe(double(now_ms - occurred_at_ms) / 1000.0);
+  if (received_at_ms > 0) from_received_.observe(double(now_ms - received_at_ms) / 1000.0);
+}
+
+std::string Metrics::render(store::Store& store) const {
+  std::string out;
+  header(out, "playd_signals_received_total", "counter", "Signals accepted (durably queued) since start.");
+  out += "playd_signals_received_total " + std::to_string(store.signals_accepted()) + "\n";
+  header(out, "playd_signals_duplicate_total", "counter",
+         "Signals dropped as repeats of a recent signal id.");
+  out += "playd_signals_duplicate_total " + std::to_string(store.duplicate_signals()) + "\n";
+  header(out, "playd_signals_evaluated_total", "counter", "Signals evaluated by the plays.");
+  out += "playd_signals_evaluated_total " + std::to_string(evaluated_.load()) + "\n";
+  header(out, "playd_signals_undecodable_total", "counter",
+         "Queued signals the current plays could not decode (recorded as errors).");
+  out += "playd_signals_undecodable_total " + std::to_string(undecodable_.load()) + "\n";
+
+  int64_t now = store::now_ms();
+  header(out, "playd_queue_depth", "gauge", "Signals waiting to be evaluated, per lane.");
+  std::string age;
+  header(age, "playd_queue_oldest_age_seconds", "gauge", "Age of the oldest unevaluated signal, per lane.");
+  for (store::Lane lane : {store::Lane::High, store::Lane::Normal}) {
+    store::LaneStats s = store.lane_stats(lane);
+    out += "playd_queue_depth{";
+    label(out, "lane", store::lane_name(lane), true);
+    out += "} " + std::to_string(s.depth) + "\n";
+    age += "playd_queue_oldest_age_seconds{";
+    label(age, "lane", store::lane_name(lane), true);
+    age += "} ";
+    num(age, s.oldest_received_at_ms ? double(now - s.oldest_received_at_ms) / 1000.0 : 0.0);
+    age += '\n';
+  }
+  out += age;
+
+  header(out, "playd_play_outcomes_total", "counter",
+         "Evaluations per play and outcome (fired, no_match, not_icp, excluded, suppressed, deduplicated, "
+         "error); "
+         "reason: the suppression rule, icp or exclusion.");
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    for (const auto& [k, v] : outcomes_) {
+      out += "playd_play_outcomes_total{";
+      label(out, "play", std::get<0>(k), true);
+      label(out, "outcome", std::get<1>(k));
+      if (!std::get<2>(k).empty()) label(out, "reason", std::get<2>(k));
+      out += "} " + std::to_string(v) + "\n";
+    }
+    header(
+        out, "playd_actions_total", "counter",
+        "Actions per sink and result: issued (persisted), sent, retry (a failed attempt to be retried), dlq, "
+        "cancelled, shadow (recorded, never sent).");
+    for (const auto& [k, v] : actions_) {
+      out += "playd_actions_total{";
+      label(out, "sink", k.first, true);
+      label(out, "result", k.second);
+      out += "} " + std::to_string(v) + "\n";
+    }
+  }
+  header(out, "playd_actions_flagged_total", "counter",
+         "Actions still undelivered past the alert age (default 2h).");
+  out += "playd_actions_flagged_total " + std::to_string(flagged_.load()) + "\n";
+
+  int64_t dlq = 0, open = 0;
+  store.db().read([&](store::Sql& sql) {
+    store::Stmt& s = sql.prepare(
+        "SELECT SUM(status = 'dlq'), SUM(status IN ('pending','retrying')) FROM actions WHERE status IN "
+        "('pending','retrying','dlq')");
+    if (s.step()) {
+      dlq = s.i64(0);
+      open = s.i64(1);
+    }
+    s.reset();
+  });
+  header(out, "playd_dlq_size", "gauge", "Actions in the dead-letter queue.");
+  out += "playd_dlq_size " + std::to_string(dlq) + "\n";
+  header(out, "playd_actions_pending", "gauge",
+         "Actions persisted and not yet delivered (incl. waiting retries).");
+  out += "playd_actions_pending " + std::to_string(open) + "\n";
+
+  header(out, "playd_signal_to_action_seconds_from_occurred", "histogram",
+         "Delay from a signal's occurred_at to the delivery of its action.");
+  from_occurred_.render(out, "playd_signal_to_action_seconds_from_occurred", "");
+  header(out, "playd_signal_to_action_seconds_from_received", "histogram",
+         "Delay from playd receiving a signal to the delivery of its action.");
+  from_received_.render(out, "playd_signal_to_action_seconds_from_received", "");
+  return out;
+}
+
+}  // namespace play::observe

@@ -1,0 +1,66 @@
+// playd's counters and histograms, rendered in the Prometheus text format
+// for GET /metrics. Every layer records into one Metrics object; labels
+// are the user's words (play, outcome, reason, sink, result, lane).
+//
+// Counters reset when playd restarts (Prometheus handles resets); gauges
+// that describe durable state (queue depth, DLQ size) are read from the
+// store when rendered.
+#pragma once
+
+#include <array>
+#include <atomic>
+#include <cstdint>
+#include <map>
+#include <mutex>
+#include <string>
+#include <string_view>
+#include <tuple>
+
+namespace play::store {
+class Store;
+}
+
+namespace play::observe {
+
+// Latency buckets (seconds) for signal->action histograms.
+inline constexpr std::array<double, 14> kLatencyBuckets = {0.001, 0.002, 0.005, 0.01, 0.02, 0.05, 0.1,
+                                                           0.25,  0.5,   1,     2.5,  5,    30,   300};
+
+class Histogram {
+ public:
+  void observe(double seconds);
+  void render(std::string& out, std::string_view name,
+              std::string_view labels) const;  // labels: `sink="x"` or ""
+
+ private:
+  mutable std::mutex mu_;
+  std::array<uint64_t, kLatencyBuckets.size()> buckets_{};
+  uint64_t count_ = 0;
+  double sum_ = 0;
+};
+
+class Metrics {
+ public:
+  // Qualification.
+  void outcome(std::string_view play, std::string_view kind, std::string_view reason);
+  void signal_evaluated() { evaluated_++; }
+  void signal_undecodable() { undecodable_++; }
+  // Execution: result is sent | retry | dlq | cancelled | shadow | error.
+  void action_result(std::string_view sink, std::string_view result);
+  void action_issued(std::string_view sink) { action_result(sink, "issued"); }
+  void action_flagged() { flagged_++; }
+  // Signal -> action latency at a successful send (or file-outbox write).
+  void delivered(std::string_view sink, int64_t now_ms, int64_t occurred_at_ms, int64_t received_at_ms);
+
+  // The full /metrics body; queue and DLQ gauges are read from `store`.
+  std::string render(store::Store& store) const;
+
+ private:
+  mutable std::mutex mu_;
+  std::map<std::tuple<std::string, std::string, std::string>, uint64_t> outcomes_;  // play, kind, reason
+  std::map<std::pair<std::string, std::string>, uint64_t> actions_;                 // sink, result
+  std::atomic<uint64_t> evaluated_{0}, undecodable_{0}, flagged_{0};
+  Histogram from_occurred_, from_received_;
+};
+
+}  // namespace play::observe

@@ -1,0 +1,27 @@
+// GET /v1/signals/{id}/trace: what became of one signal -- every play it
+// reached, the outcome and why (reason, deciding clause), and each action
+// with its delivery attempts. How a play that did not fire is debugged.
+//
+//   {"signal":"evt_1","status":"queued"|"evaluated","lane":"high",
+//    "received_at_ms":...,"evaluated_at_ms":...,
+//    "plays":[{"play":"p","outcome":"suppressed","reason":"open opportunity","clause":"plays/p.play:7:3",
+//              "error":"","shadow":false,
+//              "actions":[{"key":"...","action":"enroll","sink":"sequencer","status":"sent",
+//                          "attempts":[{"n":1,"at_ms":...,"result":"sent","http_status":200,"detail":""}]}]}]}
+#pragma once
+
+#include <string>
+#include <string_view>
+
+#include "runtime/store/store.h"
+
+namespace play::observe {
+
+// False when playd has no record of the signal id (unknown, or older than
+// the trace TTL): the endpoint answers 404.
+bool trace_json(store::Store& store, std::string_view signal_id, std::string& out);
+
+// GET /healthz: {"status":"ok","queue":{"high":N,"normal":N}}.
+std::string healthz_json(store::Store& store);
+
+}  // namespace play::observe

@@ -1,0 +1,202 @@
+#include "runtime/playd/config.h"
+
+#include <toml++/toml.h>
+
+#include <cctype>
+#include <charconv>
+
+namespace play::playd {
+
+bool parse_duration_ms(std::string_view text, int64_t& out) {
+  int64_t total = 0;
+  size_t i = 0;
+  if (text.empty()) return false;
+  while (i < text.size()) {
+    int64_t n = 0;
+    auto [p, ec] = std::from_chars(text.data() + i, text.data() + text.size(), n);
+    if (ec != std::errc() || n < 0) return false;
+    i = size_t(p - text.data());
+    std::string_view unit = text.substr(i);
+    int64_t mult = 0;
+    size_t len = 0;
+    if (unit.substr(0, 2) == "ms")
+      mult = 1, len = 2;
+    else if (!unit.empty() && unit[0] == 's')
+      mult = 1000, len = 1;
+    else if (!unit.empty() && unit[0] == 'm')
+      mult = 60000, len = 1;
+    else if (!unit.empty() && unit[0] == 'h')
+      mult = 3600000, len = 1;
+    else if (!unit.empty() && unit[0] == 'd')
+      mult = 86400000, len = 1;
+    else if (unit.empty() && total == 0)
+      mult = 1, len = 0;  // bare number: milliseconds
+    else
+      return false;
+    total += n * mult;
+    i += len;
+  }
+  out = total;
+  return true;
+}
+
+bool is_loopback_address(const std::string& a) {
+  return a == "localhost" || a == "::1" || a.rfind("127.", 0) == 0;
+}
+
+namespace {
+
+struct Reader {
+  std::string file;
+  std::string error;
+
+  bool fail(const std::string& where, const std::string& what) {
+    if (error.empty()) error = file + ": " + where + ": " + what;
+    return false;
+  }
+  template <class N>
+  bool duration(const N& n, const std::string& where, int64_t& out) {
+    if (!n) return true;
+    if (auto i = n.template value<int64_t>(); i && n.is_integer()) {
+      out = *i;
+      return true;
+    }
+    if (auto s = n.template value<std::string>(); s && parse_duration_ms(*s, out)) return true;
+    return fail(where, "expected a duration such as \"30s\", \"5m\", \"2h\" or \"30d\"");
+  }
+  template <class T, class N>
+  bool get(const N& n, const std::string& where, T& out) {
+    if (!n) return true;
+    if (auto v = n.template value<T>()) {
+      out = *v;
+      return true;
+    }
+    return fail(where, "wrong type");
+  }
+};
+
+}  // namespace
+
+bool load_config(const std::string& path, Config& c, std::string& error) {
+  toml::table t;
+  try {
+    t = toml::parse_file(path);
+  } catch (const toml::parse_error& e) {
+    error = path + ":" + std::to_string(e.source().begin.line) + ": " + std::string(e.description());
+    return false;
+  }
+  Reader r{path, ""};
+  auto server = t["server"];
+  std::string listen;
+  r.get(server["listen"], "server.listen", listen);
+  if (!listen.empty()) {
+    size_t colon = listen.rfind(':');
+    int64_t port = 0;
+    if (colon == std::string::npos ||
+        std::from_chars(listen.data() + colon + 1, listen.data() + listen.size(), port).ec != std::errc() ||
+        port < 0 || port > 65535)
+      r.fail("server.listen", "expected HOST:PORT, e.g. \"127.0.0.1:8080\"");
+    else {
+      c.listen_address = listen.substr(0, colon);
+      if (c.listen_address.size() > 2 && c.listen_address.front() == '[')
+        c.listen_address = c.listen_address.substr(1, c.listen_address.size() - 2);
+      c.listen_port = uint16_t(port);
+    }
+  }
+  int64_t threads = int64_t(c.http_threads);
+  r.get(server["threads"], "server.threads", threads);
+  c.http_threads = size_t(std::max<int64_t>(1, threads));
+  r.get(server["admin_token"], "server.admin_token", c.ingest.admin_token);
+  int64_t body = int64_t(c.ingest.max_body_bytes);
+  r.get(server["max_body_bytes"], "server.max_body_bytes", body);
+  c.ingest.max_body_bytes = size_t(body);
+  r.get(server["data"], "server.data", c.data_dir);
+
+  auto st = t["store"];
+  r.get(st["synchronous"], "store.synchronous", c.store.synchronous);
+  r.duration(st["dedup_ttl"], "store.dedup_ttl", c.store.dedup_ttl_ms);
+  r.duration(st["trace_ttl"], "store.trace_ttl", c.store.trace_ttl_ms);
+  int64_t depth = int64_t(c.store.max_queue_depth);
+  r.get(st["max_queue_depth"], "store.max_queue_depth", depth);
+  c.store.max_queue_depth = uint64_t(depth);
+
+  if (auto arr = t["sources"].as_array()) {
+    for (size_t i = 0; i < arr->size(); ++i) {
+      std::string where = "sources[" + std::to_string(i) + "]";
+      auto s = toml::node_view<toml::node>((*arr)[i]);
+      ingest::SourceConfig src;
+      std::string kind = "bearer";
+      r.get(s["name"], where + ".name", src.name);
+      r.get(s["kind"], where + ".kind", kind);
+      r.get(s["secret"], where + ".secret", src.secret);
+      if (kind == "bearer")
+        src.kind = ingest::SourceKind::Bearer;
+      else if (kind == "segment")
+        src.kind = ingest::SourceKind::SegmentWriteKey;
+      else if (kind == "webhooks")
+        src.kind = ingest::SourceKind::StandardWebhooks;
+      else
+        r.fail(where + ".kind", "expected bearer, segment or webhooks");
+      if (src.secret.empty()) r.fail(where + ".secret", "every source needs a secret");
+      c.ingest.sources.push_back(std::move(src));
+    }
+  }
+
+  auto ex = t["execution"];
+  if (auto arr = ex["retry_schedule"].as_array()) {
+    c.execution.retry_schedule_ms.clear();
+    for (size_t i = 0; i < arr->size(); ++i) {
+      int64_t ms = 0;
+      if (r.duration(toml::node_view<toml::node>((*arr)[i]), "execution.retry_schedule", ms))
+        c.execution.retry_schedule_ms.push_back(ms);
+    }
+    if (c.execution.retry_schedule_ms.empty()) r.fail("execution.retry_schedule", "needs at least one delay");
+  }
+  int64_t attempts = c.execution.max_attempts;
+  r.get(ex["max_attempts"], "execution.max_attempts", attempts);
+  c.execution.max_attempts = int(std::max<int64_t>(1, attempts));
+  r.duration(ex["undelivered_alert"], "execution.undelivered_alert", c.execution.undelivered_alert_ms);
+  r.get(ex["fallback"], "execution.fallback", c.execution.fallback);
+
+  if (auto sinks = t["sinks"].as_table()) {
+    for (const auto& [name, node] : *sinks) {
+      std::string where = "sinks." + std::string(name.str());
+      auto s = toml::node_view<const toml::node>(node);
+      sinks::SinkConfig sc;
+      sc.name = std::string(name.str());
+      std::string kind = "http";
+      r.get(s["kind"], where + ".kind", kind);
+      if (kind == "http")
+        sc.kind = sinks::SinkKind::Http;
+      else if (kind == "slack")
+        sc.kind = sinks::SinkKind::Slack;
+      else if (kind == "file")
+        sc.kind = sinks::SinkKind::File;
+      else
+        r.fail(where + ".kind", "expected http, slack or file");
+      r.get(s["url"], where + ".url", sc.url);
+      r.get(s["bearer_token"], where + ".bearer_token", sc.bearer_token);
+      r.get(s["signing_secret"], where + ".signing_secret", sc.signing_secret);
+      int64_t conc = sc.concurrency;
+      r.get(s["concurrency"], where + ".concurrency", conc);
+      sc.concurrency = int(std::clamp<int64_t>(conc, 1, 256));
+      if (auto d = s["rate_per_hour"].value<double>()) sc.rate_per_hour = *d;
+      if (auto i = s["rate_per_hour"].value<int64_t>()) sc.rate_per_hour = double(*i);
+      r.duration(s["timeout"], where + ".timeout", sc.timeout_ms);
+      if (sc.kind != sinks::SinkKind::File && sc.url.empty())
+        r.fail(where + ".url", "an HTTP sink needs a url");
+      if (sc.kind == sinks::SinkKind::File)
+        r.fail(where + ".kind", "file sinks other than the default outbox are not supported yet");
+      c.execution.sinks[sc.name] = std::move(sc);
+    }
+  }
+  if (c.execution.fallback != "outbox" && !c.execution.sinks.count(c.execution.fallback))
+    r.fail("execution.fallback", "no sink named '" + c.execution.fallback + "'");
+  if (!r.error.empty()) {
+    error = r.error;
+    return false;
+  }
+  return true;
+}
+
+}  // namespace play::playd

@@ -1,0 +1,39 @@
+// playd's configuration: a TOML file (examples/playd.toml documents every
+// key), or the defaults when there is none: store in ./data, listen on
+// 127.0.0.1:8080, unauthenticated signals from loopback only, every action
+// to the file outbox DIR/outbox.ndjson.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "runtime/ingest/routes.h"
+#include "runtime/sinks/sink_config.h"
+#include "runtime/store/store.h"
+
+namespace play::playd {
+
+struct Config {
+  std::string listen_address = "127.0.0.1";
+  uint16_t listen_port = 8080;
+  size_t http_threads = 2;
+  std::string data_dir = "data";
+  ingest::IngestConfig ingest;  // sources, admin token, Segment mapping, body limit
+  store::StoreOptions store;
+  sinks::ExecutionOptions execution;
+  size_t qualify_batch = 256;
+};
+
+// Reads `path` into `config` (keys absent keep their defaults). False with
+// `error` ("playd.toml: sinks.crm.kind: expected http, slack or file").
+bool load_config(const std::string& path, Config& config, std::string& error);
+
+// Durations as in the language ("500ms", "30s", "5m", "2h", "30d") or a
+// number of milliseconds. False on anything else.
+bool parse_duration_ms(std::string_view text, int64_t& out);
+
+// True for 127.0.0.0/8, ::1 and "localhost".
+bool is_loopback_address(const std::string& address);
+
+}  // namespace play::playd

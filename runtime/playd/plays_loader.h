@@ -1,0 +1,16 @@
+// Loads the plays playd runs: a bundle file (`playc build -o BUNDLE`,
+// recognized by its magic) or .play paths compiled here with the same
+// checker and code generator as playc.
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include "runtime/vm/bundle.h"
+
+namespace play::playd {
+
+// False with `error` (the diagnostics, rendered) when the plays do not load.
+bool load_plays(const std::vector<std::string>& paths, vm::Bundle& out, std::string& error);
+
+}  // namespace play::playd

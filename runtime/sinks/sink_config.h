@@ -1,0 +1,42 @@
+// Execution settings: the sinks by name and how failed sends are retried.
+// Filled from playd's TOML config (runtime/playd/config.h); the defaults
+// are the ones RUNTIME.md states.
+#pragma once
+
+#include <cstdint>
+#include <map>
+#include <string>
+#include <vector>
+
+namespace play::sinks {
+
+enum class SinkKind : uint8_t {
+  File,   // append the action line to DIR/outbox.ndjson
+  Http,   // POST the action line (JSON) to `url`
+  Slack,  // POST {"text": ...} to a Slack-compatible incoming webhook `url`
+};
+
+struct SinkConfig {
+  std::string name;  // sequencer, crm, chat, review, or a webhook name
+  SinkKind kind = SinkKind::File;
+  std::string url;
+  std::string bearer_token;    // sent as Authorization: Bearer ... when set
+  std::string signing_secret;  // Standard Webhooks secret ("whsec_<base64>" or raw); no signature when empty
+  int concurrency = 4;         // parallel requests (HTTP kinds)
+  double rate_per_hour = 0;    // request budget shared by all plays; 0 = unlimited
+  int64_t timeout_ms = 10000;
+};
+
+struct ExecutionOptions {
+  std::map<std::string, SinkConfig> sinks;  // by name; a name not here goes to `fallback`
+  std::string fallback = "outbox";          // a sink name in `sinks`, or "outbox": the file outbox
+  // Delay before retry n (1-based) is retry_schedule_ms[min(n, size) - 1]:
+  // the last entry repeats. Retry-After, when longer, wins.
+  std::vector<int64_t> retry_schedule_ms = {60000, 300000, 1800000};
+  int max_attempts = 50;                           // then to the DLQ ("gave up after N attempts")
+  int64_t undelivered_alert_ms = 2 * 3600 * 1000;  // flag (metric + log) actions undelivered this long
+};
+
+const char* sink_kind_name(SinkKind k);  // "file", "http", "slack"
+
+}  // namespace play::sinks

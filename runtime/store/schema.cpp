@@ -1,0 +1,116 @@
+#include "runtime/store/schema.h"
+
+#include <chrono>
+
+namespace play::store {
+
+namespace {
+
+// Version 1. Times are Unix milliseconds. See docs/operations.md ("Store").
+const char* const kV1 = R"sql(
+CREATE TABLE signals (            -- the signal queue, and evaluated signals kept for trace
+  seq INTEGER PRIMARY KEY,        -- arrival order
+  id TEXT NOT NULL,
+  type TEXT NOT NULL,
+  lane INTEGER NOT NULL,          -- 0 high, 1 normal
+  received_at_ms INTEGER NOT NULL,
+  occurred_at_ms INTEGER NOT NULL,
+  envelope TEXT NOT NULL,
+  evaluated_at_ms INTEGER         -- NULL while queued
+);
+CREATE INDEX signals_queued ON signals(seq) WHERE evaluated_at_ms IS NULL;
+CREATE TABLE seen_signals (       -- event-level dedup, with TTL
+  id TEXT PRIMARY KEY,
+  seq INTEGER NOT NULL,           -- signals.seq of the accepted signal
+  expires_at_ms INTEGER NOT NULL
+) WITHOUT ROWID;
+CREATE TABLE outcomes (           -- per play reached by a signal: why it fired or not
+  signal_id TEXT NOT NULL,
+  play TEXT NOT NULL,
+  outcome TEXT NOT NULL,          -- fired, no_match, not_icp, excluded, suppressed, deduplicated, error
+  reason TEXT NOT NULL,           -- suppression rule, icp, exclusion reason or dedup window ('' if none)
+  clause TEXT NOT NULL,           -- file:line:col of the deciding clause ('' if none)
+  error TEXT NOT NULL,            -- runtime error message for `error`
+  shadow INTEGER NOT NULL,
+  at_ms INTEGER NOT NULL
+);
+CREATE INDEX outcomes_signal ON outcomes(signal_id);
+CREATE TABLE actions (            -- the outbox: persisted before any send
+  key TEXT PRIMARY KEY,           -- idempotency key
+  signal_id TEXT NOT NULL,
+  play TEXT NOT NULL,
+  action TEXT NOT NULL,
+  sink TEXT NOT NULL,
+  lane INTEGER NOT NULL,
+  account TEXT NOT NULL,
+  contact TEXT NOT NULL,
+  line TEXT NOT NULL,             -- the action as `playc run` prints it: what sinks send
+  status TEXT NOT NULL,           -- pending | retrying | sent | dlq | cancelled | shadow
+  attempts INTEGER NOT NULL DEFAULT 0,
+  next_attempt_ms INTEGER NOT NULL,
+  created_at_ms INTEGER NOT NULL,
+  occurred_at_ms INTEGER NOT NULL,
+  received_at_ms INTEGER NOT NULL,
+  last_error TEXT NOT NULL DEFAULT '',
+  flagged INTEGER NOT NULL DEFAULT 0  -- undelivered past the alert age
+) WITHOUT ROWID;
+CREATE INDEX actions_signal ON actions(signal_id);
+CREATE INDEX actions_open ON actions(status) WHERE status IN ('pending', 'retrying', 'dlq');
+CREATE TABLE attempts (           -- delivery history of each action
+  key TEXT NOT NULL,
+  n INTEGER NOT NULL,
+  at_ms INTEGER NOT NULL,
+  result TEXT NOT NULL,           -- sent | retry | dlq | cancelled | error
+  http_status INTEGER NOT NULL,   -- 0 when no HTTP answer
+  detail TEXT NOT NULL,           -- error or response body (truncated)
+  PRIMARY KEY (key, n)
+) WITHOUT ROWID;
+CREATE TABLE accounts (domain TEXT PRIMARY KEY, fields TEXT NOT NULL, updated_at_ms INTEGER NOT NULL) WITHOUT ROWID;
+CREATE TABLE contacts (email TEXT PRIMARY KEY, fields TEXT NOT NULL, updated_at_ms INTEGER NOT NULL) WITHOUT ROWID;
+CREATE TABLE ledger (             -- `unless fired within`: last fire per play and key
+  play TEXT NOT NULL,
+  per_key TEXT NOT NULL,
+  last_fired_ms INTEGER NOT NULL,
+  PRIMARY KEY (play, per_key)
+) WITHOUT ROWID;
+CREATE TABLE round_robin (pool TEXT PRIMARY KEY, cursor INTEGER NOT NULL) WITHOUT ROWID;
+)sql";
+
+const char* const kMigrations[] = {kV1};
+
+}  // namespace
+
+int migrate(Sql& sql) {
+  sql.exec(
+      "CREATE TABLE IF NOT EXISTS migrations (version INTEGER PRIMARY KEY, applied_at_ms INTEGER NOT NULL)");
+  int current = 0;
+  {
+    Stmt& s = sql.prepare("SELECT COALESCE(MAX(version), 0) FROM migrations");
+    if (s.step()) current = int(s.i64(0));
+    s.reset();
+  }
+  int n = int(std::size(kMigrations));
+  if (current > n)
+    throw StoreError("store: database schema version " + std::to_string(current) +
+                     " is newer than this playd (" + std::to_string(n) + ")");
+  for (int v = current + 1; v <= n; ++v) {
+    sql.exec("BEGIN IMMEDIATE");
+    try {
+      sql.exec(kMigrations[v - 1]);
+      int64_t now = std::chrono::duration_cast<std::chrono::milliseconds>(
+                        std::chrono::system_clock::now().time_since_epoch())
+                        .count();
+      sql.prepare("INSERT INTO migrations(version, applied_at_ms) VALUES (?, ?)")
+          .bind(1, int64_t(v))
+          .bind(2, now)
+          .run();
+      sql.exec("COMMIT");
+    } catch (...) {
+      sql.exec("ROLLBACK");
+      throw;
+    }
+  }
+  return n;
+}
+
+}  // namespace play::store

@@ -1,0 +1,114 @@
+#!/usr/bin/env python3
+"""The playc command line as CLI.md specifies it: exit codes, --format json and
+sarif, --deny-warnings, build/run/disasm on a bundle (and a corrupted bundle
+refused), test --junit, eval. Run from the repository root:
+    cli_test.py PLAYC
+"""
+import json
+import pathlib
+import subprocess
+import sys
+import tempfile
+import xml.etree.ElementTree as ET
+
+playc = sys.argv[1]
+passed = failed = 0
+
+
+def run(*args, **kw):
+    return subprocess.run([playc, *args], capture_output=True, text=kw.pop("text", True), timeout=120, **kw)
+
+
+def check(name, cond, detail=""):
+    global passed, failed
+    if cond:
+        passed += 1
+    else:
+        failed += 1
+        print(f"FAIL {name} {detail}")
+
+
+with tempfile.TemporaryDirectory() as tmp:
+    tmp = pathlib.Path(tmp)
+    # exit codes
+    check("check plays/ exits 0", run("check", "plays/").returncode == 0)
+    bad = "tests/golden/check/unknown_property.play"
+    r = run("check", bad)
+    check("check on errors exits 1", r.returncode == 1, r.stderr)
+    check("text diagnostics name file:line:col and code", f"{bad}:" in r.stderr and "error[P0102]" in r.stderr, r.stderr)
+    check("missing path exits 2", run("check", "no/such/dir").returncode == 2)
+    warn = tmp / "warn.play"
+    warn.write_text('play p {\n  owner "a@b.com"\n  on website.page_viewed\n  do review(queue: "q")\n}\n')
+    check("warnings alone exit 0", run("check", str(warn)).returncode == 0)
+    check("--deny-warnings makes warnings fail", run("check", "--deny-warnings", str(warn)).returncode == 1)
+    check("bad --format is a usage error", run("check", "--format", "xml", "plays/").returncode == 2)
+
+    # --format json
+    r = run("check", "--format", "json", bad)
+    j = json.loads(r.stdout)
+    d = j["diagnostics"][0]
+    check("json fields", {"file", "line", "column", "end_line", "end_column", "severity", "code", "message"} <= d.keys(), d)
+    check("json values", d["code"] == "P0102" and d["severity"] == "error" and j["errors"] >= 1, d)
+
+    # --format sarif (2.1.0)
+    r = run("check", "--format", "sarif", bad)
+    s = json.loads(r.stdout)
+    run0 = s["runs"][0]
+    res = run0["results"][0]
+    region = res["locations"][0]["physicalLocation"]["region"]
+    check("sarif version", s["version"] == "2.1.0" and run0["tool"]["driver"]["name"] == "playc", s.get("version"))
+    check("sarif result", res["ruleId"] == "P0102" and res["level"] == "error" and region["startLine"] == d["line"]
+          and region["startColumn"] == d["column"], res)
+    check("sarif rules", any(rule["id"] == "P0102" for rule in run0["tool"]["driver"]["rules"]))
+
+    # build / run / disasm on a bundle
+    bundle = tmp / "plays.bundle"
+    check("build", run("build", "plays/", "-o", str(bundle)).returncode == 0)
+    scen = ["--signals", "tests/scenario/signals.ndjson", "--context", "tests/scenario/context.json", "--trace"]
+    from_plays = run("run", "tests/scenario/plays", *scen)
+    sb = tmp / "scenario.bundle"
+    run("build", "tests/scenario/plays", "-o", str(sb))
+    from_bundle = run("run", str(sb), *scen)
+    check("run on a bundle == run on the plays", from_plays.stdout == from_bundle.stdout and from_plays.stdout,
+          f"{len(from_plays.stdout)} vs {len(from_bundle.stdout)}")
+    dis = run("disasm", str(bundle))
+    check("disasm shows plays, instructions, positions and cost",
+          dis.returncode == 0 and "play pricing_visit_enterprise" in dis.stdout and "LOAD_SIGNAL_SLOT" in dis.stdout
+          and "worst-case cost" in dis.stdout and "plays/website/pricing_visit.play:" in dis.stdout)
+    data = bytearray(bundle.read_bytes())
+    for where in (40, len(data) // 2, len(data) - 1):
+        corrupt = tmp / f"corrupt{where}.bundle"
+        flipped = bytearray(data)
+        flipped[where] ^= 0x5A
+        corrupt.write_bytes(bytes(flipped))
+        r = run("run", str(corrupt), "--signals", "tests/scenario/signals.ndjson")
+        check(f"corrupted bundle (byte {where}) refused", r.returncode == 1 and "bundle refused" in r.stderr and not r.stdout,
+              r.stderr)
+    truncated = tmp / "truncated.bundle"
+    truncated.write_bytes(bytes(data[: len(data) - 10]))
+    r = run("disasm", str(truncated))
+    check("truncated bundle refused", r.returncode == 1 and "bundle refused" in r.stderr, r.stderr)
+
+    # test --junit
+    junit = tmp / "junit.xml"
+    r = run("test", "plays/", "--junit", str(junit))
+    last = r.stdout.strip().splitlines()[-1]
+    suite = ET.parse(junit).getroot()
+    check("playc test passes and ends with the summary line", r.returncode == 0 and last.endswith("passed, 0 failed"), last)
+    check("junit counts", int(suite.get("tests")) == int(last.split()[0]) and suite.get("failures") == "0")
+    failing = tmp / "failing_test.play"
+    failing.write_text(pathlib.Path("plays/website/pricing_visit_test.play").read_text().replace("times 1", "times 3", 1))
+    r = run("test", "plays/website/pricing_visit.play", "plays/project.play", str(failing))
+    check("a failing expectation fails the run", r.returncode == 1 and "FAIL" in r.stdout and ", 1 failed" in r.stdout,
+          r.stdout[-400:])
+
+    # eval
+    r = run("eval", "[1, 2, 3].filter(x, x > 1).map(x, x * n)", "--bindings", '{"n": 10}')
+    check("eval", r.returncode == 0 and r.stdout.strip() == "[20,30]", r.stdout + r.stderr)
+    r = run("eval", "1 / 0")
+    check("eval runtime error exits 1", r.returncode == 1 and "division by zero" in r.stderr, r.stderr)
+    r = run("eval", "size(")
+    check("eval syntax error exits 1", r.returncode == 1 and "error[P0" in r.stderr, r.stderr)
+
+print(f"cli: {passed} passed, {failed} failed")
+sys.exit(1 if failed else 0)

@@ -1,0 +1,210 @@
+#include "runtime/ingest/routes.h"
+
+#include <gtest/gtest.h>
+#include <zlib.h>
+
+#include "runtime/ingest/base64.h"
+#include "runtime/ingest/webhook_signature.h"
+#include "tests/ingest/fake_services.h"
+
+namespace play::ingest {
+namespace {
+
+using testing::FakeStore;
+
+const std::string kEnv1 =
+    R"({"id":"e1","type":"product.trial_started","occurred_at":"2026-06-21T10:00:00Z"})";
+const std::string kEnv2 =
+    R"({"id":"e2","type":"product.trial_started","occurred_at":"2026-06-21T10:00:00Z"})";
+
+struct Fixture : ::testing::Test {
+  FakeStore store;
+  std::unique_ptr<IngestRoutes> routes;
+  void make(IngestConfig config = {}) { routes = std::make_unique<IngestRoutes>(config, store.services()); }
+  HttpResponse call(std::string method, std::string target, std::string body,
+                    std::vector<std::pair<std::string, std::string>> headers = {}, bool loopback = true) {
+    if (!routes) make();
+    HttpRequest r;
+    r.method = std::move(method);
+    r.target = target;
+    r.path = target.substr(0, target.find('?'));
+    r.body = std::move(body);
+    r.headers = std::move(headers);
+    r.from_loopback = loopback;
+    HttpResponse out;
+    bool answered = false;
+    routes->handle(std::move(r), [&](HttpResponse resp) {
+      out = std::move(resp);
+      answered = true;
+    });
+    EXPECT_TRUE(answered);
+    return out;
+  }
+};
+
+TEST_F(Fixture, OneEnvelopeAnArrayAndNdjson) {
+  auto one = call("POST", "/v1/signals", kEnv1);
+  EXPECT_EQ(one.status, 200);
+  EXPECT_EQ(one.body, R"({"accepted":1,"duplicates":0})");
+  auto arr = call("POST", "/v1/signals", "[" + kEnv1 + "," + kEnv2 + "]");
+  EXPECT_EQ(arr.body, R"({"accepted":1,"duplicates":1})");
+  auto nd = call("POST", "/v1/signals", kEnv1 + "\n\n" + kEnv2 + "\n");  // detected by content
+  EXPECT_EQ(nd.status, 200);
+  EXPECT_EQ(nd.body, R"({"accepted":0,"duplicates":2})");
+  ASSERT_EQ(store.signals.size(), 2u);
+  EXPECT_EQ(routes->metrics().signals_duplicate.load(), 3u);
+}
+
+TEST_F(Fixture, BadItemsAreNamedAndGoodItemsTaken) {
+  std::string body = kEnv1 + "\n" + R"({"id":"x","type":"product.trial_started","occurred_at":"nope"})" +
+                     "\n{broken\n" + R"({"id":"y","type":"nope.nope","occurred_at":"2026-06-21T10:00:00Z"})" +
+                     "\n" + kEnv2;
+  auto r = call("POST", "/v1/signals", body, {{"content-type", "application/x-ndjson"}});
+  EXPECT_EQ(r.status, 400);
+  EXPECT_NE(r.body.find(R"("error":"3 of 5 items are invalid; the other items were taken","accepted":2)"),
+            std::string::npos)
+      << r.body;
+  EXPECT_NE(r.body.find(R"({"index":1,"line":2,"error":"occurred_at: not an RFC 3339 timestamp"})"),
+            std::string::npos)
+      << r.body;
+  EXPECT_NE(r.body.find(R"({"index":2,"line":3,"error":"malformed JSON)"), std::string::npos) << r.body;
+  EXPECT_NE(r.body.find(R"({"index":3,"line":4,"error":"unknown signal type 'nope.nope'"})"),
+            std::string::npos);
+  EXPECT_EQ(store.signals.size(), 2u);
+}
+
+TEST_F(Fixture, MalformedBodiesGet400AndChangeNothing) {
+  EXPECT_EQ(call("POST", "/v1/signals", "{\"id\":").status, 400);
+  auto utf8 = call("POST", "/v1/signals", "{\"id\":\"\xc3\x28\",\"type\":\"a.b\"}");
+  EXPECT_EQ(utf8.status, 400);
+  EXPECT_EQ(utf8.body, R"({"error":"malformed JSON: invalid UTF-8"})");
+  auto single = call("POST", "/v1/signals", R"({"id":"e","type":"product.trial_started","occurred_at":5})");
+  EXPECT_EQ(single.status, 400);
+  EXPECT_EQ(single.body, R"({"error":"occurred_at: must be a string, got number"})");
+  EXPECT_EQ(call("POST", "/v1/signals", "[]").status, 400);
+  EXPECT_EQ(call("POST", "/v1/signals", "").status, 400);
+  EXPECT_EQ(store.enqueue_calls, 0);
+}
+
+TEST_F(Fixture, OverloadAndStoreFailureAreRetryable) {
+  store.overloaded = true;
+  auto r = call("POST", "/v1/signals", kEnv1);
+  EXPECT_EQ(r.status, 503);
+  ASSERT_EQ(r.headers.size(), 1u);
+  EXPECT_EQ(r.headers[0], (std::pair<std::string, std::string>{"Retry-After", "2"}));
+  store.overloaded = false;
+  store.failing = true;
+  auto f = call("POST", "/v1/signals", kEnv1);
+  EXPECT_EQ(f.status, 503);
+  EXPECT_TRUE(store.signals.empty());
+}
+
+TEST_F(Fixture, Unauthenticated401ChangesNothing) {
+  IngestConfig config;
+  config.sources = {{"crm", SourceKind::Bearer, "tok"}};
+  make(config);
+  EXPECT_EQ(call("POST", "/v1/signals", kEnv1).status, 401);
+  EXPECT_EQ(call("POST", "/v1/signals", kEnv1, {{"authorization", "Bearer bad"}}).status, 401);
+  EXPECT_EQ(call("PUT", "/v1/accounts/bigco.com", "{}", {{"authorization", "Bearer bad"}}).status, 401);
+  EXPECT_EQ(store.enqueue_calls, 0);
+  EXPECT_TRUE(store.context.empty());
+  auto ok = call("POST", "/v1/signals", kEnv1, {{"authorization", "Bearer tok"}}, false);
+  EXPECT_EQ(ok.status, 200);
+  EXPECT_NE(store.signals.at(0).envelope.find(R"("source":"crm")"), std::string::npos);
+}
+
+TEST_F(Fixture, WebhookIdIsTheDedupIdWhenTheEnvelopeHasNone) {
+  std::string secret = "whsec_" + base64_encode("k3y-k3y-k3y-k3y-k3y");
+  IngestConfig config;
+  config.sources = {{"vendor", SourceKind::StandardWebhooks, secret}};
+  make(config);
+  std::string body = R"({"type":"product.trial_started","occurred_at":"2026-06-21T10:00:00Z"})";
+  int64_t now =
+      std::chrono::duration_cast<std::chrono::seconds>(std::chrono::system_clock::now().time_since_epoch())
+          .count();
+  auto headers = std::vector<std::pair<std::string, std::string>>{
+      {"webhook-id", "msg_42"},
+      {"webhook-timestamp", std::to_string(now)},
+      {"webhook-signature", sign_webhook(*webhook_key_from_secret(secret), "msg_42", now, body)}};
+  EXPECT_EQ(call("POST", "/v1/signals", body, headers).body, R"({"accepted":1,"duplicates":0})");
+  EXPECT_EQ(call("POST", "/v1/signals", body, headers).body, R"({"accepted":0,"duplicates":1})");
+  EXPECT_EQ(store.signals.at(0).id, "msg_42");
+}
+
+std::string gzip(std::string_view text) {
+  z_stream zs{};
+  deflateInit2(&zs, 6, Z_DEFLATED, 15 + 16, 8, Z_DEFAULT_STRATEGY);
+  std::string out(deflateBound(&zs, text.size()) + 32, '\0');
+  zs.next_in = reinterpret_cast<Bytef*>(const_cast<char*>(text.data()));
+  zs.avail_in = uInt(text.size());
+  zs.next_out = reinterpret_cast<Bytef*>(out.data());
+  zs.avail_out = uInt(out.size());
+  deflate(&zs, Z_FINISH);
+  out.resize(zs.total_out);
+  deflateEnd(&zs);
+  return out;
+}
+
+TEST_F(Fixture, SegmentBatchGzipWithContextIgnoredAndBadItems) {
+  IngestConfig config;
+  config.sources = {{"web", SourceKind::SegmentWriteKey, "wk"}};
+  config.segment.events["Pricing Page Viewed"] = "website.page_viewed";
+  make(config);
+  std::string batch =
+      R"({"batch":[)"
+      R"({"type":"identify","userId":"ana@bigco.com","traits":{"title":"CTO"}},)"
+      R"({"type":"track","event":"Pricing Page Viewed","messageId":"s1","properties":{"url":"u"}},)"
+      R"({"type":"track","event":"Clicked","messageId":"s2"},)"
+      R"({"type":"track","event":"Pricing Page Viewed"}],)"
+      R"("context":{"groupId":"bigco.com"},"sentAt":"2026-06-21T10:00:00Z"})";
+  auto r = call("POST", "/v1/batch", gzip(batch),
+                {{"authorization", "Basic " + base64_encode("wk:")}, {"content-encoding", "gzip"}}, false);
+  EXPECT_EQ(r.status, 400);
+  EXPECT_EQ(
+      r.body,
+      R"({"error":"1 of 4 items are invalid; the other items were taken","accepted":1,"duplicates":0,)"
+      R"x("ignored":1,"items":[{"index":3,"error":"messageId: missing (it is the signal's dedup key)"}]})x");
+  ASSERT_EQ(store.context.size(), 1u);
+  EXPECT_EQ(store.context[0].fields_json, R"({"title":"CTO","account":"bigco.com"})");
+  ASSERT_EQ(store.signals.size(), 1u);
+  EXPECT_NE(store.signals[0].envelope.find(R"("account":"bigco.com")"), std::string::npos);
+  auto ok = call("POST", "/v1/track", R"({"event":"product.trial_started","messageId":"t1"})",
+                 {{"authorization", "Basic " + base64_encode("wk:")}});
+  EXPECT_EQ(ok.status, 200);
+  EXPECT_EQ(ok.body, R"({"success":true,"accepted":1,"duplicates":0,"ignored":0})");
+  EXPECT_EQ(call("POST", "/v1/batch", "{}", {{"authorization", "Basic " + base64_encode("wk:")}}).status,
+            400);
+}
+
+TEST_F(Fixture, SegmentLimits) {
+  std::string big = R"({"batch":[{"type":"track","event":"x","messageId":"m","properties":{"p":")" +
+                    std::string(510 * 1024, 'a') + "\"}}]}";
+  EXPECT_EQ(call("POST", "/v1/batch", big).status, 413);
+  EXPECT_EQ(call("POST", "/v1/batch", gzip(big), {{"content-encoding", "gzip"}}).status, 413);
+  EXPECT_EQ(call("POST", "/v1/batch", "garbage", {{"content-encoding", "gzip"}}).status, 400);
+  EXPECT_EQ(call("POST", "/v1/batch", "{}", {{"content-encoding", "br"}}).status, 415);
+}
+
+TEST_F(Fixture, ContextUpsertEndpoints) {
+  auto r = call("PUT", "/v1/contacts/ana%40bigco.com", R"({"title":"CTO","do_not_contact":false})");
+  EXPECT_EQ(r.status, 200) << r.body;
+  ASSERT_EQ(store.context.size(), 1u);
+  EXPECT_EQ(store.context[0].entity, store::Entity::Contact);
+  EXPECT_EQ(store.context[0].key, "ana@bigco.com");
+  EXPECT_EQ(call("PUT", "/v1/accounts/bigco.com", "[1]").status, 400);
+  EXPECT_EQ(call("POST", "/v1/accounts/bigco.com", "{}").status, 405);
+}
+
+TEST_F(Fixture, MountedEndpoints) {
+  EXPECT_EQ(call("GET", "/healthz", "").status, 200);
+  auto m = call("GET", "/metrics", "");
+  EXPECT_NE(m.body.find("playd_ingest_signals_accepted_total 0"), std::string::npos);
+  EXPECT_EQ(m.content_type.substr(0, 10), "text/plain");
+  EXPECT_EQ(call("GET", "/v1/signals/e1/trace", "").status, 501);  // no trace service wired
+  EXPECT_EQ(call("GET", "/v1/signals/e1/trace", "", {}, false).status, 401);
+  EXPECT_EQ(call("GET", "/nope", "").status, 404);
+  EXPECT_EQ(call("GET", "/v1/signals", "").status, 405);
+}
+
+}  // namespace
+}  // namespace play::ingest

@@ -1,0 +1,174 @@
+"""Shared helpers for playd's integration tests: a real playd on loopback with
+a temporary data directory, and a real HTTP sink server that records what it
+receives (and can be told to fail)."""
+import hashlib
+import http.server
+import json
+import os
+import re
+import signal
+import subprocess
+import tempfile
+import threading
+import time
+import urllib.error
+import urllib.request
+
+REPO = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+PLAYS = os.path.join(REPO, "plays")
+
+
+def action_key(play, signal_id, index):
+    """The engine's idempotency key (runtime/engine/idempotency.h)."""
+    data = f"play-action-v1\n{len(play.encode())}:{play}{len(signal_id.encode())}:{signal_id}{index}".encode()
+    return hashlib.sha256(data).hexdigest()[:32]
+
+
+class Sink:
+    """An HTTP sink. `plan` is a list of (status, headers) answered to the
+    first requests in order; after it, `default` (status) is answered."""
+
+    def __init__(self, plan=None, default=200):
+        self.plan = list(plan or [])
+        self.default = default
+        self.lock = threading.Lock()
+        self.received = []   # (key, status answered, body)
+        sink = self
+
+        class Handler(http.server.BaseHTTPRequestHandler):
+            protocol_version = "HTTP/1.1"
+
+            def do_POST(self):
+                body = self.rfile.read(int(self.headers.get("Content-Length", 0)))
+                with sink.lock:
+                    status, headers = sink.plan.pop(0) if sink.plan else (sink.default, {})
+                    sink.received.append((self.headers.get("Idempotency-Key"), status, body))
+                payload = b'{"ok":true}' if status < 300 else b'{"error":"sink says no"}'
+                self.send_response(status)
+                for k, v in headers.items():
+                    self.send_header(k, v)
+                self.send_header("Content-Length", str(len(payload)))
+                self.end_headers()
+                self.wfile.write(payload)
+
+            def log_message(self, *a):
+                pass
+
+        self.server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self.server.daemon_threads = True
+        self.url = f"http://127.0.0.1:{self.server.server_address[1]}/"
+        threading.Thread(target=self.server.serve_forever, daemon=True).start()
+
+    def delivered(self):
+        """Keys answered with 2xx, with repeats."""
+        with self.lock:
+            return [k for k, s, _ in self.received if 200 <= s < 300]
+
+    def close(self):
+        self.server.shutdown()
+
+
+class Playd:
+    def __init__(self, binary, data_dir, config_text=None):
+        self.binary = binary
+        self.data = data_dir
+        self.config = None
+        if config_text is not None:
+            self.config = os.path.join(data_dir + ".toml")
+            with open(self.config, "w") as f:
+                f.write(config_text)
+        self.proc = None
+
+    def start(self):
+        args = [self.binary, "serve", "--plays", PLAYS, "--data", self.data, "--listen", "127.0.0.1:0"]
+        if self.config:
+            args += ["--config", self.config]
+        self.errlog = tempfile.TemporaryFile()
+        self.proc = subprocess.Popen(args, stdout=subprocess.DEVNULL, stderr=self.errlog)
+        deadline = time.time() + 30
+        while time.time() < deadline:
+            self.errlog.seek(0)
+            m = re.search(rb"listening on (http://[0-9.]+:\d+)", self.errlog.read())
+            if m:
+                self.base = m.group(1).decode()
+                return self
+            if self.proc.poll() is not None:
+                break
+            time.sleep(0.05)
+        self.errlog.seek(0)
+        raise RuntimeError("playd did not start: " + self.errlog.read().decode(errors="replace"))
+
+    def stderr(self):
+        self.errlog.seek(0)
+        return self.errlog.read().decode(errors="replace")
+
+    def kill9(self):
+        self.proc.send_signal(signal.SIGKILL)
+        self.proc.wait()
+
+    def stop(self):
+        if self.proc and self.proc.poll() is None:
+            self.proc.send_signal(signal.SIGTERM)
+            try:
+                return self.proc.wait(timeout=30)
+            except subprocess.TimeoutExpired:
+                self.proc.kill()
+                raise
+        return self.proc.returncode if self.proc else None
+
+    def request(self, method, path, body=None, timeout=10):
+        data = None if body is None else (body if isinstance(body, bytes) else json.dumps(body).encode())
+        req = urllib.request.Request(self.base + path, data=data, method=method,
+                                     headers={"Content-Type": "application/json"})
+        try:
+            with urllib.request.urlopen(req, timeout=timeout) as r:
+                return r.status, r.read().decode()
+        except urllib.error.HTTPError as e:
+            return e.code, e.read().decode()
+
+
+def sink_config(url, extra=""):
+    return f"""
+[execution]
+retry_schedule = ["100ms", "200ms", "400ms"]
+max_attempts = 20
+
+[sinks.crm]
+kind = "http"
+url = "{url}"
+concurrency = 2
+signing_secret = "whsec_c2VjcmV0LWZvci10ZXN0cw=="
+
+[sinks.chat]
+kind = "http"
+url = "{url}"
+concurrency = 2
+{extra}
+"""
+
+
+def demo_signal(i, prefix="evt"):
+    """A website.form_submitted demo request that fires demo_request (2 actions:
+    task -> crm, notify -> chat), one contact per signal so `fired within`
+    does not deduplicate."""
+    return {"id": f"{prefix}_{i}", "type": "website.form_submitted", "occurred_at": "2026-06-21T10:00:00Z",
+            "account": "bigco.com", "contact": f"c{i}@bigco.com", "properties": {"form": "demo_request"}}
+
+
+def expected_keys(ids):
+    return {action_key("demo_request", i, n) for i in ids for n in (0, 1)}
+
+
+def setup_context(pd):
+    status, body = pd.request("PUT", "/v1/accounts/bigco.com",
+                              {"name": "BigCo", "employees": 5000, "industry": "software", "country": "US"})
+    assert status == 200, (status, body)
+
+
+def wait_for(pred, timeout=30, what="condition"):
+    deadline = time.time() + timeout
+    while time.time() < deadline:
+        if pred():
+            return
+        time.sleep(0.05)
+    raise AssertionError("timed out waiting for " + what)
