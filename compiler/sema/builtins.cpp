@@ -123,8 +123,10 @@ TypeRef Checker::check_call(ast::Expr& e, Scope& s) {
     return Type::integer(n);
   }
   if (f == "int") {
-    if (!kind_in(t, {TK::Int, TK::Float, TK::String, TK::Timestamp, TK::Duration}))
-      return wrong_arg(a, t, "a number, string, duration or timestamp");
+    // Not a duration: its unit would be a guess (compare durations with
+    // durations instead: `d > 4h`, or scale them: `d / 1h`).
+    if (!kind_in(t, {TK::Int, TK::Float, TK::String, TK::Timestamp}))
+      return wrong_arg(a, t, "a number, string or timestamp");
     return Type::integer(n);
   }
   if (f == "float" || f == "double") {

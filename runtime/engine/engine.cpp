@@ -137,6 +137,8 @@ Engine::Engine(const vm::Bundle& bundle, ContextStore& context, Ledger& ledger, 
   unknown_account_.resize(bundle.account.size());
   unknown_contact_.resize(bundle.contact.size());
   icp_state_.resize(bundle.icps.size());
+  pool_pending_.assign(bundle.pools.size(), 0);
+  pools_touched_.reserve(bundle.pools.size());
   guard_state_.resize(guards_.size());
   icp_values_.resize(bundle.icps.size());
   icp_errors_.resize(bundle.icps.size());
@@ -331,11 +333,28 @@ Engine::SuppressState Engine::suppression() {
   return suppress_state_ = state;
 }
 
+// A play's round_robin() calls only peek: the rotation is committed when the
+// play fires (commit_rotations), so a play that fails in a later `let` or
+// argument does not use up a rep (LANGUAGE.md section 6: pools rotate in the
+// order plays fire). Several calls in one play take successive members.
 vm::Value Engine::round_robin(uint32_t pool) {
   if (pool >= bundle_.pools.size() || bundle_.pools[pool].members.empty()) return vm::Value();
   const vm::Pool& p = bundle_.pools[pool];
-  uint64_t at = ledger_.pool_cursor(p.name, !shadow_);
+  uint64_t at = ledger_.pool_cursor(p.name, false);
+  if (!shadow_) {  // shadow plays never rotate: every call sees the current member
+    if (pool_pending_[pool]++ == 0) pools_touched_.push_back(pool);
+    at += pool_pending_[pool] - 1;
+  }
   return vm::Value::string(p.members[at % p.members.size()]);
+}
+
+void Engine::commit_rotations(bool fired) {
+  for (uint32_t pool : pools_touched_) {
+    if (fired)
+      for (uint32_t k = 0; k < pool_pending_[pool]; ++k) ledger_.pool_cursor(bundle_.pools[pool].name, true);
+    pool_pending_[pool] = 0;
+  }
+  pools_touched_.clear();
 }
 
 // ------------------------------------------------------------------ one play
@@ -365,7 +384,9 @@ void Engine::evaluate_play(uint32_t pi, const DecodedSignal& s, OutputSink& out)
   o.signal = s.id;
   o.shadow = shadow_;
   auto mark = arena_.mark();
-  if (passes_clauses(pi, o) && compute_actions(play, o)) issue_actions(pi, s, out, o);
+  bool fires = passes_clauses(pi, o) && compute_actions(play, o);
+  commit_rotations(fires);
+  if (fires) issue_actions(pi, s, out, o);
   ++stats_.outcomes[size_t(o.kind)];
   out.outcome(o);
   arena_.release(mark);  // after the sink calls: actions point into the arena

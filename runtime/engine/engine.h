@@ -55,6 +55,7 @@
 
 #include <cstdint>
 #include <memory>
+#include <optional>
 #include <span>
 #include <string>
 #include <vector>
@@ -94,6 +95,19 @@ class Engine {
   // `signal` must have been decoded against the same bundle.
   void process(const DecodedSignal& signal, OutputSink& out);
 
+  // The suppress block alone, for an action decided earlier and about to be
+  // sent (playd re-checks an action that waited: RUNTIME.md "Execution").
+  // Resolves the context as process() does for a signal naming `account`
+  // and `contact` (either may be ""), evaluates the rules in order with
+  // `now` = now_ms and the signal's envelope and properties null, and
+  // returns the reason of the first rule that holds; when none holds but
+  // one failed, "suppression rule 'R' failed: MESSAGE" (fail closed, as
+  // `unless suppressed` does); nullopt when the contact is not suppressed.
+  // Uses the per-signal state: call it between process() calls, on the
+  // engine's thread (a checker on another thread owns its own Engine).
+  std::optional<std::string> suppression_reason(std::string_view account, std::string_view contact,
+                                                int64_t now_ms);
+
   // Plays (Bundle::plays indexes) evaluated for a signal type, in order.
   std::span<const uint32_t> plays_for(uint32_t signal_type) const;
   // The highest priority among the plays on a signal type (Low when there
@@ -118,6 +132,7 @@ class Engine {
   vm::Value icp_value(uint32_t icp);
   SuppressState suppression();
   vm::Value round_robin(uint32_t pool);
+  void commit_rotations(bool fired);
   static vm::Value icp_callback(void* self, uint32_t icp);
   static vm::Value round_robin_callback(void* self, uint32_t pool);
 
@@ -153,6 +168,8 @@ class Engine {
   std::string_view account_key_, contact_key_;
   std::string account_key_buf_;  // when the account comes from the contact record (may change on upsert)
   bool shadow_ = false;          // the play being evaluated runs in shadow mode
+  std::vector<uint32_t> pool_pending_;   // per pool: round_robin() calls of the play being evaluated
+  std::vector<uint32_t> pools_touched_;  // pools with pending calls (reset after each play)
   bool enrolled_ = false;        // a live enroll fired for this signal's contact
   std::vector<vm::Value> lets_, args_;
   std::string error_text_;  // storage for an Outcome's error message

@@ -151,6 +151,11 @@ bool div(const Value& a, const Value& b, Value& out, std::string& err) {
     if (b.f == 0) return err = "division by zero", false;
     return float_to_ms(static_cast<double>(a.i) / b.f, Kind::Duration, out, err);
   }
+  // duration / duration: how many times one fits in the other (`d / 1h` is hours), a float.
+  if (a.kind == Kind::Duration && b.kind == Kind::Duration) {
+    if (b.i == 0) return err = "division by zero", false;
+    return out = Value::floating(static_cast<double>(a.i) / static_cast<double>(b.i)), true;
+  }
   return type_error("divide", a, b, err);
 }
 

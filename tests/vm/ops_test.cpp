@@ -160,6 +160,8 @@ TEST(VmArith, TimeAndDuration) {
   const int64_t h = 3'600'000;
   expect_value(binary(Op::SUB, T(10 * h), T(4 * h)), D(6 * h));
   expect_value(binary(Op::ADD, T(10 * h), D(h)), T(11 * h));
+  expect_value(binary(Op::DIV, D(90 * 60000), D(h)), F(1.5));  // d / 1h: hours, as the checker types it
+  EXPECT_FALSE(binary(Op::DIV, D(h), D(0)).ok);
   expect_value(binary(Op::ADD, D(h), T(10 * h)), T(11 * h));
   expect_value(binary(Op::SUB, T(10 * h), D(h)), T(9 * h));
   expect_value(binary(Op::ADD, D(h), D(h)), D(2 * h));
