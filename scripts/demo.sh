@@ -1,17 +1,86 @@
 #!/usr/bin/env bash
-# The main job: installs what is needed, builds, checks the example plays and
-# runs the sample signals through them, printing what happened.
+# The main job: installs what is needed, builds, then runs playd -- the service,
+# on the embedded store -- with the example plays: loads the sample context,
+# sends the sample signals over HTTP, and shows what it did (the actions
+# delivered to the file outbox, one signal's trace, a /metrics excerpt).
+# `playc check` and `playc test` run first, as CI would.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 ./scripts/install-deps.sh
 ./scripts/build.sh
 PLAYC=build/compiler/playc/playc
+PLAYD=build/runtime/playd/playd
+PORT=${PORT:-8080}
+DATA=${DATA:-data/demo}
+URL=http://127.0.0.1:$PORT
 
 echo "== playc check plays/"
 $PLAYC check plays/
+echo
+echo "== playc test plays/ (the plays' own tests)"
+$PLAYC test plays/ | tail -n 1
 
-if [ -f plays/signals/sample.ndjson ] && $PLAYC run --help >/dev/null 2>&1; then
-  echo
-  echo "== playc run plays/ --signals plays/signals/sample.ndjson --context plays/signals/context.json"
-  $PLAYC run plays/ --signals plays/signals/sample.ndjson --context plays/signals/context.json
-fi
+echo
+echo "== playd serve --plays plays/ --data $DATA  (listening on 127.0.0.1:$PORT, delivering to $DATA/outbox.ndjson)"
+rm -rf "$DATA"
+mkdir -p "$DATA"
+$PLAYD serve --plays plays/ --data "$DATA" --listen "127.0.0.1:$PORT" >"$DATA/playd.log" 2>&1 &
+pid=$!
+trap 'kill -TERM $pid 2>/dev/null || true; wait $pid 2>/dev/null || true' EXIT
+for _ in $(seq 1 100); do
+  curl -fsS "$URL/healthz" >/dev/null 2>&1 && break
+  kill -0 $pid 2>/dev/null || { cat "$DATA/playd.log"; exit 1; }
+  sleep 0.1
+done
+
+echo "-- context: PUT /v1/accounts/{domain} and /v1/contacts/{email} from plays/signals/context.json"
+python3 - "$URL" <<'PY'
+import json, sys, urllib.request
+url = sys.argv[1]
+ctx = json.load(open("plays/signals/context.json"))
+for kind, key in (("accounts", "domain"), ("contacts", "email")):
+    for rec in ctx[kind]:
+        fields = {k: v for k, v in rec.items() if k != key}
+        req = urllib.request.Request(f"{url}/v1/{kind}/{rec[key]}", json.dumps(fields).encode(), method="PUT",
+                                     headers={"Content-Type": "application/json"})
+        urllib.request.urlopen(req).read()
+print(f"   {len(ctx['accounts'])} accounts, {len(ctx['contacts'])} contacts")
+PY
+
+echo "-- signals: POST /v1/signals with plays/signals/sample.ndjson (18 lines, one repeated id, one broken line)"
+code=$(curl -sS -o "$DATA/answer.json" -w '%{http_code}' -H 'Content-Type: application/x-ndjson' \
+       --data-binary @plays/signals/sample.ndjson "$URL/v1/signals")
+echo "   HTTP $code: $(cat "$DATA/answer.json")"
+
+# Wait until every accepted signal is evaluated and the outbox is quiet.
+for _ in $(seq 1 100); do
+  depth=$(curl -fsS "$URL/metrics" | awk '/^playd_queue_depth/ {s += $2} END {print s + 0}')
+  [ "$depth" = 0 ] && break
+  sleep 0.1
+done
+sleep 0.5
+
+echo
+echo "-- actions delivered to $DATA/outbox.ndjson (the same lines playc run prints):"
+python3 - "$DATA/outbox.ndjson" <<'PY'
+import json, sys
+for line in open(sys.argv[1]):
+    a = json.loads(line)
+    args = ", ".join(f"{k}: {json.dumps(v)}" for k, v in a["args"].items() if v is not None)
+    print(f"   {a['signal']}  {a['play']:<28} {a['action']:<7} ({args[:90]}{'...' if len(args) > 90 else ''})")
+PY
+
+echo
+echo "-- why evt_003 did not fire: GET /v1/signals/evt_003/trace"
+curl -fsS "$URL/v1/signals/evt_003/trace" | python3 -c '
+import json, sys
+t = json.load(sys.stdin)
+print("   status:", t["status"])
+for p in t.get("plays", []):
+    print("   ", p.get("play"), "->", p.get("outcome"), p.get("reason", ""))'
+
+echo
+echo "-- GET /metrics (excerpt)"
+curl -fsS "$URL/metrics" | grep -E '^playd_(signals_(received|duplicate|evaluated)_total|actions_total|dlq_size|queue_depth)|^playd_play_outcomes_total\{play="pricing_visit_enterprise"' | sed 's/^/   /'
+echo
+echo "-- stopping playd (SIGTERM drains gracefully)"

@@ -271,9 +271,9 @@ void HttpServer::start(const std::string& address, uint16_t port) {
   if (!ec) a.bind(ep, ec);
   if (!ec) a.listen(asio::socket_base::max_listen_connections, ec);
   if (ec) {
+    std::string why = ec.message();  // before close() overwrites ec
     a.close(ec);
-    throw std::runtime_error("cannot listen on " + address + ":" + std::to_string(port) + ": " +
-                             ec.message());
+    throw std::runtime_error("cannot listen on " + address + ":" + std::to_string(port) + ": " + why);
   }
   impl_->started = true;
   impl_->accept();

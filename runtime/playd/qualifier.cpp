@@ -17,6 +17,10 @@ std::unordered_set<std::string> high_lane_types(const vm::Bundle& bundle) {
   for (const auto& p : bundle.plays)
     if (p.priority == vm::Priority::High)
       for (uint32_t t : p.signal_types) out.insert(bundle.signals[t].name);
+  // Signals that change context ride the high lane too: a high-lane signal
+  // must never be decided on context older than an update acknowledged before
+  // it (a do-not-contact flag set in the CRM must stop the next enrollment).
+  for (const char* t : {"crm.account_updated", "crm.contact_updated"}) out.insert(t);
   return out;
 }
 
