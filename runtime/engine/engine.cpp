@@ -11,6 +11,10 @@ namespace play::engine {
 
 // What the engine precomputes per play so the per-signal path only reads.
 struct Engine::PlayInfo {
+  std::string_view name;  // the play's name (points into the bundle)
+  bool shadow = false;
+  int32_t first_guard = -1;  // guards_ index when the first clause is a `where` guard
+  vm::SourcePos first_pos;   // that clause's position (for its no_match outcome)
   std::vector<std::string> clause_reasons;  // per clause: what an outcome's `reason` says
   // Per clause: the index in Engine::guards_ when the clause is a
   // `signal.x == "c"` guard (vm/guard.h), else -1. A guard is evaluated as one
@@ -77,6 +81,8 @@ Engine::Engine(const vm::Bundle& bundle, ContextStore& context, Ledger& ledger, 
       max_priority_[t] = std::max(max_priority_[t], play.priority);
     }
     PlayInfo& info = plays_[p];
+    info.name = play.name;
+    info.shadow = play.mode == vm::Mode::Shadow;
     for (const vm::Clause& c : play.clauses) {
       std::string reason;
       switch (c.kind) {
@@ -102,6 +108,7 @@ Engine::Engine(const vm::Bundle& bundle, ContextStore& context, Ledger& ledger, 
         if (gi < 0) gi = int32_t(guards_.size()), guards_.push_back(g);
       }
       info.guards.push_back(gi);
+      if (info.guards.size() == 1 && c.kind == vm::ClauseKind::Where) info.first_guard = gi, info.first_pos = c.pos;
     }
     for (const vm::Action& a : play.actions) {
       info.is_enroll.push_back(a.name == "enroll");
@@ -377,12 +384,28 @@ void Engine::fail(Outcome& o, const vm::RuntimeError& e, vm::SourcePos at, int32
 }
 
 void Engine::evaluate_play(uint32_t pi, const DecodedSignal& s, OutputSink& out) {
-  const vm::Play& play = bundle_.plays[pi];
-  shadow_ = play.mode == vm::Mode::Shadow;
+  const PlayInfo& info = plays_[pi];
   Outcome o;
-  o.play = play.name;
+  o.play = info.name;
   o.signal = s.id;
-  o.shadow = shadow_;
+  o.shadow = info.shadow;
+  // Most plays a signal reaches reject it at a first `where signal.x == "c"`:
+  // decide those from PlayInfo alone (contiguous), without touching the
+  // play's clauses and programs, which live all over the heap.
+  if (info.first_guard >= 0) {
+    uint8_t& st = guard_state_[info.first_guard];
+    if (st == 0) st = vm::guard_holds(guards_[info.first_guard], ctx_.signal) ? 2 : 1;
+    if (st == 1) {
+      o.kind = OutcomeKind::NoMatch;
+      o.clause_pos = info.first_pos;
+      o.clause_index = 0;
+      ++stats_.outcomes[size_t(o.kind)];
+      out.outcome(o);
+      return;
+    }
+  }
+  const vm::Play& play = bundle_.plays[pi];
+  shadow_ = info.shadow;
   auto mark = arena_.mark();
   bool fires = passes_clauses(pi, o) && compute_actions(play, o);
   commit_rotations(fires);
