@@ -97,6 +97,25 @@ bool matches(const Value& s, const RE2* re, Value& out, std::string& err) {
 
 // ------------------------------------------------------------------ the loop
 
+// The typed comparisons' fast path (CMP_INT, CMP_FLOAT): both operands of the proven kind.
+template <class T>
+static inline bool compare_as(CmpCond c, T l, T r) {
+  switch (c) {
+    case CmpCond::EQ:
+      return l == r;
+    case CmpCond::NE:
+      return l != r;
+    case CmpCond::LT:
+      return l < r;
+    case CmpCond::LE:
+      return l <= r;
+    case CmpCond::GT:
+      return l > r;
+    default:
+      return l >= r;
+  }
+}
+
 EvalResult eval(const Program& prog, EvalContext& ctx) {
   EvalResult res;
   uint32_t pc = 0;
@@ -269,28 +288,7 @@ EvalResult eval(const Program& prog, EvalContext& ctx) {
         const Value &x = R[in.b], &y = R[in.c];
         if (x.kind == Kind::Int && y.kind == Kind::Int) {
           int64_t l = x.i, r = y.i;
-          bool v;
-          switch (static_cast<CmpCond>(in.x)) {
-            case CmpCond::EQ:
-              v = l == r;
-              break;
-            case CmpCond::NE:
-              v = l != r;
-              break;
-            case CmpCond::LT:
-              v = l < r;
-              break;
-            case CmpCond::LE:
-              v = l <= r;
-              break;
-            case CmpCond::GT:
-              v = l > r;
-              break;
-            default:
-              v = l >= r;
-              break;
-          }
-          R[in.a] = Value::boolean(v);
+          R[in.a] = Value::boolean(compare_as(static_cast<CmpCond>(in.x), l, r));
           break;
         }
         FAIL_IF_NOT(ops::compare(x, y, static_cast<CmpCond>(in.x), R[in.a], err));
@@ -299,28 +297,7 @@ EvalResult eval(const Program& prog, EvalContext& ctx) {
         const Value &x = R[in.b], &y = R[in.c];
         if (x.kind == Kind::Float && y.kind == Kind::Float) {
           double l = x.f, r = y.f;
-          bool v;
-          switch (static_cast<CmpCond>(in.x)) {
-            case CmpCond::EQ:
-              v = l == r;
-              break;
-            case CmpCond::NE:
-              v = l != r;
-              break;
-            case CmpCond::LT:
-              v = l < r;
-              break;
-            case CmpCond::LE:
-              v = l <= r;
-              break;
-            case CmpCond::GT:
-              v = l > r;
-              break;
-            default:
-              v = l >= r;
-              break;
-          }
-          R[in.a] = Value::boolean(v);
+          R[in.a] = Value::boolean(compare_as(static_cast<CmpCond>(in.x), l, r));
           break;
         }
         FAIL_IF_NOT(ops::compare(x, y, static_cast<CmpCond>(in.x), R[in.a], err));
