@@ -157,8 +157,8 @@ class Engine {
   vm::EvalContext icp_ctx_;                                   // icps and suppression rules (no lets)
   std::vector<vm::Value> unknown_account_, unknown_contact_;  // key-only views of unknown records
   std::vector<vm::StringGuard> guards_;  // distinct string guards of all plays (see PlayInfo)
-  std::vector<uint8_t> guard_state_;      // per signal: 0 unknown, 1 false, 2 true
-  std::vector<uint8_t> icp_state_;                            // 0 unknown, 1 running, 2 done
+  std::vector<uint8_t> guard_state_;     // per signal: 0 unknown, 1 false, 2 true
+  std::vector<uint8_t> icp_state_;       // 0 unknown, 1 running, 2 done
   std::vector<vm::Value> icp_values_;
   std::vector<vm::RuntimeError> icp_errors_;  // valid where icp_failed_
   std::vector<uint8_t> icp_failed_;
@@ -170,7 +170,7 @@ class Engine {
   bool shadow_ = false;          // the play being evaluated runs in shadow mode
   std::vector<uint32_t> pool_pending_;   // per pool: round_robin() calls of the play being evaluated
   std::vector<uint32_t> pools_touched_;  // pools with pending calls (reset after each play)
-  bool enrolled_ = false;        // a live enroll fired for this signal's contact
+  bool enrolled_ = false;                // a live enroll fired for this signal's contact
   std::vector<vm::Value> lets_, args_;
   std::string error_text_;  // storage for an Outcome's error message
   EngineStats stats_;

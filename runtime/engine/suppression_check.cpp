@@ -29,8 +29,8 @@ std::optional<std::string> Engine::suppression_reason(std::string_view account, 
   } else if (state == SuppressState::Error) {
     // Fail closed, as at decision time: an action is never sent past a rule
     // that could not be evaluated.
-    out = "suppression rule '" + bundle_.suppressions[suppress_rule_].reason + "' failed: " +
-          suppress_error_.message;
+    out = "suppression rule '" + bundle_.suppressions[suppress_rule_].reason +
+          "' failed: " + suppress_error_.message;
   }
   // The keys point into `s`, which dies here.
   account_key_ = {};

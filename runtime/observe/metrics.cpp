@@ -90,6 +90,11 @@ void Metrics::action_result(std::string_view sink, std::string_view result) {
   actions_[{std::string(sink), std::string(result)}]++;
 }
 
+void Metrics::action_cancelled(std::string_view play, std::string_view reason) {
+  std::lock_guard<std::mutex> lock(mu_);
+  cancelled_[{std::string(play), std::string(reason)}]++;
+}
+
 void Metrics::delivered(std::string_view, int64_t now_ms, int64_t occurred_at_ms, int64_t received_at_ms) {
   if (occurred_at_ms > 0) from_occurred_.observe(double(now_ms - occurred_at_ms) / 1000.0);
   if (received_at_ms > 0) from_received_.observe(double(now_ms - received_at_ms) / 1000.0);
@@ -146,6 +151,15 @@ std::string Metrics::render(store::Store& store) const {
       out += "playd_actions_total{";
       label(out, "sink", k.first, true);
       label(out, "result", k.second);
+      out += "} " + std::to_string(v) + "\n";
+    }
+    header(out, "playd_actions_cancelled_total", "counter",
+           "Actions that waited (retry, backlog, DLQ replay) and were cancelled before their send because "
+           "the contact is suppressed now; reason: the suppression rule.");
+    for (const auto& [k, v] : cancelled_) {
+      out += "playd_actions_cancelled_total{";
+      label(out, "play", k.first, true);
+      label(out, "reason", k.second);
       out += "} " + std::to_string(v) + "\n";
     }
   }

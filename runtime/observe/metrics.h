@@ -48,6 +48,9 @@ class Metrics {
   // Execution: result is sent | retry | dlq | cancelled | shadow | error.
   void action_result(std::string_view sink, std::string_view result);
   void action_issued(std::string_view sink) { action_result(sink, "issued"); }
+  // An action that waited and was cancelled before its send because the
+  // contact is suppressed now (also counted as result "cancelled").
+  void action_cancelled(std::string_view play, std::string_view reason);
   void action_flagged() { flagged_++; }
   // Signal -> action latency at a successful send (or file-outbox write).
   void delivered(std::string_view sink, int64_t now_ms, int64_t occurred_at_ms, int64_t received_at_ms);
@@ -59,6 +62,7 @@ class Metrics {
   mutable std::mutex mu_;
   std::map<std::tuple<std::string, std::string, std::string>, uint64_t> outcomes_;  // play, kind, reason
   std::map<std::pair<std::string, std::string>, uint64_t> actions_;                 // sink, result
+  std::map<std::pair<std::string, std::string>, uint64_t> cancelled_;               // play, reason
   std::atomic<uint64_t> evaluated_{0}, undecodable_{0}, flagged_{0};
   Histogram from_occurred_, from_received_;
 };

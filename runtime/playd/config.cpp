@@ -4,6 +4,8 @@
 
 #include <cctype>
 #include <charconv>
+#include <filesystem>
+#include <set>
 
 namespace play::playd {
 
@@ -142,6 +144,26 @@ bool load_config(const std::string& path, Config& c, std::string& error) {
     }
   }
 
+  auto seg = t["segment"];
+  r.get(seg["page_type"], "segment.page_type", c.ingest.segment.page_type);
+  if (auto events = seg["events"].as_table()) {
+    for (const auto& [event, node] : *events) {
+      std::string where = "segment.events.\"" + std::string(event.str()) + "\"";
+      if (auto type = node.value<std::string>())
+        c.ingest.segment.events[std::string(event.str())] = *type;
+      else
+        r.fail(where, "expected a signal type name, e.g. \"website.page_viewed\"");
+    }
+  } else if (seg["events"]) {
+    r.fail("segment.events", "expected a table: \"Event Name\" = \"signal.type\"");
+  }
+  int64_t event_bytes = int64_t(c.ingest.segment.max_event_bytes);
+  r.get(seg["max_event_bytes"], "segment.max_event_bytes", event_bytes);
+  c.ingest.segment.max_event_bytes = size_t(std::max<int64_t>(1, event_bytes));
+  int64_t batch_bytes = int64_t(c.ingest.segment.max_batch_bytes);
+  r.get(seg["max_batch_bytes"], "segment.max_batch_bytes", batch_bytes);
+  c.ingest.segment.max_batch_bytes = size_t(std::max<int64_t>(1, batch_bytes));
+
   auto ex = t["execution"];
   if (auto arr = ex["retry_schedule"].as_array()) {
     c.execution.retry_schedule_ms.clear();
@@ -175,6 +197,7 @@ bool load_config(const std::string& path, Config& c, std::string& error) {
       else
         r.fail(where + ".kind", "expected http, slack or file");
       r.get(s["url"], where + ".url", sc.url);
+      r.get(s["path"], where + ".path", sc.path);
       r.get(s["bearer_token"], where + ".bearer_token", sc.bearer_token);
       r.get(s["signing_secret"], where + ".signing_secret", sc.signing_secret);
       int64_t conc = sc.concurrency;
@@ -185,8 +208,9 @@ bool load_config(const std::string& path, Config& c, std::string& error) {
       r.duration(s["timeout"], where + ".timeout", sc.timeout_ms);
       if (sc.kind != sinks::SinkKind::File && sc.url.empty())
         r.fail(where + ".url", "an HTTP sink needs a url");
-      if (sc.kind == sinks::SinkKind::File)
-        r.fail(where + ".kind", "file sinks other than the default outbox are not supported yet");
+      if (sc.kind == sinks::SinkKind::File && sc.path.empty()) sc.path = sc.name + ".ndjson";
+      if (sc.kind != sinks::SinkKind::File && !sc.path.empty())
+        r.fail(where + ".path", "only file sinks have a path");
       c.execution.sinks[sc.name] = std::move(sc);
     }
   }
@@ -195,6 +219,38 @@ bool load_config(const std::string& path, Config& c, std::string& error) {
   if (!r.error.empty()) {
     error = r.error;
     return false;
+  }
+  return true;
+}
+
+bool finish_config(Config& c, const vm::Bundle& bundle, std::string& error) {
+  auto declared = [&](const std::string& type) {
+    for (const auto& sig : bundle.signals)
+      if (sig.name == type) return true;
+    return false;
+  };
+  // A mapping to an undeclared type would silently drop every such event.
+  if (!declared(c.ingest.segment.page_type)) {
+    error = "segment.page_type: '" + c.ingest.segment.page_type + "' is not a signal type of the plays";
+    return false;
+  }
+  for (const auto& [event, type] : c.ingest.segment.events)
+    if (!declared(type)) {
+      error = "segment.events.\"" + event + "\": '" + type + "' is not a signal type of the plays";
+      return false;
+    }
+  namespace fs = std::filesystem;
+  std::set<std::string> files = {(fs::path(c.data_dir) / "outbox.ndjson").lexically_normal().string()};
+  for (auto& [name, sink] : c.execution.sinks) {
+    if (sink.kind != sinks::SinkKind::File) continue;
+    fs::path p(sink.path);
+    if (p.is_relative()) p = fs::path(c.data_dir) / p;
+    sink.path = p.lexically_normal().string();
+    // Two writers appending to one file could interleave partial lines.
+    if (!files.insert(sink.path).second) {
+      error = "sinks." + name + ".path: " + sink.path + " is already written by another sink (or the outbox)";
+      return false;
+    }
   }
   return true;
 }

@@ -11,6 +11,7 @@
 #include "runtime/ingest/routes.h"
 #include "runtime/sinks/sink_config.h"
 #include "runtime/store/store.h"
+#include "runtime/vm/bundle.h"
 
 namespace play::playd {
 
@@ -28,6 +29,14 @@ struct Config {
 // Reads `path` into `config` (keys absent keep their defaults). False with
 // `error` ("playd.toml: sinks.crm.kind: expected http, slack or file").
 bool load_config(const std::string& path, Config& config, std::string& error);
+
+// Completes a loaded config once the data directory and the plays are
+// known: file sinks' relative paths are resolved against data_dir, two file
+// sinks (or one and the outbox) may not share a file, and the Segment
+// mapping (page_type, events) may only name signal types the plays declare.
+// False with `error` ("segment.events.\"Demo Booked\": 'web.demo' is not a
+// signal type of the plays").
+bool finish_config(Config& config, const vm::Bundle& bundle, std::string& error);
 
 // Durations as in the language ("500ms", "30s", "5m", "2h", "30d") or a
 // number of milliseconds. False on anything else.

@@ -21,6 +21,7 @@
 #include "runtime/playd/config.h"
 #include "runtime/playd/plays_loader.h"
 #include "runtime/playd/qualifier.h"
+#include "runtime/playd/suppression_check.h"
 #include "runtime/sinks/dlq.h"
 #include "runtime/sinks/executor.h"
 #include "runtime/store/database.h"
@@ -66,6 +67,12 @@ int serve(const std::vector<std::string>& plays, const std::string& data_opt, co
     return 1;
   }
 
+  if (!playd::finish_config(config, *bundle, error)) {
+    std::fprintf(stderr, "playd: %s%s\n", config_path.empty() ? "" : (config_path + ": ").c_str(),
+                 error.c_str());
+    return 2;
+  }
+
   // Block the shutdown signals in every thread; main waits for them below.
   sigset_t sigs;
   sigemptyset(&sigs);
@@ -81,6 +88,10 @@ int serve(const std::vector<std::string>& plays, const std::string& data_opt, co
   }
   observe::Metrics metrics;
   std::string outbox = (std::filesystem::path(config.data_dir) / "outbox.ndjson").string();
+  // Actions that waited are re-checked against the suppress rules before
+  // they are sent (suppression_check.h says which and how). Declared before
+  // the executor so that it outlives the executor's workers.
+  playd::SuppressionChecker suppression(*bundle, *store);
   sinks::Executor executor(*store, metrics, config.execution, outbox);
   std::unique_ptr<playd::Qualifier> qualifier;
   try {
@@ -90,6 +101,8 @@ int serve(const std::vector<std::string>& plays, const std::string& data_opt, co
     std::fprintf(stderr, "playd: cannot load state from the store: %s\n", e.what());
     return 2;
   }
+  executor.set_suppression_check(
+      [&suppression](const sinks::PendingAction& a) { return suppression.check(a); });
   executor.start();
   std::atomic<bool> stop_qualifying{false};
   std::thread qualify([&] { qualifier->run(stop_qualifying); });

@@ -203,6 +203,7 @@ bool Executor::recheck_suppression(Sink& s, PendingAction& a) {
         .run();
   });
   metrics_.action_result(s.config.name, "cancelled");
+  metrics_.action_cancelled(a.play, reason);
   return true;
 }
 
@@ -260,25 +261,26 @@ void Executor::file_worker(Sink& s) {
       for (auto& a : batch)
         if (!recheck_suppression(s, a)) send.push_back(std::move(a));
       if (send.empty()) continue;
+      const std::string& path = s.config.path.empty() ? outbox_path_ : s.config.path;
       if (s.outbox_fd < 0)
-        s.outbox_fd = ::open(outbox_path_.c_str(), O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0644);
+        s.outbox_fd = ::open(path.c_str(), O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0644);
       buf.clear();
       for (const auto& a : send) buf.append(a.line).append("\n");
       std::string error;
       if (s.outbox_fd < 0) {
-        error = "cannot open " + outbox_path_;
+        error = "cannot open " + path;
       } else {
         size_t off = 0;
         while (off < buf.size()) {
           ssize_t n = ::write(s.outbox_fd, buf.data() + off, buf.size() - off);
           if (n < 0) {
-            error = "write to " + outbox_path_ + " failed";
+            error = "write to " + path + " failed";
             break;
           }
           off += size_t(n);
         }
         // Durable before it is recorded as sent.
-        if (error.empty() && ::fdatasync(s.outbox_fd) != 0) error = "fdatasync " + outbox_path_ + " failed";
+        if (error.empty() && ::fdatasync(s.outbox_fd) != 0) error = "fdatasync " + path + " failed";
       }
       for (auto& a : send) record(s, a, error.empty() ? 200 : 0, error, 0, !error.empty());
     } catch (const std::exception& e) {

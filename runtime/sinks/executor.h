@@ -39,7 +39,11 @@ class Executor {
   ~Executor();  // stop()
 
   // Returns the reason when the action's contact is suppressed now ("" when
-  // not): checked before an action that waited is sent.
+  // not). Called, from the sink's worker threads, before sending an action
+  // that waited: one attempted before (a retry, a DLQ replay) or created
+  // more than 5 s earlier (a backlog, a restart). A reason cancels the
+  // action (status `cancelled`, the reason in its attempts and in
+  // playd_actions_cancelled_total) instead of sending it.
   using SuppressionCheck = std::function<std::string(const PendingAction&)>;
   void set_suppression_check(SuppressionCheck check) { suppression_check_ = std::move(check); }
 

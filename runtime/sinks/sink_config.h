@@ -11,7 +11,7 @@
 namespace play::sinks {
 
 enum class SinkKind : uint8_t {
-  File,   // append the action line to DIR/outbox.ndjson
+  File,   // append the action line to `path` (the default outbox: DIR/outbox.ndjson)
   Http,   // POST the action line (JSON) to `url`
   Slack,  // POST {"text": ...} to a Slack-compatible incoming webhook `url`
 };
@@ -20,6 +20,7 @@ struct SinkConfig {
   std::string name;  // sequencer, crm, chat, review, or a webhook name
   SinkKind kind = SinkKind::File;
   std::string url;
+  std::string path;  // File: the file appended to (absolute; playd resolves relative paths against DATA)
   std::string bearer_token;    // sent as Authorization: Bearer ... when set
   std::string signing_secret;  // Standard Webhooks secret ("whsec_<base64>" or raw); no signature when empty
   int concurrency = 4;         // parallel requests (HTTP kinds)

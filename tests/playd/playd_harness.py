@@ -37,6 +37,9 @@ class Sink:
 
         class Handler(http.server.BaseHTTPRequestHandler):
             protocol_version = "HTTP/1.1"
+            # Headers and body are separate writes: with Nagle on, the body
+            # waits for the client's delayed ACK (40 ms a request).
+            disable_nagle_algorithm = True
 
             def do_POST(self):
                 body = self.rfile.read(int(self.headers.get("Content-Length", 0)))
@@ -68,9 +71,60 @@ class Sink:
         self.server.shutdown()
 
 
+class IdempotentSink:
+    """An HTTP sink that honours Idempotency-Key the way real sinks do
+    (Stripe-style): the first request with a key has the effect and its
+    answer is stored; a repeat of the key gets the stored answer and has no
+    second effect. Counts raw deliveries too, repeats included."""
+
+    def __init__(self):
+        self.lock = threading.Lock()
+        self.effects = []    # keys, in the order their (single) effect happened
+        self.answers = {}    # key -> stored answer body
+        self.raw = {}        # key -> requests received with it
+        sink = self
+
+        class Handler(http.server.BaseHTTPRequestHandler):
+            protocol_version = "HTTP/1.1"
+            # Headers and body are separate writes: with Nagle on, the body
+            # waits for the client's delayed ACK (40 ms a request).
+            disable_nagle_algorithm = True
+
+            def do_POST(self):
+                body = self.rfile.read(int(self.headers.get("Content-Length", 0)))
+                key = self.headers.get("Idempotency-Key")
+                with sink.lock:
+                    sink.raw[key] = sink.raw.get(key, 0) + 1
+                    payload = sink.answers.get(key)
+                    if payload is None:  # first time: the effect
+                        sink.effects.append(key)
+                        payload = b'{"id":"eff_%d","bytes":%d}' % (len(sink.effects), len(body))
+                        sink.answers[key] = payload
+                self.send_response(200)
+                self.send_header("Content-Length", str(len(payload)))
+                self.end_headers()
+                self.wfile.write(payload)
+
+            def log_message(self, *a):
+                pass
+
+        self.server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self.server.daemon_threads = True
+        self.url = f"http://127.0.0.1:{self.server.server_address[1]}/"
+        threading.Thread(target=self.server.serve_forever, daemon=True).start()
+
+    def effect_count(self):
+        with self.lock:
+            return len(self.effects)
+
+    def close(self):
+        self.server.shutdown()
+
+
 class Playd:
-    def __init__(self, binary, data_dir, config_text=None):
+    def __init__(self, binary, data_dir, config_text=None, plays=PLAYS):
         self.binary = binary
+        self.plays = plays
         self.data = data_dir
         self.config = None
         if config_text is not None:
@@ -80,7 +134,7 @@ class Playd:
         self.proc = None
 
     def start(self):
-        args = [self.binary, "serve", "--plays", PLAYS, "--data", self.data, "--listen", "127.0.0.1:0"]
+        args = [self.binary, "serve", "--plays", self.plays, "--data", self.data, "--listen", "127.0.0.1:0"]
         if self.config:
             args += ["--config", self.config]
         self.errlog = tempfile.TemporaryFile()

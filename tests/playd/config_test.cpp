@@ -1,0 +1,127 @@
+// playd's TOML configuration: the Segment mapping and file sinks reach the
+// structures ingestion and execution use, and finish_config refuses what
+// would silently lose data (a mapping to an undeclared signal type, two
+// writers on one file).
+#include "runtime/playd/config.h"
+
+#include <gtest/gtest.h>
+
+#include <filesystem>
+#include <fstream>
+
+#include "runtime/playd/plays_loader.h"
+
+namespace play::playd {
+namespace {
+
+std::string write_toml(const std::string& text) {
+  static int n = 0;
+  auto path = std::filesystem::temp_directory_path() /
+              ("playd_config_test_" + std::to_string(::getpid()) + "_" + std::to_string(n++) + ".toml");
+  std::ofstream(path) << text;
+  return path.string();
+}
+
+const vm::Bundle& plays() {
+  static vm::Bundle bundle = [] {
+    vm::Bundle b;
+    std::string error;
+    EXPECT_TRUE(load_plays({std::string(PLAY_REPO) + "/plays"}, b, error)) << error;
+    return b;
+  }();
+  return bundle;
+}
+
+TEST(PlaydConfig, TheExampleConfigIsValid) {
+  Config c;
+  std::string error;
+  ASSERT_TRUE(load_config(std::string(PLAY_REPO) + "/examples/playd.toml", c, error)) << error;
+  EXPECT_TRUE(finish_config(c, plays(), error)) << error;
+  EXPECT_EQ(c.ingest.segment.page_type, "website.page_viewed");
+  EXPECT_EQ(c.ingest.segment.max_batch_bytes, 512000u);
+}
+
+TEST(PlaydConfig, SegmentMappingIsRead) {
+  Config c;
+  std::string error;
+  ASSERT_TRUE(load_config(write_toml(R"(
+[segment]
+page_type = "website.page_viewed"
+max_event_bytes = 16384
+[segment.events]
+"Pricing Page Viewed" = "website.page_viewed"
+"Demo Requested" = "website.form_submitted"
+)"),
+                          c, error))
+      << error;
+  EXPECT_EQ(c.ingest.segment.events.size(), 2u);
+  EXPECT_EQ(c.ingest.segment.events.at("Pricing Page Viewed"), "website.page_viewed");
+  EXPECT_EQ(c.ingest.segment.events.at("Demo Requested"), "website.form_submitted");
+  EXPECT_EQ(c.ingest.segment.max_event_bytes, 16384u);
+  EXPECT_TRUE(finish_config(c, plays(), error)) << error;
+}
+
+TEST(PlaydConfig, SegmentEventMustMapToAString) {
+  Config c;
+  std::string error;
+  EXPECT_FALSE(load_config(write_toml("[segment.events]\n\"Signed Up\" = 3\n"), c, error));
+  EXPECT_NE(error.find("segment.events.\"Signed Up\""), std::string::npos) << error;
+}
+
+TEST(PlaydConfig, SegmentMappingToAnUndeclaredTypeIsRefused) {
+  Config c;
+  std::string error;
+  ASSERT_TRUE(load_config(write_toml("[segment.events]\n\"Demo Booked\" = \"web.demo\"\n"), c, error))
+      << error;
+  EXPECT_FALSE(finish_config(c, plays(), error));
+  EXPECT_NE(error.find("'web.demo' is not a signal type"), std::string::npos) << error;
+
+  Config d;
+  ASSERT_TRUE(load_config(write_toml("[segment]\npage_type = \"website.page_view\"\n"), d, error)) << error;
+  EXPECT_FALSE(finish_config(d, plays(), error));
+  EXPECT_NE(error.find("segment.page_type"), std::string::npos) << error;
+}
+
+TEST(PlaydConfig, FileSinksResolveAgainstTheDataDirectory) {
+  Config c;
+  std::string error;
+  ASSERT_TRUE(load_config(write_toml(R"(
+[sinks.sequencer]
+kind = "file"
+path = "seq/enrolls.ndjson"
+[sinks.review]
+kind = "file"
+[sinks.audit]
+kind = "file"
+path = "/var/tmp/audit.ndjson"
+)"),
+                          c, error))
+      << error;
+  c.data_dir = "/srv/playd";
+  ASSERT_TRUE(finish_config(c, plays(), error)) << error;
+  EXPECT_EQ(c.execution.sinks.at("sequencer").kind, sinks::SinkKind::File);
+  EXPECT_EQ(c.execution.sinks.at("sequencer").path, "/srv/playd/seq/enrolls.ndjson");
+  EXPECT_EQ(c.execution.sinks.at("review").path, "/srv/playd/review.ndjson");  // default: NAME.ndjson
+  EXPECT_EQ(c.execution.sinks.at("audit").path, "/var/tmp/audit.ndjson");
+}
+
+TEST(PlaydConfig, TwoWritersOnOneFileAreRefused) {
+  Config c;
+  std::string error;
+  ASSERT_TRUE(
+      load_config(write_toml("[sinks.review]\nkind = \"file\"\npath = \"outbox.ndjson\"\n"), c, error))
+      << error;
+  EXPECT_FALSE(finish_config(c, plays(), error));
+  EXPECT_NE(error.find("sinks.review.path"), std::string::npos) << error;
+}
+
+TEST(PlaydConfig, OnlyFileSinksHaveAPath) {
+  Config c;
+  std::string error;
+  EXPECT_FALSE(load_config(
+      write_toml("[sinks.crm]\nkind = \"http\"\nurl = \"http://x/\"\npath = \"a.ndjson\"\n"), c, error));
+  EXPECT_NE(error.find("sinks.crm.path"), std::string::npos) << error;
+}
+
+}  // namespace
+}  // namespace play::playd
