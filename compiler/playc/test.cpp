@@ -57,6 +57,7 @@ class Recorder : public engine::OutputSink {
 };
 
 struct TestRun {
+  TestRun(const sema::Project& p, const vm::Bundle& b) : project(p), bundle(b) {}
   const sema::Project& project;
   const vm::Bundle& bundle;
   vm::Arena arena{1 << 16};

@@ -92,11 +92,9 @@ void append_pos(std::string& out, const vm::Bundle& bundle, const vm::SourcePos&
     out += bundle.files[pos.file];
     out += ':';
   }
-  char buf[32];
-  auto r = std::to_chars(buf, buf + sizeof buf, pos.line);
-  *r.ptr++ = ':';
-  r = std::to_chars(r.ptr, buf + sizeof buf, pos.col);
-  out.append(buf, r.ptr);
+  out += std::to_string(pos.line);  // short strings: no allocation
+  out += ':';
+  out += std::to_string(pos.col);
 }
 
 std::string format_pos(const vm::Bundle& bundle, const vm::SourcePos& pos) {

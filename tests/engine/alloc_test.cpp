@@ -29,6 +29,9 @@ std::atomic<size_t> allocations{0};
 }  // namespace
 
 #if PLAY_COUNT_ALLOCATIONS
+// GCC 12 flags free() in a replaced operator delete as mismatched with the
+// replaced operator new's malloc(); the pair is matched by construction.
+#pragma GCC diagnostic ignored "-Wmismatched-new-delete"
 void* operator new(size_t n) {
   if (counting) ++allocations;
   if (void* p = std::malloc(n ? n : 1)) return p;
