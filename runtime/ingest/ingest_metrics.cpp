@@ -1,16 +1,12 @@
 #include "runtime/ingest/ingest_metrics.h"
 
+#include "runtime/observe/prometheus.h"
+
 namespace play::ingest {
 
 namespace {
 void counter(std::string& out, const char* name, const char* help, const std::atomic<uint64_t>& v) {
-  out += "# HELP ";
-  out += name;
-  out += ' ';
-  out += help;
-  out += "\n# TYPE ";
-  out += name;
-  out += " counter\n";
+  observe::append_metric_header(out, name, "counter", help);
   out += name;
   out += ' ';
   out += std::to_string(v.load(std::memory_order_relaxed));

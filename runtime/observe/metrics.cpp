@@ -2,6 +2,7 @@
 
 #include <cstdio>
 
+#include "runtime/observe/prometheus.h"
 #include "runtime/store/database.h"
 #include "runtime/store/store.h"
 
@@ -32,15 +33,7 @@ void num(std::string& out, double v) {
 }
 
 void header(std::string& out, const char* name, const char* type, const char* help) {
-  out += "# HELP ";
-  out += name;
-  out += ' ';
-  out += help;
-  out += "\n# TYPE ";
-  out += name;
-  out += ' ';
-  out += type;
-  out += '\n';
+  append_metric_header(out, name, type, help);
 }
 
 }  // namespace
