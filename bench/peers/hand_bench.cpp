@@ -106,7 +106,7 @@ struct Eval {
 #include "hand_plays.inc"
 
 static long long parse_time(std::string_view s) {
-  struct tm t{};
+  struct tm t {};
   strptime(std::string(s).c_str(), "%Y-%m-%dT%H:%M:%SZ", &t);
   return static_cast<long long>(timegm(&t)) * 1000;
 }
@@ -171,12 +171,14 @@ int main(int argc, char** argv) {
     s.has.assign(kPropCount, false);
     for (auto [k, v] : doc["properties"].get_object()) {
       auto p = prop_of.find(std::string(k));
-      if (p != prop_of.end() && v.is_string()) s.prop[p->second] = std::string(v.get_string().value()), s.has[p->second] = true;
+      if (p != prop_of.end() && v.is_string())
+        s.prop[p->second] = std::string(v.get_string().value()), s.has[p->second] = true;
     }
     signals.push_back(std::move(s));
   }
   std::vector<std::vector<int>> by_type(kTypeCount);
-  for (int p = 0; p < static_cast<int>(sizeof(kPlays) / sizeof(kPlays[0])); ++p) by_type[kPlayType[p]].push_back(p);
+  for (int p = 0; p < static_cast<int>(sizeof(kPlays) / sizeof(kPlays[0])); ++p)
+    by_type[kPlayType[p]].push_back(p);
 
   Counts counts;
   auto t0 = std::chrono::steady_clock::now();
@@ -193,8 +195,9 @@ int main(int argc, char** argv) {
     }
   }
   double secs = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
-  std::printf("{\"impl\":\"hand C++\",\"signals\":%zu,\"repeat\":%d,\"seconds\":%.6f,\"signals_per_s\":%.1f,"
-              "\"actions\":%ld,\"fired\":%ld,\"suppressed\":%ld,\"deduplicated\":%ld}\n",
-              signals.size(), repeat, secs, signals.size() * repeat / secs, counts.actions, counts.fired,
-              counts.suppressed, counts.deduplicated);
+  std::printf(
+      "{\"impl\":\"hand C++\",\"signals\":%zu,\"repeat\":%d,\"seconds\":%.6f,\"signals_per_s\":%.1f,"
+      "\"actions\":%ld,\"fired\":%ld,\"suppressed\":%ld,\"deduplicated\":%ld}\n",
+      signals.size(), repeat, secs, signals.size() * repeat / secs, counts.actions, counts.fired,
+      counts.suppressed, counts.deduplicated);
 }

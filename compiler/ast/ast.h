@@ -22,42 +22,42 @@ namespace play::ast {
 
 enum class ExprKind : uint8_t {
   Null,
-  Bool,      // bool_value
-  Int,       // int_value
-  Float,     // float_value
-  String,    // string_value (escapes decoded); not a template
-  Duration,  // int_value = milliseconds
-  Template,  // a string literal in an action argument: parts (literal text and {expr})
-  Ident,     // name
-  SignalVar, // the `signal` keyword
-  Member,    // args[0].name
-  Index,     // args[0][args[1]]
-  Call,      // name(args...)          size(x), round_robin(p), timestamp("..."), has(x.f)
-  Method,    // args[0].name(args[1..]) s.contains(t), l.exists(v, p) (v is an Ident arg)
-  List,      // [args...]
-  Map,       // {args[0]: args[1], args[2]: args[3], ...}
-  Unary,     // op args[0]            op: "-", "not", "!"
-  Binary,    // args[0] op args[1]    op: "*","/","%","+","-","==","!=","<","<=",">",">=","in","not in",
-             //                           "and","or","&&","||","??"
-  Cond,      // args[0] ? args[1] : args[2]
+  Bool,       // bool_value
+  Int,        // int_value
+  Float,      // float_value
+  String,     // string_value (escapes decoded); not a template
+  Duration,   // int_value = milliseconds
+  Template,   // a string literal in an action argument: parts (literal text and {expr})
+  Ident,      // name
+  SignalVar,  // the `signal` keyword
+  Member,     // args[0].name
+  Index,      // args[0][args[1]]
+  Call,       // name(args...)          size(x), round_robin(p), timestamp("..."), has(x.f)
+  Method,     // args[0].name(args[1..]) s.contains(t), l.exists(v, p) (v is an Ident arg)
+  List,       // [args...]
+  Map,        // {args[0]: args[1], args[2]: args[3], ...}
+  Unary,      // op args[0]            op: "-", "not", "!"
+  Binary,     // args[0] op args[1]    op: "*","/","%","+","-","==","!=","<","<=",">",">=","in","not in",
+              //                           "and","or","&&","||","??"
+  Cond,       // args[0] ? args[1] : args[2]
 };
 
 // What a name or member access refers to, filled in by the checker.
 enum class RefKind : uint8_t {
   None,
-  Const,        // project-level const; decl_index into Project::values
-  List,         // project-level list
-  Pool,         // project-level pool (only valid as round_robin's argument)
-  Icp,          // named icp (used as a bool expression)
-  Let,          // a play's let binding; index = position among the play's lets
-  MacroVar,     // the variable of a list macro; index = nesting depth
-  SignalVar,    // `signal`
-  Account,      // `account` record
-  Contact,      // `contact` record
-  Now,          // `now`
-  SignalField,  // signal.<name>: envelope field or declared property (name in Expr::name)
-  AccountField, // account.<name>; index = field slot in the entity
-  ContactField, // contact.<name>; index = field slot in the entity
+  Const,         // project-level const; decl_index into Project::values
+  List,          // project-level list
+  Pool,          // project-level pool (only valid as round_robin's argument)
+  Icp,           // named icp (used as a bool expression)
+  Let,           // a play's let binding; index = position among the play's lets
+  MacroVar,      // the variable of a list macro; index = nesting depth
+  SignalVar,     // `signal`
+  Account,       // `account` record
+  Contact,       // `contact` record
+  Now,           // `now`
+  SignalField,   // signal.<name>: envelope field or declared property (name in Expr::name)
+  AccountField,  // account.<name>; index = field slot in the entity
+  ContactField,  // contact.<name>; index = field slot in the entity
 };
 
 struct Expr;
@@ -77,12 +77,12 @@ struct Expr {
   int64_t int_value = 0;
   double float_value = 0;
   std::string string_value;
-  std::string name;            // Ident / Member / Call / Method name; Unary/Binary operator
-  Span name_span;              // span of the name alone (for "unknown property" carets)
+  std::string name;  // Ident / Member / Call / Method name; Unary/Binary operator
+  Span name_span;    // span of the name alone (for "unknown property" carets)
   std::vector<ExprPtr> args;
   std::vector<TemplatePart> parts;
   // Did the source spell this string with a non-default quote style? (fmt keeps it)
-  std::string raw;             // the literal's exact source text, for String/Int/Float/Duration
+  std::string raw;  // the literal's exact source text, for String/Int/Float/Duration
 
   // --- filled by the checker
   TypeRef type;
@@ -93,7 +93,7 @@ struct Expr {
 // ------------------------------------------------------------------ types as written
 
 struct TypeExpr {
-  std::string name;               // "string", "list", "map", ...
+  std::string name;  // "string", "list", "map", ...
   std::vector<TypeExpr> params;
   bool nullable = false;
   Span span;
@@ -103,7 +103,7 @@ struct TypeExpr {
 
 struct FieldDecl {
   std::string name;
-  Span span;       // whole field
+  Span span;  // whole field
   Span name_span;
   TypeExpr type;
 };
@@ -161,8 +161,8 @@ struct SignalRef {  // a signal type name, optionally filtered (temporal forms o
 };
 
 enum class OnKind : uint8_t {
-  Signal,   // on T
-  AnyOf,    // on any of (T1, T2)
+  Signal,  // on T
+  AnyOf,   // on any of (T1, T2)
   // temporal (section 10): parsed, rejected by the checker with "not supported yet"
   Absence,  // on absence of T for D per X
   Count,    // on count(T where e) >= N within D per X
@@ -176,12 +176,12 @@ struct OnClause {
   Span span;
   std::vector<SignalRef> signals;
   // temporal parts, kept so the formatter can print them back
-  std::string cmp_op;        // Count, Rate
-  ExprPtr value;             // Count: N; Rate: right side; Score: threshold
-  int64_t window_ms = 0;     // Absence: for D; Count/AllOf: within D; Rate: rate window
-  std::string window_raw;    // the duration as written
-  std::string per;           // "" or the per-clause name
-  std::string score_name;    // Score
+  std::string cmp_op;      // Count, Rate
+  ExprPtr value;           // Count: N; Rate: right side; Score: threshold
+  int64_t window_ms = 0;   // Absence: for D; Count/AllOf: within D; Rate: rate window
+  std::string window_raw;  // the duration as written
+  std::string per;         // "" or the per-clause name
+  std::string score_name;  // Score
 };
 
 struct NamedArg {
@@ -207,17 +207,17 @@ enum class Per : uint8_t { Default, Contact, Account };
 struct PlayItem {
   PlayItemKind kind;
   Span span;
-  std::string name;     // Meta key, WhereIcp icp name, Let name, Do action name
+  std::string name;  // Meta key, WhereIcp icp name, Let name, Do action name
   Span name_span;
-  ExprPtr expr;         // Meta value, Where/Unless condition, Let value
-  std::string reason;   // Unless
+  ExprPtr expr;        // Meta value, Where/Unless condition, Let value
+  std::string reason;  // Unless
   Span reason_span;
-  int64_t within_ms = 0;     // UnlessFired
-  std::string within_raw;    // UnlessFired: the duration as written
-  Per per = Per::Default;    // UnlessFired
-  OnClause on;               // On
+  int64_t within_ms = 0;       // UnlessFired
+  std::string within_raw;      // UnlessFired: the duration as written
+  Per per = Per::Default;      // UnlessFired
+  OnClause on;                 // On
   std::vector<NamedArg> args;  // Do
-  int32_t index = -1;   // filled by the checker: Let -> let slot; Do -> action decl index
+  int32_t index = -1;          // filled by the checker: Let -> let slot; Do -> action decl index
 };
 
 struct PlayDecl {
@@ -245,23 +245,23 @@ enum class TestItemKind : uint8_t {
 struct TestItem {
   TestItemKind kind;
   Span span;
-  std::string entity;              // Given: "account" / "contact"
-  std::vector<RecordField> fields; // Given, Signal
-  std::string signal_type;         // Signal
+  std::string entity;               // Given: "account" / "contact"
+  std::vector<RecordField> fields;  // Given, Signal
+  std::string signal_type;          // Signal
   Span type_span;
-  int64_t at_ms = 0;               // Signal: offset from the test's start
+  int64_t at_ms = 0;  // Signal: offset from the test's start
   std::string at_raw;
-  std::string play;                // Expect*
+  std::string play;  // Expect*
   Span play_span;
-  std::string action;              // ExpectAction
-  bool has_args = false;           // ExpectAction: argument subset given (even "()")
+  std::string action;     // ExpectAction
+  bool has_args = false;  // ExpectAction: argument subset given (even "()")
   std::vector<NamedArg> args;
-  std::string outcome;             // ExpectOutcome: fired, no_match, not_icp, excluded, suppressed, deduplicated, error
+  std::string outcome;  // ExpectOutcome: fired, no_match, not_icp, excluded, suppressed, deduplicated, error
   Span outcome_span;
   bool has_reason = false;
   std::string reason;
   bool has_signal_id = false;
-  std::string signal_id;           // ExpectOutcome ... on "id"
+  std::string signal_id;  // ExpectOutcome ... on "id"
   bool has_times = false;
   int64_t times = 1;
 };

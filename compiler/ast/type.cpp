@@ -32,24 +32,44 @@ TypeRef Type::map(TypeRef value, bool n) { return make(TypeKind::Map, n, std::mo
 
 TypeRef Type::as_nullable(bool n) const {
   if (nullable == n || kind == TypeKind::Dyn || kind == TypeKind::Null || kind == TypeKind::Error)
-    return make(kind, kind == TypeKind::Dyn || kind == TypeKind::Null || kind == TypeKind::Error ? true : n, elem);
+    return make(kind, kind == TypeKind::Dyn || kind == TypeKind::Null || kind == TypeKind::Error ? true : n,
+                elem);
   return make(kind, n, elem);
 }
 
 std::string Type::str() const {
   std::string s;
   switch (kind) {
-    case TypeKind::Error: return "<error>";
-    case TypeKind::Null: return "null";
-    case TypeKind::Bool: s = "bool"; break;
-    case TypeKind::Int: s = "int"; break;
-    case TypeKind::Float: s = "float"; break;
-    case TypeKind::String: s = "string"; break;
-    case TypeKind::Duration: s = "duration"; break;
-    case TypeKind::Timestamp: s = "timestamp"; break;
-    case TypeKind::Dyn: return "dyn";
-    case TypeKind::List: s = "list<" + (elem ? elem->str() : "dyn") + ">"; break;
-    case TypeKind::Map: s = "map<string, " + (elem ? elem->str() : "dyn") + ">"; break;
+    case TypeKind::Error:
+      return "<error>";
+    case TypeKind::Null:
+      return "null";
+    case TypeKind::Bool:
+      s = "bool";
+      break;
+    case TypeKind::Int:
+      s = "int";
+      break;
+    case TypeKind::Float:
+      s = "float";
+      break;
+    case TypeKind::String:
+      s = "string";
+      break;
+    case TypeKind::Duration:
+      s = "duration";
+      break;
+    case TypeKind::Timestamp:
+      s = "timestamp";
+      break;
+    case TypeKind::Dyn:
+      return "dyn";
+    case TypeKind::List:
+      s = "list<" + (elem ? elem->str() : "dyn") + ">";
+      break;
+    case TypeKind::Map:
+      s = "map<string, " + (elem ? elem->str() : "dyn") + ">";
+      break;
   }
   return nullable ? s + "?" : s;
 }

@@ -8,17 +8,17 @@
 namespace play {
 
 enum class TypeKind : uint8_t {
-  Error,      // a type error was already reported; suppresses cascades
-  Null,       // the type of the literal `null` (fits any nullable type)
+  Error,  // a type error was already reported; suppresses cascades
+  Null,   // the type of the literal `null` (fits any nullable type)
   Bool,
   Int,
   Float,
   String,
   Duration,
   Timestamp,
-  List,       // elem
-  Map,        // map<string, elem>
-  Dyn,        // any value
+  List,  // elem
+  Map,   // map<string, elem>
+  Dyn,   // any value
 };
 
 struct Type;

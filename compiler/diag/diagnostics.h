@@ -13,7 +13,7 @@ enum class Severity { Error, Warning, Note };
 
 struct Diagnostic {
   Severity severity = Severity::Error;
-  std::string code;     // e.g. "P0102"; stable, documented
+  std::string code;  // e.g. "P0102"; stable, documented
   Span span;
   std::string message;  // one line; may end with "; did you mean 'x'?"
 };

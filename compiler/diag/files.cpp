@@ -11,7 +11,8 @@ namespace fs = std::filesystem;
 
 namespace play {
 
-bool expand_play_paths(const std::vector<std::string>& paths, std::vector<std::string>& files, Diagnostics& diags) {
+bool expand_play_paths(const std::vector<std::string>& paths, std::vector<std::string>& files,
+                       Diagnostics& diags) {
   bool ok = true;
   for (const auto& p : paths) {
     std::error_code ec;
@@ -29,7 +30,8 @@ bool expand_play_paths(const std::vector<std::string>& paths, std::vector<std::s
         // Build trees and dependency folders are not the author's plays.
         if (e.is_directory()) {
           auto name = e.path().filename().string();
-          if (name == "node_modules" || name.rfind("build", 0) == 0 || name.rfind(".", 0) == 0) it.disable_recursion_pending();
+          if (name == "node_modules" || name.rfind("build", 0) == 0 || name.rfind(".", 0) == 0)
+            it.disable_recursion_pending();
           continue;
         }
         if (e.path().extension() == ".play") found.push_back(e.path().lexically_normal().string());

@@ -12,7 +12,8 @@ namespace play {
 
 // Expands `paths` into file paths. Unreadable or missing paths are reported
 // as P0001 errors; returns false if any was.
-bool expand_play_paths(const std::vector<std::string>& paths, std::vector<std::string>& files, Diagnostics& diags);
+bool expand_play_paths(const std::vector<std::string>& paths, std::vector<std::string>& files,
+                       Diagnostics& diags);
 
 // Reads a whole file; false (and `error` set) on I/O failure.
 bool read_file(const std::string& path, std::string& contents, std::string& error);

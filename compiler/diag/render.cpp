@@ -10,9 +10,12 @@ namespace play {
 
 const char* severity_name(Severity s) {
   switch (s) {
-    case Severity::Error: return "error";
-    case Severity::Warning: return "warning";
-    case Severity::Note: return "note";
+    case Severity::Error:
+      return "error";
+    case Severity::Warning:
+      return "warning";
+    case Severity::Note:
+      return "note";
   }
   return "error";
 }
@@ -55,7 +58,8 @@ std::string render_text(const SourceSet& sources, const Diagnostic& d) {
   }
   size_t end_in_line = start_in_line + (d.span.end > d.span.begin ? d.span.end - d.span.begin : 1);
   if (end_in_line > line.size()) end_in_line = std::max(line.size(), start_in_line + 1);
-  size_t width = start_in_line < line.size() ? code_points(line.substr(start_in_line, end_in_line - start_in_line)) : 1;
+  size_t width =
+      start_in_line < line.size() ? code_points(line.substr(start_in_line, end_in_line - start_in_line)) : 1;
   if (width == 0) width = 1;
   out += "      | " + pad + "^" + std::string(width - 1, '~') + "\n";
   return out;
@@ -118,7 +122,11 @@ std::string render_sarif(const SourceSet& sources, const Diagnostics& diags) {
     w.begin_object();
     w.key("id").value(code);
     w.key("helpUri").value("docs/diagnostics.md#" + code);
-    w.key("defaultConfiguration").begin_object().key("level").value(d->severity == Severity::Error ? "error" : "warning").end_object();
+    w.key("defaultConfiguration")
+        .begin_object()
+        .key("level")
+        .value(d->severity == Severity::Error ? "error" : "warning")
+        .end_object();
     w.end_object();
   }
   w.end_array().end_object().end_object();
@@ -127,7 +135,9 @@ std::string render_sarif(const SourceSet& sources, const Diagnostics& diags) {
     Position p = position(sources, d);
     w.begin_object();
     w.key("ruleId").value(d.code);
-    w.key("level").value(d.severity == Severity::Error ? "error" : d.severity == Severity::Warning ? "warning" : "note");
+    w.key("level").value(d.severity == Severity::Error     ? "error"
+                         : d.severity == Severity::Warning ? "warning"
+                                                           : "note");
     w.key("message").begin_object().key("text").value(d.message).end_object();
     if (!p.file.empty()) {
       w.key("locations").begin_array().begin_object();

@@ -15,7 +15,9 @@ struct Span {
   uint32_t begin = 0;  // byte offset of the first character
   uint32_t end = 0;    // byte offset one past the last character
   bool valid() const { return end >= begin && !(begin == 0 && end == 0 && file == 0); }
-  static Span join(Span a, Span b) { return Span{a.file, a.begin < b.begin ? a.begin : b.begin, a.end > b.end ? a.end : b.end}; }
+  static Span join(Span a, Span b) {
+    return Span{a.file, a.begin < b.begin ? a.begin : b.begin, a.end > b.end ? a.end : b.end};
+  }
 };
 
 struct LineCol {

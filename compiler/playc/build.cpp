@@ -17,7 +17,8 @@ int run_build(const BuildOptions& o) {
     std::fprintf(stderr, "playc build: cannot write '%s': %s\n", o.output.c_str(), err.c_str());
     return 2;
   }
-  std::fprintf(stderr, "wrote %s: %zu plays, %zu bytes\n", o.output.c_str(), bundle.plays.size(), bytes.size());
+  std::fprintf(stderr, "wrote %s: %zu plays, %zu bytes\n", o.output.c_str(), bundle.plays.size(),
+               bytes.size());
   return 0;
 }
 

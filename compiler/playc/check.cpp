@@ -19,9 +19,10 @@ int run_check(const CheckOptions& o) {
   } else {
     for (const auto& d : diags.all()) std::fputs(render_text(project.sources, d).c_str(), stderr);
     size_t files = project.files.size() - project.stdlib_file_count;
-    std::fprintf(stderr, "checked %zu file%s, %zu play%s: %zu error%s, %zu warning%s\n", files, files == 1 ? "" : "s",
-                 project.plays.size(), project.plays.size() == 1 ? "" : "s", diags.error_count(),
-                 diags.error_count() == 1 ? "" : "s", diags.warning_count(), diags.warning_count() == 1 ? "" : "s");
+    std::fprintf(stderr, "checked %zu file%s, %zu play%s: %zu error%s, %zu warning%s\n", files,
+                 files == 1 ? "" : "s", project.plays.size(), project.plays.size() == 1 ? "" : "s",
+                 diags.error_count(), diags.error_count() == 1 ? "" : "s", diags.warning_count(),
+                 diags.warning_count() == 1 ? "" : "s");
   }
   if (!io_ok) return 2;
   if (diags.has_errors()) return 1;

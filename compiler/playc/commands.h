@@ -16,7 +16,7 @@ int run_check(const CheckOptions& o);
 
 struct FmtOptions {
   std::vector<std::string> paths;
-  bool check = false;   // list files that would change, exit 1 if any
+  bool check = false;      // list files that would change, exit 1 if any
   bool to_stdout = false;  // print the formatted text instead of writing (one file)
 };
 int run_fmt(const FmtOptions& o);

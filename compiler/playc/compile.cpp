@@ -18,7 +18,8 @@ int compile_project(const std::vector<std::string>& paths, sema::Project& projec
   if (diags.has_errors()) {
     diags.sort(project.sources);
     for (const auto& d : diags.all()) std::fputs(render_text(project.sources, d).c_str(), stderr);
-    std::fprintf(stderr, "%zu error%s: nothing was run\n", diags.error_count(), diags.error_count() == 1 ? "" : "s");
+    std::fprintf(stderr, "%zu error%s: nothing was run\n", diags.error_count(),
+                 diags.error_count() == 1 ? "" : "s");
   }
   if (!io_ok) return 2;
   return diags.has_errors() ? 1 : 0;

@@ -26,12 +26,18 @@ struct Converted {
 Converted convert(simdjson::dom::element e, vm::Arena& arena) {
   using simdjson::dom::element_type;
   switch (e.type()) {
-    case element_type::INT64: return {vm::Value::integer(int64_t(e)), Type::integer()};
-    case element_type::UINT64: return {vm::Value::floating(double(uint64_t(e))), Type::floating()};
-    case element_type::DOUBLE: return {vm::Value::floating(double(e)), Type::floating()};
-    case element_type::BOOL: return {vm::Value::boolean(bool(e)), Type::boolean()};
-    case element_type::NULL_VALUE: return {vm::Value::null(), Type::null()};
-    case element_type::STRING: return {vm::Value::string(arena.copy_string(std::string_view(e))), Type::string()};
+    case element_type::INT64:
+      return {vm::Value::integer(int64_t(e)), Type::integer()};
+    case element_type::UINT64:
+      return {vm::Value::floating(double(uint64_t(e))), Type::floating()};
+    case element_type::DOUBLE:
+      return {vm::Value::floating(double(e)), Type::floating()};
+    case element_type::BOOL:
+      return {vm::Value::boolean(bool(e)), Type::boolean()};
+    case element_type::NULL_VALUE:
+      return {vm::Value::null(), Type::null()};
+    case element_type::STRING:
+      return {vm::Value::string(arena.copy_string(std::string_view(e))), Type::string()};
     case element_type::ARRAY: {
       simdjson::dom::array a = e;
       auto* items = arena.alloc_array<vm::Value>(a.size());
@@ -40,8 +46,10 @@ Converted convert(simdjson::dom::element e, vm::Arena& arena) {
       for (auto x : a) {
         Converted c = convert(x, arena);
         items[n++] = c.value;
-        if (!elem) elem = c.type;
-        else if (!same_type(*elem, *c.type) || elem->nullable != c.type->nullable) elem = Type::dyn();
+        if (!elem)
+          elem = c.type;
+        else if (!same_type(*elem, *c.type) || elem->nullable != c.type->nullable)
+          elem = Type::dyn();
       }
       return {vm::Value::list(items, n), Type::list(elem ? elem : Type::dyn())};
     }

@@ -16,7 +16,8 @@ int main(int argc, char** argv) {
   auto* c = app.add_subcommand("check", "parse, resolve, type-check and lint");
   c->add_option("paths", check.paths, "files or directories (default .)");
   c->add_flag("--deny-warnings", check.deny_warnings, "warnings fail the check");
-  c->add_option("--format", check.format, "text | json | sarif")->check(CLI::IsMember({"text", "json", "sarif"}));
+  c->add_option("--format", check.format, "text | json | sarif")
+      ->check(CLI::IsMember({"text", "json", "sarif"}));
 
   FmtOptions fmt;
   auto* f = app.add_subcommand("fmt", "canonical formatting, in place");
@@ -62,7 +63,8 @@ int main(int argc, char** argv) {
     int rc = app.exit(e);
     return rc == 0 ? 0 : 2;
   }
-  if (*c) return run_check(check.paths.empty() ? CheckOptions{{"."}, check.format, check.deny_warnings} : check);
+  if (*c)
+    return run_check(check.paths.empty() ? CheckOptions{{"."}, check.format, check.deny_warnings} : check);
   if (*f) {
     if (fmt.paths.empty()) fmt.paths = {"."};
     return run_fmt(fmt);

@@ -125,7 +125,8 @@ bool run_one(const ast::TestDecl& test, TestRun& t) {
       if (slot >= 0) fields.push_back({static_cast<uint32_t>(slot), v});
     }
     if (key.empty()) {
-      t.failures.push_back(t.where(item.span) + ": given " + item.entity + " needs " + (account ? "domain" : "email"));
+      t.failures.push_back(t.where(item.span) + ": given " + item.entity + " needs " +
+                           (account ? "domain" : "email"));
       return false;
     }
     // A contact's account defaults to its email domain (docs/language.md section 11).
@@ -206,8 +207,8 @@ bool run_one(const ast::TestDecl& test, TestRun& t) {
         explained[i] = true;
       }
       if (count != item.times) {
-        std::string msg = t.where(item.span) + ": expected " + std::to_string(item.times) + " " + item.action +
-                          " action" + (item.times == 1 ? "" : "s") + " from " + item.play;
+        std::string msg = t.where(item.span) + ": expected " + std::to_string(item.times) + " " +
+                          item.action + " action" + (item.times == 1 ? "" : "s") + " from " + item.play;
         if (!want.empty()) {
           msg += " with";
           for (const auto& [name, v] : want) msg += " " + name + ": " + TestRun::show(v);
@@ -223,7 +224,8 @@ bool run_one(const ast::TestDecl& test, TestRun& t) {
       for (const auto& o : rec.outcomes) {
         if (o.play != item.play) continue;
         if (item.has_signal_id && o.signal != item.signal_id) continue;
-        seen_kinds += "\n      " + o.signal + ": " + o.kind + (o.reason.empty() ? "" : " \"" + o.reason + "\"") +
+        seen_kinds += "\n      " + o.signal + ": " + o.kind +
+                      (o.reason.empty() ? "" : " \"" + o.reason + "\"") +
                       (o.error.empty() ? "" : " (" + o.error + ")");
         if (o.kind != item.outcome) continue;
         if (item.has_reason && o.reason != item.reason) continue;
@@ -234,7 +236,8 @@ bool run_one(const ast::TestDecl& test, TestRun& t) {
                              (item.has_reason ? " \"" + item.reason + "\"" : "") +
                              (item.has_signal_id ? " on \"" + item.signal_id + "\"" : "") + " " +
                              std::to_string(item.times) + " time" + (item.times == 1 ? "" : "s") + ", got " +
-                             std::to_string(count) + (seen_kinds.empty() ? "" : "; outcomes were:" + seen_kinds));
+                             std::to_string(count) +
+                             (seen_kinds.empty() ? "" : "; outcomes were:" + seen_kinds));
       }
     } else if (item.kind == ast::TestItemKind::ExpectNothingElse) {
       nothing_else = true;
@@ -244,8 +247,8 @@ bool run_one(const ast::TestDecl& test, TestRun& t) {
   if (nothing_else)
     for (size_t i = 0; i < rec.actions.size(); ++i)
       if (!explained[i])
-        t.failures.push_back(t.where(nothing_else_span) + ": nothing else expected, but " + rec.actions[i].play +
-                             " issued: " + rec.actions[i].rendered);
+        t.failures.push_back(t.where(nothing_else_span) + ": nothing else expected, but " +
+                             rec.actions[i].play + " issued: " + rec.actions[i].rendered);
   return t.failures.empty();
 }
 
@@ -253,11 +256,20 @@ std::string xml_escape(const std::string& s) {
   std::string o;
   for (char c : s) {
     switch (c) {
-      case '<': o += "&lt;"; break;
-      case '>': o += "&gt;"; break;
-      case '&': o += "&amp;"; break;
-      case '"': o += "&quot;"; break;
-      default: o += c;
+      case '<':
+        o += "&lt;";
+        break;
+      case '>':
+        o += "&gt;";
+        break;
+      case '&':
+        o += "&amp;";
+        break;
+      case '"':
+        o += "&quot;";
+        break;
+      default:
+        o += c;
     }
   }
   return o;
@@ -288,7 +300,8 @@ int run_test(const TestOptions& o) {
     if (!ok) {
       std::string all;
       for (const auto& f : t.failures) all += f + "\n";
-      junit += "<failure message=\"" + xml_escape(t.failures.front()) + "\">" + xml_escape(all) + "</failure>";
+      junit +=
+          "<failure message=\"" + xml_escape(t.failures.front()) + "\">" + xml_escape(all) + "</failure>";
     }
     junit += "</testcase>\n";
   }

@@ -13,8 +13,8 @@ namespace play::engine {
 struct Engine::PlayInfo {
   std::string_view name;  // the play's name (points into the bundle)
   bool shadow = false;
-  int32_t first_guard = -1;  // guards_ index when the first clause is a `where` guard
-  vm::SourcePos first_pos;   // that clause's position (for its no_match outcome)
+  int32_t first_guard = -1;                 // guards_ index when the first clause is a `where` guard
+  vm::SourcePos first_pos;                  // that clause's position (for its no_match outcome)
   std::vector<std::string> clause_reasons;  // per clause: what an outcome's `reason` says
   // Per clause: the index in Engine::guards_ when the clause is a
   // `signal.x == "c"` guard (vm/guard.h), else -1. A guard is evaluated as one
@@ -22,8 +22,8 @@ struct Engine::PlayInfo {
   // signal however many plays share it (plays on one type often filter on
   // the same property values).
   std::vector<int32_t> guards;
-  std::vector<uint8_t> is_enroll;           // per action
-  std::vector<int> sink_arg;                // per action: index of the `sink` argument (webhook), or -1
+  std::vector<uint8_t> is_enroll;  // per action
+  std::vector<int> sink_arg;       // per action: index of the `sink` argument (webhook), or -1
   size_t total_args = 0;
 };
 
@@ -101,14 +101,16 @@ Engine::Engine(const vm::Bundle& bundle, ContextStore& context, Ledger& ledger, 
       info.clause_reasons.push_back(std::move(reason));
       vm::StringGuard g;
       int32_t gi = -1;
-      if ((c.kind == vm::ClauseKind::Where || c.kind == vm::ClauseKind::Unless) && vm::match_string_guard(c.program, g)) {
+      if ((c.kind == vm::ClauseKind::Where || c.kind == vm::ClauseKind::Unless) &&
+          vm::match_string_guard(c.program, g)) {
         for (size_t k = 0; k < guards_.size() && gi < 0; ++k)
           if (guards_[k].slot == g.slot && guards_[k].value == g.value && guards_[k].negated == g.negated)
             gi = int32_t(k);
         if (gi < 0) gi = int32_t(guards_.size()), guards_.push_back(g);
       }
       info.guards.push_back(gi);
-      if (info.guards.size() == 1 && c.kind == vm::ClauseKind::Where) info.first_guard = gi, info.first_pos = c.pos;
+      if (info.guards.size() == 1 && c.kind == vm::ClauseKind::Where)
+        info.first_guard = gi, info.first_pos = c.pos;
     }
     for (const vm::Action& a : play.actions) {
       info.is_enroll.push_back(a.name == "enroll");
@@ -430,8 +432,10 @@ bool Engine::passes_clauses(uint32_t pi, Outcome& o) {
           uint8_t& st = guard_state_[gi];
           if (st == 0) st = vm::guard_holds(guards_[gi], ctx_.signal) ? 2 : 1;
           bool holds = st == 2;
-          if (c.kind == vm::ClauseKind::Where && !holds) return reject(o, OutcomeKind::NoMatch, c, ci, {}), false;
-          if (c.kind == vm::ClauseKind::Unless && holds) return reject(o, OutcomeKind::Excluded, c, ci, reason), false;
+          if (c.kind == vm::ClauseKind::Where && !holds)
+            return reject(o, OutcomeKind::NoMatch, c, ci, {}), false;
+          if (c.kind == vm::ClauseKind::Unless && holds)
+            return reject(o, OutcomeKind::Excluded, c, ci, reason), false;
           break;
         }
         vm::EvalResult r = vm::eval(c.program, ctx_);

@@ -268,8 +268,7 @@ void IngestRoutes::Impl::post_signals(HttpRequest& req, const AuthResult& who, R
     } else if (doc.value_unsafe().is_array()) {
       size_t i = 0;
       dom::array items = doc.value_unsafe().get_array().value_unsafe();  // named: see below
-      for (dom::element item : items)
-        take_envelope(item, i++, 0, who, received, *p);
+      for (dom::element item : items) take_envelope(item, i++, 0, who, received, *p);
     } else {
       p->single = true;
       take_envelope(doc.value_unsafe(), 0, 0, who, received, *p);

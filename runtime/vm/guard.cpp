@@ -16,7 +16,8 @@ bool match_string_guard(const Program& p, StringGuard& g) {
   const Instr* load_const = a.op == Op::LOAD_CONST ? &a : b.op == Op::LOAD_CONST ? &b : nullptr;
   if (!load_slot || !load_const || load_slot == load_const || load_slot->a == load_const->a) return false;
   // The comparison must read exactly the two loaded registers.
-  bool operands = (cmp.b == load_slot->a && cmp.c == load_const->a) || (cmp.b == load_const->a && cmp.c == load_slot->a);
+  bool operands =
+      (cmp.b == load_slot->a && cmp.c == load_const->a) || (cmp.b == load_const->a && cmp.c == load_slot->a);
   if (!operands) return false;
   const Value& k = p.constants[load_const->b];
   if (k.kind != Kind::String) return false;

@@ -24,7 +24,7 @@ Program guard_program(Op cmp, CmpCond cond, bool const_first) {
 
 TEST(Guard, MatchesTheFilterShapeAndAgreesWithEval) {
   std::vector<Value> values = {Value::string("pricing"), Value::string("docs"), Value::string(""), Value(),
-                               Value::integer(3), Value::boolean(true)};
+                               Value::integer(3),        Value::boolean(true)};
   for (Op cmp : {Op::CMP_STR, Op::CMP})
     for (CmpCond cond : {CmpCond::EQ, CmpCond::NE})
       for (bool const_first : {false, true}) {
