@@ -24,6 +24,9 @@
 
 // Counting global allocator: every operator new in the process is counted.
 static std::atomic<uint64_t> g_allocs{0};
+// GCC 12 flags free() in a replaced operator delete as mismatched with the
+// replaced operator new's malloc(); the pair is matched by construction.
+#pragma GCC diagnostic ignored "-Wmismatched-new-delete"
 void* operator new(std::size_t n) {
   g_allocs.fetch_add(1, std::memory_order_relaxed);
   if (void* p = std::malloc(n ? n : 1)) return p;
