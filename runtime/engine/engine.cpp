@@ -410,7 +410,7 @@ void Engine::evaluate_play(uint32_t pi, const DecodedSignal& s, OutputSink& out)
   shadow_ = info.shadow;
   auto mark = arena_.mark();
   bool fires = passes_clauses(pi, o) && compute_actions(play, o);
-  commit_rotations(fires);
+  if (!pools_touched_.empty()) commit_rotations(fires);
   if (fires) issue_actions(pi, s, out, o);
   ++stats_.outcomes[size_t(o.kind)];
   out.outcome(o);
