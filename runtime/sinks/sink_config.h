@@ -29,7 +29,7 @@ struct SinkConfig {
   // concurrency / (round trip + commit); bench/README.md measured 4 workers
   // falling behind at 2,500 actions/s on a busy 2-core machine, 16 not.
   int concurrency = 16;
-  double rate_per_hour = 0;    // request budget shared by all plays; 0 = unlimited
+  double rate_per_hour = 0;  // request budget shared by all plays; 0 = unlimited
   int64_t timeout_ms = 10000;
 };
 
