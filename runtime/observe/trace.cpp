@@ -8,6 +8,24 @@
 
 namespace play::observe {
 
+void append_attempts_json(store::Sql& sql, std::string_view action_key, json::Writer& w) {
+  w.begin_array();
+  store::Stmt& t =
+      sql.prepare("SELECT n, at_ms, result, http_status, detail FROM attempts WHERE key = ? ORDER BY n");
+  t.bind(1, action_key);
+  while (t.step()) {
+    w.begin_object();
+    w.key("n").value(t.i64(0));
+    w.key("at_ms").value(t.i64(1));
+    w.key("result").value(t.text(2));
+    w.key("http_status").value(t.i64(3));
+    w.key("detail").value(t.text(4));
+    w.end_object();
+  }
+  t.reset();
+  w.end_array();
+}
+
 bool trace_json(store::Store& store, std::string_view signal_id, std::string& out) {
   bool found = false;
   store.db().read([&](store::Sql& sql) {
@@ -47,21 +65,7 @@ bool trace_json(store::Store& store, std::string_view signal_id, std::string& ou
     for (auto& [play, list] : acts)
       for (auto& act : list) {
         json::Writer aw(act.attempts);
-        aw.begin_array();
-        store::Stmt& t = sql.prepare(
-            "SELECT n, at_ms, result, http_status, detail FROM attempts WHERE key = ? ORDER BY n");
-        t.bind(1, act.key);
-        while (t.step()) {
-          aw.begin_object();
-          aw.key("n").value(t.i64(0));
-          aw.key("at_ms").value(t.i64(1));
-          aw.key("result").value(t.text(2));
-          aw.key("http_status").value(t.i64(3));
-          aw.key("detail").value(t.text(4));
-          aw.end_object();
-        }
-        t.reset();
-        aw.end_array();
+        append_attempts_json(sql, act.key, aw);
       }
 
     w.key("plays").begin_array();

@@ -1,6 +1,7 @@
 #include "runtime/sinks/dlq.h"
 
 #include "runtime/json/json.h"
+#include "runtime/observe/trace.h"
 #include "runtime/store/database.h"
 
 namespace play::sinks {
@@ -57,21 +58,9 @@ bool action_json(store::Store& store, std::string_view key, std::string& out) {
     }
     s.reset();
     if (!found) return;
-    w.key("attempts").begin_array();
-    store::Stmt& a =
-        sql.prepare("SELECT n, at_ms, result, http_status, detail FROM attempts WHERE key = ? ORDER BY n");
-    a.bind(1, key);
-    while (a.step()) {
-      w.begin_object();
-      w.key("n").value(a.i64(0));
-      w.key("at_ms").value(a.i64(1));
-      w.key("result").value(a.text(2));
-      w.key("http_status").value(a.i64(3));
-      w.key("detail").value(a.text(4));
-      w.end_object();
-    }
-    a.reset();
-    w.end_array().end_object();
+    w.key("attempts");
+    observe::append_attempts_json(sql, key, w);
+    w.end_object();
   });
   return found;
 }
