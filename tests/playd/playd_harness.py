@@ -24,6 +24,14 @@ def action_key(play, signal_id, index):
     return hashlib.sha256(data).hexdigest()[:32]
 
 
+def serve(handler):
+    """A threaded HTTP server for `handler` on a free loopback port, serving in the background."""
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    server.daemon_threads = True
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    return server, f"http://127.0.0.1:{server.server_address[1]}/"
+
+
 class Sink:
     """An HTTP sink. `plan` is a list of (status, headers) answered to the
     first requests in order; after it, `default` (status) is answered."""
@@ -57,10 +65,7 @@ class Sink:
             def log_message(self, *a):
                 pass
 
-        self.server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-        self.server.daemon_threads = True
-        self.url = f"http://127.0.0.1:{self.server.server_address[1]}/"
-        threading.Thread(target=self.server.serve_forever, daemon=True).start()
+        self.server, self.url = serve(Handler)
 
     def delivered(self):
         """Keys answered with 2xx, with repeats."""
@@ -108,10 +113,7 @@ class IdempotentSink:
             def log_message(self, *a):
                 pass
 
-        self.server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-        self.server.daemon_threads = True
-        self.url = f"http://127.0.0.1:{self.server.server_address[1]}/"
-        threading.Thread(target=self.server.serve_forever, daemon=True).start()
+        self.server, self.url = serve(Handler)
 
     def effect_count(self):
         with self.lock:
