@@ -1,6 +1,7 @@
 // The in-memory ContextStore (playc run / playc test; tests).
 #pragma once
 
+#include <functional>
 #include <memory>
 #include <string>
 #include <unordered_map>
@@ -21,16 +22,25 @@ class MemoryContext : public ContextStore {
 
   size_t size(Entity entity) const { return table(entity).records.size(); }
 
+  // For a bounded cache in front of a store (playd): forget one record; and
+  // forget the least recently found or upserted records beyond `keep`,
+  // except those `pinned` names. Returns how many were forgotten. Spans
+  // handed out by find() die with their record.
+  bool erase(Entity entity, std::string_view key);
+  size_t trim(Entity entity, size_t keep, const std::function<bool(std::string_view key)>& pinned);
+
  private:
   struct Record {
     std::vector<vm::Value> slots;  // what find() hands out; slots[i] == fields[i].get()
     std::vector<OwnedValue> fields;
+    uint64_t used = 0;  // Table::clock at the last find or upsert (for trim)
   };
   struct Table {
     std::vector<vm::Field> schema;
     int key_slot = -1;           // domain / email
     int email_domain_slot = -1;  // contacts only
     std::unordered_map<std::string, Record, StringHash, std::equal_to<>> records;
+    uint64_t clock = 0;
   };
   Table& table(Entity e) { return e == Entity::Account ? accounts_ : contacts_; }
   const Table& table(Entity e) const { return e == Entity::Account ? accounts_ : contacts_; }

@@ -157,17 +157,59 @@ std::string Metrics::render(store::Store& store) const {
     }
   }
   header(out, "playd_actions_flagged_total", "counter",
-         "Actions still undelivered past the alert age (default 2h).");
+         "Actions found still undelivered past the alert age (default 2h); each action counted once.");
   out += "playd_actions_flagged_total " + std::to_string(flagged_.load()) + "\n";
+  header(out, "playd_qualify_commit_failures_total", "counter",
+         "Batches of evaluated signals whose commit failed (evaluated again once the store can write).");
+  out += "playd_qualify_commit_failures_total " + std::to_string(commit_failures_.load()) + "\n";
 
-  int64_t dlq = 0, open = 0;
+  store::StoreHealth health = store.health();
+  header(
+      out, "playd_store_degraded", "gauge",
+      "1 while the store refuses new signals (disk full or below its reserve, I/O error, damage), else 0.");
+  out += std::string("playd_store_degraded ") + (health.state == store::StoreState::Ok ? "0" : "1") + "\n";
+  header(out, "playd_store_state", "gauge", "The store's state: 1 for the current one.");
+  for (auto st : {store::StoreState::Ok, store::StoreState::LowDisk, store::StoreState::DiskFull,
+                  store::StoreState::IoError, store::StoreState::Corrupt}) {
+    out += "playd_store_state{";
+    label(out, "state", store::store_state_name(st), true);
+    out += std::string("} ") + (health.state == st ? "1" : "0") + "\n";
+  }
+  header(out, "playd_store_free_bytes", "gauge", "Free space on the data directory's file system.");
+  out += "playd_store_free_bytes " + std::to_string(health.free_bytes) + "\n";
+  header(out, "playd_store_reserve_bytes", "gauge",
+         "Free space below which new signals are refused so the backlog can drain.");
+  out += "playd_store_reserve_bytes " + std::to_string(health.reserve_bytes) + "\n";
+
+  if (backlog_source_) {
+    header(out, "playd_outbox_depth", "gauge",
+           "Actions waiting for their sink (ready, retrying or sending).");
+    std::string ages;
+    header(ages, "playd_outbox_oldest_age_seconds", "gauge",
+           "Age (since it was decided) of the oldest action waiting for its sink.");
+    for (const auto& b : backlog_source_()) {
+      out += "playd_outbox_depth{";
+      label(out, "sink", b.sink, true);
+      out += "} " + std::to_string(b.depth) + "\n";
+      ages += "playd_outbox_oldest_age_seconds{";
+      label(ages, "sink", b.sink, true);
+      ages += "} ";
+      num(ages, b.oldest_created_ms ? double(now - b.oldest_created_ms) / 1000.0 : 0.0);
+      ages += '\n';
+    }
+    out += ages;
+  }
+
+  int64_t dlq = 0, open = 0, undelivered = 0;
   store.db().read([&](store::Sql& sql) {
     store::Stmt& s = sql.prepare(
-        "SELECT SUM(status = 'dlq'), SUM(status IN ('pending','retrying')) FROM actions WHERE status IN "
-        "('pending','retrying','dlq')");
+        "SELECT SUM(status = 'dlq'), SUM(status IN ('pending','retrying')), SUM(status IN "
+        "('pending','retrying') "
+        "AND flagged) FROM actions WHERE status IN ('pending','retrying','dlq')");
     if (s.step()) {
       dlq = s.i64(0);
       open = s.i64(1);
+      undelivered = s.i64(2);
     }
     s.reset();
   });
@@ -176,6 +218,9 @@ std::string Metrics::render(store::Store& store) const {
   header(out, "playd_actions_pending", "gauge",
          "Actions persisted and not yet delivered (incl. waiting retries).");
   out += "playd_actions_pending " + std::to_string(open) + "\n";
+  header(out, "playd_actions_undelivered", "gauge",
+         "Actions not yet delivered past the alert age (default 2h): each one pages.");
+  out += "playd_actions_undelivered " + std::to_string(undelivered) + "\n";
 
   header(out, "playd_signal_to_action_seconds_from_occurred", "histogram",
          "Delay from a signal's occurred_at to the delivery of its action.");

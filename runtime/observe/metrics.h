@@ -10,11 +10,13 @@
 #include <array>
 #include <atomic>
 #include <cstdint>
+#include <functional>
 #include <map>
 #include <mutex>
 #include <string>
 #include <string_view>
 #include <tuple>
+#include <vector>
 
 namespace play::store {
 class Store;
@@ -52,6 +54,16 @@ class Metrics {
   // contact is suppressed now (also counted as result "cancelled").
   void action_cancelled(std::string_view play, std::string_view reason);
   void action_flagged() { flagged_++; }
+  // A batch of evaluated signals whose commit failed (it is evaluated again).
+  void qualify_commit_failed() { commit_failures_++; }
+  // The outbox backlog per sink (execution's in-memory queues), for the
+  // playd_outbox_* gauges; set once by playd's main.
+  struct SinkBacklog {
+    std::string sink;
+    uint64_t depth = 0;
+    int64_t oldest_created_ms = 0;  // 0 when empty
+  };
+  void set_backlog_source(std::function<std::vector<SinkBacklog>()> f) { backlog_source_ = std::move(f); }
   // Signal -> action latency at a successful send (or file-outbox write).
   void delivered(std::string_view sink, int64_t now_ms, int64_t occurred_at_ms, int64_t received_at_ms);
 
@@ -63,7 +75,8 @@ class Metrics {
   std::map<std::tuple<std::string, std::string, std::string>, uint64_t> outcomes_;  // play, kind, reason
   std::map<std::pair<std::string, std::string>, uint64_t> actions_;                 // sink, result
   std::map<std::pair<std::string, std::string>, uint64_t> cancelled_;               // play, reason
-  std::atomic<uint64_t> evaluated_{0}, undecodable_{0}, flagged_{0};
+  std::atomic<uint64_t> evaluated_{0}, undecodable_{0}, flagged_{0}, commit_failures_{0};
+  std::function<std::vector<SinkBacklog>()> backlog_source_;
   Histogram from_occurred_, from_received_;
 };
 

@@ -30,7 +30,8 @@ bool trace_json(store::Store& store, std::string_view signal_id, std::string& ou
   bool found = false;
   store.db().read([&](store::Sql& sql) {
     store::Stmt& s = sql.prepare(
-        "SELECT lane, received_at_ms, evaluated_at_ms FROM signals WHERE seq = (SELECT seq FROM seen_signals "
+        "SELECT lane, received_at_ms, evaluated_at_ms, play_set FROM signals WHERE seq = (SELECT seq FROM "
+        "seen_signals "
         "WHERE id "
         "= ?)");
     s.bind(1, signal_id);
@@ -47,6 +48,7 @@ bool trace_json(store::Store& store, std::string_view signal_id, std::string& ou
     w.key("lane").value(store::lane_name(store::Lane(s.i64(0))));
     w.key("received_at_ms").value(s.i64(1));
     if (evaluated) w.key("evaluated_at_ms").value(s.i64(2));
+    if (!s.is_null(3)) w.key("play_set").value(s.text(3));  // which plays decided it
     s.reset();
 
     // Actions per play, with their attempts.
@@ -105,7 +107,14 @@ bool trace_json(store::Store& store, std::string_view signal_id, std::string& ou
 std::string healthz_json(store::Store& store) {
   std::string out;
   json::Writer w(out);
-  w.begin_object().key("status").value("ok").key("queue").begin_object();
+  store::StoreHealth h = store.health();
+  bool ok = h.state == store::StoreState::Ok;
+  w.begin_object().key("status").value(ok ? "ok" : "degraded");
+  w.key("store").begin_object().key("state").value(store::store_state_name(h.state));
+  if (!ok) w.key("reason").value(h.reason).key("since_ms").value(h.since_ms);
+  w.key("free_bytes").value(h.free_bytes).key("reserve_bytes").value(h.reserve_bytes).end_object();
+  w.key("accepting_signals").value(ok);
+  w.key("queue").begin_object();
   w.key("high").value(uint64_t(store.lane_stats(store::Lane::High).depth));
   w.key("normal").value(uint64_t(store.lane_stats(store::Lane::Normal).depth));
   w.end_object().end_object();

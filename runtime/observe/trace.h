@@ -3,7 +3,7 @@
 // with its delivery attempts. How a play that did not fire is debugged.
 //
 //   {"signal":"evt_1","status":"queued"|"evaluated","lane":"high",
-//    "received_at_ms":...,"evaluated_at_ms":...,
+//    "received_at_ms":...,"evaluated_at_ms":...,"play_set":"3db5c418",
 //    "plays":[{"play":"p","outcome":"suppressed","reason":"open opportunity","clause":"plays/p.play:7:3",
 //              "error":"","shadow":false,
 //              "actions":[{"key":"...","action":"enroll","sink":"sequencer","status":"sent",

@@ -1,6 +1,7 @@
 #include "runtime/store/database.h"
 
 #include <chrono>
+#include <cstdio>
 #include <exception>
 #include <filesystem>
 #include <future>
@@ -27,12 +28,18 @@ static std::string pragma_synchronous(const std::string& s) {
   throw StoreError("store: synchronous must be FULL, NORMAL, EXTRA or OFF, got '" + s + "'");
 }
 
-Database::Database(const std::string& dir, const StoreOptions& options) : options_(options) {
+static std::string create_dir(const std::string& dir) {
   std::error_code ec;
   std::filesystem::create_directories(dir, ec);
   if (ec) throw StoreError("store: cannot create data directory " + dir + ": " + ec.message());
+  return dir;
+}
+
+Database::Database(const std::string& dir, const StoreOptions& options)
+    : options_(options), health_(create_dir(dir), options.min_free_bytes) {
   std::string path = (std::filesystem::path(dir) / "playd.db").string();
   writer_sql_ = std::make_unique<Sql>(path, false);
+  check_integrity(*writer_sql_, path);
   writer_sql_->exec("PRAGMA journal_mode=WAL");
   writer_sql_->exec(pragma_synchronous(options_.synchronous).c_str());
   writer_sql_->exec("PRAGMA foreign_keys=OFF; PRAGMA temp_store=MEMORY; PRAGMA cache_size=-65536");
@@ -43,6 +50,46 @@ Database::Database(const std::string& dir, const StoreOptions& options) : option
   writer_ = std::thread([this] { writer_loop(); });
 }
 
+// A damaged database must not be acknowledged into: before this check,
+// playd started, said healthy, acknowledged signals and then failed at its
+// first commit touching the damaged pages. quick_check reads every page
+// (not the index cross-checks of integrity_check), bounded in time so a
+// very large store still starts.
+void Database::check_integrity(Sql& sql, const std::string& path) {
+  if (options_.integrity_check_ms <= 0) return;
+  auto deadline = std::chrono::steady_clock::now() + std::chrono::milliseconds(options_.integrity_check_ms);
+  sqlite3_progress_handler(
+      sql.handle(), 10000,
+      [](void* d) { return std::chrono::steady_clock::now() > *static_cast<decltype(deadline)*>(d) ? 1 : 0; },
+      &deadline);
+  std::string problems;
+  int lines = 0;
+  bool interrupted = false;
+  try {
+    Stmt& st = sql.prepare("PRAGMA quick_check(20)");
+    while (st.step()) {
+      std::string_view line = st.text(0);
+      if (line == "ok") continue;
+      if (lines++ < 3) problems += (problems.empty() ? "" : "; ") + std::string(line);
+    }
+  } catch (const StoreError& e) {
+    if (sqlite3_errcode(sql.handle()) == SQLITE_INTERRUPT)
+      interrupted = true;
+    else
+      problems = e.what();
+  }
+  sqlite3_progress_handler(sql.handle(), 0, nullptr, nullptr);
+  if (interrupted)
+    std::fprintf(stderr, "playd: warning: the store's integrity check did not finish in %lld ms; skipped\n",
+                 (long long)options_.integrity_check_ms);
+  if (!problems.empty())
+    throw StoreError(
+        "store: " + path + " is damaged (" + problems +
+            "); playd does not run on a damaged store. See docs/operations.md, \"Recovering a damaged "
+            "store\"",
+        StoreFault::Corrupt);
+}
+
 Database::~Database() {
   {
     std::lock_guard<std::mutex> lock(write_mu_);
@@ -51,6 +98,7 @@ Database::~Database() {
   write_cv_.notify_all();
   if (writer_.joinable()) writer_.join();
   stop_queue();
+  health_.wake();
 }
 
 void Database::write(Job job, AfterCommit after) {
@@ -83,7 +131,6 @@ void Database::write_async(Job job, AfterCommit after, Done done) {
 void Database::writer_loop() {
   Sql& sql = *writer_sql_;
   std::vector<Pending*> batch;
-  std::vector<std::exception_ptr> errors;
   for (;;) {
     {
       std::unique_lock<std::mutex> lock(write_mu_);
@@ -92,63 +139,106 @@ void Database::writer_loop() {
       if (pending_.empty()) {
         if (stopping_) return;
         lock.unlock();
-        if (now_ms() >= next_sweep_ms_) {
-          try {
-            sweep(sql);
-          } catch (const std::exception&) {
-            // A failed sweep only delays expiry; the next one retries.
-          }
-          next_sweep_ms_ = now_ms() + options_.sweep_interval_ms;
-        }
+        idle(sql);
         continue;
       }
       size_t n = std::min(pending_.size(), std::max<size_t>(1, options_.max_batch));
       batch.assign(pending_.begin(), pending_.begin() + long(n));
       pending_.erase(pending_.begin(), pending_.begin() + long(n));
     }
-    errors.assign(batch.size(), nullptr);
-    std::exception_ptr commit_error;
+    commit_batch(sql, batch);
+  }
+}
+
+// One group commit: every job in its own savepoint, one COMMIT (one fsync).
+// A failure that is the store's own (disk full, I/O, damage) degrades it;
+// a commit with a write in it after such a failure recovers it.
+void Database::commit_batch(Sql& sql, std::vector<Pending*>& batch) {
+  std::vector<std::exception_ptr> errors(batch.size());
+  std::exception_ptr commit_error;
+  bool wrote = false;
+  auto report = [&](std::exception_ptr e) {
+    try {
+      std::rethrow_exception(e);
+    } catch (const StoreError& x) {
+      health_.failed(x.fault, x.what());
+    } catch (...) {
+    }
+  };
+  try {
+    sql.exec("BEGIN IMMEDIATE");
+    for (size_t i = 0; i < batch.size(); ++i) {
+      sql.exec("SAVEPOINT job");
+      try {
+        batch[i]->job(sql);
+        sql.exec("RELEASE job");
+        wrote = true;
+      } catch (...) {
+        errors[i] = std::current_exception();
+        report(errors[i]);
+        sql.exec("ROLLBACK TO job");
+        sql.exec("RELEASE job");
+      }
+    }
+    sql.exec("COMMIT");
+  } catch (...) {
+    commit_error = std::current_exception();
+    report(commit_error);
+    try {
+      sql.exec("ROLLBACK");
+    } catch (...) {
+    }
+  }
+  if (!commit_error && wrote) health_.committed();
+  for (size_t i = 0; i < batch.size(); ++i) {
+    Pending* p = batch[i];
+    std::exception_ptr e = commit_error ? commit_error : errors[i];
+    if (!e && p->after) {
+      try {
+        p->after();
+      } catch (...) {
+        e = std::current_exception();
+      }
+    }
+    if (p->callback) {
+      Done cb = std::move(p->callback);
+      delete p;
+      cb(e);
+    } else if (e) {
+      p->done.set_exception(e);
+    } else {
+      p->done.set_value();
+    }
+  }
+}
+
+// Between writes: expire old rows now and then, and while the store is
+// degraded, probe once a second with a one-row write: when it commits,
+// space (or the device) is back and the store recovers by itself.
+void Database::idle(Sql& sql) {
+  int64_t now = now_ms();
+  if (!health_.writable() && health_.snapshot().state != StoreState::Corrupt && now >= next_probe_ms_) {
+    next_probe_ms_ = now + 1000;
     try {
       sql.exec("BEGIN IMMEDIATE");
-      for (size_t i = 0; i < batch.size(); ++i) {
-        sql.exec("SAVEPOINT job");
-        try {
-          batch[i]->job(sql);
-          sql.exec("RELEASE job");
-        } catch (...) {
-          errors[i] = std::current_exception();
-          sql.exec("ROLLBACK TO job");
-          sql.exec("RELEASE job");
-        }
-      }
+      sql.prepare("INSERT OR REPLACE INTO store_probe(id, at_ms) VALUES (1, ?)").bind(1, now).run();
       sql.exec("COMMIT");
-    } catch (...) {
-      commit_error = std::current_exception();
+      health_.committed();
+    } catch (const StoreError&) {
       try {
         sql.exec("ROLLBACK");
       } catch (...) {
       }
     }
-    for (size_t i = 0; i < batch.size(); ++i) {
-      Pending* p = batch[i];
-      std::exception_ptr e = commit_error ? commit_error : errors[i];
-      if (!e && p->after) {
-        try {
-          p->after();
-        } catch (...) {
-          e = std::current_exception();
-        }
-      }
-      if (p->callback) {
-        Done cb = std::move(p->callback);
-        delete p;
-        cb(e);
-      } else if (e) {
-        p->done.set_exception(e);
-      } else {
-        p->done.set_value();
-      }
+    return;
+  }
+  if (now >= next_sweep_ms_ && health_.writable()) {
+    try {
+      sweep(sql);
+    } catch (const StoreError& e) {
+      health_.failed(e.fault, e.what());  // a failed sweep only delays expiry; the next one retries
     }
+    next_sweep_ms_ = now_ms() + options_.sweep_interval_ms;
   }
 }
 

@@ -19,6 +19,7 @@
 #include <thread>
 #include <vector>
 
+#include "runtime/store/health.h"
 #include "runtime/store/sql.h"
 #include "runtime/store/store.h"
 
@@ -82,17 +83,24 @@ class Database {
   // until the Database is destroyed.
   void stop_queue();
 
+  Health& health() { return health_; }
+
  private:
+  struct Pending;
   void writer_loop();
+  void commit_batch(Sql& sql, std::vector<Pending*>& batch);
+  void idle(Sql& sql);
+  void check_integrity(Sql& sql, const std::string& path);
   void load_queue();
   void sweep(Sql& sql);
 
   StoreOptions options_;
+  Health health_;
+  int64_t next_probe_ms_ = 0;
   std::unique_ptr<Sql> writer_sql_;
   std::unique_ptr<Sql> reader_;
   std::mutex read_mu_;
 
-  struct Pending;
   std::mutex write_mu_;
   std::condition_variable write_cv_;
   std::deque<Pending*> pending_;

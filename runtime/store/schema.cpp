@@ -76,7 +76,25 @@ CREATE TABLE ledger (             -- `unless fired within`: last fire per play a
 CREATE TABLE round_robin (pool TEXT PRIMARY KEY, cursor INTEGER NOT NULL) WITHOUT ROWID;
 )sql";
 
-const char* const kMigrations[] = {kV1};
+// Version 2: reliability (docs/operations.md, "Guarantees and limits").
+const char* const kV2 = R"sql(
+ALTER TABLE signals ADD COLUMN play_set TEXT;  -- the play set (version) that evaluated it; NULL while queued
+CREATE TABLE play_sets (          -- every play set playd has run, by version (the bundle's checksum)
+  version TEXT PRIMARY KEY,
+  plays INTEGER NOT NULL,
+  names TEXT NOT NULL,            -- JSON array of the play names
+  first_loaded_at_ms INTEGER NOT NULL,
+  last_loaded_at_ms INTEGER NOT NULL
+) WITHOUT ROWID;
+CREATE TABLE file_sinks (         -- per file sink: the file's size once its last batch was recorded sent
+  path TEXT PRIMARY KEY,
+  size INTEGER NOT NULL
+) WITHOUT ROWID;
+ALTER TABLE actions ADD COLUMN budget_from INTEGER NOT NULL DEFAULT 0;  -- attempts made before a DLQ replay
+CREATE TABLE store_probe (id INTEGER PRIMARY KEY, at_ms INTEGER NOT NULL);  -- the degraded store's write probe
+)sql";
+
+const char* const kMigrations[] = {kV1, kV2};
 
 }  // namespace
 

@@ -1,10 +1,29 @@
 #include "runtime/store/sql.h"
 
+#include <cerrno>
+
 namespace play::store {
+
+StoreFault fault_of(sqlite3* db, int rc) {
+  switch (rc & 0xff) {
+    case SQLITE_FULL:
+      return StoreFault::DiskFull;
+    case SQLITE_IOERR:
+      // SQLite reports some ENOSPC cases (a failed fsync, a short write of
+      // the -shm) as I/O errors: the errno says which.
+      return db && sqlite3_system_errno(db) == ENOSPC ? StoreFault::DiskFull : StoreFault::Io;
+    case SQLITE_CORRUPT:
+    case SQLITE_NOTADB:
+      return StoreFault::Corrupt;
+    default:
+      return StoreFault::Other;
+  }
+}
 
 static void check(sqlite3* db, int rc, const char* what) {
   if (rc != SQLITE_OK && rc != SQLITE_ROW && rc != SQLITE_DONE)
-    throw StoreError(std::string("store: ") + what + ": " + (db ? sqlite3_errmsg(db) : sqlite3_errstr(rc)));
+    throw StoreError(std::string("store: ") + what + ": " + (db ? sqlite3_errmsg(db) : sqlite3_errstr(rc)),
+                     fault_of(db, db ? sqlite3_extended_errcode(db) : rc));
 }
 
 Stmt& Stmt::reset() {
@@ -33,8 +52,9 @@ bool Stmt::step() {
   if (rc == SQLITE_ROW) return true;
   if (rc == SQLITE_DONE) return false;
   std::string msg = std::string("store: ") + sqlite3_errmsg(db_) + " in: " + sqlite3_sql(s_);
+  StoreFault fault = fault_of(db_, sqlite3_extended_errcode(db_));
   sqlite3_reset(s_);
-  throw StoreError(msg);
+  throw StoreError(msg, fault);
 }
 
 std::string_view Stmt::text(int col) const {
@@ -49,9 +69,10 @@ Sql::Sql(const std::string& path, bool readonly) {
   int rc = sqlite3_open_v2(path.c_str(), &db_, flags, nullptr);
   if (rc != SQLITE_OK) {
     std::string msg = "store: cannot open " + path + ": " + (db_ ? sqlite3_errmsg(db_) : sqlite3_errstr(rc));
+    StoreFault fault = fault_of(db_, db_ ? sqlite3_extended_errcode(db_) : rc);
     sqlite3_close(db_);
     db_ = nullptr;
-    throw StoreError(msg);
+    throw StoreError(msg, fault);
   }
   // Another connection may hold the write lock briefly (checkpoints).
   sqlite3_busy_timeout(db_, 10000);
@@ -68,7 +89,7 @@ void Sql::exec(const char* sql) {
   if (rc != SQLITE_OK) {
     std::string msg = std::string("store: ") + (err ? err : sqlite3_errstr(rc));
     sqlite3_free(err);
-    throw StoreError(msg);
+    throw StoreError(msg, fault_of(db_, sqlite3_extended_errcode(db_)));
   }
 }
 

@@ -17,6 +17,9 @@
 
 namespace play::store {
 
+// The kind of failure behind a SQLite result code (extended codes too).
+StoreFault fault_of(sqlite3* db, int rc);
+
 class Stmt {
  public:
   Stmt(sqlite3* db, sqlite3_stmt* s) : db_(db), s_(s) {}

@@ -2,6 +2,7 @@
 
 #include <cctype>
 #include <future>
+#include <map>
 #include <memory>
 
 #include "runtime/store/database.h"
@@ -153,7 +154,79 @@ void Store::upsert_context(std::vector<ContextUpsert> upserts) {
   if (!error.empty()) throw StoreError(error);
 }
 
+void Store::record_play_set(const std::string& version, const std::vector<std::string>& play_names) {
+  std::string names = "[";
+  for (size_t i = 0; i < play_names.size(); ++i) {
+    if (i) names += ',';
+    names += '"' + play_names[i] + '"';  // play names are identifiers: nothing to escape
+  }
+  names += ']';
+  int64_t now = now_ms();
+  db_->write([&](Sql& sql) {
+    sql.prepare(
+           "INSERT INTO play_sets(version, plays, names, first_loaded_at_ms, last_loaded_at_ms) VALUES "
+           "(?1, ?2, ?3, ?4, ?4) ON CONFLICT(version) DO UPDATE SET last_loaded_at_ms = "
+           "excluded.last_loaded_at_ms")
+        .bind(1, version)
+        .bind(2, int64_t(play_names.size()))
+        .bind(3, names)
+        .bind(4, now)
+        .run();
+  });
+}
+
+Store::ReplayResult Store::replay(const ReplayFilter& f) {
+  ReplayResult result;
+  std::vector<QueuedSignal> requeued;
+  auto select = [&](Sql& sql) {
+    result = {};
+    requeued.clear();
+    std::map<std::string, uint64_t> by_set;
+    Stmt& st = sql.prepare(
+        "SELECT seq, id, type, received_at_ms, occurred_at_ms, envelope, COALESCE(play_set, '') FROM signals "
+        "WHERE evaluated_at_ms IS NOT NULL AND received_at_ms >= ?1 AND received_at_ms < ?2 AND (?3 = '' OR "
+        "play_set = ?3) ORDER BY seq");
+    st.bind(1, f.since_ms).bind(2, f.until_ms).bind(3, f.play_set);
+    while (st.step()) {
+      QueuedSignal q;
+      q.seq = st.i64(0);
+      q.id = st.text(1);
+      q.lane = options_.high_lane_types.count(std::string(st.text(2))) ? Lane::High : Lane::Normal;
+      q.received_at_ms = st.i64(3);
+      q.occurred_at_ms = st.i64(4);
+      q.envelope = st.text(5);
+      by_set[std::string(st.text(6))]++;
+      requeued.push_back(std::move(q));
+    }
+    st.reset();
+    result.signals = requeued.size();
+    result.by_play_set.assign(by_set.begin(), by_set.end());
+  };
+  if (f.dry_run) {
+    db_->read(select);
+    return result;
+  }
+  db_->write(
+      [&](Sql& sql) {
+        select(sql);
+        for (const auto& q : requeued) {
+          sql.prepare("UPDATE signals SET evaluated_at_ms = NULL, play_set = NULL WHERE seq = ?")
+              .bind(1, q.seq)
+              .run();
+          sql.prepare("DELETE FROM outcomes WHERE signal_id = ?").bind(1, q.id).run();
+        }
+      },
+      [&] { db_->push_queued(std::move(requeued)); });
+  return result;
+}
+
 bool Store::overloaded() const { return db_->queued() >= options_.max_queue_depth; }
+bool Store::accepting_signals() { return db_->health().accepting(); }
+StoreHealth Store::health() { return db_->health().snapshot(); }
+bool Store::wait_writable(const std::atomic<bool>* stop, int64_t max_ms) {
+  return db_->health().wait_writable(stop, max_ms);
+}
+bool Store::writable() const { return db_->health().writable(); }
 
 int Store::retry_after_seconds() const { return 1; }
 

@@ -43,16 +43,51 @@ struct StoreOptions {
   int64_t trace_ttl_ms = 7LL * 24 * 3600 * 1000;   // evaluated signals, outcomes, done actions kept this long
   uint64_t max_queue_depth = 200000;  // queued (unevaluated) signals, both lanes; above it: overloaded()
   size_t max_batch = 8192;            // writes per group-commit transaction (at most)
+  // Below this much free space on the data directory's file system, new
+  // signals are refused (503) so the acknowledged backlog can still be
+  // evaluated and delivered. -1: min(64 MiB, 5% of the file system); 0: no reserve.
+  int64_t min_free_bytes = -1;
+  // PRAGMA quick_check at open, bounded: a larger database is checked for
+  // this long, then opened with a warning. 0 skips the check.
+  int64_t integrity_check_ms = 30000;
   int64_t sweep_interval_ms = 60000;  // how often expired dedup/trace rows are deleted
   // Signal types whose signals go to the high lane (computed from the bundle
   // by the caller: types that can reach a `priority high` play).
   std::unordered_set<std::string> high_lane_types;
 };
 
+// What kind of failure a store error is: the ones other than Other say the
+// store itself cannot write (and put it in a degraded state, see health()).
+enum class StoreFault : uint8_t {
+  Other,     // a failed statement (a bug, a constraint): this write only
+  DiskFull,  // SQLITE_FULL or ENOSPC: space may return
+  Io,        // an I/O error other than ENOSPC
+  Corrupt,   // the database file is damaged: only a restart (after repair) clears it
+};
+
 // A write that could not be made durable (disk full, I/O error): the caller
 // must not acknowledge (ingest answers 503).
 struct StoreError : std::runtime_error {
-  using std::runtime_error::runtime_error;
+  explicit StoreError(const std::string& what, StoreFault f = StoreFault::Other)
+      : std::runtime_error(what), fault(f) {}
+  StoreFault fault;
+};
+
+// The store's health (runtime/store/health.h explains the states).
+enum class StoreState : uint8_t {
+  Ok,
+  LowDisk,   // free space below the reserve: new signals refused, the rest goes on
+  DiskFull,  // a write failed for lack of space: new signals refused, writers wait
+  IoError,   // a write failed with an I/O error: as DiskFull
+  Corrupt,   // the database is damaged: as DiskFull, until a restart after repair
+};
+const char* store_state_name(StoreState s);  // "ok", "low_disk", "disk_full", "io_error", "corrupt"
+
+struct StoreHealth {
+  StoreState state = StoreState::Ok;
+  std::string reason;  // for people, "" when Ok
+  int64_t since_ms = 0;
+  uint64_t free_bytes = 0, total_bytes = 0, reserve_bytes = 0;  // of the data directory's file system
 };
 
 struct IncomingSignal {
@@ -112,12 +147,42 @@ class Store {
   void upsert_context_async(std::vector<ContextUpsert> upserts, std::function<void(std::string error)> done);
 
   // Backpressure: true when the queue is over max_queue_depth; ingest then
-  // answers 429 with Retry-After: retry_after_seconds() and enqueues nothing.
+  // answers 503 with Retry-After: retry_after_seconds() and enqueues nothing.
   bool overloaded() const;
+  // Health (runtime/store/health.h): whether new signals may be taken now
+  // (the store writable and the disk above its reserve), and why not.
+  bool accepting_signals();
+  StoreHealth health();
+  // Writers that must not drop their work (qualification, sinks) wait here
+  // while the store is degraded; true once it is writable again.
+  bool wait_writable(const std::atomic<bool>* stop, int64_t max_ms);
+  bool writable() const;
   int retry_after_seconds() const;
   LaneStats lane_stats(Lane lane) const;
   uint64_t signals_accepted() const;   // since start
   uint64_t duplicate_signals() const;  // since start
+
+  // ---- play sets and replay -----------------------------------------------
+  // Records that play set `version` (the bundle's checksum) was loaded now.
+  void record_play_set(const std::string& version, const std::vector<std::string>& play_names);
+
+  // Signals already evaluated, put back in their lanes to be evaluated again
+  // by the running plays: those received in [since_ms, until_ms) and, when
+  // `play_set` is set, evaluated by that play set. Their old outcomes are
+  // dropped (the trace shows the new evaluation); actions they issued keep
+  // their keys, so an action decided again is not sent again. Only signals
+  // still kept (the trace TTL) can be replayed. `dry_run` counts only.
+  struct ReplayFilter {
+    int64_t since_ms = 0;
+    int64_t until_ms = INT64_MAX;
+    std::string play_set;
+    bool dry_run = false;
+  };
+  struct ReplayResult {
+    uint64_t signals = 0;
+    std::vector<std::pair<std::string, uint64_t>> by_play_set;  // what evaluated them before
+  };
+  ReplayResult replay(const ReplayFilter& filter);
 
   // ---- internal, for qualification / execution / observe -----------------
   Database& db() { return *db_; }
