@@ -187,6 +187,17 @@ bool IngestRoutes::Impl::admit(const HttpRequest& req, const Respond& respond, A
     respond(std::move(r));
     return false;
   }
+  if (services.refusal) {
+    int retry = 1;
+    std::string why = services.refusal(retry);
+    if (!why.empty()) {
+      metrics.overloaded.fetch_add(1, std::memory_order_relaxed);
+      HttpResponse r = error_response(503, why);
+      r.headers.emplace_back("Retry-After", std::to_string(retry));
+      respond(std::move(r));
+      return false;
+    }
+  }
   who = auth.authenticate(req, req.body, now_ms() / 1000);
   if (!who.ok) {
     metrics.auth_failures.fetch_add(1, std::memory_order_relaxed);
@@ -475,6 +486,11 @@ void IngestRoutes::Impl::admin(HttpRequest& req, Respond respond) {
     std::string id = url_decode(path.substr(12, path.size() - 12 - 6));
     if (!services.trace) return respond(not_supported("the signal trace"));
     return respond(services.trace(id));
+  }
+  if (path == "/v1/admin/replay") {
+    if (req.method != "POST") return respond(error_response(405, "use POST"));
+    if (!services.replay) return respond(not_supported("replay"));
+    return respond(services.replay(query));
   }
   constexpr std::string_view kDlq = "/v1/admin/dlq";
   if (path == kDlq) {

@@ -26,6 +26,11 @@ struct IngestServices {
   // Backpressure: when true, ingestion answers 503 with Retry-After.
   std::function<bool()> overloaded;
   std::function<int()> retry_after_seconds;
+  // Why signals and context cannot be taken now ("" when they can): the
+  // store is degraded (disk full, I/O error, damage) or the outbox is too far
+  // behind. Ingestion answers 503 with the reason and Retry-After:
+  // `retry_after_s`. Unset: always taken.
+  std::function<std::string(int& retry_after_s)> refusal;
 
   // Envelope validation by the plays' signal schemas (engine decoder): false
   // with `error` ("unknown signal type 'x'", "missing property 'url'").
@@ -49,6 +54,8 @@ struct IngestServices {
   std::function<HttpResponse(std::string_view query)> dlq_list;  // query: the raw query string
   std::function<HttpResponse(std::string_view action_id)> dlq_get;
   std::function<HttpResponse(std::string_view action_id)> dlq_replay;
+  // POST /v1/admin/replay?since=...: already evaluated signals evaluated again.
+  std::function<HttpResponse(std::string_view query)> replay;
 };
 
 }  // namespace play::ingest

@@ -42,6 +42,20 @@ bool parse_duration_ms(std::string_view text, int64_t& out) {
   return true;
 }
 
+bool parse_listen(std::string_view text, std::string& host, uint16_t& port) {
+  size_t colon = text.rfind(':');
+  if (colon == std::string_view::npos || colon == 0 || colon + 1 >= text.size()) return false;
+  std::string_view digits = text.substr(colon + 1);
+  int64_t p = 0;
+  auto [end, ec] = std::from_chars(digits.data(), digits.data() + digits.size(), p);
+  if (ec != std::errc() || end != digits.data() + digits.size() || p < 0 || p > 65535) return false;
+  std::string_view h = text.substr(0, colon);
+  if (h.size() > 2 && h.front() == '[' && h.back() == ']') h = h.substr(1, h.size() - 2);
+  host = std::string(h);
+  port = uint16_t(p);
+  return true;
+}
+
 bool is_loopback_address(const std::string& a) {
   return a == "localhost" || a == "::1" || a.rfind("127.", 0) == 0;
 }
@@ -121,6 +135,22 @@ bool load_config(const std::string& path, Config& c, std::string& error) {
   int64_t depth = int64_t(c.store.max_queue_depth);
   r.get(st["max_queue_depth"], "store.max_queue_depth", depth);
   c.store.max_queue_depth = uint64_t(depth);
+  if (auto n = st["min_free_disk_mb"]) {
+    int64_t mb = -1;
+    if (r.get(n, "store.min_free_disk_mb", mb) && mb < 0)
+      r.fail("store.min_free_disk_mb", "must be 0 (no reserve) or more");
+    c.store.min_free_bytes = std::max<int64_t>(0, mb) << 20;
+  }
+  r.duration(st["integrity_check_timeout"], "store.integrity_check_timeout", c.store.integrity_check_ms);
+  int64_t cache = int64_t(c.context_cache);
+  if (r.get(st["context_cache"], "store.context_cache", cache) && cache < 16)
+    r.fail("store.context_cache", "must be at least 16 records");
+  c.context_cache = size_t(std::max<int64_t>(16, cache));
+  cache = int64_t(c.ledger_cache);
+  if (r.get(st["ledger_cache"], "store.ledger_cache", cache) && cache < 16)
+    r.fail("store.ledger_cache", "must be at least 16 entries");
+  c.ledger_cache = size_t(std::max<int64_t>(16, cache));
+  r.get(t["allow_no_plays"], "allow_no_plays", c.allow_no_plays);
 
   if (auto arr = t["sources"].as_array()) {
     for (size_t i = 0; i < arr->size(); ++i) {
@@ -178,6 +208,11 @@ bool load_config(const std::string& path, Config& c, std::string& error) {
   r.get(ex["max_attempts"], "execution.max_attempts", attempts);
   c.execution.max_attempts = int(std::max<int64_t>(1, attempts));
   r.duration(ex["undelivered_alert"], "execution.undelivered_alert", c.execution.undelivered_alert_ms);
+  r.duration(ex["max_retry_after"], "execution.max_retry_after", c.execution.max_retry_after_ms);
+  int64_t pending = int64_t(c.execution.max_pending_actions);
+  if (r.get(ex["max_pending_actions"], "execution.max_pending_actions", pending) && pending < 0)
+    r.fail("execution.max_pending_actions", "must be 0 (no limit) or more");
+  c.execution.max_pending_actions = size_t(std::max<int64_t>(0, pending));
   r.get(ex["fallback"], "execution.fallback", c.execution.fallback);
 
   if (auto sinks = t["sinks"].as_table()) {

@@ -24,6 +24,11 @@ struct Config {
   store::StoreOptions store;
   sinks::ExecutionOptions execution;
   size_t qualify_batch = 256;
+  size_t context_cache = 100000;  // context records kept in memory, per entity (the rest stay in the store)
+  size_t ledger_cache = 200000;   // `fired within` ledger entries kept in memory
+  // Starting with no plays marks every queued signal evaluated with no
+  // outcome: refused unless asked for (`--allow-no-plays`).
+  bool allow_no_plays = false;
 };
 
 // Reads `path` into `config` (keys absent keep their defaults). False with
@@ -41,6 +46,9 @@ bool finish_config(Config& config, const vm::Bundle& bundle, std::string& error)
 // Durations as in the language ("500ms", "30s", "5m", "2h", "30d") or a
 // number of milliseconds. False on anything else.
 bool parse_duration_ms(std::string_view text, int64_t& out);
+
+// "HOST:PORT" ("[::1]:8080" for IPv6), port 0-65535 in digits only. False on anything else.
+bool parse_listen(std::string_view text, std::string& host, uint16_t& port);
 
 // True for 127.0.0.0/8, ::1 and "localhost".
 bool is_loopback_address(const std::string& address);

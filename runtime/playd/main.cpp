@@ -1,8 +1,11 @@
 // playd: runs compiled plays as a service (RUNTIME.md).
-//   playd serve --plays PATH|BUNDLE [--data DIR] [--config FILE] [--listen HOST:PORT]
+//   playd serve --plays PATH|BUNDLE [--data DIR] [--config FILE] [--listen HOST:PORT] [--allow-no-plays]
 //   playd dlq list|show KEY|replay KEY|replay --all [--data DIR]
+//   playd replay --since TIME|--play-set VERSION [--until TIME] [--dry-run] [--data DIR]
 // Three layers, meeting only through the store: ingestion (runtime/ingest:
 // HTTP), qualification (Qualifier: the engine), execution (Executor: sinks).
+// The admin commands go through the running playd when one holds the data
+// directory (admin.h), so they never write behind its back.
 #include <signal.h>
 
 #include <CLI/CLI.hpp>
@@ -18,6 +21,7 @@
 #include "runtime/ingest/store_services.h"
 #include "runtime/observe/metrics.h"
 #include "runtime/observe/trace.h"
+#include "runtime/playd/admin.h"
 #include "runtime/playd/config.h"
 #include "runtime/playd/plays_loader.h"
 #include "runtime/playd/qualifier.h"
@@ -25,28 +29,39 @@
 #include "runtime/sinks/dlq.h"
 #include "runtime/sinks/executor.h"
 #include "runtime/store/database.h"
+#include "runtime/store/lock.h"
 
 using namespace play;
 
 namespace {
 
-int serve(const std::vector<std::string>& plays, const std::string& data_opt, const std::string& config_path,
-          const std::string& listen_opt) {
-  playd::Config config;
+struct ServeFlags {
+  std::vector<std::string> plays;
+  std::string data, config, listen;
+  bool allow_no_plays = false;
+};
+
+ingest::HttpResponse json_answer(int status, std::string body) {
+  ingest::HttpResponse r;
+  r.status = status;
+  r.body = std::move(body);
+  return r;
+}
+
+// The configuration, with the flags over it; false (after printing why) on
+// anything malformed.
+bool settle_config(const ServeFlags& f, playd::Config& config) {
   std::string error;
-  if (!config_path.empty() && !playd::load_config(config_path, config, error)) {
+  if (!f.config.empty() && !playd::load_config(f.config, config, error)) {
     std::fprintf(stderr, "playd: %s\n", error.c_str());
-    return 2;
+    return false;
   }
-  if (!data_opt.empty()) config.data_dir = data_opt;
-  if (!listen_opt.empty()) {
-    size_t colon = listen_opt.rfind(':');
-    if (colon == std::string::npos) {
-      std::fprintf(stderr, "playd: --listen expects HOST:PORT\n");
-      return 2;
-    }
-    config.listen_address = listen_opt.substr(0, colon);
-    config.listen_port = uint16_t(std::stoi(listen_opt.substr(colon + 1)));
+  if (!f.data.empty()) config.data_dir = f.data;
+  if (f.allow_no_plays) config.allow_no_plays = true;
+  if (!f.listen.empty() && !playd::parse_listen(f.listen, config.listen_address, config.listen_port)) {
+    std::fprintf(stderr, "playd: --listen: expected HOST:PORT with a port from 0 to 65535, got '%s'\n",
+                 f.listen.c_str());
+    return false;
   }
   if (!playd::is_loopback_address(config.listen_address) && config.ingest.sources.empty()) {
     std::fprintf(
@@ -54,24 +69,59 @@ int serve(const std::vector<std::string>& plays, const std::string& data_opt, co
         "playd: refusing to listen on %s without authentication: configure [[sources]] with secrets, or "
         "listen on 127.0.0.1\n",
         config.listen_address.c_str());
+    return false;
+  }
+  return true;
+}
+
+// The plays, refusing an empty set unless asked for: with no plays every
+// queued signal would be marked evaluated with no outcome (an empty bundle
+// or a wrong --plays directory once swallowed a 40,000-signal backlog).
+std::shared_ptr<vm::Bundle> load_plays(const ServeFlags& f, const playd::Config& config, int& rc) {
+  auto bundle = std::make_shared<vm::Bundle>();
+  std::string error;
+  if (!playd::load_plays(f.plays, *bundle, error)) {
+    std::fprintf(stderr, "%s", error.c_str());
+    if (error.empty() || error.back() != '\n') std::fputc('\n', stderr);
+    rc = 1;
+    return nullptr;
+  }
+  if (bundle->plays.empty() && !config.allow_no_plays) {
+    std::string where;
+    for (const auto& p : f.plays) where += (where.empty() ? "" : ", ") + p;
+    std::fprintf(
+        stderr,
+        "playd: no plays in %s: refusing to start, since every queued signal would be marked evaluated "
+        "with no outcome. Check --plays, or pass --allow-no-plays (config: allow_no_plays = true) to "
+        "run with none on purpose\n",
+        where.c_str());
+    rc = 2;
+    return nullptr;
+  }
+  return bundle;
+}
+
+int serve(const ServeFlags& f) {
+  playd::Config config;
+  if (!settle_config(f, config)) return 2;
+  std::string error;
+  // Before anything touches the data directory: one playd per store.
+  auto lock = store::DataDirLock::acquire(config.data_dir, error);
+  if (!lock) {
+    std::fprintf(stderr, "playd: %s\n", error.c_str());
     return 2;
   }
   if (config.ingest.sources.empty())
     std::fprintf(stderr,
                  "playd: warning: no sources configured: accepting unauthenticated signals from loopback\n");
-
-  auto bundle = std::make_shared<vm::Bundle>();
-  if (!playd::load_plays(plays, *bundle, error)) {
-    std::fprintf(stderr, "%s", error.c_str());
-    if (error.empty() || error.back() != '\n') std::fputc('\n', stderr);
-    return 1;
-  }
-
+  int rc = 0;
+  auto bundle = load_plays(f, config, rc);
+  if (!bundle) return rc;
   if (!playd::finish_config(config, *bundle, error)) {
-    std::fprintf(stderr, "playd: %s%s\n", config_path.empty() ? "" : (config_path + ": ").c_str(),
-                 error.c_str());
+    std::fprintf(stderr, "playd: %s%s\n", f.config.empty() ? "" : (f.config + ": ").c_str(), error.c_str());
     return 2;
   }
+  std::string play_set = playd::play_set_version(*bundle);
 
   // Block the shutdown signals in every thread; main waits for them below.
   sigset_t sigs;
@@ -86,6 +136,15 @@ int serve(const std::vector<std::string>& plays, const std::string& data_opt, co
     std::fprintf(stderr, "playd: %s\n", error.c_str());
     return 2;
   }
+  std::vector<std::string> names;
+  for (const auto& p : bundle->plays) names.push_back(p.name);
+  try {
+    store->record_play_set(play_set, names);
+  } catch (const std::exception& e) {
+    // A degraded store at start (a full disk): the set is recorded with
+    // each signal it evaluates anyway.
+    std::fprintf(stderr, "playd: cannot record play set %s yet: %s\n", play_set.c_str(), e.what());
+  }
   observe::Metrics metrics;
   std::string outbox = (std::filesystem::path(config.data_dir) / "outbox.ndjson").string();
   // Actions that waited are re-checked against the suppress rules before
@@ -93,29 +152,40 @@ int serve(const std::vector<std::string>& plays, const std::string& data_opt, co
   // the executor so that it outlives the executor's workers.
   playd::SuppressionChecker suppression(*bundle, *store);
   sinks::Executor executor(*store, metrics, config.execution, outbox);
-  std::unique_ptr<playd::Qualifier> qualifier;
-  try {
-    qualifier = std::make_unique<playd::Qualifier>(*bundle, *store, metrics, executor,
-                                                   playd::QualifierOptions{config.qualify_batch});
-  } catch (const std::exception& e) {
-    std::fprintf(stderr, "playd: cannot load state from the store: %s\n", e.what());
-    return 2;
-  }
+  metrics.set_backlog_source([&executor] {
+    std::vector<observe::Metrics::SinkBacklog> out;
+    for (auto& b : executor.backlog()) out.push_back({b.sink, b.depth, b.oldest_created_ms});
+    return out;
+  });
+  playd::QualifierOptions qopt;
+  qopt.max_batch = config.qualify_batch;
+  qopt.play_set = play_set;
+  qopt.context_cache = config.context_cache;
+  qopt.ledger_cache = config.ledger_cache;
+  qopt.max_pending_actions = config.execution.max_pending_actions;
+  playd::Qualifier qualifier(*bundle, *store, metrics, executor, qopt);
   executor.set_suppression_check(
       [&suppression](const sinks::PendingAction& a) { return suppression.check(a); });
   executor.start();
   std::atomic<bool> stop_qualifying{false};
-  std::thread qualify([&] { qualifier->run(stop_qualifying); });
+  std::thread qualify([&] { qualifier.run(stop_qualifying); });
 
   ingest::IngestServices services;
   auto bridge = std::make_unique<ingest::StoreBridge>(*store);
   bridge->wire(services);
   ingest::add_engine_checks(services, bundle);
-  auto json_answer = [](int status, std::string body) {
-    ingest::HttpResponse r;
-    r.status = status;
-    r.body = std::move(body);
-    return r;
+  size_t max_pending = config.execution.max_pending_actions;
+  services.refusal = [&, max_pending](int& retry_after_s) -> std::string {
+    if (!store->accepting_signals()) {
+      retry_after_s = 30;
+      return "not accepting signals: " + store->health().reason + "; nothing was acknowledged, retry later";
+    }
+    if (max_pending && executor.open_actions() >= max_pending) {
+      retry_after_s = 5;
+      return "overloaded: " + std::to_string(executor.open_actions()) +
+             " actions wait for their sinks (limit " + std::to_string(max_pending) + "); retry later";
+    }
+    return "";
   };
   services.healthz = [&] { return json_answer(200, observe::healthz_json(*store)); };
   services.metrics_text = [&] { return metrics.render(*store); };
@@ -124,14 +194,18 @@ int serve(const std::vector<std::string>& plays, const std::string& data_opt, co
     if (observe::trace_json(*store, id, out)) return json_answer(200, std::move(out));
     return json_answer(404, "{\"error\":\"no signal with this id (unknown, or older than the trace TTL)\"}");
   };
-  auto admin = [&](const char* method, std::string rest) {
+  auto dlq = [&](const char* method, std::string rest) {
     sinks::AdminAnswer a = sinks::dlq_admin(*store, &executor, method, rest);
     return json_answer(a.status, std::move(a.body));
   };
-  services.dlq_list = [admin](std::string_view) { return admin("GET", ""); };
-  services.dlq_get = [admin](std::string_view key) { return admin("GET", "/" + std::string(key)); };
-  services.dlq_replay = [admin](std::string_view key) {
-    return key == "all" ? admin("POST", "/replay") : admin("POST", "/" + std::string(key) + "/replay");
+  services.dlq_list = [dlq](std::string_view) { return dlq("GET", ""); };
+  services.dlq_get = [dlq](std::string_view key) { return dlq("GET", "/" + std::string(key)); };
+  services.dlq_replay = [dlq](std::string_view key) {
+    return key == "all" ? dlq("POST", "/replay") : dlq("POST", "/" + std::string(key) + "/replay");
+  };
+  services.replay = [&](std::string_view query) {
+    playd::AdminAnswer a = playd::replay_admin(*store, query);
+    return json_answer(a.status, std::move(a.body));
   };
 
   std::unique_ptr<ingest::IngestRoutes> routes;
@@ -150,8 +224,13 @@ int serve(const std::vector<std::string>& plays, const std::string& data_opt, co
     qualify.join();
     return 2;
   }
-  std::fprintf(stderr, "playd: %zu plays; store %s; listening on http://%s:%u\n", bundle->plays.size(),
-               config.data_dir.c_str(), config.listen_address.c_str(), unsigned(server->port()));
+  std::string url = "http://" +
+                    (config.listen_address.find(':') != std::string::npos ? "[" + config.listen_address + "]"
+                                                                          : config.listen_address) +
+                    ":" + std::to_string(server->port());
+  lock->set_url(url);
+  std::fprintf(stderr, "playd: %zu plays (play set %s); store %s; listening on %s\n", bundle->plays.size(),
+               play_set.c_str(), config.data_dir.c_str(), url.c_str());
   std::fflush(stderr);
 
   int sig = 0;
@@ -165,48 +244,11 @@ int serve(const std::vector<std::string>& plays, const std::string& data_opt, co
   bridge.reset();
   stop_qualifying = true;
   store->db().stop_queue();
+  store->db().health().wake();
   qualify.join();
   executor.stop();
   std::fprintf(stderr, "playd: stopped\n");
   return 0;
-}
-
-int dlq(const std::string& data, const std::string& what, const std::string& key, bool all) {
-  std::string error;
-  auto store = store::Store::open(data, store::StoreOptions{}, error);
-  if (!store) {
-    std::fprintf(stderr, "playd: %s\n", error.c_str());
-    return 2;
-  }
-  if (what == "list") {
-    std::printf("%s\n", sinks::dlq_list_json(*store).c_str());
-    return 0;
-  }
-  if (what == "show") {
-    std::string out;
-    if (!sinks::action_json(*store, key, out)) {
-      std::fprintf(stderr, "playd: no action with key %s\n", key.c_str());
-      return 1;
-    }
-    std::printf("%s\n", out.c_str());
-    return 0;
-  }
-  if (what == "replay") {
-    if (key.empty() && !all) {
-      std::fprintf(stderr, "playd: dlq replay needs a KEY or --all\n");
-      return 2;
-    }
-    auto replayed = sinks::dlq_replay(*store, all ? "" : key);
-    std::printf("{\"replayed\":%zu}\n", replayed.size());
-    std::fprintf(
-        stderr,
-        "playd: %zu action(s) pending again; a running playd sends them at its next start (use the admin "
-        "endpoint POST /v1/admin/dlq/KEY/replay to send them now)\n",
-        replayed.size());
-    return replayed.empty() && !all ? 1 : 0;
-  }
-  std::fprintf(stderr, "playd: dlq: expected list, show KEY or replay KEY|--all\n");
-  return 2;
 }
 
 }  // namespace
@@ -214,27 +256,42 @@ int dlq(const std::string& data, const std::string& what, const std::string& key
 int main(int argc, char** argv) {
   CLI::App app{"playd: runs compiled plays as a service"};
   app.require_subcommand(1);
-  std::vector<std::string> plays;
-  std::string data, config, listen;
+  ServeFlags serve_flags;
   auto* s = app.add_subcommand("serve", "receive signals, evaluate plays, deliver actions");
-  s->add_option("--plays", plays, ".play files or directories, or one bundle file")->required();
-  s->add_option("--data", data, "data directory (default ./data)");
-  s->add_option("--config", config, "TOML configuration file");
-  s->add_option("--listen", listen, "HOST:PORT, overrides the config (port 0: any free port)");
+  s->add_option("--plays", serve_flags.plays, ".play files or directories, or one bundle file")->required();
+  s->add_option("--data", serve_flags.data, "data directory (default ./data)");
+  s->add_option("--config", serve_flags.config, "TOML configuration file");
+  s->add_option("--listen", serve_flags.listen, "HOST:PORT, overrides the config (port 0: any free port)");
+  s->add_flag("--allow-no-plays", serve_flags.allow_no_plays,
+              "start even when the plays are empty (queued signals are then evaluated by no play)");
+
+  playd::AdminFlags admin;
   std::string what, key;
   bool all = false;
-  std::string dlq_data = "data";
   auto* d = app.add_subcommand("dlq", "list, inspect or replay dead-lettered actions");
   d->add_option("command", what, "list | show | replay")->required();
   d->add_option("key", key, "the action's idempotency key");
   d->add_flag("--all", all, "replay every action in the DLQ");
-  d->add_option("--data", dlq_data, "data directory (default ./data)");
+  d->add_option("--data", admin.data, "data directory (default ./data)");
+  d->add_option("--admin-token", admin.token,
+                "the running playd's admin token (default: $PLAYD_ADMIN_TOKEN)");
+
+  playd::ReplayFlags replay;
+  auto* r = app.add_subcommand("replay", "evaluate already evaluated signals again with the running plays");
+  r->add_option("--since", replay.since, "signals received at or after this time (RFC 3339)");
+  r->add_option("--until", replay.until, "signals received before this time (RFC 3339)");
+  r->add_option("--play-set", replay.play_set, "only signals evaluated by this play set (version)");
+  r->add_flag("--dry-run", replay.dry_run, "count them, change nothing");
+  r->add_option("--data", admin.data, "data directory (default ./data)");
+  r->add_option("--admin-token", admin.token,
+                "the running playd's admin token (default: $PLAYD_ADMIN_TOKEN)");
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
     int rc = app.exit(e);
     return rc == 0 ? 0 : 2;
   }
-  if (s->parsed()) return serve(plays, data, config, listen);
-  return dlq(dlq_data, what, key, all);
+  if (s->parsed()) return serve(serve_flags);
+  if (r->parsed()) return playd::replay_command(admin, replay);
+  return playd::dlq_command(admin, what, key, all);
 }

@@ -1,5 +1,6 @@
 #include "runtime/playd/plays_loader.h"
 
+#include <cstdio>
 #include <cstring>
 #include <fstream>
 #include <sstream>
@@ -43,6 +44,12 @@ bool load_plays(const std::vector<std::string>& paths, vm::Bundle& out, std::str
     return false;
   }
   return true;
+}
+
+std::string play_set_version(const vm::Bundle& bundle) {
+  char buf[9];
+  std::snprintf(buf, sizeof buf, "%08x", vm::crc32c(vm::write_bundle(bundle)));
+  return buf;
 }
 
 }  // namespace play::playd

@@ -13,4 +13,9 @@ namespace play::playd {
 // False with `error` (the diagnostics, rendered) when the plays do not load.
 bool load_plays(const std::vector<std::string>& paths, vm::Bundle& out, std::string& error);
 
+// The play set's version: the CRC-32C of its bundle, as 8 hex digits. The
+// same plays give the same version, on any machine; playd records it with
+// every signal it evaluates (`playd replay --play-set`).
+std::string play_set_version(const vm::Bundle& bundle);
+
 }  // namespace play::playd

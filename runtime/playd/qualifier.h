@@ -25,6 +25,16 @@ std::unordered_set<std::string> high_lane_types(const vm::Bundle& bundle);
 
 struct QualifierOptions {
   size_t max_batch = 256;  // signals per transaction
+  // The play set's version (vm::play_set_version), recorded with every
+  // signal it evaluates: which plays decided it, for `playd replay`.
+  std::string play_set;
+  // Bounded caches of context records (per entity) and ledger entries.
+  size_t context_cache = 100000;
+  size_t ledger_cache = 200000;
+  // Evaluation pauses while this many actions wait for their sinks (the
+  // signals wait in their lanes, durable, and ingestion answers 503 once
+  // the lanes fill): the outbox never grows without bound. 0: no limit.
+  size_t max_pending_actions = 100000;
 };
 
 class Qualifier {
@@ -35,8 +45,10 @@ class Qualifier {
 
   // Evaluates until `stop` is set; returns after committing the batch in
   // hand (queued signals wait on disk for the next start). A failed commit
-  // ends the process (exit code 70): the in-memory context would be ahead
-  // of the store, and a restart resumes from the store.
+  // (a full disk, an I/O error) does not end the process: the caches forget
+  // what the batch changed, evaluation waits until the store is writable
+  // again, and the same signals are evaluated again from the committed
+  // state -- the same decisions, the same keys.
   void run(const std::atomic<bool>& stop);
 
  private:

@@ -4,43 +4,100 @@
 
 #include "runtime/engine/render.h"
 #include "runtime/json/json.h"
+#include "runtime/store/database.h"
 
 namespace play::playd {
 
-void StoreContext::upsert(engine::Entity e, std::string_view key,
-                          std::span<const engine::FieldValue> fields) {
-  mem_.upsert(e, key, fields);
-  dirty_.emplace(e, std::string(key));
+namespace {
+
+store::Entity to_store(engine::Entity e) {
+  return e == engine::Entity::Account ? store::Entity::Account : store::Entity::Contact;
 }
 
-void StoreContext::apply(const store::ContextUpsert& u) {
-  bool account = u.entity == store::Entity::Account;
-  // {"accounts":[{"domain":KEY, ...fields}]}: the engine's own loader checks
-  // field names and types against the plays' schema.
+// {"accounts":[{"domain":KEY, ...fields}]}: the engine's own loader checks
+// field names and types against the plays' schema.
+std::string context_doc(engine::Entity e, std::string_view key, std::string_view fields_json) {
+  bool account = e == engine::Entity::Account;
   std::string doc = account ? "{\"accounts\":[{\"domain\":" : "{\"contacts\":[{\"email\":";
-  json::append_string(doc, u.key);
-  std::string_view f = u.fields_json;
-  size_t open = f.find('{'), close = f.rfind('}');
+  json::append_string(doc, key);
+  size_t open = fields_json.find('{'), close = fields_json.rfind('}');
   if (open != std::string_view::npos && close != std::string_view::npos && close > open) {
-    std::string_view inner = f.substr(open + 1, close - open - 1);
+    std::string_view inner = fields_json.substr(open + 1, close - open - 1);
     if (inner.find_first_not_of(" \t\r\n") != std::string_view::npos) {
       doc += ',';
       doc += inner;
     }
   }
   doc += "}]}";
-  std::string error;
-  if (!engine::load_context_json(doc, bundle_, mem_, error))
-    std::fprintf(stderr, "playd: context record %s skipped: %s\n", u.key.c_str(), error.c_str());
+  return doc;
 }
 
-void StoreContext::load(store::Sql& sql) {
-  for (auto entity : {store::Entity::Account, store::Entity::Contact}) {
-    store::Stmt& s = entity == store::Entity::Account ? sql.prepare("SELECT domain, fields FROM accounts")
-                                                      : sql.prepare("SELECT email, fields FROM contacts");
-    while (s.step()) apply({entity, std::string(s.text(0)), std::string(s.text(1))});
+// Absent-key sets are dropped whole when they grow past this many times the
+// capacity: cheaper than an LRU for what is only a saved read.
+constexpr size_t kAbsentSlack = 2;
+// Caches are trimmed when they grow this far past their capacity, so the
+// partial sort of a trim runs once per capacity/8 new entries.
+constexpr size_t kTrimSlackDiv = 8;
+
+template <class Set>
+void forget(Set& set, std::string_view key) {
+  auto it = set.find(key);
+  if (it != set.end()) set.erase(it);
+}
+
+}  // namespace
+
+StoreContext::StoreContext(const vm::Bundle& bundle, store::Store& store, size_t capacity)
+    : bundle_(bundle), store_(store), capacity_(std::max<size_t>(capacity, 16)), mem_(bundle) {}
+
+void StoreContext::load(engine::Entity e, std::string_view key) {
+  std::string lowered(engine::lowered(key, scratch_));
+  std::string fields;
+  bool found = false;
+  store_.db().read([&](store::Sql& sql) {
+    store::Stmt& s = e == engine::Entity::Account
+                         ? sql.prepare("SELECT fields FROM accounts WHERE domain = ?")
+                         : sql.prepare("SELECT fields FROM contacts WHERE email = ?");
+    s.bind(1, lowered);
+    if (s.step()) {
+      found = true;
+      fields = std::string(s.text(0));
+    }
     s.reset();
+  });
+  auto& absent = absent_[int(e)];
+  if (!found) {
+    if (absent.size() >= kAbsentSlack * capacity_) absent.clear();
+    absent.insert(std::move(lowered));
+    return;
   }
+  std::string error;
+  if (!engine::load_context_json(context_doc(e, lowered, fields), bundle_, mem_, error))
+    std::fprintf(stderr, "playd: context record %s skipped: %s\n", lowered.c_str(), error.c_str());
+}
+
+bool StoreContext::find(engine::Entity e, std::string_view key, std::span<const vm::Value>& slots) {
+  if (mem_.find(e, key, slots)) return true;
+  if (absent_[int(e)].count(engine::lowered(key, scratch_))) return false;
+  load(e, key);
+  return mem_.find(e, key, slots);
+}
+
+void StoreContext::upsert(engine::Entity e, std::string_view key,
+                          std::span<const engine::FieldValue> fields) {
+  // The cached record must be whole before it is changed: later plays on
+  // this signal read it.
+  std::span<const vm::Value> slots;
+  find(e, key, slots);
+  forget(absent_[int(e)], engine::lowered(key, scratch_));
+  mem_.upsert(e, key, fields);
+  dirty_.emplace(e, std::string(engine::lowered(key, scratch_)));
+}
+
+void StoreContext::apply(const store::ContextUpsert& u) {
+  engine::Entity e = u.entity == store::Entity::Account ? engine::Entity::Account : engine::Entity::Contact;
+  mem_.erase(e, u.key);
+  forget(absent_[int(e)], engine::lowered(u.key, scratch_));
 }
 
 void StoreContext::flush(store::Sql& sql) {
@@ -60,7 +117,7 @@ void StoreContext::flush(store::Sql& sql) {
       engine::append_value_json(fields, slots[i]);
     }
     fields += '}';
-    const char* q = e == engine::Entity::Account
+    const char* q = to_store(e) == store::Entity::Account
                         ? "INSERT INTO accounts(domain, fields, updated_at_ms) VALUES (?1, json(?2), ?3) ON "
                           "CONFLICT(domain) DO UPDATE SET fields = json_patch(fields, excluded.fields), "
                           "updated_at_ms = excluded.updated_at_ms"
@@ -71,24 +128,56 @@ void StoreContext::flush(store::Sql& sql) {
   }
 }
 
-static std::string compose(std::string_view play, std::string_view key) {
-  std::string k(play);
-  k += '\x1f';  // play names are identifiers: the separator cannot occur in them
-  k += key;
-  return k;
+void StoreContext::committed() {
+  dirty_.clear();
+  for (auto e : {engine::Entity::Account, engine::Entity::Contact})
+    if (mem_.size(e) > capacity_ + capacity_ / kTrimSlackDiv) mem_.trim(e, capacity_, nullptr);
 }
 
-std::optional<int64_t> StoreLedger::last_fired(std::string_view play, std::string_view key) {
-  auto it = fires_.find(compose(play, key));
-  if (it == fires_.end()) return std::nullopt;
+void StoreContext::rolled_back() {
+  for (const auto& [e, key] : dirty_) mem_.erase(e, key);
+  dirty_.clear();
+}
+
+// ---- ledger ----
+
+StoreLedger::StoreLedger(store::Store& store, size_t capacity)
+    : store_(store), capacity_(std::max<size_t>(capacity, 16)) {
+  // Pools are few (one cursor per declared pool): all of them stay.
+  store_.db().read([&](store::Sql& sql) {
+    store::Stmt& r = sql.prepare("SELECT pool, cursor FROM round_robin");
+    while (r.step()) cursors_[std::string(r.text(0))] = uint64_t(r.i64(1));
+    r.reset();
+  });
+}
+
+StoreLedger::Fire& StoreLedger::entry(std::string_view play, std::string_view key) {
+  scratch_.assign(play);
+  scratch_ += '\x1f';  // play names are identifiers: the separator cannot occur in them
+  scratch_ += key;
+  auto it = fires_.find(std::string_view(scratch_));
+  if (it == fires_.end()) {
+    Fire f;
+    store_.db().read([&](store::Sql& sql) {
+      store::Stmt& s = sql.prepare("SELECT last_fired_ms FROM ledger WHERE play = ? AND per_key = ?");
+      s.bind(1, play).bind(2, key);
+      if (s.step()) f.at = s.i64(0);
+      s.reset();
+    });
+    it = fires_.emplace(scratch_, f).first;
+  }
+  it->second.used = ++clock_;
   return it->second;
 }
 
+std::optional<int64_t> StoreLedger::last_fired(std::string_view play, std::string_view key) {
+  return entry(play, key).at;
+}
+
 void StoreLedger::record_fire(std::string_view play, std::string_view key, int64_t at_ms) {
-  std::string k = compose(play, key);
-  auto [it, inserted] = fires_.emplace(k, at_ms);
-  if (!inserted && at_ms > it->second) it->second = at_ms;
-  dirty_fires_.insert(std::move(k));
+  Fire& f = entry(play, key);
+  if (!f.at || at_ms > *f.at) f.at = at_ms;
+  dirty_fires_.insert(scratch_);
 }
 
 uint64_t StoreLedger::pool_cursor(std::string_view pool, bool advance) {
@@ -101,25 +190,18 @@ uint64_t StoreLedger::pool_cursor(std::string_view pool, bool advance) {
   return at;
 }
 
-void StoreLedger::load(store::Sql& sql) {
-  store::Stmt& s = sql.prepare("SELECT play, per_key, last_fired_ms FROM ledger");
-  while (s.step()) fires_[compose(s.text(0), s.text(1))] = s.i64(2);
-  s.reset();
-  store::Stmt& r = sql.prepare("SELECT pool, cursor FROM round_robin");
-  while (r.step()) cursors_[std::string(r.text(0))] = uint64_t(r.i64(1));
-  r.reset();
-}
-
 void StoreLedger::flush(store::Sql& sql) {
   for (const auto& k : dirty_fires_) {
     size_t sep = k.find('\x1f');
+    auto it = fires_.find(k);
+    if (it == fires_.end() || !it->second.at) continue;
     sql.prepare(
            "INSERT INTO ledger(play, per_key, last_fired_ms) VALUES (?1, ?2, ?3) ON CONFLICT(play, per_key) "
            "DO UPDATE "
            "SET last_fired_ms = MAX(last_fired_ms, excluded.last_fired_ms)")
         .bind(1, std::string_view(k).substr(0, sep))
         .bind(2, std::string_view(k).substr(sep + 1))
-        .bind(3, fires_[k])
+        .bind(3, *it->second.at)
         .run();
   }
   for (const auto& p : dirty_pools_)
@@ -129,6 +211,35 @@ void StoreLedger::flush(store::Sql& sql) {
         .bind(1, p)
         .bind(2, int64_t(cursors_[p]))
         .run();
+}
+
+void StoreLedger::committed() {
+  dirty_fires_.clear();
+  dirty_pools_.clear();
+  if (fires_.size() <= capacity_ + capacity_ / kTrimSlackDiv) return;
+  std::vector<std::pair<uint64_t, std::string_view>> by_use;
+  by_use.reserve(fires_.size());
+  for (const auto& [k, f] : fires_) by_use.emplace_back(f.used, k);
+  size_t excess = fires_.size() - capacity_;
+  std::nth_element(by_use.begin(), by_use.begin() + long(excess - 1), by_use.end());
+  std::vector<std::string> victims;
+  for (size_t i = 0; i < excess; ++i) victims.emplace_back(by_use[i].second);
+  for (const auto& k : victims) fires_.erase(k);
+}
+
+void StoreLedger::rolled_back() {
+  for (const auto& k : dirty_fires_) fires_.erase(k);
+  dirty_fires_.clear();
+  if (dirty_pools_.empty()) return;
+  store_.db().read([&](store::Sql& sql) {
+    for (const auto& p : dirty_pools_) {
+      store::Stmt& r = sql.prepare("SELECT cursor FROM round_robin WHERE pool = ?");
+      r.bind(1, p);
+      cursors_[p] = r.step() ? uint64_t(r.i64(0)) : 0;
+      r.reset();
+    }
+  });
+  dirty_pools_.clear();
 }
 
 }  // namespace play::playd

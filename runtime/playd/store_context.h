@@ -1,9 +1,19 @@
-// The engine's ContextStore and Ledger for playd: the engine's in-memory
-// implementations (the same code `playc run` uses), loaded from the store at
-// start and written through to it. Changes the engine makes (crm.* upserts,
-// enroll's last_enrolled_at, fires, round-robin cursors) are collected and
-// written by flush() inside the transaction that records the signal's
-// outcomes, so the store never holds one without the other.
+// The engine's ContextStore and Ledger for playd: bounded caches in front of
+// the store. Records and ledger entries are read from the store on first use
+// (the engine's in-memory implementations, the same code `playc run` uses,
+// hold the cached ones), so memory stays flat however many contacts the
+// store holds: at most `capacity` records per entity and ledger entries are
+// kept, the least recently used forgotten between batches. Absent keys are
+// remembered too (bounded), so a stream of unknown contacts costs one read
+// each, not one per play.
+//
+// Changes the engine makes (crm.* upserts, enroll's last_enrolled_at,
+// fires, round-robin cursors) are collected and written by flush() inside
+// the transaction that records the signal's outcomes, so the store never
+// holds one without the other. After that transaction: committed(). If it
+// failed: rolled_back() forgets every changed entry, so the next use reads
+// the committed state again and re-evaluating the same signals gives the
+// same decisions and keys.
 //
 // Single-threaded: owned by the qualification thread.
 #pragma once
@@ -11,58 +21,75 @@
 #include <set>
 #include <string>
 #include <unordered_map>
+#include <unordered_set>
 #include <utility>
 #include <vector>
 
 #include "runtime/engine/context.h"
 #include "runtime/engine/ledger.h"
 #include "runtime/engine/memory_context.h"
-#include "runtime/engine/memory_ledger.h"
-#include "runtime/store/database.h"
+#include "runtime/engine/text.h"
+#include "runtime/store/store.h"
+
+namespace play::store {
+class Sql;
+}
 
 namespace play::playd {
 
 class StoreContext : public engine::ContextStore {
  public:
-  explicit StoreContext(const vm::Bundle& bundle) : bundle_(bundle), mem_(bundle) {}
+  StoreContext(const vm::Bundle& bundle, store::Store& store, size_t capacity);
 
-  bool find(engine::Entity e, std::string_view key, std::span<const vm::Value>& slots) override {
-    return mem_.find(e, key, slots);
-  }
+  bool find(engine::Entity e, std::string_view key, std::span<const vm::Value>& slots) override;
   void upsert(engine::Entity e, std::string_view key, std::span<const engine::FieldValue> fields) override;
 
-  // Records from the store (start) or from ingest upserts that just
-  // committed: applied to memory only (the store already has them). A
-  // record the plays' schema refuses is logged and skipped.
-  void load(store::Sql& sql);
+  // An ingest upsert that just committed: the cached copy (if any) is
+  // forgotten; the next use reads the merged record from the store.
   void apply(const store::ContextUpsert& u);
-  // Writes the records the engine changed since the last flush.
+  // Writes the records the engine changed since the last commit.
   void flush(store::Sql& sql);
-  void clear_dirty() { dirty_.clear(); }
+  void committed();
+  void rolled_back();
+  size_t cached(engine::Entity e) const { return mem_.size(e); }
 
  private:
+  void load(engine::Entity e, std::string_view key);  // into mem_, or into absent_
   const vm::Bundle& bundle_;
+  store::Store& store_;
+  size_t capacity_;
   engine::MemoryContext mem_;
+  std::unordered_set<std::string, engine::StringHash, std::equal_to<>> absent_[2];
   std::set<std::pair<engine::Entity, std::string>> dirty_;
+  std::string scratch_;
 };
 
 class StoreLedger : public engine::Ledger {
  public:
+  StoreLedger(store::Store& store, size_t capacity);
+
   std::optional<int64_t> last_fired(std::string_view play, std::string_view key) override;
   void record_fire(std::string_view play, std::string_view key, int64_t at_ms) override;
   uint64_t pool_cursor(std::string_view pool, bool advance) override;
 
-  void load(store::Sql& sql);
   void flush(store::Sql& sql);
-  void clear_dirty() {
-    dirty_fires_.clear();
-    dirty_pools_.clear();
-  }
+  void committed();
+  void rolled_back();
+  size_t cached() const { return fires_.size(); }
 
  private:
-  std::unordered_map<std::string, int64_t> fires_;  // play \x1f key
-  std::unordered_map<std::string, uint64_t> cursors_;
+  struct Fire {
+    std::optional<int64_t> at;  // nullopt: known never to have fired
+    uint64_t used = 0;
+  };
+  Fire& entry(std::string_view play, std::string_view key);
+  store::Store& store_;
+  size_t capacity_;
+  uint64_t clock_ = 0;
+  std::unordered_map<std::string, Fire, engine::StringHash, std::equal_to<>> fires_;  // play \x1f key
+  std::unordered_map<std::string, uint64_t> cursors_;                                 // every pool: few
   std::set<std::string> dirty_fires_, dirty_pools_;
+  std::string scratch_;
 };
 
 }  // namespace play::playd

@@ -11,12 +11,13 @@ namespace play::playd {
 
 namespace {
 
-// The engine keeps a reference to its ContextStore; each check loads the
-// records it needs into a fresh StoreContext behind this one.
+// The engine keeps a reference to its ContextStore; each check reads the
+// records it needs, as committed now, through a fresh StoreContext behind
+// this one (its changes, the masked enroll below, are never written).
 class FreshContext : public engine::ContextStore {
  public:
-  explicit FreshContext(const vm::Bundle& bundle) : bundle_(bundle) {}
-  void reset() { current_ = std::make_unique<StoreContext>(bundle_); }
+  FreshContext(const vm::Bundle& bundle, store::Store& store) : bundle_(bundle), store_(store) {}
+  void reset() { current_ = std::make_unique<StoreContext>(bundle_, store_, 16); }
   StoreContext& current() { return *current_; }
   bool find(engine::Entity e, std::string_view key, std::span<const vm::Value>& slots) override {
     return current_->find(e, key, slots);
@@ -27,7 +28,8 @@ class FreshContext : public engine::ContextStore {
 
  private:
   const vm::Bundle& bundle_;
-  std::unique_ptr<StoreContext> current_ = std::make_unique<StoreContext>(bundle_);
+  store::Store& store_;
+  std::unique_ptr<StoreContext> current_ = std::make_unique<StoreContext>(bundle_, store_, 16);
 };
 
 }  // namespace
@@ -45,31 +47,13 @@ struct SuppressionChecker::Impl {
   Impl(const vm::Bundle& b, store::Store& s)
       : bundle(b),
         store(s),
-        context(b),
+        context(b, s),
         engine(b, context, ledger),
         last_enrolled_slot(engine::field_slot(b.contact, "last_enrolled_at")) {
     for (const vm::Play& p : b.plays)
       if (std::any_of(p.clauses.begin(), p.clauses.end(),
                       [](const vm::Clause& c) { return c.kind == vm::ClauseKind::UnlessSuppressed; }))
         plays.insert(p.name);
-  }
-
-  void load(store::Entity entity, const std::string& key) {
-    if (key.empty()) return;
-    std::string fields;
-    bool found = false;
-    store.db().read([&](store::Sql& sql) {
-      store::Stmt& s = entity == store::Entity::Account
-                           ? sql.prepare("SELECT fields FROM accounts WHERE domain = ?")
-                           : sql.prepare("SELECT fields FROM contacts WHERE email = ?");
-      s.bind(1, key);
-      if (s.step()) {
-        found = true;
-        fields = std::string(s.text(0));
-      }
-      s.reset();
-    });
-    if (found) context.current().apply({entity, key, std::move(fields)});
   }
 };
 
@@ -83,8 +67,6 @@ std::string SuppressionChecker::check(const sinks::PendingAction& a) {
   if (!c.plays.count(a.play)) return "";
   std::lock_guard<std::mutex> lock(c.mu);
   c.context.reset();
-  c.load(store::Entity::Contact, a.contact);
-  c.load(store::Entity::Account, a.account);
   std::span<const vm::Value> slots;
   if (c.last_enrolled_slot >= 0 && !a.contact.empty() &&
       c.context.find(engine::Entity::Contact, a.contact, slots)) {

@@ -88,6 +88,7 @@ std::vector<PendingAction> dlq_replay(store::Store& store, std::string_view key)
       a.account = s.text(5);
       a.contact = s.text(6);
       a.attempts = int(s.i64(7));
+      a.budget_from = a.attempts;  // a replayed action gets a fresh attempt budget
       a.due_ms = now;
       a.created_at_ms = s.i64(8);
       a.occurred_at_ms = s.i64(9);
@@ -96,7 +97,9 @@ std::vector<PendingAction> dlq_replay(store::Store& store, std::string_view key)
     }
     s.reset();
     for (const auto& a : out)
-      sql.prepare("UPDATE actions SET status = 'pending', next_attempt_ms = ? WHERE key = ?")
+      sql.prepare(
+             "UPDATE actions SET status = 'pending', next_attempt_ms = ?, budget_from = attempts WHERE key = "
+             "?")
           .bind(1, now)
           .bind(2, a.key)
           .run();
@@ -113,7 +116,7 @@ AdminAnswer dlq_admin(store::Store& store, Executor* executor, std::string_view 
     if (executor) executor->submit(std::move(actions));
     if (!key.empty() && n == 0) {
       ans.status = 404;
-      ans.body = "{\"error\":\"no action with key " + std::string(key) + " in the DLQ\"}";
+      ans.body = "{\"error\":" + json::quote("no action with key " + std::string(key) + " in the DLQ") + "}";
       return;
     }
     ans.body = "{\"replayed\":" + std::to_string(n) + "}";

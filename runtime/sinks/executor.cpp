@@ -1,13 +1,14 @@
 #include "runtime/sinks/executor.h"
 
-#include <fcntl.h>
-#include <unistd.h>
-
 #include <algorithm>
+#include <chrono>
 #include <cmath>
 #include <cstdio>
 #include <deque>
+#include <thread>
+#include <unordered_set>
 
+#include "runtime/sinks/file_sink.h"
 #include "runtime/sinks/http_client.h"
 #include "runtime/sinks/signing.h"
 #include "runtime/store/database.h"
@@ -32,11 +33,26 @@ struct Executor::Sink {
   std::condition_variable cv;
   std::deque<PendingAction> ready[2];             // [0] high lane, [1] the rest
   std::multimap<int64_t, PendingAction> delayed;  // by due time
+  size_t in_hand = 0;                             // taken by a worker, not yet recorded
   double tokens = 0;
   int64_t refilled_ms = 0;
   bool stopping = false;
   std::vector<std::thread> threads;
-  int outbox_fd = -1;
+  FileAppender file;                        // File kind
+  std::unordered_set<std::string> adopted;  // keys found in the file's tail at start (file_worker only)
+};
+
+// One attempt's result, as record() writes it.
+struct Executor::Attempt {
+  PendingAction a;
+  enum class Kind { Sent, Failed, Cancelled } kind = Kind::Failed;
+  int http_status = 0;  // 0: no HTTP answer
+  std::string detail;   // error, answer body, or the cancel reason
+  int64_t retry_after_ms = 0;
+  bool network_error = false;
+  // Filled by record():
+  std::string result, status;  // attempts.result, actions.status
+  int64_t next_ms = 0;
 };
 
 Executor::Executor(store::Store& store, observe::Metrics& metrics, ExecutionOptions options,
@@ -57,9 +73,12 @@ Executor::Sink& Executor::sink_for(const std::string& name) {
   if (target == "outbox") {
     s->config.name = "outbox";
     s->config.kind = SinkKind::File;
+    s->config.path = outbox_path_;
   } else {
     s->config = options_.sinks.at(target);
+    if (s->config.kind == SinkKind::File && s->config.path.empty()) s->config.path = outbox_path_;
   }
+  s->file.path = s->config.path;
   s->tokens = std::max(1.0, s->config.rate_per_hour / 60.0);
   s->refilled_ms = store::now_ms();
   Sink& ref = *s;
@@ -83,7 +102,7 @@ void Executor::start() {
   store_.db().read([&](store::Sql& sql) {
     store::Stmt& s = sql.prepare(
         "SELECT key, sink, lane, line, play, account, contact, attempts, next_attempt_ms, created_at_ms, "
-        "occurred_at_ms, received_at_ms FROM actions WHERE status IN ('pending','retrying')");
+        "occurred_at_ms, received_at_ms, budget_from FROM actions WHERE status IN ('pending','retrying')");
     while (s.step()) {
       PendingAction a;
       a.key = s.text(0);
@@ -98,6 +117,7 @@ void Executor::start() {
       a.created_at_ms = s.i64(9);
       a.occurred_at_ms = s.i64(10);
       a.received_at_ms = s.i64(11);
+      a.budget_from = int(s.i64(12));
       pending.push_back(std::move(a));
     }
     s.reset();
@@ -105,9 +125,11 @@ void Executor::start() {
   for (const auto& [name, cfg] : options_.sinks) sink_for(name);
   sink_for("outbox");
   submit(std::move(pending));
+  watcher_ = std::thread([this] { watch_undelivered(); });
 }
 
 void Executor::submit(std::vector<PendingAction> actions) {
+  open_ += actions.size();
   for (auto& a : actions) {
     Sink& s = sink_for(a.sink);
     {
@@ -129,6 +151,11 @@ void Executor::stop() {
     stopping_ = true;
     for (auto& [n, s] : sinks_) all.push_back(s.get());
   }
+  stop_flag_ = true;
+  store_.wait_writable(nullptr, 0);  // no-op; waiters check stop_flag_ within a second
+  { std::lock_guard<std::mutex> lock(watch_mu_); }
+  watch_cv_.notify_all();
+  if (watcher_.joinable()) watcher_.join();
   for (Sink* s : all) {
     {
       std::lock_guard<std::mutex> lock(s->mu);
@@ -138,8 +165,31 @@ void Executor::stop() {
   }
   for (Sink* s : all) {
     for (auto& t : s->threads) t.join();
-    if (s->outbox_fd >= 0) ::close(s->outbox_fd);
+    s->file.close();
   }
+}
+
+std::vector<Executor::Backlog> Executor::backlog() {
+  std::vector<Sink*> all;
+  {
+    std::lock_guard<std::mutex> lock(sinks_mu_);
+    for (auto& [n, s] : sinks_) all.push_back(s.get());
+  }
+  std::vector<Backlog> out;
+  for (Sink* s : all) {
+    std::lock_guard<std::mutex> lock(s->mu);
+    Backlog b;
+    b.sink = s->config.name;
+    b.depth = s->ready[0].size() + s->ready[1].size() + s->delayed.size() + s->in_hand;
+    auto older = [&](int64_t t) {
+      if (t > 0 && (b.oldest_created_ms == 0 || t < b.oldest_created_ms)) b.oldest_created_ms = t;
+    };
+    for (const auto& q : s->ready)
+      for (const auto& a : q) older(a.created_at_ms);
+    for (const auto& [due, a] : s->delayed) older(a.created_at_ms);
+    out.push_back(std::move(b));
+  }
+  return out;
 }
 
 bool Executor::take(Sink& s, size_t max, std::vector<PendingAction>& out) {
@@ -166,12 +216,14 @@ bool Executor::take(Sink& s, size_t max, std::vector<PendingAction>& out) {
         }
       }
       // The high lane is drawn first, from the budget and from the workers.
+      size_t before = out.size();
       for (int l = 0; l < 2 && out.size() < max; ++l)
         while (!s.ready[l].empty() && out.size() < max && (rate <= 0 || s.tokens >= 1.0)) {
           out.push_back(std::move(s.ready[l].front()));
           s.ready[l].pop_front();
           if (rate > 0) s.tokens -= 1.0;
         }
+      s.in_hand += out.size() - before;
       return true;
     }
     if (!s.delayed.empty())
@@ -187,24 +239,48 @@ bool Executor::recheck_suppression(Sink& s, PendingAction& a) {
   if (!waited || !suppression_check_) return false;
   std::string reason = suppression_check_(a);
   if (reason.empty()) return false;
-  int64_t now = store::now_ms();
-  store_.db().write([&](store::Sql& sql) {
-    sql.prepare("UPDATE actions SET status='cancelled', last_error=? WHERE key=?")
-        .bind(1, "suppressed: " + reason)
-        .bind(2, a.key)
-        .run();
-    sql.prepare(
-           "INSERT OR REPLACE INTO attempts(key, n, at_ms, result, http_status, detail) VALUES (?,?,?,?,0,?)")
-        .bind(1, a.key)
-        .bind(2, int64_t(a.attempts + 1))
-        .bind(3, now)
-        .bind(4, "cancelled")
-        .bind(5, "suppressed: " + reason)
-        .run();
-  });
-  metrics_.action_result(s.config.name, "cancelled");
-  metrics_.action_cancelled(a.play, reason);
+  std::vector<Attempt> at(1);
+  at[0].a = std::move(a);
+  at[0].kind = Attempt::Kind::Cancelled;
+  at[0].detail = "suppressed: " + reason;
+  record(s, at);
+  metrics_.action_cancelled(at[0].a.play, reason);
   return true;
+}
+
+void Executor::send_http(Sink& s, PendingAction& a, HttpClient& client) {
+  std::string body;
+  if (s.config.kind == SinkKind::Slack) {
+    body = "{\"text\":";
+    body += "\"playd action: ";
+    for (char c : a.line) {  // the action line, escaped as a JSON string
+      if (c == '"' || c == '\\') body += '\\';
+      if (static_cast<unsigned char>(c) < 0x20) continue;
+      body += c;
+    }
+    body += "\"}";
+  } else {
+    body = a.line;
+  }
+  std::vector<std::pair<std::string, std::string>> headers = {{"Idempotency-Key", a.key}};
+  if (!s.config.bearer_token.empty())
+    headers.emplace_back("Authorization", "Bearer " + s.config.bearer_token);
+  if (!s.config.signing_secret.empty()) {
+    std::string ts = std::to_string(store::now_ms() / 1000);
+    headers.emplace_back("webhook-id", a.key);
+    headers.emplace_back("webhook-timestamp", ts);
+    headers.emplace_back("webhook-signature", webhook_signature(s.config.signing_secret, a.key, ts, body));
+  }
+  HttpResult r = client.post(s.config.url, body, headers, s.config.timeout_ms);
+  std::vector<Attempt> at(1);
+  at[0].a = std::move(a);
+  bool ok = r.status >= 200 && r.status < 300;
+  at[0].kind = ok ? Attempt::Kind::Sent : Attempt::Kind::Failed;
+  at[0].http_status = r.status;
+  at[0].detail = r.status ? r.body : r.error;
+  at[0].retry_after_ms = r.retry_after_ms;
+  at[0].network_error = r.status == 0;
+  record(s, at);
 }
 
 void Executor::worker(Sink& s) {
@@ -213,145 +289,276 @@ void Executor::worker(Sink& s) {
   while (true) {
     batch.clear();
     if (!take(s, 1, batch)) return;
-    PendingAction& a = batch[0];
-    try {
-      if (recheck_suppression(s, a)) continue;
-      std::string body;
-      if (s.config.kind == SinkKind::Slack) {
-        body = "{\"text\":";
-        body += "\"playd action: ";
-        for (char c : a.line) {  // the action line, escaped as a JSON string
-          if (c == '"' || c == '\\') body += '\\';
-          if (static_cast<unsigned char>(c) < 0x20) continue;
-          body += c;
-        }
-        body += "\"}";
-      } else {
-        body = a.line;
-      }
-      std::vector<std::pair<std::string, std::string>> headers = {{"Idempotency-Key", a.key}};
-      if (!s.config.bearer_token.empty())
-        headers.emplace_back("Authorization", "Bearer " + s.config.bearer_token);
-      if (!s.config.signing_secret.empty()) {
-        std::string ts = std::to_string(store::now_ms() / 1000);
-        headers.emplace_back("webhook-id", a.key);
-        headers.emplace_back("webhook-timestamp", ts);
-        headers.emplace_back("webhook-signature",
-                             webhook_signature(s.config.signing_secret, a.key, ts, body));
-      }
-      HttpResult r = client.post(s.config.url, body, headers, s.config.timeout_ms);
-      record(s, a, r.status, r.status ? r.body : r.error, r.retry_after_ms, r.status == 0);
-    } catch (const std::exception& e) {
-      // The store failed to record: the action stays pending on disk and is
-      // resent (same key) at the next start.
-      std::fprintf(stderr, "playd: sink %s: cannot record attempt for %s: %s\n", s.config.name.c_str(),
-                   a.key.c_str(), e.what());
-    }
+    // Never send what could not be recorded: wait out a degraded store.
+    while (!store_.wait_writable(&stop_flag_, 1000))
+      if (stop_flag_) return;  // still pending on disk: the next start sends it
+    if (recheck_suppression(s, batch[0])) continue;
+    send_http(s, batch[0], client);
   }
 }
 
 void Executor::file_worker(Sink& s) {
+  while (!reconcile_file(s)) {
+    store_.wait_writable(&stop_flag_, 1000);
+    if (stop_flag_) return;
+    std::this_thread::sleep_for(std::chrono::milliseconds(200));
+  }
   std::vector<PendingAction> batch;
   std::string buf;
   while (true) {
     batch.clear();
     if (!take(s, 1024, batch)) return;
-    try {
-      std::vector<PendingAction> send;
-      for (auto& a : batch)
-        if (!recheck_suppression(s, a)) send.push_back(std::move(a));
-      if (send.empty()) continue;
-      const std::string& path = s.config.path.empty() ? outbox_path_ : s.config.path;
-      if (s.outbox_fd < 0)
-        s.outbox_fd = ::open(path.c_str(), O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0644);
-      buf.clear();
-      for (const auto& a : send) buf.append(a.line).append("\n");
-      std::string error;
-      if (s.outbox_fd < 0) {
-        error = "cannot open " + path;
-      } else {
-        size_t off = 0;
-        while (off < buf.size()) {
-          ssize_t n = ::write(s.outbox_fd, buf.data() + off, buf.size() - off);
-          if (n < 0) {
-            error = "write to " + path + " failed";
-            break;
-          }
-          off += size_t(n);
+    while (!store_.wait_writable(&stop_flag_, 1000))
+      if (stop_flag_) return;
+    std::vector<Attempt> at;
+    for (auto& a : batch) {
+      if (s.adopted.count(a.key)) {  // found in the file at start: already delivered
+        {
+          std::lock_guard<std::mutex> lock(s.mu);
+          s.in_hand -= 1;
         }
-        // Durable before it is recorded as sent.
-        if (error.empty() && ::fdatasync(s.outbox_fd) != 0) error = "fdatasync " + path + " failed";
+        finished(s, a);
+        continue;
       }
-      for (auto& a : send) record(s, a, error.empty() ? 200 : 0, error, 0, !error.empty());
-    } catch (const std::exception& e) {
-      std::fprintf(stderr, "playd: outbox: cannot record delivery: %s\n", e.what());
+      if (recheck_suppression(s, a)) continue;
+      at.emplace_back();
+      at.back().a = std::move(a);
     }
+    if (at.empty()) continue;
+    buf.clear();
+    for (const auto& x : at) buf.append(x.a.line).append("\n");
+    // All or nothing: a failed write is cut back, never left as a torn line.
+    int64_t size_after = -1;
+    std::string error = s.file.append(buf, size_after);
+    for (auto& x : at) {
+      x.kind = error.empty() ? Attempt::Kind::Sent : Attempt::Kind::Failed;
+      x.http_status = error.empty() ? 200 : 0;
+      x.detail = error;
+      x.network_error = !error.empty();
+    }
+    record(s, at, s.file.path, error.empty() ? size_after : -1);
   }
 }
 
-void Executor::record(Sink& s, PendingAction& a, int http_status, const std::string& detail,
-                      int64_t retry_after_ms, bool network_error) {
+void Executor::finished(Sink& s, const PendingAction&) {
+  open_.fetch_sub(1);
+  (void)s;
+}
+
+bool Executor::record(Sink& s, std::vector<Attempt>& attempts, const std::string& file_path,
+                      int64_t file_size) {
   int64_t now = store::now_ms();
-  int n = a.attempts + 1;
-  std::string result, status;
-  int64_t next = now;
-  bool ok = http_status >= 200 && http_status < 300;
-  if (ok) {
-    result = status = "sent";
-  } else if (network_error || http_status == 429 || http_status >= 500 || http_status == 408) {
-    if (n >= options_.max_attempts) {
-      result = status = "dlq";
+  for (auto& x : attempts) {
+    PendingAction& a = x.a;
+    int n = a.attempts + 1;
+    x.next_ms = now;
+    if (x.kind == Attempt::Kind::Sent) {
+      x.result = x.status = "sent";
+    } else if (x.kind == Attempt::Kind::Cancelled) {
+      x.result = x.status = "cancelled";
+    } else if (s.config.kind == SinkKind::File) {
+      // A local file fails for the machine's reasons (a full disk, an I/O
+      // error), not the action's: retried soon and for as long as it takes
+      // (1 s doubling to 30 s), never dead-lettered; the undelivered alert
+      // says when it takes too long.
+      x.result = "retry";
+      x.status = "retrying";
+      x.next_ms = now + std::min<int64_t>(30000, int64_t(1000) << std::min(n - a.budget_from - 1, 5));
+    } else if (x.network_error || x.http_status == 429 || x.http_status >= 500 || x.http_status == 408) {
+      if (n - a.budget_from >= options_.max_attempts) {
+        x.result = x.status = "dlq";
+        x.detail = "gave up after " + std::to_string(n - a.budget_from) + " attempts; last: " + x.detail;
+      } else {
+        x.result = "retry";
+        x.status = "retrying";
+        const auto& sched = options_.retry_schedule_ms;
+        size_t k = size_t(n - a.budget_from);
+        int64_t delay = sched.empty() ? 60000 : sched[std::min(k, sched.size()) - 1];
+        x.next_ms = now + std::max(delay, std::min(x.retry_after_ms, options_.max_retry_after_ms));
+      }
     } else {
-      result = "retry";
-      status = "retrying";
-      const auto& sched = options_.retry_schedule_ms;
-      int64_t delay = sched.empty() ? 60000 : sched[std::min<size_t>(size_t(n), sched.size()) - 1];
-      next = now + std::max(delay, retry_after_ms);
+      x.result = x.status = "dlq";  // a 4xx other than 429: retrying would not help
     }
-  } else {
-    result = status = "dlq";  // a 4xx other than 429: retrying would not help
   }
-  bool flag = !ok && status != "dlq" && now - a.created_at_ms >= options_.undelivered_alert_ms;
-  std::string what = http_status ? "HTTP " + std::to_string(http_status) + ": " + detail : detail;
-  store_.db().write([&](store::Sql& sql) {
-    sql.prepare(
-           "UPDATE actions SET status=?, attempts=?, next_attempt_ms=?, last_error=?, flagged=MAX(flagged, "
-           "?) "
-           "WHERE key=?")
-        .bind(1, status)
-        .bind(2, int64_t(n))
-        .bind(3, next)
-        .bind(4, ok ? std::string() : what)
-        .bind(5, int64_t(flag))
-        .bind(6, a.key)
-        .run();
-    sql.prepare(
-           "INSERT OR REPLACE INTO attempts(key, n, at_ms, result, http_status, detail) VALUES (?,?,?,?,?,?)")
-        .bind(1, a.key)
-        .bind(2, int64_t(n))
-        .bind(3, now)
-        .bind(4, result)
-        .bind(5, int64_t(http_status))
-        .bind(6, detail.substr(0, 4096))
-        .run();
+  // Until it is recorded, the result is only in our hands: wait out a
+  // degraded store rather than drop it (dropping would resend at the next
+  // start, or never, without a restart).
+  for (int failures = 0;; ++failures) {
+    try {
+      store_.db().write([&](store::Sql& sql) {
+        for (const auto& x : attempts) {
+          bool ok = x.kind == Attempt::Kind::Sent;
+          std::string what =
+              x.http_status ? "HTTP " + std::to_string(x.http_status) + ": " + x.detail : x.detail;
+          sql.prepare("UPDATE actions SET status=?, attempts=?, next_attempt_ms=?, last_error=? WHERE key=?")
+              .bind(1, x.status)
+              .bind(2, int64_t(x.a.attempts + 1))
+              .bind(3, x.next_ms)
+              .bind(4, ok ? std::string() : what)
+              .bind(5, x.a.key)
+              .run();
+          sql.prepare(
+                 "INSERT OR REPLACE INTO attempts(key, n, at_ms, result, http_status, detail) VALUES "
+                 "(?,?,?,?,?,?)")
+              .bind(1, x.a.key)
+              .bind(2, int64_t(x.a.attempts + 1))
+              .bind(3, now)
+              .bind(4, x.result)
+              .bind(5, int64_t(x.http_status))
+              .bind(6, x.detail.substr(0, 4096))
+              .run();
+        }
+        if (file_size >= 0)
+          sql.prepare("INSERT OR REPLACE INTO file_sinks(path, size) VALUES (?, ?)")
+              .bind(1, file_path)
+              .bind(2, file_size)
+              .run();
+      });
+      break;
+    } catch (const std::exception& e) {
+      if (failures % 60 == 0)
+        std::fprintf(stderr,
+                     "playd: sink %s: cannot record %zu attempt(s) yet (%s); holding them until the store "
+                     "can write\n",
+                     s.config.name.c_str(), attempts.size(), e.what());
+      if (stop_flag_) {
+        std::lock_guard<std::mutex> lock(s.mu);
+        s.in_hand -= attempts.size();
+        return false;  // still pending on disk: the next start resends them with the same keys
+      }
+      store_.wait_writable(&stop_flag_, 1000);
+      std::this_thread::sleep_for(std::chrono::milliseconds(std::min(1000, 10 << std::min(failures, 6))));
+    }
+  }
+  for (auto& x : attempts) {
+    PendingAction& a = x.a;
+    metrics_.action_result(s.config.name, x.result);
+    if (x.kind == Attempt::Kind::Sent)
+      metrics_.delivered(s.config.name, now, a.occurred_at_ms, a.received_at_ms);
+    if (x.status == "dlq")
+      std::fprintf(stderr, "playd: action %s (play %s, sink %s) to the DLQ: %s\n", a.key.c_str(),
+                   a.play.c_str(), s.config.name.c_str(), x.detail.substr(0, 300).c_str());
+    if (x.status == "retrying") {
+      a.attempts += 1;
+      a.due_ms = x.next_ms;
+      std::lock_guard<std::mutex> lock(s.mu);
+      s.in_hand -= 1;
+      s.delayed.emplace(x.next_ms, std::move(a));
+    } else {
+      {
+        std::lock_guard<std::mutex> lock(s.mu);
+        s.in_hand -= 1;
+      }
+      finished(s, a);
+    }
+  }
+  s.cv.notify_one();
+  return true;
+}
+
+// "An action still undelivered after 2 h raises an alert" (RUNTIME.md): on
+// a timer, not only when an attempt happens to run -- an action parked by a
+// long Retry-After, or behind a stuck sink, must be flagged too. Each
+// action is flagged (counted, logged) once.
+void Executor::watch_undelivered() {
+  int64_t period = std::clamp<int64_t>(options_.undelivered_alert_ms / 10, 200, 60000);
+  std::unique_lock<std::mutex> lock(watch_mu_);
+  while (!stop_flag_) {
+    watch_cv_.wait_for(lock, std::chrono::milliseconds(period), [&] { return stop_flag_.load(); });
+    if (stop_flag_ || !store_.writable()) continue;
+    struct Flagged {
+      std::string key, play, sink;
+      int64_t created;
+    };
+    std::vector<Flagged> flagged;
+    int64_t now = store::now_ms();
+    try {
+      store_.db().write([&](store::Sql& sql) {
+        flagged.clear();
+        store::Stmt& s = sql.prepare(
+            "UPDATE actions SET flagged = 1 WHERE status IN ('pending','retrying') AND flagged = 0 AND "
+            "created_at_ms <= ? RETURNING key, play, sink, created_at_ms");
+        s.bind(1, now - options_.undelivered_alert_ms);
+        while (s.step())
+          flagged.push_back(
+              {std::string(s.text(0)), std::string(s.text(1)), std::string(s.text(2)), s.i64(3)});
+        s.reset();
+      });
+    } catch (const std::exception&) {
+      continue;  // the store says why; the next tick retries
+    }
+    for (size_t i = 0; i < flagged.size(); ++i) {
+      metrics_.action_flagged();
+      if (i < 10)
+        std::fprintf(stderr, "playd: action %s (play %s, sink %s) undelivered for %llds\n",
+                     flagged[i].key.c_str(), flagged[i].play.c_str(), flagged[i].sink.c_str(),
+                     (long long)((now - flagged[i].created) / 1000));
+    }
+    if (flagged.size() > 10)
+      std::fprintf(stderr, "playd: ... and %zu more actions undelivered past the alert age\n",
+                   flagged.size() - 10);
+  }
+}
+
+// Lines a file sink wrote before a crash but whose delivery was not yet
+// recorded are found at the file's end, past the size recorded with the
+// last batch: their actions are recorded as sent (not written again), and a
+// torn last line is cut. So a file sink holds each key exactly once.
+// False when the store could not record it (the worker waits and retries:
+// it must not write before the tail is settled).
+bool Executor::reconcile_file(Sink& s) {
+  const std::string& path = s.file.path;
+  int64_t recorded = -1;
+  store_.db().read([&](store::Sql& sql) {
+    store::Stmt& st = sql.prepare("SELECT size FROM file_sinks WHERE path = ?");
+    st.bind(1, path);
+    if (st.step()) recorded = st.i64(0);
+    st.reset();
   });
-  metrics_.action_result(s.config.name, result);
-  if (ok) metrics_.delivered(s.config.name, now, a.occurred_at_ms, a.received_at_ms);
-  if (flag) {
-    metrics_.action_flagged();
-    std::fprintf(stderr, "playd: action %s (play %s, sink %s) undelivered for %llds: %s\n", a.key.c_str(),
-                 a.play.c_str(), s.config.name.c_str(), (long long)((now - a.created_at_ms) / 1000),
-                 what.c_str());
+  FileTail tail;
+  std::string error = read_file_tail(path, recorded, tail);
+  if (!error.empty()) {
+    std::fprintf(stderr, "playd: file sink %s: %s\n", path.c_str(), error.c_str());
+    return true;  // nothing to settle that we can read; writes will say what is wrong
   }
-  if (status == "dlq")
-    std::fprintf(stderr, "playd: action %s (play %s) to the DLQ: %s\n", a.key.c_str(), a.play.c_str(),
-                 what.c_str());
-  if (status == "retrying") {
-    a.attempts = n;
-    a.due_ms = next;
-    std::lock_guard<std::mutex> lock(s.mu);
-    s.delayed.emplace(next, std::move(a));
+  if (!tail.note.empty()) std::fprintf(stderr, "playd: file sink %s: %s\n", path.c_str(), tail.note.c_str());
+  if (tail.keys.empty() && tail.size == recorded) return true;
+  int64_t now = store::now_ms();
+  size_t adopted = 0;
+  try {
+    store_.db().write([&](store::Sql& sql) {
+      adopted = 0;
+      for (const auto& key : tail.keys) {
+        sql.prepare(
+               "INSERT OR REPLACE INTO attempts(key, n, at_ms, result, http_status, detail) SELECT key, "
+               "attempts + 1, ?, 'sent', 200, ? FROM actions WHERE key = ? AND status IN "
+               "('pending','retrying')")
+            .bind(1, now)
+            .bind(2, "found in " + path + " at start: written before a crash, recorded now")
+            .bind(3, key)
+            .run();
+        sql.prepare(
+               "UPDATE actions SET status = 'sent', attempts = attempts + 1, last_error = '' WHERE key = ? "
+               "AND "
+               "status IN ('pending','retrying')")
+            .bind(1, key)
+            .run();
+        adopted += size_t(sql.changes());
+      }
+      sql.prepare("INSERT OR REPLACE INTO file_sinks(path, size) VALUES (?, ?)")
+          .bind(1, path)
+          .bind(2, tail.size)
+          .run();
+    });
+  } catch (const std::exception& e) {
+    std::fprintf(stderr, "playd: file sink %s: cannot record its tail yet (%s)\n", path.c_str(), e.what());
+    return false;
   }
+  for (auto& k : tail.keys) s.adopted.insert(std::move(k));
+  if (adopted)
+    std::fprintf(stderr, "playd: file sink %s: %zu action(s) written before a crash recorded as sent\n",
+                 path.c_str(), adopted);
+  return true;
 }
 
 }  // namespace play::sinks

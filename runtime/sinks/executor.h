@@ -4,8 +4,15 @@
 // the same idempotency keys). Each sink has its own queues (high lane first),
 // a token-bucket rate budget, worker threads up to its concurrency limit,
 // and retries with backoff; every attempt is recorded in the store.
+//
+// A send is recorded before the next one is made by the same worker, and a
+// worker does not send while the store cannot record (a full disk): it
+// waits, holding the result of the send in hand, and records it once the
+// store can write again -- so a full disk delays actions but neither loses
+// nor repeats them.
 #pragma once
 
+#include <atomic>
 #include <condition_variable>
 #include <functional>
 #include <map>
@@ -28,6 +35,7 @@ struct PendingAction {
   std::string line;   // the action JSON (`playc run` form): the body sent
   std::string play, account, contact;
   int attempts = 0;
+  int budget_from = 0;  // attempts made before the last DLQ replay (the budget counts from here)
   int64_t due_ms = 0;
   int64_t created_at_ms = 0, occurred_at_ms = 0, received_at_ms = 0;
 };
@@ -47,7 +55,9 @@ class Executor {
   using SuppressionCheck = std::function<std::string(const PendingAction&)>;
   void set_suppression_check(SuppressionCheck check) { suppression_check_ = std::move(check); }
 
-  // Loads the outbox rows still pending and starts the workers.
+  // Reconciles the file sinks with the store (lines written before a crash
+  // but not recorded are recorded, a torn last line is cut), loads the
+  // outbox rows still pending and starts the workers.
   void start();
   // Hands over actions that were just committed as pending.
   void submit(std::vector<PendingAction> actions);
@@ -55,16 +65,34 @@ class Executor {
   // queued stays pending in the store for the next start.
   void stop();
 
+  // Actions handed over and not yet in a final state (sent, DLQ,
+  // cancelled), all sinks: the outbox backlog that qualification and
+  // ingestion hold back on (ExecutionOptions::max_pending_actions).
+  size_t open_actions() const { return open_.load(); }
+  struct Backlog {
+    std::string sink;
+    size_t depth = 0;               // waiting: ready, delayed, or in a worker's hands
+    int64_t oldest_created_ms = 0;  // 0 when none waits
+  };
+  std::vector<Backlog> backlog();
+
  private:
   struct Sink;
+  struct Attempt;
   Sink& sink_for(const std::string& name);
   void worker(Sink& s);
   void file_worker(Sink& s);
+  void watch_undelivered();
+  void send_http(Sink& s, PendingAction& a, class HttpClient& client);
   bool take(Sink& s, size_t max, std::vector<PendingAction>& out);
-  // Records an attempt's result; schedules the retry when there is one.
-  void record(Sink& s, PendingAction& a, int http_status, const std::string& detail, int64_t retry_after_ms,
-              bool network_error);
+  // Records attempts' results (one transaction), waiting while the store
+  // cannot write; schedules retries. `file_size`: a file sink's size after
+  // the batch, recorded in the same transaction. False when stopping first.
+  bool record(Sink& s, std::vector<Attempt>& attempts, const std::string& file_path = "",
+              int64_t file_size = -1);
   bool recheck_suppression(Sink& s, PendingAction& a);
+  void finished(Sink& s, const PendingAction& a);
+  bool reconcile_file(Sink& s);
 
   store::Store& store_;
   observe::Metrics& metrics_;
@@ -74,6 +102,11 @@ class Executor {
   std::mutex sinks_mu_;
   std::map<std::string, std::unique_ptr<Sink>> sinks_;  // by configured name (and "outbox")
   bool started_ = false, stopping_ = false;
+  std::atomic<bool> stop_flag_{false};
+  std::atomic<size_t> open_{0};
+  std::thread watcher_;
+  std::mutex watch_mu_;
+  std::condition_variable watch_cv_;
 };
 
 }  // namespace play::sinks

@@ -3,6 +3,7 @@
 #include <curl/curl.h>
 #include <strings.h>
 
+#include <algorithm>
 #include <cstdlib>
 #include <mutex>
 
@@ -13,7 +14,7 @@ namespace {
 size_t on_body(char* data, size_t size, size_t n, void* user) {
   auto* r = static_cast<HttpResult*>(user);
   size_t len = size * n;
-  if (r->body.size() < 4096) r->body.append(data, std::min(len, 4096 - r->body.size()));
+  if (r->body.size() < r->body_limit) r->body.append(data, std::min(len, r->body_limit - r->body.size()));
   return len;
 }
 
@@ -26,7 +27,9 @@ size_t on_header(char* data, size_t size, size_t n, void* user) {
     char* end = nullptr;
     long secs = std::strtol(v.c_str(), &end, 10);
     // Only the delay-seconds form; an HTTP-date falls back to the schedule.
-    if (end != v.c_str() && secs >= 0) r->retry_after_ms = int64_t(secs) * 1000;
+    // Bounded here so the milliseconds cannot overflow; the executor caps it
+    // further (max_retry_after).
+    if (end != v.c_str() && secs >= 0) r->retry_after_ms = int64_t(std::min(secs, 1000000000L)) * 1000;
   }
   return len;
 }
@@ -44,7 +47,14 @@ HttpClient::~HttpClient() { curl_easy_cleanup(static_cast<CURL*>(curl_)); }
 HttpResult HttpClient::post(const std::string& url, const std::string& body,
                             const std::vector<std::pair<std::string, std::string>>& headers,
                             int64_t timeout_ms) {
+  return request("POST", url, body, headers, timeout_ms);
+}
+
+HttpResult HttpClient::request(const std::string& method, const std::string& url, const std::string& body,
+                               const std::vector<std::pair<std::string, std::string>>& headers,
+                               int64_t timeout_ms, size_t body_limit) {
   HttpResult r;
+  r.body_limit = body_limit;
   CURL* c = static_cast<CURL*>(curl_);
   curl_slist* list = nullptr;
   list = curl_slist_append(list, "Content-Type: application/json");
@@ -52,9 +62,14 @@ HttpResult HttpClient::post(const std::string& url, const std::string& body,
   for (const auto& [k, v] : headers) list = curl_slist_append(list, (k + ": " + v).c_str());
   curl_easy_reset(c);  // keeps the connection cache
   curl_easy_setopt(c, CURLOPT_URL, url.c_str());
-  curl_easy_setopt(c, CURLOPT_POST, 1L);
-  curl_easy_setopt(c, CURLOPT_POSTFIELDS, body.data());
-  curl_easy_setopt(c, CURLOPT_POSTFIELDSIZE_LARGE, curl_off_t(body.size()));
+  if (method == "GET") {
+    curl_easy_setopt(c, CURLOPT_HTTPGET, 1L);
+  } else {
+    curl_easy_setopt(c, CURLOPT_POST, 1L);
+    curl_easy_setopt(c, CURLOPT_POSTFIELDS, body.data());
+    curl_easy_setopt(c, CURLOPT_POSTFIELDSIZE_LARGE, curl_off_t(body.size()));
+    if (method != "POST") curl_easy_setopt(c, CURLOPT_CUSTOMREQUEST, method.c_str());
+  }
   curl_easy_setopt(c, CURLOPT_HTTPHEADER, list);
   curl_easy_setopt(c, CURLOPT_TIMEOUT_MS, long(timeout_ms));
   curl_easy_setopt(c, CURLOPT_NOSIGNAL, 1L);

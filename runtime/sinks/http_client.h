@@ -1,5 +1,6 @@
 // One libcurl easy handle per sending thread: reusing it keeps the
-// connection to the sink alive between requests.
+// connection to the sink alive between requests. (Also the `playd` CLI's
+// client of a running playd's admin endpoints.)
 #pragma once
 
 #include <cstdint>
@@ -14,6 +15,7 @@ struct HttpResult {
   int64_t retry_after_ms = 0;  // from Retry-After (seconds form), 0 when absent
   std::string body;            // the answer, truncated to 4 KB
   std::string error;           // network error when status == 0
+  size_t body_limit = 4096;    // the answer is kept up to this many bytes
 };
 
 class HttpClient {
@@ -25,6 +27,10 @@ class HttpClient {
 
   HttpResult post(const std::string& url, const std::string& body,
                   const std::vector<std::pair<std::string, std::string>>& headers, int64_t timeout_ms);
+  // Any method ("GET" sends no body); the answer kept up to `body_limit`.
+  HttpResult request(const std::string& method, const std::string& url, const std::string& body,
+                     const std::vector<std::pair<std::string, std::string>>& headers, int64_t timeout_ms,
+                     size_t body_limit = 4096);
 
  private:
   void* curl_;

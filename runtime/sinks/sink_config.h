@@ -41,6 +41,12 @@ struct ExecutionOptions {
   std::vector<int64_t> retry_schedule_ms = {60000, 300000, 1800000};
   int max_attempts = 50;                           // then to the DLQ ("gave up after N attempts")
   int64_t undelivered_alert_ms = 2 * 3600 * 1000;  // flag (metric + log) actions undelivered this long
+  // A sink's Retry-After is honoured up to this long (a hostile or broken
+  // sink asking for 100000000 s must not park an action for years).
+  int64_t max_retry_after_ms = 3600 * 1000;
+  // Actions waiting for their sinks (in memory, all sinks) above which
+  // qualification pauses and ingestion answers 503. 0: no limit.
+  size_t max_pending_actions = 100000;
 };
 
 const char* sink_kind_name(SinkKind k);  // "file", "http", "slack"

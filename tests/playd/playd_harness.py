@@ -134,9 +134,11 @@ class Playd:
             with open(self.config, "w") as f:
                 f.write(config_text)
         self.proc = None
+        self.start_args = []  # extra `playd serve` flags
 
     def start(self):
         args = [self.binary, "serve", "--plays", self.plays, "--data", self.data, "--listen", "127.0.0.1:0"]
+        args += self.start_args
         if self.config:
             args += ["--config", self.config]
         self.errlog = tempfile.TemporaryFile()

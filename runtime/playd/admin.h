@@ -1,0 +1,41 @@
+// The `playd` CLI's admin commands (dlq, replay) and the admin endpoint for
+// replay. When a playd holds the data directory (runtime/store/lock.h), the
+// commands go through its admin endpoints -- so a replayed action is sent by
+// the running process now, not left pending behind its back -- using the
+// URL the lock file names and the admin token from --admin-token or
+// $PLAYD_ADMIN_TOKEN. Otherwise they take the lock themselves (so no playd
+// starts meanwhile) and work on the store directly; what they requeue is
+// sent or evaluated at the next start.
+#pragma once
+
+#include <string>
+#include <string_view>
+
+#include "runtime/store/store.h"
+
+namespace play::playd {
+
+struct AdminFlags {
+  std::string data = "data";
+  std::string token;  // "" -> $PLAYD_ADMIN_TOKEN
+};
+
+struct ReplayFlags {
+  std::string since, until, play_set;  // RFC 3339 times; a play set version
+  bool dry_run = false;
+};
+
+struct AdminAnswer {
+  int status = 200;
+  std::string body;  // JSON
+};
+
+// POST /v1/admin/replay?since=RFC3339&until=RFC3339&play_set=V&dry_run=1
+// (since or play_set required): {"replayed":N,"dry_run":false,"by_play_set":{"a1b2c3d4":N}}.
+AdminAnswer replay_admin(store::Store& store, std::string_view query);
+
+// The CLI commands; exit codes 0 done, 1 nothing matched (a KEY), 2 usage/errors.
+int replay_command(const AdminFlags& admin, const ReplayFlags& flags);
+int dlq_command(const AdminFlags& admin, const std::string& what, const std::string& key, bool all);
+
+}  // namespace play::playd
