@@ -163,6 +163,12 @@ secret = "{TOKEN}"
         answer = read_answer(a)
         a.close()
         assert statuses(answer) == [400], answer[:300]  # admitted: the body was read (and is not JSON)
+
+        def released():  # once the answer is written (the client may read it a moment before)
+            _, metrics = pd.request("GET", "/metrics")
+            return "playd_http_inflight_body_bytes 0\n" in metrics
+
+        wait_for(released, 10, "the first body's bytes released")
         c, again = expect_continue(pd.port, size)
         assert again.startswith(b"HTTP/1.1 100"), again  # the first one's bytes were released
         c.close()
