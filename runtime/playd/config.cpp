@@ -177,9 +177,9 @@ bool load_config(const std::string& path, Config& c, std::string& error) {
       };
       strings(s["signals"], where + ".signals", src.signals);
       r.get(s["context"], where + ".context", src.context);
-      if (auto traits = s["traits"]) {
-        if (!traits.as_table())
-          r.fail(where + ".traits", "expected a table: { accounts = [...], contacts = [...] }");
+      if (auto traits = s["traits"]; traits && !traits.as_table()) {
+        r.fail(where + ".traits", "expected a table: { accounts = [...], contacts = [...] }");
+      } else if (traits) {
         for (auto&& [key, node] : *traits.as_table())
           if (key != "accounts" && key != "contacts")
             r.fail(where + ".traits." + std::string(key.str()), "expected accounts or contacts");

@@ -182,6 +182,9 @@ TEST(PlaydConfig, SourcePolicyMistakesAreErrors) {
       loaded("[[sources]]\nname = \"w\"\nsecret = \"t\"\ntraits = { people = [\"title\"] }\n", error));
   EXPECT_NE(error.find("expected accounts or contacts"), std::string::npos) << error;
   EXPECT_FALSE(loaded("[[sources]]\nname = \"w\"\nsecret = \"t\"\nsignals = \"website.*\"\n", error));
+  EXPECT_FALSE(loaded("[[sources]]\nname = \"w\"\nsecret = \"t\"\ntraits = \"title\"\n", error));
+  EXPECT_NE(error.find("traits: expected a table"), std::string::npos) << error;
+  EXPECT_FALSE(loaded("[[sources]]\nname = \"w\"\nsecret = \"t\"\ncontext = \"yes\"\n", error));
   EXPECT_FALSE(loaded(
       "[[sources]]\nname = \"w\"\nsecret = \"t\"\n[[sources]]\nname = \"w\"\nsecret = \"u\"\n", error));
   EXPECT_NE(error.find("another source is named 'w'"), std::string::npos) << error;
