@@ -68,6 +68,23 @@ bool normalize_envelope(dom::element item, const EnvelopeDefaults& defaults, sto
     return false;
   }
   dom::object obj = item.get_object().value_unsafe();
+  // A repeated envelope key could be read differently by two readers (the
+  // first wins here and in the engine; another tool may take the last).
+  static constexpr std::string_view kFields[] = {"id",     "type",    "occurred_at", "received_at",
+                                                 "source", "account", "contact",     "properties"};
+  // The authenticated source is the signal's source, whatever the body says
+  // (every `source` of the body is left out then, so repeats do not matter).
+  const bool set_source = !defaults.source.empty();
+  bool seen[std::size(kFields)] = {};
+  for (auto field : obj)
+    for (size_t i = 0; i < std::size(kFields); ++i)
+      if (field.key == kFields[i]) {
+        if (seen[i] && !(set_source && kFields[i] == "source")) {
+          error = "duplicate key '" + std::string(kFields[i]) + "'";
+          return false;
+        }
+        seen[i] = true;
+      }
   std::string_view id, type, occurred_at, received_at, source, ignored;
   if (!optional_string(obj, "id", id, error) || !optional_string(obj, "type", type, error) ||
       !optional_string(obj, "occurred_at", occurred_at, error) ||
@@ -83,6 +100,16 @@ bool normalize_envelope(dom::element item, const EnvelopeDefaults& defaults, sto
     }
     id = defaults.fallback_id;
     add_id = true;
+  }
+  if (defaults.max_id_bytes && id.size() > defaults.max_id_bytes) {
+    error = "id: longer than " + std::to_string(defaults.max_id_bytes) + " bytes";
+    return false;
+  }
+  std::string body = simdjson::minify(item);
+  if (defaults.max_signal_bytes && body.size() > defaults.max_signal_bytes) {
+    error = "signal larger than " + std::to_string(defaults.max_signal_bytes) + " bytes (" +
+            std::to_string(body.size()) + " bytes)";
+    return false;
   }
   if (type.empty()) {
     error = "type: missing (a signal type such as \"website.page_viewed\")";
@@ -107,14 +134,12 @@ bool normalize_envelope(dom::element item, const EnvelopeDefaults& defaults, sto
     error = std::string("properties: must be an object, got ") + type_name(props.value_unsafe().type());
     return false;
   }
-  bool add_source = source.empty() && !defaults.source.empty();
 
   out.id.assign(id);
   out.type.assign(type);
   out.received_at_ms = received_ms;
   // The stored envelope is the item as sent (minified), with the fields we
-  // fill in put first; the engine reads the first occurrence of a key.
-  std::string body = simdjson::minify(item);
+  // fill in put first (and the body's `source` left out when we set it).
   out.envelope.clear();
   out.envelope.reserve(body.size() + 96);
   out.envelope += '{';
@@ -127,8 +152,20 @@ bool normalize_envelope(dom::element item, const EnvelopeDefaults& defaults, sto
     comma = true;
   };
   if (add_id) add("id", id);
-  if (add_source) add("source", defaults.source);
+  if (set_source) add("source", defaults.source);
   if (add_received) add("received_at", vm::format_timestamp(received_ms));
+  if (set_source && seen[4]) {
+    for (auto field : obj) {
+      if (field.key == "source") continue;
+      if (comma) out.envelope += ',';
+      json::append_string(out.envelope, field.key);
+      out.envelope += ':';
+      out.envelope += simdjson::minify(field.value);
+      comma = true;
+    }
+    out.envelope += '}';
+    return true;
+  }
   if (body.size() > 2 && comma) out.envelope += ',';
   out.envelope.append(body, 1, std::string::npos);
   return true;

@@ -1,7 +1,8 @@
 // Structural checks of a signal envelope (CLI.md) received on
 // POST /v1/signals, and its normalization into what the store keeps: the
 // envelope JSON with `received_at` (and, when missing, `id` from the
-// Standard Webhooks `webhook-id`, `source` from the authenticated source).
+// Standard Webhooks `webhook-id`), and `source` always the authenticated
+// source's name (a `source` in the body is dropped) when there is one.
 // Schema checks (declared type, property types) are the engine's
 // (IngestServices::validate_signal), run after these.
 #pragma once
@@ -17,9 +18,11 @@
 namespace play::ingest {
 
 struct EnvelopeDefaults {
-  std::string_view source;       // authenticated source name; "" for none
+  std::string_view source;       // authenticated source name; "" for none (the body's is kept)
   std::string_view fallback_id;  // used when the envelope has no id ("" for none)
   int64_t received_at_ms = 0;
+  size_t max_signal_bytes = 0;  // the envelope, minified; 0: no limit
+  size_t max_id_bytes = 0;      // 0: no limit
 };
 
 // False with `error` naming the field ("occurred_at: not an RFC 3339

@@ -6,6 +6,8 @@
 
 #include "runtime/ingest/envelope.h"
 #include "runtime/ingest/gzip.h"
+#include "runtime/ingest/replay_guard.h"
+#include "runtime/ingest/source_policy.h"
 #include "runtime/json/json.h"
 
 namespace play::ingest {
@@ -31,6 +33,27 @@ HttpResponse error_response(int status, std::string_view message) {
   std::string body;
   json::Writer(body).begin_object().key("error").value(message).end_object();
   return json_response(status, std::move(body));
+}
+
+HttpResponse unauthorized(std::string_view error) {
+  HttpResponse r = error_response(401, error);
+  r.headers.emplace_back("WWW-Authenticate", "Bearer, Basic realm=\"playd\"");
+  return r;
+}
+
+HttpResponse retry_later(std::string_view message, int seconds) {
+  HttpResponse r = error_response(503, message);
+  r.headers.emplace_back("Retry-After", std::to_string(seconds));
+  return r;
+}
+
+// Never echo unbounded input: a message (which may quote a value from the
+// request) is cut to `max` bytes, on a UTF-8 character boundary.
+std::string clip(std::string_view text, size_t max = 300) {
+  if (text.size() <= max) return std::string(text);
+  size_t cut = max;
+  while (cut > 0 && (static_cast<unsigned char>(text[cut]) & 0xC0) == 0x80) --cut;
+  return std::string(text.substr(0, cut)) + "...";
 }
 
 HttpResponse not_supported(std::string_view what) {
@@ -89,9 +112,73 @@ struct Pending {
   size_t ignored = 0;
   std::vector<store::IncomingSignal> signals;
   std::vector<store::ContextUpsert> context;
-  std::vector<ItemError> errors;
+  std::vector<ItemError> errors;  // the first max_listed_errors
+  size_t error_count = 0;         // all of them
+  size_t max_listed = 100;
   size_t accepted = 0, duplicates = 0;
+  std::string replay_source, replay_id;  // a signed context change claimed in the ReplayGuard
+
+  void error(size_t index, size_t line, std::string_view message) {
+    ++error_count;
+    if (errors.size() < max_listed) errors.push_back({index, line, clip(message)});
+  }
 };
+
+enum class Route { Healthz, Metrics, Admin, Signals, Segment, Context, NotFound };
+
+struct Routed {
+  Route route = Route::NotFound;
+  const char* allow = "";         // the method the route takes ("" for admin: checked later)
+  std::string_view segment_call;  // Segment: "track", ...; "" for /v1/batch
+  store::Entity entity = store::Entity::Account;
+  std::string key;  // Context: the URL-decoded domain or email
+};
+
+Routed route_of(const HttpRequest& req) {
+  const std::string& path = req.path;
+  Routed r;
+  if (path == "/healthz") {
+    r.route = Route::Healthz;
+    r.allow = "GET";
+    return r;
+  }
+  if (path == "/metrics") {
+    r.route = Route::Metrics;
+    r.allow = "GET";
+    return r;
+  }
+  if (starts_with(path, "/v1/admin/") || (starts_with(path, "/v1/signals/") && path.ends_with("/trace"))) {
+    r.route = Route::Admin;
+    return r;
+  }
+  if (path == "/v1/signals") {
+    r.route = Route::Signals;
+    r.allow = "POST";
+    return r;
+  }
+  static constexpr std::string_view kSegment[] = {"/v1/batch", "/v1/track", "/v1/identify", "/v1/group",
+                                                  "/v1/page"};
+  for (std::string_view route : kSegment) {
+    if (path != route) continue;
+    r.route = Route::Segment;
+    r.allow = "POST";
+    std::string_view call = route.substr(4);
+    r.segment_call = call == "batch" ? std::string_view() : call;
+    return r;
+  }
+  for (auto [prefix, entity] : {std::pair{std::string_view("/v1/accounts/"), store::Entity::Account},
+                                std::pair{std::string_view("/v1/contacts/"), store::Entity::Contact}}) {
+    if (!starts_with(path, prefix)) continue;
+    std::string key = url_decode(std::string_view(path).substr(prefix.size()));
+    if (key.empty() || key.find('/') != std::string::npos) break;
+    r.route = Route::Context;
+    r.allow = "PUT";
+    r.entity = entity;
+    r.key = std::move(key);
+    return r;
+  }
+  return r;
+}
 
 }  // namespace
 
@@ -100,6 +187,8 @@ struct IngestRoutes::Impl {
   IngestServices services;
   Authenticator auth;
   IngestMetrics metrics;
+  ReplayGuard replays;
+  std::shared_ptr<const HttpServerStats> http_stats;
 
   Impl(IngestConfig c, IngestServices s)
       : config(std::move(c)), services(std::move(s)), auth(config.sources, config.webhook_tolerance_s) {
@@ -108,13 +197,18 @@ struct IngestRoutes::Impl {
   }
 
   void handle(HttpRequest&& req, Respond respond);
+  HeaderDecision on_headers(const HttpRequest& head);
+  size_t body_limit(const Routed& r) const;
 
   // ---- ingestion ----
-  bool admit(const HttpRequest& req, const Respond& respond, AuthResult& who);
+  bool admit(const HttpRequest& req, const Respond& respond, AuthResult& who, bool body_may_authenticate);
+  // A signed context change: false when it was answered (a replay, or retry later).
+  bool claim_replay(const AuthResult& who, Pending& p);
   bool decoded_body(HttpRequest& req, const Respond& respond, std::string& storage, size_t limit);
   void post_signals(HttpRequest& req, const AuthResult& who, Respond respond);
   void post_segment(HttpRequest& req, std::string_view call, const AuthResult& who, Respond respond);
-  void put_context(HttpRequest& req, store::Entity entity, std::string_view key, Respond respond);
+  void put_context(HttpRequest& req, store::Entity entity, std::string_view key, const AuthResult& who,
+                   Respond respond);
   void take_envelope(dom::element item, size_t index, size_t line, const AuthResult& who, int64_t received,
                      Pending& p);
   void commit(std::shared_ptr<Pending> p);
@@ -125,66 +219,169 @@ struct IngestRoutes::Impl {
 };
 
 void IngestRoutes::Impl::handle(HttpRequest&& req, Respond respond) {
-  const std::string& path = req.path;
+  req.from_loopback = req.from_loopback && config.trust_loopback;
   const std::string& method = req.method;
-  auto method_not_allowed = [&](const char* allow) {
-    HttpResponse r = error_response(405, "method " + method + " not allowed on " + path);
-    r.headers.emplace_back("Allow", allow);
-    respond(std::move(r));
-  };
-  if (path == "/healthz") {
-    if (method != "GET") return method_not_allowed("GET");
-    if (!services.healthz) return respond(json_response(200, "{\"status\":\"ok\"}"));
-    return respond(services.healthz());
+  Routed r = route_of(req);
+  if (r.route == Route::NotFound)
+    return respond(error_response(404, "no route for " + clip(method, 16) + " " + clip(req.path, 200)));
+  if (*r.allow && method != r.allow) {
+    HttpResponse out =
+        error_response(405, "method " + clip(method, 16) + " not allowed on " + clip(req.path, 200));
+    out.headers.emplace_back("Allow", r.allow);
+    return respond(std::move(out));
   }
-  if (path == "/metrics") {
-    if (method != "GET") return method_not_allowed("GET");
-    HttpResponse r;
-    r.content_type = "text/plain; version=0.0.4; charset=utf-8";
-    if (services.metrics_text) r.body = services.metrics_text();
-    metrics.append_prometheus(r.body);
-    return respond(std::move(r));
+  switch (r.route) {
+    case Route::Healthz:
+      if (!services.healthz) return respond(json_response(200, "{\"status\":\"ok\"}"));
+      return respond(services.healthz());
+    case Route::Metrics: {
+      if (!admin_authorized(req, config.admin_token)) {
+        metrics.auth_failures.fetch_add(1, std::memory_order_relaxed);
+        return respond(unauthorized("/metrics needs the admin token (Authorization: Bearer ...)"));
+      }
+      HttpResponse out;
+      out.content_type = "text/plain; version=0.0.4; charset=utf-8";
+      if (services.metrics_text) out.body = services.metrics_text();
+      metrics.append_prometheus(out.body);
+      if (http_stats) append_http_stats(out.body, *http_stats);
+      return respond(std::move(out));
+    }
+    case Route::Admin:
+      return admin(req, std::move(respond));
+    case Route::Signals: {
+      AuthResult who;
+      if (!admit(req, respond, who, false)) return;
+      return post_signals(req, who, std::move(respond));
+    }
+    case Route::Segment: {
+      AuthResult who;
+      if (!admit(req, respond, who, true)) return;
+      return post_segment(req, r.segment_call, who, std::move(respond));
+    }
+    case Route::Context: {
+      if (r.key.size() > config.max_id_bytes)
+        return respond(
+            error_response(400, "key longer than " + std::to_string(config.max_id_bytes) + " bytes"));
+      AuthResult who;
+      if (!admit(req, respond, who, false)) return;
+      if (std::string why = refuse_context(who.config); !why.empty()) {
+        metrics.forbidden.fetch_add(1, std::memory_order_relaxed);
+        return respond(error_response(403, why));
+      }
+      return put_context(req, r.entity, r.key, who, std::move(respond));
+    }
+    case Route::NotFound:
+      break;
   }
-  if (starts_with(path, "/v1/admin/") || (starts_with(path, "/v1/signals/") && path.ends_with("/trace")))
-    return admin(req, std::move(respond));
+}
 
-  AuthResult who;
-  if (path == "/v1/signals") {
-    if (method != "POST") return method_not_allowed("POST");
-    if (!admit(req, respond, who)) return;
-    return post_signals(req, who, std::move(respond));
+size_t IngestRoutes::Impl::body_limit(const Routed& r) const {
+  switch (r.route) {
+    case Route::Signals:
+      return config.max_body_bytes;
+    case Route::Segment:
+      return r.segment_call.empty() ? config.segment.max_batch_bytes : config.segment.max_event_bytes;
+    case Route::Context:
+      return config.segment.max_event_bytes;
+    default:
+      return 64 * 1024;  // reads and admin calls take no real body
   }
-  static constexpr std::string_view kSegment[] = {"/v1/batch", "/v1/track", "/v1/identify", "/v1/group",
-                                                  "/v1/page"};
-  for (std::string_view route : kSegment) {
-    if (path != route) continue;
-    if (method != "POST") return method_not_allowed("POST");
-    if (!admit(req, respond, who)) return;
-    std::string_view call = route.substr(4);
-    return post_segment(req, call == "batch" ? std::string_view() : call, who, std::move(respond));
+}
+
+// Everything that can be decided on the head, so that a request that will
+// be refused is answered before its body is read (and never buffered).
+HeaderDecision IngestRoutes::Impl::on_headers(const HttpRequest& head_in) {
+  HttpRequest head;
+  head.method = head_in.method;
+  head.path = head_in.path;
+  head.headers = head_in.headers;
+  head.from_loopback = head_in.from_loopback && config.trust_loopback;
+  HeaderDecision d;
+  Routed r = route_of(head);
+  if (r.route == Route::NotFound || (*r.allow && head.method != r.allow) || r.route == Route::Healthz) {
+    d.body_limit = 64 * 1024;  // handle() answers 404 / 405 / the health check
+    if (r.route != Route::Healthz && (head_in.content_length.value_or(0) > 0 || head_in.chunked)) {
+      // Answer now rather than read a body nobody takes.
+      HttpRequest copy = head_in;
+      handle(std::move(copy), [&d](HttpResponse out) { d.answer = std::move(out); });
+    }
+    return d;
   }
-  for (auto [prefix, entity] : {std::pair{std::string_view("/v1/accounts/"), store::Entity::Account},
-                                std::pair{std::string_view("/v1/contacts/"), store::Entity::Contact}}) {
-    if (!starts_with(path, prefix)) continue;
-    std::string key = url_decode(std::string_view(path).substr(prefix.size()));
-    if (key.empty() || key.find('/') != std::string::npos) break;
-    if (method != "PUT") return method_not_allowed("PUT");
-    if (!admit(req, respond, who)) return;
-    return put_context(req, entity, key, std::move(respond));
+  if (r.route == Route::Metrics || r.route == Route::Admin) {
+    if (!admin_authorized(head, config.admin_token)) {
+      metrics.auth_failures.fetch_add(1, std::memory_order_relaxed);
+      d.answer = unauthorized(r.route == Route::Metrics
+                                  ? "/metrics needs the admin token (Authorization: Bearer ...)"
+                                  : "admin endpoints need the admin token (Authorization: Bearer ...)");
+    }
+    d.body_limit = 64 * 1024;
+    return d;
   }
-  respond(error_response(404, "no route for " + method + " " + path));
+  auto refuse = [&](HttpResponse out) {
+    metrics.requests.fetch_add(1, std::memory_order_relaxed);
+    d.answer = std::move(out);
+    return d;
+  };
+  if (r.route == Route::Context && r.key.size() > config.max_id_bytes)
+    return refuse(error_response(400, "key longer than " + std::to_string(config.max_id_bytes) + " bytes"));
+  if (services.overloaded && services.overloaded()) {
+    metrics.overloaded.fetch_add(1, std::memory_order_relaxed);
+    int retry = services.retry_after_seconds ? services.retry_after_seconds() : 1;
+    return refuse(retry_later("overloaded: the signal queue is full; retry later", retry));
+  }
+  if (services.refusal) {  // a degraded store, an outbox too far behind
+    int retry = 1;
+    if (std::string why = services.refusal(retry); !why.empty()) {
+      metrics.overloaded.fetch_add(1, std::memory_order_relaxed);
+      return refuse(retry_later(why, retry));
+    }
+  }
+  if (head.header("webhook-id").size() > config.max_id_bytes)
+    return refuse(
+        error_response(400, "webhook-id longer than " + std::to_string(config.max_id_bytes) + " bytes"));
+  HeaderAuth a = auth.check_headers(head, now_ms() / 1000);
+  switch (a.outcome) {
+    case HeaderAuth::Refused:
+      metrics.auth_failures.fetch_add(1, std::memory_order_relaxed);
+      return refuse(unauthorized(a.result.error));
+    case HeaderAuth::Missing:
+      // The Segment API takes the write key in the body too: read at most a
+      // batch to find it.
+      if (r.route != Route::Segment || !auth.has_kind(SourceKind::SegmentWriteKey)) {
+        metrics.auth_failures.fetch_add(1, std::memory_order_relaxed);
+        return refuse(unauthorized(a.result.error));
+      }
+      break;
+    case HeaderAuth::Authenticated:
+      if (r.route == Route::Context) {
+        if (std::string why = refuse_context(a.result.config); !why.empty()) {
+          metrics.forbidden.fetch_add(1, std::memory_order_relaxed);
+          return refuse(error_response(403, why));
+        }
+      }
+      break;
+    case HeaderAuth::Signed:
+      if (r.route == Route::Context && !auth.any_signed_context_source()) {
+        metrics.forbidden.fetch_add(1, std::memory_order_relaxed);
+        return refuse(error_response(403, "no Standard Webhooks source may change context (context = true)"));
+      }
+      break;
+  }
+  d.body_limit = body_limit(r);
+  return d;
 }
 
 // Backpressure first (cheapest, and a refused request must change nothing),
-// then credentials.
-bool IngestRoutes::Impl::admit(const HttpRequest& req, const Respond& respond, AuthResult& who) {
+// then credentials. `body_may_authenticate` (the Segment API): a request
+// without credentials in its headers is let through with who.ok false, for
+// the `writeKey` of its body.
+bool IngestRoutes::Impl::admit(const HttpRequest& req, const Respond& respond, AuthResult& who,
+                               bool body_may_authenticate) {
   metrics.requests.fetch_add(1, std::memory_order_relaxed);
   if (services.overloaded && services.overloaded()) {
     metrics.overloaded.fetch_add(1, std::memory_order_relaxed);
     int retry = services.retry_after_seconds ? services.retry_after_seconds() : 1;
-    HttpResponse r = error_response(503, "overloaded: the signal queue is full; retry later");
-    r.headers.emplace_back("Retry-After", std::to_string(retry));
-    respond(std::move(r));
+    respond(retry_later("overloaded: the signal queue is full; retry later", retry));
     return false;
   }
   if (services.refusal) {
@@ -192,19 +389,48 @@ bool IngestRoutes::Impl::admit(const HttpRequest& req, const Respond& respond, A
     std::string why = services.refusal(retry);
     if (!why.empty()) {
       metrics.overloaded.fetch_add(1, std::memory_order_relaxed);
-      HttpResponse r = error_response(503, why);
-      r.headers.emplace_back("Retry-After", std::to_string(retry));
-      respond(std::move(r));
+      respond(retry_later(why, retry));
       return false;
     }
   }
-  who = auth.authenticate(req, req.body, now_ms() / 1000);
+  bool missing = false;
+  who = auth.authenticate(req, req.body, now_ms() / 1000, &missing);
   if (!who.ok) {
+    if (missing && body_may_authenticate && auth.has_kind(SourceKind::SegmentWriteKey)) return true;
     metrics.auth_failures.fetch_add(1, std::memory_order_relaxed);
-    HttpResponse r = error_response(401, who.error);
-    r.headers.emplace_back("WWW-Authenticate", "Bearer, Basic realm=\"playd\"");
-    respond(std::move(r));
+    respond(unauthorized(who.error));
     return false;
+  }
+  return true;
+}
+
+// A signed request that changes context is applied once per webhook-id: a
+// replay within the signature's window is answered as a duplicate.
+bool IngestRoutes::Impl::claim_replay(const AuthResult& who, Pending& p) {
+  if (who.webhook_id.empty() || !who.config) return true;  // not signed
+  int64_t now_s = now_ms() / 1000;
+  switch (replays.claim(who.source, who.webhook_id, who.webhook_timestamp + auth.tolerance_s() + 1, now_s)) {
+    case ReplayGuard::Claim::Fresh:
+      p.replay_source = who.source;
+      p.replay_id = who.webhook_id;
+      return true;
+    case ReplayGuard::Claim::Duplicate: {
+      metrics.replays.fetch_add(1, std::memory_order_relaxed);
+      std::string body;
+      json::Writer w(body);
+      w.begin_object();
+      if (p.segment) w.key("success").value(true);
+      w.key("accepted").value(uint64_t(0)).key("duplicates").value(uint64_t(0));
+      w.key("duplicate").value(true).end_object();
+      p.respond(json_response(200, std::move(body)));
+      return false;
+    }
+    case ReplayGuard::Claim::InProgress:
+      p.respond(retry_later("a request with this webhook-id is being applied; retry later", 1));
+      return false;
+    case ReplayGuard::Claim::Full:
+      p.respond(retry_later("too many signed context changes in the replay window; retry later", 1));
+      return false;
   }
   return true;
 }
@@ -229,7 +455,7 @@ bool IngestRoutes::Impl::decoded_body(HttpRequest& req, const Respond& respond, 
         return false;
     }
   } else if (!encoding.empty() && encoding != "identity") {
-    respond(error_response(415, "unsupported Content-Encoding '" + std::string(encoding) + "' (use gzip)"));
+    respond(error_response(415, "unsupported Content-Encoding '" + clip(encoding, 64) + "' (use gzip)"));
     return false;
   } else {
     if (req.body.size() > limit) {
@@ -249,14 +475,14 @@ void IngestRoutes::Impl::take_envelope(dom::element item, size_t index, size_t l
   std::string fallback_id;
   if (!who.webhook_id.empty())
     fallback_id = p.single ? who.webhook_id : who.webhook_id + "#" + std::to_string(index);
-  EnvelopeDefaults defaults{who.source, fallback_id, received};
+  EnvelopeDefaults defaults{who.source, fallback_id, received, config.max_signal_bytes, config.max_id_bytes};
   store::IncomingSignal signal;
   std::string error;
-  if (!normalize_envelope(item, defaults, signal, error) ||
-      (services.validate_signal && !services.validate_signal(signal.envelope, error))) {
-    p.errors.push_back({index, line, std::move(error)});
-    return;
-  }
+  if (!normalize_envelope(item, defaults, signal, error)) return p.error(index, line, error);
+  if (std::string why = refuse_signal(who.config, signal.type); !why.empty())
+    return p.error(index, line, why);
+  if (services.validate_signal && !services.validate_signal(signal.envelope, error))
+    return p.error(index, line, error);
   p.signals.push_back(std::move(signal));
 }
 
@@ -265,6 +491,7 @@ void IngestRoutes::Impl::post_signals(HttpRequest& req, const AuthResult& who, R
   if (!decoded_body(req, respond, body, config.max_body_bytes)) return;
   auto p = std::make_shared<Pending>();
   p->respond = std::move(respond);
+  p->max_listed = config.max_listed_errors;
   int64_t received = now_ms();
   dom::parser& parser = thread_parser();
   bool ndjson = req.header("content-type").find("ndjson") != std::string_view::npos;
@@ -299,7 +526,7 @@ void IngestRoutes::Impl::post_signals(HttpRequest& req, const AuthResult& who, R
       auto doc = parser.parse(line.data(), line.size(), false);
       if (doc.error()) {
         ++p->total;
-        p->errors.push_back({index++, line_no, describe_json_error(doc.error())});
+        p->error(index++, line_no, describe_json_error(doc.error()));
         continue;
       }
       take_envelope(doc.value_unsafe(), index++, line_no, who, received, *p);
@@ -309,7 +536,7 @@ void IngestRoutes::Impl::post_signals(HttpRequest& req, const AuthResult& who, R
   commit(std::move(p));
 }
 
-void IngestRoutes::Impl::post_segment(HttpRequest& req, std::string_view call, const AuthResult& who,
+void IngestRoutes::Impl::post_segment(HttpRequest& req, std::string_view call, const AuthResult& who_in,
                                       Respond respond) {
   const SegmentConfig& sc = config.segment;
   std::string body;
@@ -318,6 +545,7 @@ void IngestRoutes::Impl::post_segment(HttpRequest& req, std::string_view call, c
   p->respond = std::move(respond);
   p->segment = true;
   p->single = !call.empty();
+  p->max_listed = config.max_listed_errors;
   dom::parser& parser = thread_parser();
   auto doc = parser.parse(body);
   if (doc.error()) {
@@ -326,37 +554,86 @@ void IngestRoutes::Impl::post_segment(HttpRequest& req, std::string_view call, c
   }
   dom::element root = doc.value_unsafe();
   if (!root.is_object()) return p->respond(error_response(400, "the body must be a JSON object"));
+  // Credentials: the headers', else the body's `writeKey` (as
+  // @segment/analytics-node 2.x sends it); an item's own `writeKey` wins
+  // over either, as at Segment.
+  AuthResult who = who_in;
+  auto string_at = [](dom::element e, const char* key, std::string_view& out) {
+    if (!e.is_object()) return false;
+    auto v = e.get_object().value_unsafe()[key];
+    if (v.error() || !v.value_unsafe().is_string()) return false;
+    out = v.value_unsafe().get_string().value_unsafe();
+    return true;
+  };
+  if (std::string_view key; !who.ok && string_at(root, "writeKey", key)) {
+    who = auth.authenticate_write_key(key);
+    if (!who.ok) {
+      metrics.auth_failures.fetch_add(1, std::memory_order_relaxed);
+      return p->respond(unauthorized("writeKey: unknown write key"));
+    }
+  }
   SegmentRequest sr;
   sr.call = call;
-  sr.source = who.source;
   sr.received_at_ms = now_ms();
+  size_t authenticated = 0;
   auto take = [&](dom::element item, size_t index) {
     ++p->total;
+    AuthResult own;
+    const AuthResult* from = who.ok ? &who : nullptr;
+    if (std::string_view key; !auth.open_mode() && string_at(item, "writeKey", key)) {
+      own = auth.authenticate_write_key(key);
+      if (!own.ok) {
+        metrics.auth_failures.fetch_add(1, std::memory_order_relaxed);
+        return p->error(index, 0, "writeKey: unknown write key");
+      }
+      from = &own;
+    }
+    if (!from)
+      return p->error(index, 0, "missing credentials: no writeKey in the call, the batch or the headers");
+    ++authenticated;
+    sr.source = from->source;
     SegmentMapped m = map_segment_call(item, sr, sc);
     switch (m.outcome) {
       case SegmentOutcome::Signal:
+        if (m.signal.id.size() > config.max_id_bytes)
+          return p->error(index, 0,
+                          "messageId: longer than " + std::to_string(config.max_id_bytes) + " bytes");
+        if (std::string why = refuse_signal(from->config, m.signal.type); !why.empty())
+          return p->error(index, 0, why);
         p->signals.push_back(std::move(m.signal));
         break;
       case SegmentOutcome::Ignored:
         ++p->ignored;
         break;
       case SegmentOutcome::Error:
-        p->errors.push_back({index, 0, std::move(m.message)});
+        p->error(index, 0, m.message);
         break;
-      case SegmentOutcome::Context:
+      case SegmentOutcome::Context: {
+        size_t kept = 0;
         for (auto& upsert : m.context) {
+          if (upsert.key.size() > config.max_id_bytes)
+            return p->error(index, 0, "key longer than " + std::to_string(config.max_id_bytes) + " bytes");
+          // Only the traits this source may change (none by default for a
+          // write key, which is public in browser JavaScript).
+          size_t refused = 0;
+          upsert.fields_json = allowed_traits(from->config, upsert.entity, upsert.fields_json, refused);
+          metrics.traits_refused.fetch_add(refused, std::memory_order_relaxed);
+          if (upsert.fields_json == "{}") continue;
           if (services.check_context) {
             std::string fields, error;
             std::vector<std::string> dropped;
             if (!services.check_context(upsert.entity, upsert.fields_json, false, fields, dropped, error)) {
-              p->errors.push_back({index, 0, "traits: " + error});
+              p->error(index, 0, "traits: " + error);
               continue;
             }
             upsert.fields_json = std::move(fields);
           }
           p->context.push_back(std::move(upsert));
+          ++kept;
         }
+        if (kept == 0) ++p->ignored;  // acknowledged, changes nothing
         break;
+      }
     }
   };
   if (call.empty()) {
@@ -375,11 +652,17 @@ void IngestRoutes::Impl::post_segment(HttpRequest& req, std::string_view call, c
   } else {
     take(root, 0);
   }
+  if (!who.ok && authenticated == 0) {
+    // Nothing was authenticated: a 401, as for credentials in the headers.
+    metrics.auth_failures.fetch_add(1, std::memory_order_relaxed);
+    return p->respond(unauthorized(p->errors.empty() ? "missing credentials" : p->errors.front().error));
+  }
+  if (!p->context.empty() && !claim_replay(who, *p)) return;
   commit(std::move(p));
 }
 
 void IngestRoutes::Impl::put_context(HttpRequest& req, store::Entity entity, std::string_view key,
-                                     Respond respond) {
+                                     const AuthResult& who, Respond respond) {
   std::string body;
   if (!decoded_body(req, respond, body, config.segment.max_event_bytes)) return;
   auto doc = thread_parser().parse(body);
@@ -394,7 +677,7 @@ void IngestRoutes::Impl::put_context(HttpRequest& req, store::Entity entity, std
     std::string fields, error;
     std::vector<std::string> dropped;
     if (!services.check_context(entity, upsert.fields_json, true, fields, dropped, error))
-      return respond(error_response(400, error));
+      return respond(error_response(400, clip(error)));
     upsert.fields_json = std::move(fields);
   }
   if (!services.upsert_context) return respond(not_supported("context upsert"));
@@ -403,6 +686,7 @@ void IngestRoutes::Impl::put_context(HttpRequest& req, store::Entity entity, std
   p->single = true;
   p->context.push_back(std::move(upsert));
   p->total = 1;
+  if (!claim_replay(who, *p)) return;
   commit(std::move(p));
 }
 
@@ -411,18 +695,24 @@ void IngestRoutes::Impl::put_context(HttpRequest& req, store::Entity entity, std
 void IngestRoutes::Impl::commit(std::shared_ptr<Pending> p) {
   auto store_failed = [this, p](const std::string& error) {
     metrics.store_errors.fetch_add(1, std::memory_order_relaxed);
-    HttpResponse r = error_response(503, "not stored (" + error + "); nothing was acknowledged, retry");
-    r.headers.emplace_back("Retry-After", "1");
-    p->respond(std::move(r));
+    if (!p->replay_id.empty()) replays.failed(p->replay_source, p->replay_id);
+    p->respond(retry_later("not stored (" + error + "); nothing was acknowledged, retry", 1));
   };
   if (!p->context.empty()) {
-    if (!services.upsert_context) return p->respond(not_supported("context upsert"));
+    if (!services.upsert_context) {
+      if (!p->replay_id.empty()) replays.failed(p->replay_source, p->replay_id);
+      return p->respond(not_supported("context upsert"));
+    }
     auto upserts = std::move(p->context);
     size_t n = upserts.size();
     p->context.clear();
     return services.upsert_context(std::move(upserts), [this, p, n, store_failed](std::string error) {
       if (!error.empty()) return store_failed(error);
       metrics.context_upserts.fetch_add(n, std::memory_order_relaxed);
+      if (!p->replay_id.empty()) {
+        replays.done(p->replay_source, p->replay_id);  // the context change is durable
+        p->replay_id.clear();
+      }
       commit(p);
     });
   }
@@ -443,14 +733,14 @@ void IngestRoutes::Impl::commit(std::shared_ptr<Pending> p) {
 }
 
 void IngestRoutes::Impl::finish(Pending& p) {
-  metrics.items_invalid.fetch_add(p.errors.size(), std::memory_order_relaxed);
+  metrics.items_invalid.fetch_add(p.error_count, std::memory_order_relaxed);
   metrics.segment_ignored.fetch_add(p.ignored, std::memory_order_relaxed);
-  if (p.single && !p.errors.empty()) return p.respond(error_response(400, p.errors.front().error));
+  if (p.single && p.error_count) return p.respond(error_response(400, p.errors.front().error));
   std::string body;
   json::Writer w(body);
   w.begin_object();
-  if (!p.errors.empty()) {
-    size_t bad = p.errors.size();
+  if (p.error_count) {
+    size_t bad = p.error_count;
     w.key("error").value(bad == p.total ? "all " + std::to_string(bad) + " items are invalid"
                                         : std::to_string(bad) + " of " + std::to_string(p.total) +
                                               " items are invalid; the other items were taken");
@@ -460,7 +750,7 @@ void IngestRoutes::Impl::finish(Pending& p) {
   w.key("accepted").value(static_cast<uint64_t>(p.accepted));
   w.key("duplicates").value(static_cast<uint64_t>(p.duplicates));
   if (p.segment) w.key("ignored").value(static_cast<uint64_t>(p.ignored));
-  if (!p.errors.empty()) {
+  if (p.error_count) {
     w.key("items").begin_array();
     for (const auto& e : p.errors) {
       w.begin_object().key("index").value(static_cast<uint64_t>(e.index));
@@ -468,15 +758,17 @@ void IngestRoutes::Impl::finish(Pending& p) {
       w.key("error").value(e.error).end_object();
     }
     w.end_array();
+    if (p.error_count > p.errors.size())
+      w.key("more_errors").value(static_cast<uint64_t>(p.error_count - p.errors.size()));
   }
   w.end_object();
-  p.respond(json_response(p.errors.empty() ? 200 : 400, std::move(body)));
+  p.respond(json_response(p.error_count ? 400 : 200, std::move(body)));
 }
 
 void IngestRoutes::Impl::admin(HttpRequest& req, Respond respond) {
   if (!admin_authorized(req, config.admin_token)) {
     metrics.auth_failures.fetch_add(1, std::memory_order_relaxed);
-    return respond(error_response(401, "admin endpoints need the admin token (Authorization: Bearer ...)"));
+    return respond(unauthorized("admin endpoints need the admin token (Authorization: Bearer ...)"));
   }
   std::string_view path = req.path;
   std::string_view query = std::string_view(req.target).substr(req.path.size());
@@ -509,7 +801,7 @@ void IngestRoutes::Impl::admin(HttpRequest& req, Respond respond) {
     if (!services.dlq_get) return respond(not_supported("the DLQ"));
     return respond(services.dlq_get(url_decode(rest)));
   }
-  respond(error_response(404, "no route for " + req.method + " " + req.path));
+  respond(error_response(404, "no route for " + clip(req.method, 16) + " " + clip(req.path, 200)));
 }
 
 IngestRoutes::IngestRoutes(IngestConfig config, IngestServices services)
@@ -525,5 +817,15 @@ Handler IngestRoutes::handler() {
 }
 
 const IngestMetrics& IngestRoutes::metrics() const { return impl_->metrics; }
+
+HeaderDecision IngestRoutes::on_headers(const HttpRequest& head) { return impl_->on_headers(head); }
+
+HeaderHook IngestRoutes::header_hook() {
+  return [this](const HttpRequest& head) { return on_headers(head); };
+}
+
+void IngestRoutes::attach_http_stats(std::shared_ptr<const HttpServerStats> stats) {
+  impl_->http_stats = std::move(stats);
+}
 
 }  // namespace play::ingest

@@ -5,16 +5,28 @@
 // | route | auth | answer |
 // |---|---|---|
 // | POST /v1/signals | source | 200 {"accepted","duplicates"}; 400 with per-item errors |
-// | POST /v1/batch, /v1/track, /v1/identify, /v1/group, /v1/page | source | 200 {"success":true,...} |
-// | PUT /v1/accounts/{domain}, /v1/contacts/{email} | source | 200 {"entity","key"} |
-// | GET /healthz, /metrics | none | |
-// | GET /v1/signals/{id}/trace | admin | |
-// | GET /v1/admin/dlq, GET /v1/admin/dlq/{id}, POST /v1/admin/dlq/{id}/replay | admin | |
+// | POST /v1/batch, /v1/track, /v1/identify, /v1/group, /v1/page | source (or `writeKey` in the body) | 200
+// {"success":true,...} | | PUT /v1/accounts/{domain}, /v1/contacts/{email} | source with context = true | 200
+// {"accepted","duplicates"} | | GET /healthz | none | | | GET /metrics | admin | | | GET
+// /v1/signals/{id}/trace | admin | | | GET /v1/admin/dlq, GET /v1/admin/dlq/{id}, POST
+// /v1/admin/dlq/{id}/replay | admin | |
 //
-// Errors: 400 bad body or items ({"error", "items":[{"index","error"}]}:
-// the good items of a batch are still taken, and "accepted" says how many);
-// 401 bad credentials (nothing changed); 404/405; 413 body over the limit;
-// 503 + Retry-After when overloaded or when the store cannot write.
+// "admin": the admin token, or with none configured a trusted loopback peer
+// (trust_loopback, and no Forwarded / X-Forwarded-For header).
+//
+// on_headers() decides what it can before the body is read (route, method,
+// admin token, overload, bearer/Basic credentials, a signed request's
+// headers, a source's right to change context), so a request that will be
+// refused is answered without buffering its body.
+//
+// Errors: 400 bad body or items ({"error", "items":[{"index","error"}],
+// "more_errors": N past the first 100}: the good items of a batch are still
+// taken, and "accepted" says how many; quoted values are truncated);
+// 401 bad credentials (nothing changed); 403 a source changing context
+// without the right; 404/405; 413 body over the limit; 503 + Retry-After
+// when overloaded or when the store cannot write. A signed context change
+// replayed within the signature's window: 200 with "duplicate": true, not
+// applied again.
 #pragma once
 
 #include <memory>
@@ -31,9 +43,16 @@ namespace play::ingest {
 
 struct IngestConfig {
   std::vector<SourceConfig> sources;
-  std::string admin_token;  // "" -> admin endpoints from loopback only
+  std::string admin_token;  // "" -> admin endpoints and /metrics from trusted loopback only
+  // Loopback peers (without a Forwarded / X-Forwarded-For header) may use
+  // admin endpoints when there is no admin token, and send unauthenticated
+  // signals when there are no sources. False: loopback is like any peer.
+  bool trust_loopback = true;
   SegmentConfig segment;
   size_t max_body_bytes = 10 * 1024 * 1024;  // after decompression too
+  size_t max_signal_bytes = 32 * 1024;       // one envelope of /v1/signals, minified
+  size_t max_id_bytes = 256;                 // signal ids, messageIds, webhook-ids, context keys
+  size_t max_listed_errors = 100;            // item errors listed in a reply; the rest are counted
   int64_t webhook_tolerance_s = 300;
 };
 
@@ -46,6 +65,14 @@ class IngestRoutes {
   void handle(HttpRequest&& request, Respond respond);
   // A Handler for HttpServer calling handle(); `this` must outlive the server.
   Handler handler();
+
+  // The header phase: an answer for a request that will be refused whatever
+  // its body, else the body limit of its route.
+  HeaderDecision on_headers(const HttpRequest& head);
+  HeaderHook header_hook();  // calls on_headers(); `this` must outlive the server
+
+  // The server's counters, rendered on /metrics with ingestion's.
+  void attach_http_stats(std::shared_ptr<const HttpServerStats> stats);
 
   const IngestMetrics& metrics() const;
 

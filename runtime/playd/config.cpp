@@ -7,6 +7,8 @@
 #include <filesystem>
 #include <set>
 
+#include "runtime/ingest/source_policy.h"
+
 namespace play::playd {
 
 bool parse_duration_ms(std::string_view text, int64_t& out) {
@@ -123,9 +125,22 @@ bool load_config(const std::string& path, Config& c, std::string& error) {
   r.get(server["threads"], "server.threads", threads);
   c.http_threads = size_t(std::max<int64_t>(1, threads));
   r.get(server["admin_token"], "server.admin_token", c.ingest.admin_token);
-  int64_t body = int64_t(c.ingest.max_body_bytes);
-  r.get(server["max_body_bytes"], "server.max_body_bytes", body);
-  c.ingest.max_body_bytes = size_t(body);
+  auto size = [&](const char* key, auto& out) {
+    int64_t v = int64_t(out);
+    std::string where = std::string("server.") + key;
+    if (!r.get(server[key], where, v)) return;
+    if (v < 1) {
+      r.fail(where, "expected a positive number");
+      return;
+    }
+    out = static_cast<std::remove_reference_t<decltype(out)>>(v);
+  };
+  size("max_body_bytes", c.ingest.max_body_bytes);
+  size("max_signal_bytes", c.ingest.max_signal_bytes);
+  size("max_id_bytes", c.ingest.max_id_bytes);
+  size("max_connections", c.max_connections);
+  size("max_inflight_body_bytes", c.max_inflight_body_bytes);
+  r.get(server["trust_loopback"], "server.trust_loopback", c.ingest.trust_loopback);
   r.get(server["data"], "server.data", c.data_dir);
 
   auto st = t["store"];
@@ -170,6 +185,42 @@ bool load_config(const std::string& path, Config& c, std::string& error) {
       else
         r.fail(where + ".kind", "expected bearer, segment or webhooks");
       if (src.secret.empty()) r.fail(where + ".secret", "every source needs a secret");
+      if (src.name.empty())
+        r.fail(where + ".name", "every source needs a name (it becomes the signals' source)");
+      auto strings = [&](toml::node_view<toml::node> n, const std::string& at,
+                         std::optional<std::vector<std::string>>& out) {
+        if (!n) return;
+        auto list = n.as_array();
+        if (!list) {
+          r.fail(at, "expected a list of strings");
+          return;
+        }
+        out.emplace();
+        for (const auto& item : *list) {
+          auto v = item.value<std::string>();
+          if (!v || v->empty()) {
+            r.fail(at, "expected a list of non-empty strings");
+            return;
+          }
+          out->push_back(*v);
+        }
+      };
+      strings(s["signals"], where + ".signals", src.signals);
+      r.get(s["context"], where + ".context", src.context);
+      if (auto traits = s["traits"]; traits && !traits.as_table()) {
+        r.fail(where + ".traits", "expected a table: { accounts = [...], contacts = [...] }");
+      } else if (traits) {
+        for (auto&& [key, node] : *traits.as_table())
+          if (key != "accounts" && key != "contacts")
+            r.fail(where + ".traits." + std::string(key.str()), "expected accounts or contacts");
+        strings(traits["accounts"], where + ".traits.accounts", src.account_traits);
+        strings(traits["contacts"], where + ".traits.contacts", src.contact_traits);
+      }
+      for (const auto& other : c.ingest.sources) {
+        if (other.name == src.name) r.fail(where + ".name", "another source is named '" + src.name + "'");
+        if (other.secret == src.secret && other.kind == src.kind)
+          r.fail(where + ".secret", "source '" + other.name + "' has the same secret");
+      }
       c.ingest.sources.push_back(std::move(src));
     }
   }
@@ -264,6 +315,40 @@ bool finish_config(Config& c, const vm::Bundle& bundle, std::string& error) {
       if (sig.name == type) return true;
     return false;
   };
+  if (!c.ingest.trust_loopback && c.ingest.sources.empty()) {
+    error = "server.trust_loopback = false needs [[sources]]: no one could send signals";
+    return false;
+  }
+  for (size_t i = 0; i < c.ingest.sources.size(); ++i) {
+    const auto& src = c.ingest.sources[i];
+    std::string where = "sources[" + std::to_string(i) + "] (" + src.name + ")";
+    // A pattern that matches nothing is a typo that would refuse every signal it meant.
+    if (src.signals)
+      for (const auto& pattern : *src.signals) {
+        bool any = false;
+        for (const auto& sig : bundle.signals) any |= ingest::glob_match(pattern, sig.name);
+        if (!any) {
+          error = where + ".signals: '" + pattern + "' matches no signal type of the plays";
+          return false;
+        }
+      }
+    auto fields = [&](const std::optional<std::vector<std::string>>& list,
+                      const std::vector<vm::Field>& schema, const char* at, const char* entity) {
+      if (!list) return true;
+      for (const auto& name : *list) {
+        bool any = false;
+        for (const auto& f : schema) any |= f.name == name;
+        if (!any) {
+          error = where + ".traits." + at + ": '" + name + "' is not a field of entity " + entity;
+          return false;
+        }
+      }
+      return true;
+    };
+    if (!fields(src.account_traits, bundle.account, "accounts", "account") ||
+        !fields(src.contact_traits, bundle.contact, "contacts", "contact"))
+      return false;
+  }
   // A mapping to an undeclared type would silently drop every such event.
   if (!declared(c.ingest.segment.page_type)) {
     error = "segment.page_type: '" + c.ingest.segment.page_type + "' is not a signal type of the plays";

@@ -19,8 +19,11 @@ struct Config {
   std::string listen_address = "127.0.0.1";
   uint16_t listen_port = 8080;
   size_t http_threads = 2;
+  size_t max_connections = 1024;                            // server.max_connections
+  uint64_t max_inflight_body_bytes = 256ull * 1024 * 1024;  // server.max_inflight_body_bytes
   std::string data_dir = "data";
-  ingest::IngestConfig ingest;  // sources, admin token, Segment mapping, body limit
+  ingest::IngestConfig
+      ingest;  // sources and what they may send, admin token, trust_loopback, limits, Segment
   store::StoreOptions store;
   sinks::ExecutionOptions execution;
   size_t qualify_batch = 256;
@@ -38,7 +41,9 @@ bool load_config(const std::string& path, Config& config, std::string& error);
 // Completes a loaded config once the data directory and the plays are
 // known: file sinks' relative paths are resolved against data_dir, two file
 // sinks (or one and the outbox) may not share a file, and the Segment
-// mapping (page_type, events) may only name signal types the plays declare.
+// mapping (page_type, events) may only name signal types the plays declare,
+// and so may each source's `signals` patterns (each must match one) and
+// `traits` (fields of the entity).
 // False with `error` ("segment.events.\"Demo Booked\": 'web.demo' is not a
 // signal type of the plays").
 bool finish_config(Config& config, const vm::Bundle& bundle, std::string& error);

@@ -212,10 +212,14 @@ int serve(const ServeFlags& f) {
   ingest::HttpServerOptions http_options;
   http_options.threads = config.http_threads;
   http_options.body_limit = config.ingest.max_body_bytes;
+  http_options.max_connections = config.max_connections;
+  http_options.max_inflight_body_bytes = config.max_inflight_body_bytes;
   std::unique_ptr<ingest::HttpServer> server;
   try {
     routes = std::make_unique<ingest::IngestRoutes>(config.ingest, services);
+    http_options.on_headers = routes->header_hook();
     server = std::make_unique<ingest::HttpServer>(routes->handler(), http_options);
+    routes->attach_http_stats(server->stats());
     server->start(config.listen_address, config.listen_port);
   } catch (const std::exception& e) {
     std::fprintf(stderr, "playd: %s\n", e.what());

@@ -13,9 +13,9 @@ namespace {
 const std::string kWhsec = "whsec_" + base64_encode("0123456789abcdef0123456789abcdef");
 
 Authenticator configured() {
-  return Authenticator({{"crm", SourceKind::Bearer, "tok_crm"},
-                        {"web", SourceKind::SegmentWriteKey, "wk_web"},
-                        {"vendor", SourceKind::StandardWebhooks, kWhsec}});
+  return Authenticator({make_source("crm", SourceKind::Bearer, "tok_crm"),
+                        make_source("web", SourceKind::SegmentWriteKey, "wk_web"),
+                        make_source("vendor", SourceKind::StandardWebhooks, kWhsec)});
 }
 
 HttpRequest request(std::vector<std::pair<std::string, std::string>> headers, bool loopback = false) {
@@ -83,8 +83,9 @@ TEST(Auth, AdminToken) {
 }
 
 TEST(Auth, RejectsBadSecrets) {
-  EXPECT_THROW(Authenticator({{"v", SourceKind::StandardWebhooks, "whsec_***"}}), std::invalid_argument);
-  EXPECT_THROW(Authenticator({{"v", SourceKind::Bearer, ""}}), std::invalid_argument);
+  EXPECT_THROW(Authenticator({make_source("v", SourceKind::StandardWebhooks, "whsec_***")}),
+               std::invalid_argument);
+  EXPECT_THROW(Authenticator({make_source("v", SourceKind::Bearer, "")}), std::invalid_argument);
 }
 
 }  // namespace

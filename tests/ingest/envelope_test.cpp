@@ -75,3 +75,39 @@ TEST(Envelope, DescribesJsonErrors) {
 
 }  // namespace
 }  // namespace play::ingest
+
+namespace play::ingest {
+namespace {
+
+TEST(Envelope, TheAuthenticatedSourceReplacesEverySourceOfTheBody) {
+  auto n = normalize(R"({"id":"e","source":"crm","type":"product.login","source":"x",)"
+                     R"("occurred_at":"2026-06-21T10:00:00Z","received_at":"2026-06-21T10:00:01Z"})",
+                     {"website", "", 5});
+  ASSERT_TRUE(n.ok) << n.error;
+  EXPECT_EQ(n.signal.envelope,
+            R"({"source":"website","id":"e","type":"product.login","occurred_at":"2026-06-21T10:00:00Z",)"
+            R"("received_at":"2026-06-21T10:00:01Z"})");
+  // Open mode (no authenticated source): the body's own is kept.
+  auto open =
+      normalize(R"({"id":"e","source":"crm","type":"product.login","occurred_at":"2026-06-21T10:00:00Z"})");
+  ASSERT_TRUE(open.ok);
+  EXPECT_NE(open.signal.envelope.find(R"("source":"crm")"), std::string::npos);
+}
+
+TEST(Envelope, RepeatedKeysAndLimits) {
+  auto dup = normalize(
+      R"({"id":"e","type":"a.b","type":"crm.contact_updated","occurred_at":"2026-06-21T10:00:00Z"})");
+  EXPECT_FALSE(dup.ok);
+  EXPECT_EQ(dup.error, "duplicate key 'type'");
+  EnvelopeDefaults limits{"s", "", 5, 100, 4};
+  auto long_id = normalize(R"({"id":"12345","type":"a.b","occurred_at":"2026-06-21T10:00:00Z"})", limits);
+  EXPECT_EQ(long_id.error, "id: longer than 4 bytes");
+  auto big = normalize(R"({"id":"1","type":"a.b","occurred_at":"2026-06-21T10:00:00Z","properties":{"p":")" +
+                           std::string(100, 'x') + "\"}}",
+                       limits);
+  EXPECT_EQ(big.error.substr(0, 31), "signal larger than 100 bytes (1");
+  EXPECT_TRUE(normalize(R"({"id":"1234","type":"a.b","occurred_at":"2026-06-21T10:00:00Z"})", limits).ok);
+}
+
+}  // namespace
+}  // namespace play::ingest

@@ -1,7 +1,9 @@
 #include "runtime/ingest/http_server.h"
 
 #include <gtest/gtest.h>
+#include <sys/socket.h>
 
+#include <atomic>
 #include <boost/asio/connect.hpp>
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/asio/read.hpp>
@@ -120,6 +122,148 @@ TEST(HttpServer, StopWaitsForAnswersInFlight) {
   client.join();
   for (auto& t : late) t.join();
   EXPECT_EQ(server.in_flight(), 0u);
+}
+
+// Everything the server sends on one connection until it closes it (or 5 s pass).
+std::string exchange(uint16_t port, const std::string& request, bool* closed = nullptr) {
+  asio::io_context ioc;
+  tcp::socket socket(ioc);
+  socket.connect(tcp::endpoint(asio::ip::make_address("127.0.0.1"), port));
+  asio::write(socket, asio::buffer(request));
+  struct timeval tv {
+    5, 0
+  };
+  setsockopt(socket.native_handle(), SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof tv);
+  std::string out;
+  char buf[4096];
+  for (;;) {
+    beast::error_code ec;
+    size_t n = socket.read_some(asio::buffer(buf), ec);
+    out.append(buf, n);
+    if (ec) {
+      if (closed) *closed = ec == asio::error::eof || ec == asio::error::connection_reset;
+      return out;
+    }
+  }
+}
+
+size_t count(const std::string& text, const std::string& what) {
+  size_t n = 0;
+  for (size_t at = text.find(what); at != std::string::npos; at = text.find(what, at + 1)) ++n;
+  return n;
+}
+
+TEST(HttpServer, AmbiguousFramingGets400AndNothingAfterItIsRead) {
+  EchoServer s;
+  const std::string smuggled = "GET /smuggled HTTP/1.1\r\nHost: x\r\n\r\n";
+  for (std::string headers : {"Transfer-Encoding: chunked, identity\r\n", "Transfer-Encoding: identity\r\n",
+                              "Transfer-Encoding: gzip, chunked\r\n",
+                              "Content-Length: 0\r\nContent-Length: 0\r\n", "Content-Length: 0, 0\r\n"}) {
+    bool closed = false;
+    std::string got =
+        exchange(s.server.port(), "POST /x HTTP/1.1\r\nHost: x\r\n" + headers + "\r\n" + smuggled, &closed);
+    EXPECT_EQ(count(got, "HTTP/1.1 "), 1u) << headers << got;
+    EXPECT_EQ(got.substr(0, 12), "HTTP/1.1 400") << headers;
+    EXPECT_EQ(got.find("/smuggled"), std::string::npos) << got;
+    EXPECT_TRUE(closed) << headers;
+  }
+  EXPECT_EQ(s.server.stats()->framing_rejected.load(), 5u);
+  // Exactly "chunked" is fine.
+  std::string ok =
+      exchange(s.server.port(),
+               "POST /x HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: Chunked\r\nConnection: close\r\n\r\n"
+               "3\r\nabc\r\n0\r\n\r\n");
+  EXPECT_NE(ok.find("POST /x 3"), std::string::npos) << ok;
+}
+
+TEST(HttpServer, HeaderHookAnswersWithoutReadingTheBody) {
+  HttpServerOptions options;
+  std::atomic<int> bodies{0};
+  options.on_headers = [](const HttpRequest& head) {
+    HeaderDecision d;
+    if (head.header("authorization") != "ok") {
+      HttpResponse r;
+      r.status = 401;
+      d.answer = r;
+    }
+    return d;
+  };
+  HttpServer server(
+      [&](HttpRequest&& r, Respond respond) {
+        ++bodies;
+        HttpResponse out;
+        out.body = std::to_string(r.body.size());
+        respond(out);
+      },
+      options);
+  server.start("127.0.0.1", 0);
+  // 100 Continue is never sent to a refused request: curl then sends no body at all.
+  std::string refused =
+      exchange(server.port(),
+               "POST /x HTTP/1.1\r\nHost: x\r\nContent-Length: 5000000\r\nExpect: 100-continue\r\n\r\n");
+  EXPECT_EQ(refused.substr(0, 12), "HTTP/1.1 401") << refused;
+  EXPECT_EQ(bodies.load(), 0);
+  // A refused request without a body keeps its connection.
+  Client c(server.port());
+  EXPECT_EQ(c.send(http::verb::get, "/x", "").result_int(), 401);
+  std::string ok = exchange(server.port(),
+                            "POST /x HTTP/1.1\r\nHost: x\r\nAuthorization: ok\r\n"
+                            "Content-Length: 3\r\nConnection: close\r\n\r\nabc");
+  EXPECT_NE(ok.find("\r\n\r\n3"), std::string::npos) << ok;
+  server.stop();
+}
+
+TEST(HttpServer, ConnectionAndInflightBodyCaps) {
+  HttpServerOptions options;
+  options.max_connections = 2;
+  options.max_inflight_body_bytes = 1000;
+  EchoServer s(options);
+  Client a(s.server.port()), b(s.server.port());
+  EXPECT_EQ(a.send(http::verb::get, "/a", "").result_int(), 200);
+  EXPECT_EQ(b.send(http::verb::get, "/b", "").result_int(), 200);
+  bool closed = false;
+  std::string third = exchange(s.server.port(), "GET /c HTTP/1.1\r\nHost: x\r\n\r\n", &closed);
+  EXPECT_EQ(third.substr(0, 12), "HTTP/1.1 503") << third;
+  EXPECT_NE(third.find("Retry-After: 1"), std::string::npos);
+  EXPECT_TRUE(closed);
+  EXPECT_EQ(s.server.stats()->connections_rejected.load(), 1u);
+}
+
+TEST(HttpServer, InflightBodyBytesCap) {
+  HttpServerOptions options;
+  options.max_inflight_body_bytes = 1000;
+  EchoServer s(options);
+  // The first request's 600 bytes are counted once its head is admitted (100 Continue)...
+  asio::io_context ioc;
+  tcp::socket first(ioc);
+  first.connect(tcp::endpoint(asio::ip::make_address("127.0.0.1"), s.server.port()));
+  asio::write(first,
+              asio::buffer(std::string(
+                  "POST /a HTTP/1.1\r\nHost: x\r\nContent-Length: 600\r\nExpect: 100-continue\r\n\r\n")));
+  char cont[25];  // "HTTP/1.1 100 Continue\r\n\r\n"
+  asio::read(first, asio::buffer(cont));
+  EXPECT_EQ(std::string(cont, 12), "HTTP/1.1 100");
+  EXPECT_EQ(s.server.stats()->inflight_body_bytes.load(), 600u);
+  // ...so a second that fits alone does not fit with it: 503 before its body is read.
+  std::string refused =
+      exchange(s.server.port(), "POST /b HTTP/1.1\r\nHost: x\r\nContent-Length: 600\r\n\r\n");
+  EXPECT_EQ(refused.substr(0, 12), "HTTP/1.1 503") << refused;
+  EXPECT_NE(refused.find("Retry-After: 1"), std::string::npos);
+  EXPECT_EQ(s.server.stats()->bodies_refused.load(), 1u);
+  asio::write(first, asio::buffer(std::string(600, 'x')));
+  beast::flat_buffer buffer;
+  http::response<http::string_body> res;
+  http::read(first, buffer, res);
+  EXPECT_EQ(res.body(), "POST /a 600  loopback");
+  // Released once answered (the write's completion may trail the client's read).
+  for (int i = 0; i < 200 && s.server.stats()->inflight_body_bytes.load() != 0; ++i)
+    std::this_thread::sleep_for(std::chrono::milliseconds(5));
+  EXPECT_EQ(s.server.stats()->inflight_body_bytes.load(), 0u);
+  // Chunked bodies are counted as they grow.
+  std::string chunked =
+      exchange(s.server.port(), "POST /c HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\n400\r\n" +
+                                    std::string(1024, 'x') + "\r\n0\r\n\r\n");
+  EXPECT_EQ(chunked.substr(0, 12), "HTTP/1.1 503") << chunked;
 }
 
 }  // namespace

@@ -101,7 +101,7 @@ TEST_F(Fixture, OverloadAndStoreFailureAreRetryable) {
 
 TEST_F(Fixture, Unauthenticated401ChangesNothing) {
   IngestConfig config;
-  config.sources = {{"crm", SourceKind::Bearer, "tok"}};
+  config.sources = {make_source("crm", SourceKind::Bearer, "tok")};
   make(config);
   EXPECT_EQ(call("POST", "/v1/signals", kEnv1).status, 401);
   EXPECT_EQ(call("POST", "/v1/signals", kEnv1, {{"authorization", "Bearer bad"}}).status, 401);
@@ -116,7 +116,7 @@ TEST_F(Fixture, Unauthenticated401ChangesNothing) {
 TEST_F(Fixture, WebhookIdIsTheDedupIdWhenTheEnvelopeHasNone) {
   std::string secret = "whsec_" + base64_encode("k3y-k3y-k3y-k3y-k3y");
   IngestConfig config;
-  config.sources = {{"vendor", SourceKind::StandardWebhooks, secret}};
+  config.sources = {make_source("vendor", SourceKind::StandardWebhooks, secret)};
   make(config);
   std::string body = R"({"type":"product.trial_started","occurred_at":"2026-06-21T10:00:00Z"})";
   int64_t now =
@@ -147,7 +147,9 @@ std::string gzip(std::string_view text) {
 
 TEST_F(Fixture, SegmentBatchGzipWithContextIgnoredAndBadItems) {
   IngestConfig config;
-  config.sources = {{"web", SourceKind::SegmentWriteKey, "wk"}};
+  auto web = make_source("web", SourceKind::SegmentWriteKey, "wk");
+  web.contact_traits = std::vector<std::string>{"title", "account"};  // by default none may change context
+  config.sources = {web};
   config.segment.events["Pricing Page Viewed"] = "website.page_viewed";
   make(config);
   std::string batch =
@@ -204,6 +206,108 @@ TEST_F(Fixture, MountedEndpoints) {
   EXPECT_EQ(call("GET", "/v1/signals/e1/trace", "", {}, false).status, 401);
   EXPECT_EQ(call("GET", "/nope", "").status, 404);
   EXPECT_EQ(call("GET", "/v1/signals", "").status, 405);
+}
+
+TEST_F(Fixture, HeaderPhaseRefusesBeforeTheBody) {
+  IngestConfig config;
+  auto crm = make_source("crm", SourceKind::Bearer, "tok");
+  auto web = make_source("web", SourceKind::SegmentWriteKey, "wk");
+  config.sources = {crm, web};
+  make(config);
+  auto head = [&](std::string method, std::string path,
+                  std::vector<std::pair<std::string, std::string>> headers, bool loopback = true) {
+    HttpRequest r;
+    r.method = std::move(method);
+    r.target = r.path = std::move(path);
+    r.headers = std::move(headers);
+    r.from_loopback = loopback;
+    r.content_length = 1000;
+    return routes->on_headers(r);
+  };
+  auto status = [](const HeaderDecision& d) { return d.answer ? d.answer->status : 0; };
+  EXPECT_EQ(status(head("POST", "/v1/signals", {})), 401);
+  EXPECT_EQ(status(head("POST", "/v1/signals", {{"authorization", "Bearer nope"}})), 401);
+  auto ok = head("POST", "/v1/signals", {{"authorization", "Bearer tok"}});
+  EXPECT_EQ(status(ok), 0);
+  EXPECT_EQ(ok.body_limit, config.max_body_bytes);
+  // A write key may be in a Segment body: read it, up to a batch.
+  auto segment = head("POST", "/v1/batch", {});
+  EXPECT_EQ(status(segment), 0);
+  EXPECT_EQ(segment.body_limit, config.segment.max_batch_bytes);
+  EXPECT_EQ(status(head("PUT", "/v1/contacts/a@b.c", {{"authorization", "Bearer tok"}})), 403);
+  EXPECT_EQ(status(head("GET", "/v1/admin/dlq", {}, false)), 401);
+  EXPECT_EQ(status(head("GET", "/metrics", {}, false)), 401);
+  EXPECT_EQ(status(head("GET", "/metrics", {}, true)), 0);
+  EXPECT_EQ(status(head("POST", "/nope", {})), 404);
+  EXPECT_EQ(status(head("PUT", "/v1/signals", {})), 405);
+  EXPECT_EQ(status(head("POST", "/v1/signals", {{"webhook-id", "m"}})), 401);  // no webhook source
+  store.overloaded = true;
+  EXPECT_EQ(status(head("POST", "/v1/signals", {{"authorization", "Bearer tok"}})), 503);
+  EXPECT_EQ(store.enqueue_calls, 0);
+}
+
+TEST_F(Fixture, WriteKeyInTheBody) {
+  IngestConfig config;
+  config.sources = {make_source("web", SourceKind::SegmentWriteKey, "wk"),
+                    make_source("app", SourceKind::SegmentWriteKey, "wk2")};
+  make(config);
+  auto track = [](std::string id, std::string extra = "") {
+    return R"({"type":"track","event":"product.trial_started","messageId":")" + id + "\"" + extra + "}";
+  };
+  auto ok =
+      call("POST", "/v1/batch",
+           R"({"writeKey":"wk","batch":[)" + track("a") + "," + track("b", R"(,"writeKey":"wk2")") + "]}");
+  EXPECT_EQ(ok.status, 200) << ok.body;
+  ASSERT_EQ(store.signals.size(), 2u);
+  EXPECT_NE(store.signals[0].envelope.find(R"("source":"web")"), std::string::npos);
+  EXPECT_NE(store.signals[1].envelope.find(R"("source":"app")"), std::string::npos);
+  EXPECT_EQ(call("POST", "/v1/batch", R"({"writeKey":"bad","batch":[)" + track("c") + "]}").status, 401);
+  EXPECT_EQ(call("POST", "/v1/batch", R"({"batch":[)" + track("d") + "]}").status, 401);
+  auto item = call(
+      "POST", "/v1/batch",
+      R"({"batch":[)" + track("e", R"(,"writeKey":"bad")") + "," + track("f", R"(,"writeKey":"wk")") + "]}");
+  EXPECT_EQ(item.status, 400);
+  EXPECT_NE(item.body.find(R"("accepted":1)"), std::string::npos) << item.body;
+  EXPECT_EQ(call("POST", "/v1/signals", R"({"writeKey":"wk"})").status, 401);
+}
+
+TEST_F(Fixture, ErrorRepliesAreBounded) {
+  std::string body;
+  for (int i = 0; i < 250; ++i) body += "{}\n";
+  auto r = call("POST", "/v1/signals", body, {{"content-type", "application/x-ndjson"}});
+  EXPECT_EQ(r.status, 400);
+  EXPECT_NE(r.body.find(R"("more_errors":150)"), std::string::npos) << r.body.substr(r.body.size() - 100);
+  EXPECT_NE(r.body.find(R"("error":"all 250 items are invalid")"), std::string::npos);
+  auto quoted = call("POST", "/v1/batch",
+                     R"({"batch":[{"type":")" + std::string(5000, 'y') + R"("},{"type":"screen"}]})");
+  EXPECT_EQ(quoted.status, 400) << quoted.body;
+  EXPECT_LT(quoted.body.size(), 600u) << quoted.body;  // the message is cut at 300 bytes
+}
+
+TEST_F(Fixture, SignedContextReplayIsADuplicate) {
+  std::string secret = "whsec_" + base64_encode("k3y-k3y-k3y-k3y-k3y");
+  IngestConfig config;
+  auto vendor = make_source("vendor", SourceKind::StandardWebhooks, secret);
+  vendor.context = true;
+  config.sources = {vendor};
+  make(config);
+  int64_t now =
+      std::chrono::duration_cast<std::chrono::seconds>(std::chrono::system_clock::now().time_since_epoch())
+          .count();
+  auto signed_headers = [&](std::string id, std::string body) {
+    return std::vector<std::pair<std::string, std::string>>{
+        {"webhook-id", id},
+        {"webhook-timestamp", std::to_string(now)},
+        {"webhook-signature", sign_webhook(*webhook_key_from_secret(secret), id, now, body)}};
+  };
+  std::string a = R"({"title":"A"})", b = R"({"title":"B"})";
+  EXPECT_EQ(call("PUT", "/v1/contacts/x@y.z", a, signed_headers("m1", a)).status, 200);
+  EXPECT_EQ(call("PUT", "/v1/contacts/x@y.z", b, signed_headers("m2", b)).status, 200);
+  auto replay = call("PUT", "/v1/contacts/x@y.z", a, signed_headers("m1", a));
+  EXPECT_EQ(replay.status, 200);
+  EXPECT_EQ(replay.body, R"({"accepted":0,"duplicates":0,"duplicate":true})");
+  ASSERT_EQ(store.context.size(), 2u);  // the replay was not applied
+  EXPECT_EQ(store.context.back().fields_json, b);
 }
 
 }  // namespace

@@ -2,9 +2,11 @@
 //   node tests/npm/run.mjs --playd build/runtime/playd/playd [--plays plays]
 // Needs `npm ci --prefix tests/npm` first, and the sqlite3 command (to read
 // the context records playd stored).
-// - @segment/analytics-node and @rudderstack/rudder-sdk-node (gzip) send
+// - @segment/analytics-node 3.x (Basic auth) and 2.x (the write key only in
+//   the JSON body, `writeKey`), and @rudderstack/rudder-sdk-node (gzip) send
 //   track/page/identify/group calls: they become signals (traced by id) and
-//   context records (read from the store);
+//   context records (read from the store), the traits each source may set;
+//   a wrong write key in the body gets 401;
 // - requests signed with the `standardwebhooks` package are accepted;
 //   tampered, replayed-late and unsigned ones get 401 and change nothing;
 // - bad input gets its 4xx with a clear error, good items of a batch are
@@ -15,6 +17,7 @@ import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { Analytics as SegmentAnalytics } from '@segment/analytics-node';
+import { Analytics as Segment2Analytics } from 'analytics-node-2';
 import RudderAnalytics from '@rudderstack/rudder-sdk-node';
 import { Webhook } from 'standardwebhooks';
 
@@ -46,6 +49,7 @@ async function freePort() {
 }
 
 const SEGMENT_KEY = 'seg_write_key';
+const SEGMENT2_KEY = 'seg2_write_key';
 const RUDDER_KEY = 'rudder_write_key';
 const BEARER = 'tok_crm_source';
 const WHSEC = 'whsec_' + Buffer.from('playd-test-webhook-key-32-bytes!').toString('base64');
@@ -62,16 +66,25 @@ listen = "127.0.0.1:${port}"
 name = "segment"
 kind = "segment"
 secret = "${SEGMENT_KEY}"
+traits = { accounts = ["name", "employees", "country"], contacts = ["name", "title", "account"] }
+
+[[sources]]
+name = "segment2"
+kind = "segment"
+secret = "${SEGMENT2_KEY}"
+traits = { contacts = ["title"] }
 
 [[sources]]
 name = "rudderstack"
 kind = "segment"
 secret = "${RUDDER_KEY}"
+traits = { accounts = ["name", "employees"], contacts = ["title", "account"] }
 
 [[sources]]
 name = "crm"
 kind = "bearer"
 secret = "${BEARER}"
+context = true
 
 [[sources]]
 name = "vendor"
@@ -149,6 +162,32 @@ try {
         'Segment identify + group upserted the contact', JSON.stringify(contact));
   const account = record('accounts', 'domain', 'bigco.com');
   check(account && account.employees === 1500 && account.name === 'BigCo', 'Segment group upserted the account', JSON.stringify(account));
+
+  // ---- Segment's SDK, 2.x: the write key only in the body ----
+  const errors2 = [];
+  const sent2 = [];
+  const segment2 = new Segment2Analytics({ writeKey: SEGMENT2_KEY, host: base, flushAt: 20, flushInterval: 200, maxRetries: 1 });
+  segment2.on('error', (e) => errors2.push(e));
+  segment2.on('http_request', (r) => sent2.push(r));
+  segment2.identify({ userId: 'cy@bigco.com', traits: { email: 'cy@bigco.com', title: 'CFO', do_not_contact: true } });
+  segment2.track({ messageId: `seg2-track-${run}`, userId: 'cy@bigco.com', event: 'product.trial_started', properties: { plan: 'team' } });
+  await segment2.closeAndFlush({ timeout: 10000 });
+  check(errors2.length === 0, 'Segment SDK 2.x delivered without errors', errors2.map(String).join('; '));
+  check(sent2.length > 0 && sent2.every((r) => !r.headers.Authorization && !r.headers.authorization && JSON.parse(r.body).writeKey === SEGMENT2_KEY),
+        'Segment SDK 2.x sent its write key in the body only', JSON.stringify(sent2.map((r) => r.headers)));
+  check((await trace(`seg2-track-${run}`)).status === 200, 'Segment 2.x track became a signal');
+  const cy = record('contacts', 'email', 'cy@bigco.com');
+  check(cy && cy.title === 'CFO' && cy.do_not_contact === undefined, 'Segment 2.x identify set the allowed trait only', JSON.stringify(cy));
+
+  const wrong2 = new Segment2Analytics({ writeKey: 'not-a-key', host: base, flushAt: 20, flushInterval: 200, maxRetries: 1 });
+  const wrongErrors = [];
+  wrong2.on('error', (e) => wrongErrors.push(e));
+  wrong2.track({ messageId: `seg2-wrong-${run}`, userId: 'cy@bigco.com', event: 'product.trial_started' });
+  await wrong2.closeAndFlush({ timeout: 10000 });
+  check(wrongErrors.length > 0, 'Segment SDK 2.x with a wrong write key is refused');
+  check((await trace(`seg2-wrong-${run}`)).status === 404, 'and its event is not stored');
+  const wrongBody = await post('/v1/batch', JSON.stringify({ writeKey: 'not-a-key', batch: [{ type: 'track', messageId: `wk-${run}`, event: 'product.trial_started' }] }));
+  check(wrongBody.status === 401, 'a wrong writeKey in the body gets 401', wrongBody.text);
 
   // ---- RudderStack's SDK (gzip, /v1/batch) ----
   const rudder = new RudderAnalytics(RUDDER_KEY, { dataPlaneUrl: base, flushAt: 10, flushInterval: 200, gzip: true });

@@ -123,5 +123,76 @@ TEST(PlaydConfig, OnlyFileSinksHaveAPath) {
   EXPECT_NE(error.find("sinks.crm.path"), std::string::npos) << error;
 }
 
+TEST(PlaydConfig, SourcePoliciesAndServerLimits) {
+  Config c;
+  std::string error;
+  ASSERT_TRUE(load_config(write_toml(R"(
+[server]
+trust_loopback = false
+max_connections = 50
+max_inflight_body_bytes = 1048576
+max_signal_bytes = 4096
+max_id_bytes = 64
+
+[[sources]]
+name = "website"
+secret = "t1"
+signals = ["website.*", "product.usage"]
+
+[[sources]]
+name = "segment"
+kind = "segment"
+secret = "t2"
+traits = { accounts = ["industry"], contacts = ["title"] }
+
+[[sources]]
+name = "crm"
+secret = "t3"
+context = true
+)"),
+                          c, error))
+      << error;
+  EXPECT_TRUE(finish_config(c, plays(), error)) << error;
+  EXPECT_FALSE(c.ingest.trust_loopback);
+  EXPECT_EQ(c.max_connections, 50u);
+  EXPECT_EQ(c.max_inflight_body_bytes, 1048576u);
+  EXPECT_EQ(c.ingest.max_signal_bytes, 4096u);
+  EXPECT_EQ(c.ingest.max_id_bytes, 64u);
+  ASSERT_EQ(c.ingest.sources.size(), 3u);
+  EXPECT_EQ(*c.ingest.sources[0].signals, (std::vector<std::string>{"website.*", "product.usage"}));
+  EXPECT_FALSE(c.ingest.sources[0].context);
+  EXPECT_FALSE(c.ingest.sources[1].signals.has_value());
+  EXPECT_EQ(*c.ingest.sources[1].account_traits, std::vector<std::string>{"industry"});
+  EXPECT_EQ(*c.ingest.sources[1].contact_traits, std::vector<std::string>{"title"});
+  EXPECT_TRUE(c.ingest.sources[2].context);
+}
+
+TEST(PlaydConfig, SourcePolicyMistakesAreErrors) {
+  auto loaded = [](const std::string& toml, std::string& error) {
+    Config c;
+    return load_config(write_toml(toml), c, error) && finish_config(c, plays(), error);
+  };
+  std::string error;
+  EXPECT_FALSE(loaded("[[sources]]\nname = \"w\"\nsecret = \"t\"\nsignals = [\"webiste.*\"]\n", error));
+  EXPECT_NE(error.find("'webiste.*' matches no signal type"), std::string::npos) << error;
+  EXPECT_FALSE(
+      loaded("[[sources]]\nname = \"w\"\nsecret = \"t\"\ntraits = { contacts = [\"titel\"] }\n", error));
+  EXPECT_NE(error.find("'titel' is not a field of entity contact"), std::string::npos) << error;
+  EXPECT_FALSE(
+      loaded("[[sources]]\nname = \"w\"\nsecret = \"t\"\ntraits = { people = [\"title\"] }\n", error));
+  EXPECT_NE(error.find("expected accounts or contacts"), std::string::npos) << error;
+  EXPECT_FALSE(loaded("[[sources]]\nname = \"w\"\nsecret = \"t\"\nsignals = \"website.*\"\n", error));
+  EXPECT_FALSE(loaded("[[sources]]\nname = \"w\"\nsecret = \"t\"\ntraits = \"title\"\n", error));
+  EXPECT_NE(error.find("traits: expected a table"), std::string::npos) << error;
+  EXPECT_FALSE(loaded("[[sources]]\nname = \"w\"\nsecret = \"t\"\ncontext = \"yes\"\n", error));
+  EXPECT_FALSE(loaded(
+      "[[sources]]\nname = \"w\"\nsecret = \"t\"\n[[sources]]\nname = \"w\"\nsecret = \"u\"\n", error));
+  EXPECT_NE(error.find("another source is named 'w'"), std::string::npos) << error;
+  EXPECT_FALSE(loaded("[server]\ntrust_loopback = false\n", error));
+  EXPECT_NE(error.find("needs [[sources]]"), std::string::npos) << error;
+  EXPECT_FALSE(loaded("[server]\nmax_connections = 0\n", error));
+  EXPECT_NE(error.find("server.max_connections: expected a positive number"), std::string::npos) << error;
+}
+
 }  // namespace
 }  // namespace play::playd

@@ -7,6 +7,7 @@ import json
 import os
 import re
 import signal
+import socket
 import subprocess
 import tempfile
 import threading
@@ -124,10 +125,11 @@ class IdempotentSink:
 
 
 class Playd:
-    def __init__(self, binary, data_dir, config_text=None, plays=PLAYS):
+    def __init__(self, binary, data_dir, config_text=None, plays=PLAYS, preexec_fn=None):
         self.binary = binary
         self.plays = plays
         self.data = data_dir
+        self.preexec_fn = preexec_fn  # runs in the child before exec (e.g. resource.setrlimit)
         self.config = None
         if config_text is not None:
             self.config = os.path.join(data_dir + ".toml")
@@ -142,13 +144,15 @@ class Playd:
         if self.config:
             args += ["--config", self.config]
         self.errlog = tempfile.TemporaryFile()
-        self.proc = subprocess.Popen(args, stdout=subprocess.DEVNULL, stderr=self.errlog)
+        self.proc = subprocess.Popen(args, stdout=subprocess.DEVNULL, stderr=self.errlog,
+                                     preexec_fn=self.preexec_fn)
         deadline = time.time() + 30
         while time.time() < deadline:
             self.errlog.seek(0)
             m = re.search(rb"listening on (http://[0-9.]+:\d+)", self.errlog.read())
             if m:
                 self.base = m.group(1).decode()
+                self.port = int(self.base.rsplit(":", 1)[1])
                 return self
             if self.proc.poll() is not None:
                 break
@@ -174,15 +178,53 @@ class Playd:
                 raise
         return self.proc.returncode if self.proc else None
 
-    def request(self, method, path, body=None, timeout=10):
+    def request(self, method, path, body=None, timeout=10, headers=None):
         data = None if body is None else (body if isinstance(body, bytes) else json.dumps(body).encode())
         req = urllib.request.Request(self.base + path, data=data, method=method,
-                                     headers={"Content-Type": "application/json"})
+                                     headers={"Content-Type": "application/json", **(headers or {})})
         try:
             with urllib.request.urlopen(req, timeout=timeout) as r:
                 return r.status, r.read().decode()
         except urllib.error.HTTPError as e:
             return e.code, e.read().decode()
+
+
+    def status(self, field):
+        """A field of /proc/PID/status in kB (VmRSS, VmHWM)."""
+        with open(f"/proc/{self.proc.pid}/status") as f:
+            for line in f:
+                if line.startswith(field + ":"):
+                    return int(line.split()[1])
+        raise KeyError(field)
+
+    def cpu_seconds(self):
+        """User + system CPU time the process has used so far."""
+        with open(f"/proc/{self.proc.pid}/stat") as f:
+            fields = f.read().rsplit(")", 1)[1].split()
+        return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+    def raw(self, data, timeout=5):
+        """Sends raw bytes on a new connection; returns (every byte received,
+        whether the server closed the connection) once it closes or `timeout`
+        passes without a byte."""
+        with socket.create_connection(("127.0.0.1", self.port), timeout=timeout) as s:
+            s.sendall(data)
+            out = b""
+            try:
+                while True:
+                    chunk = s.recv(65536)
+                    if not chunk:
+                        return out, True
+                    out += chunk
+            except ConnectionResetError:
+                return out, True
+            except socket.timeout:
+                return out, False
+
+
+def statuses(raw_bytes):
+    """The status codes of the HTTP responses in a raw byte stream."""
+    return [int(m) for m in re.findall(rb"HTTP/1\.[01] (\d{3}) ", raw_bytes)]
 
 
 def sink_config(url, extra=""):
