@@ -30,6 +30,42 @@ vm::Program compile_program(const Env& env, const ast::Expr& e, const SourceSet*
   return b.finish(r, e.span);
 }
 
+vm::Program compile_mrkdwn_program(const Env& env, const ast::Expr& e, const SourceSet* sources) {
+  ProgramBuilder b(sources);
+  ExprCompiler c(env, b);
+  uint16_t r = b.alloc();
+  c.compile_mrkdwn(e, r);
+  return b.finish(r, e.span);
+}
+
+void ExprCompiler::compile_mrkdwn(const ast::Expr& e, uint16_t dst) {
+  // A constant text is the author's own markup: nothing to escape.
+  if (try_fold(e, dst)) return;
+  if (e.kind != ExprKind::Template) {
+    compile(e, dst);
+    b_.emit(Op::ESCAPE_MRKDWN, dst, dst, 0, 0, e.span);
+    return;
+  }
+  size_t n = e.parts.size();
+  if (n > vm::kMaxRegisters) throw TooLarge("a string template has more than 4096 parts");
+  uint16_t base = 0;
+  for (size_t i = 0; i < n; ++i) {
+    uint16_t r = b_.alloc();
+    if (i == 0) base = r;
+  }
+  for (size_t i = 0; i < n; ++i) {
+    const ast::TemplatePart& part = e.parts[i];
+    uint16_t r = static_cast<uint16_t>(base + i);
+    if (part.is_expr) {
+      compile(*part.expr, r);
+      b_.emit(Op::ESCAPE_MRKDWN, r, r, 0, 0, part.expr->span);
+    } else {
+      load_constant(vm::Value::string(part.text), r, part.span.valid() ? part.span : e.span);
+    }
+  }
+  b_.emit(Op::CONCAT, dst, base, static_cast<uint16_t>(n), 0, e.span);
+}
+
 uint16_t ExprCompiler::temp(const ast::Expr& e) {
   uint16_t r = b_.alloc();
   compile(e, r);

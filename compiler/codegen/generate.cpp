@@ -58,14 +58,15 @@ class Generator {
 
   // Compiles one expression; on a limit or an unsupported construct reports
   // it against `what` (e.g. "play 'x'") and returns an empty program.
-  vm::Program program(const ast::Expr& e, bool in_play, const std::string& what, Span owner) {
+  vm::Program program(const ast::Expr& e, bool in_play, const std::string& what, Span owner,
+                      bool mrkdwn = false) {
     Env env;
     env.project = &p_;
     env.pools = &pools_;
     env.icps = &icps_;
     env.signal_slots = in_play;
     try {
-      return compile_program(env, e, &p_.sources);
+      return mrkdwn ? compile_mrkdwn_program(env, e, &p_.sources) : compile_program(env, e, &p_.sources);
     } catch (const TooLarge& t) {
       diags_.error("P0950", owner, what + " is too large to compile: " + t.what());
     } catch (const Unsupported& u) {
@@ -215,6 +216,9 @@ class Generator {
         continue;
       }
       a.args.push_back({prm.name, program(*value, true, what, owner)});
+      // What a Slack sink posts for a notify: values escaped, markup kept.
+      if (sig.name == "notify" && prm.name == "text")
+        a.mrkdwn_text = program(*value, true, what, owner, true);
     }
     return a;
   }

@@ -36,6 +36,11 @@ class ExprCompiler {
   ExprCompiler(const Env& env, ProgramBuilder& b, uint32_t macro_depth = 0);
 
   void compile(const ast::Expr& e, uint16_t dst);
+  // A notify text as Slack mrkdwn: a template's literal parts as written,
+  // each interpolated value through ESCAPE_MRKDWN; any other expression
+  // escaped whole. (Only the top level: a template nested inside an
+  // interpolation is rendered plainly, then escaped once with its value.)
+  void compile_mrkdwn(const ast::Expr& e, uint16_t dst);
 
  private:
   uint16_t temp(const ast::Expr& e);  // compiles e into a fresh register
@@ -69,6 +74,7 @@ class ExprCompiler {
 
 // Compiles `e` into a whole program returning its value (not yet verified).
 vm::Program compile_program(const Env& env, const ast::Expr& e, const SourceSet* sources);
+vm::Program compile_mrkdwn_program(const Env& env, const ast::Expr& e, const SourceSet* sources);
 
 // ---- fold.cpp
 

@@ -513,6 +513,13 @@ void Engine::issue_actions(uint32_t pi, const DecodedSignal& s, OutputSink& out,
     a.contact = contact_key_;
     a.def = &def;
     a.args = {args_.data() + ai, def.args.size()};
+    if (mrkdwn_texts_ && !def.mrkdwn_text.code.empty()) {
+      // The same expressions as the text argument, which evaluated: it
+      // cannot fail where that did not; if it did, the sink escapes the
+      // plain text whole instead.
+      vm::EvalResult r = vm::eval(def.mrkdwn_text, ctx_);
+      if (r.ok && r.value.kind == vm::Kind::String) a.mrkdwn_text = r.value.str();
+    }
     a.priority = play.priority;
     a.index = k;
     a.shadow = shadow_;

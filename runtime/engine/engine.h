@@ -114,6 +114,9 @@ class Engine {
   // are none): what playd's priority lanes sort signals by.
   vm::Priority max_priority(uint32_t signal_type) const;
   const EngineStats& stats() const { return stats_; }
+  // Also render each notify's text as Slack mrkdwn (Action::mrkdwn_text):
+  // playd does, for Slack sinks; `playc run` has no use for it.
+  void set_mrkdwn_texts(bool on) { mrkdwn_texts_ = on; }
   const vm::Bundle& bundle() const { return bundle_; }
 
  private:
@@ -174,6 +177,7 @@ class Engine {
   std::vector<vm::Value> lets_, args_;
   std::string error_text_;  // storage for an Outcome's error message
   EngineStats stats_;
+  bool mrkdwn_texts_ = false;
 };
 
 }  // namespace play::engine

@@ -53,6 +53,10 @@ struct Action {
   std::string_view contact;         // email; "" when none (renders as null)
   const vm::Action* def = nullptr;  // argument names: def->args[i].name
   std::span<const vm::Value> args;  // parallel to def->args
+  // A notify's text as Slack mrkdwn (values from signals and records
+  // escaped, the author's markup kept); "" unless the engine was asked for
+  // it (Engine::set_mrkdwn_texts) and the action has one.
+  std::string_view mrkdwn_text;
   vm::Priority priority = vm::Priority::Normal;
   uint32_t index = 0;     // the action's index among the play's `do`s
   bool shadow = false;    // `mode shadow`: record, never send

@@ -52,6 +52,7 @@ class Collector : public engine::OutputSink {
     r.a.sink = std::string(a.sink);
     r.a.high = a.priority == vm::Priority::High;
     engine::render_action(a, r.a.line);
+    r.a.text = std::string(a.mrkdwn_text);
     r.a.play = std::string(a.play);
     r.a.account = std::string(a.account);
     r.a.contact = std::string(a.contact);
@@ -108,7 +109,9 @@ struct Qualifier::Impl {
         context(b, s, options.context_cache),
         ledger(s, options.ledger_cache),
         engine(b, context, ledger),
-        decoder(b) {}
+        decoder(b) {
+    engine.set_mrkdwn_texts(true);
+  }
 
   bool outbox_full() const {
     return options.max_pending_actions && executor.open_actions() >= options.max_pending_actions;
@@ -166,8 +169,8 @@ void Qualifier::Impl::commit(int64_t now) {
       for (const auto& r : results[i].actions)
         sql.prepare(
                "INSERT OR IGNORE INTO actions(key, signal_id, play, action, sink, lane, account, contact, "
-               "line, status, next_attempt_ms, created_at_ms, occurred_at_ms, received_at_ms) VALUES "
-               "(?,?,?,?,?,?,?,?,?,?,?,?,?,?)")
+               "line, status, next_attempt_ms, created_at_ms, occurred_at_ms, received_at_ms, text) VALUES "
+               "(?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)")
             .bind(1, r.a.key)
             .bind(2, s.id)
             .bind(3, r.a.play)
@@ -182,6 +185,7 @@ void Qualifier::Impl::commit(int64_t now) {
             .bind(12, now)
             .bind(13, r.a.occurred_at_ms)
             .bind(14, r.a.received_at_ms)
+            .bind(15, r.a.text)
             .run();
       sql.prepare("UPDATE signals SET evaluated_at_ms = ?, play_set = ? WHERE seq = ?")
           .bind(1, now)

@@ -71,12 +71,13 @@ std::vector<PendingAction> dlq_replay(store::Store& store, std::string_view key)
   store.db().write([&](store::Sql& sql) {
     out.clear();
     store::Stmt& s =
-        key.empty() ? sql.prepare(
-                          "SELECT key, sink, lane, line, play, account, contact, attempts, created_at_ms, "
-                          "occurred_at_ms, received_at_ms FROM actions WHERE status = 'dlq'")
-                    : sql.prepare(
-                          "SELECT key, sink, lane, line, play, account, contact, attempts, created_at_ms, "
-                          "occurred_at_ms, received_at_ms FROM actions WHERE status = 'dlq' AND key = ?");
+        key.empty()
+            ? sql.prepare(
+                  "SELECT key, sink, lane, line, play, account, contact, attempts, created_at_ms, "
+                  "occurred_at_ms, received_at_ms, text FROM actions WHERE status = 'dlq'")
+            : sql.prepare(
+                  "SELECT key, sink, lane, line, play, account, contact, attempts, created_at_ms, "
+                  "occurred_at_ms, received_at_ms, text FROM actions WHERE status = 'dlq' AND key = ?");
     if (!key.empty()) s.bind(1, key);
     while (s.step()) {
       PendingAction a;
@@ -93,6 +94,7 @@ std::vector<PendingAction> dlq_replay(store::Store& store, std::string_view key)
       a.created_at_ms = s.i64(8);
       a.occurred_at_ms = s.i64(9);
       a.received_at_ms = s.i64(10);
+      a.text = s.text(11);
       out.push_back(std::move(a));
     }
     s.reset();

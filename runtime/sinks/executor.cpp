@@ -11,6 +11,7 @@
 #include "runtime/sinks/file_sink.h"
 #include "runtime/sinks/http_client.h"
 #include "runtime/sinks/signing.h"
+#include "runtime/sinks/slack.h"
 #include "runtime/store/database.h"
 
 namespace play::sinks {
@@ -102,7 +103,8 @@ void Executor::start() {
   store_.db().read([&](store::Sql& sql) {
     store::Stmt& s = sql.prepare(
         "SELECT key, sink, lane, line, play, account, contact, attempts, next_attempt_ms, created_at_ms, "
-        "occurred_at_ms, received_at_ms, budget_from FROM actions WHERE status IN ('pending','retrying')");
+        "occurred_at_ms, received_at_ms, budget_from, text FROM actions WHERE status IN "
+        "('pending','retrying')");
     while (s.step()) {
       PendingAction a;
       a.key = s.text(0);
@@ -118,6 +120,7 @@ void Executor::start() {
       a.occurred_at_ms = s.i64(10);
       a.received_at_ms = s.i64(11);
       a.budget_from = int(s.i64(12));
+      a.text = s.text(13);
       pending.push_back(std::move(a));
     }
     s.reset();
@@ -249,19 +252,7 @@ bool Executor::recheck_suppression(Sink& s, PendingAction& a) {
 }
 
 void Executor::send_http(Sink& s, PendingAction& a, HttpClient& client) {
-  std::string body;
-  if (s.config.kind == SinkKind::Slack) {
-    body = "{\"text\":";
-    body += "\"playd action: ";
-    for (char c : a.line) {  // the action line, escaped as a JSON string
-      if (c == '"' || c == '\\') body += '\\';
-      if (static_cast<unsigned char>(c) < 0x20) continue;
-      body += c;
-    }
-    body += "\"}";
-  } else {
-    body = a.line;
-  }
+  std::string body = s.config.kind == SinkKind::Slack ? slack_body(a) : a.line;
   std::vector<std::pair<std::string, std::string>> headers = {{"Idempotency-Key", a.key}};
   if (!s.config.bearer_token.empty())
     headers.emplace_back("Authorization", "Bearer " + s.config.bearer_token);

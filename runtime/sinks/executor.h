@@ -33,6 +33,7 @@ struct PendingAction {
   std::string sink;   // the sink name the action named
   bool high = false;  // from a `priority high` play: drawn first
   std::string line;   // the action JSON (`playc run` form): the body sent
+  std::string text;   // a notify's text as Slack mrkdwn, values escaped ("" for other actions)
   std::string play, account, contact;
   int attempts = 0;
   int budget_from = 0;  // attempts made before the last DLQ replay (the budget counts from here)

@@ -91,6 +91,7 @@ CREATE TABLE file_sinks (         -- per file sink: the file's size once its las
   size INTEGER NOT NULL
 ) WITHOUT ROWID;
 ALTER TABLE actions ADD COLUMN budget_from INTEGER NOT NULL DEFAULT 0;  -- attempts made before a DLQ replay
+ALTER TABLE actions ADD COLUMN text TEXT NOT NULL DEFAULT '';  -- a notify's text as Slack mrkdwn (what Slack sinks post)
 CREATE TABLE store_probe (id INTEGER PRIMARY KEY, at_ms INTEGER NOT NULL);  -- the degraded store's write probe
 )sql";
 

@@ -313,6 +313,7 @@ void write_play(Out& o, const Play& p) {
       o.str(arg.name);
       o.program(arg.program);
     }
+    o.program(a.mrkdwn_text);
     o.pos(a.pos);
   }
   o.u32(p.worst_case_cost);
@@ -362,6 +363,7 @@ void read_play(In& in, Play& p) {
       in.program(arg.program);
       a.args.push_back(std::move(arg));
     }
+    in.program(a.mrkdwn_text);
     a.pos = in.pos();
     p.actions.push_back(std::move(a));
   }
@@ -564,6 +566,10 @@ std::string verify_bundle(Bundle& b) {
       for (auto& arg : a.args) {
         std::string e = verify(arg.program, la);
         if (!e.empty()) return where + " action '" + a.name + "' argument '" + arg.name + "': " + e;
+      }
+      if (!a.mrkdwn_text.code.empty()) {
+        std::string e = verify(a.mrkdwn_text, la);
+        if (!e.empty()) return where + " action '" + a.name + "' mrkdwn text: " + e;
       }
     }
   }

@@ -27,7 +27,7 @@
 
 namespace play::vm {
 
-constexpr uint32_t kBundleVersion = 1;
+constexpr uint32_t kBundleVersion = 2;  // 2: Action::mrkdwn_text
 constexpr char kBundleMagic[8] = {'P', 'L', 'A', 'Y', 'B', 'N', 'D', 'L'};
 constexpr size_t kBundleHeaderSize = 32;
 
@@ -104,6 +104,10 @@ struct Action {
   std::string name;  // "enroll"
   std::string sink;  // "sequencer"; "" = the sink named by the `sink` argument (webhook)
   std::vector<ActionArg> args;
+  // notify only: its `text` as Slack mrkdwn -- the author's literal text as
+  // written, each interpolated value escaped (ESCAPE_MRKDWN). Empty code:
+  // none. What a Slack sink posts.
+  Program mrkdwn_text;
   SourcePos pos;
 };
 

@@ -208,6 +208,10 @@ std::string disassemble(const Bundle& b) {
         out += "    arg " + arg.name + "\n";
         out += disassemble(arg.program, n, "      ");
       }
+      if (!a.mrkdwn_text.code.empty()) {
+        out += "    text as Slack mrkdwn (values escaped)\n";
+        out += disassemble(a.mrkdwn_text, n, "      ");
+      }
     }
   }
   return out;

@@ -392,6 +392,26 @@ Value concat(const Value* parts, uint32_t n, Arena& arena) {
   return Value::string(arena.copy_string(render_buf));
 }
 
+Value escape_mrkdwn(const Value& a, Arena& arena) {
+  render_buf.clear();
+  render_append(render_buf, a);
+  if (render_buf.find_first_of("&<>") == std::string::npos)
+    return Value::string(arena.copy_string(render_buf));
+  std::string escaped;
+  escaped.reserve(render_buf.size() + 16);
+  for (char c : render_buf) {
+    if (c == '&')
+      escaped += "&amp;";
+    else if (c == '<')
+      escaped += "&lt;";
+    else if (c == '>')
+      escaped += "&gt;";
+    else
+      escaped += c;
+  }
+  return Value::string(arena.copy_string(escaped));
+}
+
 bool to_timestamp(const Value& a, Value& out, std::string& err) {
   switch (a.kind) {
     case Kind::Null:

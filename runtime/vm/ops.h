@@ -38,5 +38,9 @@ bool map_get(const Value& m, std::string_view key, Value& out, std::string& err)
 
 // Template rendering of `n` values into one arena string.
 Value concat(const Value* parts, uint32_t n, Arena& arena);
+// The template rendering of `a` with Slack mrkdwn's control characters
+// escaped (& < > as &amp; &lt; &gt;), so a value that came from a signal or
+// a record cannot ping a channel or make a link in a notify text.
+Value escape_mrkdwn(const Value& a, Arena& arena);
 
 }  // namespace play::vm::ops

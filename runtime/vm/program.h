@@ -120,6 +120,8 @@ enum class Operand : uint8_t {
                                            string parses, timestamp -> epoch seconds */             \
   X(TO_FLOAT, Reg, Reg, None, None)     /* float(x) / double(x) */                                  \
   X(TO_STRING, Reg, Reg, None, None)    /* string(x): the template rendering */                     \
+  X(ESCAPE_MRKDWN, Reg, Reg, None, None) /* render(R[b]) with & < > as &amp; &lt; &gt;: a value     \
+                                            interpolated into a Slack mrkdwn text */               \
   X(TO_TIMESTAMP, Reg, Reg, None, None) /* timestamp("RFC3339") */                                  \
   X(TO_DURATION, Reg, Reg, None, None)  /* duration("4h") */                                        \
   X(HAS, Reg, Reg, None, None)          /* R[a] = R[b] != null (has(x.f)) */                        \

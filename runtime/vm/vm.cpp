@@ -368,6 +368,9 @@ EvalResult eval(const Program& prog, EvalContext& ctx) {
       case Op::TO_STRING:
         ops::to_string(R[in.b], R[in.a], arena);
         break;
+      case Op::ESCAPE_MRKDWN:
+        R[in.a] = ops::escape_mrkdwn(R[in.b], arena);
+        break;
       case Op::TO_TIMESTAMP:
         FAIL_IF_NOT(ops::to_timestamp(R[in.b], R[in.a], err));
       case Op::TO_DURATION:

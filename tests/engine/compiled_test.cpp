@@ -44,11 +44,11 @@ play pricing_visit_enterprise {
 }
 )PLAY";
 
-bool compile(vm::Bundle& bundle, std::string& errors) {
+bool compile(vm::Bundle& bundle, std::string& errors, const char* source = kSource) {
   auto dir = std::filesystem::temp_directory_path() / ("engine_compiled_test_" + std::to_string(::getpid()));
   std::filesystem::create_directories(dir);
   auto path = dir / "pricing.play";
-  std::ofstream(path) << kSource;
+  std::ofstream(path) << source;
   sema::Project project;
   Diagnostics diags;
   bool ok = sema::load_project({path.string()}, project, diags) && !diags.has_errors() &&
@@ -110,6 +110,51 @@ TEST(Compiled, LanguageSection5Example) {
             outcome_line(play, "evt_10", "deduplicated", R"(,"reason":"fired within 4h")"));
   EXPECT_EQ(outcome(h.send(page_view("evt_10", "2026-06-21T13:00:00Z", "", "pricing", "bigco.com"))),
             R"({"kind":"outcome","signal":"evt_10","outcome":"duplicate_signal"})");
+}
+
+// A notify's text for Slack: the author's markup (a link, <!here>) kept,
+// values from the signal and the records escaped, so a contact named like a
+// channel ping and a phishing link shows as text. The plain `text` argument
+// (the outbox line, `playc run`) is unchanged.
+TEST(Compiled, NotifyTextAsSlackMrkdwnEscapesValuesNotMarkup) {
+  const char* source = R"PLAY(
+play hostile_names {
+  owner "revops@acme.com"
+  on website.page_viewed
+  do notify(channel: "#alerts",
+            text: "<!here> *{contact.name}* at <https://app.acme.com/a/{account.domain}|{account.name}> read {signal.url}")
+  do notify(channel: "#alerts", text: contact.name ?? "someone")
+}
+)PLAY";
+  vm::Bundle bundle;
+  std::string errors;
+  ASSERT_TRUE(compile(bundle, errors, source)) << errors;
+  ASSERT_FALSE(bundle.plays[0].actions[0].mrkdwn_text.code.empty());
+  Harness h(std::move(bundle));
+  h.load_context(R"({
+    "accounts":[{"domain":"bigco.com","name":"Big & Co <Inc>"}],
+    "contacts":[{"email":"eve@bigco.com","name":"<!channel> <https://evil.example|Reset your password>"}]})");
+  std::string signal =
+      R"({"id":"e1","type":"website.page_viewed","occurred_at":"2026-06-21T10:00:00Z",)"
+      R"("contact":"eve@bigco.com","properties":{"category":"docs","url":"https://x.io/?a=1&b=<2>"}})";
+  h.engine->set_mrkdwn_texts(true);
+  auto out = h.send(signal);
+  ASSERT_EQ(h.last_mrkdwn.size(), 2u);
+  EXPECT_EQ(
+      h.last_mrkdwn[0],
+      "<!here> *&lt;!channel&gt; &lt;https://evil.example|Reset your password&gt;* at "
+      "<https://app.acme.com/a/bigco.com|Big &amp; Co &lt;Inc&gt;> read https://x.io/?a=1&amp;b=&lt;2&gt;");
+  EXPECT_EQ(h.last_mrkdwn[1], "&lt;!channel&gt; &lt;https://evil.example|Reset your password&gt;");
+  // The action line keeps the plain text.
+  EXPECT_NE(out[0].find(R"("text":"<!here> *<!channel> <https://evil.example|Reset your password>* at )"),
+            std::string::npos)
+      << out[0];
+  // Without asking, nothing extra is rendered (playc run).
+  h.engine->set_mrkdwn_texts(false);
+  h.send(
+      R"({"id":"e2","type":"website.page_viewed","occurred_at":"2026-06-21T10:00:00Z","contact":"eve@bigco.com",)"
+      R"("properties":{"category":"docs","url":"u"}})");
+  EXPECT_EQ(h.last_mrkdwn[0], "");
 }
 
 }  // namespace

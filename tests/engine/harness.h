@@ -25,6 +25,7 @@ class LineSink : public OutputSink {
     render_action(a, s);
     lines.push_back(s);
     actions.push_back(s);
+    mrkdwn.emplace_back(a.mrkdwn_text);
   }
   void outcome(const Outcome& o) override {
     std::string s;
@@ -33,6 +34,7 @@ class LineSink : public OutputSink {
     outcomes.push_back(s);
   }
   std::vector<std::string> lines, actions, outcomes;
+  std::vector<std::string> mrkdwn;  // per action: Action::mrkdwn_text
 
  private:
   const vm::Bundle& bundle_;
@@ -69,8 +71,10 @@ struct Harness {
     if (!ok) return {};
     LineSink sink(bundle);
     engine->process(signal, sink);
+    last_mrkdwn = sink.mrkdwn;
     return sink.lines;
   }
+  std::vector<std::string> last_mrkdwn;  // of the last send()
 };
 
 // An envelope for a page view.
