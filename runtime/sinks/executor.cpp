@@ -154,8 +154,7 @@ void Executor::stop() {
     stopping_ = true;
     for (auto& [n, s] : sinks_) all.push_back(s.get());
   }
-  stop_flag_ = true;
-  store_.wait_writable(nullptr, 0);  // no-op; waiters check stop_flag_ within a second
+  stop_flag_ = true;  // workers waiting for a writable store check it at least once a second
   { std::lock_guard<std::mutex> lock(watch_mu_); }
   watch_cv_.notify_all();
   if (watcher_.joinable()) watcher_.join();
@@ -308,7 +307,7 @@ void Executor::file_worker(Sink& s) {
           std::lock_guard<std::mutex> lock(s.mu);
           s.in_hand -= 1;
         }
-        finished(s, a);
+        finished();
         continue;
       }
       if (recheck_suppression(s, a)) continue;
@@ -331,10 +330,7 @@ void Executor::file_worker(Sink& s) {
   }
 }
 
-void Executor::finished(Sink& s, const PendingAction&) {
-  open_.fetch_sub(1);
-  (void)s;
-}
+void Executor::finished() { open_.fetch_sub(1); }
 
 bool Executor::record(Sink& s, std::vector<Attempt>& attempts, const std::string& file_path,
                       int64_t file_size) {
@@ -440,7 +436,7 @@ bool Executor::record(Sink& s, std::vector<Attempt>& attempts, const std::string
         std::lock_guard<std::mutex> lock(s.mu);
         s.in_hand -= 1;
       }
-      finished(s, a);
+      finished();
     }
   }
   s.cv.notify_one();

@@ -92,7 +92,7 @@ class Executor {
   bool record(Sink& s, std::vector<Attempt>& attempts, const std::string& file_path = "",
               int64_t file_size = -1);
   bool recheck_suppression(Sink& s, PendingAction& a);
-  void finished(Sink& s, const PendingAction& a);
+  void finished();  // an action reached a final state (sent, DLQ, cancelled)
   bool reconcile_file(Sink& s);
 
   store::Store& store_;
