@@ -770,38 +770,10 @@ void IngestRoutes::Impl::admin(HttpRequest& req, Respond respond) {
     metrics.auth_failures.fetch_add(1, std::memory_order_relaxed);
     return respond(unauthorized("admin endpoints need the admin token (Authorization: Bearer ...)"));
   }
-  std::string_view path = req.path;
-  std::string_view query = std::string_view(req.target).substr(req.path.size());
-  if (!query.empty()) query.remove_prefix(1);
-  if (starts_with(path, "/v1/signals/")) {
-    if (req.method != "GET") return respond(error_response(405, "use GET"));
-    std::string id = url_decode(path.substr(12, path.size() - 12 - 6));
-    if (!services.trace) return respond(not_supported("the signal trace"));
-    return respond(services.trace(id));
-  }
-  if (path == "/v1/admin/replay") {
-    if (req.method != "POST") return respond(error_response(405, "use POST"));
-    if (!services.replay) return respond(not_supported("replay"));
-    return respond(services.replay(query));
-  }
-  constexpr std::string_view kDlq = "/v1/admin/dlq";
-  if (path == kDlq) {
-    if (req.method != "GET") return respond(error_response(405, "use GET"));
-    if (!services.dlq_list) return respond(not_supported("the DLQ"));
-    return respond(services.dlq_list(query));
-  }
-  if (starts_with(path, std::string(kDlq) + "/")) {
-    std::string_view rest = path.substr(kDlq.size() + 1);
-    if (rest.ends_with("/replay")) {
-      if (req.method != "POST") return respond(error_response(405, "use POST"));
-      if (!services.dlq_replay) return respond(not_supported("DLQ replay"));
-      return respond(services.dlq_replay(url_decode(rest.substr(0, rest.size() - 7))));
-    }
-    if (req.method != "GET") return respond(error_response(405, "use GET"));
-    if (!services.dlq_get) return respond(not_supported("the DLQ"));
-    return respond(services.dlq_get(url_decode(rest)));
-  }
-  respond(error_response(404, "no route for " + clip(req.method, 16) + " " + clip(req.path, 200)));
+  // The admin routes themselves are playd's (services.admin): ingestion
+  // only checks the token.
+  if (!services.admin) return respond(not_supported("the admin endpoints"));
+  respond(services.admin(req));
 }
 
 IngestRoutes::IngestRoutes(IngestConfig config, IngestServices services)

@@ -50,12 +50,9 @@ struct IngestServices {
   // Mounted read endpoints; each unset one answers 501 "not supported yet".
   std::function<HttpResponse()> healthz;
   std::function<std::string()> metrics_text;  // Prometheus text of the rest of playd
-  std::function<HttpResponse(std::string_view signal_id)> trace;
-  std::function<HttpResponse(std::string_view query)> dlq_list;  // query: the raw query string
-  std::function<HttpResponse(std::string_view action_id)> dlq_get;
-  std::function<HttpResponse(std::string_view action_id)> dlq_replay;
-  // POST /v1/admin/replay?since=...: already evaluated signals evaluated again.
-  std::function<HttpResponse(std::string_view query)> replay;
+  // Everything under /v1/admin/ and GET /v1/signals/{id}/trace, after the
+  // admin token was checked: playd's admin routes (its admin.h).
+  std::function<HttpResponse(const HttpRequest& request)> admin;
 };
 
 }  // namespace play::ingest

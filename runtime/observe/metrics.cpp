@@ -3,7 +3,6 @@
 #include <cstdio>
 
 #include "runtime/observe/prometheus.h"
-#include "runtime/store/database.h"
 #include "runtime/store/store.h"
 
 namespace play::observe {
@@ -200,19 +199,8 @@ std::string Metrics::render(store::Store& store) const {
     out += ages;
   }
 
-  int64_t dlq = 0, open = 0, undelivered = 0;
-  store.db().read([&](store::Sql& sql) {
-    store::Stmt& s = sql.prepare(
-        "SELECT SUM(status = 'dlq'), SUM(status IN ('pending','retrying')), SUM(status IN "
-        "('pending','retrying') "
-        "AND flagged) FROM actions WHERE status IN ('pending','retrying','dlq')");
-    if (s.step()) {
-      dlq = s.i64(0);
-      open = s.i64(1);
-      undelivered = s.i64(2);
-    }
-    s.reset();
-  });
+  store::ActionCounts counts = store.action_counts();
+  uint64_t dlq = counts.dlq, open = counts.open, undelivered = counts.undelivered;
   header(out, "playd_dlq_size", "gauge", "Actions in the dead-letter queue.");
   out += "playd_dlq_size " + std::to_string(dlq) + "\n";
   header(out, "playd_actions_pending", "gauge",

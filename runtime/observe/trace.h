@@ -12,20 +12,17 @@
 
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "runtime/json/json.h"
 #include "runtime/store/store.h"
-
-namespace play::store {
-class Sql;
-}
 
 namespace play::observe {
 
 // An action's delivery attempts as a JSON array, in order:
 // [{"n":1,"at_ms":...,"result":"retry","http_status":500,"detail":"..."}, ...]
 // (the trace and the DLQ's inspect answer show the same history).
-void append_attempts_json(store::Sql& sql, std::string_view action_key, json::Writer& w);
+void append_attempts_json(const std::vector<store::AttemptRow>& attempts, json::Writer& w);
 
 // False when playd has no record of the signal id (unknown, or older than
 // the trace TTL): the endpoint answers 404.

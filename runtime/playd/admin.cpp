@@ -4,6 +4,7 @@
 #include <cstdlib>
 
 #include "runtime/json/json.h"
+#include "runtime/observe/trace.h"
 #include "runtime/sinks/dlq.h"
 #include "runtime/sinks/http_client.h"
 #include "runtime/store/lock.h"
@@ -112,7 +113,7 @@ struct Local {
 bool open_local(const AdminFlags& admin, Local& out) {
   std::string error;
   out.lock = store::DataDirLock::acquire(admin.data, error);
-  if (out.lock) out.store = store::Store::open(admin.data, store::StoreOptions{}, error);
+  if (out.lock) out.store = store::open_store(admin.data, store::StoreOptions{}, error);
   if (!out.store) {
     std::fprintf(stderr, "playd: %s\n", error.c_str());
     return false;
@@ -129,29 +130,78 @@ bool parse_time(const std::string& text, const char* what, int64_t& ms, std::str
 
 }  // namespace
 
-AdminAnswer replay_admin(store::Store& store, std::string_view query) {
-  store::Store::ReplayFilter f;
+namespace {
+
+AdminAnswer replay(store::Store& store, std::string_view query) {
+  store::ReplayFilter f;
   std::string since = query_param(query, "since"), until = query_param(query, "until"), err;
   f.play_set = query_param(query, "play_set");
   std::string dry = query_param(query, "dry_run");
   f.dry_run = dry == "1" || dry == "true";
   if (since.empty() && f.play_set.empty())
-    return error(400,
-                 "replay needs since=TIME or play_set=VERSION (replaying everything by accident is refused)");
+    return error(400, "replay needs since=TIME or play_set=VERSION (replaying everything by accident is refused)");
   if (!parse_time(since, "since", f.since_ms, err) || !parse_time(until, "until", f.until_ms, err))
     return error(400, err);
-  try {
-    store::Store::ReplayResult r = store.replay(f);
+  store::ReplayResult r = store.replay(f);
+  std::string out;
+  json::Writer w(out);
+  w.begin_object().key("replayed").value(r.signals).key("dry_run").value(f.dry_run);
+  w.key("by_play_set").begin_object();
+  for (const auto& [set, n] : r.by_play_set) w.key(set.empty() ? "unknown" : set).value(n);
+  w.end_object().end_object();
+  return {200, out};
+}
+
+AdminAnswer dlq_replay(store::Store& store, sinks::Executor* executor, const std::string& key) {
+  auto actions = sinks::dlq_replay(store, key == "all" ? "" : key);
+  size_t n = actions.size();
+  if (executor) executor->submit(std::move(actions));
+  if (key != "all" && n == 0) return error(404, "no action with key " + key + " in the DLQ");
+  return {200, "{\"replayed\":" + std::to_string(n) + "}"};
+}
+
+AdminAnswer route(const ingest::HttpRequest& req, store::Store& store, sinks::Executor* executor) {
+  std::string_view path = req.path;
+  std::string_view query = std::string_view(req.target).substr(req.path.size());
+  if (!query.empty()) query.remove_prefix(1);
+  auto method = [&](const char* want) { return req.method == want; };
+  constexpr std::string_view kSignals = "/v1/signals/", kTrace = "/trace", kDlq = "/v1/admin/dlq";
+  if (path.starts_with(kSignals) && path.ends_with(kTrace)) {
+    if (!method("GET")) return error(405, "use GET");
+    std::string id = url_decode(path.substr(kSignals.size(), path.size() - kSignals.size() - kTrace.size()));
     std::string out;
-    json::Writer w(out);
-    w.begin_object().key("replayed").value(r.signals).key("dry_run").value(f.dry_run);
-    w.key("by_play_set").begin_object();
-    for (const auto& [set, n] : r.by_play_set) w.key(set.empty() ? "unknown" : set).value(n);
-    w.end_object().end_object();
-    return {200, out};
-  } catch (const std::exception& e) {
-    return error(503, std::string("replay failed: ") + e.what());
+    if (observe::trace_json(store, id, out)) return {200, out};
+    return error(404, "no signal with this id (unknown, or older than the trace TTL)");
   }
+  if (path == "/v1/admin/replay") return method("POST") ? replay(store, query) : error(405, "use POST");
+  if (path == kDlq) return method("GET") ? AdminAnswer{200, sinks::dlq_list_json(store)} : error(405, "use GET");
+  if (path.starts_with(std::string(kDlq) + "/")) {
+    std::string_view rest = path.substr(kDlq.size() + 1);
+    if (rest.ends_with("/replay"))
+      return method("POST") ? dlq_replay(store, executor, url_decode(rest.substr(0, rest.size() - 7)))
+                            : error(405, "use POST");
+    if (!method("GET")) return error(405, "use GET");
+    std::string out;
+    if (sinks::action_json(store, url_decode(rest), out)) return {200, out};
+    return error(404, "no action with this key");
+  }
+  return error(404, "no admin route for " + req.method + " " + std::string(path.substr(0, 200)));
+}
+
+}  // namespace
+
+ingest::HttpResponse admin_route(const ingest::HttpRequest& request, store::Store& store,
+                                 sinks::Executor* executor) {
+  AdminAnswer a;
+  try {
+    a = route(request, store, executor);
+  } catch (const std::exception& e) {
+    a = error(503, std::string("the store could not answer: ") + e.what());
+  }
+  ingest::HttpResponse r;
+  r.status = a.status;
+  r.body = std::move(a.body);
+  return r;
 }
 
 int replay_command(const AdminFlags& admin, const ReplayFlags& flags) {
@@ -165,7 +215,11 @@ int replay_command(const AdminFlags& admin, const ReplayFlags& flags) {
   if (remote.running) return print_remote(remote);
   Local local;
   if (!open_local(admin, local)) return 2;
-  AdminAnswer a = replay_admin(*local.store, query);
+  ingest::HttpRequest req;
+  req.method = "POST";
+  req.path = "/v1/admin/replay";
+  req.target = req.path + "?" + query;
+  ingest::HttpResponse a = admin_route(req, *local.store, nullptr);
   std::printf("%s\n", a.body.c_str());
   if (a.status != 200) return 2;
   if (!flags.dry_run)
@@ -191,10 +245,10 @@ int dlq_command(const AdminFlags& admin, const std::string& what, const std::str
   if (remote.running) return print_remote(remote);
   Local local;
   if (!open_local(admin, local)) return 2;
-  sinks::AdminAnswer a = sinks::dlq_admin(*local.store, nullptr, what == "replay" ? "POST" : "GET",
-                                          path.substr(std::string("/v1/admin/dlq").size()) == "/all/replay"
-                                              ? "/replay"
-                                              : path.substr(std::string("/v1/admin/dlq").size()));
+  ingest::HttpRequest req;
+  req.method = what == "replay" ? "POST" : "GET";
+  req.path = req.target = path;
+  ingest::HttpResponse a = admin_route(req, *local.store, nullptr);
   std::printf("%s\n", a.body.c_str());
   if (what == "replay" && a.status == 200)
     std::fprintf(stderr, "playd: no playd runs on %s: the replayed actions are sent at its next start\n",

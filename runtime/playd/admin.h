@@ -11,6 +11,8 @@
 #include <string>
 #include <string_view>
 
+#include "runtime/ingest/http_server.h"
+#include "runtime/sinks/executor.h"
 #include "runtime/store/store.h"
 
 namespace play::playd {
@@ -30,9 +32,16 @@ struct AdminAnswer {
   std::string body;  // JSON
 };
 
-// POST /v1/admin/replay?since=RFC3339&until=RFC3339&play_set=V&dry_run=1
-// (since or play_set required): {"replayed":N,"dry_run":false,"by_play_set":{"a1b2c3d4":N}}.
-AdminAnswer replay_admin(store::Store& store, std::string_view query);
+// playd's admin routes, after ingestion checked the admin token:
+//   GET  /v1/signals/{id}/trace        what became of a signal (observe/trace.h)
+//   GET  /v1/admin/dlq                 the DLQ          GET /v1/admin/dlq/{key}   one action
+//   POST /v1/admin/dlq/{key}/replay    replay one       (`all` as key: every one)
+//   POST /v1/admin/replay?since=RFC3339&until=RFC3339&play_set=V&dry_run=1  (since or play_set required)
+//        -> {"replayed":N,"dry_run":false,"by_play_set":{"a1b2c3d4":N}}
+// `executor` may be null (the CLI on a stopped playd): replayed actions
+// then wait for the next start.
+ingest::HttpResponse admin_route(const ingest::HttpRequest& request, store::Store& store,
+                                 sinks::Executor* executor);
 
 // The CLI commands; exit codes 0 done, 1 nothing matched (a KEY), 2 usage/errors.
 int replay_command(const AdminFlags& admin, const ReplayFlags& flags);

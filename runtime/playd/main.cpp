@@ -28,7 +28,6 @@
 #include "runtime/playd/suppression_check.h"
 #include "runtime/sinks/dlq.h"
 #include "runtime/sinks/executor.h"
-#include "runtime/store/database.h"
 #include "runtime/store/lock.h"
 
 using namespace play;
@@ -131,7 +130,7 @@ int serve(const ServeFlags& f) {
   pthread_sigmask(SIG_BLOCK, &sigs, nullptr);
 
   config.store.high_lane_types = playd::high_lane_types(*bundle);
-  auto store = store::Store::open(config.data_dir, config.store, error);
+  auto store = store::open_store(config.data_dir, config.store, error);
   if (!store) {
     std::fprintf(stderr, "playd: %s\n", error.c_str());
     return 2;
@@ -189,24 +188,7 @@ int serve(const ServeFlags& f) {
   };
   services.healthz = [&] { return json_answer(200, observe::healthz_json(*store)); };
   services.metrics_text = [&] { return metrics.render(*store); };
-  services.trace = [&](std::string_view id) {
-    std::string out;
-    if (observe::trace_json(*store, id, out)) return json_answer(200, std::move(out));
-    return json_answer(404, "{\"error\":\"no signal with this id (unknown, or older than the trace TTL)\"}");
-  };
-  auto dlq = [&](const char* method, std::string rest) {
-    sinks::AdminAnswer a = sinks::dlq_admin(*store, &executor, method, rest);
-    return json_answer(a.status, std::move(a.body));
-  };
-  services.dlq_list = [dlq](std::string_view) { return dlq("GET", ""); };
-  services.dlq_get = [dlq](std::string_view key) { return dlq("GET", "/" + std::string(key)); };
-  services.dlq_replay = [dlq](std::string_view key) {
-    return key == "all" ? dlq("POST", "/replay") : dlq("POST", "/" + std::string(key) + "/replay");
-  };
-  services.replay = [&](std::string_view query) {
-    playd::AdminAnswer a = playd::replay_admin(*store, query);
-    return json_answer(a.status, std::move(a.body));
-  };
+  services.admin = [&](const ingest::HttpRequest& req) { return playd::admin_route(req, *store, &executor); };
 
   std::unique_ptr<ingest::IngestRoutes> routes;
   ingest::HttpServerOptions http_options;
@@ -224,7 +206,7 @@ int serve(const ServeFlags& f) {
   } catch (const std::exception& e) {
     std::fprintf(stderr, "playd: %s\n", e.what());
     stop_qualifying = true;
-    store->db().stop_queue();
+    store->stop_queue();
     qualify.join();
     return 2;
   }
@@ -247,8 +229,8 @@ int serve(const ServeFlags& f) {
   server->stop();
   bridge.reset();
   stop_qualifying = true;
-  store->db().stop_queue();
-  store->db().health().wake();
+  store->stop_queue();
+  store->wake();
   qualify.join();
   executor.stop();
   std::fprintf(stderr, "playd: stopped\n");

@@ -9,7 +9,6 @@
 #include "runtime/engine/render.h"
 #include "runtime/engine/signal.h"
 #include "runtime/playd/store_context.h"
-#include "runtime/store/database.h"
 
 namespace play::playd {
 
@@ -27,45 +26,32 @@ std::unordered_set<std::string> high_lane_types(const vm::Bundle& bundle) {
 
 namespace {
 
-struct OutcomeRow {
-  std::string play, outcome, reason, clause, error;
-  bool shadow = false;
-};
-
-struct ActionRow {
-  sinks::PendingAction a;
-  std::string action;
-  bool shadow = false;
-};
-
 // Collects what the engine issues for one signal (its views die with the call).
 class Collector : public engine::OutputSink {
  public:
   Collector(const vm::Bundle& bundle) : bundle_(bundle) {}
-  std::vector<OutcomeRow> outcomes;
-  std::vector<ActionRow> actions;
+  std::vector<store::OutcomeRecord> outcomes;
+  std::vector<store::ActionRecord> actions;
   const store::QueuedSignal* signal = nullptr;
 
   void action(const engine::Action& a) override {
-    ActionRow r;
-    r.a.key = std::string(a.key());
-    r.a.sink = std::string(a.sink);
-    r.a.high = a.priority == vm::Priority::High;
-    engine::render_action(a, r.a.line);
-    r.a.text = std::string(a.mrkdwn_text);
-    r.a.play = std::string(a.play);
-    r.a.account = std::string(a.account);
-    r.a.contact = std::string(a.contact);
-    r.a.created_at_ms = store::now_ms();
-    r.a.due_ms = r.a.created_at_ms;
-    r.a.occurred_at_ms = signal->occurred_at_ms;
-    r.a.received_at_ms = signal->received_at_ms;
+    store::ActionRecord r;
+    r.key = std::string(a.key());
+    r.play = std::string(a.play);
     r.action = std::string(a.action);
+    r.sink = std::string(a.sink);
+    r.high = a.priority == vm::Priority::High;
+    r.account = std::string(a.account);
+    r.contact = std::string(a.contact);
+    engine::render_action(a, r.line);
+    r.text = std::string(a.mrkdwn_text);
     r.shadow = a.shadow;
+    r.occurred_at_ms = signal->occurred_at_ms;
+    r.received_at_ms = signal->received_at_ms;
     actions.push_back(std::move(r));
   }
   void outcome(const engine::Outcome& o) override {
-    OutcomeRow r;
+    store::OutcomeRecord r;
     r.play = std::string(o.play);
     r.outcome = engine::outcome_name(o.kind);
     r.reason = std::string(o.reason);
@@ -93,12 +79,8 @@ struct Qualifier::Impl {
   engine::SignalDecoder decoder;
   engine::DecodedSignal decoded;
 
-  struct Result {
-    std::vector<OutcomeRow> outcomes;
-    std::vector<ActionRow> actions;
-  };
   std::vector<store::QueuedSignal> batch;
-  std::vector<Result> results;
+  store::Evaluation evaluation;  // what the batch decided, committed in one transaction
 
   Impl(const vm::Bundle& b, store::Store& s, observe::Metrics& m, sinks::Executor& e, QualifierOptions o)
       : bundle(b),
@@ -117,7 +99,6 @@ struct Qualifier::Impl {
     return options.max_pending_actions && executor.open_actions() >= options.max_pending_actions;
   }
   void evaluate(Collector& collector);
-  void commit(int64_t now);
   void hand_over();
 };
 
@@ -131,7 +112,8 @@ Qualifier::~Qualifier() { delete impl_; }
 // written yet).
 void Qualifier::Impl::evaluate(Collector& collector) {
   std::string error;
-  results.clear();
+  evaluation = store::Evaluation();
+  evaluation.play_set = options.play_set;
   for (const auto& s : batch) {
     collector.outcomes.clear();
     collector.actions.clear();
@@ -143,84 +125,48 @@ void Qualifier::Impl::evaluate(Collector& collector) {
       metrics.signal_undecodable();
       collector.outcomes.push_back({"", "error", "", "", "signal: " + error, false});
     }
-    results.push_back({std::move(collector.outcomes), std::move(collector.actions)});
+    evaluation.signals.push_back({s.seq, s.id, std::move(collector.outcomes), std::move(collector.actions)});
   }
-}
-
-// One transaction for the batch: outcomes, actions (the outbox), the
-// signals' evaluated mark with the play set, context and ledger changes.
-void Qualifier::Impl::commit(int64_t now) {
-  store.db().write([&](store::Sql& sql) {
-    for (size_t i = 0; i < batch.size(); ++i) {
-      const auto& s = batch[i];
-      for (const auto& o : results[i].outcomes)
-        sql.prepare(
-               "INSERT INTO outcomes(signal_id, play, outcome, reason, clause, error, shadow, at_ms) "
-               "VALUES (?,?,?,?,?,?,?,?)")
-            .bind(1, s.id)
-            .bind(2, o.play)
-            .bind(3, o.outcome)
-            .bind(4, o.reason)
-            .bind(5, o.clause)
-            .bind(6, o.error)
-            .bind(7, int64_t(o.shadow))
-            .bind(8, now)
-            .run();
-      for (const auto& r : results[i].actions)
-        sql.prepare(
-               "INSERT OR IGNORE INTO actions(key, signal_id, play, action, sink, lane, account, contact, "
-               "line, status, next_attempt_ms, created_at_ms, occurred_at_ms, received_at_ms, text) VALUES "
-               "(?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)")
-            .bind(1, r.a.key)
-            .bind(2, s.id)
-            .bind(3, r.a.play)
-            .bind(4, r.action)
-            .bind(5, r.a.sink)
-            .bind(6, int64_t(r.a.high ? 0 : 1))
-            .bind(7, r.a.account)
-            .bind(8, r.a.contact)
-            .bind(9, r.a.line)
-            .bind(10, r.shadow ? "shadow" : "pending")
-            .bind(11, now)
-            .bind(12, now)
-            .bind(13, r.a.occurred_at_ms)
-            .bind(14, r.a.received_at_ms)
-            .bind(15, r.a.text)
-            .run();
-      sql.prepare("UPDATE signals SET evaluated_at_ms = ?, play_set = ? WHERE seq = ?")
-          .bind(1, now)
-          .bind(2, options.play_set)
-          .bind(3, s.seq)
-          .run();
-    }
-    context.flush(sql);
-    ledger.flush(sql);
-  });
+  context.flush(evaluation);
+  ledger.flush(evaluation);
 }
 
 // After the commit: metrics, the lanes' bookkeeping, and the actions to
 // their sinks.
 void Qualifier::Impl::hand_over() {
   std::vector<sinks::PendingAction> to_send;
-  for (auto& r : results) {
+  int64_t now = store::now_ms();
+  for (auto& r : evaluation.signals) {
     for (const auto& o : r.outcomes)
       if (!o.play.empty()) metrics.outcome(o.play, o.outcome, o.outcome == "fired" ? "" : o.reason);
     for (auto& a : r.actions) {
-      metrics.action_issued(a.a.sink);
-      if (a.shadow)
-        metrics.action_result(a.a.sink, "shadow");
-      else
-        to_send.push_back(std::move(a.a));
+      metrics.action_issued(a.sink);
+      if (a.shadow) {
+        metrics.action_result(a.sink, "shadow");
+        continue;
+      }
+      sinks::PendingAction p;
+      p.key = std::move(a.key);
+      p.sink = std::move(a.sink);
+      p.high = a.high;
+      p.line = std::move(a.line);
+      p.text = std::move(a.text);
+      p.play = std::move(a.play);
+      p.account = std::move(a.account);
+      p.contact = std::move(a.contact);
+      p.created_at_ms = p.due_ms = now;
+      p.occurred_at_ms = a.occurred_at_ms;
+      p.received_at_ms = a.received_at_ms;
+      to_send.push_back(std::move(p));
     }
     metrics.signal_evaluated();
   }
-  store.db().done_signals(batch);
+  store.done_signals(batch);
   executor.submit(std::move(to_send));
 }
 
 void Qualifier::run(const std::atomic<bool>& stop) {
   Impl& q = *impl_;
-  store::Database& db = q.store.db();
   Collector collector(q.bundle);
   int failures = 0;
   while (!stop.load()) {
@@ -230,14 +176,14 @@ void Qualifier::run(const std::atomic<bool>& stop) {
       continue;
     }
     q.batch.clear();
-    if (!db.take_signals(q.options.max_batch, q.batch, 200)) continue;
+    if (!q.store.take_signals(q.options.max_batch, q.batch, 200)) continue;
     // Ingest upserts that committed before these signals were taken apply
     // before they are evaluated.
-    for (const auto& u : db.take_context()) q.context.apply(u);
+    for (const auto& u : q.store.take_context()) q.context.apply(u);
     for (;;) {
       q.evaluate(collector);
       try {
-        q.commit(store::now_ms());
+        q.store.commit_evaluation(q.evaluation);
         q.context.committed();
         q.ledger.committed();
         failures = 0;

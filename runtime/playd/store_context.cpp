@@ -4,7 +4,6 @@
 
 #include "runtime/engine/render.h"
 #include "runtime/json/json.h"
-#include "runtime/store/database.h"
 
 namespace play::playd {
 
@@ -52,19 +51,8 @@ StoreContext::StoreContext(const vm::Bundle& bundle, store::Store& store, size_t
 
 void StoreContext::load(engine::Entity e, std::string_view key) {
   std::string lowered(engine::lowered(key, scratch_));
-  std::string fields;
-  bool found = false;
-  store_.db().read([&](store::Sql& sql) {
-    store::Stmt& s = e == engine::Entity::Account
-                         ? sql.prepare("SELECT fields FROM accounts WHERE domain = ?")
-                         : sql.prepare("SELECT fields FROM contacts WHERE email = ?");
-    s.bind(1, lowered);
-    if (s.step()) {
-      found = true;
-      fields = std::string(s.text(0));
-    }
-    s.reset();
-  });
+  std::optional<std::string> fields = store_.context_record(to_store(e), lowered);
+  bool found = fields.has_value();
   auto& absent = absent_[int(e)];
   if (!found) {
     if (absent.size() >= kAbsentSlack * capacity_) absent.clear();
@@ -72,7 +60,7 @@ void StoreContext::load(engine::Entity e, std::string_view key) {
     return;
   }
   std::string error;
-  if (!engine::load_context_json(context_doc(e, lowered, fields), bundle_, mem_, error))
+  if (!engine::load_context_json(context_doc(e, lowered, *fields), bundle_, mem_, error))
     std::fprintf(stderr, "playd: context record %s skipped: %s\n", lowered.c_str(), error.c_str());
 }
 
@@ -100,7 +88,7 @@ void StoreContext::apply(const store::ContextUpsert& u) {
   forget(absent_[int(e)], engine::lowered(u.key, scratch_));
 }
 
-void StoreContext::flush(store::Sql& sql) {
+void StoreContext::flush(store::Evaluation& ev) {
   for (const auto& [e, key] : dirty_) {
     std::span<const vm::Value> slots;
     if (!mem_.find(e, key, slots)) continue;
@@ -117,14 +105,7 @@ void StoreContext::flush(store::Sql& sql) {
       engine::append_value_json(fields, slots[i]);
     }
     fields += '}';
-    const char* q = to_store(e) == store::Entity::Account
-                        ? "INSERT INTO accounts(domain, fields, updated_at_ms) VALUES (?1, json(?2), ?3) ON "
-                          "CONFLICT(domain) DO UPDATE SET fields = json_patch(fields, excluded.fields), "
-                          "updated_at_ms = excluded.updated_at_ms"
-                        : "INSERT INTO contacts(email, fields, updated_at_ms) VALUES (?1, json(?2), ?3) ON "
-                          "CONFLICT(email) DO UPDATE SET fields = json_patch(fields, excluded.fields), "
-                          "updated_at_ms = excluded.updated_at_ms";
-    sql.prepare(q).bind(1, key).bind(2, fields).bind(3, store::now_ms()).run();
+    ev.context.push_back({to_store(e), key, std::move(fields)});
   }
 }
 
@@ -144,11 +125,7 @@ void StoreContext::rolled_back() {
 StoreLedger::StoreLedger(store::Store& store, size_t capacity)
     : store_(store), capacity_(std::max<size_t>(capacity, 16)) {
   // Pools are few (one cursor per declared pool): all of them stay.
-  store_.db().read([&](store::Sql& sql) {
-    store::Stmt& r = sql.prepare("SELECT pool, cursor FROM round_robin");
-    while (r.step()) cursors_[std::string(r.text(0))] = uint64_t(r.i64(1));
-    r.reset();
-  });
+  for (auto& [pool, cursor] : store_.pool_cursors()) cursors_[pool] = cursor;
 }
 
 StoreLedger::Fire& StoreLedger::entry(std::string_view play, std::string_view key) {
@@ -158,12 +135,7 @@ StoreLedger::Fire& StoreLedger::entry(std::string_view play, std::string_view ke
   auto it = fires_.find(std::string_view(scratch_));
   if (it == fires_.end()) {
     Fire f;
-    store_.db().read([&](store::Sql& sql) {
-      store::Stmt& s = sql.prepare("SELECT last_fired_ms FROM ledger WHERE play = ? AND per_key = ?");
-      s.bind(1, play).bind(2, key);
-      if (s.step()) f.at = s.i64(0);
-      s.reset();
-    });
+    f.at = store_.last_fired(play, key);
     it = fires_.emplace(scratch_, f).first;
   }
   it->second.used = ++clock_;
@@ -190,27 +162,14 @@ uint64_t StoreLedger::pool_cursor(std::string_view pool, bool advance) {
   return at;
 }
 
-void StoreLedger::flush(store::Sql& sql) {
+void StoreLedger::flush(store::Evaluation& ev) {
   for (const auto& k : dirty_fires_) {
     size_t sep = k.find('\x1f');
     auto it = fires_.find(k);
     if (it == fires_.end() || !it->second.at) continue;
-    sql.prepare(
-           "INSERT INTO ledger(play, per_key, last_fired_ms) VALUES (?1, ?2, ?3) ON CONFLICT(play, per_key) "
-           "DO UPDATE "
-           "SET last_fired_ms = MAX(last_fired_ms, excluded.last_fired_ms)")
-        .bind(1, std::string_view(k).substr(0, sep))
-        .bind(2, std::string_view(k).substr(sep + 1))
-        .bind(3, *it->second.at)
-        .run();
+    ev.fires.push_back({k.substr(0, sep), k.substr(sep + 1), *it->second.at});
   }
-  for (const auto& p : dirty_pools_)
-    sql.prepare(
-           "INSERT INTO round_robin(pool, cursor) VALUES (?1, ?2) ON CONFLICT(pool) DO UPDATE SET cursor = "
-           "excluded.cursor")
-        .bind(1, p)
-        .bind(2, int64_t(cursors_[p]))
-        .run();
+  for (const auto& p : dirty_pools_) ev.pools.push_back({p, cursors_[p]});
 }
 
 void StoreLedger::committed() {
@@ -231,14 +190,7 @@ void StoreLedger::rolled_back() {
   for (const auto& k : dirty_fires_) fires_.erase(k);
   dirty_fires_.clear();
   if (dirty_pools_.empty()) return;
-  store_.db().read([&](store::Sql& sql) {
-    for (const auto& p : dirty_pools_) {
-      store::Stmt& r = sql.prepare("SELECT cursor FROM round_robin WHERE pool = ?");
-      r.bind(1, p);
-      cursors_[p] = r.step() ? uint64_t(r.i64(0)) : 0;
-      r.reset();
-    }
-  });
+  for (const auto& p : dirty_pools_) cursors_[p] = store_.pool_cursor(p).value_or(0);
   dirty_pools_.clear();
 }
 

@@ -31,10 +31,6 @@
 #include "runtime/engine/text.h"
 #include "runtime/store/store.h"
 
-namespace play::store {
-class Sql;
-}
-
 namespace play::playd {
 
 class StoreContext : public engine::ContextStore {
@@ -48,7 +44,7 @@ class StoreContext : public engine::ContextStore {
   // forgotten; the next use reads the merged record from the store.
   void apply(const store::ContextUpsert& u);
   // Writes the records the engine changed since the last commit.
-  void flush(store::Sql& sql);
+  void flush(store::Evaluation& evaluation);
   void committed();
   void rolled_back();
   size_t cached(engine::Entity e) const { return mem_.size(e); }
@@ -72,7 +68,7 @@ class StoreLedger : public engine::Ledger {
   void record_fire(std::string_view play, std::string_view key, int64_t at_ms) override;
   uint64_t pool_cursor(std::string_view pool, bool advance) override;
 
-  void flush(store::Sql& sql);
+  void flush(store::Evaluation& evaluation);
   void committed();
   void rolled_back();
   size_t cached() const { return fires_.size(); }

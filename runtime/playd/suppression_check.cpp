@@ -5,7 +5,6 @@
 #include "runtime/engine/engine.h"
 #include "runtime/engine/memory_ledger.h"
 #include "runtime/playd/store_context.h"
-#include "runtime/store/database.h"
 
 namespace play::playd {
 

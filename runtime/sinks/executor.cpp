@@ -12,7 +12,6 @@
 #include "runtime/sinks/http_client.h"
 #include "runtime/sinks/signing.h"
 #include "runtime/sinks/slack.h"
-#include "runtime/store/database.h"
 
 namespace play::sinks {
 
@@ -99,32 +98,7 @@ void Executor::start() {
     std::lock_guard<std::mutex> lock(sinks_mu_);
     started_ = true;
   }
-  std::vector<PendingAction> pending;
-  store_.db().read([&](store::Sql& sql) {
-    store::Stmt& s = sql.prepare(
-        "SELECT key, sink, lane, line, play, account, contact, attempts, next_attempt_ms, created_at_ms, "
-        "occurred_at_ms, received_at_ms, budget_from, text FROM actions WHERE status IN "
-        "('pending','retrying')");
-    while (s.step()) {
-      PendingAction a;
-      a.key = s.text(0);
-      a.sink = s.text(1);
-      a.high = s.i64(2) == 0;
-      a.line = s.text(3);
-      a.play = s.text(4);
-      a.account = s.text(5);
-      a.contact = s.text(6);
-      a.attempts = int(s.i64(7));
-      a.due_ms = s.i64(8);
-      a.created_at_ms = s.i64(9);
-      a.occurred_at_ms = s.i64(10);
-      a.received_at_ms = s.i64(11);
-      a.budget_from = int(s.i64(12));
-      a.text = s.text(13);
-      pending.push_back(std::move(a));
-    }
-    s.reset();
-  });
+  std::vector<PendingAction> pending = store_.open_actions();
   for (const auto& [name, cfg] : options_.sinks) sink_for(name);
   sink_for("outbox");
   submit(std::move(pending));
@@ -367,40 +341,20 @@ bool Executor::record(Sink& s, std::vector<Attempt>& attempts, const std::string
       x.result = x.status = "dlq";  // a 4xx other than 429: retrying would not help
     }
   }
+  std::vector<store::AttemptRecord> records;
+  for (const auto& x : attempts) {
+    bool ok = x.kind == Attempt::Kind::Sent;
+    std::string what = x.http_status ? "HTTP " + std::to_string(x.http_status) + ": " + x.detail : x.detail;
+    records.push_back({x.a.key, x.a.attempts + 1, now, x.result, x.status, x.http_status, x.detail,
+                       ok ? std::string() : what, x.next_ms});
+  }
+  store::FileMark mark{file_path, file_size};
   // Until it is recorded, the result is only in our hands: wait out a
   // degraded store rather than drop it (dropping would resend at the next
   // start, or never, without a restart).
   for (int failures = 0;; ++failures) {
     try {
-      store_.db().write([&](store::Sql& sql) {
-        for (const auto& x : attempts) {
-          bool ok = x.kind == Attempt::Kind::Sent;
-          std::string what =
-              x.http_status ? "HTTP " + std::to_string(x.http_status) + ": " + x.detail : x.detail;
-          sql.prepare("UPDATE actions SET status=?, attempts=?, next_attempt_ms=?, last_error=? WHERE key=?")
-              .bind(1, x.status)
-              .bind(2, int64_t(x.a.attempts + 1))
-              .bind(3, x.next_ms)
-              .bind(4, ok ? std::string() : what)
-              .bind(5, x.a.key)
-              .run();
-          sql.prepare(
-                 "INSERT OR REPLACE INTO attempts(key, n, at_ms, result, http_status, detail) VALUES "
-                 "(?,?,?,?,?,?)")
-              .bind(1, x.a.key)
-              .bind(2, int64_t(x.a.attempts + 1))
-              .bind(3, now)
-              .bind(4, x.result)
-              .bind(5, int64_t(x.http_status))
-              .bind(6, x.detail.substr(0, 4096))
-              .run();
-        }
-        if (file_size >= 0)
-          sql.prepare("INSERT OR REPLACE INTO file_sinks(path, size) VALUES (?, ?)")
-              .bind(1, file_path)
-              .bind(2, file_size)
-              .run();
-      });
+      store_.record_attempts(records, file_size >= 0 ? &mark : nullptr);
       break;
     } catch (const std::exception& e) {
       if (failures % 60 == 0)
@@ -453,24 +407,10 @@ void Executor::watch_undelivered() {
   while (!stop_flag_) {
     watch_cv_.wait_for(lock, std::chrono::milliseconds(period), [&] { return stop_flag_.load(); });
     if (stop_flag_ || !store_.writable()) continue;
-    struct Flagged {
-      std::string key, play, sink;
-      int64_t created;
-    };
-    std::vector<Flagged> flagged;
+    std::vector<store::FlaggedAction> flagged;
     int64_t now = store::now_ms();
     try {
-      store_.db().write([&](store::Sql& sql) {
-        flagged.clear();
-        store::Stmt& s = sql.prepare(
-            "UPDATE actions SET flagged = 1 WHERE status IN ('pending','retrying') AND flagged = 0 AND "
-            "created_at_ms <= ? RETURNING key, play, sink, created_at_ms");
-        s.bind(1, now - options_.undelivered_alert_ms);
-        while (s.step())
-          flagged.push_back(
-              {std::string(s.text(0)), std::string(s.text(1)), std::string(s.text(2)), s.i64(3)});
-        s.reset();
-      });
+      flagged = store_.flag_undelivered(now - options_.undelivered_alert_ms);
     } catch (const std::exception&) {
       continue;  // the store says why; the next tick retries
     }
@@ -479,7 +419,7 @@ void Executor::watch_undelivered() {
       if (i < 10)
         std::fprintf(stderr, "playd: action %s (play %s, sink %s) undelivered for %llds\n",
                      flagged[i].key.c_str(), flagged[i].play.c_str(), flagged[i].sink.c_str(),
-                     (long long)((now - flagged[i].created) / 1000));
+                     (long long)((now - flagged[i].created_at_ms) / 1000));
     }
     if (flagged.size() > 10)
       std::fprintf(stderr, "playd: ... and %zu more actions undelivered past the alert age\n",
@@ -495,13 +435,7 @@ void Executor::watch_undelivered() {
 // it must not write before the tail is settled).
 bool Executor::reconcile_file(Sink& s) {
   const std::string& path = s.file.path;
-  int64_t recorded = -1;
-  store_.db().read([&](store::Sql& sql) {
-    store::Stmt& st = sql.prepare("SELECT size FROM file_sinks WHERE path = ?");
-    st.bind(1, path);
-    if (st.step()) recorded = st.i64(0);
-    st.reset();
-  });
+  int64_t recorded = store_.file_sink_size(path);
   FileTail tail;
   std::string error = read_file_tail(path, recorded, tail);
   if (!error.empty()) {
@@ -510,33 +444,10 @@ bool Executor::reconcile_file(Sink& s) {
   }
   if (!tail.note.empty()) std::fprintf(stderr, "playd: file sink %s: %s\n", path.c_str(), tail.note.c_str());
   if (tail.keys.empty() && tail.size == recorded) return true;
-  int64_t now = store::now_ms();
   size_t adopted = 0;
   try {
-    store_.db().write([&](store::Sql& sql) {
-      adopted = 0;
-      for (const auto& key : tail.keys) {
-        sql.prepare(
-               "INSERT OR REPLACE INTO attempts(key, n, at_ms, result, http_status, detail) SELECT key, "
-               "attempts + 1, ?, 'sent', 200, ? FROM actions WHERE key = ? AND status IN "
-               "('pending','retrying')")
-            .bind(1, now)
-            .bind(2, "found in " + path + " at start: written before a crash, recorded now")
-            .bind(3, key)
-            .run();
-        sql.prepare(
-               "UPDATE actions SET status = 'sent', attempts = attempts + 1, last_error = '' WHERE key = ? "
-               "AND "
-               "status IN ('pending','retrying')")
-            .bind(1, key)
-            .run();
-        adopted += size_t(sql.changes());
-      }
-      sql.prepare("INSERT OR REPLACE INTO file_sinks(path, size) VALUES (?, ?)")
-          .bind(1, path)
-          .bind(2, tail.size)
-          .run();
-    });
+    adopted = store_.adopt_file_tail(path, tail.keys, tail.size,
+                                     "found in " + path + " at start: written before a crash, recorded now");
   } catch (const std::exception& e) {
     std::fprintf(stderr, "playd: file sink %s: cannot record its tail yet (%s)\n", path.c_str(), e.what());
     return false;

@@ -28,18 +28,8 @@
 
 namespace play::sinks {
 
-struct PendingAction {
-  std::string key;    // idempotency key; also the webhook-id
-  std::string sink;   // the sink name the action named
-  bool high = false;  // from a `priority high` play: drawn first
-  std::string line;   // the action JSON (`playc run` form): the body sent
-  std::string text;   // a notify's text as Slack mrkdwn, values escaped ("" for other actions)
-  std::string play, account, contact;
-  int attempts = 0;
-  int budget_from = 0;  // attempts made before the last DLQ replay (the budget counts from here)
-  int64_t due_ms = 0;
-  int64_t created_at_ms = 0, occurred_at_ms = 0, received_at_ms = 0;
-};
+// An action execution holds until it is sent, dead-lettered or cancelled.
+using PendingAction = store::OpenAction;
 
 class Executor {
  public:

@@ -5,7 +5,6 @@
 #include <chrono>
 #include <cstdio>
 
-#include "runtime/store/database.h"
 
 namespace play::store {
 

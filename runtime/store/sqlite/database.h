@@ -20,21 +20,11 @@
 #include <vector>
 
 #include "runtime/store/health.h"
-#include "runtime/store/sql.h"
-#include "runtime/store/store.h"
+#include "runtime/store/records.h"
+#include "runtime/store/sqlite/sql.h"
 
 namespace play::store {
 
-struct QueuedSignal {
-  int64_t seq = 0;
-  std::string id;
-  std::string envelope;
-  Lane lane = Lane::Normal;
-  int64_t received_at_ms = 0;
-  int64_t occurred_at_ms = 0;
-};
-
-int64_t now_ms();  // wall clock, Unix milliseconds
 
 class Database {
  public:

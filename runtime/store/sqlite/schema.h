@@ -3,7 +3,7 @@
 // Append new migrations; never edit one that has shipped.
 #pragma once
 
-#include "runtime/store/sql.h"
+#include "runtime/store/sqlite/sql.h"
 
 namespace play::store {
 

@@ -1,4 +1,4 @@
-#include "runtime/store/sql.h"
+#include "runtime/store/sqlite/sql.h"
 
 #include <cerrno>
 

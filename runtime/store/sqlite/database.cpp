@@ -1,4 +1,4 @@
-#include "runtime/store/database.h"
+#include "runtime/store/sqlite/database.h"
 
 #include <chrono>
 #include <cstdio>
@@ -6,15 +6,9 @@
 #include <filesystem>
 #include <future>
 
-#include "runtime/store/schema.h"
+#include "runtime/store/sqlite/schema.h"
 
 namespace play::store {
-
-int64_t now_ms() {
-  return std::chrono::duration_cast<std::chrono::milliseconds>(
-             std::chrono::system_clock::now().time_since_epoch())
-      .count();
-}
 
 struct Database::Pending {
   Job job;

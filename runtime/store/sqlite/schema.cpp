@@ -1,4 +1,4 @@
-#include "runtime/store/schema.h"
+#include "runtime/store/sqlite/schema.h"
 
 #include <chrono>
 

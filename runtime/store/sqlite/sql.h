@@ -13,7 +13,7 @@
 #include <string_view>
 #include <unordered_map>
 
-#include "runtime/store/store.h"
+#include "runtime/store/records.h"
 
 namespace play::store {
 

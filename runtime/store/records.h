@@ -1,0 +1,254 @@
+// What the store holds and hands out: the records every layer of playd
+// exchanges with it (runtime/store/store.h is the interface). Plain data, no
+// SQL: a backend turns them into its own rows.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <stdexcept>
+#include <string>
+#include <string_view>
+#include <unordered_set>
+#include <utility>
+#include <vector>
+
+namespace play::store {
+
+int64_t now_ms();  // the service's clock: wall clock, Unix milliseconds
+
+// Priority lanes: a signal is in the high lane when its type can reach a
+// `priority high` play; qualification always drains the high lane first.
+enum class Lane : uint8_t { High = 0, Normal = 1 };
+inline constexpr int kLaneCount = 2;
+const char* lane_name(Lane lane);  // "high", "normal"
+
+struct StoreOptions {
+  std::string synchronous = "FULL";                // FULL | NORMAL | OFF (PRAGMA synchronous)
+  int64_t dedup_ttl_ms = 30LL * 24 * 3600 * 1000;  // a repeat id within this is a duplicate
+  int64_t trace_ttl_ms = 7LL * 24 * 3600 * 1000;   // evaluated signals, outcomes, done actions kept this long
+  uint64_t max_queue_depth = 200000;  // queued (unevaluated) signals, both lanes; above it: overloaded()
+  size_t max_batch = 8192;            // writes per group-commit transaction (at most)
+  // Below this much free space on the data directory's file system, new
+  // signals are refused (503) so the acknowledged backlog can still be
+  // evaluated and delivered. -1: min(64 MiB, 5% of the file system); 0: no reserve.
+  int64_t min_free_bytes = -1;
+  // PRAGMA quick_check at open, bounded: a larger database is checked for
+  // this long, then opened with a warning. 0 skips the check.
+  int64_t integrity_check_ms = 30000;
+  int64_t sweep_interval_ms = 60000;  // how often expired dedup/trace rows are deleted
+  // Signal types whose signals go to the high lane (computed from the bundle
+  // by the caller: types that can reach a `priority high` play).
+  std::unordered_set<std::string> high_lane_types;
+};
+
+// What kind of failure a store error is: the ones other than Other say the
+// store itself cannot write (and put it in a degraded state, see health()).
+enum class StoreFault : uint8_t {
+  Other,     // a failed statement (a bug, a constraint): this write only
+  DiskFull,  // SQLITE_FULL or ENOSPC: space may return
+  Io,        // an I/O error other than ENOSPC
+  Corrupt,   // the database file is damaged: only a restart (after repair) clears it
+};
+
+// A write that could not be made durable (disk full, I/O error): the caller
+// must not acknowledge (ingest answers 503).
+struct StoreError : std::runtime_error {
+  explicit StoreError(const std::string& what, StoreFault f = StoreFault::Other)
+      : std::runtime_error(what), fault(f) {}
+  StoreFault fault;
+};
+
+// The store's health (runtime/store/health.h explains the states).
+enum class StoreState : uint8_t {
+  Ok,
+  LowDisk,   // free space below the reserve: new signals refused, the rest goes on
+  DiskFull,  // a write failed for lack of space: new signals refused, writers wait
+  IoError,   // a write failed with an I/O error: as DiskFull
+  Corrupt,   // the database is damaged: as DiskFull, until a restart after repair
+};
+const char* store_state_name(StoreState s);  // "ok", "low_disk", "disk_full", "io_error", "corrupt"
+
+struct StoreHealth {
+  StoreState state = StoreState::Ok;
+  std::string reason;  // for people, "" when Ok
+  int64_t since_ms = 0;
+  uint64_t free_bytes = 0, total_bytes = 0, reserve_bytes = 0;  // of the data directory's file system
+};
+
+struct IncomingSignal {
+  std::string id;              // the envelope's id (or webhook-id): the dedup key
+  std::string type;            // the envelope's type: decides the lane
+  int64_t received_at_ms = 0;  // when playd received it (0: now)
+  int64_t occurred_at_ms = 0;  // the envelope's occurred_at, for latency metrics (0: unknown)
+  std::string envelope;        // the normalized envelope JSON (CLI.md form), as the engine decodes it
+};
+
+enum class Enqueued : uint8_t { Accepted, Duplicate };
+
+enum class Entity : uint8_t { Account, Contact };
+
+// PUT /v1/accounts/{domain}, PUT /v1/contacts/{email}, Segment identify/group.
+// `fields_json` is a JSON object of LANGUAGE.md section 7 fields; it is
+// merged into the stored record (fields present replace, others are kept).
+// Upserts go through the same group commit as signals and are handed to
+// qualification (take_context) the moment they commit, so every signal
+// acknowledged after an upsert was acknowledged is evaluated with it.
+struct ContextUpsert {
+  Entity entity = Entity::Account;
+  std::string key;  // domain or email (lower-cased by the store)
+  std::string fields_json;
+};
+
+struct LaneStats {
+  uint64_t depth = 0;                 // queued, not yet evaluated
+  int64_t oldest_received_at_ms = 0;  // 0 when empty
+};
+
+
+// A signal waiting in its lane (or taken by qualification, not yet done).
+struct QueuedSignal {
+  int64_t seq = 0;  // arrival order
+  std::string id;
+  std::string envelope;
+  Lane lane = Lane::Normal;
+  int64_t received_at_ms = 0;
+  int64_t occurred_at_ms = 0;
+};
+
+// ---- what qualification commits: one Evaluation, one transaction ----------
+
+struct OutcomeRecord {
+  std::string play;     // "" for a signal the plays could not decode
+  std::string outcome;  // fired, no_match, not_icp, excluded, suppressed, deduplicated, error
+  std::string reason, clause, error;
+  bool shadow = false;
+};
+
+// An action instruction, persisted before anything is sent (the outbox).
+struct ActionRecord {
+  std::string key;  // idempotency key: a repeat of it is ignored
+  std::string play, action, sink;
+  bool high = false;  // from a `priority high` play
+  std::string account, contact;
+  std::string line;  // the action as `playc run` prints it: what http and file sinks send
+  std::string text;  // a notify's text as Slack mrkdwn ("" otherwise)
+  bool shadow = false;  // recorded with status `shadow`, never sent
+  int64_t occurred_at_ms = 0, received_at_ms = 0;
+};
+
+struct EvaluatedSignal {
+  int64_t seq = 0;
+  std::string id;
+  std::vector<OutcomeRecord> outcomes;
+  std::vector<ActionRecord> actions;
+};
+
+struct ContextWrite {  // merged into the stored record: fields present replace, others kept
+  Entity entity = Entity::Account;
+  std::string key;
+  std::string fields_json;
+};
+struct FireWrite {  // `fired within`: the latest fire wins
+  std::string play, key;
+  int64_t at_ms = 0;
+};
+struct PoolWrite {
+  std::string pool;
+  uint64_t cursor = 0;
+};
+
+struct Evaluation {
+  std::string play_set;  // the version that decided these signals
+  std::vector<EvaluatedSignal> signals;
+  std::vector<ContextWrite> context;
+  std::vector<FireWrite> fires;
+  std::vector<PoolWrite> pools;
+};
+
+// ---- execution --------------------------------------------------------------
+
+// An action not yet in a final state, as execution holds it.
+struct OpenAction {
+  std::string key;    // idempotency key; also the webhook-id
+  std::string sink;   // the sink name the action named
+  bool high = false;  // from a `priority high` play: drawn first
+  std::string line;   // the action JSON (`playc run` form): the body sent
+  std::string text;   // a notify's text as Slack mrkdwn, values escaped ("" for other actions)
+  std::string play, account, contact;
+  int attempts = 0;
+  int budget_from = 0;  // attempts made before the last DLQ replay (the budget counts from here)
+  int64_t due_ms = 0;
+  int64_t created_at_ms = 0, occurred_at_ms = 0, received_at_ms = 0;
+};
+
+// One delivery attempt's result, and the action's state after it.
+struct AttemptRecord {
+  std::string key;
+  int n = 0;            // 1-based attempt number
+  int64_t at_ms = 0;
+  std::string result;   // sent | retry | dlq | cancelled
+  std::string status;   // the action's: sent | retrying | dlq | cancelled
+  int http_status = 0;  // 0 when no HTTP answer
+  std::string detail;   // error or answer body (truncated to 4 KB by the store)
+  std::string last_error;  // the action's last_error ("" when sent)
+  int64_t next_attempt_ms = 0;
+};
+
+// A file sink's size once a batch is written: recorded with its attempts.
+struct FileMark {
+  std::string path;
+  int64_t size = 0;
+};
+
+struct FlaggedAction {  // newly found undelivered past the alert age
+  std::string key, play, sink;
+  int64_t created_at_ms = 0;
+};
+
+// ---- reads: traces, the DLQ ---------------------------------------------------
+
+struct AttemptRow {
+  int n = 0;
+  int64_t at_ms = 0;
+  std::string result;
+  int http_status = 0;
+  std::string detail;
+};
+
+struct ActionRow {
+  std::string key, play, action, sink, signal_id, status, last_error, line;
+  int attempts = 0;
+  bool flagged = false;
+};
+
+struct SignalRow {
+  std::string id;
+  Lane lane = Lane::Normal;
+  int64_t received_at_ms = 0;
+  std::optional<int64_t> evaluated_at_ms;  // nullopt while queued
+  std::string play_set;                    // "" while queued (or evaluated before play sets)
+};
+
+struct OutcomeRow {
+  std::string play, outcome, reason, clause, error;
+  bool shadow = false;
+};
+
+struct ActionCounts {
+  uint64_t dlq = 0, open = 0, undelivered = 0;  // open: pending or retrying; undelivered: open and flagged
+};
+
+// ---- play sets and replay ---------------------------------------------------
+
+struct ReplayFilter {
+  int64_t since_ms = 0;  // received at or after
+  int64_t until_ms = INT64_MAX;
+  std::string play_set;  // "" any
+  bool dry_run = false;
+};
+struct ReplayResult {
+  uint64_t signals = 0;
+  std::vector<std::pair<std::string, uint64_t>> by_play_set;  // what evaluated them before
+};
+
+}  // namespace play::store

@@ -1,0 +1,127 @@
+// Qualification's reads (context records, the ledger, round-robin cursors,
+// read on first use by its caches) and its one write per batch.
+#include "runtime/store/sqlite/sqlite_store.h"
+
+namespace play::store {
+
+void SqliteStore::commit_evaluation(const Evaluation& ev) {
+  int64_t now = now_ms();
+  db_->write([&](Sql& sql) {
+    for (const auto& s : ev.signals) {
+      for (const auto& o : s.outcomes)
+        sql.prepare(
+               "INSERT INTO outcomes(signal_id, play, outcome, reason, clause, error, shadow, at_ms) "
+               "VALUES (?,?,?,?,?,?,?,?)")
+            .bind(1, s.id)
+            .bind(2, o.play)
+            .bind(3, o.outcome)
+            .bind(4, o.reason)
+            .bind(5, o.clause)
+            .bind(6, o.error)
+            .bind(7, int64_t(o.shadow))
+            .bind(8, now)
+            .run();
+      // A key decided again (a replay, a batch evaluated again after a
+      // failed commit) is ignored: the outbox has each key once.
+      for (const auto& a : s.actions)
+        sql.prepare(
+               "INSERT OR IGNORE INTO actions(key, signal_id, play, action, sink, lane, account, contact, "
+               "line, status, next_attempt_ms, created_at_ms, occurred_at_ms, received_at_ms, text) VALUES "
+               "(?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)")
+            .bind(1, a.key)
+            .bind(2, s.id)
+            .bind(3, a.play)
+            .bind(4, a.action)
+            .bind(5, a.sink)
+            .bind(6, int64_t(a.high ? 0 : 1))
+            .bind(7, a.account)
+            .bind(8, a.contact)
+            .bind(9, a.line)
+            .bind(10, a.shadow ? "shadow" : "pending")
+            .bind(11, now)
+            .bind(12, now)
+            .bind(13, a.occurred_at_ms)
+            .bind(14, a.received_at_ms)
+            .bind(15, a.text)
+            .run();
+      sql.prepare("UPDATE signals SET evaluated_at_ms = ?, play_set = ? WHERE seq = ?")
+          .bind(1, now)
+          .bind(2, ev.play_set)
+          .bind(3, s.seq)
+          .run();
+    }
+    for (const auto& c : ev.context)
+      sql.prepare(c.entity == Entity::Account
+                      ? "INSERT INTO accounts(domain, fields, updated_at_ms) VALUES (?1, json(?2), ?3) ON "
+                        "CONFLICT(domain) DO UPDATE SET fields = json_patch(fields, excluded.fields), "
+                        "updated_at_ms = excluded.updated_at_ms"
+                      : "INSERT INTO contacts(email, fields, updated_at_ms) VALUES (?1, json(?2), ?3) ON "
+                        "CONFLICT(email) DO UPDATE SET fields = json_patch(fields, excluded.fields), "
+                        "updated_at_ms = excluded.updated_at_ms")
+          .bind(1, c.key)
+          .bind(2, c.fields_json)
+          .bind(3, now)
+          .run();
+    for (const auto& f : ev.fires)
+      sql.prepare(
+             "INSERT INTO ledger(play, per_key, last_fired_ms) VALUES (?1, ?2, ?3) ON CONFLICT(play, per_key) "
+             "DO UPDATE SET last_fired_ms = MAX(last_fired_ms, excluded.last_fired_ms)")
+          .bind(1, f.play)
+          .bind(2, f.key)
+          .bind(3, f.at_ms)
+          .run();
+    for (const auto& p : ev.pools)
+      sql.prepare(
+             "INSERT INTO round_robin(pool, cursor) VALUES (?1, ?2) ON CONFLICT(pool) DO UPDATE SET cursor = "
+             "excluded.cursor")
+          .bind(1, p.pool)
+          .bind(2, int64_t(p.cursor))
+          .run();
+  });
+}
+
+std::optional<std::string> SqliteStore::context_record(Entity entity, std::string_view key) {
+  return db_->read([&](Sql& sql) -> std::optional<std::string> {
+    Stmt& s = entity == Entity::Account ? sql.prepare("SELECT fields FROM accounts WHERE domain = ?")
+                                        : sql.prepare("SELECT fields FROM contacts WHERE email = ?");
+    s.bind(1, key);
+    std::optional<std::string> out;
+    if (s.step()) out = std::string(s.text(0));
+    s.reset();
+    return out;
+  });
+}
+
+std::optional<int64_t> SqliteStore::last_fired(std::string_view play, std::string_view key) {
+  return db_->read([&](Sql& sql) -> std::optional<int64_t> {
+    Stmt& s = sql.prepare("SELECT last_fired_ms FROM ledger WHERE play = ? AND per_key = ?");
+    s.bind(1, play).bind(2, key);
+    std::optional<int64_t> out;
+    if (s.step()) out = s.i64(0);
+    s.reset();
+    return out;
+  });
+}
+
+std::optional<uint64_t> SqliteStore::pool_cursor(std::string_view pool) {
+  return db_->read([&](Sql& sql) -> std::optional<uint64_t> {
+    Stmt& s = sql.prepare("SELECT cursor FROM round_robin WHERE pool = ?");
+    s.bind(1, pool);
+    std::optional<uint64_t> out;
+    if (s.step()) out = uint64_t(s.i64(0));
+    s.reset();
+    return out;
+  });
+}
+
+std::vector<std::pair<std::string, uint64_t>> SqliteStore::pool_cursors() {
+  return db_->read([&](Sql& sql) {
+    std::vector<std::pair<std::string, uint64_t>> out;
+    Stmt& s = sql.prepare("SELECT pool, cursor FROM round_robin");
+    while (s.step()) out.emplace_back(std::string(s.text(0)), uint64_t(s.i64(1)));
+    s.reset();
+    return out;
+  });
+}
+
+}  // namespace play::store

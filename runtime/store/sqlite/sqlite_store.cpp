@@ -1,0 +1,40 @@
+#include "runtime/store/sqlite/sqlite_store.h"
+
+namespace play::store {
+
+std::unique_ptr<Store> open_store(const std::string& dir, const StoreOptions& options, std::string& error) {
+  try {
+    return std::make_unique<SqliteStore>(dir, options);
+  } catch (const StoreError& e) {
+    error = e.what();
+    return nullptr;
+  }
+}
+
+SqliteStore::SqliteStore(const std::string& dir, const StoreOptions& options)
+    : options_(options), db_(std::make_unique<Database>(dir, options)) {
+  db_->read([&](Sql& sql) {
+    Stmt& st = sql.prepare("SELECT COALESCE(MAX(seq), 0) FROM signals");
+    if (st.step()) next_seq_ = st.i64(0) + 1;
+    st.reset();
+  });
+}
+
+SqliteStore::~SqliteStore() = default;
+
+bool SqliteStore::overloaded() const { return db_->queued() >= options_.max_queue_depth; }
+
+QueuedSignal SqliteStore::queued(Stmt& st) const {
+  QueuedSignal q;
+  q.seq = st.i64(0);
+  q.id = st.text(1);
+  // The lane is computed from the current plays: a restart (or a replay)
+  // with new plays puts each waiting signal where the new plays say.
+  q.lane = options_.high_lane_types.count(std::string(st.text(2))) ? Lane::High : Lane::Normal;
+  q.received_at_ms = st.i64(3);
+  q.occurred_at_ms = st.i64(4);
+  q.envelope = st.text(5);
+  return q;
+}
+
+}  // namespace play::store
