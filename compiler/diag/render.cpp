@@ -4,7 +4,7 @@
 
 #include <map>
 
-#include "runtime/json/json.h"
+#include "common/json/json.h"
 
 namespace play {
 

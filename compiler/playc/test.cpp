@@ -15,7 +15,7 @@
 #include "runtime/engine/memory_context.h"
 #include "runtime/engine/memory_ledger.h"
 #include "runtime/engine/render.h"
-#include "runtime/json/json.h"
+#include "common/json/json.h"
 #include "runtime/vm/vm.h"
 
 namespace play::playc {

@@ -5,7 +5,7 @@
 
 #include "runtime/engine/context.h"
 #include "runtime/engine/json_value.h"
-#include "runtime/engine/text.h"
+#include "common/text.h"
 
 namespace play::engine {
 

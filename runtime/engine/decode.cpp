@@ -4,7 +4,7 @@
 
 #include "runtime/engine/json_value.h"
 #include "runtime/engine/signal.h"
-#include "runtime/engine/text.h"
+#include "common/text.h"
 
 namespace play::engine {
 

@@ -4,7 +4,7 @@
 #include <optional>
 
 #include "runtime/engine/idempotency.h"
-#include "runtime/engine/text.h"
+#include "common/text.h"
 #include "runtime/vm/guard.h"
 
 namespace play::engine {

@@ -9,7 +9,7 @@
 
 #include "runtime/engine/context.h"
 #include "runtime/engine/owned_value.h"
-#include "runtime/engine/text.h"
+#include "common/text.h"
 
 namespace play::engine {
 

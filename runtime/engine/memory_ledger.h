@@ -7,7 +7,7 @@
 #include <unordered_set>
 
 #include "runtime/engine/ledger.h"
-#include "runtime/engine/text.h"
+#include "common/text.h"
 
 namespace play::engine {
 

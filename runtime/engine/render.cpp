@@ -2,7 +2,7 @@
 
 #include <charconv>
 
-#include "runtime/json/json.h"
+#include "common/json/json.h"
 
 namespace play::engine {
 

@@ -2,10 +2,10 @@
 
 #include <simdjson.h>
 
+#include "common/json/json.h"
 #include "runtime/engine/context.h"
 #include "runtime/engine/json_value.h"
 #include "runtime/engine/signal.h"
-#include "runtime/json/json.h"
 
 namespace play::ingest {
 

@@ -1,6 +1,6 @@
 #include "runtime/ingest/envelope.h"
 
-#include "runtime/json/json.h"
+#include "common/json/json.h"
 #include "runtime/vm/value.h"
 
 namespace play::ingest {

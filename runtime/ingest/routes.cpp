@@ -4,11 +4,12 @@
 
 #include <chrono>
 
+#include "common/json/json.h"
+#include "common/text.h"
 #include "runtime/ingest/envelope.h"
 #include "runtime/ingest/gzip.h"
 #include "runtime/ingest/replay_guard.h"
 #include "runtime/ingest/source_policy.h"
-#include "runtime/json/json.h"
 
 namespace play::ingest {
 
@@ -67,26 +68,6 @@ dom::parser& thread_parser() {
 }
 
 bool starts_with(std::string_view s, std::string_view prefix) { return s.substr(0, prefix.size()) == prefix; }
-
-std::string url_decode(std::string_view s) {
-  std::string out;
-  out.reserve(s.size());
-  auto hex = [](char c) -> int {
-    if (c >= '0' && c <= '9') return c - '0';
-    if (c >= 'a' && c <= 'f') return c - 'a' + 10;
-    if (c >= 'A' && c <= 'F') return c - 'A' + 10;
-    return -1;
-  };
-  for (size_t i = 0; i < s.size(); ++i) {
-    if (s[i] == '%' && i + 2 < s.size() && hex(s[i + 1]) >= 0 && hex(s[i + 2]) >= 0) {
-      out += char(hex(s[i + 1]) * 16 + hex(s[i + 2]));
-      i += 2;
-    } else {
-      out += s[i];
-    }
-  }
-  return out;
-}
 
 // Two or more non-blank lines, the first starting an object: NDJSON sent
 // without its Content-Type.

@@ -2,7 +2,7 @@
 
 #include <initializer_list>
 
-#include "runtime/json/json.h"
+#include "common/json/json.h"
 #include "runtime/vm/value.h"
 
 namespace play::ingest {

@@ -3,7 +3,7 @@
 #include <map>
 #include <vector>
 
-#include "runtime/json/json.h"
+#include "common/json/json.h"
 
 namespace play::observe {
 

@@ -14,7 +14,7 @@
 #include <string_view>
 #include <vector>
 
-#include "runtime/json/json.h"
+#include "common/json/json.h"
 #include "runtime/store/store.h"
 
 namespace play::observe {

@@ -3,7 +3,8 @@
 #include <cstdio>
 #include <cstdlib>
 
-#include "runtime/json/json.h"
+#include "common/json/json.h"
+#include "common/text.h"
 #include "runtime/observe/trace.h"
 #include "runtime/sinks/dlq.h"
 #include "runtime/sinks/http_client.h"
@@ -29,25 +30,6 @@ std::string url_encode(std::string_view s) {
   return out;
 }
 
-std::string url_decode(std::string_view s) {
-  std::string out;
-  auto val = [](char c) -> int {
-    if (c >= '0' && c <= '9') return c - '0';
-    if (c >= 'a' && c <= 'f') return c - 'a' + 10;
-    if (c >= 'A' && c <= 'F') return c - 'A' + 10;
-    return -1;
-  };
-  for (size_t i = 0; i < s.size(); ++i) {
-    if (s[i] == '%' && i + 2 < s.size() && val(s[i + 1]) >= 0 && val(s[i + 2]) >= 0) {
-      out += char(val(s[i + 1]) * 16 + val(s[i + 2]));
-      i += 2;
-    } else {
-      out += s[i] == '+' ? ' ' : s[i];
-    }
-  }
-  return out;
-}
-
 // The value of `name` in a query string, url-decoded; "" when absent.
 std::string query_param(std::string_view query, std::string_view name) {
   while (!query.empty()) {
@@ -55,7 +37,7 @@ std::string query_param(std::string_view query, std::string_view name) {
     std::string_view pair = query.substr(0, amp);
     size_t eq = pair.find('=');
     if (pair.substr(0, eq) == name)
-      return eq == std::string_view::npos ? "1" : url_decode(pair.substr(eq + 1));
+      return eq == std::string_view::npos ? "1" : url_decode(pair.substr(eq + 1), true);
     query = amp == std::string_view::npos ? std::string_view() : query.substr(amp + 1);
   }
   return "";
@@ -139,7 +121,8 @@ AdminAnswer replay(store::Store& store, std::string_view query) {
   std::string dry = query_param(query, "dry_run");
   f.dry_run = dry == "1" || dry == "true";
   if (since.empty() && f.play_set.empty())
-    return error(400, "replay needs since=TIME or play_set=VERSION (replaying everything by accident is refused)");
+    return error(400,
+                 "replay needs since=TIME or play_set=VERSION (replaying everything by accident is refused)");
   if (!parse_time(since, "since", f.since_ms, err) || !parse_time(until, "until", f.until_ms, err))
     return error(400, err);
   store::ReplayResult r = store.replay(f);
@@ -174,7 +157,8 @@ AdminAnswer route(const ingest::HttpRequest& req, store::Store& store, sinks::Ex
     return error(404, "no signal with this id (unknown, or older than the trace TTL)");
   }
   if (path == "/v1/admin/replay") return method("POST") ? replay(store, query) : error(405, "use POST");
-  if (path == kDlq) return method("GET") ? AdminAnswer{200, sinks::dlq_list_json(store)} : error(405, "use GET");
+  if (path == kDlq)
+    return method("GET") ? AdminAnswer{200, sinks::dlq_list_json(store)} : error(405, "use GET");
   if (path.starts_with(std::string(kDlq) + "/")) {
     std::string_view rest = path.substr(kDlq.size() + 1);
     if (rest.ends_with("/replay"))

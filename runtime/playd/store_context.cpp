@@ -2,8 +2,8 @@
 
 #include <cstdio>
 
+#include "common/json/json.h"
 #include "runtime/engine/render.h"
-#include "runtime/json/json.h"
 
 namespace play::playd {
 
@@ -50,23 +50,23 @@ StoreContext::StoreContext(const vm::Bundle& bundle, store::Store& store, size_t
     : bundle_(bundle), store_(store), capacity_(std::max<size_t>(capacity, 16)), mem_(bundle) {}
 
 void StoreContext::load(engine::Entity e, std::string_view key) {
-  std::string lowered(engine::lowered(key, scratch_));
-  std::optional<std::string> fields = store_.context_record(to_store(e), lowered);
+  std::string lower(lowered(key, scratch_));
+  std::optional<std::string> fields = store_.context_record(to_store(e), lower);
   bool found = fields.has_value();
   auto& absent = absent_[int(e)];
   if (!found) {
     if (absent.size() >= kAbsentSlack * capacity_) absent.clear();
-    absent.insert(std::move(lowered));
+    absent.insert(std::move(lower));
     return;
   }
   std::string error;
-  if (!engine::load_context_json(context_doc(e, lowered, *fields), bundle_, mem_, error))
-    std::fprintf(stderr, "playd: context record %s skipped: %s\n", lowered.c_str(), error.c_str());
+  if (!engine::load_context_json(context_doc(e, lower, *fields), bundle_, mem_, error))
+    std::fprintf(stderr, "playd: context record %s skipped: %s\n", lower.c_str(), error.c_str());
 }
 
 bool StoreContext::find(engine::Entity e, std::string_view key, std::span<const vm::Value>& slots) {
   if (mem_.find(e, key, slots)) return true;
-  if (absent_[int(e)].count(engine::lowered(key, scratch_))) return false;
+  if (absent_[int(e)].count(lowered(key, scratch_))) return false;
   load(e, key);
   return mem_.find(e, key, slots);
 }
@@ -77,15 +77,15 @@ void StoreContext::upsert(engine::Entity e, std::string_view key,
   // this signal read it.
   std::span<const vm::Value> slots;
   find(e, key, slots);
-  forget(absent_[int(e)], engine::lowered(key, scratch_));
+  forget(absent_[int(e)], lowered(key, scratch_));
   mem_.upsert(e, key, fields);
-  dirty_.emplace(e, std::string(engine::lowered(key, scratch_)));
+  dirty_.emplace(e, std::string(lowered(key, scratch_)));
 }
 
 void StoreContext::apply(const store::ContextUpsert& u) {
   engine::Entity e = u.entity == store::Entity::Account ? engine::Entity::Account : engine::Entity::Contact;
   mem_.erase(e, u.key);
-  forget(absent_[int(e)], engine::lowered(u.key, scratch_));
+  forget(absent_[int(e)], lowered(u.key, scratch_));
 }
 
 void StoreContext::flush(store::Evaluation& ev) {

@@ -25,10 +25,10 @@
 #include <utility>
 #include <vector>
 
+#include "common/text.h"
 #include "runtime/engine/context.h"
 #include "runtime/engine/ledger.h"
 #include "runtime/engine/memory_context.h"
-#include "runtime/engine/text.h"
 #include "runtime/store/store.h"
 
 namespace play::playd {
@@ -55,7 +55,7 @@ class StoreContext : public engine::ContextStore {
   store::Store& store_;
   size_t capacity_;
   engine::MemoryContext mem_;
-  std::unordered_set<std::string, engine::StringHash, std::equal_to<>> absent_[2];
+  std::unordered_set<std::string, StringHash, std::equal_to<>> absent_[2];
   std::set<std::pair<engine::Entity, std::string>> dirty_;
   std::string scratch_;
 };
@@ -82,8 +82,8 @@ class StoreLedger : public engine::Ledger {
   store::Store& store_;
   size_t capacity_;
   uint64_t clock_ = 0;
-  std::unordered_map<std::string, Fire, engine::StringHash, std::equal_to<>> fires_;  // play \x1f key
-  std::unordered_map<std::string, uint64_t> cursors_;                                 // every pool: few
+  std::unordered_map<std::string, Fire, StringHash, std::equal_to<>> fires_;  // play \x1f key
+  std::unordered_map<std::string, uint64_t> cursors_;                         // every pool: few
   std::set<std::string> dirty_fires_, dirty_pools_;
   std::string scratch_;
 };

@@ -1,6 +1,6 @@
 #include "runtime/sinks/dlq.h"
 
-#include "runtime/json/json.h"
+#include "common/json/json.h"
 #include "runtime/observe/trace.h"
 
 namespace play::sinks {

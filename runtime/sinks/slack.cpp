@@ -1,6 +1,6 @@
 #include "runtime/sinks/slack.h"
 
-#include "runtime/json/json.h"
+#include "common/json/json.h"
 
 namespace play::sinks {
 

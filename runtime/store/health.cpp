@@ -5,7 +5,6 @@
 #include <chrono>
 #include <cstdio>
 
-
 namespace play::store {
 
 const char* store_state_name(StoreState s) {

@@ -12,9 +12,11 @@
 #include <utility>
 #include <vector>
 
+#include "common/time/time.h"
+
 namespace play::store {
 
-int64_t now_ms();  // the service's clock: wall clock, Unix milliseconds
+using play::now_ms;  // the service's clock (common/time)
 
 // Priority lanes: a signal is in the high lane when its type can reach a
 // `priority high` play; qualification always drains the high lane first.
@@ -104,7 +106,6 @@ struct LaneStats {
   int64_t oldest_received_at_ms = 0;  // 0 when empty
 };
 
-
 // A signal waiting in its lane (or taken by qualification, not yet done).
 struct QueuedSignal {
   int64_t seq = 0;  // arrival order
@@ -130,8 +131,8 @@ struct ActionRecord {
   std::string play, action, sink;
   bool high = false;  // from a `priority high` play
   std::string account, contact;
-  std::string line;  // the action as `playc run` prints it: what http and file sinks send
-  std::string text;  // a notify's text as Slack mrkdwn ("" otherwise)
+  std::string line;     // the action as `playc run` prints it: what http and file sinks send
+  std::string text;     // a notify's text as Slack mrkdwn ("" otherwise)
   bool shadow = false;  // recorded with status `shadow`, never sent
   int64_t occurred_at_ms = 0, received_at_ms = 0;
 };
@@ -184,12 +185,12 @@ struct OpenAction {
 // One delivery attempt's result, and the action's state after it.
 struct AttemptRecord {
   std::string key;
-  int n = 0;            // 1-based attempt number
+  int n = 0;  // 1-based attempt number
   int64_t at_ms = 0;
-  std::string result;   // sent | retry | dlq | cancelled
-  std::string status;   // the action's: sent | retrying | dlq | cancelled
-  int http_status = 0;  // 0 when no HTTP answer
-  std::string detail;   // error or answer body (truncated to 4 KB by the store)
+  std::string result;      // sent | retry | dlq | cancelled
+  std::string status;      // the action's: sent | retrying | dlq | cancelled
+  int http_status = 0;     // 0 when no HTTP answer
+  std::string detail;      // error or answer body (truncated to 4 KB by the store)
   std::string last_error;  // the action's last_error ("" when sent)
   int64_t next_attempt_ms = 0;
 };

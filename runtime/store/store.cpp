@@ -1,15 +1,8 @@
 #include "runtime/store/store.h"
 
-#include <chrono>
 #include <future>
 
 namespace play::store {
-
-int64_t now_ms() {
-  return std::chrono::duration_cast<std::chrono::milliseconds>(
-             std::chrono::system_clock::now().time_since_epoch())
-      .count();
-}
 
 const char* lane_name(Lane lane) { return lane == Lane::High ? "high" : "normal"; }
 

@@ -87,7 +87,8 @@ class Store {
   virtual std::vector<OpenAction> open_actions() = 0;
   // One transaction: each attempt (the action's new state and its history
   // row) and, for a file sink's batch, the file's new size. Throws StoreError.
-  virtual void record_attempts(const std::vector<AttemptRecord>& attempts, const FileMark* file = nullptr) = 0;
+  virtual void record_attempts(const std::vector<AttemptRecord>& attempts,
+                               const FileMark* file = nullptr) = 0;
   // Open actions created before `created_before_ms` and not flagged yet:
   // flagged now (each once) and returned.
   virtual std::vector<FlaggedAction> flag_undelivered(int64_t created_before_ms) = 0;

@@ -21,6 +21,8 @@
 #include <string_view>
 #include <vector>
 
+#include "common/time/time.h"
+
 namespace play::vm {
 
 // The run-time kinds. `timestamp` is milliseconds since the Unix epoch (UTC),
@@ -178,12 +180,11 @@ std::string render(const Value& v);
 // strings quoted and null shown as `null`.
 std::string debug_string(const Value& v);
 
-// Text forms shared with the rest of the runtime.
-std::string format_duration(int64_t ms);   // 5400000 -> "1h30m"; 0 -> "0s"
-std::string format_timestamp(int64_t ms);  // RFC 3339, UTC
-// "4h", "1h30m", "1.5h", "-30m", "250ms", "2w", "3600s". False on bad text or overflow.
-bool parse_duration(std::string_view text, int64_t& ms);
-// RFC 3339: "2026-06-21T10:00:00Z", fractions, "+02:00" offsets. False on bad text.
-bool parse_timestamp(std::string_view text, int64_t& ms);
+// Durations and timestamps are written and read by common/time (the VM's
+// values, envelopes and config share one format): re-exported here.
+using play::format_duration;
+using play::format_timestamp;
+using play::parse_duration;
+using play::parse_timestamp;
 
 }  // namespace play::vm

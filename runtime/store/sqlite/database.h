@@ -25,7 +25,6 @@
 
 namespace play::store {
 
-
 class Database {
  public:
   using Job = std::function<void(Sql&)>;

@@ -7,7 +7,8 @@ namespace play::store {
 namespace {
 
 constexpr const char* kOpenActionColumns =
-    "key, sink, lane, line, play, account, contact, attempts, next_attempt_ms, created_at_ms, occurred_at_ms, "
+    "key, sink, lane, line, play, account, contact, attempts, next_attempt_ms, created_at_ms, "
+    "occurred_at_ms, "
     "received_at_ms, budget_from, text";
 
 OpenAction open_action(Stmt& s) {
@@ -72,7 +73,8 @@ void SqliteStore::record_attempts(const std::vector<AttemptRecord>& attempts, co
           .bind(5, x.key)
           .run();
       sql.prepare(
-             "INSERT OR REPLACE INTO attempts(key, n, at_ms, result, http_status, detail) VALUES (?,?,?,?,?,?)")
+             "INSERT OR REPLACE INTO attempts(key, n, at_ms, result, http_status, detail) VALUES "
+             "(?,?,?,?,?,?)")
           .bind(1, x.key)
           .bind(2, int64_t(x.n))
           .bind(3, x.at_ms)
@@ -97,7 +99,8 @@ std::vector<FlaggedAction> SqliteStore::flag_undelivered(int64_t created_before_
         "UPDATE actions SET flagged = 1 WHERE status IN ('pending','retrying') AND flagged = 0 AND "
         "created_at_ms <= ? RETURNING key, play, sink, created_at_ms");
     s.bind(1, created_before_ms);
-    while (s.step()) out.push_back({std::string(s.text(0)), std::string(s.text(1)), std::string(s.text(2)), s.i64(3)});
+    while (s.step())
+      out.push_back({std::string(s.text(0)), std::string(s.text(1)), std::string(s.text(2)), s.i64(3)});
     s.reset();
   });
   return out;
@@ -113,36 +116,41 @@ int64_t SqliteStore::file_sink_size(const std::string& path) {
   });
 }
 
-size_t SqliteStore::adopt_file_tail(const std::string& path, const std::vector<std::string>& keys, int64_t size,
-                                    const std::string& detail) {
+size_t SqliteStore::adopt_file_tail(const std::string& path, const std::vector<std::string>& keys,
+                                    int64_t size, const std::string& detail) {
   int64_t now = now_ms();
   size_t adopted = 0;
   db_->write([&](Sql& sql) {
     adopted = 0;
     for (const auto& key : keys) {
       sql.prepare(
-             "INSERT OR REPLACE INTO attempts(key, n, at_ms, result, http_status, detail) SELECT key, attempts + 1, "
+             "INSERT OR REPLACE INTO attempts(key, n, at_ms, result, http_status, detail) SELECT key, "
+             "attempts + 1, "
              "?, 'sent', 200, ? FROM actions WHERE key = ? AND status IN ('pending','retrying')")
           .bind(1, now)
           .bind(2, detail)
           .bind(3, key)
           .run();
       sql.prepare(
-             "UPDATE actions SET status = 'sent', attempts = attempts + 1, last_error = '' WHERE key = ? AND status "
+             "UPDATE actions SET status = 'sent', attempts = attempts + 1, last_error = '' WHERE key = ? AND "
+             "status "
              "IN ('pending','retrying')")
           .bind(1, key)
           .run();
       adopted += size_t(sql.changes());
     }
-    sql.prepare("INSERT OR REPLACE INTO file_sinks(path, size) VALUES (?, ?)").bind(1, path).bind(2, size).run();
+    sql.prepare("INSERT OR REPLACE INTO file_sinks(path, size) VALUES (?, ?)")
+        .bind(1, path)
+        .bind(2, size)
+        .run();
   });
   return adopted;
 }
 
 std::vector<ActionRow> SqliteStore::dlq() {
   return db_->read([&](Sql& sql) {
-    static const std::string q =
-        std::string("SELECT ") + kActionRowColumns + " FROM actions WHERE status = 'dlq' ORDER BY created_at_ms";
+    static const std::string q = std::string("SELECT ") + kActionRowColumns +
+                                 " FROM actions WHERE status = 'dlq' ORDER BY created_at_ms";
     std::vector<ActionRow> out;
     Stmt& s = sql.prepare(q.c_str());
     while (s.step()) out.push_back(action_row(s));
@@ -166,7 +174,8 @@ std::optional<ActionRow> SqliteStore::action(std::string_view key) {
 std::vector<AttemptRow> SqliteStore::attempts(std::string_view key) {
   return db_->read([&](Sql& sql) {
     std::vector<AttemptRow> out;
-    Stmt& s = sql.prepare("SELECT n, at_ms, result, http_status, detail FROM attempts WHERE key = ? ORDER BY n");
+    Stmt& s =
+        sql.prepare("SELECT n, at_ms, result, http_status, detail FROM attempts WHERE key = ? ORDER BY n");
     s.bind(1, key);
     while (s.step())
       out.push_back({int(s.i64(0)), s.i64(1), std::string(s.text(2)), int(s.i64(3)), std::string(s.text(4))});
@@ -180,7 +189,8 @@ std::vector<OpenAction> SqliteStore::dlq_replay(std::string_view key) {
   int64_t now = now_ms();
   db_->write([&](Sql& sql) {
     out.clear();
-    static const std::string all = std::string("SELECT ") + kOpenActionColumns + " FROM actions WHERE status = 'dlq'";
+    static const std::string all =
+        std::string("SELECT ") + kOpenActionColumns + " FROM actions WHERE status = 'dlq'";
     static const std::string one = all + " AND key = ?";
     Stmt& s = sql.prepare(key.empty() ? all.c_str() : one.c_str());
     if (!key.empty()) s.bind(1, key);
@@ -192,7 +202,9 @@ std::vector<OpenAction> SqliteStore::dlq_replay(std::string_view key) {
     }
     s.reset();
     for (const auto& a : out)
-      sql.prepare("UPDATE actions SET status = 'pending', next_attempt_ms = ?, budget_from = attempts WHERE key = ?")
+      sql.prepare(
+             "UPDATE actions SET status = 'pending', next_attempt_ms = ?, budget_from = attempts WHERE key = "
+             "?")
           .bind(1, now)
           .bind(2, a.key)
           .run();
@@ -204,7 +216,8 @@ ActionCounts SqliteStore::action_counts() {
   return db_->read([&](Sql& sql) {
     ActionCounts c;
     Stmt& s = sql.prepare(
-        "SELECT SUM(status = 'dlq'), SUM(status IN ('pending','retrying')), SUM(status IN ('pending','retrying') AND "
+        "SELECT SUM(status = 'dlq'), SUM(status IN ('pending','retrying')), SUM(status IN "
+        "('pending','retrying') AND "
         "flagged) FROM actions WHERE status IN ('pending','retrying','dlq')");
     if (s.step()) {
       c.dlq = uint64_t(s.i64(0));

@@ -89,7 +89,7 @@ static std::string lower(std::string s) {
 }
 
 void SqliteStore::upsert_context_async(std::vector<ContextUpsert> upserts,
-                                 std::function<void(std::string error)> done) {
+                                       std::function<void(std::string error)> done) {
   int64_t now = now_ms();
   for (auto& u : upserts) u.key = lower(std::move(u.key));
   auto call = std::make_shared<std::vector<ContextUpsert>>(std::move(upserts));

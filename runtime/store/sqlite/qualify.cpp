@@ -64,7 +64,8 @@ void SqliteStore::commit_evaluation(const Evaluation& ev) {
           .run();
     for (const auto& f : ev.fires)
       sql.prepare(
-             "INSERT INTO ledger(play, per_key, last_fired_ms) VALUES (?1, ?2, ?3) ON CONFLICT(play, per_key) "
+             "INSERT INTO ledger(play, per_key, last_fired_ms) VALUES (?1, ?2, ?3) ON CONFLICT(play, "
+             "per_key) "
              "DO UPDATE SET last_fired_ms = MAX(last_fired_ms, excluded.last_fired_ms)")
           .bind(1, f.play)
           .bind(2, f.key)

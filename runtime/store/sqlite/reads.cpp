@@ -30,7 +30,8 @@ std::vector<OutcomeRow> SqliteStore::outcomes(std::string_view signal_id) {
   return db_->read([&](Sql& sql) {
     std::vector<OutcomeRow> out;
     Stmt& o = sql.prepare(
-        "SELECT play, outcome, reason, clause, error, shadow FROM outcomes WHERE signal_id = ? ORDER BY rowid");
+        "SELECT play, outcome, reason, clause, error, shadow FROM outcomes WHERE signal_id = ? ORDER BY "
+        "rowid");
     o.bind(1, signal_id);
     while (o.step())
       out.push_back({std::string(o.text(0)), std::string(o.text(1)), std::string(o.text(2)),

@@ -1,11 +1,11 @@
-// Small text helpers shared inside runtime/engine.
+// Small text helpers shared by the compiler and the runtime.
 #pragma once
 
 #include <cstddef>
 #include <string>
 #include <string_view>
 
-namespace play::engine {
+namespace play {
 
 inline void ascii_lower_in_place(char* s, size_t n) {
   for (size_t i = 0; i < n; ++i)
@@ -31,4 +31,10 @@ struct StringHash {
   size_t operator()(std::string_view s) const { return std::hash<std::string_view>{}(s); }
 };
 
-}  // namespace play::engine
+// Decodes %XX escapes (URL paths and query values); `plus_is_space` for
+// query strings (application/x-www-form-urlencoded). Bad escapes stay as is.
+std::string url_decode(std::string_view s, bool plus_is_space = false);
+// 0-15 for a hex digit, -1 otherwise.
+int hex_digit(char c);
+
+}  // namespace play

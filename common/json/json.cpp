@@ -1,4 +1,4 @@
-#include "runtime/json/json.h"
+#include "common/json/json.h"
 
 #include <charconv>
 #include <cmath>
