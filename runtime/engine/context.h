@@ -13,12 +13,13 @@
 #include <string>
 #include <string_view>
 
+#include "common/entity.h"
 #include "runtime/vm/bundle.h"
 #include "runtime/vm/value.h"
 
 namespace play::engine {
 
-enum class Entity : uint8_t { Account, Contact };
+using play::Entity;  // common/entity.h
 
 struct FieldValue {
   uint32_t slot;    // index in the entity's schema

@@ -3,6 +3,7 @@
 #include <cstdlib>
 #include <optional>
 
+#include "common/context_signals.h"
 #include "runtime/engine/idempotency.h"
 #include "common/text.h"
 #include "runtime/vm/guard.h"
@@ -133,10 +134,10 @@ Engine::Engine(const vm::Bundle& bundle, ContextStore& context, Ledger& ledger, 
   contact_account_slot_ = field_slot(bundle.contact, "account");
   contact_last_enrolled_slot_ = field_slot(bundle.contact, "last_enrolled_at");
   for (uint32_t t = 0; t < bundle.signals.size(); ++t) {
-    if (bundle.signals[t].name == "crm.account_updated") {
+    if (bundle.signals[t].name == kAccountUpdatedType) {
       account_updated_type_ = int(t);
       map_updates(bundle.signals[t], bundle.account, {account_domain_slot_}, account_updates_);
-    } else if (bundle.signals[t].name == "crm.contact_updated") {
+    } else if (bundle.signals[t].name == kContactUpdatedType) {
       contact_updated_type_ = int(t);
       map_updates(bundle.signals[t], bundle.contact, {contact_email_slot_, contact_email_domain_slot_},
                   contact_updates_);

@@ -4,6 +4,7 @@
 
 #include <algorithm>
 
+#include "common/context_signals.h"
 #include "common/json/json.h"
 
 namespace play::ingest {
@@ -28,10 +29,6 @@ bool glob_match(std::string_view pattern, std::string_view text) {
   }
   while (p < pattern.size() && pattern[p] == '*') ++p;
   return p == pattern.size();
-}
-
-bool changes_context(std::string_view type) {
-  return type == "crm.account_updated" || type == "crm.contact_updated";
 }
 
 std::string refuse_signal(const SourceConfig* source, std::string_view type) {

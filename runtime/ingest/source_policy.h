@@ -16,10 +16,6 @@ namespace play::ingest {
 // '*' matches any run of characters, dots included; nothing else is special.
 bool glob_match(std::string_view pattern, std::string_view text);
 
-// The signal types whose evaluation upserts context (the engine's
-// crm.account_updated and crm.contact_updated).
-bool changes_context(std::string_view signal_type);
-
 // "" when `source` may send a signal of `type`, else the rule that refuses
 // it ("source 'website' may not send crm.contact_updated (...)").
 std::string refuse_signal(const SourceConfig* source, std::string_view type);

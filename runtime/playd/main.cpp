@@ -24,8 +24,8 @@
 #include "runtime/playd/admin.h"
 #include "runtime/playd/config.h"
 #include "runtime/playd/plays_loader.h"
-#include "runtime/playd/qualifier.h"
-#include "runtime/playd/suppression_check.h"
+#include "runtime/qualify/qualifier.h"
+#include "runtime/qualify/suppression_recheck.h"
 #include "runtime/sinks/dlq.h"
 #include "runtime/sinks/executor.h"
 #include "runtime/store/lock.h"
@@ -129,7 +129,7 @@ int serve(const ServeFlags& f) {
   sigaddset(&sigs, SIGINT);
   pthread_sigmask(SIG_BLOCK, &sigs, nullptr);
 
-  config.store.high_lane_types = playd::high_lane_types(*bundle);
+  config.store.high_lane_types = qualify::high_lane_types(*bundle);
   auto store = store::open_store(config.data_dir, config.store, error);
   if (!store) {
     std::fprintf(stderr, "playd: %s\n", error.c_str());
@@ -149,20 +149,24 @@ int serve(const ServeFlags& f) {
   // Actions that waited are re-checked against the suppress rules before
   // they are sent (suppression_check.h says which and how). Declared before
   // the executor so that it outlives the executor's workers.
-  playd::SuppressionChecker suppression(*bundle, *store);
+  qualify::SuppressionChecker suppression(*bundle, *store);
   sinks::Executor executor(*store, metrics, config.execution, outbox);
   metrics.set_backlog_source([&executor] {
     std::vector<observe::Metrics::SinkBacklog> out;
     for (auto& b : executor.backlog()) out.push_back({b.sink, b.depth, b.oldest_created_ms});
     return out;
   });
-  playd::QualifierOptions qopt;
+  qualify::QualifierOptions qopt;
   qopt.max_batch = config.qualify_batch;
   qopt.play_set = play_set;
   qopt.context_cache = config.context_cache;
   qopt.ledger_cache = config.ledger_cache;
   qopt.max_pending_actions = config.execution.max_pending_actions;
-  playd::Qualifier qualifier(*bundle, *store, metrics, executor, qopt);
+  qualify::Qualifier qualifier(
+      *bundle, *store, metrics,
+      {[&executor](std::vector<store::OpenAction> a) { executor.submit(std::move(a)); },
+       [&executor] { return executor.open_actions(); }},
+      qopt);
   executor.set_suppression_check(
       [&suppression](const sinks::PendingAction& a) { return suppression.check(a); });
   executor.start();

@@ -12,6 +12,7 @@
 #include <utility>
 #include <vector>
 
+#include "common/entity.h"
 #include "common/time/time.h"
 
 namespace play::store {
@@ -87,7 +88,7 @@ struct IncomingSignal {
 
 enum class Enqueued : uint8_t { Accepted, Duplicate };
 
-enum class Entity : uint8_t { Account, Contact };
+using play::Entity;  // common/entity.h
 
 // PUT /v1/accounts/{domain}, PUT /v1/contacts/{email}, Segment identify/group.
 // `fields_json` is a JSON object of LANGUAGE.md section 7 fields; it is

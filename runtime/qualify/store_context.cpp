@@ -1,17 +1,13 @@
-#include "runtime/playd/store_context.h"
+#include "runtime/qualify/store_context.h"
 
 #include <cstdio>
 
 #include "common/json/json.h"
 #include "runtime/engine/render.h"
 
-namespace play::playd {
+namespace play::qualify {
 
 namespace {
-
-store::Entity to_store(engine::Entity e) {
-  return e == engine::Entity::Account ? store::Entity::Account : store::Entity::Contact;
-}
 
 // {"accounts":[{"domain":KEY, ...fields}]}: the engine's own loader checks
 // field names and types against the plays' schema.
@@ -51,7 +47,7 @@ StoreContext::StoreContext(const vm::Bundle& bundle, store::Store& store, size_t
 
 void StoreContext::load(engine::Entity e, std::string_view key) {
   std::string lower(lowered(key, scratch_));
-  std::optional<std::string> fields = store_.context_record(to_store(e), lower);
+  std::optional<std::string> fields = store_.context_record(e, lower);
   bool found = fields.has_value();
   auto& absent = absent_[int(e)];
   if (!found) {
@@ -83,7 +79,7 @@ void StoreContext::upsert(engine::Entity e, std::string_view key,
 }
 
 void StoreContext::apply(const store::ContextUpsert& u) {
-  engine::Entity e = u.entity == store::Entity::Account ? engine::Entity::Account : engine::Entity::Contact;
+  Entity e = u.entity;
   mem_.erase(e, u.key);
   forget(absent_[int(e)], lowered(u.key, scratch_));
 }
@@ -105,7 +101,7 @@ void StoreContext::flush(store::Evaluation& ev) {
       engine::append_value_json(fields, slots[i]);
     }
     fields += '}';
-    ev.context.push_back({to_store(e), key, std::move(fields)});
+    ev.context.push_back({e, key, std::move(fields)});
   }
 }
 
@@ -194,4 +190,4 @@ void StoreLedger::rolled_back() {
   dirty_pools_.clear();
 }
 
-}  // namespace play::playd
+}  // namespace play::qualify

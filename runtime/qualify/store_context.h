@@ -31,7 +31,7 @@
 #include "runtime/engine/memory_context.h"
 #include "runtime/store/store.h"
 
-namespace play::playd {
+namespace play::qualify {
 
 class StoreContext : public engine::ContextStore {
  public:
@@ -88,4 +88,4 @@ class StoreLedger : public engine::Ledger {
   std::string scratch_;
 };
 
-}  // namespace play::playd
+}  // namespace play::qualify

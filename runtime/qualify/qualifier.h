@@ -10,15 +10,16 @@
 #pragma once
 
 #include <atomic>
+#include <functional>
+#include <vector>
 #include <string>
 #include <unordered_set>
 
 #include "runtime/observe/metrics.h"
-#include "runtime/sinks/executor.h"
 #include "runtime/store/store.h"
 #include "runtime/vm/bundle.h"
 
-namespace play::playd {
+namespace play::qualify {
 
 // Signal types that can reach a `priority high` play: the high lane.
 std::unordered_set<std::string> high_lane_types(const vm::Bundle& bundle);
@@ -39,8 +40,15 @@ struct QualifierOptions {
 
 class Qualifier {
  public:
-  Qualifier(const vm::Bundle& bundle, store::Store& store, observe::Metrics& metrics,
-            sinks::Executor& executor, QualifierOptions options = {});
+  // Where committed actions go (execution: Executor::submit), and how many
+  // wait there now (Executor::open_actions): qualification hands actions
+  // over only after the store has them, and never sees a sink.
+  struct Execution {
+    std::function<void(std::vector<store::OpenAction>)> submit;
+    std::function<size_t()> backlog;
+  };
+  Qualifier(const vm::Bundle& bundle, store::Store& store, observe::Metrics& metrics, Execution execution,
+            QualifierOptions options = {});
   ~Qualifier();
 
   // Evaluates until `stop` is set; returns after committing the batch in
@@ -56,4 +64,4 @@ class Qualifier {
   Impl* impl_;
 };
 
-}  // namespace play::playd
+}  // namespace play::qualify

@@ -1,12 +1,12 @@
-#include "runtime/playd/suppression_check.h"
+#include "runtime/qualify/suppression_recheck.h"
 
 #include <algorithm>
 
 #include "runtime/engine/engine.h"
 #include "runtime/engine/memory_ledger.h"
-#include "runtime/playd/store_context.h"
+#include "runtime/qualify/store_context.h"
 
-namespace play::playd {
+namespace play::qualify {
 
 namespace {
 
@@ -61,7 +61,7 @@ SuppressionChecker::SuppressionChecker(const vm::Bundle& bundle, store::Store& s
 
 SuppressionChecker::~SuppressionChecker() = default;
 
-std::string SuppressionChecker::check(const sinks::PendingAction& a) {
+std::string SuppressionChecker::check(const store::OpenAction& a) {
   Impl& c = *impl_;
   if (!c.plays.count(a.play)) return "";
   std::lock_guard<std::mutex> lock(c.mu);
@@ -79,4 +79,4 @@ std::string SuppressionChecker::check(const sinks::PendingAction& a) {
   return c.engine.suppression_reason(a.account, a.contact, now).value_or("");
 }
 
-}  // namespace play::playd
+}  // namespace play::qualify

@@ -1,16 +1,17 @@
-#include "runtime/playd/qualifier.h"
+#include "runtime/qualify/qualifier.h"
 
 #include <chrono>
 #include <cstdio>
 #include <thread>
 #include <vector>
 
+#include "common/context_signals.h"
 #include "runtime/engine/engine.h"
 #include "runtime/engine/render.h"
 #include "runtime/engine/signal.h"
-#include "runtime/playd/store_context.h"
+#include "runtime/qualify/store_context.h"
 
-namespace play::playd {
+namespace play::qualify {
 
 std::unordered_set<std::string> high_lane_types(const vm::Bundle& bundle) {
   std::unordered_set<std::string> out;
@@ -20,7 +21,7 @@ std::unordered_set<std::string> high_lane_types(const vm::Bundle& bundle) {
   // Signals that change context ride the high lane too: a high-lane signal
   // must never be decided on context older than an update acknowledged before
   // it (a do-not-contact flag set in the CRM must stop the next enrollment).
-  for (const char* t : {"crm.account_updated", "crm.contact_updated"}) out.insert(t);
+  for (auto t : {kAccountUpdatedType, kContactUpdatedType}) out.emplace(t);
   return out;
 }
 
@@ -71,7 +72,7 @@ struct Qualifier::Impl {
   const vm::Bundle& bundle;
   store::Store& store;
   observe::Metrics& metrics;
-  sinks::Executor& executor;
+  Qualifier::Execution execution;
   QualifierOptions options;
   StoreContext context;
   StoreLedger ledger;
@@ -82,11 +83,11 @@ struct Qualifier::Impl {
   std::vector<store::QueuedSignal> batch;
   store::Evaluation evaluation;  // what the batch decided, committed in one transaction
 
-  Impl(const vm::Bundle& b, store::Store& s, observe::Metrics& m, sinks::Executor& e, QualifierOptions o)
+  Impl(const vm::Bundle& b, store::Store& s, observe::Metrics& m, Qualifier::Execution e, QualifierOptions o)
       : bundle(b),
         store(s),
         metrics(m),
-        executor(e),
+        execution(std::move(e)),
         options(std::move(o)),
         context(b, s, options.context_cache),
         ledger(s, options.ledger_cache),
@@ -96,15 +97,15 @@ struct Qualifier::Impl {
   }
 
   bool outbox_full() const {
-    return options.max_pending_actions && executor.open_actions() >= options.max_pending_actions;
+    return options.max_pending_actions && execution.backlog() >= options.max_pending_actions;
   }
   void evaluate(Collector& collector);
   void hand_over();
 };
 
-Qualifier::Qualifier(const vm::Bundle& bundle, store::Store& store, observe::Metrics& metrics,
-                     sinks::Executor& executor, QualifierOptions options)
-    : impl_(new Impl(bundle, store, metrics, executor, std::move(options))) {}
+Qualifier::Qualifier(const vm::Bundle& bundle, store::Store& store, observe::Metrics& metrics, Execution execution,
+                     QualifierOptions options)
+    : impl_(new Impl(bundle, store, metrics, std::move(execution), std::move(options))) {}
 
 Qualifier::~Qualifier() { delete impl_; }
 
@@ -134,7 +135,7 @@ void Qualifier::Impl::evaluate(Collector& collector) {
 // After the commit: metrics, the lanes' bookkeeping, and the actions to
 // their sinks.
 void Qualifier::Impl::hand_over() {
-  std::vector<sinks::PendingAction> to_send;
+  std::vector<store::OpenAction> to_send;
   int64_t now = store::now_ms();
   for (auto& r : evaluation.signals) {
     for (const auto& o : r.outcomes)
@@ -145,7 +146,7 @@ void Qualifier::Impl::hand_over() {
         metrics.action_result(a.sink, "shadow");
         continue;
       }
-      sinks::PendingAction p;
+      store::OpenAction p;
       p.key = std::move(a.key);
       p.sink = std::move(a.sink);
       p.high = a.high;
@@ -162,7 +163,7 @@ void Qualifier::Impl::hand_over() {
     metrics.signal_evaluated();
   }
   store.done_signals(batch);
-  executor.submit(std::move(to_send));
+  execution.submit(std::move(to_send));
 }
 
 void Qualifier::run(const std::atomic<bool>& stop) {
@@ -210,4 +211,4 @@ void Qualifier::run(const std::atomic<bool>& stop) {
   }
 }
 
-}  // namespace play::playd
+}  // namespace play::qualify

@@ -26,11 +26,10 @@
 #include <string>
 #include <unordered_set>
 
-#include "runtime/sinks/executor.h"
 #include "runtime/store/store.h"
 #include "runtime/vm/bundle.h"
 
-namespace play::playd {
+namespace play::qualify {
 
 class SuppressionChecker {
  public:
@@ -38,11 +37,11 @@ class SuppressionChecker {
   ~SuppressionChecker();
 
   // "" when the action may be sent, else the reason (the suppression rule's).
-  std::string check(const sinks::PendingAction& action);
+  std::string check(const store::OpenAction& action);
 
  private:
   struct Impl;
   std::unique_ptr<Impl> impl_;
 };
 
-}  // namespace play::playd
+}  // namespace play::qualify
