@@ -10,6 +10,8 @@
 
 #include "runtime/sinks/file_sink.h"
 #include "runtime/sinks/http_client.h"
+#include "runtime/sinks/rate_budget.h"
+#include "runtime/sinks/retry.h"
 #include "runtime/sinks/signing.h"
 #include "runtime/sinks/slack.h"
 
@@ -34,8 +36,7 @@ struct Executor::Sink {
   std::deque<PendingAction> ready[2];             // [0] high lane, [1] the rest
   std::multimap<int64_t, PendingAction> delayed;  // by due time
   size_t in_hand = 0;                             // taken by a worker, not yet recorded
-  double tokens = 0;
-  int64_t refilled_ms = 0;
+  RateBudget budget{0, 0};
   bool stopping = false;
   std::vector<std::thread> threads;
   FileAppender file;                        // File kind
@@ -45,7 +46,7 @@ struct Executor::Sink {
 // One attempt's result, as record() writes it.
 struct Executor::Attempt {
   PendingAction a;
-  enum class Kind { Sent, Failed, Cancelled } kind = Kind::Failed;
+  AttemptKind kind = AttemptKind::Failed;
   int http_status = 0;  // 0: no HTTP answer
   std::string detail;   // error, answer body, or the cancel reason
   int64_t retry_after_ms = 0;
@@ -79,8 +80,7 @@ Executor::Sink& Executor::sink_for(const std::string& name) {
     if (s->config.kind == SinkKind::File && s->config.path.empty()) s->config.path = outbox_path_;
   }
   s->file.path = s->config.path;
-  s->tokens = std::max(1.0, s->config.rate_per_hour / 60.0);
-  s->refilled_ms = store::now_ms();
+  s->budget = RateBudget(s->config.rate_per_hour, store::now_ms());
   Sink& ref = *s;
   sinks_[target] = std::move(s);
   if (started_ && !stopping_) {
@@ -179,25 +179,17 @@ bool Executor::take(Sink& s, size_t max, std::vector<PendingAction>& out) {
       s.ready[a.high ? 0 : 1].push_back(std::move(a));
     }
     if (!s.ready[0].empty() || !s.ready[1].empty()) {
-      double rate = s.config.rate_per_hour;
-      if (rate > 0) {
-        // Token bucket: a minute's worth of burst, refilled continuously.
-        double cap = std::max(1.0, rate / 60.0);
-        s.tokens = std::min(cap, s.tokens + double(now - s.refilled_ms) * rate / 3600000.0);
-        s.refilled_ms = now;
-        if (s.tokens < 1.0) {
-          auto wait_ms = int64_t(std::ceil((1.0 - s.tokens) * 3600000.0 / rate));
-          s.cv.wait_for(lock, std::chrono::milliseconds(std::max<int64_t>(1, wait_ms)));
-          continue;
-        }
+      if (!s.budget.ready(now)) {
+        s.cv.wait_for(lock, std::chrono::milliseconds(s.budget.wait_ms()));
+        continue;
       }
       // The high lane is drawn first, from the budget and from the workers.
       size_t before = out.size();
       for (int l = 0; l < 2 && out.size() < max; ++l)
-        while (!s.ready[l].empty() && out.size() < max && (rate <= 0 || s.tokens >= 1.0)) {
+        while (!s.ready[l].empty() && out.size() < max && s.budget.ready(now)) {
           out.push_back(std::move(s.ready[l].front()));
           s.ready[l].pop_front();
-          if (rate > 0) s.tokens -= 1.0;
+          s.budget.take();
         }
       s.in_hand += out.size() - before;
       return true;
@@ -217,7 +209,7 @@ bool Executor::recheck_suppression(Sink& s, PendingAction& a) {
   if (reason.empty()) return false;
   std::vector<Attempt> at(1);
   at[0].a = std::move(a);
-  at[0].kind = Attempt::Kind::Cancelled;
+  at[0].kind = AttemptKind::Cancelled;
   at[0].detail = "suppressed: " + reason;
   record(s, at);
   metrics_.action_cancelled(at[0].a.play, reason);
@@ -239,7 +231,7 @@ void Executor::send_http(Sink& s, PendingAction& a, HttpClient& client) {
   std::vector<Attempt> at(1);
   at[0].a = std::move(a);
   bool ok = r.status >= 200 && r.status < 300;
-  at[0].kind = ok ? Attempt::Kind::Sent : Attempt::Kind::Failed;
+  at[0].kind = ok ? AttemptKind::Sent : AttemptKind::Failed;
   at[0].http_status = r.status;
   at[0].detail = r.status ? r.body : r.error;
   at[0].retry_after_ms = r.retry_after_ms;
@@ -295,7 +287,7 @@ void Executor::file_worker(Sink& s) {
     int64_t size_after = -1;
     std::string error = s.file.append(buf, size_after);
     for (auto& x : at) {
-      x.kind = error.empty() ? Attempt::Kind::Sent : Attempt::Kind::Failed;
+      x.kind = error.empty() ? AttemptKind::Sent : AttemptKind::Failed;
       x.http_status = error.empty() ? 200 : 0;
       x.detail = error;
       x.network_error = !error.empty();
@@ -310,40 +302,16 @@ bool Executor::record(Sink& s, std::vector<Attempt>& attempts, const std::string
                       int64_t file_size) {
   int64_t now = store::now_ms();
   for (auto& x : attempts) {
-    PendingAction& a = x.a;
-    int n = a.attempts + 1;
-    x.next_ms = now;
-    if (x.kind == Attempt::Kind::Sent) {
-      x.result = x.status = "sent";
-    } else if (x.kind == Attempt::Kind::Cancelled) {
-      x.result = x.status = "cancelled";
-    } else if (s.config.kind == SinkKind::File) {
-      // A local file fails for the machine's reasons (a full disk, an I/O
-      // error), not the action's: retried soon and for as long as it takes
-      // (1 s doubling to 30 s), never dead-lettered; the undelivered alert
-      // says when it takes too long.
-      x.result = "retry";
-      x.status = "retrying";
-      x.next_ms = now + std::min<int64_t>(30000, int64_t(1000) << std::min(n - a.budget_from - 1, 5));
-    } else if (x.network_error || x.http_status == 429 || x.http_status >= 500 || x.http_status == 408) {
-      if (n - a.budget_from >= options_.max_attempts) {
-        x.result = x.status = "dlq";
-        x.detail = "gave up after " + std::to_string(n - a.budget_from) + " attempts; last: " + x.detail;
-      } else {
-        x.result = "retry";
-        x.status = "retrying";
-        const auto& sched = options_.retry_schedule_ms;
-        size_t k = size_t(n - a.budget_from);
-        int64_t delay = sched.empty() ? 60000 : sched[std::min(k, sched.size()) - 1];
-        x.next_ms = now + std::max(delay, std::min(x.retry_after_ms, options_.max_retry_after_ms));
-      }
-    } else {
-      x.result = x.status = "dlq";  // a 4xx other than 429: retrying would not help
-    }
+    NextStep step = next_step({x.kind, x.http_status, x.network_error, x.retry_after_ms, x.detail},
+                              x.a.attempts + 1, x.a.budget_from, s.config.kind, options_, now);
+    x.result = std::move(step.result);
+    x.status = std::move(step.status);
+    x.next_ms = step.next_ms;
+    x.detail = std::move(step.detail);
   }
   std::vector<store::AttemptRecord> records;
   for (const auto& x : attempts) {
-    bool ok = x.kind == Attempt::Kind::Sent;
+    bool ok = x.kind == AttemptKind::Sent;
     std::string what = x.http_status ? "HTTP " + std::to_string(x.http_status) + ": " + x.detail : x.detail;
     records.push_back({x.a.key, x.a.attempts + 1, now, x.result, x.status, x.http_status, x.detail,
                        ok ? std::string() : what, x.next_ms});
@@ -374,7 +342,7 @@ bool Executor::record(Sink& s, std::vector<Attempt>& attempts, const std::string
   for (auto& x : attempts) {
     PendingAction& a = x.a;
     metrics_.action_result(s.config.name, x.result);
-    if (x.kind == Attempt::Kind::Sent)
+    if (x.kind == AttemptKind::Sent)
       metrics_.delivered(s.config.name, now, a.occurred_at_ms, a.received_at_ms);
     if (x.status == "dlq")
       std::fprintf(stderr, "playd: action %s (play %s, sink %s) to the DLQ: %s\n", a.key.c_str(),
