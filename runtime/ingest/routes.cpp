@@ -78,6 +78,15 @@ bool looks_like_ndjson(std::string_view body) {
   return nl != std::string_view::npos && body.find_first_not_of(" \t\r\n", nl) != std::string_view::npos;
 }
 
+// A string member of a JSON object, if there is one.
+bool string_at(dom::element e, const char* key, std::string_view& out) {
+  if (!e.is_object()) return false;
+  auto v = e.get_object().value_unsafe()[key];
+  if (v.error() || !v.value_unsafe().is_string()) return false;
+  out = v.value_unsafe().get_string().value_unsafe();
+  return true;
+}
+
 struct ItemError {
   size_t index;
   size_t line;  // NDJSON only (1-based), else 0
@@ -187,6 +196,8 @@ struct IngestRoutes::Impl {
   bool claim_replay(const AuthResult& who, Pending& p);
   bool decoded_body(HttpRequest& req, const Respond& respond, std::string& storage, size_t limit);
   void post_signals(HttpRequest& req, const AuthResult& who, Respond respond);
+  void take_segment_call(dom::element item, size_t index, const AuthResult& who, SegmentRequest& sr,
+                         Pending& p, size_t& authenticated);
   void post_segment(HttpRequest& req, std::string_view call, const AuthResult& who, Respond respond);
   void put_context(HttpRequest& req, store::Entity entity, std::string_view key, const AuthResult& who,
                    Respond respond);
@@ -517,6 +528,69 @@ void IngestRoutes::Impl::post_signals(HttpRequest& req, const AuthResult& who, R
   commit(std::move(p));
 }
 
+// One call of a Segment request: its own credentials (an item's writeKey
+// wins, as at Segment), the mapping, and what the source may send.
+void IngestRoutes::Impl::take_segment_call(dom::element item, size_t index, const AuthResult& who,
+                                           SegmentRequest& sr, Pending& p, size_t& authenticated) {
+  ++p.total;
+  AuthResult own;
+  const AuthResult* from = who.ok ? &who : nullptr;
+  if (std::string_view key; !auth.open_mode() && string_at(item, "writeKey", key)) {
+    own = auth.authenticate_write_key(key);
+    if (!own.ok) {
+      metrics.auth_failures.fetch_add(1, std::memory_order_relaxed);
+      return p.error(index, 0, "writeKey: unknown write key");
+    }
+    from = &own;
+  }
+  if (!from)
+    return p.error(index, 0, "missing credentials: no writeKey in the call, the batch or the headers");
+  ++authenticated;
+  sr.source = from->source;
+  SegmentMapped m = map_segment_call(item, sr, config.segment);
+  switch (m.outcome) {
+    case SegmentOutcome::Signal:
+      if (m.signal.id.size() > config.max_id_bytes)
+        return p.error(index, 0, "messageId: longer than " + std::to_string(config.max_id_bytes) + " bytes");
+      if (std::string why = refuse_signal(from->config, m.signal.type); !why.empty())
+        return p.error(index, 0, why);
+      p.signals.push_back(std::move(m.signal));
+      break;
+    case SegmentOutcome::Ignored:
+      ++p.ignored;
+      break;
+    case SegmentOutcome::Error:
+      p.error(index, 0, m.message);
+      break;
+    case SegmentOutcome::Context: {
+      size_t kept = 0;
+      for (auto& upsert : m.context) {
+        if (upsert.key.size() > config.max_id_bytes)
+          return p.error(index, 0, "key longer than " + std::to_string(config.max_id_bytes) + " bytes");
+        // Only the traits this source may change (none by default for a
+        // write key, which is public in browser JavaScript).
+        size_t refused = 0;
+        upsert.fields_json = allowed_traits(from->config, upsert.entity, upsert.fields_json, refused);
+        metrics.traits_refused.fetch_add(refused, std::memory_order_relaxed);
+        if (upsert.fields_json == "{}") continue;
+        if (services.check_context) {
+          std::string fields, error;
+          std::vector<std::string> dropped;
+          if (!services.check_context(upsert.entity, upsert.fields_json, false, fields, dropped, error)) {
+            p.error(index, 0, "traits: " + error);
+            continue;
+          }
+          upsert.fields_json = std::move(fields);
+        }
+        p.context.push_back(std::move(upsert));
+        ++kept;
+      }
+      if (kept == 0) ++p.ignored;  // acknowledged, changes nothing
+      break;
+    }
+  }
+}
+
 void IngestRoutes::Impl::post_segment(HttpRequest& req, std::string_view call, const AuthResult& who_in,
                                       Respond respond) {
   const SegmentConfig& sc = config.segment;
@@ -539,13 +613,6 @@ void IngestRoutes::Impl::post_segment(HttpRequest& req, std::string_view call, c
   // @segment/analytics-node 2.x sends it); an item's own `writeKey` wins
   // over either, as at Segment.
   AuthResult who = who_in;
-  auto string_at = [](dom::element e, const char* key, std::string_view& out) {
-    if (!e.is_object()) return false;
-    auto v = e.get_object().value_unsafe()[key];
-    if (v.error() || !v.value_unsafe().is_string()) return false;
-    out = v.value_unsafe().get_string().value_unsafe();
-    return true;
-  };
   if (std::string_view key; !who.ok && string_at(root, "writeKey", key)) {
     who = auth.authenticate_write_key(key);
     if (!who.ok) {
@@ -557,66 +624,6 @@ void IngestRoutes::Impl::post_segment(HttpRequest& req, std::string_view call, c
   sr.call = call;
   sr.received_at_ms = now_ms();
   size_t authenticated = 0;
-  auto take = [&](dom::element item, size_t index) {
-    ++p->total;
-    AuthResult own;
-    const AuthResult* from = who.ok ? &who : nullptr;
-    if (std::string_view key; !auth.open_mode() && string_at(item, "writeKey", key)) {
-      own = auth.authenticate_write_key(key);
-      if (!own.ok) {
-        metrics.auth_failures.fetch_add(1, std::memory_order_relaxed);
-        return p->error(index, 0, "writeKey: unknown write key");
-      }
-      from = &own;
-    }
-    if (!from)
-      return p->error(index, 0, "missing credentials: no writeKey in the call, the batch or the headers");
-    ++authenticated;
-    sr.source = from->source;
-    SegmentMapped m = map_segment_call(item, sr, sc);
-    switch (m.outcome) {
-      case SegmentOutcome::Signal:
-        if (m.signal.id.size() > config.max_id_bytes)
-          return p->error(index, 0,
-                          "messageId: longer than " + std::to_string(config.max_id_bytes) + " bytes");
-        if (std::string why = refuse_signal(from->config, m.signal.type); !why.empty())
-          return p->error(index, 0, why);
-        p->signals.push_back(std::move(m.signal));
-        break;
-      case SegmentOutcome::Ignored:
-        ++p->ignored;
-        break;
-      case SegmentOutcome::Error:
-        p->error(index, 0, m.message);
-        break;
-      case SegmentOutcome::Context: {
-        size_t kept = 0;
-        for (auto& upsert : m.context) {
-          if (upsert.key.size() > config.max_id_bytes)
-            return p->error(index, 0, "key longer than " + std::to_string(config.max_id_bytes) + " bytes");
-          // Only the traits this source may change (none by default for a
-          // write key, which is public in browser JavaScript).
-          size_t refused = 0;
-          upsert.fields_json = allowed_traits(from->config, upsert.entity, upsert.fields_json, refused);
-          metrics.traits_refused.fetch_add(refused, std::memory_order_relaxed);
-          if (upsert.fields_json == "{}") continue;
-          if (services.check_context) {
-            std::string fields, error;
-            std::vector<std::string> dropped;
-            if (!services.check_context(upsert.entity, upsert.fields_json, false, fields, dropped, error)) {
-              p->error(index, 0, "traits: " + error);
-              continue;
-            }
-            upsert.fields_json = std::move(fields);
-          }
-          p->context.push_back(std::move(upsert));
-          ++kept;
-        }
-        if (kept == 0) ++p->ignored;  // acknowledged, changes nothing
-        break;
-      }
-    }
-  };
   if (call.empty()) {
     auto batch = root["batch"];
     if (batch.error() || !batch.value_unsafe().is_array())
@@ -629,9 +636,9 @@ void IngestRoutes::Impl::post_segment(HttpRequest& req, std::string_view call, c
     size_t i = 0;
     // Name the array first: a range-for over a member of a temporary result dangles.
     dom::array items = batch.value_unsafe().get_array().value_unsafe();
-    for (dom::element item : items) take(item, i++);
+    for (dom::element item : items) take_segment_call(item, i++, who, sr, *p, authenticated);
   } else {
-    take(root, 0);
+    take_segment_call(root, 0, who, sr, *p, authenticated);
   }
   if (!who.ok && authenticated == 0) {
     // Nothing was authenticated: a 401, as for credentials in the headers.

@@ -92,8 +92,19 @@ void Metrics::delivered(std::string_view, int64_t now_ms, int64_t occurred_at_ms
   if (received_at_ms > 0) from_received_.observe(double(now_ms - received_at_ms) / 1000.0);
 }
 
+// One part per layer, in the order an operator reads them.
 std::string Metrics::render(store::Store& store) const {
   std::string out;
+  int64_t now = store::now_ms();
+  render_signals(out, store, now);
+  render_decisions(out);
+  render_store(out, store, now);
+  render_latency(out);
+  return out;
+}
+
+// Ingestion and the lanes.
+void Metrics::render_signals(std::string& out, store::Store& store, int64_t now) const {
   header(out, "playd_signals_received_total", "counter", "Signals accepted (durably queued) since start.");
   out += "playd_signals_received_total " + std::to_string(store.signals_accepted()) + "\n";
   header(out, "playd_signals_duplicate_total", "counter",
@@ -105,7 +116,6 @@ std::string Metrics::render(store::Store& store) const {
          "Queued signals the current plays could not decode (recorded as errors).");
   out += "playd_signals_undecodable_total " + std::to_string(undecodable_.load()) + "\n";
 
-  int64_t now = store::now_ms();
   header(out, "playd_queue_depth", "gauge", "Signals waiting to be evaluated, per lane.");
   std::string age;
   header(age, "playd_queue_oldest_age_seconds", "gauge", "Age of the oldest unevaluated signal, per lane.");
@@ -121,7 +131,10 @@ std::string Metrics::render(store::Store& store) const {
     age += '\n';
   }
   out += age;
+}
 
+// Qualification's outcomes and what execution did with the actions.
+void Metrics::render_decisions(std::string& out) const {
   header(out, "playd_play_outcomes_total", "counter",
          "Evaluations per play and outcome (fired, no_match, not_icp, excluded, suppressed, deduplicated, "
          "error); "
@@ -161,7 +174,10 @@ std::string Metrics::render(store::Store& store) const {
   header(out, "playd_qualify_commit_failures_total", "counter",
          "Batches of evaluated signals whose commit failed (evaluated again once the store can write).");
   out += "playd_qualify_commit_failures_total " + std::to_string(commit_failures_.load()) + "\n";
+}
 
+// The store's health, the outbox per sink, the DLQ.
+void Metrics::render_store(std::string& out, store::Store& store, int64_t now) const {
   store::StoreHealth health = store.health();
   header(
       out, "playd_store_degraded", "gauge",
@@ -209,14 +225,15 @@ std::string Metrics::render(store::Store& store) const {
   header(out, "playd_actions_undelivered", "gauge",
          "Actions not yet delivered past the alert age (default 2h): each one pages.");
   out += "playd_actions_undelivered " + std::to_string(undelivered) + "\n";
+}
 
+void Metrics::render_latency(std::string& out) const {
   header(out, "playd_signal_to_action_seconds_from_occurred", "histogram",
          "Delay from a signal's occurred_at to the delivery of its action.");
   from_occurred_.render(out, "playd_signal_to_action_seconds_from_occurred", "");
   header(out, "playd_signal_to_action_seconds_from_received", "histogram",
          "Delay from playd receiving a signal to the delivery of its action.");
   from_received_.render(out, "playd_signal_to_action_seconds_from_received", "");
-  return out;
 }
 
 }  // namespace play::observe

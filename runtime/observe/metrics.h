@@ -35,6 +35,11 @@ class Histogram {
               std::string_view labels) const;  // labels: `sink="x"` or ""
 
  private:
+  void render_signals(std::string& out, store::Store& store, int64_t now) const;
+  void render_decisions(std::string& out) const;
+  void render_store(std::string& out, store::Store& store, int64_t now) const;
+  void render_latency(std::string& out) const;
+
   mutable std::mutex mu_;
   std::array<uint64_t, kLatencyBuckets.size()> buckets_{};
   uint64_t count_ = 0;
@@ -71,6 +76,11 @@ class Metrics {
   std::string render(store::Store& store) const;
 
  private:
+  void render_signals(std::string& out, store::Store& store, int64_t now) const;
+  void render_decisions(std::string& out) const;
+  void render_store(std::string& out, store::Store& store, int64_t now) const;
+  void render_latency(std::string& out) const;
+
   mutable std::mutex mu_;
   std::map<std::tuple<std::string, std::string, std::string>, uint64_t> outcomes_;  // play, kind, reason
   std::map<std::pair<std::string, std::string>, uint64_t> actions_;                 // sink, result
