@@ -4,12 +4,17 @@
 // Three layers, meeting only through the store: ingestion (runtime/ingest:
 // HTTP), qualification (Qualifier: the engine), execution (Executor: sinks).
 #include <signal.h>
+#include <unistd.h>
 
 #include <CLI/CLI.hpp>
 #include <atomic>
 #include <cstdio>
+#include <cstring>
+#include <exception>
 #include <filesystem>
 #include <memory>
+#include <optional>
+#include <system_error>
 #include <thread>
 
 #include "runtime/ingest/engine_checks.h"
@@ -30,23 +35,80 @@ using namespace play;
 
 namespace {
 
-int serve(const std::vector<std::string>& plays, const std::string& data_opt, const std::string& config_path,
-          const std::string& listen_opt) {
+// Exit codes: 0 done, 1 the plays do not compile (or no such DLQ action),
+// 2 a usage or configuration error (a malformed flag or config value, named
+// in a one-line message), 70 an internal error (a bug: an exception nothing
+// else caught, on any thread).
+constexpr int kUsage = 2;
+constexpr int kInternal = 70;
+
+// The last resort, also for exceptions escaping other threads: one line and
+// exit 70, never an abort with a core dump and a trace. Writes with write(2):
+// another thread may hold stdio's lock.
+[[noreturn]] void internal_error(const char* what) {
+  char line[1024];
+  int n = std::snprintf(line, sizeof line, "playd: internal error: %s\n", what);
+  if (n > 0) (void)!write(STDERR_FILENO, line, std::min(size_t(n), sizeof line - 1));
+  _exit(kInternal);
+}
+
+[[noreturn]] void on_terminate() {
+  if (auto e = std::current_exception()) {
+    try {
+      std::rethrow_exception(e);
+    } catch (const std::exception& x) {
+      internal_error(x.what());
+    } catch (...) {
+      internal_error("an exception of unknown type");
+    }
+  }
+  internal_error("std::terminate called");
+}
+
+// A path flag's value: `dir` a directory that may not exist yet, else an
+// existing file or directory. Prints "playd: --flag: ..." and returns false.
+bool check_path_flag(const char* flag, const std::string& path, bool dir) {
+  namespace fs = std::filesystem;
+  std::error_code ec;
+  std::string why;
+  auto st = fs::status(path, ec);
+  if (path.empty())
+    why = dir ? "expected a directory, got an empty string" : "expected a file, got an empty string";
+  else if (dir && fs::exists(st) && !fs::is_directory(st))
+    why = "not a directory";
+  else if (!dir && !fs::exists(st))
+    why = ec ? ec.message() : "no such file or directory";
+  if (why.empty()) return true;
+  std::fprintf(stderr, "playd: %s: '%s': %s\n", flag, path.c_str(), why.c_str());
+  return false;
+}
+
+int serve(const std::vector<std::string>& plays, const std::optional<std::string>& data_opt,
+          const std::optional<std::string>& config_opt, const std::optional<std::string>& listen_opt) {
+  // Block the shutdown signals (and SIGHUP) in every thread before any
+  // starts; main waits for them below. SIGHUP does not stop playd.
+  sigset_t sigs;
+  sigemptyset(&sigs);
+  sigaddset(&sigs, SIGTERM);
+  sigaddset(&sigs, SIGINT);
+  sigaddset(&sigs, SIGHUP);
+  pthread_sigmask(SIG_BLOCK, &sigs, nullptr);
+
+  for (const auto& p : plays)
+    if (!check_path_flag("--plays", p, false)) return kUsage;
+  if (config_opt && !check_path_flag("--config", *config_opt, false)) return kUsage;
+  const std::string config_path = config_opt.value_or("");
+  if (data_opt && !check_path_flag("--data", *data_opt, true)) return kUsage;
   playd::Config config;
   std::string error;
   if (!config_path.empty() && !playd::load_config(config_path, config, error)) {
     std::fprintf(stderr, "playd: %s\n", error.c_str());
     return 2;
   }
-  if (!data_opt.empty()) config.data_dir = data_opt;
-  if (!listen_opt.empty()) {
-    size_t colon = listen_opt.rfind(':');
-    if (colon == std::string::npos) {
-      std::fprintf(stderr, "playd: --listen expects HOST:PORT\n");
-      return 2;
-    }
-    config.listen_address = listen_opt.substr(0, colon);
-    config.listen_port = uint16_t(std::stoi(listen_opt.substr(colon + 1)));
+  if (data_opt) config.data_dir = *data_opt;
+  if (listen_opt && !playd::parse_listen(*listen_opt, config.listen_address, config.listen_port, error)) {
+    std::fprintf(stderr, "playd: --listen: %s\n", error.c_str());
+    return kUsage;
   }
   if (!playd::is_loopback_address(config.listen_address) && config.ingest.sources.empty()) {
     std::fprintf(
@@ -72,13 +134,6 @@ int serve(const std::vector<std::string>& plays, const std::string& data_opt, co
                  error.c_str());
     return 2;
   }
-
-  // Block the shutdown signals in every thread; main waits for them below.
-  sigset_t sigs;
-  sigemptyset(&sigs);
-  sigaddset(&sigs, SIGTERM);
-  sigaddset(&sigs, SIGINT);
-  pthread_sigmask(SIG_BLOCK, &sigs, nullptr);
 
   config.store.high_lane_types = playd::high_lane_types(*bundle);
   auto store = store::Store::open(config.data_dir, config.store, error);
@@ -155,7 +210,13 @@ int serve(const std::vector<std::string>& plays, const std::string& data_opt, co
   std::fflush(stderr);
 
   int sig = 0;
-  sigwait(&sigs, &sig);
+  for (;;) {
+    sigwait(&sigs, &sig);
+    if (sig != SIGHUP) break;
+    // Reloading is another issue's; until then SIGHUP must not stop playd.
+    std::fprintf(stderr, "playd: SIGHUP: reloading plays is not supported yet; ignored\n");
+    std::fflush(stderr);
+  }
   std::fprintf(stderr, "playd: %s: draining\n", sig == SIGTERM ? "SIGTERM" : "SIGINT");
   // Drain in layer order: stop accepting and answer what is in flight (each
   // answer after its commit), then let qualification commit the batch in
@@ -172,6 +233,32 @@ int serve(const std::vector<std::string>& plays, const std::string& data_opt, co
 }
 
 int dlq(const std::string& data, const std::string& what, const std::string& key, bool all) {
+  std::string usage;
+  if (what != "list" && what != "show" && what != "replay")
+    usage = "expected list, show KEY or replay KEY|--all, got '" + what + "'";
+  else if (what == "list" && !key.empty())
+    usage = "list takes no KEY";
+  else if (what == "show" && key.empty())
+    usage = "show needs a KEY (an action's idempotency key)";
+  else if (what == "replay" && key.empty() && !all)
+    usage = "replay needs a KEY or --all";
+  else if (what == "replay" && !key.empty() && all)
+    usage = "replay takes a KEY or --all, not both";
+  else if (what != "replay" && all)
+    usage = "--all is for replay";
+  if (!usage.empty()) {
+    std::fprintf(stderr, "playd: dlq: %s\n", usage.c_str());
+    return kUsage;
+  }
+  // The CLI reads an existing store: opening a wrong --data would create an empty one.
+  std::error_code ec;
+  if (data.empty() || !std::filesystem::exists(std::filesystem::path(data) / "playd.db", ec)) {
+    std::fprintf(
+        stderr,
+        "playd: --data: '%s' holds no playd store (no playd.db): give the directory of playd serve --data\n",
+        data.c_str());
+    return kUsage;
+  }
   std::string error;
   auto store = store::Store::open(data, store::StoreOptions{}, error);
   if (!store) {
@@ -192,10 +279,6 @@ int dlq(const std::string& data, const std::string& what, const std::string& key
     return 0;
   }
   if (what == "replay") {
-    if (key.empty() && !all) {
-      std::fprintf(stderr, "playd: dlq replay needs a KEY or --all\n");
-      return 2;
-    }
     auto replayed = sinks::dlq_replay(*store, all ? "" : key);
     std::printf("{\"replayed\":%zu}\n", replayed.size());
     std::fprintf(
@@ -205,13 +288,10 @@ int dlq(const std::string& data, const std::string& what, const std::string& key
         replayed.size());
     return replayed.empty() && !all ? 1 : 0;
   }
-  std::fprintf(stderr, "playd: dlq: expected list, show KEY or replay KEY|--all\n");
-  return 2;
+  return kUsage;  // not reached: checked above
 }
 
-}  // namespace
-
-int main(int argc, char** argv) {
+int run(int argc, char** argv) {
   CLI::App app{"playd: runs compiled plays as a service"};
   app.require_subcommand(1);
   std::vector<std::string> plays;
@@ -229,12 +309,38 @@ int main(int argc, char** argv) {
   d->add_option("key", key, "the action's idempotency key");
   d->add_flag("--all", all, "replay every action in the DLQ");
   d->add_option("--data", dlq_data, "data directory (default ./data)");
+  if (argc > 1 && argv[1][0] != '-' && argv[1] != std::string("serve") && argv[1] != std::string("dlq")) {
+    std::fprintf(stderr, "playd: unknown command '%s' (expected serve or dlq; see playd --help)\n", argv[1]);
+    return kUsage;
+  }
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
-    int rc = app.exit(e);
-    return rc == 0 ? 0 : 2;
+    if (e.get_exit_code() == 0) return app.exit(e);  // --help
+    // One line naming the flag ("--plays is required"), not CLI11's two.
+    std::string sub = argc > 1 && (argv[1] == std::string("serve") || argv[1] == std::string("dlq"))
+                          ? std::string(" ") + argv[1]
+                          : "";
+    std::fprintf(stderr, "playd%s: %s (see playd%s --help)\n", sub.c_str(), e.what(), sub.c_str());
+    return kUsage;
   }
-  if (s->parsed()) return serve(plays, data, config, listen);
+  auto given = [](CLI::App* sub, const char* flag, const std::string& value) {
+    return sub->count(flag) ? std::optional<std::string>(value) : std::nullopt;
+  };
+  if (s->parsed())
+    return serve(plays, given(s, "--data", data), given(s, "--config", config), given(s, "--listen", listen));
   return dlq(dlq_data, what, key, all);
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  std::set_terminate(on_terminate);
+  try {
+    return run(argc, argv);
+  } catch (const std::exception& e) {
+    internal_error(e.what());
+  } catch (...) {
+    internal_error("an exception of unknown type");
+  }
 }
