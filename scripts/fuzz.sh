@@ -40,6 +40,8 @@ for t in "${targets[@]}"; do
   [ "${share[$t]}" -ge 1 ] || share[$t]=1
 done
 
+# UB stops the target (it is also built with -fno-sanitize-recover=undefined), with a stack.
+export UBSAN_OPTIONS=${UBSAN_OPTIONS:-halt_on_error=1:print_stacktrace=1}
 failed=()
 printf '%-9s %6s %11s %9s\n' target seconds runs exec/s
 for t in "${targets[@]}"; do
@@ -67,7 +69,10 @@ for t in "${targets[@]}"; do
   rate=$(sed -n 's/^stat::average_exec_per_sec: *//p' "$log" | tail -n 1)
   printf '%-9s %6s %11s %9s\n' "$t" "${share[$t]}" "${runs:-?}" "${rate:-?}"
   if [ "$rc" -ne 0 ]; then
-    tail -n 40 "$log"
+    # The report's start (the error and its first frames) and its summary.
+    start=$(grep -n -m1 -E '==[0-9]+==ERROR|runtime error:|ERROR: libFuzzer|^fuzz: ' "$log" | cut -d: -f1 || true)
+    sed -n "${start:-1},$((${start:-1} + 24))p" "$log"
+    grep -E '^SUMMARY:' "$log" || true
     for f in "$artifacts"/*; do
       [ -e "$f" ] || continue
       echo "FAILED: fuzz_$t: reproducer $f (replay: $bin $f)"
