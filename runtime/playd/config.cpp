@@ -11,6 +11,7 @@
 #include <limits>
 #include <map>
 #include <set>
+#include <type_traits>
 
 #include "runtime/ingest/webhook_signature.h"
 
@@ -181,6 +182,21 @@ struct Reader {
     out = *v;
     return true;
   }
+  // A value of T's exact TOML type, no range check (string, int64_t,
+  // double, bool); the helpers below check ranges too.
+  template <class T, class N>
+  bool get(const N& n, const std::string& where, T& out) {
+    if (!seen(n, where)) return true;
+    if (auto v = n.template value_exact<T>()) {
+      out = *v;
+      return true;
+    }
+    return wrong_type(n, where,
+                      std::is_same_v<T, bool>       ? "a boolean"
+                      : std::is_integral_v<T>       ? "an integer"
+                      : std::is_floating_point_v<T> ? "a number"
+                                                    : "a string");
+  }
   template <class N, class T>
   bool integer(const N& n, const std::string& where, T& out, int64_t min, int64_t max) {
     if (!seen(n, where)) return true;
@@ -265,7 +281,7 @@ bool load_config(const std::string& path, Config& c, std::string& error) {
     if (!parse_listen(listen, c.listen_address, c.listen_port, why)) r.fail("server.listen", why);
   }
   r.integer(server["threads"], "server.threads", c.http_threads, 1, 256);
-  r.string(server["admin_token"], "server.admin_token", c.ingest.admin_token);
+  r.get(server["admin_token"], "server.admin_token", c.ingest.admin_token);
   r.integer(server["max_body_bytes"], "server.max_body_bytes", c.ingest.max_body_bytes, 1,
             std::numeric_limits<int64_t>::max());
   r.string(server["data"], "server.data", c.data_dir, false);
