@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Installs what is needed, builds, and runs every test: unit and golden tests
-# (ctest), the formatter check over the repository, and the fuzzer (60 s).
+# (ctest), the formatter check over the repository, and the fuzz targets (60 s in all).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 WITH_BENCH=1 ./scripts/install-deps.sh
@@ -21,7 +21,7 @@ run() {  # run NAME COMMAND...: one test suite; keeps going so every failure is 
 run "unit and golden tests (ctest)" ctest --test-dir build --output-on-failure -j2
 run "example plays check without warnings" build/compiler/playc/playc check --deny-warnings plays/
 run "repository is formatted (playc fmt --check)" build/compiler/playc/playc fmt --check plays/ stdlib/
-run "fuzz parse+check for ${FUZZ_SECONDS:-60}s" ./scripts/fuzz.sh "${FUZZ_SECONDS:-60}"
+run "fuzz (check, signal, segment, bundle, template, config) for ${FUZZ_SECONDS:-60}s" ./scripts/fuzz.sh "${FUZZ_SECONDS:-60}"
 
 echo "suites: $suites_passed passed, $suites_failed failed"
 [ "$suites_failed" -eq 0 ]

@@ -36,7 +36,6 @@ static vm::Value arena_string(std::string_view s, vm::Arena& arena) {
 
 // dyn: the JSON value's own kind (integers that do not fit int64 become floats).
 static bool any_value(simdjson::dom::element e, vm::Arena& arena, vm::Value& out, std::string& error) {
-  vm::FieldType dyn;
   switch (e.type()) {
     case element_type::NULL_VALUE:
       out = vm::Value::null();

@@ -2,6 +2,8 @@
 
 #include <cstdio>
 #include <cstdlib>
+#include <filesystem>
+#include <system_error>
 
 #include "common/json/json.h"
 #include "common/text.h"
@@ -93,6 +95,15 @@ struct Local {
   std::unique_ptr<store::Store> store;
 };
 bool open_local(const AdminFlags& admin, Local& out) {
+  // The commands read an existing store: opening a wrong --data would create an empty one.
+  std::error_code ec;
+  if (admin.data.empty() || !std::filesystem::exists(std::filesystem::path(admin.data) / "playd.db", ec)) {
+    std::fprintf(
+        stderr,
+        "playd: --data: '%s' holds no playd store (no playd.db): give the directory of playd serve --data\n",
+        admin.data.c_str());
+    return false;
+  }
   std::string error;
   out.lock = store::DataDirLock::acquire(admin.data, error);
   if (out.lock) out.store = store::open_store(admin.data, store::StoreOptions{}, error);
@@ -193,6 +204,12 @@ int replay_command(const AdminFlags& admin, const ReplayFlags& flags) {
     std::fprintf(stderr, "playd: replay needs --since TIME or --play-set VERSION\n");
     return 2;
   }
+  int64_t ms = 0;
+  std::string err;
+  if (!parse_time(flags.since, "--since", ms, err) || !parse_time(flags.until, "--until", ms, err)) {
+    std::fprintf(stderr, "playd: replay: %s\n", err.c_str());
+    return 2;
+  }
   std::string query = "since=" + url_encode(flags.since) + "&until=" + url_encode(flags.until) +
                       "&play_set=" + url_encode(flags.play_set) + (flags.dry_run ? "&dry_run=1" : "");
   Remote remote = call_running(admin, "POST", "/v1/admin/replay?" + query);
@@ -213,12 +230,21 @@ int replay_command(const AdminFlags& admin, const ReplayFlags& flags) {
 }
 
 int dlq_command(const AdminFlags& admin, const std::string& what, const std::string& key, bool all) {
-  if (what != "list" && what != "show" && what != "replay") {
-    std::fprintf(stderr, "playd: dlq: expected list, show KEY or replay KEY|--all\n");
-    return 2;
-  }
-  if ((what == "show" && key.empty()) || (what == "replay" && key.empty() && !all)) {
-    std::fprintf(stderr, "playd: dlq %s needs a KEY%s\n", what.c_str(), what == "replay" ? " or --all" : "");
+  std::string usage;
+  if (what != "list" && what != "show" && what != "replay")
+    usage = "expected list, show KEY or replay KEY|--all, got '" + what + "'";
+  else if (what == "list" && !key.empty())
+    usage = "list takes no KEY";
+  else if (what == "show" && key.empty())
+    usage = "show needs a KEY (an action's idempotency key)";
+  else if (what == "replay" && key.empty() && !all)
+    usage = "replay needs a KEY or --all";
+  else if (what == "replay" && !key.empty() && all)
+    usage = "replay takes a KEY or --all, not both";
+  else if (what != "replay" && all)
+    usage = "--all is for replay";
+  if (!usage.empty()) {
+    std::fprintf(stderr, "playd: dlq: %s\n", usage.c_str());
     return 2;
   }
   std::string path = what == "list" ? "/v1/admin/dlq"

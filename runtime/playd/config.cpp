@@ -1,13 +1,20 @@
 #include "runtime/playd/config.h"
 
+#include <arpa/inet.h>
 #include <toml++/toml.h>
 
+#include <algorithm>
 #include <cctype>
 #include <charconv>
+#include <cmath>
 #include <filesystem>
+#include <limits>
+#include <map>
 #include <set>
+#include <type_traits>
 
 #include "runtime/ingest/source_policy.h"
+#include "runtime/ingest/webhook_signature.h"
 
 namespace play::playd {
 
@@ -37,6 +44,8 @@ bool parse_duration_ms(std::string_view text, int64_t& out) {
       mult = 1, len = 0;  // bare number: milliseconds
     else
       return false;
+    // "9999999999999999d" would overflow: refuse rather than wrap.
+    if (n > (std::numeric_limits<int64_t>::max() - total) / mult) return false;
     total += n * mult;
     i += len;
   }
@@ -44,17 +53,40 @@ bool parse_duration_ms(std::string_view text, int64_t& out) {
   return true;
 }
 
-bool parse_listen(std::string_view text, std::string& host, uint16_t& port) {
+bool parse_listen(std::string_view text, std::string& host, uint16_t& port, std::string& error) {
   size_t colon = text.rfind(':');
-  if (colon == std::string_view::npos || colon == 0 || colon + 1 >= text.size()) return false;
-  std::string_view digits = text.substr(colon + 1);
-  int64_t p = 0;
-  auto [end, ec] = std::from_chars(digits.data(), digits.data() + digits.size(), p);
-  if (ec != std::errc() || end != digits.data() + digits.size() || p < 0 || p > 65535) return false;
-  std::string_view h = text.substr(0, colon);
-  if (h.size() > 2 && h.front() == '[' && h.back() == ']') h = h.substr(1, h.size() - 2);
-  host = std::string(h);
-  port = uint16_t(p);
+  if (colon == std::string_view::npos) {
+    error = "expected HOST:PORT, e.g. 127.0.0.1:8080, got '" + std::string(text) + "'";
+    return false;
+  }
+  std::string_view h = text.substr(0, colon), p = text.substr(colon + 1);
+  int64_t n = -1;
+  auto [end, ec] = std::from_chars(p.data(), p.data() + p.size(), n);
+  if (p.empty() || ec != std::errc() || end != p.data() + p.size() || n < 0 || n > 65535) {
+    error = "port '" + std::string(p) +
+            "' is not a number from 0 to 65535 (expected HOST:PORT, e.g. 127.0.0.1:8080)";
+    return false;
+  }
+  bool bracketed = h.size() >= 2 && h.front() == '[' && h.back() == ']';
+  if (bracketed) h = h.substr(1, h.size() - 2);
+  std::string address(h);
+  if (address == "localhost") address = "127.0.0.1";
+  unsigned char buf[16];
+  if (address.empty()) {
+    error = "the host is missing (expected HOST:PORT, e.g. 127.0.0.1:8080)";
+    return false;
+  }
+  if (!bracketed && address.find(':') != std::string::npos) {
+    error = "an IPv6 address needs brackets, e.g. [::1]:8080";
+    return false;
+  }
+  if (inet_pton(AF_INET, address.c_str(), buf) != 1 && inet_pton(AF_INET6, address.c_str(), buf) != 1) {
+    error = "host '" + std::string(h) +
+            "' is not an IP address (e.g. 127.0.0.1, 0.0.0.0 for every interface, [::1], or localhost)";
+    return false;
+  }
+  host = std::move(address);
+  port = uint16_t(n);
   return true;
 }
 
@@ -64,34 +96,363 @@ bool is_loopback_address(const std::string& a) {
 
 namespace {
 
+const char* type_name(toml::node_type t) {
+  switch (t) {
+    case toml::node_type::string:
+      return "a string";
+    case toml::node_type::integer:
+      return "an integer";
+    case toml::node_type::floating_point:
+      return "a floating-point number";
+    case toml::node_type::boolean:
+      return "a boolean";
+    case toml::node_type::table:
+      return "a table";
+    case toml::node_type::array:
+      return "an array";
+    case toml::node_type::date:
+      return "a date";
+    case toml::node_type::time:
+      return "a time";
+    case toml::node_type::date_time:
+      return "a date-time";
+    default:
+      return "nothing";
+  }
+}
+
+// Reads values with their checks; the first failure is kept in `error`
+// ("playd.toml: server.threads: expected an integer from 1 to 256, got 0").
+// Every key must be read through a Reader: what it did not read is an
+// unknown key (a typo would otherwise be a silently ignored setting).
 struct Reader {
   std::string file;
   std::string error;
+  std::set<const toml::node*> read;                       // nodes a key was read from (a table: it is known)
+  std::map<std::string, std::vector<std::string>> known;  // table path -> keys looked up there
 
   bool fail(const std::string& where, const std::string& what) {
     if (error.empty()) error = file + ": " + where + ": " + what;
     return false;
   }
+  // Records `where` ("server.listen") as a key of its table, and the node as read.
   template <class N>
-  bool duration(const N& n, const std::string& where, int64_t& out) {
-    if (!n) return true;
-    if (auto i = n.template value<int64_t>(); i && n.is_integer()) {
-      out = *i;
-      return true;
+  bool seen(const N& n, const std::string& where) {
+    size_t dot = where.rfind('.');
+    std::string parent = dot == std::string::npos ? "" : where.substr(0, dot);
+    std::string key = dot == std::string::npos ? where : where.substr(dot + 1);
+    if (key.find_first_of("[\"") == std::string::npos) {
+      auto& keys = known[parent];
+      if (std::find(keys.begin(), keys.end(), key) == keys.end()) keys.push_back(key);
     }
-    if (auto s = n.template value<std::string>(); s && parse_duration_ms(*s, out)) return true;
-    return fail(where, "expected a duration such as \"30s\", \"5m\", \"2h\" or \"30d\"");
+    if (!n) return false;
+    read.insert(n.node());
+    return true;
   }
+  template <class N>
+  bool wrong_type(const N& n, const std::string& where, const char* expected) {
+    return fail(where, std::string("expected ") + expected + ", got " + type_name(n.type()));
+  }
+  // A table (absent is fine); `what` is how it is written, for the message.
+  template <class N>
+  N table(N n, const std::string& where, const char* what) {
+    if (seen(n, where) && !n.is_table()) wrong_type(n, where, what);
+    return n;
+  }
+  template <class N>
+  bool duration(const N& n, const std::string& where, int64_t& out, int64_t min_ms = 1) {
+    if (!seen(n, where)) return true;
+    int64_t v = 0;
+    if (auto i = n.template value_exact<int64_t>())
+      v = *i;
+    else if (auto s = n.template value_exact<std::string>(); !s || !parse_duration_ms(*s, v))
+      return fail(where, "expected a duration such as \"30s\", \"5m\", \"2h\" or \"30d\", got " +
+                             (s ? "\"" + *s + "\"" : std::string(type_name(n.type()))));
+    if (v < min_ms)
+      return fail(where, min_ms == 1 ? "expected a duration greater than zero"
+                                     : "expected a duration of at least " + std::to_string(min_ms) + "ms");
+    out = v;
+    return true;
+  }
+  template <class N>
+  bool string(const N& n, const std::string& where, std::string& out, bool allow_empty = true) {
+    if (!seen(n, where)) return true;
+    auto v = n.template value_exact<std::string>();
+    if (!v) return wrong_type(n, where, "a string");
+    if (!allow_empty && v->empty()) return fail(where, "expected a non-empty string");
+    out = *v;
+    return true;
+  }
+  // A value of T's exact TOML type, no range check (string, int64_t,
+  // double, bool); the helpers below check ranges too.
   template <class T, class N>
   bool get(const N& n, const std::string& where, T& out) {
-    if (!n) return true;
-    if (auto v = n.template value<T>()) {
+    if (!seen(n, where)) return true;
+    if (auto v = n.template value_exact<T>()) {
       out = *v;
       return true;
     }
-    return fail(where, "wrong type");
+    return wrong_type(n, where,
+                      std::is_same_v<T, bool>       ? "a boolean"
+                      : std::is_integral_v<T>       ? "an integer"
+                      : std::is_floating_point_v<T> ? "a number"
+                                                    : "a string");
+  }
+  template <class N, class T>
+  bool integer(const N& n, const std::string& where, T& out, int64_t min, int64_t max) {
+    if (!seen(n, where)) return true;
+    auto v = n.template value_exact<int64_t>();
+    if (!v) return wrong_type(n, where, "an integer");
+    if (*v < min || *v > max)
+      return fail(where, "expected an integer " +
+                             (max == std::numeric_limits<int64_t>::max()
+                                  ? "of at least " + std::to_string(min)
+                                  : "from " + std::to_string(min) + " to " + std::to_string(max)) +
+                             ", got " + std::to_string(*v));
+    out = T(*v);
+    return true;
+  }
+  template <class N>
+  bool number(const N& n, const std::string& where, double& out, double min) {
+    if (!seen(n, where)) return true;
+    auto v = n.template value<double>();
+    if (!v || !n.is_number()) return wrong_type(n, where, "a number");
+    if (!std::isfinite(*v) || *v < min)
+      return fail(where, "expected a number of at least " + std::to_string(int64_t(min)));
+    out = *v;
+    return true;
+  }
+  // One of `choices`.
+  template <class N>
+  bool choice(const N& n, const std::string& where, std::string& out,
+              std::initializer_list<const char*> choices) {
+    std::string v = out;
+    if (!string(n, where, v)) return false;
+    std::string list;
+    for (const char* c : choices) {
+      if (v == c) {
+        out = v;
+        return true;
+      }
+      list += list.empty() ? c : std::string(", ") + c;
+    }
+    return fail(where, "expected one of " + list + ", got \"" + v + "\"");
+  }
+  // Reports the first key of `node` (at `path`) that no read looked at.
+  void unknown_keys(const toml::node& node, const std::string& path) {
+    if (auto tbl = node.as_table()) {
+      for (const auto& [k, v] : *tbl) {
+        std::string where = path.empty() ? std::string(k.str()) : path + "." + std::string(k.str());
+        if (!read.count(&v)) {
+          std::string hint;
+          for (const auto& key : known[path]) hint += (hint.empty() ? "" : ", ") + key;
+          fail(where, hint.empty() ? "unknown key" : "unknown key (expected one of " + hint + ")");
+          return;
+        }
+        unknown_keys(v, where);
+      }
+    } else if (auto arr = node.as_array()) {
+      for (size_t i = 0; i < arr->size(); ++i) {
+        std::string where = path + "[" + std::to_string(i) + "]";
+        if (!read.count(arr->get(i))) {
+          fail(where, "unexpected value");
+          return;
+        }
+        unknown_keys(*arr->get(i), where);
+      }
+    }
   }
 };
+
+}  // namespace
+
+namespace {
+
+constexpr int64_t kNoMax = std::numeric_limits<int64_t>::max();
+
+void read_server(Reader& r, toml::table& t, Config& c) {
+  auto server = r.table(t["server"], "server", "a table: [server]");
+  std::string listen;
+  if (r.string(server["listen"], "server.listen", listen) && server["listen"]) {
+    std::string why;
+    if (!parse_listen(listen, c.listen_address, c.listen_port, why)) r.fail("server.listen", why);
+  }
+  r.integer(server["threads"], "server.threads", c.http_threads, 1, 256);
+  r.get(server["admin_token"], "server.admin_token", c.ingest.admin_token);
+  r.get(server["trust_loopback"], "server.trust_loopback", c.ingest.trust_loopback);
+  r.integer(server["max_body_bytes"], "server.max_body_bytes", c.ingest.max_body_bytes, 1, kNoMax);
+  r.integer(server["max_signal_bytes"], "server.max_signal_bytes", c.ingest.max_signal_bytes, 1, kNoMax);
+  r.integer(server["max_id_bytes"], "server.max_id_bytes", c.ingest.max_id_bytes, 1, kNoMax);
+  r.integer(server["max_connections"], "server.max_connections", c.max_connections, 1, kNoMax);
+  r.integer(server["max_inflight_body_bytes"], "server.max_inflight_body_bytes", c.max_inflight_body_bytes, 1,
+            kNoMax);
+  r.string(server["data"], "server.data", c.data_dir, false);
+}
+
+void read_store(Reader& r, toml::table& t, Config& c) {
+  auto st = r.table(t["store"], "store", "a table: [store]");
+  r.choice(st["synchronous"], "store.synchronous", c.store.synchronous, {"FULL", "NORMAL", "EXTRA", "OFF"});
+  r.duration(st["dedup_ttl"], "store.dedup_ttl", c.store.dedup_ttl_ms);
+  r.duration(st["trace_ttl"], "store.trace_ttl", c.store.trace_ttl_ms);
+  r.integer(st["max_queue_depth"], "store.max_queue_depth", c.store.max_queue_depth, 1, kNoMax);
+  int64_t mb = -1;
+  if (r.integer(st["min_free_disk_mb"], "store.min_free_disk_mb", mb, 0, int64_t(1) << 40) && mb >= 0)
+    c.store.min_free_bytes = mb << 20;  // absent: the default reserve (-1)
+  r.duration(st["integrity_check_timeout"], "store.integrity_check_timeout", c.store.integrity_check_ms, 0);
+  r.integer(st["context_cache"], "store.context_cache", c.context_cache, 16, kNoMax);
+  r.integer(st["ledger_cache"], "store.ledger_cache", c.ledger_cache, 16, kNoMax);
+}
+
+// A list of non-empty strings (a source's signal patterns, its traits).
+void read_strings(Reader& r, toml::node_view<toml::node> n, const std::string& where,
+                  std::optional<std::vector<std::string>>& out) {
+  if (!r.seen(n, where)) return;
+  auto list = n.as_array();
+  if (!list) {
+    r.wrong_type(n, where, "a list of strings");
+    return;
+  }
+  out.emplace();
+  for (size_t i = 0; i < list->size(); ++i) {
+    auto item = toml::node_view<toml::node>((*list)[i]);
+    r.seen(item, where + "[" + std::to_string(i) + "]");
+    auto v = item.value_exact<std::string>();
+    if (!v || v->empty()) {
+      r.fail(where, "expected a list of non-empty strings");
+      return;
+    }
+    out->push_back(*v);
+  }
+}
+
+void read_source(Reader& r, toml::node_view<toml::node> s, const std::string& where, Config& c) {
+  ingest::SourceConfig src;
+  std::string kind = "bearer";
+  r.string(s["name"], where + ".name", src.name, false);
+  if (!s["name"]) r.fail(where + ".name", "every source needs a name (it becomes the signals' source)");
+  r.choice(s["kind"], where + ".kind", kind, {"bearer", "segment", "webhooks"});
+  r.string(s["secret"], where + ".secret", src.secret);
+  if (kind == "bearer")
+    src.kind = ingest::SourceKind::Bearer;
+  else if (kind == "segment")
+    src.kind = ingest::SourceKind::SegmentWriteKey;
+  else if (kind == "webhooks")
+    src.kind = ingest::SourceKind::StandardWebhooks;
+  if (src.secret.empty()) r.fail(where + ".secret", "every source needs a secret");
+  if (src.kind == ingest::SourceKind::StandardWebhooks && !src.secret.empty() &&
+      !ingest::webhook_key_from_secret(src.secret))
+    r.fail(where + ".secret", "a Standard Webhooks secret must be \"whsec_<base64>\"");
+  // What it may send (runtime/ingest/source_policy.h).
+  read_strings(r, s["signals"], where + ".signals", src.signals);
+  r.get(s["context"], where + ".context", src.context);
+  auto traits = r.table(s["traits"], where + ".traits", "a table: { accounts = [...], contacts = [...] }");
+  read_strings(r, traits["accounts"], where + ".traits.accounts", src.account_traits);
+  read_strings(r, traits["contacts"], where + ".traits.contacts", src.contact_traits);
+  for (const auto& other : c.ingest.sources) {
+    if (!src.name.empty() && other.name == src.name)
+      r.fail(where + ".name", "another source is named '" + src.name + "'");
+    if (!src.secret.empty() && other.secret == src.secret && other.kind == src.kind)
+      r.fail(where + ".secret", "source '" + other.name + "' has the same secret");
+  }
+  c.ingest.sources.push_back(std::move(src));
+}
+
+void read_sources(Reader& r, toml::table& t, Config& c) {
+  if (r.seen(t["sources"], "sources") &&
+      !(t["sources"].is_array() && (t["sources"].as_array()->empty() || t["sources"].is_array_of_tables())))
+    r.fail("sources", "expected an array of tables: [[sources]] (one per source)");
+  if (auto arr = t["sources"].as_array())
+    for (size_t i = 0; i < arr->size(); ++i) {
+      std::string where = "sources[" + std::to_string(i) + "]";
+      read_source(r, r.table(toml::node_view<toml::node>((*arr)[i]), where, "a table"), where, c);
+    }
+}
+
+void read_segment(Reader& r, toml::table& t, Config& c) {
+  auto seg = r.table(t["segment"], "segment", "a table: [segment]");
+  r.string(seg["page_type"], "segment.page_type", c.ingest.segment.page_type, false);
+  if (auto events =
+          r.table(seg["events"], "segment.events", "a table: \"Event Name\" = \"signal.type\"").as_table()) {
+    for (const auto& [event, node] : *events) {
+      std::string where = "segment.events.\"" + std::string(event.str()) + "\"";
+      r.seen(toml::node_view<const toml::node>(node), where);
+      if (auto type = node.value_exact<std::string>(); type && !type->empty())
+        c.ingest.segment.events[std::string(event.str())] = *type;
+      else
+        r.fail(where, "expected a signal type name, e.g. \"website.page_viewed\"");
+    }
+  }
+  r.integer(seg["max_event_bytes"], "segment.max_event_bytes", c.ingest.segment.max_event_bytes, 1, kNoMax);
+  r.integer(seg["max_batch_bytes"], "segment.max_batch_bytes", c.ingest.segment.max_batch_bytes, 1, kNoMax);
+}
+
+void read_execution(Reader& r, toml::table& t, Config& c) {
+  auto ex = r.table(t["execution"], "execution", "a table: [execution]");
+  if (r.seen(ex["retry_schedule"], "execution.retry_schedule")) {
+    if (auto arr = ex["retry_schedule"].as_array()) {
+      std::vector<int64_t> schedule;
+      for (size_t i = 0; i < arr->size(); ++i) {
+        int64_t ms = 0;
+        if (r.duration(toml::node_view<toml::node>((*arr)[i]),
+                       "execution.retry_schedule[" + std::to_string(i) + "]", ms))
+          schedule.push_back(ms);
+      }
+      if (arr->empty()) r.fail("execution.retry_schedule", "needs at least one delay");
+      c.execution.retry_schedule_ms = std::move(schedule);
+    } else {
+      r.wrong_type(ex["retry_schedule"], "execution.retry_schedule",
+                   "an array of durations, e.g. [\"1m\", \"5m\"]");
+    }
+  }
+  r.integer(ex["max_attempts"], "execution.max_attempts", c.execution.max_attempts, 1, 1000000);
+  r.duration(ex["undelivered_alert"], "execution.undelivered_alert", c.execution.undelivered_alert_ms);
+  r.duration(ex["max_retry_after"], "execution.max_retry_after", c.execution.max_retry_after_ms);
+  r.integer(ex["max_pending_actions"], "execution.max_pending_actions", c.execution.max_pending_actions, 0,
+            kNoMax);
+  r.string(ex["fallback"], "execution.fallback", c.execution.fallback, false);
+}
+
+void read_sink(Reader& r, toml::node_view<const toml::node> s, const std::string& name, Config& c) {
+  std::string where = "sinks." + name;
+  sinks::SinkConfig sc;
+  sc.name = name;
+  std::string kind = "http";
+  r.choice(s["kind"], where + ".kind", kind, {"http", "slack", "file"});
+  if (kind == "http")
+    sc.kind = sinks::SinkKind::Http;
+  else if (kind == "slack")
+    sc.kind = sinks::SinkKind::Slack;
+  else if (kind == "file")
+    sc.kind = sinks::SinkKind::File;
+  r.string(s["url"], where + ".url", sc.url);
+  r.string(s["path"], where + ".path", sc.path);
+  r.string(s["bearer_token"], where + ".bearer_token", sc.bearer_token);
+  r.string(s["signing_secret"], where + ".signing_secret", sc.signing_secret);
+  r.integer(s["concurrency"], where + ".concurrency", sc.concurrency, 1, 256);
+  r.number(s["rate_per_hour"], where + ".rate_per_hour", sc.rate_per_hour, 0);
+  r.duration(s["timeout"], where + ".timeout", sc.timeout_ms);
+  if (sc.kind != sinks::SinkKind::File && sc.url.empty()) r.fail(where + ".url", "an HTTP sink needs a url");
+  if (sc.kind != sinks::SinkKind::File && !sc.url.empty() && sc.url.rfind("http://", 0) != 0 &&
+      sc.url.rfind("https://", 0) != 0)
+    r.fail(where + ".url", "expected an http:// or https:// URL, got \"" + sc.url + "\"");
+  if (sc.kind == sinks::SinkKind::File && sc.path.empty()) sc.path = sc.name + ".ndjson";
+  if (sc.kind != sinks::SinkKind::File && !sc.path.empty())
+    r.fail(where + ".path", "only file sinks have a path");
+  if (sc.kind == sinks::SinkKind::File && !sc.url.empty())
+    r.fail(where + ".url", "a file sink has a path, not a url");
+  c.execution.sinks[sc.name] = std::move(sc);
+}
+
+void read_sinks(Reader& r, toml::table& t, Config& c) {
+  if (auto sinks = r.table(t["sinks"], "sinks", "a table of sinks: [sinks.NAME]").as_table())
+    for (const auto& [name, node] : *sinks)
+      read_sink(r,
+                r.table(toml::node_view<const toml::node>(node), "sinks." + std::string(name.str()),
+                        "a table: [sinks.NAME]"),
+                std::string(name.str()), c);
+  if (c.execution.fallback != "outbox" && !c.execution.sinks.count(c.execution.fallback))
+    r.fail("execution.fallback", "no sink named '" + c.execution.fallback + "'");
+}
 
 }  // namespace
 
@@ -103,205 +464,15 @@ bool load_config(const std::string& path, Config& c, std::string& error) {
     error = path + ":" + std::to_string(e.source().begin.line) + ": " + std::string(e.description());
     return false;
   }
-  Reader r{path, ""};
-  auto server = t["server"];
-  std::string listen;
-  r.get(server["listen"], "server.listen", listen);
-  if (!listen.empty()) {
-    size_t colon = listen.rfind(':');
-    int64_t port = 0;
-    if (colon == std::string::npos ||
-        std::from_chars(listen.data() + colon + 1, listen.data() + listen.size(), port).ec != std::errc() ||
-        port < 0 || port > 65535)
-      r.fail("server.listen", "expected HOST:PORT, e.g. \"127.0.0.1:8080\"");
-    else {
-      c.listen_address = listen.substr(0, colon);
-      if (c.listen_address.size() > 2 && c.listen_address.front() == '[')
-        c.listen_address = c.listen_address.substr(1, c.listen_address.size() - 2);
-      c.listen_port = uint16_t(port);
-    }
-  }
-  int64_t threads = int64_t(c.http_threads);
-  r.get(server["threads"], "server.threads", threads);
-  c.http_threads = size_t(std::max<int64_t>(1, threads));
-  r.get(server["admin_token"], "server.admin_token", c.ingest.admin_token);
-  auto size = [&](const char* key, auto& out) {
-    int64_t v = int64_t(out);
-    std::string where = std::string("server.") + key;
-    if (!r.get(server[key], where, v)) return;
-    if (v < 1) {
-      r.fail(where, "expected a positive number");
-      return;
-    }
-    out = static_cast<std::remove_reference_t<decltype(out)>>(v);
-  };
-  size("max_body_bytes", c.ingest.max_body_bytes);
-  size("max_signal_bytes", c.ingest.max_signal_bytes);
-  size("max_id_bytes", c.ingest.max_id_bytes);
-  size("max_connections", c.max_connections);
-  size("max_inflight_body_bytes", c.max_inflight_body_bytes);
-  r.get(server["trust_loopback"], "server.trust_loopback", c.ingest.trust_loopback);
-  r.get(server["data"], "server.data", c.data_dir);
-
-  auto st = t["store"];
-  r.get(st["synchronous"], "store.synchronous", c.store.synchronous);
-  r.duration(st["dedup_ttl"], "store.dedup_ttl", c.store.dedup_ttl_ms);
-  r.duration(st["trace_ttl"], "store.trace_ttl", c.store.trace_ttl_ms);
-  int64_t depth = int64_t(c.store.max_queue_depth);
-  r.get(st["max_queue_depth"], "store.max_queue_depth", depth);
-  c.store.max_queue_depth = uint64_t(depth);
-  if (auto n = st["min_free_disk_mb"]) {
-    int64_t mb = -1;
-    if (r.get(n, "store.min_free_disk_mb", mb) && mb < 0)
-      r.fail("store.min_free_disk_mb", "must be 0 (no reserve) or more");
-    c.store.min_free_bytes = std::max<int64_t>(0, mb) << 20;
-  }
-  r.duration(st["integrity_check_timeout"], "store.integrity_check_timeout", c.store.integrity_check_ms);
-  int64_t cache = int64_t(c.context_cache);
-  if (r.get(st["context_cache"], "store.context_cache", cache) && cache < 16)
-    r.fail("store.context_cache", "must be at least 16 records");
-  c.context_cache = size_t(std::max<int64_t>(16, cache));
-  cache = int64_t(c.ledger_cache);
-  if (r.get(st["ledger_cache"], "store.ledger_cache", cache) && cache < 16)
-    r.fail("store.ledger_cache", "must be at least 16 entries");
-  c.ledger_cache = size_t(std::max<int64_t>(16, cache));
+  Reader r{path, "", {}, {}};
   r.get(t["allow_no_plays"], "allow_no_plays", c.allow_no_plays);
-
-  if (auto arr = t["sources"].as_array()) {
-    for (size_t i = 0; i < arr->size(); ++i) {
-      std::string where = "sources[" + std::to_string(i) + "]";
-      auto s = toml::node_view<toml::node>((*arr)[i]);
-      ingest::SourceConfig src;
-      std::string kind = "bearer";
-      r.get(s["name"], where + ".name", src.name);
-      r.get(s["kind"], where + ".kind", kind);
-      r.get(s["secret"], where + ".secret", src.secret);
-      if (kind == "bearer")
-        src.kind = ingest::SourceKind::Bearer;
-      else if (kind == "segment")
-        src.kind = ingest::SourceKind::SegmentWriteKey;
-      else if (kind == "webhooks")
-        src.kind = ingest::SourceKind::StandardWebhooks;
-      else
-        r.fail(where + ".kind", "expected bearer, segment or webhooks");
-      if (src.secret.empty()) r.fail(where + ".secret", "every source needs a secret");
-      if (src.name.empty())
-        r.fail(where + ".name", "every source needs a name (it becomes the signals' source)");
-      auto strings = [&](toml::node_view<toml::node> n, const std::string& at,
-                         std::optional<std::vector<std::string>>& out) {
-        if (!n) return;
-        auto list = n.as_array();
-        if (!list) {
-          r.fail(at, "expected a list of strings");
-          return;
-        }
-        out.emplace();
-        for (const auto& item : *list) {
-          auto v = item.value<std::string>();
-          if (!v || v->empty()) {
-            r.fail(at, "expected a list of non-empty strings");
-            return;
-          }
-          out->push_back(*v);
-        }
-      };
-      strings(s["signals"], where + ".signals", src.signals);
-      r.get(s["context"], where + ".context", src.context);
-      if (auto traits = s["traits"]; traits && !traits.as_table()) {
-        r.fail(where + ".traits", "expected a table: { accounts = [...], contacts = [...] }");
-      } else if (traits) {
-        for (auto&& [key, node] : *traits.as_table())
-          if (key != "accounts" && key != "contacts")
-            r.fail(where + ".traits." + std::string(key.str()), "expected accounts or contacts");
-        strings(traits["accounts"], where + ".traits.accounts", src.account_traits);
-        strings(traits["contacts"], where + ".traits.contacts", src.contact_traits);
-      }
-      for (const auto& other : c.ingest.sources) {
-        if (other.name == src.name) r.fail(where + ".name", "another source is named '" + src.name + "'");
-        if (other.secret == src.secret && other.kind == src.kind)
-          r.fail(where + ".secret", "source '" + other.name + "' has the same secret");
-      }
-      c.ingest.sources.push_back(std::move(src));
-    }
-  }
-
-  auto seg = t["segment"];
-  r.get(seg["page_type"], "segment.page_type", c.ingest.segment.page_type);
-  if (auto events = seg["events"].as_table()) {
-    for (const auto& [event, node] : *events) {
-      std::string where = "segment.events.\"" + std::string(event.str()) + "\"";
-      if (auto type = node.value<std::string>())
-        c.ingest.segment.events[std::string(event.str())] = *type;
-      else
-        r.fail(where, "expected a signal type name, e.g. \"website.page_viewed\"");
-    }
-  } else if (seg["events"]) {
-    r.fail("segment.events", "expected a table: \"Event Name\" = \"signal.type\"");
-  }
-  int64_t event_bytes = int64_t(c.ingest.segment.max_event_bytes);
-  r.get(seg["max_event_bytes"], "segment.max_event_bytes", event_bytes);
-  c.ingest.segment.max_event_bytes = size_t(std::max<int64_t>(1, event_bytes));
-  int64_t batch_bytes = int64_t(c.ingest.segment.max_batch_bytes);
-  r.get(seg["max_batch_bytes"], "segment.max_batch_bytes", batch_bytes);
-  c.ingest.segment.max_batch_bytes = size_t(std::max<int64_t>(1, batch_bytes));
-
-  auto ex = t["execution"];
-  if (auto arr = ex["retry_schedule"].as_array()) {
-    c.execution.retry_schedule_ms.clear();
-    for (size_t i = 0; i < arr->size(); ++i) {
-      int64_t ms = 0;
-      if (r.duration(toml::node_view<toml::node>((*arr)[i]), "execution.retry_schedule", ms))
-        c.execution.retry_schedule_ms.push_back(ms);
-    }
-    if (c.execution.retry_schedule_ms.empty()) r.fail("execution.retry_schedule", "needs at least one delay");
-  }
-  int64_t attempts = c.execution.max_attempts;
-  r.get(ex["max_attempts"], "execution.max_attempts", attempts);
-  c.execution.max_attempts = int(std::max<int64_t>(1, attempts));
-  r.duration(ex["undelivered_alert"], "execution.undelivered_alert", c.execution.undelivered_alert_ms);
-  r.duration(ex["max_retry_after"], "execution.max_retry_after", c.execution.max_retry_after_ms);
-  int64_t pending = int64_t(c.execution.max_pending_actions);
-  if (r.get(ex["max_pending_actions"], "execution.max_pending_actions", pending) && pending < 0)
-    r.fail("execution.max_pending_actions", "must be 0 (no limit) or more");
-  c.execution.max_pending_actions = size_t(std::max<int64_t>(0, pending));
-  r.get(ex["fallback"], "execution.fallback", c.execution.fallback);
-
-  if (auto sinks = t["sinks"].as_table()) {
-    for (const auto& [name, node] : *sinks) {
-      std::string where = "sinks." + std::string(name.str());
-      auto s = toml::node_view<const toml::node>(node);
-      sinks::SinkConfig sc;
-      sc.name = std::string(name.str());
-      std::string kind = "http";
-      r.get(s["kind"], where + ".kind", kind);
-      if (kind == "http")
-        sc.kind = sinks::SinkKind::Http;
-      else if (kind == "slack")
-        sc.kind = sinks::SinkKind::Slack;
-      else if (kind == "file")
-        sc.kind = sinks::SinkKind::File;
-      else
-        r.fail(where + ".kind", "expected http, slack or file");
-      r.get(s["url"], where + ".url", sc.url);
-      r.get(s["path"], where + ".path", sc.path);
-      r.get(s["bearer_token"], where + ".bearer_token", sc.bearer_token);
-      r.get(s["signing_secret"], where + ".signing_secret", sc.signing_secret);
-      int64_t conc = sc.concurrency;
-      r.get(s["concurrency"], where + ".concurrency", conc);
-      sc.concurrency = int(std::clamp<int64_t>(conc, 1, 256));
-      if (auto d = s["rate_per_hour"].value<double>()) sc.rate_per_hour = *d;
-      if (auto i = s["rate_per_hour"].value<int64_t>()) sc.rate_per_hour = double(*i);
-      r.duration(s["timeout"], where + ".timeout", sc.timeout_ms);
-      if (sc.kind != sinks::SinkKind::File && sc.url.empty())
-        r.fail(where + ".url", "an HTTP sink needs a url");
-      if (sc.kind == sinks::SinkKind::File && sc.path.empty()) sc.path = sc.name + ".ndjson";
-      if (sc.kind != sinks::SinkKind::File && !sc.path.empty())
-        r.fail(where + ".path", "only file sinks have a path");
-      c.execution.sinks[sc.name] = std::move(sc);
-    }
-  }
-  if (c.execution.fallback != "outbox" && !c.execution.sinks.count(c.execution.fallback))
-    r.fail("execution.fallback", "no sink named '" + c.execution.fallback + "'");
+  read_server(r, t, c);
+  read_store(r, t, c);
+  read_sources(r, t, c);
+  read_segment(r, t, c);
+  read_execution(r, t, c);
+  read_sinks(r, t, c);
+  r.unknown_keys(t, "");
   if (!r.error.empty()) {
     error = r.error;
     return false;

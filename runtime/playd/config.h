@@ -48,12 +48,16 @@ bool load_config(const std::string& path, Config& config, std::string& error);
 // signal type of the plays").
 bool finish_config(Config& config, const vm::Bundle& bundle, std::string& error);
 
-// Durations as in the language ("500ms", "30s", "5m", "2h", "30d") or a
-// number of milliseconds. False on anything else.
+// Durations as in the language ("500ms", "30s", "5m", "2h", "30d", or
+// several: "1h30m") or a number of milliseconds. False on anything else,
+// negative numbers and durations that do not fit in int64 milliseconds.
 bool parse_duration_ms(std::string_view text, int64_t& out);
 
-// "HOST:PORT" ("[::1]:8080" for IPv6), port 0-65535 in digits only. False on anything else.
-bool parse_listen(std::string_view text, std::string& host, uint16_t& port);
+// "HOST:PORT" for --listen and server.listen: HOST an IPv4 address, an IPv6
+// address in brackets ("[::1]:8080") or "localhost" (127.0.0.1); PORT 0 to
+// 65535 (0: any free port). False with `error` saying what is wrong
+// ("port 'abc' is not a number from 0 to 65535").
+bool parse_listen(std::string_view text, std::string& host, uint16_t& port, std::string& error);
 
 // True for 127.0.0.0/8, ::1 and "localhost".
 bool is_loopback_address(const std::string& address);

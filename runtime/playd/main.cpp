@@ -3,16 +3,25 @@
 //   playd dlq list|show KEY|replay KEY|replay --all [--data DIR]
 //   playd replay --since TIME|--play-set VERSION [--until TIME] [--dry-run] [--data DIR]
 // Three layers, meeting only through the store: ingestion (runtime/ingest:
-// HTTP), qualification (Qualifier: the engine), execution (Executor: sinks).
-// The admin commands go through the running playd when one holds the data
-// directory (admin.h), so they never write behind its back.
+// HTTP), qualification (runtime/qualify: the engine), execution
+// (runtime/sinks). The admin commands go through the running playd when one
+// holds the data directory (admin.h), so they never write behind its back.
+//
+// Exit codes: 0 done, 1 the plays do not compile (or no such DLQ action), 2 a
+// usage or configuration error (a malformed flag or config value, named in a
+// one-line message), 70 an internal error (a bug: an exception nothing else
+// caught, on any thread).
 #include <signal.h>
+#include <unistd.h>
 
 #include <CLI/CLI.hpp>
+#include <algorithm>
 #include <atomic>
 #include <cstdio>
+#include <exception>
 #include <filesystem>
 #include <memory>
+#include <system_error>
 #include <thread>
 
 #include "runtime/ingest/engine_checks.h"
@@ -26,7 +35,6 @@
 #include "runtime/playd/plays_loader.h"
 #include "runtime/qualify/qualifier.h"
 #include "runtime/qualify/suppression_recheck.h"
-#include "runtime/sinks/dlq.h"
 #include "runtime/sinks/executor.h"
 #include "runtime/store/lock.h"
 
@@ -34,32 +42,72 @@ using namespace play;
 
 namespace {
 
+constexpr int kUsage = 2;
+constexpr int kInternal = 70;
+
+// The last resort, also for exceptions escaping other threads: one line and
+// exit 70, never an abort with a core dump and a trace. Writes with write(2):
+// another thread may hold stdio's lock.
+[[noreturn]] void internal_error(const char* what) {
+  char line[1024];
+  int n = std::snprintf(line, sizeof line, "playd: internal error: %s\n", what);
+  if (n > 0) (void)!write(STDERR_FILENO, line, std::min(size_t(n), sizeof line - 1));
+  _exit(kInternal);
+}
+
+[[noreturn]] void on_terminate() {
+  if (auto e = std::current_exception()) {
+    try {
+      std::rethrow_exception(e);
+    } catch (const std::exception& x) {
+      internal_error(x.what());
+    } catch (...) {
+      internal_error("an exception of unknown type");
+    }
+  }
+  internal_error("std::terminate called");
+}
+
+// A path flag's value: `dir` a directory that may not exist yet, else an
+// existing file or directory. Prints "playd: --flag: ..." and returns false.
+bool check_path_flag(const char* flag, const std::string& path, bool dir) {
+  namespace fs = std::filesystem;
+  std::error_code ec;
+  std::string why;
+  auto st = fs::status(path, ec);
+  if (path.empty())
+    why = dir ? "expected a directory, got an empty string" : "expected a file, got an empty string";
+  else if (dir && fs::exists(st) && !fs::is_directory(st))
+    why = "not a directory";
+  else if (!dir && !fs::exists(st))
+    why = ec ? ec.message() : "no such file or directory";
+  if (why.empty()) return true;
+  std::fprintf(stderr, "playd: %s: '%s': %s\n", flag, path.c_str(), why.c_str());
+  return false;
+}
+
 struct ServeFlags {
   std::vector<std::string> plays;
-  std::string data, config, listen;
+  std::optional<std::string> data, config, listen;  // nullopt: not given
   bool allow_no_plays = false;
 };
-
-ingest::HttpResponse json_answer(int status, std::string body) {
-  ingest::HttpResponse r;
-  r.status = status;
-  r.body = std::move(body);
-  return r;
-}
 
 // The configuration, with the flags over it; false (after printing why) on
 // anything malformed.
 bool settle_config(const ServeFlags& f, playd::Config& config) {
+  for (const auto& p : f.plays)
+    if (!check_path_flag("--plays", p, false)) return false;
+  if (f.config && !check_path_flag("--config", *f.config, false)) return false;
+  if (f.data && !check_path_flag("--data", *f.data, true)) return false;
   std::string error;
-  if (!f.config.empty() && !playd::load_config(f.config, config, error)) {
+  if (f.config && !playd::load_config(*f.config, config, error)) {
     std::fprintf(stderr, "playd: %s\n", error.c_str());
     return false;
   }
-  if (!f.data.empty()) config.data_dir = f.data;
+  if (f.data) config.data_dir = *f.data;
   if (f.allow_no_plays) config.allow_no_plays = true;
-  if (!f.listen.empty() && !playd::parse_listen(f.listen, config.listen_address, config.listen_port)) {
-    std::fprintf(stderr, "playd: --listen: expected HOST:PORT with a port from 0 to 65535, got '%s'\n",
-                 f.listen.c_str());
+  if (f.listen && !playd::parse_listen(*f.listen, config.listen_address, config.listen_port, error)) {
+    std::fprintf(stderr, "playd: --listen: %s\n", error.c_str());
     return false;
   }
   if (!playd::is_loopback_address(config.listen_address) && config.ingest.sources.empty()) {
@@ -94,21 +142,170 @@ std::shared_ptr<vm::Bundle> load_plays(const ServeFlags& f, const playd::Config&
         "with no outcome. Check --plays, or pass --allow-no-plays (config: allow_no_plays = true) to "
         "run with none on purpose\n",
         where.c_str());
-    rc = 2;
+    rc = kUsage;
     return nullptr;
   }
   return bundle;
 }
 
+// The three layers over one store, started in data order and drained in
+// the same order (each layer finishes what it holds before the next stops).
+struct Service {
+  playd::Config& config;
+  std::shared_ptr<vm::Bundle> bundle;
+  std::string play_set;
+  std::unique_ptr<store::Store> store;
+  observe::Metrics metrics;
+  // Actions that waited are re-checked against the suppress rules before
+  // they are sent (suppression_recheck.h). Declared before the executor so
+  // that it outlives the executor's workers.
+  std::unique_ptr<qualify::SuppressionChecker> suppression;
+  std::unique_ptr<sinks::Executor> executor;
+  std::unique_ptr<qualify::Qualifier> qualifier;
+  std::atomic<bool> stop_qualifying{false};
+  std::thread qualifying;
+  std::unique_ptr<ingest::StoreBridge> bridge;
+  std::unique_ptr<ingest::IngestRoutes> routes;
+  std::unique_ptr<ingest::HttpServer> server;
+
+  Service(playd::Config& c, std::shared_ptr<vm::Bundle> b) : config(c), bundle(std::move(b)) {}
+
+  bool open_store();
+  void start_execution_and_qualification();
+  ingest::IngestServices ingest_services();
+  std::string listen();  // "" on failure (printed)
+  void drain();
+};
+
+bool Service::open_store() {
+  std::string error;
+  config.store.high_lane_types = qualify::high_lane_types(*bundle);
+  store = store::open_store(config.data_dir, config.store, error);
+  if (!store) {
+    std::fprintf(stderr, "playd: %s\n", error.c_str());
+    return false;
+  }
+  play_set = playd::play_set_version(*bundle);
+  std::vector<std::string> names;
+  for (const auto& p : bundle->plays) names.push_back(p.name);
+  try {
+    store->record_play_set(play_set, names);
+  } catch (const std::exception& e) {
+    // A degraded store at start (a full disk): each signal records its set anyway.
+    std::fprintf(stderr, "playd: cannot record play set %s yet: %s\n", play_set.c_str(), e.what());
+  }
+  return true;
+}
+
+void Service::start_execution_and_qualification() {
+  std::string outbox = (std::filesystem::path(config.data_dir) / "outbox.ndjson").string();
+  suppression = std::make_unique<qualify::SuppressionChecker>(*bundle, *store);
+  executor = std::make_unique<sinks::Executor>(*store, metrics, config.execution, outbox);
+  metrics.set_backlog_source([this] {
+    std::vector<observe::Metrics::SinkBacklog> out;
+    for (auto& b : executor->backlog()) out.push_back({b.sink, b.depth, b.oldest_created_ms});
+    return out;
+  });
+  qualify::QualifierOptions q;
+  q.max_batch = config.qualify_batch;
+  q.play_set = play_set;
+  q.context_cache = config.context_cache;
+  q.ledger_cache = config.ledger_cache;
+  q.max_pending_actions = config.execution.max_pending_actions;
+  qualifier = std::make_unique<qualify::Qualifier>(
+      *bundle, *store, metrics,
+      qualify::Qualifier::Execution{
+          [this](std::vector<store::OpenAction> a) { executor->submit(std::move(a)); },
+          [this] { return executor->open_actions(); }},
+      q);
+  executor->set_suppression_check([this](const sinks::PendingAction& a) { return suppression->check(a); });
+  executor->start();
+  qualifying = std::thread([this] { qualifier->run(stop_qualifying); });
+}
+
+ingest::IngestServices Service::ingest_services() {
+  ingest::IngestServices services;
+  bridge = std::make_unique<ingest::StoreBridge>(*store);
+  bridge->wire(services);
+  ingest::add_engine_checks(services, bundle);
+  size_t max_pending = config.execution.max_pending_actions;
+  services.refusal = [this, max_pending](int& retry_after_s) -> std::string {
+    if (!store->accepting_signals()) {
+      retry_after_s = 30;
+      return "not accepting signals: " + store->health().reason + "; nothing was acknowledged, retry later";
+    }
+    if (max_pending && executor->open_actions() >= max_pending) {
+      retry_after_s = 5;
+      return "overloaded: " + std::to_string(executor->open_actions()) +
+             " actions wait for their sinks (limit " + std::to_string(max_pending) + "); retry later";
+    }
+    return "";
+  };
+  services.healthz = [this] {
+    ingest::HttpResponse r;
+    r.body = observe::healthz_json(*store);
+    return r;
+  };
+  services.metrics_text = [this] { return metrics.render(*store); };
+  services.admin = [this](const ingest::HttpRequest& req) {
+    return playd::admin_route(req, *store, executor.get());
+  };
+  return services;
+}
+
+std::string Service::listen() {
+  ingest::HttpServerOptions http;
+  http.threads = config.http_threads;
+  http.body_limit = config.ingest.max_body_bytes;
+  http.max_connections = config.max_connections;
+  http.max_inflight_body_bytes = config.max_inflight_body_bytes;
+  try {
+    routes = std::make_unique<ingest::IngestRoutes>(config.ingest, ingest_services());
+    http.on_headers = routes->header_hook();
+    server = std::make_unique<ingest::HttpServer>(routes->handler(), http);
+    routes->attach_http_stats(server->stats());
+    server->start(config.listen_address, config.listen_port);
+  } catch (const std::exception& e) {
+    std::fprintf(stderr, "playd: %s\n", e.what());
+    return "";
+  }
+  bool v6 = config.listen_address.find(':') != std::string::npos;
+  return "http://" + (v6 ? "[" + config.listen_address + "]" : config.listen_address) + ":" +
+         std::to_string(server->port());
+}
+
+// Drain in layer order: stop accepting and answer what is in flight (each
+// answer after its commit), then let qualification commit the batch in
+// hand, then let sinks finish the sends in hand. Whatever is still queued
+// is on disk and resumes at the next start.
+void Service::drain() {
+  if (server) server->stop();
+  bridge.reset();
+  stop_qualifying = true;
+  store->stop_queue();
+  store->wake();
+  if (qualifying.joinable()) qualifying.join();
+  if (executor) executor->stop();
+}
+
 int serve(const ServeFlags& f) {
+  // Block the shutdown signals (and SIGHUP) in every thread before any
+  // starts; main waits for them below. SIGHUP does not stop playd.
+  sigset_t sigs;
+  sigemptyset(&sigs);
+  sigaddset(&sigs, SIGTERM);
+  sigaddset(&sigs, SIGINT);
+  sigaddset(&sigs, SIGHUP);
+  pthread_sigmask(SIG_BLOCK, &sigs, nullptr);
+
   playd::Config config;
-  if (!settle_config(f, config)) return 2;
+  if (!settle_config(f, config)) return kUsage;
   std::string error;
   // Before anything touches the data directory: one playd per store.
   auto lock = store::DataDirLock::acquire(config.data_dir, error);
   if (!lock) {
     std::fprintf(stderr, "playd: %s\n", error.c_str());
-    return 2;
+    return kUsage;
   }
   if (config.ingest.sources.empty())
     std::fprintf(stderr,
@@ -117,141 +314,46 @@ int serve(const ServeFlags& f) {
   auto bundle = load_plays(f, config, rc);
   if (!bundle) return rc;
   if (!playd::finish_config(config, *bundle, error)) {
-    std::fprintf(stderr, "playd: %s%s\n", f.config.empty() ? "" : (f.config + ": ").c_str(), error.c_str());
-    return 2;
+    std::fprintf(stderr, "playd: %s%s\n", f.config ? (*f.config + ": ").c_str() : "", error.c_str());
+    return kUsage;
   }
-  std::string play_set = playd::play_set_version(*bundle);
-
-  // Block the shutdown signals in every thread; main waits for them below.
-  sigset_t sigs;
-  sigemptyset(&sigs);
-  sigaddset(&sigs, SIGTERM);
-  sigaddset(&sigs, SIGINT);
-  pthread_sigmask(SIG_BLOCK, &sigs, nullptr);
-
-  config.store.high_lane_types = qualify::high_lane_types(*bundle);
-  auto store = store::open_store(config.data_dir, config.store, error);
-  if (!store) {
-    std::fprintf(stderr, "playd: %s\n", error.c_str());
-    return 2;
+  Service service(config, bundle);
+  if (!service.open_store()) return kUsage;
+  service.start_execution_and_qualification();
+  std::string url = service.listen();
+  if (url.empty()) {
+    service.drain();
+    return kUsage;
   }
-  std::vector<std::string> names;
-  for (const auto& p : bundle->plays) names.push_back(p.name);
-  try {
-    store->record_play_set(play_set, names);
-  } catch (const std::exception& e) {
-    // A degraded store at start (a full disk): the set is recorded with
-    // each signal it evaluates anyway.
-    std::fprintf(stderr, "playd: cannot record play set %s yet: %s\n", play_set.c_str(), e.what());
-  }
-  observe::Metrics metrics;
-  std::string outbox = (std::filesystem::path(config.data_dir) / "outbox.ndjson").string();
-  // Actions that waited are re-checked against the suppress rules before
-  // they are sent (suppression_check.h says which and how). Declared before
-  // the executor so that it outlives the executor's workers.
-  qualify::SuppressionChecker suppression(*bundle, *store);
-  sinks::Executor executor(*store, metrics, config.execution, outbox);
-  metrics.set_backlog_source([&executor] {
-    std::vector<observe::Metrics::SinkBacklog> out;
-    for (auto& b : executor.backlog()) out.push_back({b.sink, b.depth, b.oldest_created_ms});
-    return out;
-  });
-  qualify::QualifierOptions qopt;
-  qopt.max_batch = config.qualify_batch;
-  qopt.play_set = play_set;
-  qopt.context_cache = config.context_cache;
-  qopt.ledger_cache = config.ledger_cache;
-  qopt.max_pending_actions = config.execution.max_pending_actions;
-  qualify::Qualifier qualifier(
-      *bundle, *store, metrics,
-      {[&executor](std::vector<store::OpenAction> a) { executor.submit(std::move(a)); },
-       [&executor] { return executor.open_actions(); }},
-      qopt);
-  executor.set_suppression_check(
-      [&suppression](const sinks::PendingAction& a) { return suppression.check(a); });
-  executor.start();
-  std::atomic<bool> stop_qualifying{false};
-  std::thread qualify([&] { qualifier.run(stop_qualifying); });
-
-  ingest::IngestServices services;
-  auto bridge = std::make_unique<ingest::StoreBridge>(*store);
-  bridge->wire(services);
-  ingest::add_engine_checks(services, bundle);
-  size_t max_pending = config.execution.max_pending_actions;
-  services.refusal = [&, max_pending](int& retry_after_s) -> std::string {
-    if (!store->accepting_signals()) {
-      retry_after_s = 30;
-      return "not accepting signals: " + store->health().reason + "; nothing was acknowledged, retry later";
-    }
-    if (max_pending && executor.open_actions() >= max_pending) {
-      retry_after_s = 5;
-      return "overloaded: " + std::to_string(executor.open_actions()) +
-             " actions wait for their sinks (limit " + std::to_string(max_pending) + "); retry later";
-    }
-    return "";
-  };
-  services.healthz = [&] { return json_answer(200, observe::healthz_json(*store)); };
-  services.metrics_text = [&] { return metrics.render(*store); };
-  services.admin = [&](const ingest::HttpRequest& req) { return playd::admin_route(req, *store, &executor); };
-
-  std::unique_ptr<ingest::IngestRoutes> routes;
-  ingest::HttpServerOptions http_options;
-  http_options.threads = config.http_threads;
-  http_options.body_limit = config.ingest.max_body_bytes;
-  http_options.max_connections = config.max_connections;
-  http_options.max_inflight_body_bytes = config.max_inflight_body_bytes;
-  std::unique_ptr<ingest::HttpServer> server;
-  try {
-    routes = std::make_unique<ingest::IngestRoutes>(config.ingest, services);
-    http_options.on_headers = routes->header_hook();
-    server = std::make_unique<ingest::HttpServer>(routes->handler(), http_options);
-    routes->attach_http_stats(server->stats());
-    server->start(config.listen_address, config.listen_port);
-  } catch (const std::exception& e) {
-    std::fprintf(stderr, "playd: %s\n", e.what());
-    stop_qualifying = true;
-    store->stop_queue();
-    qualify.join();
-    return 2;
-  }
-  std::string url = "http://" +
-                    (config.listen_address.find(':') != std::string::npos ? "[" + config.listen_address + "]"
-                                                                          : config.listen_address) +
-                    ":" + std::to_string(server->port());
   lock->set_url(url);
   std::fprintf(stderr, "playd: %zu plays (play set %s); store %s; listening on %s\n", bundle->plays.size(),
-               play_set.c_str(), config.data_dir.c_str(), url.c_str());
+               service.play_set.c_str(), config.data_dir.c_str(), url.c_str());
   std::fflush(stderr);
 
   int sig = 0;
-  sigwait(&sigs, &sig);
+  for (;;) {
+    sigwait(&sigs, &sig);
+    if (sig != SIGHUP) break;
+    // Reloading is another issue's; until then SIGHUP must not stop playd.
+    std::fprintf(stderr, "playd: SIGHUP: reloading plays is not supported yet; ignored\n");
+    std::fflush(stderr);
+  }
   std::fprintf(stderr, "playd: %s: draining\n", sig == SIGTERM ? "SIGTERM" : "SIGINT");
-  // Drain in layer order: stop accepting and answer what is in flight (each
-  // answer after its commit), then let qualification commit the batch in
-  // hand, then let sinks finish the sends in hand. Whatever is still queued
-  // is on disk and resumes at the next start.
-  server->stop();
-  bridge.reset();
-  stop_qualifying = true;
-  store->stop_queue();
-  store->wake();
-  qualify.join();
-  executor.stop();
+  service.drain();
   std::fprintf(stderr, "playd: stopped\n");
   return 0;
 }
 
-}  // namespace
-
-int main(int argc, char** argv) {
+int run(int argc, char** argv) {
   CLI::App app{"playd: runs compiled plays as a service"};
   app.require_subcommand(1);
   ServeFlags serve_flags;
+  std::string data, config, listen;
   auto* s = app.add_subcommand("serve", "receive signals, evaluate plays, deliver actions");
   s->add_option("--plays", serve_flags.plays, ".play files or directories, or one bundle file")->required();
-  s->add_option("--data", serve_flags.data, "data directory (default ./data)");
-  s->add_option("--config", serve_flags.config, "TOML configuration file");
-  s->add_option("--listen", serve_flags.listen, "HOST:PORT, overrides the config (port 0: any free port)");
+  s->add_option("--data", data, "data directory (default ./data)");
+  s->add_option("--config", config, "TOML configuration file");
+  s->add_option("--listen", listen, "HOST:PORT, overrides the config (port 0: any free port)");
   s->add_flag("--allow-no-plays", serve_flags.allow_no_plays,
               "start even when the plays are empty (queued signals are then evaluated by no play)");
 
@@ -275,13 +377,44 @@ int main(int argc, char** argv) {
   r->add_option("--data", admin.data, "data directory (default ./data)");
   r->add_option("--admin-token", admin.token,
                 "the running playd's admin token (default: $PLAYD_ADMIN_TOKEN)");
+
+  static const std::set<std::string> kCommands = {"serve", "dlq", "replay"};
+  if (argc > 1 && argv[1][0] != '-' && !kCommands.count(argv[1])) {
+    std::fprintf(stderr, "playd: unknown command '%s' (expected serve, dlq or replay; see playd --help)\n",
+                 argv[1]);
+    return kUsage;
+  }
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
-    int rc = app.exit(e);
-    return rc == 0 ? 0 : 2;
+    if (e.get_exit_code() == 0) return app.exit(e);  // --help
+    // One line naming the flag ("--plays is required"), not CLI11's two.
+    std::string sub = argc > 1 && kCommands.count(argv[1]) ? std::string(" ") + argv[1] : "";
+    std::fprintf(stderr, "playd%s: %s (see playd%s --help)\n", sub.c_str(), e.what(), sub.c_str());
+    return kUsage;
   }
-  if (s->parsed()) return serve(serve_flags);
+  auto given = [](CLI::App* sub, const char* flag, const std::string& value) {
+    return sub->count(flag) ? std::optional<std::string>(value) : std::nullopt;
+  };
+  if (s->parsed()) {
+    serve_flags.data = given(s, "--data", data);
+    serve_flags.config = given(s, "--config", config);
+    serve_flags.listen = given(s, "--listen", listen);
+    return serve(serve_flags);
+  }
   if (r->parsed()) return playd::replay_command(admin, replay);
   return playd::dlq_command(admin, what, key, all);
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  std::set_terminate(on_terminate);
+  try {
+    return run(argc, argv);
+  } catch (const std::exception& e) {
+    internal_error(e.what());
+  } catch (...) {
+    internal_error("an exception of unknown type");
+  }
 }

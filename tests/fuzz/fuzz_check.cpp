@@ -1,22 +1,18 @@
 // libFuzzer target: any bytes, taken as a .play file, go through parse + check
 // with the standard library loaded. The property is "never crash, hang or trip
 // a sanitizer"; diagnostics are the expected outcome for nearly every input.
-#include <unistd.h>
-
+// The standard library is parsed once (fuzz_project.h): an input costs the
+// parse and check of its own text.
 #include <cstdint>
-#include <cstdio>
 #include <string>
 
-#include "compiler/sema/project.h"
+#include "tests/fuzz/fuzz_project.h"
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
-  static std::string path = "/tmp/fuzz_check_" + std::to_string(getpid()) + ".play";
-  FILE* f = std::fopen(path.c_str(), "wb");
-  if (!f) return 0;
-  std::fwrite(data, 1, size, f);
-  std::fclose(f);
+  static play::fuzz::StdlibCache stdlib;
   play::sema::Project project;
   play::Diagnostics diags;
-  play::sema::load_project({path}, project, diags);
+  stdlib.load(project, "fuzz_check.play", std::string(reinterpret_cast<const char*>(data), size), diags);
+  stdlib.give_back(project);
   return 0;
 }

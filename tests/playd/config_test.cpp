@@ -180,7 +180,9 @@ TEST(PlaydConfig, SourcePolicyMistakesAreErrors) {
   EXPECT_NE(error.find("'titel' is not a field of entity contact"), std::string::npos) << error;
   EXPECT_FALSE(
       loaded("[[sources]]\nname = \"w\"\nsecret = \"t\"\ntraits = { people = [\"title\"] }\n", error));
-  EXPECT_NE(error.find("expected accounts or contacts"), std::string::npos) << error;
+  EXPECT_NE(error.find("sources[0].traits.people: unknown key (expected one of accounts, contacts)"),
+            std::string::npos)
+      << error;
   EXPECT_FALSE(loaded("[[sources]]\nname = \"w\"\nsecret = \"t\"\nsignals = \"website.*\"\n", error));
   EXPECT_FALSE(loaded("[[sources]]\nname = \"w\"\nsecret = \"t\"\ntraits = \"title\"\n", error));
   EXPECT_NE(error.find("traits: expected a table"), std::string::npos) << error;
@@ -191,7 +193,52 @@ TEST(PlaydConfig, SourcePolicyMistakesAreErrors) {
   EXPECT_FALSE(loaded("[server]\ntrust_loopback = false\n", error));
   EXPECT_NE(error.find("needs [[sources]]"), std::string::npos) << error;
   EXPECT_FALSE(loaded("[server]\nmax_connections = 0\n", error));
-  EXPECT_NE(error.find("server.max_connections: expected a positive number"), std::string::npos) << error;
+  EXPECT_NE(error.find("server.max_connections: expected an integer of at least 1, got 0"), std::string::npos)
+      << error;
+}
+
+TEST(PlaydConfig, DurationsAreCheckedForOverflowAndSign) {
+  int64_t ms = 0;
+  EXPECT_TRUE(parse_duration_ms("1h30m", ms));
+  EXPECT_EQ(ms, 5400000);
+  EXPECT_TRUE(parse_duration_ms("250", ms));
+  EXPECT_EQ(ms, 250);
+  EXPECT_TRUE(parse_duration_ms("106751991167d", ms));  // fits in int64 milliseconds
+  for (const char* bad : {"", "-5s", "5 s", "5x", "5m3", "s", "99999999999999999d", "106751991168d",
+                          "9223372036854775807ms1ms", "9223372036854775808"})
+    EXPECT_FALSE(parse_duration_ms(bad, ms)) << bad;
+}
+
+TEST(PlaydConfig, ListenAddresses) {
+  std::string host, error;
+  uint16_t port = 1;
+  ASSERT_TRUE(parse_listen("127.0.0.1:0", host, port, error)) << error;
+  EXPECT_EQ(host, "127.0.0.1");
+  EXPECT_EQ(port, 0);
+  ASSERT_TRUE(parse_listen("[::1]:65535", host, port, error)) << error;
+  EXPECT_EQ(host, "::1");
+  EXPECT_EQ(port, 65535);
+  ASSERT_TRUE(parse_listen("localhost:8080", host, port, error)) << error;
+  EXPECT_EQ(host, "127.0.0.1");
+  for (const char* bad : {"host:abc", "127.0.0.1:65536", "127.0.0.1:-1", "127.0.0.1:", "127.0.0.1", ":80",
+                          "::1:80", "example.com:80", "[::1]", "127.0.0.1:80 ", ""}) {
+    error.clear();
+    EXPECT_FALSE(parse_listen(bad, host, port, error)) << bad;
+    EXPECT_FALSE(error.empty()) << bad;
+  }
+}
+
+TEST(PlaydConfig, UnknownKeysAreRefusedWithTheKnownOnes) {
+  Config c;
+  std::string error;
+  EXPECT_FALSE(load_config(write_toml("[execution]\nretry_shedule = [\"1m\"]\n"), c, error));
+  EXPECT_NE(error.find("execution.retry_shedule: unknown key (expected one of retry_schedule,"),
+            std::string::npos)
+      << error;
+  Config d;
+  EXPECT_FALSE(load_config(write_toml("[sinks.crm]\nurl = \"http://x/\"\n[sinks.crm.headers]\nA = \"b\"\n"),
+                           d, error));
+  EXPECT_NE(error.find("sinks.crm.headers: unknown key"), std::string::npos) << error;
 }
 
 }  // namespace
