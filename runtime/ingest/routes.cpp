@@ -554,6 +554,10 @@ void IngestRoutes::Impl::take_segment_call(dom::element item, size_t index, cons
         return p.error(index, 0, "messageId: longer than " + std::to_string(config.max_id_bytes) + " bytes");
       if (std::string why = refuse_signal(from->config, m.signal.type); !why.empty())
         return p.error(index, 0, why);
+      // The plays' schema, as for /v1/signals: a signal acknowledged here must
+      // be one the engine can decode (else it would be recorded as an error).
+      if (std::string why; services.validate_signal && !services.validate_signal(m.signal.envelope, why))
+        return p.error(index, 0, why);
       p.signals.push_back(std::move(m.signal));
       break;
     case SegmentOutcome::Ignored:

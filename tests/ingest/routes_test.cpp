@@ -178,6 +178,23 @@ TEST_F(Fixture, SegmentBatchGzipWithContextIgnoredAndBadItems) {
             400);
 }
 
+// A Segment call mapped to a signal the plays' schema refuses is an item
+// error, as on /v1/signals -- not acknowledged and then recorded as an
+// undecodable signal.
+TEST_F(Fixture, SegmentSignalsAreValidatedByThePlaysSchema) {
+  IngestConfig config;
+  config.segment.events["Bad Event"] = "nope.nope";  // validate_signal refuses this type
+  make(config);
+  auto r = call("POST", "/v1/batch",
+                R"({"batch":[{"type":"track","event":"Bad Event","messageId":"b1"},)"
+                R"({"type":"track","event":"product.trial_started","messageId":"t2"}]})");
+  EXPECT_EQ(r.status, 400);
+  EXPECT_NE(r.body.find(R"("items":[{"index":0,"error":"unknown signal type 'nope.nope'"}])"), std::string::npos)
+      << r.body;
+  ASSERT_EQ(store.signals.size(), 1u);
+  EXPECT_EQ(store.signals[0].id, "t2");
+}
+
 TEST_F(Fixture, SegmentLimits) {
   std::string big = R"({"batch":[{"type":"track","event":"x","messageId":"m","properties":{"p":")" +
                     std::string(510 * 1024, 'a') + "\"}}]}";
