@@ -9,7 +9,7 @@ cd "$(dirname "$0")/.."
 ./scripts/install-deps.sh
 ./scripts/build.sh
 PLAYC=build/compiler/playc/playc
-PLAYD=build/runtime/playd/playd
+PLAYD=build/apps/playd/playd
 PORT=${PORT:-8080}
 DATA=${DATA:-data/demo}
 URL=http://127.0.0.1:$PORT

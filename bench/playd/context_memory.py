@@ -6,7 +6,7 @@ SIGNALS website.form_submitted signals for contacts drawn at random among the
 N (each read through the context cache; every one fires demo_request, so the
 ledger grows too). Reports RSS after start, after the signals, and the peak.
 
-    bench/playd/context_memory.py build/runtime/playd/playd [--counts 100000,1000000,5000000]
+    bench/playd/context_memory.py build/apps/playd/playd [--counts 100000,1000000,5000000]
         [--signals 50000] [--config FILE]
 
 Memory should stay flat in N: playd keeps a bounded cache of records and

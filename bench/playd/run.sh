@@ -42,7 +42,7 @@ PEER=${PEER:-nodered}
 SINK_DEFAULT_CHECK=${SINK_DEFAULT_CHECK:-1}
 STEPS=${STEPS:-"ingest latency flood peer"}
 PLAYD_PORT=18080 NOOP_PORT=18081 SINK_PORT=19100
-PLAYD=$BUILD/runtime/playd/playd
+PLAYD=$BUILD/apps/playd/playd
 NOOP=$BUILD/runtime/ingest/http_noop
 RAW=$OUT/raw.jsonl
 LOGS=$OUT/logs RUN=$OUT/run

@@ -1,5 +1,5 @@
 // Execution settings: the sinks by name and how failed sends are retried.
-// Filled from playd's TOML config (runtime/playd/config.h); the defaults
+// Filled from playd's TOML config (apps/playd/config.h); the defaults
 // are the ones RUNTIME.md states.
 #pragma once
 

@@ -12,7 +12,7 @@
 #include <sstream>
 #include <string>
 
-#include "runtime/playd/plays_loader.h"
+#include "apps/playd/plays_loader.h"
 #include "runtime/vm/bundle.h"
 
 namespace play::fuzz {

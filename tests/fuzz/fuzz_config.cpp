@@ -1,4 +1,4 @@
-// libFuzzer target: playd's TOML configuration (runtime/playd/config.cpp),
+// libFuzzer target: playd's TOML configuration (apps/playd/config.cpp),
 // the file an operator writes. Any bytes, as the config file, go through
 // load_config and, when they load, finish_config against the example plays.
 // Properties: never crash, hang or trip a sanitizer (toml++ throws only
@@ -8,7 +8,7 @@
 #include <cstdio>
 #include <string>
 
-#include "runtime/playd/config.h"
+#include "apps/playd/config.h"
 #include "tests/fuzz/fuzz_common.h"
 
 using namespace play;

@@ -1,5 +1,5 @@
 // Integration test: real clients from npm against the real playd.
-//   node tests/npm/run.mjs --playd build/runtime/playd/playd [--plays plays]
+//   node tests/npm/run.mjs --playd build/apps/playd/playd [--plays plays]
 // Needs `npm ci --prefix tests/npm` first, and the sqlite3 command (to read
 // the context records playd stored).
 // - @segment/analytics-node 3.x (Basic auth) and 2.x (the write key only in
@@ -26,7 +26,7 @@ const arg = (name, fallback) => {
   const i = args.indexOf(name);
   return i >= 0 ? args[i + 1] : fallback;
 };
-const playdPath = resolve(arg('--playd', 'build/runtime/playd/playd'));
+const playdPath = resolve(arg('--playd', 'build/apps/playd/playd'));
 const playsPath = resolve(arg('--plays', 'plays'));
 
 let failures = 0;

@@ -2,14 +2,14 @@
 // structures ingestion and execution use, and finish_config refuses what
 // would silently lose data (a mapping to an undeclared signal type, two
 // writers on one file).
-#include "runtime/playd/config.h"
+#include "apps/playd/config.h"
 
 #include <gtest/gtest.h>
 
 #include <filesystem>
 #include <fstream>
 
-#include "runtime/playd/plays_loader.h"
+#include "apps/playd/plays_loader.h"
 
 namespace play::playd {
 namespace {

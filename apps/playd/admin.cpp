@@ -1,4 +1,4 @@
-#include "runtime/playd/admin.h"
+#include "apps/playd/admin.h"
 
 #include <cstdio>
 #include <cstdlib>

@@ -1,4 +1,4 @@
-#include "runtime/playd/plays_loader.h"
+#include "apps/playd/plays_loader.h"
 
 #include <cstdio>
 #include <cstring>

@@ -1,4 +1,4 @@
-#include "runtime/playd/config.h"
+#include "apps/playd/config.h"
 
 #include <arpa/inet.h>
 #include <toml++/toml.h>
