@@ -1,5 +1,7 @@
 #include "apps/playd/admin.h"
 
+#include <simdjson.h>
+
 #include <cstdio>
 #include <cstdlib>
 #include <filesystem>
@@ -7,6 +9,7 @@
 
 #include "common/json/json.h"
 #include "common/text.h"
+#include "common/time/time.h"
 #include "runtime/observe/trace.h"
 #include "runtime/sinks/dlq.h"
 #include "runtime/sinks/http_client.h"
@@ -154,7 +157,33 @@ AdminAnswer dlq_replay(store::Store& store, sinks::Executor* executor, const std
   return {200, "{\"replayed\":" + std::to_string(n) + "}"};
 }
 
-AdminAnswer route(const ingest::HttpRequest& req, store::Store& store, sinks::Executor* executor) {
+// GET/POST /v1/admin/clock: the service's clock, settable under --simulated-clock.
+AdminAnswer clock(const ingest::HttpRequest& req) {
+  if (req.method == "POST") {
+    simdjson::dom::parser parser;
+    auto doc = parser.parse(req.body);
+    std::string_view text;
+    if (doc.error() || !doc.value_unsafe().is_object() || doc.value_unsafe()["now"].get(text))
+      return error(400, "expected {\"now\": \"2026-06-20T10:00:00Z\"}");
+    int64_t ms = 0;
+    if (!vm::parse_timestamp(text, ms))
+      return error(400, "now: expected an RFC 3339 time, got '" + std::string(text) + "'");
+    set_clock(ms);
+    std::fprintf(stderr, "playd: clock set to %s (simulated)\n", format_timestamp(ms).c_str());
+  } else if (req.method != "GET") {
+    return error(405, "use GET or POST");
+  }
+  std::string out;
+  json::Writer w(out);
+  w.begin_object().key("now").value(format_timestamp(now_ms())).key("simulated").value(clock_is_simulated());
+  w.end_object();
+  return {200, out};
+}
+
+AdminAnswer route(const ingest::HttpRequest& req, const AdminContext& ctx) {
+  store::Store& store = ctx.store;
+  sinks::Executor* executor = ctx.executor;
+  if (req.path == "/v1/admin/clock" && ctx.simulated_clock) return clock(req);
   std::string_view path = req.path;
   std::string_view query = std::string_view(req.target).substr(req.path.size());
   if (!query.empty()) query.remove_prefix(1);
@@ -185,11 +214,10 @@ AdminAnswer route(const ingest::HttpRequest& req, store::Store& store, sinks::Ex
 
 }  // namespace
 
-ingest::HttpResponse admin_route(const ingest::HttpRequest& request, store::Store& store,
-                                 sinks::Executor* executor) {
+ingest::HttpResponse admin_route(const ingest::HttpRequest& request, const AdminContext& context) {
   AdminAnswer a;
   try {
-    a = route(request, store, executor);
+    a = route(request, context);
   } catch (const std::exception& e) {
     a = error(503, std::string("the store could not answer: ") + e.what());
   }
@@ -220,7 +248,7 @@ int replay_command(const AdminFlags& admin, const ReplayFlags& flags) {
   req.method = "POST";
   req.path = "/v1/admin/replay";
   req.target = req.path + "?" + query;
-  ingest::HttpResponse a = admin_route(req, *local.store, nullptr);
+  ingest::HttpResponse a = admin_route(req, AdminContext{*local.store});
   std::printf("%s\n", a.body.c_str());
   if (a.status != 200) return 2;
   if (!flags.dry_run)
@@ -258,7 +286,7 @@ int dlq_command(const AdminFlags& admin, const std::string& what, const std::str
   ingest::HttpRequest req;
   req.method = what == "replay" ? "POST" : "GET";
   req.path = req.target = path;
-  ingest::HttpResponse a = admin_route(req, *local.store, nullptr);
+  ingest::HttpResponse a = admin_route(req, AdminContext{*local.store});
   std::printf("%s\n", a.body.c_str());
   if (what == "replay" && a.status == 200)
     std::fprintf(stderr, "playd: no playd runs on %s: the replayed actions are sent at its next start\n",

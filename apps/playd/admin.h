@@ -40,8 +40,14 @@ struct AdminAnswer {
 //        -> {"replayed":N,"dry_run":false,"by_play_set":{"a1b2c3d4":N}}
 // `executor` may be null (the CLI on a stopped playd): replayed actions
 // then wait for the next start.
-ingest::HttpResponse admin_route(const ingest::HttpRequest& request, store::Store& store,
-                                 sinks::Executor* executor);
+//   POST /v1/admin/clock {"now": RFC3339}      sets the service's clock (only with --simulated-clock;
+//   GET  /v1/admin/clock                       without it, the route does not exist: 404)
+struct AdminContext {
+  store::Store& store;
+  sinks::Executor* executor = nullptr;
+  bool simulated_clock = false;
+};
+ingest::HttpResponse admin_route(const ingest::HttpRequest& request, const AdminContext& context);
 
 // The CLI commands; exit codes 0 done, 1 nothing matched (a KEY), 2 usage/errors.
 int replay_command(const AdminFlags& admin, const ReplayFlags& flags);

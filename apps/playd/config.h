@@ -32,6 +32,9 @@ struct Config {
   // Starting with no plays marks every queued signal evaluated with no
   // outcome: refused unless asked for (`--allow-no-plays`).
   bool allow_no_plays = false;
+  // `--simulated-clock`: POST /v1/admin/clock sets the service's clock (a
+  // flag only, never in a config file: a production playd cannot have it).
+  bool simulated_clock = false;
 };
 
 // Reads `path` into `config` (keys absent keep their defaults). False with

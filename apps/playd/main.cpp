@@ -24,15 +24,15 @@
 #include <system_error>
 #include <thread>
 
+#include "apps/playd/admin.h"
+#include "apps/playd/config.h"
+#include "apps/playd/plays_loader.h"
 #include "runtime/ingest/engine_checks.h"
 #include "runtime/ingest/http_server.h"
 #include "runtime/ingest/routes.h"
 #include "runtime/ingest/store_services.h"
 #include "runtime/observe/metrics.h"
 #include "runtime/observe/trace.h"
-#include "apps/playd/admin.h"
-#include "apps/playd/config.h"
-#include "apps/playd/plays_loader.h"
 #include "runtime/qualify/qualifier.h"
 #include "runtime/qualify/suppression_recheck.h"
 #include "runtime/sinks/executor.h"
@@ -90,6 +90,7 @@ struct ServeFlags {
   std::vector<std::string> plays;
   std::optional<std::string> data, config, listen;  // nullopt: not given
   bool allow_no_plays = false;
+  bool simulated_clock = false;
 };
 
 // The configuration, with the flags over it; false (after printing why) on
@@ -106,6 +107,7 @@ bool settle_config(const ServeFlags& f, playd::Config& config) {
   }
   if (f.data) config.data_dir = *f.data;
   if (f.allow_no_plays) config.allow_no_plays = true;
+  config.simulated_clock = f.simulated_clock;
   if (f.listen && !playd::parse_listen(*f.listen, config.listen_address, config.listen_port, error)) {
     std::fprintf(stderr, "playd: --listen: %s\n", error.c_str());
     return false;
@@ -248,7 +250,7 @@ ingest::IngestServices Service::ingest_services() {
   };
   services.metrics_text = [this] { return metrics.render(*store); };
   services.admin = [this](const ingest::HttpRequest& req) {
-    return playd::admin_route(req, *store, executor.get());
+    return playd::admin_route(req, playd::AdminContext{*store, executor.get(), config.simulated_clock});
   };
   return services;
 }
@@ -354,6 +356,8 @@ int run(int argc, char** argv) {
   s->add_option("--data", data, "data directory (default ./data)");
   s->add_option("--config", config, "TOML configuration file");
   s->add_option("--listen", listen, "HOST:PORT, overrides the config (port 0: any free port)");
+  s->add_flag("--simulated-clock", serve_flags.simulated_clock,
+              "tests and demos: POST /v1/admin/clock {\"now\": RFC3339} sets the service's clock");
   s->add_flag("--allow-no-plays", serve_flags.allow_no_plays,
               "start even when the plays are empty (queued signals are then evaluated by no play)");
 

@@ -1,16 +1,54 @@
 #include "common/time/time.h"
 
+#include <atomic>
 #include <charconv>
 #include <chrono>
 #include <cmath>
 #include <cstring>
+#include <map>
+#include <mutex>
+#include <vector>
 
 namespace play {
 
-int64_t now_ms() {
+namespace {
+std::atomic<int64_t> clock_offset_ms{0};
+std::atomic<bool> clock_simulated{false};
+std::mutex waiters_mu;
+std::map<int, std::function<void()>> waiters;
+int next_waiter = 1;
+}  // namespace
+
+int64_t wall_ms() {
   return std::chrono::duration_cast<std::chrono::milliseconds>(
              std::chrono::system_clock::now().time_since_epoch())
       .count();
+}
+
+int64_t now_ms() { return wall_ms() + clock_offset_ms.load(std::memory_order_relaxed); }
+
+void set_clock(int64_t ms) {
+  clock_offset_ms = ms - wall_ms();
+  clock_simulated = true;
+  std::vector<std::function<void()>> wake;
+  {
+    std::lock_guard<std::mutex> lock(waiters_mu);
+    for (auto& [id, w] : waiters) wake.push_back(w);
+  }
+  for (auto& w : wake) w();
+}
+
+bool clock_is_simulated() { return clock_simulated.load(); }
+
+int on_clock_set(std::function<void()> wake) {
+  std::lock_guard<std::mutex> lock(waiters_mu);
+  waiters[next_waiter] = std::move(wake);
+  return next_waiter++;
+}
+
+void forget_clock_waiter(int id) {
+  std::lock_guard<std::mutex> lock(waiters_mu);
+  waiters.erase(id);
 }
 
 std::string format_duration(int64_t ms) {

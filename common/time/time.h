@@ -4,12 +4,27 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <string>
 #include <string_view>
 
 namespace play {
 
-int64_t now_ms();  // the service's clock: wall clock, Unix milliseconds
+// The service's clock, Unix milliseconds: the wall clock, or, once
+// set_clock() was called (playd serve --simulated-clock, for tests and
+// demos), the wall clock shifted to the time set -- it goes on running from
+// there. received_at, retries, TTLs, history buckets and alert windows all
+// read it; signatures are checked against wall_ms().
+int64_t now_ms();
+int64_t wall_ms();  // the real wall clock, always
+// Sets the service's clock to `ms` (forward or back) and wakes every
+// registered waiter, so timers computed from the old time are computed again.
+void set_clock(int64_t ms);
+bool clock_is_simulated();
+// Waiters (threads sleeping until a time of the service's clock) register a
+// wake-up; the id is for forget_clock_waiter().
+int on_clock_set(std::function<void()> wake);
+void forget_clock_waiter(int id);
 
 std::string format_duration(int64_t ms);  // 5400000 -> "1h30m"; 0 -> "0s"
 std::string format_timestamp(

@@ -6,6 +6,7 @@
 
 #include "common/json/json.h"
 #include "common/text.h"
+#include "common/time/time.h"
 #include "runtime/ingest/envelope.h"
 #include "runtime/ingest/gzip.h"
 #include "runtime/ingest/replay_guard.h"
@@ -16,12 +17,6 @@ namespace play::ingest {
 namespace dom = simdjson::dom;
 
 namespace {
-
-int64_t now_ms() {
-  return std::chrono::duration_cast<std::chrono::milliseconds>(
-             std::chrono::system_clock::now().time_since_epoch())
-      .count();
-}
 
 HttpResponse json_response(int status, std::string body) {
   HttpResponse r;
@@ -331,7 +326,7 @@ HeaderDecision IngestRoutes::Impl::on_headers(const HttpRequest& head_in) {
   if (head.header("webhook-id").size() > config.max_id_bytes)
     return refuse(
         error_response(400, "webhook-id longer than " + std::to_string(config.max_id_bytes) + " bytes"));
-  HeaderAuth a = auth.check_headers(head, now_ms() / 1000);
+  HeaderAuth a = auth.check_headers(head, wall_ms() / 1000);
   switch (a.outcome) {
     case HeaderAuth::Refused:
       metrics.auth_failures.fetch_add(1, std::memory_order_relaxed);
@@ -386,7 +381,7 @@ bool IngestRoutes::Impl::admit(const HttpRequest& req, const Respond& respond, A
     }
   }
   bool missing = false;
-  who = auth.authenticate(req, req.body, now_ms() / 1000, &missing);
+  who = auth.authenticate(req, req.body, wall_ms() / 1000, &missing);
   if (!who.ok) {
     if (missing && body_may_authenticate && auth.has_kind(SourceKind::SegmentWriteKey)) return true;
     metrics.auth_failures.fetch_add(1, std::memory_order_relaxed);
@@ -400,7 +395,7 @@ bool IngestRoutes::Impl::admit(const HttpRequest& req, const Respond& respond, A
 // replay within the signature's window is answered as a duplicate.
 bool IngestRoutes::Impl::claim_replay(const AuthResult& who, Pending& p) {
   if (who.webhook_id.empty() || !who.config) return true;  // not signed
-  int64_t now_s = now_ms() / 1000;
+  int64_t now_s = wall_ms() / 1000;                        // the signature's window is real time
   switch (replays.claim(who.source, who.webhook_id, who.webhook_timestamp + auth.tolerance_s() + 1, now_s)) {
     case ReplayGuard::Claim::Fresh:
       p.replay_source = who.source;

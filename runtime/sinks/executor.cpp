@@ -102,6 +102,21 @@ void Executor::start() {
   for (const auto& [name, cfg] : options_.sinks) sink_for(name);
   sink_for("outbox");
   submit(std::move(pending));
+  // Retries and the undelivered check are timed on the service's clock: a
+  // simulated clock set forward makes them due now.
+  clock_waiter_ = on_clock_set([this] {
+    std::vector<Sink*> all;
+    {
+      std::lock_guard<std::mutex> lock(sinks_mu_);
+      for (auto& [n, s] : sinks_) all.push_back(s.get());
+    }
+    for (Sink* s : all) {
+      std::lock_guard<std::mutex> lock(s->mu);
+      s->cv.notify_all();
+    }
+    std::lock_guard<std::mutex> lock(watch_mu_);
+    watch_cv_.notify_all();
+  });
   watcher_ = std::thread([this] { watch_undelivered(); });
 }
 
@@ -129,6 +144,7 @@ void Executor::stop() {
     for (auto& [n, s] : sinks_) all.push_back(s.get());
   }
   stop_flag_ = true;  // workers waiting for a writable store check it at least once a second
+  if (clock_waiter_) forget_clock_waiter(clock_waiter_);
   { std::lock_guard<std::mutex> lock(watch_mu_); }
   watch_cv_.notify_all();
   if (watcher_.joinable()) watcher_.join();
@@ -222,7 +238,7 @@ void Executor::send_http(Sink& s, PendingAction& a, HttpClient& client) {
   if (!s.config.bearer_token.empty())
     headers.emplace_back("Authorization", "Bearer " + s.config.bearer_token);
   if (!s.config.signing_secret.empty()) {
-    std::string ts = std::to_string(store::now_ms() / 1000);
+    std::string ts = std::to_string(wall_ms() / 1000);  // the receiver checks it against its real clock
     headers.emplace_back("webhook-id", a.key);
     headers.emplace_back("webhook-timestamp", ts);
     headers.emplace_back("webhook-signature", webhook_signature(s.config.signing_secret, a.key, ts, body));
@@ -373,7 +389,8 @@ void Executor::watch_undelivered() {
   int64_t period = std::clamp<int64_t>(options_.undelivered_alert_ms / 10, 200, 60000);
   std::unique_lock<std::mutex> lock(watch_mu_);
   while (!stop_flag_) {
-    watch_cv_.wait_for(lock, std::chrono::milliseconds(period), [&] { return stop_flag_.load(); });
+    // Woken early by stop() and by a clock set forward (a check then is harmless).
+    watch_cv_.wait_for(lock, std::chrono::milliseconds(period));
     if (stop_flag_ || !store_.writable()) continue;
     std::vector<store::FlaggedAction> flagged;
     int64_t now = store::now_ms();

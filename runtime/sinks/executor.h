@@ -96,6 +96,7 @@ class Executor {
   std::atomic<bool> stop_flag_{false};
   std::atomic<size_t> open_{0};
   std::thread watcher_;
+  int clock_waiter_ = 0;
   std::mutex watch_mu_;
   std::condition_variable watch_cv_;
 };
