@@ -107,6 +107,7 @@ class Checker {
   TypeRef check_index(ast::Expr& e, Scope& s);
   TypeRef check_unary(ast::Expr& e, Scope& s);
   TypeRef check_binary(ast::Expr& e, Scope& s);
+  void check_membership(const ast::Expr& e, const TypeRef& l, const TypeRef& r);
   TypeRef check_cond(ast::Expr& e, Scope& s);
   TypeRef check_list(ast::Expr& e, Scope& s);
   TypeRef check_map(ast::Expr& e, Scope& s);
