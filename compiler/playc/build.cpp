@@ -1,4 +1,5 @@
-// `playc build -o BUNDLE` and `playc disasm BUNDLE|PATHS`.
+// `playc build -o BUNDLE`, `playc disasm BUNDLE|PATHS` and the hidden
+// `playc bytecode-reference` (docs/bytecode.md).
 #include <cstdio>
 
 #include "compiler/diag/files.h"
@@ -26,6 +27,12 @@ int run_disasm(const DisasmOptions& o) {
   vm::Bundle bundle;
   if (int rc = load_bundle_or_plays(o.paths, bundle)) return rc;
   std::string text = vm::disassemble(bundle);
+  std::fwrite(text.data(), 1, text.size(), stdout);
+  return 0;
+}
+
+int run_bytecode_reference() {
+  std::string text = vm::bytecode_reference();
   std::fwrite(text.data(), 1, text.size(), stdout);
   return 0;
 }

@@ -38,6 +38,7 @@ struct DisasmOptions {
   std::vector<std::string> paths;  // one bundle file, or .play paths
 };
 int run_disasm(const DisasmOptions& o);
+int run_bytecode_reference();  // docs/bytecode.md on stdout
 
 struct EvalOptions {
   std::string expr;

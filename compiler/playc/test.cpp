@@ -7,6 +7,7 @@
 #include <string>
 #include <vector>
 
+#include "common/json/json.h"
 #include "compiler/codegen/codegen.h"
 #include "compiler/diag/files.h"
 #include "compiler/playc/commands.h"
@@ -15,7 +16,6 @@
 #include "runtime/engine/memory_context.h"
 #include "runtime/engine/memory_ledger.h"
 #include "runtime/engine/render.h"
-#include "common/json/json.h"
 #include "runtime/vm/vm.h"
 
 namespace play::playc {
