@@ -9,6 +9,7 @@
 #include <unordered_map>
 #include <vector>
 
+#include "compiler/builtins/builtins.h"
 #include "compiler/sema/project.h"
 
 namespace play::sema {
@@ -74,7 +75,7 @@ class Checker {
   TypeRef check_bool(ast::Expr& e, Scope& s, const std::string& clause);
   TypeRef value_type(int value_index);  // checks the value's declaration on first use
 
-  // builtins.cpp: functions and methods of LANGUAGE.md section 3.
+  // builtins.cpp: calls of the builtins table's functions, methods and macros.
   TypeRef check_call(ast::Expr& e, Scope& s);
   TypeRef check_method(ast::Expr& e, Scope& s);
 
@@ -111,7 +112,12 @@ class Checker {
   TypeRef check_cond(ast::Expr& e, Scope& s);
   TypeRef check_list(ast::Expr& e, Scope& s);
   TypeRef check_map(ast::Expr& e, Scope& s);
-  TypeRef check_macro(ast::Expr& e, Scope& s, const TypeRef& recv);
+  TypeRef check_macro(ast::Expr& e, Scope& s, const TypeRef& recv, const builtins::Builtin& b);
+  bool check_arity(const ast::Expr& e, const builtins::Builtin& b, size_t given);
+  void check_constant_arg(const builtins::Builtin& b, const ast::Expr& arg);
+  TypeRef check_pool_arg(ast::Expr& arg);
+  TypeRef unknown_function(ast::Expr& e, Scope& s);
+  TypeRef unknown_method(const ast::Expr& e, const TypeRef& recv);
   std::vector<std::string> visible_names(const Scope& s) const;
 
   Project& p_;
