@@ -5,7 +5,15 @@
 #include <string>
 #include <vector>
 
+#include "compiler/loader/loader.h"
+
 namespace play::playc {
+
+// After compiler/loader: prints why the plays did not load (every
+// diagnostic, or the bundle file's error) to stderr and returns the exit
+// code, 0 when they loaded. Warnings are `playc check`'s to print, so they
+// are shown only beside errors.
+int report_load(const loader::Loaded& loaded);
 
 struct CheckOptions {
   std::vector<std::string> paths;

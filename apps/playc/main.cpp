@@ -3,7 +3,7 @@
 #include <CLI/CLI.hpp>
 #include <cstdio>
 
-#include "compiler/playc/commands.h"
+#include "apps/playc/commands.h"
 
 using namespace play::playc;
 
