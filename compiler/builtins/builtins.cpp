@@ -1,5 +1,6 @@
 #include "compiler/builtins/builtins.h"
 
+#include <algorithm>
 #include <iterator>
 
 namespace play::builtins {
@@ -51,9 +52,9 @@ constexpr Builtin kBuiltins[] = {
 // clang-format on
 
 const Builtin* find(std::string_view name, bool method) {
-  for (const Builtin& b : kBuiltins)
-    if (b.name == name && (b.form != Form::Function) == method) return &b;
-  return nullptr;
+  auto it = std::ranges::find_if(
+      kBuiltins, [&](const Builtin& b) { return b.name == name && (b.form != Form::Function) == method; });
+  return it == std::end(kBuiltins) ? nullptr : it;
 }
 
 }  // namespace

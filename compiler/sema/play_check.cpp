@@ -3,6 +3,7 @@
 // `on` forms and `score` declarations (section 10) are rejected with P0900.
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <set>
 
 #include "compiler/sema/checker.h"
@@ -156,7 +157,7 @@ void Checker::check_play_metadata(ast::PlayDecl& decl, Play& play, bool user) {
   for (auto& item : decl.items) {
     if (item.kind != ast::PlayItemKind::Meta) continue;
     const std::string& k = item.name;
-    if (std::find(kMetaKeys.begin(), kMetaKeys.end(), k) == kMetaKeys.end()) {
+    if (std::ranges::find(kMetaKeys, k) == kMetaKeys.end()) {
       std::string near = did_you_mean(k, kItemWords);
       d_.error("P0301", item.name_span,
                near.empty() ? fmt::format("unknown play item '{}': metadata keys are title, owner, oncall, "
@@ -289,7 +290,7 @@ SignalScope Checker::check_on(const ast::PlayDecl& decl, Play& play) {
       sc.unknown = true;
       continue;
     }
-    if (std::find(play.signal_types.begin(), play.signal_types.end(), ref.name) != play.signal_types.end()) {
+    if (std::ranges::find(play.signal_types, ref.name) != play.signal_types.end()) {
       d_.warning("P0506", ref.span, fmt::format("signal type '{}' is listed twice", ref.name));
       continue;
     }
@@ -306,8 +307,7 @@ std::vector<LetInfo> Checker::declare_lets(ast::PlayDecl& decl, Play& play) {
   std::vector<LetInfo> lets;
   for (auto& item : decl.items) {
     if (item.kind != ast::PlayItemKind::Let) continue;
-    bool dup = std::any_of(lets.begin(), lets.end(), [&](const LetInfo& l) { return l.name == item.name; });
-    if (dup) {
+    if (std::ranges::find(lets, item.name, &LetInfo::name) != lets.end()) {
       d_.error("P0313", item.name_span,
                fmt::format("let '{}' is defined twice in play '{}'", item.name, decl.name));
       continue;
@@ -467,9 +467,7 @@ void Checker::lint_play(const ast::PlayDecl& decl, const ClauseSummary& summary,
   if (!user) return;
   for (const auto& l : lets)
     if (!l.used) d_.warning("P0502", l.name_span, fmt::format("let '{}' is never used", l.name));
-  bool does = std::any_of(decl.items.begin(), decl.items.end(),
-                          [](const ast::PlayItem& item) { return item.kind == ast::PlayItemKind::Do; });
-  if (!does)
+  if (std::ranges::find(decl.items, ast::PlayItemKind::Do, &ast::PlayItem::kind) == decl.items.end())
     d_.warning("P0309", decl.name_span,
                fmt::format("play '{}' has no `do` clause, so it never acts", decl.name));
 }

@@ -3,6 +3,8 @@
 // must name plays, actions and outcomes that exist.
 #include <fmt/format.h>
 
+#include <algorithm>
+#include <ranges>
 #include <set>
 
 #include "compiler/sema/checker.h"
@@ -51,8 +53,8 @@ void Checker::check_test_value(ast::RecordField& f, const TypeRef& want, const s
 const Play* Checker::find_test_play(const ast::TestItem& item) {
   auto it = p_.play_index.find(item.play);
   if (it != p_.play_index.end()) return &p_.plays[it->second];
-  std::vector<std::string> play_names;
-  for (const auto& pl : p_.plays) play_names.push_back(pl.name);
+  auto names = p_.plays | std::views::transform(&Play::name);
+  std::vector<std::string> play_names(names.begin(), names.end());
   d_.error("P0607", item.play_span,
            fmt::format("unknown play '{}'{}", item.play, did_you_mean(item.play, play_names)));
   return nullptr;
@@ -94,7 +96,7 @@ void Checker::check_test_signal(ast::TestItem& item, Scope& s) {
         fmt::format("unknown signal type '{}'{}", item.signal_type, did_you_mean(item.signal_type, known)));
   }
   for (auto& f : item.fields) {
-    if (std::find(kEnvelopeKeys.begin(), kEnvelopeKeys.end(), f.name) != kEnvelopeKeys.end()) {
+    if (std::ranges::find(kEnvelopeKeys, f.name) != kEnvelopeKeys.end()) {
       check_test_value(f, Type::string(), "envelope key", s);
       continue;
     }
@@ -130,7 +132,7 @@ void Checker::check_expect_action(ast::TestItem& item, Scope& s) {
   }
   if (play && !play->temporal) {
     const auto& acts = play_actions[play->name];
-    if (std::find(acts.begin(), acts.end(), item.action) == acts.end()) {
+    if (std::ranges::find(acts, item.action) == acts.end()) {
       std::string list;
       for (size_t i = 0; i < acts.size(); ++i) list += (i ? ", " : "") + acts[i];
       d_.error("P0608", item.span,
@@ -143,7 +145,7 @@ void Checker::check_expect_action(ast::TestItem& item, Scope& s) {
 
 void Checker::check_expect_outcome(const ast::TestItem& item) {
   const Play* play = find_test_play(item);
-  if (std::find(kOutcomes.begin(), kOutcomes.end(), item.outcome) == kOutcomes.end()) {
+  if (std::ranges::find(kOutcomes, item.outcome) == kOutcomes.end()) {
     std::string near = did_you_mean(item.outcome, kOutcomes);
     d_.error("P0609", item.outcome_span,
              near.empty() ? fmt::format("unknown outcome '{}': outcomes are fired, no_match, not_icp, "
@@ -162,7 +164,7 @@ void Checker::check_expect_outcome(const ast::TestItem& item) {
   } else {
     return;
   }
-  if (std::find(reasons.begin(), reasons.end(), item.reason) == reasons.end())
+  if (std::ranges::find(reasons, item.reason) == reasons.end())
     d_.error("P0610", item.span,
              fmt::format("no {} gives the reason \"{}\"{}",
                          item.outcome == "suppressed" ? "suppress rule" : "unless clause of this play",
