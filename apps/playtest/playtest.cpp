@@ -1,7 +1,5 @@
 #include "apps/playtest/playtest.h"
 
-#include <ranges>
-
 #include "common/json/json.h"
 #include "compiler/codegen/codegen.h"
 #include "runtime/engine/engine.h"
@@ -268,10 +266,9 @@ bool TestRun::expect_action(const ast::TestItem& item, std::vector<bool>& explai
 void TestRun::expect_outcome(const ast::TestItem& item) {
   int64_t count = 0;
   std::string seen_kinds;
-  auto of_this_play = [&](const RecordedOutcome& o) {
-    return o.play == item.play && (!item.has_signal_id || o.signal == item.signal_id);
-  };
-  for (const auto& o : recorder_.outcomes | std::views::filter(of_this_play)) {
+  for (const auto& o : recorder_.outcomes) {
+    if (o.play != item.play) continue;
+    if (item.has_signal_id && o.signal != item.signal_id) continue;
     seen_kinds += "\n      " + o.signal + ": " + o.kind + (o.reason.empty() ? "" : " \"" + o.reason + "\"") +
                   (o.error.empty() ? "" : " (" + o.error + ")");
     if (o.kind != item.outcome) continue;

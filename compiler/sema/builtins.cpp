@@ -8,8 +8,6 @@
 #include <fmt/format.h>
 #include <re2/re2.h>
 
-#include <ranges>
-
 #include "compiler/sema/checker.h"
 
 namespace play::sema {
@@ -41,7 +39,8 @@ bool valid_duration(const std::string& s) {
 template <typename Keep>
 std::vector<std::string> names(Keep keep) {
   std::vector<std::string> out;
-  for (const Builtin& b : builtins::all() | std::views::filter(keep)) out.emplace_back(b.name);
+  for (const Builtin& b : builtins::all())
+    if (keep(b)) out.emplace_back(b.name);
   return out;
 }
 

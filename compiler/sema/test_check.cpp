@@ -4,7 +4,6 @@
 #include <fmt/format.h>
 
 #include <algorithm>
-#include <ranges>
 #include <set>
 
 #include "compiler/sema/checker.h"
@@ -53,8 +52,8 @@ void Checker::check_test_value(ast::RecordField& f, const TypeRef& want, const s
 const Play* Checker::find_test_play(const ast::TestItem& item) {
   auto it = p_.play_index.find(item.play);
   if (it != p_.play_index.end()) return &p_.plays[it->second];
-  auto names = p_.plays | std::views::transform(&Play::name);
-  std::vector<std::string> play_names(names.begin(), names.end());
+  std::vector<std::string> play_names;
+  for (const auto& pl : p_.plays) play_names.push_back(pl.name);
   d_.error("P0607", item.play_span,
            fmt::format("unknown play '{}'{}", item.play, did_you_mean(item.play, play_names)));
   return nullptr;
