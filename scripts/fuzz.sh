@@ -65,10 +65,16 @@ for t in "${targets[@]}"; do
       args+=(-max_len=16384) ;;
     bundle)
       args+=(-max_len=65536)
-      for d in plays plays/*/ tests/scenario/plays tests/scenario/plays/*.play; do
-        name=$(echo "${d%/}" | tr '/' '-')
-        ASAN_OPTIONS=detect_leaks=0 build-fuzz/apps/playc/playc build "$d" -o "$work/$name.bundle" \
+      # The whole sets, and each folder or file with its project (small bundles mutate better).
+      seed_bundle() { # NAME PATHS...
+        ASAN_OPTIONS=detect_leaks=0 build-fuzz/apps/playc/playc build "${@:2}" -o "$work/$1.bundle" \
           >/dev/null 2>&1 || true
+      }
+      seed_bundle plays plays
+      seed_bundle scenario tests/scenario/plays
+      for d in plays/*/; do seed_bundle "$(basename "$d")" plays/project.play plays/signals "$d"; done
+      for f in tests/scenario/plays/*.play; do
+        seed_bundle "scenario-$(basename "$f" .play)" tests/scenario/plays/project.play "$f"
       done
       [ -n "$(ls -A "$work")" ] || { echo "fuzz: no bundle seeds could be built"; exit 1; } ;;
     signal | segment) args+=(-max_len=8192 -dict=tests/fuzz/dict/json.dict); seeds=(tests/fuzz/corpus/$t) ;;
