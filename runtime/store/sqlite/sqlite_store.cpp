@@ -30,7 +30,8 @@ QueuedSignal SqliteStore::queued(Stmt& st) const {
   q.id = st.text(1);
   // The lane is computed from the current plays: a restart (or a replay)
   // with new plays puts each waiting signal where the new plays say.
-  q.lane = options_.high_lane_types.count(std::string(st.text(2))) ? Lane::High : Lane::Normal;
+  q.type = st.text(2);
+  q.lane = options_.high_lane_types.count(q.type) ? Lane::High : Lane::Normal;
   q.received_at_ms = st.i64(3);
   q.occurred_at_ms = st.i64(4);
   q.envelope = st.text(5);
