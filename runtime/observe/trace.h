@@ -28,7 +28,9 @@ void append_attempts_json(const std::vector<store::AttemptRow>& attempts, json::
 // the trace TTL): the endpoint answers 404.
 bool trace_json(store::Store& store, std::string_view signal_id, std::string& out);
 
-// GET /healthz: {"status":"ok","queue":{"high":N,"normal":N}}.
-std::string healthz_json(store::Store& store);
+// GET /healthz: {"status":"ok"|"degraded","store":{...},"accepting_signals":bool,
+//   "play_set":"3db5c418","loaded_at":RFC3339,"queue":{"high":N,"normal":N}}.
+// With the running play set's version and when it was loaded.
+std::string healthz_json(store::Store& store, std::string_view play_set, int64_t loaded_at_ms);
 
 }  // namespace play::observe
