@@ -161,7 +161,7 @@ bool history_request(const std::string& play, const std::string& signal_type, co
   if (to.empty())
     out.to_ms = floor_to(now_ms, unit) + unit;
   else if (parse_timestamp(to, t))
-    out.to_ms = floor_to(t + unit - 1, unit);  // the bucket holding `to` is the last one
+    out.to_ms = floor_to(t, unit) + unit;  // the bucket holding `to` is the last one
   else
     return fail("to: expected an RFC 3339 time, got '" + to.substr(0, 40) + "'");
   if (from.empty())

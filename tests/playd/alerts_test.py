@@ -113,6 +113,18 @@ class Scenario:
         self.post([self.signal() for _ in range(count)])
         wait_for(lambda: len(self.crm.delivered()) >= crm + count and len(self.chat.delivered()) >= chat + count,
                  20, f"{count} demo requests delivered")
+        # ... and recorded as delivered: a clock moved on before that would see them undelivered for hours.
+        self.settled()
+
+    def settled(self):
+        wait_for(lambda: json.loads(self.pd.request("GET", "/v1/overview")[1])["pending_actions"] == 0, 20,
+                 "no action pending")
+
+    def failed_attempts(self, sink, hour):
+        """Failed delivery attempts to `sink` the history counts in the hour starting at `hour`."""
+        _, body = self.pd.request("GET", f"/v1/history?play=demo_request&from={rfc3339(hour)}&to={rfc3339(hour)}")
+        bucket = json.loads(body)["buckets"][0]
+        return bucket["by_sink"].get(sink, {}).get("failed", 0)
 
     def alerts(self):
         status, body = self.pd.request("GET", "/v1/alerts")
@@ -235,7 +247,7 @@ secret_env = "PLAYD_TEST_WEBHOOK_SECRET"
             chat.default = 500
             s.clock(at(11, 2))
             s.post([s.signal() for _ in range(12)])
-            wait_for(lambda: len([r for r in chat.received if r[1] == 500]) >= 12, 20, "12 failed sends to chat")
+            wait_for(lambda: s.failed_attempts("chat", at(11, 2)) >= 12, 20, "12 failed sends to chat, recorded")
             s.clock(at(11, 2, 10))
             a = s.expect("playd/success_rate/demo_request/chat", "firing", "the failing sink")
             assert a["subject"] == "sink chat" and a["value"] == 0 and a["threshold"] == 0.95, a
@@ -248,6 +260,7 @@ secret_env = "PLAYD_TEST_WEBHOOK_SECRET"
             delivered = len(chat.delivered())
             s.clock(at(11, 4, 40))  # the retries (every 30 min) go through
             wait_for(lambda: len(chat.delivered()) >= delivered + 12, 20, "the retries")
+            s.settled()
             s.clock(at(11, 4, 41))
             s.expect("playd/undelivered/demo_request/chat", "resolved", "undelivered ends once delivered")
             s.clock(at(11, 6, 10))  # the window (1 h) holds no failure any more
