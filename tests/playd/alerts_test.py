@@ -2,11 +2,12 @@
 days of steady demo requests, then a broken tracking script (volume_drop
 fires, then resolves when traffic returns), a spike (volume_spike), a sink
 that fails (success_rate, then undelivered 2 h after the actions were
-issued, both resolving once it recovers) and a stuck lane (lag: qualification
-paused behind a sink that is down). Checked through GET /v1/alerts,
-playd_alert_firing in /metrics, and what real loopback Slack, PagerDuty and
-webhook receivers get: a trigger, then a resolve, the webhook signed with
-Standard Webhooks."""
+issued, and latency_p95 once its retries deliver hours late; all resolve)
+and a stuck lane (lag: qualification paused behind a sink that is down).
+Checked through GET /v1/alerts, playd_alert_firing in /metrics, and what
+real loopback Slack, PagerDuty and webhook receivers get: a trigger, then a
+resolve, the webhook signed with Standard Webhooks -- while a fourth alert
+sink answers 503 to everything."""
 import base64
 import hashlib
 import hmac
@@ -51,7 +52,7 @@ class Receiver:
                 body = self.rfile.read(int(self.headers.get("Content-Length", 0)))
                 with receiver.lock:
                     receiver.got.append((self.path, dict(self.headers), body))
-                status = 202 if self.path.startswith("/pd") else 200
+                status = 202 if self.path.startswith("/pd") else 503 if self.path == "/broken" else 200
                 payload = b'{"status":"success"}'
                 self.send_response(status)
                 self.send_header("Content-Length", str(len(payload)))
@@ -190,6 +191,12 @@ routing_key_env = "PLAYD_TEST_PD_ROUTING_KEY"
 kind = "webhook"
 url = "{receiver.url}hook"
 secret_env = "PLAYD_TEST_WEBHOOK_SECRET"
+
+[alert_sinks.broken]      # always 503: it delays only its own notifications
+kind = "webhook"
+url = "{receiver.url}broken"
+max_attempts = 2
+retry_schedule = ["50ms"]
 """
     started = time.time()
     with tempfile.TemporaryDirectory() as tmp:
@@ -263,8 +270,12 @@ secret_env = "PLAYD_TEST_WEBHOOK_SECRET"
             s.settled()
             s.clock(at(11, 4, 41))
             s.expect("playd/undelivered/demo_request/chat", "resolved", "undelivered ends once delivered")
+            # Those 12 notifies took 2h40m from signal to delivery; demo_request's sla is 5 minutes.
+            a = s.expect("playd/latency_p95/demo_request", "firing", "p95 latency above the sla")
+            assert a["threshold"] == 300 and 2.6 * 3600 < a["value"] < 2.7 * 3600, a
             s.clock(at(11, 6, 10))  # the window (1 h) holds no failure any more
             s.expect("playd/success_rate/demo_request/chat", "resolved", "the sink's recovery")
+            s.expect("playd/latency_p95/demo_request", "resolved", "no slow deliveries in the last hour")
 
             # Day 12: a stuck lane. max_pending_actions = 1 and chat down: one
             # demo request's notify waits, so qualification pauses after its
@@ -317,6 +328,10 @@ secret_env = "PLAYD_TEST_WEBHOOK_SECRET"
                                   if p[1]["event_action"] == "resolve"]) >= 4, 10, "the resolves")
             _, metrics = pd.request("GET", "/metrics")
             assert 'playd_alert_notifications_total{sink="pagerduty",result="sent"}' in metrics, metrics[-2000:]
+            # The broken sink was tried twice per notification, then given up on.
+            assert 'playd_alert_notifications_total{sink="broken",result="failed"}' in metrics, metrics[-2000:]
+            assert 'playd_alert_notifications_total{sink="broken",result="retry"}' in metrics, metrics[-2000:]
+            assert 'playd_alert_notifications_total{sink="broken",result="sent"}' not in metrics
             assert pd.stop() == 0
         finally:
             if pd.proc.poll() is None:
