@@ -68,8 +68,12 @@ void Alerting::stop() {
 void export_alerts(observe::Metrics& metrics, store::Store& store) {
   metrics.set_alert_source([&store] {
     std::vector<observe::Metrics::AlertState> out;
-    for (const auto& a : store.alerts(now_ms() - 7 * store::kDayMs))
-      out.push_back({a.rule, a.play, a.state == "firing"});
+    try {
+      for (const auto& a : store.alerts(now_ms() - 7 * store::kDayMs))
+        out.push_back({a.rule, a.play, a.state == "firing"});
+    } catch (const std::exception&) {
+      // A store that cannot answer now: /metrics still answers (playd_store_degraded says why).
+    }
     return out;
   });
 }
