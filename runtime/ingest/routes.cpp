@@ -2,6 +2,7 @@
 
 #include <simdjson.h>
 
+#include <algorithm>
 #include <chrono>
 
 #include "common/json/json.h"
@@ -132,7 +133,12 @@ Routed route_of(const HttpRequest& req) {
     r.allow = "GET";
     return r;
   }
-  if (starts_with(path, "/v1/admin/") || (starts_with(path, "/v1/signals/") && path.ends_with("/trace"))) {
+  // What the dashboard reads is admin too (playd's apps/playd/dashboard_api.h answers it).
+  static constexpr std::string_view kDashboard[] = {"/v1/plays", "/v1/history", "/v1/alerts", "/v1/overview",
+                                                    "/v1/review"};
+  bool dashboard = std::find(std::begin(kDashboard), std::end(kDashboard), path) != std::end(kDashboard);
+  if (dashboard || starts_with(path, "/v1/admin/") ||
+      (starts_with(path, "/v1/signals/") && path.ends_with("/trace"))) {
     r.route = Route::Admin;
     return r;
   }
