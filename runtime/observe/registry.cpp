@@ -8,17 +8,6 @@ namespace play::observe {
 
 namespace {
 
-const char* priority_name(vm::Priority p) {
-  switch (p) {
-    case vm::Priority::High:
-      return "high";
-    case vm::Priority::Low:
-      return "low";
-    default:
-      return "normal";
-  }
-}
-
 const char* per_name(vm::Per p) {
   switch (p) {
     case vm::Per::Contact:
@@ -89,7 +78,7 @@ std::vector<RegistryEntry> registry(const vm::Bundle& bundle) {
     e.owner = p.owner;
     e.oncall = p.oncall;
     e.sla_ms = p.sla_ms;
-    e.priority = priority_name(p.priority);
+    e.priority = vm::priority_name(p.priority);
     e.mode = p.mode == vm::Mode::Shadow ? "shadow" : "live";
     e.tags = p.tags;
     e.runbook = p.runbook;

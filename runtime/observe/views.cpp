@@ -198,25 +198,29 @@ std::string history_json(store::Store& store, const HistoryRequest& r) {
   return out;
 }
 
+void write_alert(json::Writer& w, const store::AlertRecord& a) {
+  w.key("rule").value(a.rule);
+  w.key("play");
+  a.play.empty() ? w.null() : w.value(a.play);
+  w.key("subject");
+  a.subject.empty() ? w.null() : w.value(a.subject);
+  w.key("key").value(a.key);
+  w.key("state").value(a.state);
+  w.key("since").value(format_timestamp(a.since_ms));
+  w.key("until");
+  a.until_ms ? w.value(format_timestamp(a.until_ms)) : w.null();
+  w.key("value").value(a.value);
+  w.key("threshold").value(a.threshold);
+  w.key("summary").value(a.summary);
+}
+
 std::string alerts_json(const std::vector<store::AlertRecord>& alerts) {
   std::string out;
   json::Writer w(out);
   w.begin_object().key("alerts").begin_array();
   for (const auto& a : alerts) {
     w.begin_object();
-    w.key("rule").value(a.rule);
-    w.key("play");
-    a.play.empty() ? w.null() : w.value(a.play);
-    w.key("subject");
-    a.subject.empty() ? w.null() : w.value(a.subject);
-    w.key("key").value(a.key);
-    w.key("state").value(a.state);
-    w.key("since").value(format_timestamp(a.since_ms));
-    w.key("until");
-    a.until_ms ? w.value(format_timestamp(a.until_ms)) : w.null();
-    w.key("value").value(a.value);
-    w.key("threshold").value(a.threshold);
-    w.key("summary").value(a.summary);
+    write_alert(w, a);
     w.key("notified").value(a.notified == a.state);
     w.end_object();
   }

@@ -39,6 +39,10 @@ bool history_request(const std::string& play, const std::string& signal_type, co
                      const std::string& to, const std::string& step, int64_t now_ms, HistoryRequest& out,
                      std::string& error);
 
+// One alert's members (rule, play, subject, key, state, since, until, value,
+// threshold, summary), inside an object the caller opened: GET /v1/alerts and
+// the alert sinks' payloads describe an alert the same way.
+void write_alert(json::Writer& w, const store::AlertRecord& a);
 // GET /v1/alerts: {"alerts": [...]}, firing first (newest first), then resolved.
 std::string alerts_json(const std::vector<store::AlertRecord>& alerts);
 

@@ -8,6 +8,7 @@
 
 #include "common/json/json.h"
 #include "common/time/time.h"
+#include "runtime/observe/views.h"
 #include "runtime/sinks/http_client.h"
 #include "runtime/sinks/signing.h"
 #include "runtime/sinks/slack.h"
@@ -28,23 +29,6 @@ const char* alert_sink_kind_name(AlertSinkKind k) {
 namespace {
 
 bool firing(const store::AlertRecord& a) { return a.state == "firing"; }
-
-// The alert's members, shared by the webhook's data and PagerDuty's details.
-void write_alert(json::Writer& w, const store::AlertRecord& a) {
-  w.key("rule").value(a.rule);
-  w.key("play");
-  a.play.empty() ? w.null() : w.value(a.play);
-  w.key("subject");
-  a.subject.empty() ? w.null() : w.value(a.subject);
-  w.key("key").value(a.key);
-  w.key("state").value(a.state);
-  w.key("since").value(format_timestamp(a.since_ms));
-  w.key("until");
-  a.until_ms ? w.value(format_timestamp(a.until_ms)) : w.null();
-  w.key("value").value(a.value);
-  w.key("threshold").value(a.threshold);
-  w.key("summary").value(a.summary);
-}
 
 std::string link(const store::AlertRecord& a, const std::string& dashboard_url) {
   if (dashboard_url.empty()) return "";
@@ -85,7 +69,7 @@ AlertRequest pagerduty(const AlertSinkConfig& s, const store::AlertRecord& a,
     w.key("group").value(a.rule);
     w.key("class").value(a.rule);
     w.key("custom_details").begin_object();
-    write_alert(w, a);
+    observe::write_alert(w, a);
     w.end_object();
     w.end_object();
     if (std::string l = link(a, dashboard_url); !l.empty()) {
@@ -115,7 +99,7 @@ AlertRequest alert_request(const AlertSinkConfig& s, const store::AlertRecord& a
   w.begin_object().key("type").value(firing(a) ? "alert.firing" : "alert.resolved");
   w.key("timestamp").value(format_timestamp(wall));
   w.key("data").begin_object();
-  write_alert(w, a);
+  observe::write_alert(w, a);
   if (std::string l = link(a, dashboard_url); !l.empty()) w.key("dashboard").value(l);
   w.end_object().end_object();
   if (!s.secret.empty()) {
