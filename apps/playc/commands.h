@@ -36,6 +36,14 @@ struct RunOptions {
 };
 int run_run(const RunOptions& o);
 
+struct DiffOptions {
+  std::string old_path, new_path;  // play directories or files, or bundles
+  std::string signals, context;
+  std::string format = "text";  // text | json
+  size_t examples = 5;          // example signals per play and kind of change
+};
+int run_diff(const DiffOptions& o);
+
 struct BuildOptions {
   std::vector<std::string> paths;
   std::string output;

@@ -37,6 +37,18 @@ int main(int argc, char** argv) {
   r->add_option("--context", run.context, "context records: {\"accounts\":[...],\"contacts\":[...]}");
   r->add_flag("--trace", run.trace, "also print an outcome line for every evaluation");
 
+  DiffOptions diff;
+  auto* df = app.add_subcommand(
+      "diff",
+      "backtest two versions of the plays over the same signals; per play, actions added, removed and "
+      "changed (exit 1 when they differ)");
+  df->add_option("old", diff.old_path, "the old plays: a directory, a .play file or a bundle")->required();
+  df->add_option("new", diff.new_path, "the new plays: a directory, a .play file or a bundle")->required();
+  df->add_option("--signals", diff.signals, "NDJSON signal envelopes, one per line")->required();
+  df->add_option("--context", diff.context, "context records: {\"accounts\":[...],\"contacts\":[...]}");
+  df->add_option("--format", diff.format, "text | json")->check(CLI::IsMember({"text", "json"}));
+  df->add_option("--examples", diff.examples, "example signals per play and kind of change (default 5)");
+
   BuildOptions build;
   auto* b = app.add_subcommand("build", "compile to a versioned bytecode bundle");
   b->add_option("paths", build.paths, "files or directories (default .)");
@@ -79,6 +91,7 @@ int main(int argc, char** argv) {
   };
   if (*t) return or_dot(test.paths), run_test(test);
   if (*r) return or_dot(run.paths), run_run(run);
+  if (*df) return run_diff(diff);
   if (*b) return or_dot(build.paths), run_build(build);
   if (*d) return or_dot(disasm.paths), run_disasm(disasm);
   if (*e) return run_eval(eval);
