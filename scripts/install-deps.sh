@@ -9,7 +9,7 @@ PKGS=(
   libfmt-dev libre2-dev libsimdjson-dev libsqlite3-dev sqlite3 libssl-dev zlib1g-dev
   libcurl4-openssl-dev libboost-dev libboost-system-dev libtomlplusplus-dev libcli11-dev
   libspdlog-dev libgtest-dev libgmock-dev libbenchmark-dev
-  python3 curl ccache
+  python3 curl ccache prometheus
 )
 # Node.js (for test clients from npm): the machine may already have a newer one than
 # Debian's; only fall back to Debian's packages when there is none.

@@ -44,6 +44,12 @@ struct DiffOptions {
 };
 int run_diff(const DiffOptions& o);
 
+struct AlertsOptions {
+  std::vector<std::string> paths;  // files or directories, or one bundle
+  std::string format = "prometheus";
+};
+int run_alerts(const AlertsOptions& o);  // Prometheus alerting rules on stdout
+
 struct BuildOptions {
   std::vector<std::string> paths;
   std::string output;

@@ -49,6 +49,13 @@ int main(int argc, char** argv) {
   df->add_option("--format", diff.format, "text | json")->check(CLI::IsMember({"text", "json"}));
   df->add_option("--examples", diff.examples, "example signals per play and kind of change (default 5)");
 
+  AlertsOptions alerts;
+  auto* al = app.add_subcommand(
+      "alerts", "playd's alert rules, with each play's `alert` thresholds, as Prometheus alerting rules");
+  al->add_option("paths", alerts.paths, "files or directories, or one bundle (default .)");
+  al->add_option("--format", alerts.format, "prometheus (rule groups, YAML)")
+      ->check(CLI::IsMember({"prometheus"}));
+
   BuildOptions build;
   auto* b = app.add_subcommand("build", "compile to a versioned bytecode bundle");
   b->add_option("paths", build.paths, "files or directories (default .)");
@@ -92,6 +99,7 @@ int main(int argc, char** argv) {
   if (*t) return or_dot(test.paths), run_test(test);
   if (*r) return or_dot(run.paths), run_run(run);
   if (*df) return run_diff(diff);
+  if (*al) return or_dot(alerts.paths), run_alerts(alerts);
   if (*b) return or_dot(build.paths), run_build(build);
   if (*d) return or_dot(disasm.paths), run_disasm(disasm);
   if (*e) return run_eval(eval);
