@@ -50,6 +50,13 @@ struct AlertsOptions {
 };
 int run_alerts(const AlertsOptions& o);  // Prometheus alerting rules on stdout
 
+struct RegistryOptions {
+  std::vector<std::string> paths;  // files or directories, or one bundle
+  std::string format = "md";       // md | json | html
+  std::string runbooks;            // a directory: one runbook (Markdown) per play
+};
+int run_registry(const RegistryOptions& o);
+
 struct BuildOptions {
   std::vector<std::string> paths;
   std::string output;

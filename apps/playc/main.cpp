@@ -56,6 +56,15 @@ int main(int argc, char** argv) {
   al->add_option("--format", alerts.format, "prometheus (rule groups, YAML)")
       ->check(CLI::IsMember({"prometheus"}));
 
+  RegistryOptions registry;
+  auto* rg = app.add_subcommand("registry",
+                                "the trigger registry: every play with its signals, rules, actions, "
+                                "owner, on-call and SLA; with --runbooks, a runbook per play");
+  rg->add_option("paths", registry.paths, "files or directories, or one bundle (default .)");
+  rg->add_option("--format", registry.format, "md | json | html (one self-contained page)")
+      ->check(CLI::IsMember({"md", "json", "html"}));
+  rg->add_option("--runbooks", registry.runbooks, "also write DIR/PLAY.md: a runbook per play");
+
   BuildOptions build;
   auto* b = app.add_subcommand("build", "compile to a versioned bytecode bundle");
   b->add_option("paths", build.paths, "files or directories (default .)");
@@ -76,7 +85,7 @@ int main(int argc, char** argv) {
   ref->group("");
 
   // Commands of CLI.md that later issues build: refuse clearly rather than pretend.
-  for (const char* later : {"registry", "lsp"}) {
+  for (const char* later : {"lsp"}) {
     auto* s = app.add_subcommand(later, std::string(later) + " (not supported yet)");
     s->allow_extras();
   }
@@ -100,6 +109,7 @@ int main(int argc, char** argv) {
   if (*r) return or_dot(run.paths), run_run(run);
   if (*df) return run_diff(diff);
   if (*al) return or_dot(alerts.paths), run_alerts(alerts);
+  if (*rg) return or_dot(registry.paths), run_registry(registry);
   if (*b) return or_dot(build.paths), run_build(build);
   if (*d) return or_dot(disasm.paths), run_disasm(disasm);
   if (*e) return run_eval(eval);
