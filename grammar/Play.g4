@@ -60,7 +60,22 @@ playItem
   | UNLESS expr AS STRING                                     # unlessItem
   | LET ident ASSIGN expr                                     # letItem
   | DO ident LPAREN (namedArg (COMMA namedArg)* COMMA?)? RPAREN # doItem
+  | ALERT OFF                                                 # alertOffItem
+  | ALERT ident OFF                                           # alertRuleOffItem
+  | ALERT ident dir=(BELOW | ABOVE | AFTER) alertValue        # alertItem
   | metaName expr                                             # metaItem
+  ;
+
+// An alert threshold (`alert volume below 30%`, `alert volume above 5x`,
+// `alert latency_p95 above 30m`, `alert undelivered after 2h`); `alert off`
+// silences the play, `alert volume_drop off` one rule. Any measure name, any
+// direction and any of the three forms
+// parse, and so does a bare number: the checker knows which measure takes
+// which form and says so in words.
+alertValue
+  : (INT | FLOAT) PERCENT?                                    # numberAlertValue
+  | FACTOR                                                    # factorAlertValue
+  | DURATION                                                  # durationAlertValue
   ;
 
 // Metadata keys are ordinary names (`owner` is also an account field); the
@@ -160,6 +175,7 @@ ident
   | ANY | OF | ABSENCE | FOR | COUNT | ALL | RATE | SCORE | CROSSES | HALF_LIFE
   | PER | FIRED | WITHIN | SUPPRESSED | CONTACT | ACCOUNT
   | GIVEN | EXPECT | AT | TIMES | NOTHING | ELSE | OUTCOME | TO | ACTION | TEST
+  | ALERT | OFF | BELOW | ABOVE | AFTER
   ;
 
 // After a dot, in field and argument names: any word at all (`signal.from`, `signal.in`).
@@ -219,6 +235,11 @@ NOTHING    : 'nothing' ;
 ELSE       : 'else' ;
 OUTCOME    : 'outcome' ;
 TO         : 'to' ;
+ALERT      : 'alert' ;
+OFF        : 'off' ;
+BELOW      : 'below' ;
+ABOVE      : 'above' ;
+AFTER      : 'after' ;
 
 LBRACE   : '{' ;
 RBRACE   : '}' ;
@@ -251,6 +272,10 @@ PERCENT  : '%' ;
 // 30s 15m 4h 7d 2w 250ms, and compounds 1h30m. Before INT so `5m` is one token.
 DURATION : (DIGITS DURATION_UNIT)+ ;
 fragment DURATION_UNIT : 'ms' | 's' | 'm' | 'h' | 'd' | 'w' ;
+
+// 5x, 1.5x: a multiple (alert thresholds). One token, so `5x` cannot be read
+// as a number followed by a name; `0x2A` stays a hex INT (the longer match).
+FACTOR : DIGITS ('.' DIGITS)? 'x' ;
 
 FLOAT
   : DIGITS '.' DIGITS EXPONENT?

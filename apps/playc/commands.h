@@ -36,6 +36,27 @@ struct RunOptions {
 };
 int run_run(const RunOptions& o);
 
+struct DiffOptions {
+  std::string old_path, new_path;  // play directories or files, or bundles
+  std::string signals, context;
+  std::string format = "text";  // text | json
+  size_t examples = 5;          // example signals per play and kind of change
+};
+int run_diff(const DiffOptions& o);
+
+struct AlertsOptions {
+  std::vector<std::string> paths;  // files or directories, or one bundle
+  std::string format = "prometheus";
+};
+int run_alerts(const AlertsOptions& o);  // Prometheus alerting rules on stdout
+
+struct RegistryOptions {
+  std::vector<std::string> paths;  // files or directories, or one bundle
+  std::string format = "md";       // md | json | html
+  std::string runbooks;            // a directory: one runbook (Markdown) per play
+};
+int run_registry(const RegistryOptions& o);
+
 struct BuildOptions {
   std::vector<std::string> paths;
   std::string output;

@@ -37,6 +37,34 @@ int main(int argc, char** argv) {
   r->add_option("--context", run.context, "context records: {\"accounts\":[...],\"contacts\":[...]}");
   r->add_flag("--trace", run.trace, "also print an outcome line for every evaluation");
 
+  DiffOptions diff;
+  auto* df = app.add_subcommand(
+      "diff",
+      "backtest two versions of the plays over the same signals; per play, actions added, removed and "
+      "changed (exit 1 when they differ)");
+  df->add_option("old", diff.old_path, "the old plays: a directory, a .play file or a bundle")->required();
+  df->add_option("new", diff.new_path, "the new plays: a directory, a .play file or a bundle")->required();
+  df->add_option("--signals", diff.signals, "NDJSON signal envelopes, one per line")->required();
+  df->add_option("--context", diff.context, "context records: {\"accounts\":[...],\"contacts\":[...]}");
+  df->add_option("--format", diff.format, "text | json")->check(CLI::IsMember({"text", "json"}));
+  df->add_option("--examples", diff.examples, "example signals per play and kind of change (default 5)");
+
+  AlertsOptions alerts;
+  auto* al = app.add_subcommand(
+      "alerts", "playd's alert rules, with each play's `alert` thresholds, as Prometheus alerting rules");
+  al->add_option("paths", alerts.paths, "files or directories, or one bundle (default .)");
+  al->add_option("--format", alerts.format, "prometheus (rule groups, YAML)")
+      ->check(CLI::IsMember({"prometheus"}));
+
+  RegistryOptions registry;
+  auto* rg = app.add_subcommand("registry",
+                                "the trigger registry: every play with its signals, rules, actions, "
+                                "owner, on-call and SLA; with --runbooks, a runbook per play");
+  rg->add_option("paths", registry.paths, "files or directories, or one bundle (default .)");
+  rg->add_option("--format", registry.format, "md | json | html (one self-contained page)")
+      ->check(CLI::IsMember({"md", "json", "html"}));
+  rg->add_option("--runbooks", registry.runbooks, "also write DIR/PLAY.md: a runbook per play");
+
   BuildOptions build;
   auto* b = app.add_subcommand("build", "compile to a versioned bytecode bundle");
   b->add_option("paths", build.paths, "files or directories (default .)");
@@ -57,7 +85,7 @@ int main(int argc, char** argv) {
   ref->group("");
 
   // Commands of CLI.md that later issues build: refuse clearly rather than pretend.
-  for (const char* later : {"registry", "lsp"}) {
+  for (const char* later : {"lsp"}) {
     auto* s = app.add_subcommand(later, std::string(later) + " (not supported yet)");
     s->allow_extras();
   }
@@ -79,6 +107,9 @@ int main(int argc, char** argv) {
   };
   if (*t) return or_dot(test.paths), run_test(test);
   if (*r) return or_dot(run.paths), run_run(run);
+  if (*df) return run_diff(diff);
+  if (*al) return or_dot(alerts.paths), run_alerts(alerts);
+  if (*rg) return or_dot(registry.paths), run_registry(registry);
   if (*b) return or_dot(build.paths), run_build(build);
   if (*d) return or_dot(disasm.paths), run_disasm(disasm);
   if (*e) return run_eval(eval);

@@ -69,6 +69,8 @@ observe::ThresholdOverrides thresholds(Reader& r, const N& t, const std::string&
   optional_duration(r, t["success_window"], at + ".success_window", o.success_window_ms);
   optional_count(r, t["success_min_attempts"], at + ".success_min_attempts", o.success_min_attempts);
   optional_duration(r, t["sla"], at + ".sla", o.sla_ms);
+  optional_duration(r, t["lag"], at + ".lag", o.lag_ms);
+  optional_duration(r, t["latency_p95"], at + ".latency_p95", o.latency_ms);
   optional_duration(r, t["latency_window"], at + ".latency_window", o.latency_window_ms);
   optional_count(r, t["latency_min_count"], at + ".latency_min_count", o.latency_min_count);
   optional_duration(r, t["undelivered_after"], at + ".undelivered_after", o.undelivered_after_ms);

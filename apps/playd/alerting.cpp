@@ -1,11 +1,36 @@
 #include "apps/playd/alerting.h"
 
 #include <algorithm>
+#include <set>
 
 #include "common/time/time.h"
 #include "runtime/qualify/qualifier.h"
 
 namespace play::playd {
+
+namespace {
+
+// The play's `alert ...` lines, as the layer between [alerts] and
+// [alerts.plays.NAME] (the config has the last word: an operator can quiet or
+// re-enable a rule without editing the play).
+observe::ThresholdOverrides own_thresholds(const vm::AlertOverrides& a) {
+  observe::ThresholdOverrides o;
+  o.volume_drop = a.volume_drop;
+  o.volume_spike = a.volume_spike;
+  o.success_rate = a.success_rate;
+  o.lag_ms = a.lag_ms;
+  o.latency_ms = a.latency_ms;
+  o.undelivered_after_ms = a.undelivered_ms;
+  if (a.off) {
+    std::set<std::string> off;
+    for (size_t r = 0; r < size_t(vm::AlertRule::kCount); ++r)
+      if (a.is_off(vm::AlertRule(r))) off.insert(vm::kAlertRuleNames[r]);
+    o.disabled = std::move(off);
+  }
+  return o;
+}
+
+}  // namespace
 
 std::vector<observe::PlayFacts> play_facts(const vm::Bundle& bundle) {
   auto high = qualify::high_lane_types(bundle);
@@ -14,6 +39,7 @@ std::vector<observe::PlayFacts> play_facts(const vm::Bundle& bundle) {
     observe::PlayFacts f;
     f.name = p.name;
     f.sla_ms = p.sla_ms;
+    f.own = own_thresholds(p.alerts);
     for (uint32_t t : p.signal_types) {
       store::Lane lane = high.count(bundle.signals[t].name) ? store::Lane::High : store::Lane::Normal;
       if (std::find(f.lanes.begin(), f.lanes.end(), lane) == f.lanes.end()) f.lanes.push_back(lane);

@@ -201,9 +201,27 @@ enum class PlayItemKind : uint8_t {
   UnlessFired,       // unless fired within D [per contact|per account] -> deduplicated
   Let,               // let NAME = expr
   Do,                // do action(name: value, ...)
+  Alert,  // alert off | alert RULE off | alert MEASURE below|above|after THRESHOLD (playd's alerts)
 };
 
 enum class Per : uint8_t { Default, Contact, Account };
+
+// How an alert threshold is written: `30%`, `5x`, `30m`, or a bare number
+// (which the checker refuses, naming the unit the measure needs).
+enum class AlertUnit : uint8_t { Percent, Factor, Duration, None };
+enum class AlertDir : uint8_t { Below, Above, After };
+
+struct AlertItem {
+  bool off = false;     // `alert off` (measure empty) or `alert RULE off` (measure is the rule)
+  std::string measure;  // "volume", "success_rate", "volume_drop" (as written; the checker knows them)
+  Span measure_span;
+  AlertDir dir = AlertDir::Below;
+  AlertUnit unit = AlertUnit::None;
+  double number = 0;  // Percent: 30 for `30%`; Factor: 5 for `5x`; None: the number
+  int64_t ms = 0;     // Duration
+  std::string raw;    // the threshold as written, without spaces: "30%", "5x", "30m"
+  Span value_span;
+};
 
 struct PlayItem {
   PlayItemKind kind;
@@ -218,6 +236,7 @@ struct PlayItem {
   Per per = Per::Default;      // UnlessFired
   OnClause on;                 // On
   std::vector<NamedArg> args;  // Do
+  AlertItem alert;             // Alert
   int32_t index = -1;          // filled by the checker: Let -> let slot; Do -> action decl index
 };
 

@@ -150,6 +150,9 @@ class Generator {
     vp.priority = static_cast<vm::Priority>(play.priority);  // Low, Normal, High in both
     vp.mode = play.mode == sema::Mode::Shadow ? vm::Mode::Shadow : vm::Mode::Live;
     vp.sla_ms = play.sla_ms;
+    vp.alerts = {play.alerts.volume_drop, play.alerts.volume_spike, play.alerts.success_rate,
+                 play.alerts.lag_ms,      play.alerts.latency_ms,   play.alerts.undelivered_ms,
+                 play.alerts.off};
     vp.worst_case_cost = play.worst_case_cost;
     vp.pos = pos(decl.name_span.valid() ? decl.name_span : decl.span);
     for (const auto& t : play.signal_types) vp.signal_types.push_back(signal_index_.at(t));
@@ -161,6 +164,7 @@ class Generator {
       switch (item.kind) {
         case PlayItemKind::Meta:
         case PlayItemKind::On:
+        case PlayItemKind::Alert:
           continue;
         case PlayItemKind::Where:
           c.kind = vm::ClauseKind::Where;

@@ -63,6 +63,13 @@ std::string align_trailing(const std::string& out, const std::vector<size_t>& ma
   return s;
 }
 
+// An alert line after `alert`: "off", "volume_drop off", "volume below 30%".
+std::string alert_text(const AlertItem& a) {
+  if (a.off) return a.measure.empty() ? "off" : a.measure + " off";
+  const char* dir = a.dir == AlertDir::Above ? " above " : a.dir == AlertDir::After ? " after " : " below ";
+  return a.measure + dir + a.raw;
+}
+
 class Printer {
  public:
   Printer(const SourceSet& sources, const File& file)
@@ -373,13 +380,21 @@ class Printer {
   void play(const PlayDecl& p, Span span) {
     open_line("play " + p.name, span);
     size_t key_width = 0;
-    for (const auto& it : p.items)
+    for (const auto& it : p.items) {
       if (it.kind == PlayItemKind::Meta) key_width = std::max(key_width, it.name.size());
+      if (it.kind == PlayItemKind::Alert) key_width = std::max(key_width, std::string_view("alert").size());
+    }
+    auto key = [&](std::string_view k) {
+      return std::string(k) + std::string(key_width - k.size() + 1, ' ');
+    };
     items(p.items, span.begin, [&](const PlayItem& it) {
       std::string s;
       switch (it.kind) {
         case PlayItemKind::Meta:
-          s = with_expr(it.name + std::string(key_width - it.name.size() + 1, ' '), *it.expr);
+          s = with_expr(key(it.name), *it.expr);
+          break;
+        case PlayItemKind::Alert:  // aligned with the metadata it belongs to
+          s = key("alert") + alert_text(it.alert);
           break;
         case PlayItemKind::On:
           s = on_item(it.on);

@@ -139,6 +139,9 @@ class Checker {
   // play_check.cpp: the steps of check_play
   void check_play_metadata(ast::PlayDecl& decl, Play& play, bool user);
   bool check_meta_value(const std::string& key, const ast::Expr& value, Play& play);
+  // alerts.cpp: the play's `alert` lines -> Play::alerts
+  void check_play_alerts(const ast::PlayDecl& decl, Play& play);
+  uint8_t check_alert_threshold(const ast::AlertItem& a, Play& play);  // the rule's bit, 0 on an error
   SignalScope check_on(const ast::PlayDecl& decl, Play& play);
   std::vector<LetInfo> declare_lets(ast::PlayDecl& decl, Play& play);
   ClauseSummary check_clauses(ast::PlayDecl& decl, Play& play, PlayScope& scope);

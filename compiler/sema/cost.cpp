@@ -53,7 +53,9 @@ uint64_t expr_cost(const ast::Expr& e, const Project& p, int depth = 0) {
 uint32_t Checker::play_cost(const Play& play) {
   uint64_t c = 0;
   for (const auto& item : play.decl->items) {
-    if (item.kind == ast::PlayItemKind::Meta || item.kind == ast::PlayItemKind::On) continue;
+    if (item.kind == ast::PlayItemKind::Meta || item.kind == ast::PlayItemKind::On ||
+        item.kind == ast::PlayItemKind::Alert)
+      continue;
     c = cap(c + 1);
     if (item.expr) c = cap(c + expr_cost(*item.expr, p_));
     for (const auto& a : item.args)

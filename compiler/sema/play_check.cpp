@@ -15,8 +15,9 @@ namespace {
 const std::vector<std::string> kMetaKeys = {"title", "owner",   "oncall", "priority",
                                             "sla",   "runbook", "tags",   "mode"};
 // Words a misspelt clause keyword may be meant as (a misspelt keyword parses as a metadata key).
-const std::vector<std::string> kItemWords = {"title", "owner", "oncall", "priority", "sla", "runbook", "tags",
-                                             "mode",  "on",    "where",  "unless",   "let", "do"};
+const std::vector<std::string> kItemWords = {"title",   "owner", "oncall", "priority", "sla",
+                                             "runbook", "tags",  "mode",   "on",       "where",
+                                             "unless",  "let",   "do",     "alert"};
 
 const char* temporal_form(ast::OnKind k) {
   switch (k) {
@@ -136,13 +137,14 @@ void Checker::check_score(const ast::ScoreDecl& decl) {
                   decl.name));
 }
 
-// ---- a play, in named steps: metadata, the `on` clause, lets, the clauses
+// ---- a play, in named steps: metadata, alert thresholds, the `on` clause, lets, the clauses
 // in source order, then the play's lints and its cost.
 
 void Checker::check_play(ast::PlayDecl& decl) {
   Play& play = p_.plays[p_.play_index[decl.name]];
   bool user = is_user_span(decl.name_span);
   check_play_metadata(decl, play, user);
+  check_play_alerts(decl, play);
   PlayScope scope;
   scope.signal = check_on(decl, play);
   scope.lets = declare_lets(decl, play);
@@ -357,6 +359,7 @@ ClauseSummary Checker::check_clauses(ast::PlayDecl& decl, Play& play, PlayScope&
     switch (item.kind) {
       case ast::PlayItemKind::Meta:
       case ast::PlayItemKind::On:
+      case ast::PlayItemKind::Alert:
         break;
       case ast::PlayItemKind::Where: {
         Scope s = scope.clause("a where clause", true);

@@ -43,6 +43,7 @@
 #pragma once
 
 #include <map>
+#include <optional>
 #include <string>
 #include <unordered_map>
 #include <vector>
@@ -103,6 +104,23 @@ struct ActionSig {
 enum class Priority : uint8_t { Low, Normal, High };
 enum class Mode : uint8_t { Live, Shadow };
 
+// A play's own alert thresholds (`alert ...` lines, alerts.cpp); unset means
+// playd's default for that rule. Values as the rules read them: shares as
+// fractions (`alert volume below 30%` is volume_drop 0.3). `off` has one bit
+// per rule silenced, in the order of kAlertRuleNames (`alert off`: all).
+inline constexpr const char* kAlertRuleNames[] = {"volume_drop", "volume_spike", "success_rate",
+                                                  "lag",         "latency_p95",  "undelivered"};
+inline constexpr uint8_t kAllAlertRules = 63;
+struct AlertOverrides {
+  std::optional<double> volume_drop;      // daily volume below this share of the 7-day average
+  std::optional<double> volume_spike;     // daily volume above this multiple of it
+  std::optional<double> success_rate;     // actions delivered below this share
+  std::optional<int64_t> lag_ms;          // oldest waiting signal of the play's lane older than this
+  std::optional<int64_t> latency_ms;      // p95 signal-to-action latency above this
+  std::optional<int64_t> undelivered_ms;  // an action still undelivered this long after it was issued
+  uint8_t off = 0;
+};
+
 struct Play {
   const ast::PlayDecl* decl = nullptr;
   std::string name;
@@ -112,6 +130,7 @@ struct Play {
   Priority priority = Priority::Normal;
   int64_t sla_ms = 15 * 60 * 1000;
   Mode mode = Mode::Live;
+  AlertOverrides alerts;
   int n_lets = 0;
   std::vector<std::string> icps_used;  // by `where icp N`, in order
   bool uses_suppression = false;

@@ -73,6 +73,7 @@ class Builder {
   TypeExpr type(P::TypeExprContext* ctx);
   std::vector<FieldDecl> fields(const std::vector<P::FieldDeclContext*>& fs);
   PlayItem play_item(P::PlayItemContext* ctx);
+  AlertItem alert_item(P::AlertItemContext* ctx);
   OnClause on_clause(P::OnClauseContext* ctx);
   SignalRef signal_ref(P::SignalNameContext* name, P::ExprContext* filter, Span sp);
   TestItem test_item(P::TestItemContext* ctx);
@@ -262,6 +263,17 @@ PlayItem Builder::play_item(P::PlayItemContext* ctx) {
     it.name = text(c->ident());
     it.name_span = span(c->ident());
     it.args = named_args(c->namedArg(), true);
+  } else if (dynamic_cast<P::AlertOffItemContext*>(ctx)) {
+    it.kind = PlayItemKind::Alert;
+    it.alert.off = true;
+  } else if (auto* c = dynamic_cast<P::AlertRuleOffItemContext*>(ctx)) {
+    it.kind = PlayItemKind::Alert;
+    it.alert.off = true;
+    it.alert.measure = text(c->ident());
+    it.alert.measure_span = span(c->ident());
+  } else if (auto* c = dynamic_cast<P::AlertItemContext*>(ctx)) {
+    it.kind = PlayItemKind::Alert;
+    it.alert = alert_item(c);
   } else if (auto* c = dynamic_cast<P::MetaItemContext*>(ctx)) {
     it.kind = PlayItemKind::Meta;
     it.name = text(c->metaName());
@@ -272,6 +284,40 @@ PlayItem Builder::play_item(P::PlayItemContext* ctx) {
     it.expr = placeholder(it.span);
   }
   return it;
+}
+
+AlertItem Builder::alert_item(P::AlertItemContext* ctx) {
+  AlertItem a;
+  a.measure = text(ctx->ident());
+  a.measure_span = span(ctx->ident());
+  a.dir = ctx->ABOVE() ? AlertDir::Above : ctx->AFTER() ? AlertDir::After : AlertDir::Below;
+  auto* v = ctx->alertValue();
+  if (!v) return a;
+  a.value_span = span(v);
+  if (auto* n = dynamic_cast<P::NumberAlertValueContext*>(v)) {
+    a.unit = n->PERCENT() ? AlertUnit::Percent : AlertUnit::None;
+    if (n->INT()) {
+      if (missing(n->INT())) return a;
+      int64_t i = 0;
+      decode_int(n->INT()->getText(), i, error_at(span(n->INT())));
+      a.number = static_cast<double>(i);
+      a.raw = n->INT()->getText();
+    } else if (n->FLOAT()) {
+      if (missing(n->FLOAT())) return a;
+      decode_float(n->FLOAT()->getText(), a.number, error_at(span(n->FLOAT())));
+      a.raw = n->FLOAT()->getText();
+    }
+    if (n->PERCENT()) a.raw += "%";
+  } else if (auto* f = dynamic_cast<P::FactorAlertValueContext*>(v)) {
+    a.unit = AlertUnit::Factor;
+    a.raw = f->FACTOR()->getText();
+    std::string digits = a.raw.substr(0, a.raw.size() - 1);
+    decode_float(digits, a.number, error_at(span(f->FACTOR())));
+  } else if (auto* d = dynamic_cast<P::DurationAlertValueContext*>(v)) {
+    a.unit = AlertUnit::Duration;
+    a.ms = duration_of(d->DURATION(), &a.raw);
+  }
+  return a;
 }
 
 SignalRef Builder::signal_ref(P::SignalNameContext* name, P::ExprContext* filter, Span sp) {

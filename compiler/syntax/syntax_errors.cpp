@@ -48,6 +48,11 @@ bool is_name(size_t t) {
     case P::TO:
     case P::ACTION:
     case P::TEST:
+    case P::ALERT:
+    case P::OFF:
+    case P::BELOW:
+    case P::ABOVE:
+    case P::AFTER:
       return true;
     default:
       return false;
@@ -270,6 +275,20 @@ class Strategy : public antlr4::DefaultErrorStrategy {
       return {"P0034", "expected a duration like 4h" + after + hint};
     }
     if (pv == P::TIMES && o != P::INT) return {"P0053", "expected a count like 2 after 'times'"};
+
+    // Alert lines: `alert off`, `alert RULE off`, or `alert MEASURE below|above|after THRESHOLD`.
+    bool in_alert = dynamic_cast<P::AlertItemContext*>(ctx) || ancestor(ctx, {P::RuleAlertValue}) ||
+                    (dynamic_cast<P::PlayItemContext*>(ctx) && start && start->getType() == P::ALERT);
+    if (pv == P::ALERT && dynamic_cast<P::PlayItemContext*>(ctx))
+      return {"P0058",
+              "expected what to watch after 'alert': `alert volume below 30%`, `alert volume above 5x`, "
+              "`alert success_rate below 90%`, `alert latency_p95 above 30m`, `alert lag above 10m`, "
+              "`alert undelivered after 2h`, `alert volume_drop off`, or `alert off`"};
+    if (in_alert && (pv == P::BELOW || pv == P::ABOVE || pv == P::AFTER))
+      return {"P0058", "expected a threshold" + after + " like 30%, 5x or 30m"};
+    if (in_alert && (has(P::BELOW) || has(P::ABOVE) || has(P::AFTER) || has(P::OFF) || pv != P::ALERT))
+      return {"P0058",
+              "expected 'below', 'above', 'after' or 'off'" + after + ", like `alert volume below 30%`"};
     if (pv == P::PER && dynamic_cast<P::PlayItemContext*>(ctx) && start && start->getType() == P::UNLESS)
       return {"P0039", "expected 'contact' or 'account' after 'per'"};
 

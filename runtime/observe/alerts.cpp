@@ -72,6 +72,13 @@ struct Context {
   int64_t sla(const PlayFacts& p, const PlayThresholds& t) const {
     return t.sla_ms > 0 ? t.sla_ms : p.sla_ms;
   }
+  // A rule's own limit when one is set, else the sla.
+  int64_t lag_target(const PlayFacts& p, const PlayThresholds& t) const {
+    return t.lag_ms > 0 ? t.lag_ms : sla(p, t);
+  }
+  int64_t latency_target(const PlayFacts& p, const PlayThresholds& t) const {
+    return t.latency_ms > 0 ? t.latency_ms : sla(p, t);
+  }
 
   void volume(const PlayFacts& p, const PlayThresholds& t);
   void success(const PlayFacts& p, const PlayThresholds& t);
@@ -152,7 +159,7 @@ void Context::success(const PlayFacts& p, const PlayThresholds& t) {
 }
 
 void Context::latency(const PlayFacts& p, const PlayThresholds& t) {
-  int64_t target = sla(p, t);
+  int64_t target = latency_target(p, t);
   if (!t.enabled("latency_p95") || target <= 0) return;
   store::HistoryBucket m =
       history[p.name].merged(window_start(in.now_ms, t.latency_window_ms), now_hour_end());
@@ -188,7 +195,7 @@ void Context::lag() {
     for (const auto& p : in.plays) {
       if (std::find(p.lanes.begin(), p.lanes.end(), l.lane) == p.lanes.end()) continue;
       PlayThresholds t = settings.for_play(p.name, &p.own);
-      int64_t s = sla(p, t);
+      int64_t s = lag_target(p, t);
       if (!t.enabled("lag") || s <= 0) continue;
       if (!tightest || s < target) tightest = &p, target = s;
     }
@@ -219,6 +226,8 @@ void ThresholdOverrides::apply_to(PlayThresholds& t) const {
   if (success_window_ms) t.success_window_ms = *success_window_ms;
   if (success_min_attempts) t.success_min_attempts = *success_min_attempts;
   if (sla_ms) t.sla_ms = *sla_ms;
+  if (lag_ms) t.lag_ms = *lag_ms;
+  if (latency_ms) t.latency_ms = *latency_ms;
   if (latency_window_ms) t.latency_window_ms = *latency_window_ms;
   if (latency_min_count) t.latency_min_count = *latency_min_count;
   if (undelivered_after_ms) t.undelivered_after_ms = *undelivered_after_ms;

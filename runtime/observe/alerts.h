@@ -56,6 +56,9 @@ struct PlayThresholds {
   int64_t success_window_ms = store::kHourMs;
   uint64_t success_min_attempts = 10;
   int64_t sla_ms = 0;  // lag and latency_p95 against this; 0: the play's own `sla`
+  // The play's `alert lag above 10m` / `alert latency_p95 above 2h` (or the
+  // config's `lag` / `latency_p95`): one rule's own limit, before the sla.
+  int64_t lag_ms = 0, latency_ms = 0;
   int64_t latency_window_ms = store::kHourMs;
   uint64_t latency_min_count = 10;
   int64_t undelivered_after_ms = 2 * store::kHourMs;
@@ -66,7 +69,8 @@ struct PlayThresholds {
 // A layer of overrides: what it sets replaces the layer below.
 struct ThresholdOverrides {
   std::optional<double> volume_drop, volume_spike, volume_min_days, volume_min_daily, success_rate;
-  std::optional<int64_t> success_window_ms, sla_ms, latency_window_ms, undelivered_after_ms;
+  std::optional<int64_t> success_window_ms, sla_ms, lag_ms, latency_ms, latency_window_ms,
+      undelivered_after_ms;
   std::optional<uint64_t> success_min_attempts, latency_min_count;
   std::optional<std::set<std::string>> disabled;
   void apply_to(PlayThresholds& t) const;
@@ -90,7 +94,7 @@ struct PlayFacts {
   std::string name;
   int64_t sla_ms = 0;              // the play's `sla` (0: none)
   std::vector<store::Lane> lanes;  // the lanes its signal types ride
-  ThresholdOverrides own;          // the play's own overrides (none yet)
+  ThresholdOverrides own;          // the play's own `alert` lines
 };
 
 struct LaneFacts {

@@ -177,6 +177,25 @@ TEST(AlertRules, LagIsTheOldestUnprocessedSignalAgainstTheTightestSlaTheLaneFeed
   EXPECT_EQ(f.find("playd/lag/high")->play, "pricing");
 }
 
+TEST(AlertRules, APlaysOwnLagAndLatencyLimitsComeBeforeItsSla) {
+  Facts f;
+  f.in.plays.push_back({"demo", 5 * 60'000, {store::Lane::High}, {}});
+  f.in.plays.back().own.lag_ms = 7 * 60'000;  // `alert lag above 7m`
+  f.in.lanes = {{store::Lane::High, 40, f.in.now_ms - 6 * 60'000}, {store::Lane::Normal, 0, 0}};
+  EXPECT_FALSE(f.find("playd/lag/high")->firing);  // 6m: over the 5m sla, under the play's 7m
+  EXPECT_EQ(f.find("playd/lag/high")->threshold, 420);
+  f.settings.plays["demo"].lag_ms = 3 * 60'000;  // the config has the last word
+  EXPECT_TRUE(f.find("playd/lag/high")->firing);
+
+  auto& b = f.hour("pricing", kT0);
+  for (int i = 0; i < 100; ++i) b.from_received.add(20 * 60'000);  // 20 min, sla 15 min
+  ASSERT_TRUE(f.find("playd/latency_p95/pricing")->firing);
+  for (auto& p : f.in.plays)
+    if (p.name == "pricing") p.own.latency_ms = 30 * 60'000;  // `alert latency_p95 above 30m`
+  EXPECT_FALSE(f.find("playd/latency_p95/pricing")->firing);
+  EXPECT_EQ(f.find("playd/latency_p95/pricing")->threshold, 1800);
+}
+
 TEST(AlertRules, LatencyP95AgainstTheSla) {
   Facts f;
   auto& b = f.hour("pricing", kT0);

@@ -277,6 +277,45 @@ struct In {
   }
 };
 
+// Alert overrides: a u8 of which thresholds are set (alert_bit of their
+// rule), then each one set, in rule order (f64 shares and factor, i64
+// milliseconds), then the u8 of rules silenced.
+void write_alerts(Out& o, const AlertOverrides& a) {
+  auto b = [](bool set, AlertRule r) { return set ? alert_bit(r) : 0; };
+  o.u8(static_cast<uint8_t>(b(a.volume_drop.has_value(), AlertRule::VolumeDrop) |
+                            b(a.volume_spike.has_value(), AlertRule::VolumeSpike) |
+                            b(a.success_rate.has_value(), AlertRule::SuccessRate) |
+                            b(a.lag_ms.has_value(), AlertRule::Lag) |
+                            b(a.latency_ms.has_value(), AlertRule::LatencyP95) |
+                            b(a.undelivered_ms.has_value(), AlertRule::Undelivered)));
+  if (a.volume_drop) o.f64(*a.volume_drop);
+  if (a.volume_spike) o.f64(*a.volume_spike);
+  if (a.success_rate) o.f64(*a.success_rate);
+  if (a.lag_ms) o.i64(*a.lag_ms);
+  if (a.latency_ms) o.i64(*a.latency_ms);
+  if (a.undelivered_ms) o.i64(*a.undelivered_ms);
+  o.u8(a.off);
+}
+
+void read_alerts(In& in, AlertOverrides& a) {
+  uint8_t set = in.u8("alert thresholds");
+  if (in.failed()) return;
+  if (set & ~kAllAlertRules) {
+    in.err = "bundle corrupt: bad alert thresholds " + std::to_string(set);
+    return;
+  }
+  auto has = [&](AlertRule r) { return (set & alert_bit(r)) != 0; };
+  if (has(AlertRule::VolumeDrop)) a.volume_drop = in.f64("alert volume_drop");
+  if (has(AlertRule::VolumeSpike)) a.volume_spike = in.f64("alert volume_spike");
+  if (has(AlertRule::SuccessRate)) a.success_rate = in.f64("alert success_rate");
+  if (has(AlertRule::Lag)) a.lag_ms = in.i64("alert lag");
+  if (has(AlertRule::LatencyP95)) a.latency_ms = in.i64("alert latency_p95");
+  if (has(AlertRule::Undelivered)) a.undelivered_ms = in.i64("alert undelivered");
+  a.off = in.u8("alerts off");
+  if (!in.failed() && (a.off & ~kAllAlertRules))
+    in.err = "bundle corrupt: bad alerts off " + std::to_string(a.off);
+}
+
 void write_play(Out& o, const Play& p) {
   o.str(p.name);
   o.str(p.title);
@@ -287,6 +326,7 @@ void write_play(Out& o, const Play& p) {
   o.u8(static_cast<uint8_t>(p.priority));
   o.u8(static_cast<uint8_t>(p.mode));
   o.i64(p.sla_ms);
+  write_alerts(o, p.alerts);
   o.u32(static_cast<uint32_t>(p.signal_types.size()));
   for (uint32_t t : p.signal_types) o.u32(t);
   o.u32(static_cast<uint32_t>(p.clauses.size()));
@@ -330,6 +370,7 @@ void read_play(In& in, Play& p) {
   p.priority = in.enum_<Priority>(static_cast<uint8_t>(Priority::kCount), "priority");
   p.mode = in.enum_<Mode>(static_cast<uint8_t>(Mode::kCount), "mode");
   p.sla_ms = in.i64("sla");
+  read_alerts(in, p.alerts);
   uint32_t nt = in.count(4, "signal type");
   for (uint32_t i = 0; i < nt && !in.failed(); ++i) p.signal_types.push_back(in.u32("signal type"));
   uint32_t nc = in.count(10, "clause");
@@ -505,6 +546,34 @@ bool read_bundle(std::string_view bytes, Bundle& out, std::string& error) {
 
 // ------------------------------------------------------------------ whole-bundle verification
 
+namespace {
+
+// What the checker allows (compiler/sema/alerts.cpp), so playd never reads
+// a threshold that cannot mean anything (NaN, a drop below 0%, a 1x spike).
+std::string verify_alerts(const AlertOverrides& a) {
+  auto share = [](double v) { return v > 0 && v < 1; };  // false for NaN
+  auto silenced = [&](bool set, AlertRule r) { return set && a.is_off(r); };
+  if (silenced(a.volume_drop.has_value(), AlertRule::VolumeDrop) ||
+      silenced(a.volume_spike.has_value(), AlertRule::VolumeSpike) ||
+      silenced(a.success_rate.has_value(), AlertRule::SuccessRate) ||
+      silenced(a.lag_ms.has_value(), AlertRule::Lag) ||
+      silenced(a.latency_ms.has_value(), AlertRule::LatencyP95) ||
+      silenced(a.undelivered_ms.has_value(), AlertRule::Undelivered))
+    return "a threshold on a rule that is off";
+  if (a.volume_drop && !share(*a.volume_drop)) return "volume_drop must be a share in (0, 1)";
+  if (a.success_rate && !share(*a.success_rate)) return "success_rate must be a share in (0, 1)";
+  if (a.volume_spike && !(*a.volume_spike > 1 && *a.volume_spike <= 1e6))
+    return "volume_spike must be a multiple in (1, 1000000]";
+  if (a.latency_ms && (*a.latency_ms <= 0 || *a.latency_ms > kMaxAlertLatencyMs))
+    return "latency_p95 must be in (0, 24h]";
+  if (a.lag_ms && (*a.lag_ms <= 0 || *a.lag_ms > kMaxAlertWaitMs)) return "lag must be in (0, 7d]";
+  if (a.undelivered_ms && (*a.undelivered_ms <= 0 || *a.undelivered_ms > kMaxAlertWaitMs))
+    return "undelivered must be in (0, 7d]";
+  return "";
+}
+
+}  // namespace
+
 std::string verify_bundle(Bundle& b) {
   ProgramLimits base;
   base.account_slots = static_cast<uint32_t>(b.account.size());
@@ -530,6 +599,7 @@ std::string verify_bundle(Bundle& b) {
     const std::string where = "play '" + p.name + "'";
     if (!pos_ok(p.pos)) return where + ": source file index out of range";
     if (p.signal_types.empty()) return where + ": no signal type";
+    if (std::string e = verify_alerts(p.alerts); !e.empty()) return where + " alert overrides: " + e;
     uint32_t slots = UINT32_MAX;
     for (uint32_t t : p.signal_types) {
       if (t >= b.signals.size()) return where + ": signal type index " + std::to_string(t) + " out of range";

@@ -19,6 +19,7 @@
 #pragma once
 
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -27,7 +28,7 @@
 
 namespace play::vm {
 
-constexpr uint32_t kBundleVersion = 2;  // 2: Action::mrkdwn_text
+constexpr uint32_t kBundleVersion = 3;  // 2: Action::mrkdwn_text; 3: Play::alerts
 constexpr char kBundleMagic[8] = {'P', 'L', 'A', 'Y', 'B', 'N', 'D', 'L'};
 constexpr size_t kBundleHeaderSize = 32;
 
@@ -113,6 +114,37 @@ struct Action {
   SourcePos pos;
 };
 
+// A play's own alert thresholds (`alert ...` lines in its metadata): what
+// playd's alert engine and `playc alerts` use instead of their defaults.
+// Unset: the default. Shares are fractions: `alert volume below 30%` is
+// volume_drop 0.3. `off` has one bit per rule silenced (`alert RULE off`),
+// all of kAllAlertRules for `alert off`. The verifier holds them to what the
+// checker allows: volume_drop and success_rate in (0, 1), volume_spike in
+// (1, 1e6], latency_ms in (0, 24h], lag_ms and undelivered_ms in (0, 7d],
+// and no threshold on a silenced rule.
+enum class AlertRule : uint8_t { VolumeDrop, VolumeSpike, SuccessRate, Lag, LatencyP95, Undelivered, kCount };
+inline constexpr const char* kAlertRuleNames[] = {"volume_drop", "volume_spike", "success_rate",
+                                                  "lag",         "latency_p95",  "undelivered"};
+inline constexpr uint8_t kAllAlertRules = 63;
+constexpr uint8_t alert_bit(AlertRule r) { return static_cast<uint8_t>(1u << static_cast<unsigned>(r)); }
+
+struct AlertOverrides {
+  std::optional<double> volume_drop;      // daily volume below this share of the 7-day average
+  std::optional<double> volume_spike;     // daily volume above this multiple of it
+  std::optional<double> success_rate;     // the share of deliveries that succeed, below this
+  std::optional<int64_t> lag_ms;          // the oldest signal waiting for the play, older than this
+  std::optional<int64_t> latency_ms;      // p95 signal-to-action latency above this
+  std::optional<int64_t> undelivered_ms;  // an action still undelivered this long after it was issued
+  uint8_t off = 0;                        // alert_bit(rule) per rule silenced
+  bool is_off(AlertRule r) const { return off & alert_bit(r); }
+  bool any() const {
+    return off || volume_drop || volume_spike || success_rate || lag_ms || latency_ms || undelivered_ms;
+  }
+  bool operator==(const AlertOverrides&) const = default;
+};
+constexpr int64_t kMaxAlertLatencyMs = 24 * 3600 * 1000;     // playd's latency histograms end at 24 h
+constexpr int64_t kMaxAlertWaitMs = 7LL * 24 * 3600 * 1000;  // lag and undelivered
+
 struct Play {
   std::string name;
   std::string title, owner, oncall, runbook;
@@ -120,6 +152,7 @@ struct Play {
   Priority priority = Priority::Normal;
   Mode mode = Mode::Live;
   int64_t sla_ms = 0;
+  AlertOverrides alerts;
   std::vector<uint32_t> signal_types;  // Bundle::signals indexes (`on T` / `on any of (...)`)
   std::vector<Clause> clauses;         // in source order: the first that rejects gives the outcome
   std::vector<Let> lets;               // computed in order when all clauses pass

@@ -16,6 +16,29 @@ std::string name_at(const std::vector<std::string>& names, uint32_t i) {
   return "#" + std::to_string(i);
 }
 
+// "  alerts volume_drop below 30%, latency_p95 above 30m, lag off\n", "  alerts off\n",
+// or "" (all defaults).
+std::string alerts_text(const AlertOverrides& a) {
+  if (!a.any()) return "";
+  if (a.off == kAllAlertRules) return "  alerts off\n";
+  auto num = [](double v) {
+    char buf[32];
+    std::snprintf(buf, sizeof buf, "%.6g", v);
+    return std::string(buf);
+  };
+  std::string out;
+  auto add = [&](const std::string& s) { out += (out.empty() ? "  alerts " : ", ") + s; };
+  if (a.volume_drop) add("volume_drop below " + num(*a.volume_drop * 100) + "%");
+  if (a.volume_spike) add("volume_spike above " + num(*a.volume_spike) + "x");
+  if (a.success_rate) add("success_rate below " + num(*a.success_rate * 100) + "%");
+  if (a.lag_ms) add("lag above " + format_duration(*a.lag_ms));
+  if (a.latency_ms) add("latency_p95 above " + format_duration(*a.latency_ms));
+  if (a.undelivered_ms) add("undelivered after " + format_duration(*a.undelivered_ms));
+  for (size_t r = 0; r < static_cast<size_t>(AlertRule::kCount); ++r)
+    if (a.off & (1u << r)) add(std::string(kAlertRuleNames[r]) + " off");
+  return out + "\n";
+}
+
 std::string pos_text(const SourcePos& p, const DisasmNames& n) {
   if (p.line == 0) return "";
   std::string file = n.files && p.file < n.files->size() ? (*n.files)[p.file] : "";
@@ -161,6 +184,7 @@ std::string disassemble(const Bundle& b) {
            "  worst-case cost " + std::to_string(p.worst_case_cost);
     std::string pt = pos_text(p.pos, n);
     out += (pt.empty() ? "" : "  (" + pt + ")") + "\n";
+    out += alerts_text(p.alerts);
     for (size_t i = 0; i < p.clauses.size(); ++i) {
       const Clause& c = p.clauses[i];
       std::string head = "  clause " + std::to_string(i + 1) + ": ";

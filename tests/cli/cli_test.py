@@ -89,6 +89,46 @@ with tempfile.TemporaryDirectory() as tmp:
     r = run("disasm", str(truncated))
     check("truncated bundle refused", r.returncode == 1 and "bundle refused" in r.stderr, r.stderr)
 
+    # diff: two versions of the scenario plays over the same signals
+    import shutil
+    new = tmp / "new_plays"
+    shutil.copytree("tests/scenario/plays", new)
+    dscen = ["--signals", "tests/scenario/signals.ndjson", "--context", "tests/scenario/context.json"]
+    r = run("diff", "tests/scenario/plays", str(sb), *dscen)
+    check("diff of the plays and their bundle: identical, exit 0", r.returncode == 0 and "no difference" in r.stdout,
+          r.stdout + r.stderr)
+    tp = new / "third_party.play"
+    tp.write_text(tp.read_text().replace("signal.score >= 70", "signal.score >= 90", 1))
+    pp = new / "product.play"
+    pp.write_text(pp.read_text().replace("due: 4h)", "due: 2h)", 1))
+    r = run("diff", "tests/scenario/plays", str(new), *dscen)
+    check("diff: a changed play exits 1", r.returncode == 1, r.stdout + r.stderr)
+    check("diff text names plays, kinds of change and signals",
+          "play intent_task:" in r.stdout and "removed signal e25: task -> crm" in r.stdout
+          and "play usage_spike: 0 added, 0 removed, 1 changed" in r.stdout and '"due":"2h"' in r.stdout, r.stdout)
+    r = run("diff", "tests/scenario/plays", str(new), *dscen, "--format", "json", "--examples", "1")
+    j = json.loads(r.stdout)
+    by = {p["play"]: p for p in j["plays"]}
+    check("diff json", r.returncode == 1 and not j["identical"] and j["signals"] > 0
+          and by["intent_task"]["removed"] == 2 and len(by["intent_task"]["examples"]["removed"]) == 1
+          and by["usage_spike"]["changed"] == 1
+          and by["usage_spike"]["examples"]["changed"][0]["new"]["args"]["due"] == "2h"
+          and by["usage_spike"]["examples"]["changed"][0]["old"]["args"]["due"] == "4h"
+          and by["account_tiered"]["status"] == "same", r.stdout)
+    (new / "website.play").unlink()
+    r = run("diff", "tests/scenario/plays", str(new), *dscen, "--format", "json")
+    j = json.loads(r.stdout) if r.returncode == 1 else {"plays": []}
+    check("diff: plays only in OLD are removed",
+          any(p["status"] == "removed" and p["removed"] == p["old_actions"] for p in j["plays"]), r.stdout + r.stderr)
+    broken = tmp / "broken_plays"
+    shutil.copytree("tests/scenario/plays", broken)
+    (broken / "crm.play").write_text((broken / "crm.play").read_text().replace("notify(", "notfy(", 1))
+    r = run("diff", "tests/scenario/plays", str(broken), *dscen)
+    check("diff: a compile error exits 2", r.returncode == 2 and "P0401" in r.stderr and not r.stdout, r.stderr)
+    check("diff: missing --signals is a usage error", run("diff", "plays/", "plays/").returncode == 2)
+    r = run("diff", "plays/", "plays/", "--signals", "no/such.ndjson")
+    check("diff: unreadable signals exit 2", r.returncode == 2, r.stderr)
+
     # test --junit
     junit = tmp / "junit.xml"
     r = run("test", "plays/", "--junit", str(junit))

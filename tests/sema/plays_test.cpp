@@ -42,6 +42,59 @@ TEST(Plays, SlaDefaultsAndExplicit) {
   EXPECT_EQ(normal->play("p")->sla_ms, 3600 * 1000);
 }
 
+TEST(Plays, AlertThresholdsAreRecorded) {
+  auto c = check_source(R"(play p {
+  owner "o@acme.com"
+  alert volume below 30%
+  alert volume above 2.5x
+  alert success_rate below 90%
+  alert lag above 10m
+  alert latency_p95 above 2h
+  alert undelivered after 30m
+  on website.page_viewed
+  do notify(channel: "#c", text: "x")
+}
+play q { owner "o" alert off on product.login do notify(channel: "#c", text: "x") }
+play r { owner "o" alert lag off alert undelivered off on product.login do notify(channel: "#c", text: "x") }
+play s { owner "o" on product.login do notify(channel: "#c", text: "x") })");
+  ASSERT_FALSE(c->diags.has_errors()) << c->dump();
+  const AlertOverrides& a = c->play("p")->alerts;
+  EXPECT_DOUBLE_EQ(a.volume_drop.value_or(0), 0.3);
+  EXPECT_DOUBLE_EQ(a.volume_spike.value_or(0), 2.5);
+  EXPECT_DOUBLE_EQ(a.success_rate.value_or(0), 0.9);
+  EXPECT_EQ(a.lag_ms.value_or(0), 10 * 60 * 1000);
+  EXPECT_EQ(a.latency_ms.value_or(0), 2 * 3600 * 1000);
+  EXPECT_EQ(a.undelivered_ms.value_or(0), 30 * 60 * 1000);
+  EXPECT_EQ(a.off, 0);
+  EXPECT_EQ(c->play("q")->alerts.off, kAllAlertRules);
+  EXPECT_EQ(c->play("r")->alerts.off, 8 | 32);  // lag, undelivered
+  const AlertOverrides& none = c->play("s")->alerts;
+  EXPECT_FALSE(none.volume_drop || none.volume_spike || none.success_rate || none.lag_ms || none.latency_ms ||
+               none.undelivered_ms || none.off);
+}
+
+TEST(Plays, AlertThresholdErrors) {
+  auto c = check_source(R"(play p {
+  owner "o@acme.com"
+  alert volum below 30%
+  alert volume below 150%
+  alert latency_p95 below 1h
+  alert success_rate below 0.9
+  alert volume_spike off
+  alert volume above 3x
+  alert lag above 5m
+  alert lag above 6m
+  on website.page_viewed
+  do notify(channel: "#c", text: "x")
+})");
+  EXPECT_EQ(c->count("P0315"), 1) << c->dump();
+  EXPECT_NE(c->first("P0315")->message.find("did you mean 'volume'"), std::string::npos) << c->dump();
+  EXPECT_EQ(c->count("P0317"), 1) << c->dump();
+  EXPECT_EQ(c->count("P0316"), 2) << c->dump();
+  EXPECT_EQ(c->count("P0319"), 1) << c->dump();
+  EXPECT_EQ(c->count("P0318"), 1) << c->dump();
+}
+
 TEST(Plays, MetadataErrors) {
   auto c = check_source(R"(play p {
   titl "T"

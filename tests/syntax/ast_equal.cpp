@@ -79,6 +79,12 @@ struct Cmp {
       if (!signal_ref(a.signals[i], b.signals[i])) return false;
     return true;
   }
+  bool alert(const AlertItem& a, const AlertItem& b) {
+    return eq(a.off, b.off, "alert off") && eq(a.measure, b.measure, "alert measure") &&
+           eq(a.dir, b.dir, "alert direction") && eq(a.unit, b.unit, "alert unit") &&
+           eq(a.number, b.number, "alert number") && eq(a.ms, b.ms, "alert ms") &&
+           eq(a.raw, b.raw, "alert raw");
+  }
   bool play(const PlayDecl& a, const PlayDecl& b) {
     if (!eq(a.name, b.name, "play name") || !eq(a.items.size(), b.items.size(), "play item count"))
       return false;
@@ -90,6 +96,7 @@ struct Cmp {
           !eq(x.per, y.per, "per") || !args(x.args, y.args))
         return false;
       if (x.kind == PlayItemKind::On && !on(x.on, y.on)) return false;
+      if (x.kind == PlayItemKind::Alert && !alert(x.alert, y.alert)) return false;
     }
     return true;
   }

@@ -5,6 +5,8 @@
 
 #include <gtest/gtest.h>
 
+#include <cmath>
+
 #include "tests/vm/sample_bundle.h"
 
 namespace play::vm::testing {
@@ -225,6 +227,63 @@ TEST(VmBundle, VerifierRefusesHostilePrograms) {
     b.plays[0].actions[0].args[0].program.positions[0].file = 7;
     EXPECT_NE(refusal(std::move(b)).find("source file index out of range"), std::string::npos);
   }
+}
+
+TEST(VmBundle, AlertOverridesRoundTrip) {
+  Bundle b = sample_bundle();
+  AlertOverrides& a = b.plays[0].alerts;
+  a.volume_drop = 0.3;
+  a.success_rate = 0.9;
+  a.lag_ms = 600000;
+  a.latency_ms = 7200000;
+  a.undelivered_ms = 1800000;
+  a.off = alert_bit(AlertRule::VolumeSpike);
+  std::string bytes = write_bundle(b);
+  Bundle back;
+  std::string err;
+  ASSERT_TRUE(read_bundle(bytes, back, err)) << err;
+  EXPECT_EQ(back.plays[0].alerts, b.plays[0].alerts);
+  EXPECT_EQ(write_bundle(back), bytes);
+}
+
+TEST(VmBundle, VerifierRefusesBadAlertOverrides) {
+  auto refused = [](void (*set)(AlertOverrides&), const char* why) {
+    Bundle b = sample_bundle();
+    set(b.plays[0].alerts);
+    std::string err = refusal(std::move(b));
+    EXPECT_NE(err.find("play 'pricing_visit_enterprise' alert overrides: "), std::string::npos) << err;
+    EXPECT_NE(err.find(why), std::string::npos) << err;
+  };
+  refused([](AlertOverrides& a) { a.volume_drop = 0; }, "volume_drop");
+  refused([](AlertOverrides& a) { a.volume_drop = std::nan(""); }, "volume_drop");
+  refused([](AlertOverrides& a) { a.success_rate = 1.5; }, "success_rate");
+  refused([](AlertOverrides& a) { a.volume_spike = 1; }, "volume_spike");
+  refused([](AlertOverrides& a) { a.volume_spike = INFINITY; }, "volume_spike");
+  refused([](AlertOverrides& a) { a.latency_ms = 0; }, "latency_p95");
+  refused([](AlertOverrides& a) { a.latency_ms = kMaxAlertLatencyMs + 1; }, "latency_p95");
+  refused([](AlertOverrides& a) { a.lag_ms = -5; }, "lag");
+  refused([](AlertOverrides& a) { a.undelivered_ms = kMaxAlertWaitMs + 1; }, "undelivered");
+  refused(
+      [](AlertOverrides& a) {
+        a.off = kAllAlertRules;
+        a.lag_ms = 1000;
+      },
+      "a threshold on a rule that is off");
+
+  // Bits the format does not define: the decoder refuses them.
+  Bundle b = sample_bundle();
+  b.plays[0].alerts.off = alert_bit(AlertRule::Undelivered);
+  std::string bytes = write_bundle(b);
+  b.plays[0].alerts.off = alert_bit(AlertRule::Lag);
+  std::string other = write_bundle(b);
+  size_t at = kBundleHeaderSize;  // past the checksum
+  while (at < bytes.size() && bytes[at] == other[at]) ++at;
+  ASSERT_LT(at, bytes.size());
+  bytes[at] = static_cast<char>(0x80);
+  Bundle out;
+  std::string err;
+  EXPECT_FALSE(read_bundle(reseal(bytes), out, err));
+  EXPECT_NE(err.find("bad alerts off"), std::string::npos) << err;
 }
 
 }  // namespace

@@ -1,0 +1,63 @@
+// The backtest loop of `playc run` and `playc diff` (backtest.h).
+#include "apps/playc/backtest.h"
+
+#include <cstdio>
+
+#include "compiler/diag/files.h"
+#include "runtime/engine/engine.h"
+#include "runtime/engine/memory_context.h"
+#include "runtime/engine/memory_ledger.h"
+
+namespace play::playc {
+
+BacktestResult backtest(const vm::Bundle& bundle, const BacktestInput& in, engine::OutputSink& sink,
+                        const std::function<void()>& after_signal) {
+  BacktestResult res;
+  engine::MemoryContext context(bundle);
+  engine::MemoryLedger ledger;
+  engine::MemorySeenSignals seen;
+  std::string text, err;
+  if (!in.context.empty()) {
+    if (!read_file(in.context, text, err)) {
+      std::fprintf(stderr, "%s: cannot read '%s': %s\n", in.command, in.context.c_str(), err.c_str());
+      res.rc = 2;
+      return res;
+    }
+    if (!engine::load_context_json(text, bundle, context, err)) {
+      std::fprintf(stderr, "%s: error: %s\n", in.context.c_str(), err.c_str());
+      res.rc = 1;
+      return res;
+    }
+  }
+  std::string signals;
+  if (!read_file(in.signals, signals, err)) {
+    std::fprintf(stderr, "%s: cannot read '%s': %s\n", in.command, in.signals.c_str(), err.c_str());
+    res.rc = 2;
+    return res;
+  }
+
+  engine::Engine eng(bundle, context, ledger, &seen);
+  engine::SignalDecoder decoder(bundle);
+  engine::DecodedSignal signal;
+  size_t line_no = 0;
+  std::string_view rest(signals);
+  while (!rest.empty()) {
+    size_t nl = rest.find('\n');
+    std::string_view line = rest.substr(0, nl);
+    rest = nl == std::string_view::npos ? std::string_view() : rest.substr(nl + 1);
+    ++line_no;
+    if (!line.empty() && line.back() == '\r') line.remove_suffix(1);
+    if (line.find_first_not_of(" \t") == std::string_view::npos) continue;
+    if (!decoder.decode(line, signal, err)) {
+      std::fprintf(stderr, "%s:%zu: error: %s; line skipped\n", in.signals.c_str(), line_no, err.c_str());
+      ++res.skipped;
+      continue;
+    }
+    eng.process(signal, sink);
+    ++res.signals;
+    if (after_signal) after_signal();
+  }
+  return res;
+}
+
+}  // namespace play::playc

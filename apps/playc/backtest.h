@@ -1,0 +1,31 @@
+// Offline evaluation (backtest), shared by `playc run` and `playc diff`:
+// signals read as NDJSON in file order go through the same engine playd
+// runs, with in-memory context, ledger and seen-signal set.
+#pragma once
+
+#include <functional>
+#include <string>
+
+#include "runtime/engine/output.h"
+#include "runtime/vm/bundle.h"
+
+namespace play::playc {
+
+struct BacktestInput {
+  std::string signals;                // an NDJSON file of signal envelopes
+  std::string context;                // {"accounts": [...], "contacts": [...]}, or ""
+  const char* command = "playc run";  // names the command in I/O errors
+};
+
+struct BacktestResult {
+  int rc = 0;          // 0; 1 a context error; 2 a file could not be read
+  size_t signals = 0;  // signals decoded and evaluated
+  size_t skipped = 0;  // lines that were not valid envelopes (reported on stderr)
+};
+
+// Runs every signal of `in.signals` through the engine on `bundle`, actions
+// and outcomes to `sink`; `after_signal` (if set) is called after each one.
+BacktestResult backtest(const vm::Bundle& bundle, const BacktestInput& in, engine::OutputSink& sink,
+                        const std::function<void()>& after_signal = {});
+
+}  // namespace play::playc
