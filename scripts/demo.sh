@@ -2,7 +2,9 @@
 # The main job: installs what is needed, builds, then runs playd -- the service,
 # on the embedded store -- with the example plays: loads the sample context,
 # sends the sample signals over HTTP, and shows what it did (the actions
-# delivered to the file outbox, one signal's trace, a /metrics excerpt).
+# delivered to the file outbox, one signal's trace, a /metrics excerpt) --
+# with the chat tool down, so the notify actions are retried and an alert
+# fires and reaches a (loopback) Slack webhook.
 # `playc check` and `playc test` run first, as CI would.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -21,12 +23,36 @@ echo "== playc test plays/ (the plays' own tests)"
 $PLAYC test plays/ | tail -n 1
 
 echo
-echo "== playd serve --plays plays/ --data $DATA  (listening on 127.0.0.1:$PORT, delivering to $DATA/outbox.ndjson)"
 rm -rf "$DATA"
 mkdir -p "$DATA"
-$PLAYD serve --plays plays/ --data "$DATA" --listen "127.0.0.1:$PORT" >"$DATA/playd.log" 2>&1 &
+# The outside world: a chat tool that is down (503) and a Slack webhook for alerts.
+python3 scripts/demo_receiver.py "$DATA/slack.txt" >"$DATA/receiver.port" &
+receiver=$!
+for _ in $(seq 1 50); do [ -s "$DATA/receiver.port" ] && break; sleep 0.1; done
+rport=$(cat "$DATA/receiver.port")
+cat >"$DATA/playd.toml" <<EOF
+# The demo's config: actions go to the file outbox, but notify goes to a chat
+# tool that is down; alerts go to a Slack webhook. Quick retries and rounds so
+# the demo sees the alert in seconds (production: examples/playd.toml).
+[sinks.chat]
+kind = "http"
+url = "http://127.0.0.1:$rport/chat"
+[execution]
+retry_schedule = ["1s"]
+max_attempts = 3
+[alerts]
+interval = "2s"
+success_min_attempts = 3
+[alert_sinks.revops_slack]
+kind = "slack"
+url = "http://127.0.0.1:$rport/slack"
+EOF
+echo "== playd serve --plays plays/ --data $DATA --config $DATA/playd.toml  (listening on 127.0.0.1:$PORT,"
+echo "   delivering to $DATA/outbox.ndjson; the chat sink is down; alerts to a loopback Slack webhook)"
+$PLAYD serve --plays plays/ --data "$DATA" --config "$DATA/playd.toml" --listen "127.0.0.1:$PORT" \
+  >"$DATA/playd.log" 2>&1 &
 pid=$!
-trap 'kill -TERM $pid 2>/dev/null || true; wait $pid 2>/dev/null || true' EXIT
+trap 'kill -TERM $pid 2>/dev/null || true; wait $pid 2>/dev/null || true; kill $receiver 2>/dev/null || true' EXIT
 for _ in $(seq 1 100); do
   curl -fsS "$URL/healthz" >/dev/null 2>&1 && break
   kill -0 $pid 2>/dev/null || { cat "$DATA/playd.log"; exit 1; }
@@ -61,7 +87,7 @@ done
 sleep 0.5
 
 echo
-echo "-- actions delivered to $DATA/outbox.ndjson (the same lines playc run prints):"
+echo "-- actions delivered to $DATA/outbox.ndjson (the lines playc run prints, but notify: chat is down):"
 python3 - "$DATA/outbox.ndjson" <<'PY'
 import json, sys
 for line in open(sys.argv[1]):
@@ -82,5 +108,20 @@ for p in t.get("plays", []):
 echo
 echo "-- GET /metrics (excerpt)"
 curl -fsS "$URL/metrics" | grep -E '^playd_(signals_(received|duplicate|evaluated)_total|actions_total|dlq_size|queue_depth)|^playd_play_outcomes_total\{play="pricing_visit_enterprise"' | sed 's/^/   /'
+echo
+echo "-- chat is down: each notify is tried 3 times, then goes to the DLQ; the alert rules see it"
+for _ in $(seq 1 150); do
+  [ "$(curl -fsS "$URL/metrics" | awk '/^playd_dlq_size/ {print $2}')" = 5 ] && break
+  sleep 0.1
+done
+sleep 2.5  # one more round of the rules ([alerts] interval = "2s") sees the last attempts
+echo "   GET /v1/alerts:"
+curl -fsS "$URL/v1/alerts" | python3 -c '
+import json, sys
+for a in json.load(sys.stdin)["alerts"]:
+    print("     %-8s %-13s %s" % (a["state"], a["rule"], a["summary"]))'
+echo "   the first message the on-call Slack channel got:"
+head -n 1 "$DATA/slack.txt" | cut -c1-300 | sed 's/^/     /'
+echo "   the DLQ: $PLAYD dlq list --data $DATA (or Replay on the dashboard's DLQ page once chat is back)"
 echo
 echo "-- stopping playd (SIGTERM drains gracefully)"
