@@ -236,7 +236,7 @@ void Service::start_execution_and_qualification() {
   playd::export_alerts(metrics, *store);
   alerting = std::make_unique<playd::Alerting>(config, *store, metrics, *live);
   qualifying = std::thread([this] { qualifier->run(stop_qualifying); });
-  reloader = std::make_unique<playd::Reloader>(paths, config, *live, *store, *qualifier);
+  reloader = std::make_unique<playd::Reloader>(paths, config, *live, *store, *qualifier, metrics);
 }
 
 ingest::IngestServices Service::ingest_services() {

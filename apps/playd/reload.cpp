@@ -31,13 +31,18 @@ ReloadResult refused(const std::string& why, const std::string& diagnostics_json
 }  // namespace
 
 Reloader::Reloader(std::vector<std::string> paths, const Config& config, engine::LivePlays& live,
-                   store::Store& store, qualify::Qualifier& qualifier)
-    : paths_(std::move(paths)), config_(config), live_(live), store_(store), qualifier_(qualifier) {}
+                   store::Store& store, qualify::Qualifier& qualifier, observe::Metrics& metrics)
+    : paths_(std::move(paths)),
+      config_(config),
+      live_(live),
+      store_(store),
+      qualifier_(qualifier),
+      metrics_(metrics) {}
 
 ReloadResult Reloader::reload(const char* why) {
   std::lock_guard<std::mutex> lock(mu_);
   auto fail = [&](const std::string& error, const std::string& diagnostics) {
-    ++failed_;
+    metrics_.reloaded("failed");
     std::fprintf(stderr, "playd: reload (%s) refused, the running plays stay: %s\n", why, error.c_str());
     std::fflush(stderr);
     return refused(error, diagnostics);
@@ -62,6 +67,7 @@ ReloadResult Reloader::reload(const char* why) {
   std::string version = play_set_version(*bundle);
   auto previous = live_.current();
   if (version == previous->version) {
+    metrics_.reloaded("unchanged");
     std::fprintf(stderr, "playd: reload (%s): plays unchanged (play set %s)\n", why, version.c_str());
     std::fflush(stderr);
     std::string body;
@@ -91,7 +97,7 @@ ReloadResult Reloader::reload(const char* why) {
   } catch (const std::exception& e) {
     std::fprintf(stderr, "playd: cannot record play set %s yet: %s\n", version.c_str(), e.what());
   }
-  ++ok_;
+  metrics_.reloaded("ok");
   std::fprintf(stderr, "playd: reload (%s): %zu plays, play set %s (was %s)\n", why, plays, version.c_str(),
                previous->version.c_str());
   std::fflush(stderr);

@@ -18,6 +18,7 @@
 
 #include "apps/playd/config.h"
 #include "runtime/engine/live_plays.h"
+#include "runtime/observe/metrics.h"
 #include "runtime/qualify/qualifier.h"
 #include "runtime/store/store.h"
 
@@ -31,10 +32,9 @@ struct ReloadResult {
 class Reloader {
  public:
   Reloader(std::vector<std::string> paths, const Config& config, engine::LivePlays& live, store::Store& store,
-           qualify::Qualifier& qualifier);
+           qualify::Qualifier& qualifier, observe::Metrics& metrics);
   // Serialized: one reload at a time. `why`: "SIGHUP", "admin", "watch".
   ReloadResult reload(const char* why);
-  uint64_t reloads(bool ok) const { return ok ? ok_.load() : failed_.load(); }
 
  private:
   std::vector<std::string> paths_;
@@ -42,8 +42,8 @@ class Reloader {
   engine::LivePlays& live_;
   store::Store& store_;
   qualify::Qualifier& qualifier_;
+  observe::Metrics& metrics_;  // playd_reloads_total{result}
   std::mutex mu_;
-  std::atomic<uint64_t> ok_{0}, failed_{0};
 };
 
 // `playd serve --watch`: reloads when a .play file under `paths` changes

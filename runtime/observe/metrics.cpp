@@ -214,6 +214,22 @@ void Metrics::render_decisions(std::string& out) const {
   header(out, "playd_qualify_commit_failures_total", "counter",
          "Batches of evaluated signals whose commit failed (evaluated again once the store can write).");
   out += "playd_qualify_commit_failures_total " + std::to_string(commit_failures_.load()) + "\n";
+  header(out, "playd_reloads_total", "counter",
+         "Reloads of the plays by result: ok (a new set runs), unchanged, failed (refused; the running set "
+         "stays: the log and the 422 answer say why).");
+  std::lock_guard lock(mu_);
+  for (std::string_view result : {"ok", "unchanged", "failed"}) {
+    auto it = reloads_.find(result);
+    out += "playd_reloads_total{result=\"" + std::string(result) + "\"} " +
+           std::to_string(it == reloads_.end() ? 0 : it->second) + "\n";
+  }
+}
+
+void Metrics::reloaded(std::string_view result) {
+  std::lock_guard lock(mu_);
+  auto it = reloads_.find(result);
+  if (it == reloads_.end()) it = reloads_.emplace(std::string(result), 0).first;
+  ++it->second;
 }
 
 // The store's health, the outbox per sink, the DLQ.

@@ -64,6 +64,9 @@ class Metrics {
   void action_flagged() { flagged_++; }
   // A batch of evaluated signals whose commit failed (it is evaluated again).
   void qualify_commit_failed() { commit_failures_++; }
+  // A reload of the plays (SIGHUP, POST /v1/admin/reload, --watch): "ok",
+  // "unchanged" or "failed" (refused: the running set stays).
+  void reloaded(std::string_view result);
   // The outbox backlog per sink (execution's in-memory queues), for the
   // playd_outbox_* gauges; set once by playd's main.
   struct SinkBacklog {
@@ -104,6 +107,7 @@ class Metrics {
   std::map<std::tuple<std::string, std::string, std::string>, uint64_t> outcomes_;  // play, kind, reason
   std::map<std::pair<std::string, std::string>, uint64_t> actions_;                 // sink, result
   std::map<std::pair<std::string, std::string>, uint64_t> cancelled_;               // play, reason
+  std::map<std::string, uint64_t, std::less<>> reloads_;                            // result
   std::atomic<uint64_t> evaluated_{0}, undecodable_{0}, flagged_{0}, commit_failures_{0};
   std::function<std::vector<SinkBacklog>()> backlog_source_;
   Histogram from_occurred_, from_received_;

@@ -59,6 +59,9 @@ def main(binary):
             d = body["check"]["diagnostics"][0]
             assert d["code"] == "P0102" and d["file"].endswith("demo_request.play") and "form" in d["message"], d
             assert healthz(pd)["play_set"] == first
+            metrics = pd.request("GET", "/metrics")[1]
+            for result, n in (("ok", 0), ("unchanged", 1), ("failed", 1)):
+                assert f'playd_reloads_total{{result="{result}"}} {n}\n' in metrics, (result, metrics[-1500:])
             status, _ = pd.request("POST", "/v1/signals", [demo_signal(0)])
             assert status == 200
             wait_for(lambda: len(outbox_keys(data)) == 2, 15, "the old set still fires")
