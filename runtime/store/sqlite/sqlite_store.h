@@ -62,6 +62,7 @@ class SqliteStore final : public Store {
   std::optional<SignalRow> signal(std::string_view id) override;
   std::vector<OutcomeRow> outcomes(std::string_view signal_id) override;
   std::vector<ActionRow> signal_actions(std::string_view signal_id) override;
+  std::vector<DecisionRow> decisions(std::string_view play, std::string_view outcome, size_t limit) override;
 
   void record_play_set(const std::string& version, const std::vector<std::string>& play_names) override;
   ReplayResult replay(const ReplayFilter& filter) override;
