@@ -26,6 +26,7 @@
 
 #include "apps/playd/admin.h"
 #include "apps/playd/config.h"
+#include "apps/playd/dashboard.h"
 #include "apps/playd/plays_loader.h"
 #include "runtime/ingest/engine_checks.h"
 #include "runtime/ingest/http_server.h"
@@ -252,6 +253,10 @@ ingest::IngestServices Service::ingest_services() {
   services.admin = [this](const ingest::HttpRequest& req) {
     return playd::admin_route(req, playd::AdminContext{*store, executor.get(), config.simulated_clock});
   };
+  playd::DashboardOptions dashboard{!config.ingest.admin_token.empty()};
+  services.dashboard = [dashboard](const ingest::HttpRequest& req) {
+    return playd::serve_dashboard(req, dashboard);
+  };
   return services;
 }
 
@@ -330,6 +335,9 @@ int serve(const ServeFlags& f) {
   lock->set_url(url);
   std::fprintf(stderr, "playd: %zu plays (play set %s); store %s; listening on %s\n", bundle->plays.size(),
                service.play_set.c_str(), config.data_dir.c_str(), url.c_str());
+  std::fprintf(
+      stderr, "playd: dashboard at %s/%s\n", url.c_str(),
+      config.ingest.admin_token.empty() ? " (open from loopback)" : " (log in with the admin token)");
   std::fflush(stderr);
 
   int sig = 0;
