@@ -4,7 +4,7 @@
 # Targets (issue 2): under 1 s and under 200 MB on this 2-core machine.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-PLAYC=${PLAYC:-build/compiler/playc/playc}
+PLAYC=${PLAYC:-build/apps/playc/playc}
 N=${PLAYS:-1000}
 out=$(mktemp -d)
 trap 'rm -rf "$out"' EXIT

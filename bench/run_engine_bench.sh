@@ -52,7 +52,7 @@ echo "== index by type: website.page_viewed signals, 1000 plays loaded vs only i
 echo "== playc run end to end: 1000 plays x 100,000 signals (compile, JSON decode, output)" >&2
 gen "$work/e2e" 100000
 hyperfine --warmup 1 --runs 5 -N --export-json "$work/e2e.json" \
-  "$BUILD/compiler/playc/playc run $work/e2e/plays --signals $work/e2e/signals.ndjson --context $work/e2e/context.json" \
+  "$BUILD/apps/playc/playc run $work/e2e/plays --signals $work/e2e/signals.ndjson --context $work/e2e/context.json" \
   --output=null >/dev/null
 python3 - "$results" "$work/e2e.json" <<'PY'
 import json, sys

@@ -8,7 +8,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 ./scripts/install-deps.sh
 ./scripts/build.sh
-PLAYC=build/compiler/playc/playc
+PLAYC=build/apps/playc/playc
 PLAYD=build/apps/playd/playd
 PORT=${PORT:-8080}
 DATA=${DATA:-data/demo}

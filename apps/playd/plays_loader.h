@@ -1,6 +1,6 @@
-// Loads the plays playd runs: a bundle file (`playc build -o BUNDLE`,
-// recognized by its magic) or .play paths compiled here with the same
-// checker and code generator as playc.
+// The plays playd runs, through the one loader playc uses too
+// (compiler/loader): a bundle file (`playc build -o BUNDLE`, recognized by
+// its magic) or .play paths compiled with the same checker and codegen.
 #pragma once
 
 #include <string>

@@ -13,6 +13,7 @@
 #include <string>
 #include <vector>
 
+#include "compiler/ast/operators.h"
 #include "compiler/ast/type.h"
 #include "compiler/diag/source.h"
 
@@ -36,9 +37,8 @@ enum class ExprKind : uint8_t {
   Method,     // args[0].name(args[1..]) s.contains(t), l.exists(v, p) (v is an Ident arg)
   List,       // [args...]
   Map,        // {args[0]: args[1], args[2]: args[3], ...}
-  Unary,      // op args[0]            op: "-", "not", "!"
-  Binary,     // args[0] op args[1]    op: "*","/","%","+","-","==","!=","<","<=",">",">=","in","not in",
-              //                           "and","or","&&","||","??"
+  Unary,      // op args[0]            (operators.h)
+  Binary,     // args[0] op args[1]    (operators.h)
   Cond,       // args[0] ? args[1] : args[2]
 };
 
@@ -77,8 +77,9 @@ struct Expr {
   int64_t int_value = 0;
   double float_value = 0;
   std::string string_value;
-  std::string name;  // Ident / Member / Call / Method name; Unary/Binary operator
-  Span name_span;    // span of the name alone (for "unknown property" carets)
+  std::string name;             // Ident / Member / Call / Method name
+  Operator op = Operator::Add;  // Unary / Binary only
+  Span name_span;               // span of the name alone (for "unknown property" carets)
   std::vector<ExprPtr> args;
   std::vector<TemplatePart> parts;
   // Did the source spell this string with a non-default quote style? (fmt keeps it)

@@ -1,63 +1,58 @@
-// Functions, methods and list macros (LANGUAGE.md section 3).
+// Functions, methods and list macros (LANGUAGE.md section 3), lowered as
+// their rows in the builtins table (compiler/builtins/builtins.h) say.
 #include <algorithm>
 
+#include "compiler/builtins/builtins.h"
 #include "compiler/codegen/lower.h"
 
 namespace play::codegen {
 
+using builtins::Builtin;
+using builtins::Lowering;
 using vm::JumpTest;
 using vm::Op;
 
 namespace {
 
-// Sema's estimate for a list of unknown length (compiler/sema/cost.cpp).
-constexpr uint64_t kUnknownListLength = 1000;
-
 uint8_t test(JumpTest t) { return static_cast<uint8_t>(t); }
+
+// The checker guarantees the arity; a mismatch here is a call it rejected.
+const Builtin& lowerable(const Builtin* b, const ast::Expr& e, size_t args, const char* what) {
+  if (!b || args != b->arity)
+    throw Unsupported(e.span, std::string(what) + " '" + e.name + "' is not supported yet");
+  return *b;
+}
 
 }  // namespace
 
 void ExprCompiler::call(const ast::Expr& e, uint16_t dst) {
-  const std::string& f = e.name;
-  if (f == "round_robin") {
-    const ast::Expr& pool = *e.args[0];
-    int i = env_.pools && pool.index >= 0 ? env_.pools->at(pool.index) : -1;
-    if (i < 0) throw Unsupported(e.span, "internal: round_robin() of something that is not a pool");
-    b_.emit(Op::ROUND_ROBIN, dst, static_cast<uint16_t>(i), 0, 0, e.span);
-    return;
+  const Builtin& b = lowerable(builtins::function(e.name), e, e.args.size(), "function");
+  switch (b.lowering) {
+    case Lowering::RoundRobin: {
+      const ast::Expr& pool = *e.args[0];
+      int i = env_.pools && pool.index >= 0 ? env_.pools->at(pool.index) : -1;
+      if (i < 0) throw Unsupported(e.span, "internal: round_robin() of something that is not a pool");
+      b_.emit(b.op, dst, static_cast<uint16_t>(i), 0, 0, e.span);
+      return;
+    }
+    case Lowering::Identity:
+      return compile(*e.args[0], dst);
+    case Lowering::Instruction:
+      return op1(b.op, e, *e.args[0], dst);
+    default:
+      throw Unsupported(e.span, "function '" + e.name + "' is not supported yet");
   }
-  // dyn(x) only changes what the checker knows: the value is x's.
-  if (f == "dyn" && e.args.size() == 1) return compile(*e.args[0], dst);
-  static const struct {
-    const char* name;
-    Op op;
-  } kUnary[] = {{"size", Op::SIZE},
-                {"int", Op::TO_INT},
-                {"float", Op::TO_FLOAT},
-                {"double", Op::TO_FLOAT},
-                {"string", Op::TO_STRING},
-                {"timestamp", Op::TO_TIMESTAMP},
-                {"duration", Op::TO_DURATION},
-                {"has", Op::HAS}};
-  for (const auto& u : kUnary)
-    if (f == u.name && e.args.size() == 1) return op1(u.op, e, *e.args[0], dst);
-  throw Unsupported(e.span, "function '" + f + "' is not supported yet");
 }
 
 void ExprCompiler::method(const ast::Expr& e, uint16_t dst) {
-  const std::string& m = e.name;
-  if (m == "exists" || m == "all" || m == "filter" || m == "map") return macro(e, dst);
-  size_t argc = e.args.size() - 1;
-  if (argc == 0) {
-    if (m == "size") return op1(Op::SIZE, e, *e.args[0], dst);
-    if (m == "lower") return op1(Op::LOWER, e, *e.args[0], dst);
-    if (m == "upper") return op1(Op::UPPER, e, *e.args[0], dst);
-  }
-  if (argc == 1) {
-    if (m == "contains") return op2(Op::STR_CONTAINS, e, *e.args[0], *e.args[1], dst);
-    if (m == "startsWith") return op2(Op::STR_STARTS, e, *e.args[0], *e.args[1], dst);
-    if (m == "endsWith") return op2(Op::STR_ENDS, e, *e.args[0], *e.args[1], dst);
-    if (m == "matches") {
+  const Builtin& b = lowerable(builtins::method(e.name), e, e.args.size() - 1, "method");
+  switch (b.lowering) {
+    case Lowering::Exists:
+    case Lowering::All:
+    case Lowering::Filter:
+    case Lowering::Map:
+      return macro(e, b.lowering, dst);
+    case Lowering::Regex: {
       // A constant pattern is compiled once, when the program is verified.
       const ast::Expr& pattern = *e.args[1];
       if (env_.fold && is_constant(pattern, static_cast<uint32_t>(macro_regs_.size()))) {
@@ -68,20 +63,23 @@ void ExprCompiler::method(const ast::Expr& e, uint16_t dst) {
           return;
         }
       }
-      return op2(Op::MATCHES, e, *e.args[0], pattern, dst);
+      return op2(b.op, e, *e.args[0], pattern, dst);
     }
+    case Lowering::Instruction:
+      if (b.arity == 0) return op1(b.op, e, *e.args[0], dst);
+      return op2(b.op, e, *e.args[0], *e.args[1], dst);
+    default:
+      throw Unsupported(e.span, "method '" + e.name + "' is not supported yet");
   }
-  throw Unsupported(e.span, "method '" + m + "' is not supported yet");
 }
 
 // l.exists(v, p), l.all(v, p), l.filter(v, p), l.map(v, e): a loop bounded
 // by the list (a map ranges over its keys). Null rules: exists and all of
 // null are false, filter and map of null are null. A predicate that is null
 // counts as false (exists: not found; all: fails; filter: dropped).
-void ExprCompiler::macro(const ast::Expr& e, uint16_t dst) {
-  const std::string& m = e.name;
+void ExprCompiler::macro(const ast::Expr& e, Lowering m, uint16_t dst) {
   uint16_t list = temp(*e.args[0]);
-  uint64_t length = kUnknownListLength;
+  uint64_t length = builtins::kUnknownListLength;
   const vm::Program& prog = b_.program();
   // A constant or literal list: its length is known.
   if (!prog.code.empty() && prog.code.back().a == list) {
@@ -94,7 +92,7 @@ void ExprCompiler::macro(const ast::Expr& e, uint16_t dst) {
   b_.alloc();  // iter + 1: the list being walked
   uint16_t var = b_.alloc();
   uint16_t body = b_.alloc();
-  bool builds = m == "filter" || m == "map";
+  bool builds = m == Lowering::Filter || m == Lowering::Map;
 
   std::vector<uint32_t> to_end;  // jumps to the instruction after the macro
   if (builds) {
@@ -103,7 +101,7 @@ void ExprCompiler::macro(const ast::Expr& e, uint16_t dst) {
     b_.emit(Op::LIST_NEW, dst, list, 0, 0, e.span);
   } else {
     b_.emit(Op::LOAD_BOOL, dst, 0, 0, 0, e.span);
-    if (m == "all") to_end.push_back(b_.emit(Op::JUMP_IF, list, 0, 0, test(JumpTest::Null), e.span));
+    if (m == Lowering::All) to_end.push_back(b_.emit(Op::JUMP_IF, list, 0, 0, test(JumpTest::Null), e.span));
   }
   b_.emit(Op::ITER_INIT, iter, list, 0, 0, e.span);
   uint32_t next = b_.emit(Op::ITER_NEXT, iter, var, 0, 0, e.span);
@@ -116,21 +114,21 @@ void ExprCompiler::macro(const ast::Expr& e, uint16_t dst) {
 
   uint32_t decided = 0;  // exists: found one; all: one failed
   uint32_t skip = 0;     // filter: predicate not true
-  if (m == "exists") decided = b_.emit(Op::JUMP_IF, body, 0, 0, test(JumpTest::True), e.span);
-  if (m == "all") to_end.push_back(b_.emit(Op::JUMP_IF, body, 0, 0, test(JumpTest::NotTrue), e.span));
-  if (m == "filter") {
+  if (m == Lowering::Exists) decided = b_.emit(Op::JUMP_IF, body, 0, 0, test(JumpTest::True), e.span);
+  if (m == Lowering::All) to_end.push_back(b_.emit(Op::JUMP_IF, body, 0, 0, test(JumpTest::NotTrue), e.span));
+  if (m == Lowering::Filter) {
     skip = b_.emit(Op::JUMP_IF, body, 0, 0, test(JumpTest::NotTrue), e.span);
     b_.emit(Op::LIST_APPEND, dst, var, 0, 0, e.span);
   }
-  if (m == "map") b_.emit(Op::LIST_APPEND, dst, body, 0, 0, e.span);
-  if (m == "filter") b_.patch_to_here(skip);
+  if (m == Lowering::Map) b_.emit(Op::LIST_APPEND, dst, body, 0, 0, e.span);
+  if (m == Lowering::Filter) b_.patch_to_here(skip);
   b_.emit(Op::LOOP, 0, static_cast<uint16_t>(next), 0, 0, e.span);
   b_.set_cost_multiplier(outer);
 
-  if (m == "exists") {
+  if (m == Lowering::Exists) {
     b_.patch_to_here(decided);
     b_.emit(Op::LOAD_BOOL, dst, 0, 0, 1, e.span);
-  } else if (m == "all") {
+  } else if (m == Lowering::All) {
     // The list ran out without a failure: every element passed.
     b_.patch_to_here(next);
     b_.emit(Op::LOAD_BOOL, dst, 0, 0, 1, e.span);

@@ -248,62 +248,86 @@ void ExprCompiler::member(const ast::Expr& e, uint16_t dst) {
 }
 
 void ExprCompiler::unary(const ast::Expr& e, uint16_t dst) {
-  op1(e.name == "-" ? Op::NEG : Op::NOT, e, *e.args[0], dst);
+  op1(ast::meaning(e.op) == ast::OpMeaning::Negate ? Op::NEG : Op::NOT, e, *e.args[0], dst);
 }
 
-void ExprCompiler::binary(const ast::Expr& e, uint16_t dst) {
-  const std::string& op = e.name;
-  const ast::Expr &l = *e.args[0], &r = *e.args[1];
-  if (op == "and" || op == "&&" || op == "or" || op == "||" || op == "??") return short_circuit(e, dst);
+namespace {
 
-  static const struct {
-    const char* name;
-    CmpCond cond;
-  } kCmps[] = {{"==", CmpCond::EQ}, {"!=", CmpCond::NE}, {"<", CmpCond::LT},
-               {"<=", CmpCond::LE}, {">", CmpCond::GT},  {">=", CmpCond::GE}};
-  for (const auto& c : kCmps) {
-    if (op != c.name) continue;
-    // Typed compares take their fast path when the proven kinds hold and
-    // fall back to the generic compare otherwise (a null in a nullable
-    // property included), so the kind is what matters, not nullability.
-    Op cmp = both(l, r, TypeKind::Int)      ? Op::CMP_INT
-             : both(l, r, TypeKind::Float)  ? Op::CMP_FLOAT
-             : both(l, r, TypeKind::String) ? Op::CMP_STR
-                                            : Op::CMP;
-    return op2(cmp, e, l, r, dst, static_cast<uint8_t>(c.cond));
+CmpCond comparison(ast::Operator op) {
+  switch (op) {
+    case ast::Operator::Eq:
+      return CmpCond::EQ;
+    case ast::Operator::Ne:
+      return CmpCond::NE;
+    case ast::Operator::Lt:
+      return CmpCond::LT;
+    case ast::Operator::Le:
+      return CmpCond::LE;
+    case ast::Operator::Gt:
+      return CmpCond::GT;
+    default:
+      return CmpCond::GE;
   }
-  if (op == "in") return op2(Op::IN, e, l, r, dst);
-  if (op == "not in") return op2(Op::NOT_IN, e, l, r, dst);
+}
 
-  bool ints = both(l, r, TypeKind::Int), floats = both(l, r, TypeKind::Float);
-  Op arith;
-  if (op == "+")
-    arith = ints ? Op::ADD_INT : floats ? Op::ADD_FLOAT : Op::ADD;
-  else if (op == "-")
-    arith = ints ? Op::SUB_INT : floats ? Op::SUB_FLOAT : Op::SUB;
-  else if (op == "*")
-    arith = ints ? Op::MUL_INT : floats ? Op::MUL_FLOAT : Op::MUL;
-  else if (op == "/")
-    arith = ints ? Op::DIV_INT : floats ? Op::DIV_FLOAT : Op::DIV;
-  else if (op == "%")
-    arith = ints ? Op::MOD_INT : Op::MOD;
-  else
-    throw Unsupported(e.span, "operator '" + op + "' is not supported yet");
-  op2(arith, e, l, r, dst);
+// The arithmetic instruction: typed when both operands are proven ints (or
+// floats), generic otherwise. `%` has no float form: CEL has no float modulo.
+Op arithmetic(ast::Operator op, bool ints, bool floats) {
+  switch (op) {
+    case ast::Operator::Add:
+      return ints ? Op::ADD_INT : floats ? Op::ADD_FLOAT : Op::ADD;
+    case ast::Operator::Sub:
+      return ints ? Op::SUB_INT : floats ? Op::SUB_FLOAT : Op::SUB;
+    case ast::Operator::Mul:
+      return ints ? Op::MUL_INT : floats ? Op::MUL_FLOAT : Op::MUL;
+    case ast::Operator::Div:
+      return ints ? Op::DIV_INT : floats ? Op::DIV_FLOAT : Op::DIV;
+    default:
+      return ints ? Op::MOD_INT : Op::MOD;
+  }
+}
+
+}  // namespace
+
+void ExprCompiler::binary(const ast::Expr& e, uint16_t dst) {
+  using M = ast::OpMeaning;
+  const ast::Expr &l = *e.args[0], &r = *e.args[1];
+  switch (ast::meaning(e.op)) {
+    case M::LogicalAnd:
+    case M::LogicalOr:
+    case M::Coalesce:
+      return short_circuit(e, dst);
+    case M::Equality:
+    case M::Ordering: {
+      // Typed compares take their fast path when the proven kinds hold and
+      // fall back to the generic compare otherwise (a null in a nullable
+      // property included), so the kind is what matters, not nullability.
+      Op cmp = both(l, r, TypeKind::Int)      ? Op::CMP_INT
+               : both(l, r, TypeKind::Float)  ? Op::CMP_FLOAT
+               : both(l, r, TypeKind::String) ? Op::CMP_STR
+                                              : Op::CMP;
+      return op2(cmp, e, l, r, dst, static_cast<uint8_t>(comparison(e.op)));
+    }
+    case M::Membership:
+      return op2(e.op == ast::Operator::In ? Op::IN : Op::NOT_IN, e, l, r, dst);
+    case M::Arithmetic:
+      return op2(arithmetic(e.op, both(l, r, TypeKind::Int), both(l, r, TypeKind::Float)), e, l, r, dst);
+    default:
+      throw Unsupported(e.span, "operator '" + std::string(ast::spelling(e.op)) + "' is not supported yet");
+  }
 }
 
 // `and`, `or` and `??` evaluate their right side only when it is needed, so
 // a round_robin there does not rotate (LANGUAGE.md section 3).
 void ExprCompiler::short_circuit(const ast::Expr& e, uint16_t dst) {
-  const std::string& op = e.name;
   compile(*e.args[0], dst);
-  if (op == "??") {
+  if (e.op == ast::Operator::Coalesce) {
     uint32_t j = b_.emit(Op::JUMP_IF, dst, 0, 0, static_cast<uint8_t>(JumpTest::NotNull), e.span);
     compile(*e.args[1], dst);
     b_.patch_to_here(j);
     return;
   }
-  bool is_and = op == "and" || op == "&&";
+  bool is_and = ast::meaning(e.op) == ast::OpMeaning::LogicalAnd;
   // and: false decides; or: true decides. Otherwise both sides combine
   // (true and null = null, false or null = null).
   uint32_t j = b_.emit(Op::JUMP_IF, dst, 0, 0,

@@ -5,6 +5,7 @@
 // null rules), and one implementation cannot disagree with itself. An
 // evaluation that fails is not folded: the error then happens at run time,
 // where it is reported with the play and source position.
+#include "compiler/builtins/builtins.h"
 #include "compiler/codegen/lower.h"
 #include "runtime/vm/vm.h"
 
@@ -36,14 +37,14 @@ bool is_constant(const ast::Expr& e, uint32_t macro_depth) {
         return false;
       return is_constant(*e.args[0], macro_depth);
     case ExprKind::Call:
-      if (e.name == "round_robin") return false;  // rotates a pool: never folded
-      break;
-    case ExprKind::Method:
-      if ((e.name == "exists" || e.name == "all" || e.name == "filter" || e.name == "map") &&
-          e.args.size() == 3)
+    case ExprKind::Method: {
+      const builtins::Builtin* b = builtins::called(e);
+      if (b && !b->pure) return false;  // round_robin rotates a pool: never folded
+      if (b && b->form == builtins::Form::Macro && e.args.size() == 3)
         // args[1] is the variable being bound; the body sees it one level deeper.
         return is_constant(*e.args[0], macro_depth) && is_constant(*e.args[2], macro_depth);
       break;
+    }
     default:
       break;
   }

@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "compiler/ast/ast.h"
+#include "compiler/builtins/builtins.h"
 #include "compiler/codegen/builder.h"
 #include "compiler/sema/project.h"
 #include "runtime/vm/value.h"
@@ -63,7 +64,7 @@ class ExprCompiler {
   // calls.cpp
   void call(const ast::Expr& e, uint16_t dst);
   void method(const ast::Expr& e, uint16_t dst);
-  void macro(const ast::Expr& e, uint16_t dst);
+  void macro(const ast::Expr& e, builtins::Lowering shape, uint16_t dst);
 
   const Env& env_;
   ProgramBuilder& b_;

@@ -42,7 +42,7 @@ std::vector<const ast::Expr*> coalesce_chain(const ast::Expr& e) {
   for (;;) {
     const ast::Expr& n = *nodes.back();
     const ast::Expr& right = *n.args[1];
-    if (right.kind != K::Binary || level(right) != kCoalesce || binary_operand_parens(n, 1)) break;
+    if (right.kind != K::Binary || level(right) != Precedence::Coalesce || binary_operand_parens(n, 1)) break;
     nodes.push_back(&right);
   }
   return nodes;
@@ -59,16 +59,17 @@ std::string broken_chain(const std::vector<const ast::Expr*>& nodes, bool right_
   std::string s = wrap(*first.args[0], binary_operand_parens(first, 0), first_column, 0, first_column);
   for (size_t i = 0; i < nodes.size(); ++i) {
     const ast::Expr& node = *nodes[i];
+    const std::string op(ast::spelling(node.op));
     bool last = i + 1 == nodes.size();
     // In a right-nested chain the last node's right operand ends it; the others continue in the next node.
     if (right_nested && !last) {
-      s += "\n" + std::string(column, ' ') + node.name + " " +
-           wrap(*nodes[i + 1]->args[0], binary_operand_parens(*nodes[i + 1], 0),
-                column + node.name.size() + 1, 0, column);
+      s += "\n" + std::string(column, ' ') + op + " " +
+           wrap(*nodes[i + 1]->args[0], binary_operand_parens(*nodes[i + 1], 0), column + op.size() + 1, 0,
+                column);
       continue;
     }
-    size_t at = column + node.name.size() + 1;
-    s += "\n" + std::string(column, ' ') + node.name + " " +
+    size_t at = column + op.size() + 1;
+    s += "\n" + std::string(column, ' ') + op + " " +
          wrap(*node.args[1], binary_operand_parens(node, 1), at, last ? reserve : 0, column);
   }
   return s;
@@ -76,9 +77,9 @@ std::string broken_chain(const std::vector<const ast::Expr*>& nodes, bool right_
 
 // `c ? a : b` that does not fit: `: b` goes under the `?`.
 std::string conditional(const ast::Expr& e, size_t column, size_t reserve, size_t indent) {
-  std::string s = wrap(*e.args[0], level(*e.args[0]) <= kCond, column, 0, indent) + " ? ";
+  std::string s = wrap(*e.args[0], level(*e.args[0]) <= Precedence::Cond, column, 0, indent) + " ? ";
   size_t question = end_column(s, column) - 2;
-  s += wrap(*e.args[1], level(*e.args[1]) <= kCond, question + 2, 0, indent);
+  s += wrap(*e.args[1], level(*e.args[1]) <= Precedence::Cond, question + 2, 0, indent);
   return s + "\n" + std::string(question, ' ') + ": " +
          layout_expr(*e.args[2], question + 2, reserve, indent);
 }
@@ -95,9 +96,11 @@ std::string layout_expr(const ast::Expr& e, size_t column, size_t reserve, size_
   switch (e.kind) {
     case K::Binary: {
       if (is_and(e) || is_or(e)) return and_or(e, column, reserve, indent);
-      if (level(e) == kCoalesce) return broken_chain(coalesce_chain(e), true, column, reserve, indent);
+      if (level(e) == Precedence::Coalesce)
+        return broken_chain(coalesce_chain(e), true, column, reserve, indent);
       // Other operators stay on the line; only their operands may break (`x in [...]`).
-      std::string l = wrap(*e.args[0], binary_operand_parens(e, 0), column, 0, indent) + " " + e.name + " ";
+      std::string l = wrap(*e.args[0], binary_operand_parens(e, 0), column, 0, indent) + " " +
+                      std::string(ast::spelling(e.op)) + " ";
       return l + wrap(*e.args[1], binary_operand_parens(e, 1), end_column(l, column), reserve, indent);
     }
     case K::List: {

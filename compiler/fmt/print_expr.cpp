@@ -1,5 +1,5 @@
-// Expressions in canonical form with minimal parentheses. Levels follow the
-// grammar (grammar/Play.g4), low to high.
+// Expressions in canonical form with minimal parentheses; operators as the
+// author spelt them, levels from the operator table (compiler/ast/operators.h).
 #include "compiler/fmt/format.h"
 #include "compiler/fmt/precedence.h"
 
@@ -52,17 +52,17 @@ void print(const ast::Expr& e, std::string& out) {
       out += "signal";
       return;
     case K::Member:
-      print_at(*e.args[0], level(*e.args[0]) < kPostfix, out);
+      print_at(*e.args[0], level(*e.args[0]) < Precedence::Postfix, out);
       out += "." + e.name;
       return;
     case K::Index:
-      print_at(*e.args[0], level(*e.args[0]) < kPostfix, out);
+      print_at(*e.args[0], level(*e.args[0]) < Precedence::Postfix, out);
       out += '[';
       print(*e.args[1], out);
       out += ']';
       return;
     case K::Method:
-      print_at(*e.args[0], level(*e.args[0]) < kPostfix, out);
+      print_at(*e.args[0], level(*e.args[0]) < Precedence::Postfix, out);
       out += "." + e.name + "(";
       print_list(e.args, 1, out);
       out += ')';
@@ -88,20 +88,20 @@ void print(const ast::Expr& e, std::string& out) {
       out += '}';
       return;
     case K::Unary: {
-      int lv = level(e);
-      out += e.name == "not" ? "not " : e.name;
+      Precedence lv = level(e);
+      out += e.op == ast::Operator::Not ? "not " : std::string(ast::spelling(e.op));
       print_at(*e.args[0], level(*e.args[0]) < lv, out);
       return;
     }
     case K::Binary:
       print_at(*e.args[0], binary_operand_parens(e, 0), out);
-      out += " " + e.name + " ";
+      out += " " + std::string(ast::spelling(e.op)) + " ";
       print_at(*e.args[1], binary_operand_parens(e, 1), out);
       return;
     case K::Cond:
-      print_at(*e.args[0], level(*e.args[0]) <= kCond, out);
+      print_at(*e.args[0], level(*e.args[0]) <= Precedence::Cond, out);
       out += " ? ";
-      print_at(*e.args[1], level(*e.args[1]) <= kCond, out);
+      print_at(*e.args[1], level(*e.args[1]) <= Precedence::Cond, out);
       out += " : ";
       print(*e.args[2], out);
       return;

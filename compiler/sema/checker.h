@@ -9,6 +9,7 @@
 #include <unordered_map>
 #include <vector>
 
+#include "compiler/builtins/builtins.h"
 #include "compiler/sema/project.h"
 
 namespace play::sema {
@@ -50,6 +51,29 @@ struct Scope {
   std::vector<MacroVar> macro_vars;
 };
 
+// The signal scope of a play: the properties `signal.x` may name.
+struct SignalScope {
+  std::vector<Field> props;
+  std::vector<int> slots;  // per prop: its slot, or -1 (on any of, different slots)
+  std::vector<std::string> partial;
+  std::string label;
+  bool unknown = false;
+};
+
+// What the clauses of one play may see: its signal scope and its lets.
+struct PlayScope {
+  SignalScope signal;
+  std::vector<LetInfo> lets;
+  // The scope of one clause; `filter`: a where/unless clause (no lets yet).
+  Scope clause(const std::string& what, bool filter);
+};
+
+// What check_clauses found that the play's lints need.
+struct ClauseSummary {
+  bool has_suppressed = false, has_fired = false;
+  const ast::PlayItem* enroll = nullptr;  // the first `do enroll`
+};
+
 enum class ValueState : uint8_t { Unchecked, Checking, Done };
 
 class Checker {
@@ -74,7 +98,7 @@ class Checker {
   TypeRef check_bool(ast::Expr& e, Scope& s, const std::string& clause);
   TypeRef value_type(int value_index);  // checks the value's declaration on first use
 
-  // builtins.cpp: functions and methods of LANGUAGE.md section 3.
+  // builtins.cpp: calls of the builtins table's functions, methods and macros.
   TypeRef check_call(ast::Expr& e, Scope& s);
   TypeRef check_method(ast::Expr& e, Scope& s);
 
@@ -107,10 +131,33 @@ class Checker {
   TypeRef check_index(ast::Expr& e, Scope& s);
   TypeRef check_unary(ast::Expr& e, Scope& s);
   TypeRef check_binary(ast::Expr& e, Scope& s);
+  void check_membership(const ast::Expr& e, const TypeRef& l, const TypeRef& r);
   TypeRef check_cond(ast::Expr& e, Scope& s);
   TypeRef check_list(ast::Expr& e, Scope& s);
   TypeRef check_map(ast::Expr& e, Scope& s);
-  TypeRef check_macro(ast::Expr& e, Scope& s, const TypeRef& recv);
+  TypeRef check_macro(ast::Expr& e, Scope& s, const TypeRef& recv, const builtins::Builtin& b);
+  // play_check.cpp: the steps of check_play
+  void check_play_metadata(ast::PlayDecl& decl, Play& play, bool user);
+  bool check_meta_value(const std::string& key, const ast::Expr& value, Play& play);
+  SignalScope check_on(const ast::PlayDecl& decl, Play& play);
+  std::vector<LetInfo> declare_lets(ast::PlayDecl& decl, Play& play);
+  ClauseSummary check_clauses(ast::PlayDecl& decl, Play& play, PlayScope& scope);
+  void check_where_icp(ast::PlayItem& item, Play& play);
+  bool check_do(ast::PlayItem& item, Play& play, const std::string& play_name, Scope& s);
+  void lint_play(const ast::PlayDecl& decl, const ClauseSummary& summary, const std::vector<LetInfo>& lets,
+                 bool user);
+  // test_check.cpp: the steps of check_test
+  void check_test_value(ast::RecordField& f, const TypeRef& want, const std::string& what, Scope& s);
+  const Play* find_test_play(const ast::TestItem& item);
+  void check_given(ast::TestItem& item, Scope& s);
+  void check_test_signal(ast::TestItem& item, Scope& s);
+  void check_expect_action(ast::TestItem& item, Scope& s);
+  void check_expect_outcome(const ast::TestItem& item);
+  bool check_arity(const ast::Expr& e, const builtins::Builtin& b, size_t given);
+  void check_constant_arg(const builtins::Builtin& b, const ast::Expr& arg);
+  TypeRef check_pool_arg(ast::Expr& arg);
+  TypeRef unknown_function(ast::Expr& e, Scope& s);
+  TypeRef unknown_method(const ast::Expr& e, const TypeRef& recv);
   std::vector<std::string> visible_names(const Scope& s) const;
 
   Project& p_;

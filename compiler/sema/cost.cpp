@@ -1,9 +1,10 @@
 // Worst-case cost of one evaluation of a play, in abstract steps
 // (LANGUAGE.md section 3: evaluation always terminates, and the checker
-// estimates its cost). One step per expression node; a list macro costs its
-// receiver plus (its body + 1) per element, where the number of elements is
-// the length of a constant list (a literal or a `list` name) and
-// kUnknownListLength otherwise. Icps used by the play and the suppress
+// estimates its cost). One step per expression node, a builtin's call what
+// its row in the builtins table says; a list macro also costs its receiver
+// plus (its body + 1) per element, where the number of elements is the
+// length of a constant list (a literal or a `list` name) and
+// builtins::kUnknownListLength otherwise. Icps used by the play and the suppress
 // rules (for `unless suppressed`) are added in; every clause costs one step.
 #include <algorithm>
 
@@ -13,7 +14,7 @@ namespace play::sema {
 
 namespace {
 
-constexpr uint64_t kUnknownListLength = 1000;
+using builtins::kUnknownListLength;
 constexpr uint64_t kCap = UINT32_MAX;
 
 uint64_t cap(uint64_t v) { return std::min(v, kCap); }
@@ -29,11 +30,9 @@ uint64_t list_length(const ast::Expr& e, const Project& p) {
 
 uint64_t expr_cost(const ast::Expr& e, const Project& p, int depth = 0) {
   if (depth > 64) return kCap;  // icp chains are acyclic (checked), but stay safe
-  uint64_t c = 1;
-  bool macro = e.kind == ast::ExprKind::Method &&
-               (e.name == "exists" || e.name == "all" || e.name == "filter" || e.name == "map") &&
-               e.args.size() == 3;
-  if (macro) {
+  const builtins::Builtin* b = builtins::called(e);
+  uint64_t c = b ? b->cost : 1;
+  if (b && b->form == builtins::Form::Macro && e.args.size() == 3) {
     c += expr_cost(*e.args[0], p, depth);
     c += cap(list_length(*e.args[0], p) * (expr_cost(*e.args[2], p, depth) + 1));
     return cap(c);

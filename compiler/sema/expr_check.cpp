@@ -34,15 +34,16 @@ bool orderable(const TypeRef& a, const TypeRef& b) {
 }
 
 // The result of an arithmetic operator, or null when the operands do not fit.
-TypeRef arithmetic(const std::string& op, const TypeRef& l, const TypeRef& r) {
+TypeRef arithmetic(ast::Operator op, const TypeRef& l, const TypeRef& r) {
+  using O = ast::Operator;
   bool n = l->nullable || r->nullable;
   auto K = [](const TypeRef& t) { return t->kind; };
   using TK = TypeKind;
   if (l->is_numeric() && r->is_numeric()) {
-    if (op == "%") return K(l) == TK::Int && K(r) == TK::Int ? Type::integer(n) : nullptr;
+    if (op == O::Mod) return K(l) == TK::Int && K(r) == TK::Int ? Type::integer(n) : nullptr;
     return K(l) == TK::Int && K(r) == TK::Int ? Type::integer(n) : Type::floating(n);
   }
-  if (op == "+") {
+  if (op == O::Add) {
     if (K(l) == TK::String && K(r) == TK::String) return Type::string(n);
     if (K(l) == TK::List && K(r) == TK::List) {
       auto u = unify(l, r);
@@ -52,16 +53,16 @@ TypeRef arithmetic(const std::string& op, const TypeRef& l, const TypeRef& r) {
       return Type::timestamp(n);
     if (K(l) == TK::Duration && K(r) == TK::Duration) return Type::duration(n);
   }
-  if (op == "-") {
+  if (op == O::Sub) {
     if (K(l) == TK::Timestamp && K(r) == TK::Timestamp) return Type::duration(n);
     if (K(l) == TK::Timestamp && K(r) == TK::Duration) return Type::timestamp(n);
     if (K(l) == TK::Duration && K(r) == TK::Duration) return Type::duration(n);
   }
-  if (op == "*") {
+  if (op == O::Mul) {
     if ((K(l) == TK::Duration && r->is_numeric()) || (l->is_numeric() && K(r) == TK::Duration))
       return Type::duration(n);
   }
-  if (op == "/") {
+  if (op == O::Div) {
     if (K(l) == TK::Duration && r->is_numeric()) return Type::duration(n);
     if (K(l) == TK::Duration && K(r) == TK::Duration) return Type::floating(n);
   }
@@ -361,7 +362,7 @@ TypeRef Checker::check_index(ast::Expr& e, Scope& s) {
 TypeRef Checker::check_unary(ast::Expr& e, Scope& s) {
   TypeRef t = check(*e.args[0], s);
   if (loose(t)) return t;
-  if (e.name == "-") {
+  if (ast::meaning(e.op) == ast::OpMeaning::Negate) {
     if (t->is_numeric() || t->kind == TypeKind::Duration) return t;
     d_.error("P0208", e.span,
              fmt::format("unary '-' needs a number or a duration, but this is {}", a_type(t)));
@@ -369,15 +370,17 @@ TypeRef Checker::check_unary(ast::Expr& e, Scope& s) {
   }
   if (t->kind == TypeKind::Null) return Type::boolean(true);
   if (t->kind == TypeKind::Bool) return t;
-  d_.error("P0208", e.span, fmt::format("'{}' needs a bool, but this is {}", e.name, a_type(t)));
+  d_.error("P0208", e.span, fmt::format("'{}' needs a bool, but this is {}", ast::spelling(e.op), a_type(t)));
   return Type::error();
 }
 
 TypeRef Checker::check_binary(ast::Expr& e, Scope& s) {
-  const std::string& op = e.name;
+  using M = ast::OpMeaning;
+  const M what = ast::meaning(e.op);
+  const std::string_view op = ast::spelling(e.op);
   TypeRef l = check(*e.args[0], s);
   TypeRef r = check(*e.args[1], s);
-  if (op == "and" || op == "or" || op == "&&" || op == "||") {
+  if (what == M::LogicalAnd || what == M::LogicalOr) {
     bool ok = true;
     for (int i = 0; i < 2; ++i) {
       const TypeRef& t = i == 0 ? l : r;
@@ -393,52 +396,39 @@ TypeRef Checker::check_binary(ast::Expr& e, Scope& s) {
   }
   if (is_error(l) || is_error(r)) {
     // Comparisons are bool whatever went wrong inside them: keeps `where` quiet.
-    bool cmp = op == "==" || op == "!=" || op == "<" || op == "<=" || op == ">" || op == ">=" || op == "in" ||
-               op == "not in";
+    bool cmp = what == M::Equality || what == M::Ordering || what == M::Membership;
     return cmp ? Type::boolean() : Type::error();
   }
-  if (op == "??") {
-    auto u = unify(with_nullable(l, false), r);
-    if (!u) {
-      d_.error("P0210", e.span,
-               fmt::format("the two sides of '?"
-                           "?' must have the same type, but they are {} and {}",
-                           l->str(), r->str()));
-      return Type::error();
+  switch (what) {
+    case M::Coalesce: {
+      auto u = unify(with_nullable(l, false), r);
+      if (!u) {
+        d_.error("P0210", e.span,
+                 fmt::format("the two sides of '?"
+                             "?' must have the same type, but they are {} and {}",
+                             l->str(), r->str()));
+        return Type::error();
+      }
+      // Non-null exactly when the fallback is.
+      return u->kind == TypeKind::Dyn ? u : with_nullable(u, r->nullable);
     }
-    // Non-null exactly when the fallback is.
-    return u->kind == TypeKind::Dyn ? u : with_nullable(u, r->nullable);
-  }
-  if (op == "==" || op == "!=") {
-    if (!comparable(l, r))
-      d_.error("P0211", e.span,
-               fmt::format("'{}' compares {} with {}; they can never be equal", op, a_type(l), a_type(r)));
-    return Type::boolean();
-  }
-  if (op == "<" || op == "<=" || op == ">" || op == ">=") {
-    if (!orderable(l, r))
-      d_.error("P0211", e.span,
-               fmt::format("'{}' cannot order {} and {}: both sides must be numbers, strings, durations or "
-                           "timestamps of the same kind",
-                           op, a_type(l), a_type(r)));
-    return Type::boolean();
-  }
-  if (op == "in" || op == "not in") {
-    if (loose(r)) return Type::boolean();
-    if (r->kind == TypeKind::List) {
-      if (r->elem && !comparable(l, r->elem))
-        d_.error("P0212", e.span,
-                 fmt::format("'{}' looks for {} in a {}; the element types differ", op, a_type(l), r->str()));
-    } else if (r->kind == TypeKind::Map) {
-      if (!loose(l) && l->kind != TypeKind::String && l->kind != TypeKind::Null)
-        d_.error(
-            "P0212", e.span,
-            fmt::format("'{}' on a map tests its keys, which are strings, but this is {}", op, a_type(l)));
-    } else {
-      d_.error("P0212", e.args[1]->span,
-               fmt::format("'{}' needs a list or a map on its right side, but this is {}", op, a_type(r)));
-    }
-    return Type::boolean();
+    case M::Equality:
+      if (!comparable(l, r))
+        d_.error("P0211", e.span,
+                 fmt::format("'{}' compares {} with {}; they can never be equal", op, a_type(l), a_type(r)));
+      return Type::boolean();
+    case M::Ordering:
+      if (!orderable(l, r))
+        d_.error("P0211", e.span,
+                 fmt::format("'{}' cannot order {} and {}: both sides must be numbers, strings, durations or "
+                             "timestamps of the same kind",
+                             op, a_type(l), a_type(r)));
+      return Type::boolean();
+    case M::Membership:
+      check_membership(e, l, r);
+      return Type::boolean();
+    default:
+      break;
   }
   // Arithmetic.
   if (loose(l) || loose(r)) return Type::dyn();
@@ -446,9 +436,27 @@ TypeRef Checker::check_binary(ast::Expr& e, Scope& s) {
     d_.error("P0213", e.span, fmt::format("'{}' with a null operand is always null", op));
     return Type::error();
   }
-  if (auto t = arithmetic(op, l, r)) return t;
+  if (auto t = arithmetic(e.op, l, r)) return t;
   d_.error("P0213", e.span, fmt::format("'{}' cannot be applied to {} and {}", op, a_type(l), a_type(r)));
   return Type::error();
+}
+
+// `x in l` / `x not in l`: l a list whose elements compare with x, or a map (its keys are strings).
+void Checker::check_membership(const ast::Expr& e, const TypeRef& l, const TypeRef& r) {
+  const std::string_view op = ast::spelling(e.op);
+  if (loose(r)) return;
+  if (r->kind == TypeKind::List) {
+    if (r->elem && !comparable(l, r->elem))
+      d_.error("P0212", e.span,
+               fmt::format("'{}' looks for {} in a {}; the element types differ", op, a_type(l), r->str()));
+  } else if (r->kind == TypeKind::Map) {
+    if (!loose(l) && l->kind != TypeKind::String && l->kind != TypeKind::Null)
+      d_.error("P0212", e.span,
+               fmt::format("'{}' on a map tests its keys, which are strings, but this is {}", op, a_type(l)));
+  } else {
+    d_.error("P0212", e.args[1]->span,
+             fmt::format("'{}' needs a list or a map on its right side, but this is {}", op, a_type(r)));
+  }
 }
 
 TypeRef Checker::check_cond(ast::Expr& e, Scope& s) {

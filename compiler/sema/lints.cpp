@@ -46,42 +46,49 @@ std::string literal_of(const ast::Expr& e) {
 }
 
 // A filter in the shapes the exclusivity proof understands.
+enum class Test : uint8_t {
+  Equal,     // path == literal
+  NotEqual,  // path != literal
+  Is,        // a bare bool field
+  IsNot,     // a negated bool field
+};
 struct Shape {
   std::string path;
-  std::string op;       // "==", "!=", "is" (bare bool field), "not" (negated bool field)
-  std::string literal;  // for == and !=
+  Test test;
+  std::string literal;  // for Equal and NotEqual
 };
 
 std::optional<Shape> shape_of(const ast::Expr& e) {
-  if (e.kind == ast::ExprKind::Binary && (e.name == "==" || e.name == "!=")) {
+  if (e.kind == ast::ExprKind::Binary && ast::meaning(e.op) == ast::OpMeaning::Equality) {
     const ast::Expr* a = e.args[0].get();
     const ast::Expr* b = e.args[1].get();
     if (path_of(*a).empty()) std::swap(a, b);
     std::string p = path_of(*a), l = literal_of(*b);
     if (p.empty() || l.empty()) return std::nullopt;
-    return Shape{p, e.name, l};
+    return Shape{p, e.op == ast::Operator::Eq ? Test::Equal : Test::NotEqual, l};
   }
-  if (e.kind == ast::ExprKind::Unary && (e.name == "not" || e.name == "!")) {
+  if (e.kind == ast::ExprKind::Unary && ast::meaning(e.op) == ast::OpMeaning::LogicalNot) {
     std::string p = path_of(*e.args[0]);
     if (p.empty()) return std::nullopt;
-    return Shape{p, "not", ""};
+    return Shape{p, Test::IsNot, ""};
   }
   std::string p = path_of(e);
   if (p.empty()) return std::nullopt;
-  return Shape{p, "is", ""};
+  return Shape{p, Test::Is, ""};
 }
 
 // Can `a` and `b` not both hold? Proven only for one field compared with
 // literals: x == c1 / x == c2 (c1 != c2), x == c / x != c, and x / not x.
 bool exclusive(const Shape& a, const Shape& b) {
   if (a.path != b.path) return false;
-  if (a.op == "==" && b.op == "==") return a.literal != b.literal;
-  if ((a.op == "==" && b.op == "!=") || (a.op == "!=" && b.op == "==")) return a.literal == b.literal;
-  if ((a.op == "is" && b.op == "not") || (a.op == "not" && b.op == "is")) return true;
-  if (a.op == "is" && b.op == "==") return b.literal == "b:0";
-  if (a.op == "==" && b.op == "is") return a.literal == "b:0";
-  if (a.op == "not" && b.op == "==") return b.literal == "b:1";
-  if (a.op == "==" && b.op == "not") return a.literal == "b:1";
+  auto is = [&](Test x, Test y) { return a.test == x && b.test == y; };
+  if (is(Test::Equal, Test::Equal)) return a.literal != b.literal;
+  if (is(Test::Equal, Test::NotEqual) || is(Test::NotEqual, Test::Equal)) return a.literal == b.literal;
+  if (is(Test::Is, Test::IsNot) || is(Test::IsNot, Test::Is)) return true;
+  if (is(Test::Is, Test::Equal)) return b.literal == "b:0";
+  if (is(Test::Equal, Test::Is)) return a.literal == "b:0";
+  if (is(Test::IsNot, Test::Equal)) return b.literal == "b:1";
+  if (is(Test::Equal, Test::IsNot)) return a.literal == "b:1";
   return false;
 }
 

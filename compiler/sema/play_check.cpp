@@ -3,6 +3,7 @@
 // `on` forms and `score` declarations (section 10) are rejected with P0900.
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <set>
 
 #include "compiler/sema/checker.h"
@@ -49,16 +50,7 @@ std::optional<std::string> literal_text(const ast::Expr& e) {
 
 }  // namespace
 
-// The signal scope of a play: the properties `signal.x` may name.
-struct SignalScope {
-  std::vector<Field> props;
-  std::vector<int> slots;
-  std::vector<std::string> partial;
-  std::string label;
-  bool unknown = false;
-};
-
-static SignalScope signal_scope(const Project& p, const std::vector<const SignalSchema*>& types) {
+static SignalScope signal_scope(const std::vector<const SignalSchema*>& types) {
   SignalScope sc;
   if (types.size() == 1) {
     sc.props = types[0]->props;
@@ -92,7 +84,6 @@ static SignalScope signal_scope(const Project& p, const std::vector<const Signal
         sc.partial.push_back(f.name);
       }
     }
-  (void)p;
   return sc;
 }
 
@@ -145,17 +136,28 @@ void Checker::check_score(const ast::ScoreDecl& decl) {
                   decl.name));
 }
 
+// ---- a play, in named steps: metadata, the `on` clause, lets, the clauses
+// in source order, then the play's lints and its cost.
+
 void Checker::check_play(ast::PlayDecl& decl) {
   Play& play = p_.plays[p_.play_index[decl.name]];
   bool user = is_user_span(decl.name_span);
+  check_play_metadata(decl, play, user);
+  PlayScope scope;
+  scope.signal = check_on(decl, play);
+  scope.lets = declare_lets(decl, play);
+  ClauseSummary summary = check_clauses(decl, play, scope);
+  lint_play(decl, summary, scope.lets, user);
+  play.worst_case_cost = play_cost(play);
+}
 
-  // ---- metadata
+void Checker::check_play_metadata(ast::PlayDecl& decl, Play& play, bool user) {
   std::set<std::string> keys;
   bool sla_given = false;
   for (auto& item : decl.items) {
     if (item.kind != ast::PlayItemKind::Meta) continue;
     const std::string& k = item.name;
-    if (std::find(kMetaKeys.begin(), kMetaKeys.end(), k) == kMetaKeys.end()) {
+    if (std::ranges::find(kMetaKeys, k) == kMetaKeys.end()) {
       std::string near = did_you_mean(k, kItemWords);
       d_.error("P0301", item.name_span,
                near.empty() ? fmt::format("unknown play item '{}': metadata keys are title, owner, oncall, "
@@ -169,60 +171,7 @@ void Checker::check_play(ast::PlayDecl& decl) {
       continue;
     }
     if (!item.expr) continue;  // recovered from a syntax error
-    ast::Expr& v = *item.expr;
-    auto bad = [&](const std::string& want) {
-      d_.error("P0302", v.span, fmt::format("'{}' must be {}", k, want));
-    };
-    if (k == "title" || k == "owner" || k == "oncall" || k == "runbook") {
-      auto text = literal_text(v);
-      if (!text) {
-        bad("a string, e.g. " + k + " \"...\"");
-        continue;
-      }
-      (k == "title"    ? play.title
-       : k == "owner"  ? play.owner
-       : k == "oncall" ? play.oncall
-                       : play.runbook) = *text;
-      if (text->empty()) bad("a non-empty string");
-    } else if (k == "priority") {
-      if (v.kind != ast::ExprKind::Ident || (v.name != "high" && v.name != "normal" && v.name != "low")) {
-        bad("high, normal or low" + (v.kind == ast::ExprKind::Ident
-                                         ? did_you_mean(v.name, {"high", "normal", "low"})
-                                         : std::string()));
-        continue;
-      }
-      play.priority = v.name == "high" ? Priority::High : v.name == "low" ? Priority::Low : Priority::Normal;
-    } else if (k == "mode") {
-      if (v.kind != ast::ExprKind::Ident || (v.name != "live" && v.name != "shadow")) {
-        bad("live or shadow" +
-            (v.kind == ast::ExprKind::Ident ? did_you_mean(v.name, {"live", "shadow"}) : std::string()));
-        continue;
-      }
-      play.mode = v.name == "shadow" ? Mode::Shadow : Mode::Live;
-    } else if (k == "sla") {
-      if (v.kind != ast::ExprKind::Duration || v.int_value <= 0) {
-        bad("a positive duration, e.g. sla 15m");
-        continue;
-      }
-      play.sla_ms = v.int_value;
-      sla_given = true;
-    } else if (k == "tags") {
-      bool ok = v.kind == ast::ExprKind::List;
-      std::vector<std::string> tags;
-      if (ok)
-        for (const auto& a : v.args) {
-          auto t = literal_text(*a);
-          if (!t)
-            ok = false;
-          else
-            tags.push_back(*t);
-        }
-      if (!ok) {
-        bad("a list of strings, e.g. tags [\"website\", \"enterprise\"]");
-        continue;
-      }
-      play.tags = std::move(tags);
-    }
+    if (check_meta_value(k, *item.expr, play) && k == "sla") sla_given = true;
   }
   if (!sla_given)
     play.sla_ms = play.priority == Priority::High  ? 5 * 60 * 1000
@@ -243,8 +192,61 @@ void Checker::check_play(ast::PlayDecl& decl) {
                fmt::format("play '{}' has no {}; the trigger registry shows them to whoever is paged",
                            decl.name, list));
   }
+}
 
-  // ---- on
+bool Checker::check_meta_value(const std::string& k, const ast::Expr& v, Play& play) {
+  auto bad = [&](const std::string& want) {
+    d_.error("P0302", v.span, fmt::format("'{}' must be {}", k, want));
+    return false;
+  };
+  if (k == "title" || k == "owner" || k == "oncall" || k == "runbook") {
+    auto text = literal_text(v);
+    if (!text) return bad("a string, e.g. " + k + " \"...\"");
+    (k == "title"    ? play.title
+     : k == "owner"  ? play.owner
+     : k == "oncall" ? play.oncall
+                     : play.runbook) = *text;
+    if (text->empty()) bad("a non-empty string");
+    return true;
+  }
+  if (k == "priority") {
+    if (v.kind != ast::ExprKind::Ident || (v.name != "high" && v.name != "normal" && v.name != "low"))
+      return bad("high, normal or low" + (v.kind == ast::ExprKind::Ident
+                                              ? did_you_mean(v.name, {"high", "normal", "low"})
+                                              : std::string()));
+    play.priority = v.name == "high" ? Priority::High : v.name == "low" ? Priority::Low : Priority::Normal;
+    return true;
+  }
+  if (k == "mode") {
+    if (v.kind != ast::ExprKind::Ident || (v.name != "live" && v.name != "shadow"))
+      return bad("live or shadow" +
+                 (v.kind == ast::ExprKind::Ident ? did_you_mean(v.name, {"live", "shadow"}) : std::string()));
+    play.mode = v.name == "shadow" ? Mode::Shadow : Mode::Live;
+    return true;
+  }
+  if (k == "sla") {
+    if (v.kind != ast::ExprKind::Duration || v.int_value <= 0)
+      return bad("a positive duration, e.g. sla 15m");
+    play.sla_ms = v.int_value;
+    return true;
+  }
+  // tags
+  std::vector<std::string> tags;
+  bool ok = v.kind == ast::ExprKind::List;
+  if (ok)
+    for (const auto& a : v.args) {
+      auto t = literal_text(*a);
+      if (!t)
+        ok = false;
+      else
+        tags.push_back(*t);
+    }
+  if (!ok) return bad("a list of strings, e.g. tags [\"website\", \"enterprise\"]");
+  play.tags = std::move(tags);
+  return true;
+}
+
+SignalScope Checker::check_on(const ast::PlayDecl& decl, Play& play) {
   SignalScope sc;
   const ast::PlayItem* on = nullptr;
   for (auto& item : decl.items) {
@@ -265,7 +267,9 @@ void Checker::check_play(ast::PlayDecl& decl) {
                  "play '{}' has no `on` clause: say which signal triggers it, e.g. `on website.page_viewed`",
                  decl.name));
     sc.unknown = true;
-  } else if (on->on.kind != ast::OnKind::Signal && on->on.kind != ast::OnKind::AnyOf) {
+    return sc;
+  }
+  if (on->on.kind != ast::OnKind::Signal && on->on.kind != ast::OnKind::AnyOf) {
     d_.error(
         "P0900", on->on.span,
         fmt::format("{} is not supported yet: temporal signals (LANGUAGE.md section 10) are reserved, and "
@@ -273,37 +277,37 @@ void Checker::check_play(ast::PlayDecl& decl) {
                     temporal_form(on->on.kind)));
     play.temporal = true;
     sc.unknown = true;
-  } else {
-    std::vector<const SignalSchema*> types;
-    std::vector<std::string> known;
-    for (const auto& [name, schema] : p_.signals) known.push_back(name);
-    for (const auto& ref : on->on.signals) {
-      auto it = p_.signals.find(ref.name);
-      if (it == p_.signals.end()) {
-        d_.error("P0105", ref.span,
-                 fmt::format("unknown signal type '{}'{}", ref.name, did_you_mean(ref.name, known)));
-        sc.unknown = true;
-        continue;
-      }
-      if (std::find(play.signal_types.begin(), play.signal_types.end(), ref.name) !=
-          play.signal_types.end()) {
-        d_.warning("P0506", ref.span, fmt::format("signal type '{}' is listed twice", ref.name));
-        continue;
-      }
-      play.signal_types.push_back(ref.name);
-      types.push_back(&it->second);
-    }
-    if (!sc.unknown && !types.empty()) sc = signal_scope(p_, types);
-    if (types.empty()) sc.unknown = true;
+    return sc;
   }
+  std::vector<const SignalSchema*> types;
+  std::vector<std::string> known;
+  for (const auto& [name, schema] : p_.signals) known.push_back(name);
+  for (const auto& ref : on->on.signals) {
+    auto it = p_.signals.find(ref.name);
+    if (it == p_.signals.end()) {
+      d_.error("P0105", ref.span,
+               fmt::format("unknown signal type '{}'{}", ref.name, did_you_mean(ref.name, known)));
+      sc.unknown = true;
+      continue;
+    }
+    if (std::ranges::find(play.signal_types, ref.name) != play.signal_types.end()) {
+      d_.warning("P0506", ref.span, fmt::format("signal type '{}' is listed twice", ref.name));
+      continue;
+    }
+    play.signal_types.push_back(ref.name);
+    types.push_back(&it->second);
+  }
+  if (!sc.unknown && !types.empty()) sc = signal_scope(types);
+  if (types.empty()) sc.unknown = true;
+  return sc;
+}
 
-  // ---- lets, known up front so a filter naming one gets a precise message
+// Lets are known up front, so a filter naming one gets a precise message.
+std::vector<LetInfo> Checker::declare_lets(ast::PlayDecl& decl, Play& play) {
   std::vector<LetInfo> lets;
   for (auto& item : decl.items) {
     if (item.kind != ast::PlayItemKind::Let) continue;
-    bool dup = false;
-    for (const auto& l : lets) dup = dup || l.name == item.name;
-    if (dup) {
+    if (std::ranges::find(lets, item.name, &LetInfo::name) != lets.end()) {
       d_.error("P0313", item.name_span,
                fmt::format("let '{}' is defined twice in play '{}'", item.name, decl.name));
       continue;
@@ -325,27 +329,27 @@ void Checker::check_play(ast::PlayDecl& decl) {
     play.let_names.push_back(item.name);
   }
   play.n_lets = static_cast<int>(lets.size());
+  return lets;
+}
 
-  auto scope = [&](const std::string& what, bool filter) {
-    Scope s;
-    s.what = what;
-    s.signal_props = sc.unknown ? nullptr : &sc.props;
-    s.prop_slots = &sc.slots;
-    s.partial_props = &sc.partial;
-    s.signal_label = sc.label;
-    s.signal_unknown = sc.unknown;
-    s.context = true;
-    s.lets = &lets;
-    s.in_filter = filter;
-    s.lets_visible = filter ? 0 : static_cast<int>(lets.size());
-    return s;
-  };
+Scope PlayScope::clause(const std::string& what, bool filter) {
+  Scope s;
+  s.what = what;
+  s.signal_props = signal.unknown ? nullptr : &signal.props;
+  s.prop_slots = &signal.slots;
+  s.partial_props = &signal.partial;
+  s.signal_label = signal.label;
+  s.signal_unknown = signal.unknown;
+  s.context = true;
+  s.lets = &lets;
+  s.in_filter = filter;
+  s.lets_visible = filter ? 0 : static_cast<int>(lets.size());
+  return s;
+}
 
-  // ---- clauses, in source order
-  bool has_suppressed = false, has_fired = false;
-  const ast::PlayItem* enroll = nullptr;
-  auto& reasons = play_unless_reasons[decl.name];
-  auto& actions = play_actions[decl.name];
+ClauseSummary Checker::check_clauses(ast::PlayDecl& decl, Play& play, PlayScope& scope) {
+  ClauseSummary summary;
+  bool user = is_user_span(decl.name_span);
   for (auto& item : decl.items) {
     bool needs_expr = item.kind == ast::PlayItemKind::Where || item.kind == ast::PlayItemKind::Unless ||
                       item.kind == ast::PlayItemKind::Let;
@@ -355,7 +359,7 @@ void Checker::check_play(ast::PlayDecl& decl) {
       case ast::PlayItemKind::On:
         break;
       case ast::PlayItemKind::Where: {
-        Scope s = scope("a where clause", true);
+        Scope s = scope.clause("a where clause", true);
         TypeRef t = check_bool(*item.expr, s, "a where clause");
         if (user && is_boolish(t) && !is_error(t) && is_constant_expr(*item.expr, p_))
           d_.warning(
@@ -364,35 +368,17 @@ void Checker::check_play(ast::PlayDecl& decl) {
               "always passes or never does");
         break;
       }
-      case ast::PlayItemKind::WhereIcp: {
-        auto it = p_.value_index.find(item.name);
-        if (it != p_.value_index.end()) p_.values[it->second].used = true;
-        if (it == p_.value_index.end() || p_.values[it->second].kind != ast::ValueKind::Icp) {
-          std::vector<std::string> icps;
-          for (const auto& v : p_.values)
-            if (v.kind == ast::ValueKind::Icp) icps.push_back(v.name);
-          std::string what = it == p_.value_index.end()
-                                 ? fmt::format("unknown icp '{}'{}", item.name, did_you_mean(item.name, icps))
-                                 : fmt::format(
-                                       "'{}' is a {}, not an icp; `where icp` needs a name declared with "
-                                       "`icp NAME = ...`",
-                                       item.name, name_kinds_[item.name]);
-          d_.error("P0106", item.name_span, what);
-          break;
-        }
-        p_.values[it->second].used = true;
-        item.index = it->second;
-        play.icps_used.push_back(item.name);
+      case ast::PlayItemKind::WhereIcp:
+        check_where_icp(item, play);
         break;
-      }
       case ast::PlayItemKind::Unless: {
-        Scope s = scope("an unless clause", true);
+        Scope s = scope.clause("an unless clause", true);
         check_bool(*item.expr, s, "an unless clause");
-        reasons.push_back(item.reason);
+        play_unless_reasons[decl.name].push_back(item.reason);
         break;
       }
       case ast::PlayItemKind::UnlessSuppressed:
-        has_suppressed = true;
+        summary.has_suppressed = true;
         play.uses_suppression = true;
         if (!p_.suppress)
           d_.error("P0308", item.span,
@@ -400,66 +386,90 @@ void Checker::check_play(ast::PlayDecl& decl) {
                    "`suppress { <condition> as \"reason\" ... }` once in the project");
         break;
       case ast::PlayItemKind::UnlessFired:
-        has_fired = true;
+        summary.has_fired = true;
         if (item.within_ms <= 0)
           d_.error("P0312", item.span, "`unless fired within` needs a positive duration, e.g. 4h");
         break;
       case ast::PlayItemKind::Let: {
+        Scope s = scope.clause("a let", false);
         if (item.index < 0) {  // a rejected let: still check its expression
-          Scope s = scope("a let", false);
           check(*item.expr, s);
           break;
         }
-        Scope s = scope("a let", false);
         s.lets_visible = item.index;  // earlier lets only
-        lets[item.index].type = check(*item.expr, s);
+        scope.lets[item.index].type = check(*item.expr, s);
         break;
       }
       case ast::PlayItemKind::Do: {
-        auto it = p_.action_index.find(item.name);
-        Scope s = scope("an action argument", false);
-        if (it == p_.action_index.end()) {
-          std::vector<std::string> names;
-          for (const auto& a : p_.actions) names.push_back(a.name);
-          d_.error("P0401", item.name_span,
-                   fmt::format("unknown action '{}'{}", item.name, did_you_mean(item.name, names)));
-          for (auto& a : item.args)
-            if (a.value) check(*a.value, s);
-          break;
-        }
-        item.index = it->second;
-        check_action_args(p_.actions[it->second], item.args, s, item.span, false);
-        play.actions.push_back(item.name);
-        actions.push_back(item.name);
-        if (item.name == "enroll" && !enroll) enroll = &item;
+        Scope s = scope.clause("an action argument", false);
+        if (check_do(item, play, decl.name, s) && item.name == "enroll" && !summary.enroll)
+          summary.enroll = &item;
         break;
       }
     }
   }
+  return summary;
+}
 
-  // ---- lints of section 5
-  if (enroll && !has_suppressed)
+void Checker::check_where_icp(ast::PlayItem& item, Play& play) {
+  auto it = p_.value_index.find(item.name);
+  if (it != p_.value_index.end()) p_.values[it->second].used = true;
+  if (it == p_.value_index.end() || p_.values[it->second].kind != ast::ValueKind::Icp) {
+    std::vector<std::string> icps;
+    for (const auto& v : p_.values)
+      if (v.kind == ast::ValueKind::Icp) icps.push_back(v.name);
+    std::string what = it == p_.value_index.end()
+                           ? fmt::format("unknown icp '{}'{}", item.name, did_you_mean(item.name, icps))
+                           : fmt::format(
+                                 "'{}' is a {}, not an icp; `where icp` needs a name declared with "
+                                 "`icp NAME = ...`",
+                                 item.name, name_kinds_[item.name]);
+    d_.error("P0106", item.name_span, what);
+    return;
+  }
+  item.index = it->second;
+  play.icps_used.push_back(item.name);
+}
+
+bool Checker::check_do(ast::PlayItem& item, Play& play, const std::string& play_name, Scope& s) {
+  auto it = p_.action_index.find(item.name);
+  if (it == p_.action_index.end()) {
+    std::vector<std::string> names;
+    for (const auto& a : p_.actions) names.push_back(a.name);
+    d_.error("P0401", item.name_span,
+             fmt::format("unknown action '{}'{}", item.name, did_you_mean(item.name, names)));
+    for (auto& a : item.args)
+      if (a.value) check(*a.value, s);
+    return false;
+  }
+  item.index = it->second;
+  check_action_args(p_.actions[it->second], item.args, s, item.span, false);
+  play.actions.push_back(item.name);
+  play_actions[play_name].push_back(item.name);
+  return true;
+}
+
+// The lints of LANGUAGE.md section 5 that look at one play.
+void Checker::lint_play(const ast::PlayDecl& decl, const ClauseSummary& summary,
+                        const std::vector<LetInfo>& lets, bool user) {
+  if (summary.enroll && !summary.has_suppressed)
     d_.error(
-        "P0500", enroll->span,
+        "P0500", summary.enroll->span,
         fmt::format("play '{}' enrolls contacts but has no `unless suppressed`: every enroll must pass the "
                     "project's suppression rules (do-not-contact, customers, ...)",
                     decl.name));
-  if (enroll && !has_fired && user)
+  if (summary.enroll && !summary.has_fired && user)
     d_.warning(
-        "P0501", enroll->span,
+        "P0501", summary.enroll->span,
         fmt::format("play '{}' enrolls without `unless fired within D`: a burst of signals would enroll the "
                     "same contact again and again",
                     decl.name));
-  if (user) {
-    for (const auto& l : lets)
-      if (!l.used) d_.warning("P0502", l.name_span, fmt::format("let '{}' is never used", l.name));
-    bool does = false;
-    for (const auto& item : decl.items) does = does || item.kind == ast::PlayItemKind::Do;
-    if (!does)
-      d_.warning("P0309", decl.name_span,
-                 fmt::format("play '{}' has no `do` clause, so it never acts", decl.name));
-  }
-  play.worst_case_cost = play_cost(play);
+  if (!user) return;
+  for (const auto& l : lets)
+    if (!l.used) d_.warning("P0502", l.name_span, fmt::format("let '{}' is never used", l.name));
+  if (std::ranges::find(decl.items, ast::PlayItemKind::Do, &ast::PlayItem::kind) == decl.items.end())
+    d_.warning("P0309", decl.name_span,
+               fmt::format("play '{}' has no `do` clause, so it never acts", decl.name));
 }
 
 }  // namespace play::sema

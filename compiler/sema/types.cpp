@@ -118,7 +118,10 @@ bool is_constant_expr(const ast::Expr& e, const Project& p) {
     default:
       return false;  // per-signal values, lets, icps, pools
   }
-  if (e.kind == ast::ExprKind::Call && e.name == "round_robin") return false;
+  if (e.kind == ast::ExprKind::Call) {
+    const builtins::Builtin* b = builtins::called(e);
+    if (b && !b->pure) return false;  // round_robin rotates a pool
+  }
   if (e.kind == ast::ExprKind::SignalVar) return false;
   for (const auto& a : e.args)
     if (a && !is_constant_expr(*a, p)) return false;

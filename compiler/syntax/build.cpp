@@ -81,7 +81,7 @@ class Builder {
   ExprPtr expr_at(P::ExprContext* ctx, Span fallback) { return ctx ? expr(ctx) : placeholder(fallback); }
   ExprPtr primary(P::PrimaryContext* ctx);
   ExprPtr literal(P::LiteralContext* ctx);
-  ExprPtr binary(P::ExprContext* ctx, std::string op, P::ExprContext* l, P::ExprContext* r);
+  ExprPtr binary(P::ExprContext* ctx, Operator op, P::ExprContext* l, P::ExprContext* r);
 
   Run& run_;
   Session& s_;
@@ -383,11 +383,11 @@ TestItem Builder::test_item(P::TestItemContext* ctx) {
   return it;
 }
 
-ExprPtr Builder::binary(P::ExprContext* ctx, std::string op, P::ExprContext* l, P::ExprContext* r) {
+ExprPtr Builder::binary(P::ExprContext* ctx, Operator op, P::ExprContext* l, P::ExprContext* r) {
   auto e = std::make_unique<Expr>();
   e->kind = ExprKind::Binary;
   e->span = span(ctx);
-  e->name = std::move(op);
+  e->op = op;
   e->args.push_back(expr_at(l, e->span));
   e->args.push_back(expr_at(r, e->span));
   return e;
@@ -453,29 +453,36 @@ ExprPtr Builder::expr(P::ExprContext* ctx) {
           return e;
         }
     auto e = make(ExprKind::Unary);
-    e->name = "-";
+    e->op = Operator::Neg;
     e->args.push_back(expr_at(c->expr(), e->span));
     return e;
   }
   if (auto* c = dynamic_cast<P::NotExprContext*>(ctx)) {
     auto e = make(ExprKind::Unary);
-    e->name = c->BANG() ? "!" : "not";
+    e->op = c->BANG() ? Operator::Bang : Operator::Not;
     e->args.push_back(expr_at(c->expr(), e->span));
     return e;
   }
-  auto op_text = [](Token* t) { return t ? t->getText() : std::string("?"); };
+  // The operator token's spelling; a token conjured by error recovery keeps
+  // its alternative's first operator (such a tree is never checked).
+  auto op = [](Token* t, Operator fallback) {
+    auto known = t ? ast::binary_operator(t->getText()) : std::nullopt;
+    return known ? *known : fallback;
+  };
   if (auto* c = dynamic_cast<P::MulExprContext*>(ctx))
-    return binary(ctx, op_text(c->op), c->expr(0), c->expr(1));
+    return binary(ctx, op(c->op, Operator::Mul), c->expr(0), c->expr(1));
   if (auto* c = dynamic_cast<P::AddExprContext*>(ctx))
-    return binary(ctx, op_text(c->op), c->expr(0), c->expr(1));
+    return binary(ctx, op(c->op, Operator::Add), c->expr(0), c->expr(1));
   if (auto* c = dynamic_cast<P::CmpExprContext*>(ctx))
-    return binary(ctx, op_text(c->op), c->expr(0), c->expr(1));
-  if (auto* c = dynamic_cast<P::NotInExprContext*>(ctx)) return binary(ctx, "not in", c->expr(0), c->expr(1));
+    return binary(ctx, op(c->op, Operator::Eq), c->expr(0), c->expr(1));
+  if (auto* c = dynamic_cast<P::NotInExprContext*>(ctx))
+    return binary(ctx, Operator::NotIn, c->expr(0), c->expr(1));
   if (auto* c = dynamic_cast<P::AndExprContext*>(ctx))
-    return binary(ctx, op_text(c->op), c->expr(0), c->expr(1));
+    return binary(ctx, op(c->op, Operator::And), c->expr(0), c->expr(1));
   if (auto* c = dynamic_cast<P::OrExprContext*>(ctx))
-    return binary(ctx, op_text(c->op), c->expr(0), c->expr(1));
-  if (auto* c = dynamic_cast<P::CoalesceExprContext*>(ctx)) return binary(ctx, "??", c->expr(0), c->expr(1));
+    return binary(ctx, op(c->op, Operator::Or), c->expr(0), c->expr(1));
+  if (auto* c = dynamic_cast<P::CoalesceExprContext*>(ctx))
+    return binary(ctx, Operator::Coalesce, c->expr(0), c->expr(1));
   if (auto* c = dynamic_cast<P::CondExprContext*>(ctx)) {
     auto e = make(ExprKind::Cond);
     for (size_t i = 0; i < 3; ++i) e->args.push_back(expr_at(c->expr(i), e->span));

@@ -217,4 +217,54 @@ std::string disassemble(const Bundle& b) {
   return out;
 }
 
+namespace {
+
+// A Markdown table cell: `|` would end it. (Synopses put entity-like text
+// such as `&amp;` in backquotes themselves.)
+std::string cell(std::string_view text) {
+  std::string out;
+  for (char ch : text) {
+    if (ch == '|') out += '\\';
+    out += ch;
+  }
+  return out;
+}
+
+std::string operand_cell(Operand kind) { return kind == Operand::None ? "" : operand_info(kind).name; }
+
+}  // namespace
+
+std::string bytecode_reference() {
+  std::string out =
+      "# Bytecode reference\n\n"
+      "<!-- Generated from runtime/vm/opcodes.h by `playc bytecode-reference > docs/bytecode.md`;\n"
+      "     do not edit. The test bytecode_reference_current fails when it is out of date. -->\n\n"
+      "What `playc disasm` prints. A program (one clause, let, action argument, icp or\n"
+      "suppression rule) is a list of 8-byte instructions: an opcode, three 16-bit operands\n"
+      "`a`, `b`, `c` and a small operand `x`. Each opcode fixes the kind of each operand, and\n"
+      "the verifier checks every operand against it before a program may run, so a corrupt\n"
+      "or hostile bundle is refused, never executed. `R[n]` is register n, `K[n]` constant n.\n"
+      "Typed instructions (`ADD_INT`, `CMP_STR`, ...) are what codegen emits where the checker\n"
+      "proved the operand kinds; on other kinds they fall back to the generic semantics, so a\n"
+      "wrong guess is only slower, never wrong.\n\n"
+      "## Operand kinds\n\n| kind | meaning |\n|---|---|\n";
+  for (size_t i = 1; i < kOperandKinds; ++i) {  // None is an empty cell below
+    const OperandInfo& k = operand_info(static_cast<Operand>(i));
+    out += "| " + std::string(k.name) + " | " + cell(k.meaning) + " |\n";
+  }
+  out += "\nAn empty operand cell means the operand is unused and must be 0.\n\n## Opcodes\n";
+  for (const OpGroup& g : op_groups()) {
+    out += "\n### " + std::string(g.title) + "\n\n";
+    if (*g.text) out += cell(g.text) + "\n\n";
+    out += "| # | opcode | a | b | c | x | synopsis |\n|--:|---|---|---|---|---|---|\n";
+    for (auto op = static_cast<size_t>(g.first); op < static_cast<size_t>(g.end); ++op) {
+      const OpInfo& info = op_info(static_cast<Op>(op));
+      out += "| " + std::to_string(op) + " | `" + info.name + "` | " + operand_cell(info.a) + " | " +
+             operand_cell(info.b) + " | " + operand_cell(info.c) + " | " + operand_cell(info.x) + " | " +
+             cell(info.synopsis) + " |\n";
+    }
+  }
+  return out;
+}
+
 }  // namespace play::vm

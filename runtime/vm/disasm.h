@@ -35,4 +35,8 @@ std::string disassemble(const Program& program, const DisasmNames& names, const 
 // argument program.
 std::string disassemble(const Bundle& bundle);
 
+// docs/bytecode.md: the operand kinds and every opcode with its operands and
+// synopsis, by group, generated from opcodes.h (`playc bytecode-reference`).
+std::string bytecode_reference();
+
 }  // namespace play::vm

@@ -1,18 +1,60 @@
 #include "runtime/vm/program.h"
 
 #include <cstring>
+#include <iterator>
 #include <stdexcept>
 
 namespace play::vm {
 
-static const OpInfo kOps[] = {
-#define PLAY_VM_INFO(name, a, b, c, x) {#name, Operand::a, Operand::b, Operand::c, Operand::x},
-    PLAY_VM_OPCODES(PLAY_VM_INFO)
-#undef PLAY_VM_INFO
+namespace {
+
+const OpInfo kOps[] = {
+#define PLAY_OPCODE(name, a, b, c, x, synopsis) \
+  {#name, Operand::a, Operand::b, Operand::c, Operand::x, synopsis},
+#include "runtime/vm/opcodes.h"
 };
-static_assert(sizeof(kOps) / sizeof(kOps[0]) == static_cast<size_t>(Op::kCount));
+static_assert(std::size(kOps) == static_cast<size_t>(Op::kCount));
+
+const OperandInfo kOperands[] = {
+#define PLAY_OPERAND(kind, meaning) {#kind, meaning},
+#include "runtime/vm/opcodes.h"
+};
+static_assert(std::size(kOperands) == kOperandKinds);
+
+// opcodes.h as written, groups included: a group row has op == -1.
+struct Row {
+  const char* title;
+  const char* text;
+  int op;
+};
+const Row kRows[] = {
+#define PLAY_OPCODE_GROUP(title, text) {title, text, -1},
+#define PLAY_OPCODE(name, a, b, c, x, synopsis) {nullptr, nullptr, static_cast<int>(Op::name)},
+#include "runtime/vm/opcodes.h"
+};
+
+std::vector<OpGroup> groups_of(const Row* rows, size_t n) {
+  std::vector<OpGroup> groups;
+  for (size_t i = 0; i < n; ++i) {
+    if (rows[i].op >= 0) {
+      if (!groups.empty()) groups.back().end = static_cast<Op>(rows[i].op + 1);
+      continue;
+    }
+    Op next = i + 1 < n && rows[i + 1].op >= 0 ? static_cast<Op>(rows[i + 1].op) : Op::kCount;
+    groups.push_back({rows[i].title, rows[i].text, next, next});
+  }
+  return groups;
+}
+
+}  // namespace
 
 const OpInfo& op_info(Op op) { return kOps[static_cast<size_t>(op)]; }
+const OperandInfo& operand_info(Operand kind) { return kOperands[static_cast<size_t>(kind)]; }
+
+const std::vector<OpGroup>& op_groups() {
+  static const std::vector<OpGroup> groups = groups_of(kRows, std::size(kRows));
+  return groups;
+}
 
 const char* cond_name(CmpCond c) {
   static const char* names[] = {"==", "!=", "<", "<=", ">", ">="};

@@ -3,7 +3,7 @@
 // Like Lua's VM: every instruction names its registers directly (no
 // operand stack), so `account.employees >= 500` is two loads and one
 // compare. Instructions are 8 bytes: an opcode, one small operand `x` and
-// three 16-bit operands a, b, c whose meaning the opcode table below fixes
+// three 16-bit operands a, b, c whose meaning the opcode table (opcodes.h) fixes
 // (register, constant, slot, jump target, ...). The verifier (verify.h)
 // checks every operand against that table before a Program may run.
 //
@@ -27,126 +27,15 @@ class RE2;
 
 namespace play::vm {
 
-// Operand kinds (what the verifier checks and the disassembler prints).
+// Operand kinds (what the verifier checks and the disassembler prints), from opcodes.h.
 enum class Operand : uint8_t {
-  None,      // must be 0
-  Reg,       // a register < num_registers
-  Reg2,      // a register pair r, r+1 (both < num_registers)
-  RegRange,  // with the next operand: registers b .. b+c-1 (c may be 0)
-  Count,     // the length of a RegRange (registers) or BUILD_MAP pairs (2 registers each)
-  Const,     // a constant-pool index
-  ConstStr,  // a constant-pool index holding a string
-  Jump,      // a forward jump target: pc < target <= code.size()
-  Back,      // a backward jump target: an ITER_NEXT at index < pc
-  SigSlot,   // a signal property slot (< the signal schema's size; see ProgramLimits)
-  AccSlot,   // an account field slot
-  ConSlot,   // a contact field slot
-  Let,       // a let index (< ProgramLimits::lets)
-  Pool,      // a pool index
-  Icp,       // a named-icp index
-  Envelope,  // an EnvelopeField
-  Record,    // 0 = account, 1 = contact
-  Cond,      // a CmpCond
-  Test,      // a JumpTest
-  Bool,      // 0 or 1
+#define PLAY_OPERAND(kind, meaning) kind,
+#include "runtime/vm/opcodes.h"
 };
-
-// X(name, a, b, c, x) -- the operand kinds of each opcode.
-// Semantics (null rules exactly as LANGUAGE.md section 3 "Null safety"):
-#define PLAY_VM_OPCODES(X)                                                                          \
-  /* no operation */                                                                                \
-  X(NOP, None, None, None, None)                                                                    \
-  /* loads.  R[a] = ... */                                                                          \
-  X(LOAD_NULL, Reg, None, None, None)                                                               \
-  X(LOAD_BOOL, Reg, None, None, Bool)            /* R[a] = x != 0 */                                \
-  X(LOAD_CONST, Reg, Const, None, None)          /* R[a] = K[b] */                                  \
-  X(MOVE, Reg, Reg, None, None)                  /* R[a] = R[b] */                                  \
-  X(LOAD_SIGNAL_SLOT, Reg, SigSlot, None, None)  /* R[a] = signal property slot b */                \
-  X(LOAD_SIGNAL_PROP, Reg, ConstStr, None, None) /* R[a] = signal property named K[b] (slow;   */   \
-  /*  for icps/suppression rules, which run for any signal type); null when absent           */     \
-  X(LOAD_ACCOUNT_SLOT, Reg, AccSlot, None, None) /* R[a] = account field b; null if unknown */      \
-  X(LOAD_CONTACT_SLOT, Reg, ConSlot, None, None) /* R[a] = contact field b; null if unknown */      \
-  X(RECORD_KNOWN, Reg, None, None, Record)       /* R[a] = (account|contact record known) */        \
-  X(LOAD_ENVELOPE, Reg, None, None, Envelope)    /* R[a] = signal.id/type/source/... */             \
-  X(LOAD_LET, Reg, Let, None, None)              /* R[a] = let b */                                 \
-  X(LOAD_NOW, Reg, None, None, None)             /* R[a] = now (the signal's event time) */         \
-  X(LOAD_ICP, Reg, Icp, None, None)              /* R[a] = named icp b (host callback, cached) */   \
-  X(ROUND_ROBIN, Reg, Pool, None, None)          /* R[a] = next member of pool b (host callback) */ \
-  /* arithmetic.  R[a] = R[b] op R[c]; null operand -> null; int overflow, /0, %0 -> error */       \
-  X(ADD_INT, Reg, Reg, Reg, None)                                                                   \
-  X(SUB_INT, Reg, Reg, Reg, None)                                                                   \
-  X(MUL_INT, Reg, Reg, Reg, None)                                                                   \
-  X(DIV_INT, Reg, Reg, Reg, None)                                                                   \
-  X(MOD_INT, Reg, Reg, Reg, None)                                                                   \
-  X(ADD_FLOAT, Reg, Reg, Reg, None)                                                                 \
-  X(SUB_FLOAT, Reg, Reg, Reg, None)                                                                 \
-  X(MUL_FLOAT, Reg, Reg, Reg, None)                                                                 \
-  X(DIV_FLOAT, Reg, Reg, Reg, None)                                                                 \
-  /* generic: int/float mix (int promotes); string + string and list + list concatenate;       */   \
-  /* timestamp - timestamp = duration; timestamp +- duration; duration +- duration;             */  \
-  /* duration * / number; float / 0 is IEEE (inf/nan), int / 0 is an error                     */   \
-  X(ADD, Reg, Reg, Reg, None)                                                                       \
-  X(SUB, Reg, Reg, Reg, None)                                                                       \
-  X(MUL, Reg, Reg, Reg, None)                                                                       \
-  X(DIV, Reg, Reg, Reg, None)                                                                       \
-  X(MOD, Reg, Reg, Reg, None)                                                                       \
-  X(NEG, Reg, Reg, None, None) /* R[a] = -R[b] (int, float, duration) */                            \
-  /* logic.  not null = null; AND/OR combine two evaluated operands (false wins for AND,        */  \
-  /* true wins for OR, else null if either is null); short-circuit is done with JUMP_IF          */ \
-  X(NOT, Reg, Reg, None, None)                                                                      \
-  X(AND, Reg, Reg, Reg, None)                                                                       \
-  X(OR, Reg, Reg, Reg, None)                                                                        \
-  /* comparison.  R[a] = R[b] <x> R[c], x a CmpCond. EQ/NE compare normally (null == null);      */ \
-  /* LT/LE/GT/GE with a null operand are false; incomparable kinds -> error                      */ \
-  X(CMP_INT, Reg, Reg, Reg, Cond)                                                                   \
-  X(CMP_FLOAT, Reg, Reg, Reg, Cond)                                                                 \
-  X(CMP_STR, Reg, Reg, Reg, Cond)                                                                   \
-  X(CMP, Reg, Reg, Reg, Cond)                                                                       \
-  X(IN, Reg, Reg, Reg, None)     /* R[a] = R[b] in R[c] (list element / map key);                   \
-                                    null operand -> false */                                        \
-  X(NOT_IN, Reg, Reg, Reg, None) /* null operand -> true */                                         \
-  /* functions and methods.  null operand -> null unless said */                                    \
-  X(SIZE, Reg, Reg, None, None)              /* code points of a string; elements of list/map */    \
-  X(STR_CONTAINS, Reg, Reg, Reg, None)       /* R[b].contains(R[c]); null -> false */               \
-  X(STR_STARTS, Reg, Reg, Reg, None)         /* startsWith; null -> false */                        \
-  X(STR_ENDS, Reg, Reg, Reg, None)           /* endsWith; null -> false */                          \
-  X(MATCHES_CONST, Reg, Reg, ConstStr, None) /* RE2 partial match, pattern K[c] compiled at         \
-                                                load; null -> false; bad pattern -> error */        \
-  X(MATCHES, Reg, Reg, Reg, None)            /* pattern R[c] compiled once per distinct             \
-                                                pattern (RegexCache); bad pattern -> error */       \
-  X(LOWER, Reg, Reg, None, None)             /* ASCII lower-case (CEL lowerAscii) */                \
-  X(UPPER, Reg, Reg, None, None)                                                                    \
-  X(TO_INT, Reg, Reg, None, None)       /* int(x): float truncates (range-checked),                 \
-                                           string parses, timestamp -> epoch seconds */             \
-  X(TO_FLOAT, Reg, Reg, None, None)     /* float(x) / double(x) */                                  \
-  X(TO_STRING, Reg, Reg, None, None)    /* string(x): the template rendering */                     \
-  X(ESCAPE_MRKDWN, Reg, Reg, None, None) /* render(R[b]) with & < > as &amp; &lt; &gt;: a value     \
-                                            interpolated into a Slack mrkdwn text */               \
-  X(TO_TIMESTAMP, Reg, Reg, None, None) /* timestamp("RFC3339") */                                  \
-  X(TO_DURATION, Reg, Reg, None, None)  /* duration("4h") */                                        \
-  X(HAS, Reg, Reg, None, None)          /* R[a] = R[b] != null (has(x.f)) */                        \
-  X(INDEX, Reg, Reg, Reg, None)         /* R[b][R[c]]: list[int] (out of range -> error),           \
-                                           map[string] (missing -> null) */                         \
-  X(MAP_GET, Reg, Reg, ConstStr, None)  /* R[b].K[c] on a map (dyn member); missing->null */        \
-  /* construction (into the arena) */                                                               \
-  X(BUILD_LIST, Reg, RegRange, Count, None) /* R[a] = [R[b] .. R[b+c-1]] */                         \
-  X(BUILD_MAP, Reg, RegRange, Count, None)  /* R[a] = {R[b]: R[b+1], ...} c pairs; keys must        \
-                                               be strings; later duplicates win */                  \
-  X(CONCAT, Reg, RegRange, Count, None)     /* R[a] = render(R[b]) + ... (string templates) */      \
-  /* control.  Jumps are absolute instruction indexes */                                            \
-  X(JUMP, None, Jump, None, None)   /* pc = b */                                                    \
-  X(JUMP_IF, Reg, Jump, None, Test) /* if test x holds for R[a]: pc = b */                          \
-  /* list macros: exists/all/filter/map.  Loops are bounded by the list length: ITER_INIT     */    \
-  /* sets R[a] = 0 (index) and R[a+1] = R[b] (the list, or a map's keys); ITER_NEXT binds R[b] */   \
-  /* to the next element and advances, or jumps to c when done; LOOP jumps back to an         */    \
-  /* ITER_NEXT. An evaluation also has a total loop budget (EvalContext::loop_budget).        */    \
-  X(ITER_INIT, Reg2, Reg, None, None)                                                               \
-  X(ITER_NEXT, Reg2, Reg, Jump, None)                                                               \
-  X(LOOP, None, Back, None, None)                                                                   \
-  X(LIST_NEW, Reg, Reg, None, None)    /* R[a] = empty growable list, capacity = size of            \
-                                          list/map R[b] (0 for anything else) */                    \
-  X(LIST_APPEND, Reg, Reg, None, None) /* append R[b] to growable R[a]; full -> error */            \
-  X(RETURN, Reg, None, None, None)     /* the program's value is R[a] */
+inline constexpr size_t kOperandKinds = 0
+#define PLAY_OPERAND(kind, meaning) +1
+#include "runtime/vm/opcodes.h"
+    ;
 
 // How codegen lowers the short-circuit forms and macros (tests/vm/
 // control_test.cpp runs each of these shapes):
@@ -169,18 +58,34 @@ enum class Operand : uint8_t {
 //              LIST_APPEND r, v (map: t = e; LIST_APPEND r, t); next: LOOP top; end:
 // (ITER_INIT on null iterates nothing, so the JUMP_IF Null guards are what
 // give exists/all `false` and filter/map `null` on a null list.)
+// The opcodes, in opcodes.h's order (the bundle stores their numbers).
 enum class Op : uint8_t {
-#define PLAY_VM_ENUM(name, a, b, c, x) name,
-  PLAY_VM_OPCODES(PLAY_VM_ENUM)
-#undef PLAY_VM_ENUM
-      kCount
+#define PLAY_OPCODE(name, a, b, c, x, synopsis) name,
+#include "runtime/vm/opcodes.h"
+  kCount
 };
 
+// One row of opcodes.h.
 struct OpInfo {
   const char* name;
   Operand a, b, c, x;
+  const char* synopsis;
 };
 const OpInfo& op_info(Op op);  // op must be < Op::kCount
+
+struct OperandInfo {
+  const char* name;  // "Reg", "ConstStr", ...
+  const char* meaning;
+};
+const OperandInfo& operand_info(Operand kind);
+
+// A titled group of consecutive opcodes in opcodes.h: [first, end).
+struct OpGroup {
+  const char* title;
+  const char* text;
+  Op first, end;
+};
+const std::vector<OpGroup>& op_groups();
 
 enum class CmpCond : uint8_t { EQ, NE, LT, LE, GT, GE, kCount };
 const char* cond_name(CmpCond c);  // "==", "!=", ...

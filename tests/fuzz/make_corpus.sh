@@ -6,10 +6,10 @@
 # hand-written edge cases. Files found by fuzzing that reproduced a bug are
 # kept in the same folders under names starting with "regression-"; this
 # script leaves them alone.
-#   tests/fuzz/make_corpus.sh [PLAYC]    (default build/compiler/playc/playc)
+#   tests/fuzz/make_corpus.sh [PLAYC]    (default build/apps/playc/playc)
 set -euo pipefail
 cd "$(dirname "$0")/../.."
-playc=$(realpath "${1:-build/compiler/playc/playc}")
+playc=$(realpath "${1:-build/apps/playc/playc}")
 out=tests/fuzz/corpus
 for t in signal segment bundle template config; do
   mkdir -p "$out/$t"

@@ -23,7 +23,8 @@ struct Cmp {
                   b->name);
     bool ok = eq(a->bool_value, b->bool_value, "bool") && eq(a->int_value, b->int_value, "int") &&
               eq(a->string_value, b->string_value, "string") && eq(a->name, b->name, "name") &&
-              eq(a->raw, b->raw, "raw") && eq(a->args.size(), b->args.size(), "argument count") &&
+              eq(a->op, b->op, "operator") && eq(a->raw, b->raw, "raw") &&
+              eq(a->args.size(), b->args.size(), "argument count") &&
               eq(a->parts.size(), b->parts.size(), "template parts");
     if (!ok) return false;
     if (!(a->float_value == b->float_value)) return fail("float");

@@ -28,9 +28,9 @@ std::string show(const ast::Expr& e) {
     case K::Index:
       return show(*e.args[0]) + "[" + show(*e.args[1]) + "]";
     case K::Unary:
-      return "(" + e.name + " " + show(*e.args[0]) + ")";
+      return "(" + std::string(ast::spelling(e.op)) + " " + show(*e.args[0]) + ")";
     case K::Binary:
-      return "(" + show(*e.args[0]) + " " + e.name + " " + show(*e.args[1]) + ")";
+      return "(" + show(*e.args[0]) + " " + std::string(ast::spelling(e.op)) + " " + show(*e.args[1]) + ")";
     case K::Cond:
       return "(" + show(*e.args[0]) + " ? " + show(*e.args[1]) + " : " + show(*e.args[2]) + ")";
     case K::Call:

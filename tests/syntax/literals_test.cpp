@@ -84,7 +84,7 @@ TEST(Templates, PartsAndSpans) {
   EXPECT_EQ(t.parts[0].expr->kind, ExprKind::Member);
   EXPECT_EQ(t.parts[1].text, " at {x} ");
   EXPECT_TRUE(t.parts[2].is_expr);
-  EXPECT_EQ(t.parts[2].expr->name, "??");
+  EXPECT_EQ(t.parts[2].expr->op, ast::Operator::Coalesce);
   EXPECT_EQ(t.parts[3].text, "!");
   // The inner expression's span points into the file.
   const auto& m = *t.parts[0].expr;

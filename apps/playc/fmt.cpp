@@ -2,10 +2,10 @@
 // left untouched (formatting a file we could not fully parse would lose text).
 #include <cstdio>
 
+#include "apps/playc/commands.h"
 #include "compiler/diag/files.h"
 #include "compiler/diag/render.h"
 #include "compiler/fmt/format.h"
-#include "compiler/playc/commands.h"
 #include "compiler/syntax/parse.h"
 
 namespace play::playc {

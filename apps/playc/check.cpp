@@ -1,8 +1,8 @@
 // `playc check`: parse, resolve, type-check and lint a project.
 #include <cstdio>
 
+#include "apps/playc/commands.h"
 #include "compiler/diag/render.h"
-#include "compiler/playc/commands.h"
 #include "compiler/sema/project.h"
 
 namespace play::playc {

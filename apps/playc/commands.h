@@ -5,7 +5,15 @@
 #include <string>
 #include <vector>
 
+#include "compiler/loader/loader.h"
+
 namespace play::playc {
+
+// After compiler/loader: prints why the plays did not load (every
+// diagnostic, or the bundle file's error) to stderr and returns the exit
+// code, 0 when they loaded. Warnings are `playc check`'s to print, so they
+// are shown only beside errors.
+int report_load(const loader::Loaded& loaded);
 
 struct CheckOptions {
   std::vector<std::string> paths;
@@ -38,6 +46,7 @@ struct DisasmOptions {
   std::vector<std::string> paths;  // one bundle file, or .play paths
 };
 int run_disasm(const DisasmOptions& o);
+int run_bytecode_reference();  // docs/bytecode.md on stdout
 
 struct EvalOptions {
   std::string expr;

@@ -1,17 +1,16 @@
-// `playc build -o BUNDLE` and `playc disasm BUNDLE|PATHS`.
+// `playc build -o BUNDLE`, `playc disasm BUNDLE|PATHS` and the hidden
+// `playc bytecode-reference` (docs/bytecode.md).
 #include <cstdio>
 
+#include "apps/playc/commands.h"
 #include "compiler/diag/files.h"
-#include "compiler/playc/commands.h"
-#include "compiler/playc/compile.h"
 #include "runtime/vm/disasm.h"
 
 namespace play::playc {
 
 int run_build(const BuildOptions& o) {
-  sema::Project project;
   vm::Bundle bundle;
-  if (int rc = compile_project(o.paths, project, bundle)) return rc;
+  if (int rc = report_load(loader::compile(o.paths, bundle))) return rc;
   std::string bytes = vm::write_bundle(bundle), err;
   if (!write_file_atomic(o.output, bytes, err)) {
     std::fprintf(stderr, "playc build: cannot write '%s': %s\n", o.output.c_str(), err.c_str());
@@ -24,8 +23,14 @@ int run_build(const BuildOptions& o) {
 
 int run_disasm(const DisasmOptions& o) {
   vm::Bundle bundle;
-  if (int rc = load_bundle_or_plays(o.paths, bundle)) return rc;
+  if (int rc = report_load(loader::load(o.paths, bundle))) return rc;
   std::string text = vm::disassemble(bundle);
+  std::fwrite(text.data(), 1, text.size(), stdout);
+  return 0;
+}
+
+int run_bytecode_reference() {
+  std::string text = vm::bytecode_reference();
   std::fwrite(text.data(), 1, text.size(), stdout);
   return 0;
 }

@@ -4,9 +4,8 @@
 #include <cstdio>
 #include <string>
 
+#include "apps/playc/commands.h"
 #include "compiler/diag/files.h"
-#include "compiler/playc/commands.h"
-#include "compiler/playc/compile.h"
 #include "runtime/engine/engine.h"
 #include "runtime/engine/memory_context.h"
 #include "runtime/engine/memory_ledger.h"
@@ -16,7 +15,7 @@ namespace play::playc {
 
 int run_run(const RunOptions& o) {
   vm::Bundle bundle;
-  if (int rc = load_bundle_or_plays(o.paths, bundle)) return rc;
+  if (int rc = report_load(loader::load(o.paths, bundle))) return rc;
 
   engine::MemoryContext context(bundle);
   engine::MemoryLedger ledger;

@@ -7,9 +7,9 @@
 
 #include <cstdio>
 
+#include "apps/playc/commands.h"
 #include "compiler/codegen/codegen.h"
 #include "compiler/diag/render.h"
-#include "compiler/playc/commands.h"
 #include "compiler/syntax/parse.h"
 #include "runtime/engine/render.h"
 #include "runtime/vm/vm.h"

@@ -3,7 +3,7 @@
 #include <CLI/CLI.hpp>
 #include <cstdio>
 
-#include "compiler/playc/commands.h"
+#include "apps/playc/commands.h"
 
 using namespace play::playc;
 
@@ -51,6 +51,11 @@ int main(int argc, char** argv) {
   e->add_option("expr", eval.expr, "the expression")->required();
   e->add_option("--bindings", eval.bindings, "variables as a JSON object, e.g. '{\"x\": 2}'");
 
+  // Hidden: regenerates docs/bytecode.md from runtime/vm/opcodes.h.
+  auto* ref =
+      app.add_subcommand("bytecode-reference", "print docs/bytecode.md, generated from the opcode table");
+  ref->group("");
+
   // Commands of CLI.md that later issues build: refuse clearly rather than pretend.
   for (const char* later : {"registry", "lsp"}) {
     auto* s = app.add_subcommand(later, std::string(later) + " (not supported yet)");
@@ -77,6 +82,7 @@ int main(int argc, char** argv) {
   if (*b) return or_dot(build.paths), run_build(build);
   if (*d) return or_dot(disasm.paths), run_disasm(disasm);
   if (*e) return run_eval(eval);
+  if (*ref) return run_bytecode_reference();
   for (auto* s : app.get_subcommands()) {
     std::fprintf(stderr, "playc %s: not supported yet\n", s->get_name().c_str());
     return 2;
