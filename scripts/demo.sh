@@ -2,7 +2,8 @@
 # The main job: installs what is needed, builds, then runs playd -- the service,
 # on the embedded store -- with the example plays: loads the sample context,
 # sends the sample signals over HTTP, and shows what it did (the actions
-# delivered to the file outbox, one signal's trace, a /metrics excerpt).
+# delivered to the file outbox, one signal's trace, a /metrics excerpt, and a
+# screenshot of the dashboard's overview in $DATA/overview.png).
 # `playc check` and `playc test` run first, as CI would.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -82,5 +83,11 @@ for p in t.get("plays", []):
 echo
 echo "-- GET /metrics (excerpt)"
 curl -fsS "$URL/metrics" | grep -E '^playd_(signals_(received|duplicate|evaluated)_total|actions_total|dlq_size|queue_depth)|^playd_play_outcomes_total\{play="pricing_visit_enterprise"' | sed 's/^/   /'
+echo
+echo "-- the dashboard: $URL/ (overview, one page per play, DLQ with replay, review queue, trace search)"
+npm ci --no-audit --no-fund --silent --prefix tests/dashboard
+node tests/dashboard/screenshot.mjs "$URL/" "$DATA/overview.png"
+echo "   screenshot of the overview: $DATA/overview.png"
+echo "   to look around: $PLAYD serve --plays plays/ --data $DATA --listen 127.0.0.1:$PORT, then open $URL/"
 echo
 echo "-- stopping playd (SIGTERM drains gracefully)"
