@@ -113,8 +113,13 @@ ingest::HttpResponse not_found(std::string_view what) {
 ingest::HttpResponse login_page(const ingest::HttpRequest& request, const DashboardOptions& options) {
   const EmbeddedFile* file = find_file("login.html");
   if (!file) return not_found("login.html");
+  // Back to a path of this playd only: not "//host" nor "/\\host" (another site), no control characters.
   std::string next = query_value(request.target, "next");
-  if (next.empty() || next.front() != '/') next = "/";
+  bool local =
+      next.size() >= 1 && next[0] == '/' && (next.size() == 1 || (next[1] != '/' && next[1] != '\\'));
+  for (char c : next)
+    if (static_cast<unsigned char>(c) < 0x20 || c == 0x7f) local = false;
+  if (!local) next = "/";
   std::string message;
   if (!options.admin_token && request.from_loopback)
     message = "No token is needed here: this playd has no admin token and you are on loopback.";

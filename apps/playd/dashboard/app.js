@@ -678,8 +678,10 @@
     content.push(section('Alerts', alerts.ok ? alertsTable(mine, 'No alert for this play in the last 7 days.') : problem('Alerts', alerts.error)));
     content.push(section('Recent decisions', decisionsBox));
     main.replaceChildren(...content);
-    await decisions(decisionsBox, name, '');
+    await decisions(decisionsBox, name, decisionFilter);
   }
+
+  let decisionFilter = ''; // kept across the page's refreshes
 
   function registry(p, set) {
     const dedup = (p.dedup || []).map((d) => `within ${d.within}${d.per ? ' per ' + d.per : ''}`).join('; ');
@@ -699,7 +701,7 @@
       ['priority', p.priority],
       ['mode', p.mode],
       ['tags', (p.tags || []).join(', ')],
-      ['runbook', p.runbook ? link(p.runbook, p.runbook, { rel: 'noopener noreferrer', class: 'runbook' }) : 'none'],
+      ['runbook', !p.runbook ? 'none' : /^https?:\/\//i.test(p.runbook) ? link(p.runbook, p.runbook, { rel: 'noopener noreferrer', class: 'runbook' }) : p.runbook],
       ['play set', set.play_set ? `${set.play_set} (loaded ${when(set.loaded_at)})` : ''],
     ]);
   }
@@ -813,6 +815,7 @@
   }
 
   async function decisions(box, name, outcome) {
+    decisionFilter = outcome;
     const filters = h(
       'div',
       { class: 'filters' },
