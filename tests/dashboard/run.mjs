@@ -150,7 +150,16 @@ async function newPage(name) {
   page.on('pageerror', (e) => errors.push({ text: 'uncaught: ' + e.message, url: '' }));
   page.on('request', (r) => urls.push(r.url()));
   page.on('framenavigated', (f) => urls.push(f.url()));
-  return { page, context, errors, urls, name };
+  // The JSON answers the page got, by URL (path and query), to compare a chart with what it drew.
+  const answers = new Map();
+  page.on('response', async (r) => {
+    if (!(r.headers()['content-type'] || '').startsWith('application/json')) return;
+    try {
+      const u = new URL(r.url());
+      answers.set(u.pathname + u.search, await r.json());
+    } catch {}
+  });
+  return { page, context, errors, urls, name, answers };
 }
 
 // Loads `path`, waits for the script to have drawn it, checks the console.
@@ -353,8 +362,18 @@ async function realPlayPages(base, missing, allowed, traces) {
       if (p.runbook) eq(await t.page.locator('a.runbook').getAttribute('href'), p.runbook, `${play}: runbook link`);
       eq(num(await text(t, 'tr[data-outcome="fired"] td:nth-child(2)')), p.counts['24h'].fired, `${play}: fired 24 h`);
     }
-    if (missing.has('/v1/history')) check((await count(t, '[data-problem="/v1/history"]')) >= 1, `${play}: the page says /v1/history is not served`);
-    else eq(await count(t, '[data-chart="hourly-volume"] g.bucket'), 24, `${play}: 24 hourly buckets`);
+    if (missing.has('/v1/history')) {
+      check((await count(t, '[data-problem="/v1/history"]')) >= 1, `${play}: the page says /v1/history is not served`);
+    } else {
+      const hourly = [...t.answers].find(([u]) => u.startsWith('/v1/history?') && u.includes('play=' + play) && u.includes('step=hour'));
+      check(!!hourly && hourly[1].buckets.length >= 23, `${play}: the page asked for the last 24 hours`, hourly && hourly[0]);
+      if (hourly) {
+        eq(await count(t, '[data-chart="hourly-volume"] g.bucket'), hourly[1].buckets.length, `${play}: a bar group per hourly bucket`);
+        const signals = hourly[1].buckets.reduce((a, b) => a + b.signals, 0);
+        const reached = Object.values(traces).filter((tr) => tr.plays.some((p) => p.play === play)).length;
+        eq(signals, reached, `${play}: the hourly history counts the signals that reached it`);
+      }
+    }
     done();
     await shot(t, `real-play-${play}.png`);
   }
@@ -419,9 +438,10 @@ async function realReview(base, missing, allowed, traces) {
     check((await count(t, '[data-problem="/v1/review"]')) >= 1, 'the review page says /v1/review is not served');
   } else {
     const items = (await http(base, 'GET', '/v1/review?limit=200')).json.items;
-    const reviewKeys = Object.values(traces).flatMap((tr) => tr.plays.flatMap((p) => (p.actions || []).filter((a) => a.sink === 'review' || a.action === 'review').map((a) => a.key)));
-    eq(items.length, reviewKeys.length, 'the review queue holds the review actions of the sample');
+    const reviewKeys = new Set(Object.values(traces).flatMap((tr) => tr.plays.flatMap((p) => (p.actions || []).filter((a) => a.sink === 'review' || a.action === 'review').map((a) => a.key))));
+    check(items.length >= 1 && items.every((i) => reviewKeys.has(i.key)), 'the review queue lists review actions of the sample', items);
     eq(await count(t, 'table.review tbody tr'), items.length, 'a row per review item');
+    for (const i of items) eq(await text(t, `table.review tr[data-key="${i.key}"] a.play`), i.play, `review item ${i.key}: its play`);
   }
   done();
   await shot(t, 'real-review.png');

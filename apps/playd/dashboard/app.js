@@ -150,7 +150,7 @@
     const day = new Date(now);
     day.setUTCHours(0, 0, 0, 0);
     return {
-      now: iso(now),
+      now: iso(Math.floor(now.getTime() / 1000) * 1000), // whole seconds
       hours: (n) => iso(hour.getTime() - (n - 1) * 3600e3),
       days: (n) => iso(day.getTime() - (n - 1) * 86400e3),
     };
