@@ -185,6 +185,11 @@ AdminAnswer route(const ingest::HttpRequest& req, const AdminContext& ctx) {
   store::Store& store = ctx.store;
   sinks::Executor* executor = ctx.executor;
   if (req.path == "/v1/admin/clock" && ctx.simulated_clock) return clock(req);
+  if (req.path == "/v1/admin/reload" && ctx.reload) {
+    if (req.method != "POST") return error(405, "use POST");
+    ReloadResult r = ctx.reload("admin");
+    return {r.status, r.body};
+  }
   std::string_view path = req.path;
   std::string_view query = std::string_view(req.target).substr(req.path.size());
   if (!query.empty()) query.remove_prefix(1);
@@ -261,7 +266,7 @@ int replay_command(const AdminFlags& admin, const ReplayFlags& flags) {
   req.method = "POST";
   req.path = "/v1/admin/replay";
   req.target = req.path + "?" + query;
-  ingest::HttpResponse a = admin_route(req, AdminContext{*local.store});
+  ingest::HttpResponse a = admin_route(req, AdminContext{*local.store, nullptr, false, {}});
   std::printf("%s\n", a.body.c_str());
   if (a.status != 200) return 2;
   if (!flags.dry_run)
@@ -299,7 +304,7 @@ int dlq_command(const AdminFlags& admin, const std::string& what, const std::str
   ingest::HttpRequest req;
   req.method = what == "replay" ? "POST" : "GET";
   req.path = req.target = path;
-  ingest::HttpResponse a = admin_route(req, AdminContext{*local.store});
+  ingest::HttpResponse a = admin_route(req, AdminContext{*local.store, nullptr, false, {}});
   std::printf("%s\n", a.body.c_str());
   if (what == "replay" && a.status == 200)
     std::fprintf(stderr, "playd: no playd runs on %s: the replayed actions are sent at its next start\n",

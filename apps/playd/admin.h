@@ -8,9 +8,11 @@
 // sent or evaluated at the next start.
 #pragma once
 
+#include <functional>
 #include <string>
 #include <string_view>
 
+#include "apps/playd/reload.h"
 #include "runtime/ingest/http_server.h"
 #include "runtime/sinks/executor.h"
 #include "runtime/store/store.h"
@@ -43,10 +45,13 @@ struct AdminAnswer {
 // then wait for the next start.
 //   POST /v1/admin/clock {"now": RFC3339}      sets the service's clock (only with --simulated-clock;
 //   GET  /v1/admin/clock                       without it, the route does not exist: 404)
+//   POST /v1/admin/reload                      compile and swap in the plays (reload.h): 200, or 422
+//                                              with the diagnostics while the old set runs on
 struct AdminContext {
   store::Store& store;
   sinks::Executor* executor = nullptr;
   bool simulated_clock = false;
+  std::function<ReloadResult(const char* why)> reload;  // unset: no reload route (the CLI)
 };
 ingest::HttpResponse admin_route(const ingest::HttpRequest& request, const AdminContext& context);
 

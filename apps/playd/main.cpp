@@ -28,6 +28,9 @@
 #include "apps/playd/config.h"
 #include "apps/playd/dashboard.h"
 #include "apps/playd/plays_loader.h"
+#include "apps/playd/reload.h"
+#include "common/time/time.h"
+#include "runtime/engine/live_plays.h"
 #include "runtime/ingest/engine_checks.h"
 #include "runtime/ingest/http_server.h"
 #include "runtime/ingest/routes.h"
@@ -92,6 +95,7 @@ struct ServeFlags {
   std::optional<std::string> data, config, listen;  // nullopt: not given
   bool allow_no_plays = false;
   bool simulated_clock = false;
+  bool watch = false;
 };
 
 // The configuration, with the flags over it; false (after printing why) on
@@ -155,8 +159,11 @@ std::shared_ptr<vm::Bundle> load_plays(const ServeFlags& f, const playd::Config&
 // the same order (each layer finishes what it holds before the next stops).
 struct Service {
   playd::Config& config;
+  std::vector<std::string> paths;  // what --plays named: reloads read them again
   std::shared_ptr<vm::Bundle> bundle;
   std::string play_set;
+  std::shared_ptr<engine::LivePlays> live;  // the plays running now (reload replaces them)
+  std::unique_ptr<playd::Reloader> reloader;
   std::unique_ptr<store::Store> store;
   observe::Metrics metrics;
   // Actions that waited are re-checked against the suppress rules before
@@ -171,7 +178,8 @@ struct Service {
   std::unique_ptr<ingest::IngestRoutes> routes;
   std::unique_ptr<ingest::HttpServer> server;
 
-  Service(playd::Config& c, std::shared_ptr<vm::Bundle> b) : config(c), bundle(std::move(b)) {}
+  Service(playd::Config& c, std::vector<std::string> p, std::shared_ptr<vm::Bundle> b)
+      : config(c), paths(std::move(p)), bundle(std::move(b)) {}
 
   bool open_store();
   void start_execution_and_qualification();
@@ -189,6 +197,7 @@ bool Service::open_store() {
     return false;
   }
   play_set = playd::play_set_version(*bundle);
+  live = std::make_shared<engine::LivePlays>(bundle, play_set, now_ms());
   std::vector<std::string> names;
   for (const auto& p : bundle->plays) names.push_back(p.name);
   try {
@@ -202,7 +211,7 @@ bool Service::open_store() {
 
 void Service::start_execution_and_qualification() {
   std::string outbox = (std::filesystem::path(config.data_dir) / "outbox.ndjson").string();
-  suppression = std::make_unique<qualify::SuppressionChecker>(*bundle, *store);
+  suppression = std::make_unique<qualify::SuppressionChecker>(live, *store);
   executor = std::make_unique<sinks::Executor>(*store, metrics, config.execution, outbox);
   metrics.set_backlog_source([this] {
     std::vector<observe::Metrics::SinkBacklog> out;
@@ -211,12 +220,11 @@ void Service::start_execution_and_qualification() {
   });
   qualify::QualifierOptions q;
   q.max_batch = config.qualify_batch;
-  q.play_set = play_set;
   q.context_cache = config.context_cache;
   q.ledger_cache = config.ledger_cache;
   q.max_pending_actions = config.execution.max_pending_actions;
   qualifier = std::make_unique<qualify::Qualifier>(
-      *bundle, *store, metrics,
+      live, *store, metrics,
       qualify::Qualifier::Execution{
           [this](std::vector<store::OpenAction> a) { executor->submit(std::move(a)); },
           [this] { return executor->open_actions(); }},
@@ -224,13 +232,14 @@ void Service::start_execution_and_qualification() {
   executor->set_suppression_check([this](const sinks::PendingAction& a) { return suppression->check(a); });
   executor->start();
   qualifying = std::thread([this] { qualifier->run(stop_qualifying); });
+  reloader = std::make_unique<playd::Reloader>(paths, config, *live, *store, *qualifier);
 }
 
 ingest::IngestServices Service::ingest_services() {
   ingest::IngestServices services;
   bridge = std::make_unique<ingest::StoreBridge>(*store);
   bridge->wire(services);
-  ingest::add_engine_checks(services, bundle);
+  ingest::add_engine_checks(services, live);
   size_t max_pending = config.execution.max_pending_actions;
   services.refusal = [this, max_pending](int& retry_after_s) -> std::string {
     if (!store->accepting_signals()) {
@@ -246,12 +255,15 @@ ingest::IngestServices Service::ingest_services() {
   };
   services.healthz = [this] {
     ingest::HttpResponse r;
-    r.body = observe::healthz_json(*store);
+    auto set = live->current();
+    r.body = observe::healthz_json(*store, set->version, set->loaded_at_ms);
     return r;
   };
   services.metrics_text = [this] { return metrics.render(*store); };
   services.admin = [this](const ingest::HttpRequest& req) {
-    return playd::admin_route(req, playd::AdminContext{*store, executor.get(), config.simulated_clock});
+    return playd::admin_route(req,
+                              playd::AdminContext{*store, executor.get(), config.simulated_clock,
+                                                  [this](const char* why) { return reloader->reload(why); }});
   };
   playd::DashboardOptions dashboard{!config.ingest.admin_token.empty()};
   services.dashboard = [dashboard](const ingest::HttpRequest& req) {
@@ -324,7 +336,7 @@ int serve(const ServeFlags& f) {
     std::fprintf(stderr, "playd: %s%s\n", f.config ? (*f.config + ": ").c_str() : "", error.c_str());
     return kUsage;
   }
-  Service service(config, bundle);
+  Service service(config, f.plays, bundle);
   if (!service.open_store()) return kUsage;
   service.start_execution_and_qualification();
   std::string url = service.listen();
@@ -340,14 +352,17 @@ int serve(const ServeFlags& f) {
       config.ingest.admin_token.empty() ? " (open from loopback)" : " (log in with the admin token)");
   std::fflush(stderr);
 
+  std::atomic<bool> stop_watching{false};
+  std::thread watching;
+  if (f.watch) watching = std::thread([&] { playd::watch_plays(f.plays, *service.reloader, stop_watching); });
   int sig = 0;
   for (;;) {
     sigwait(&sigs, &sig);
     if (sig != SIGHUP) break;
-    // Reloading is another issue's; until then SIGHUP must not stop playd.
-    std::fprintf(stderr, "playd: SIGHUP: reloading plays is not supported yet; ignored\n");
-    std::fflush(stderr);
+    service.reloader->reload("SIGHUP");  // on error the running plays stay; the log says why
   }
+  stop_watching = true;
+  if (watching.joinable()) watching.join();
   std::fprintf(stderr, "playd: %s: draining\n", sig == SIGTERM ? "SIGTERM" : "SIGINT");
   service.drain();
   std::fprintf(stderr, "playd: stopped\n");
@@ -366,6 +381,7 @@ int run(int argc, char** argv) {
   s->add_option("--listen", listen, "HOST:PORT, overrides the config (port 0: any free port)");
   s->add_flag("--simulated-clock", serve_flags.simulated_clock,
               "tests and demos: POST /v1/admin/clock {\"now\": RFC3339} sets the service's clock");
+  s->add_flag("--watch", serve_flags.watch, "reload the plays when a .play file under --plays changes");
   s->add_flag("--allow-no-plays", serve_flags.allow_no_plays,
               "start even when the plays are empty (queued signals are then evaluated by no play)");
 

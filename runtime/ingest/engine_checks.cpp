@@ -11,19 +11,22 @@ namespace play::ingest {
 
 namespace {
 
-// One decoder per thread and bundle: decoders are not thread-safe, and
-// building one per signal would cost more than the decoding.
+// One decoder per thread and play set: decoders are not thread-safe, and
+// building one per signal would cost more than the decoding. Keyed by the
+// set's generation (a reloaded set may reuse a freed bundle's address), and
+// holding the set so its bundle outlives the decoder.
 struct ThreadDecoder {
-  const vm::Bundle* bundle = nullptr;
+  std::shared_ptr<const engine::PlaySet> set;
   std::unique_ptr<engine::SignalDecoder> decoder;
   engine::DecodedSignal out;
 };
 
-engine::SignalDecoder& decoder_for(const vm::Bundle& bundle, engine::DecodedSignal*& out) {
+engine::SignalDecoder& decoder_for(const engine::LivePlays& plays, engine::DecodedSignal*& out) {
   thread_local ThreadDecoder td;
-  if (td.bundle != &bundle) {
-    td.decoder = std::make_unique<engine::SignalDecoder>(bundle);
-    td.bundle = &bundle;
+  auto set = plays.current();
+  if (!td.set || td.set->generation != set->generation) {
+    td.decoder = std::make_unique<engine::SignalDecoder>(*set->bundle);
+    td.set = std::move(set);
   }
   out = &td.out;
   return *td.decoder;
@@ -80,20 +83,20 @@ bool check_fields(const vm::Bundle& bundle, store::Entity entity, std::string_vi
 
 }  // namespace
 
-void add_engine_checks(IngestServices& services, std::shared_ptr<const vm::Bundle> bundle) {
-  services.validate_signal = [bundle](std::string_view envelope, std::string& error) {
+void add_engine_checks(IngestServices& services, std::shared_ptr<const engine::LivePlays> plays) {
+  services.validate_signal = [plays](std::string_view envelope, std::string& error) {
     engine::DecodedSignal* out = nullptr;
-    engine::SignalDecoder& decoder = decoder_for(*bundle, out);
+    engine::SignalDecoder& decoder = decoder_for(*plays, out);
     return decoder.decode(envelope, *out, error);
   };
-  services.is_signal_type = [bundle](std::string_view type) {
+  services.is_signal_type = [plays](std::string_view type) {
     engine::DecodedSignal* out = nullptr;
-    return decoder_for(*bundle, out).find_type(type) >= 0;
+    return decoder_for(*plays, out).find_type(type) >= 0;
   };
-  services.check_context = [bundle](store::Entity entity, std::string_view fields_json, bool strict,
-                                    std::string& out_json, std::vector<std::string>& dropped,
-                                    std::string& error) {
-    return check_fields(*bundle, entity, fields_json, strict, out_json, dropped, error);
+  services.check_context = [plays](store::Entity entity, std::string_view fields_json, bool strict,
+                                   std::string& out_json, std::vector<std::string>& dropped,
+                                   std::string& error) {
+    return check_fields(*plays->current()->bundle, entity, fields_json, strict, out_json, dropped, error);
   };
 }
 

@@ -6,12 +6,13 @@
 
 #include <memory>
 
+#include "runtime/engine/live_plays.h"
 #include "runtime/ingest/services.h"
-#include "runtime/vm/bundle.h"
 
 namespace play::ingest {
 
-// Sets validate_signal, is_signal_type and check_context from `bundle`.
-void add_engine_checks(IngestServices& services, std::shared_ptr<const vm::Bundle> bundle);
+// Sets validate_signal, is_signal_type and check_context from the plays
+// running now (a reload takes effect for the next request).
+void add_engine_checks(IngestServices& services, std::shared_ptr<const engine::LivePlays> plays);
 
 }  // namespace play::ingest

@@ -91,7 +91,7 @@ std::string decisions_json(store::Store& store, std::string_view play, std::stri
   return out;
 }
 
-std::string healthz_json(store::Store& store) {
+std::string healthz_json(store::Store& store, std::string_view play_set, int64_t loaded_at_ms) {
   std::string out;
   json::Writer w(out);
   store::StoreHealth h = store.health();
@@ -101,6 +101,7 @@ std::string healthz_json(store::Store& store) {
   if (!ok) w.key("reason").value(h.reason).key("since_ms").value(h.since_ms);
   w.key("free_bytes").value(h.free_bytes).key("reserve_bytes").value(h.reserve_bytes).end_object();
   w.key("accepting_signals").value(ok);
+  w.key("play_set").value(play_set).key("loaded_at").value(format_timestamp(loaded_at_ms));
   w.key("queue").begin_object();
   w.key("high").value(uint64_t(store.lane_stats(store::Lane::High).depth));
   w.key("normal").value(uint64_t(store.lane_stats(store::Lane::Normal).depth));

@@ -36,7 +36,9 @@ bool trace_json(store::Store& store, std::string_view signal_id, std::string& ou
 std::string decisions_json(store::Store& store, std::string_view play, std::string_view outcome,
                            size_t limit);
 
-// GET /healthz: {"status":"ok","queue":{"high":N,"normal":N}}.
-std::string healthz_json(store::Store& store);
+// GET /healthz: {"status":"ok"|"degraded","store":{...},"accepting_signals":bool,
+//   "play_set":"3db5c418","loaded_at":RFC3339,"queue":{"high":N,"normal":N}}.
+// With the running play set's version and when it was loaded.
+std::string healthz_json(store::Store& store, std::string_view play_set, int64_t loaded_at_ms);
 
 }  // namespace play::observe

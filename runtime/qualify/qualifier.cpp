@@ -69,58 +69,85 @@ class Collector : public engine::OutputSink {
 }  // namespace
 
 struct Qualifier::Impl {
-  const vm::Bundle& bundle;
+  std::shared_ptr<const engine::LivePlays> live;
   store::Store& store;
   observe::Metrics& metrics;
   Qualifier::Execution execution;
   QualifierOptions options;
-  StoreContext context;
-  StoreLedger ledger;
-  engine::Engine engine;
-  engine::SignalDecoder decoder;
+  StoreLedger ledger;  // keyed by play and pool names: carries over a reload
+
+  // What is derived from one play set: rebuilt, between two batches, when
+  // the live set changes. The context cache too: entity schemas may differ.
+  struct Loaded {
+    std::shared_ptr<const engine::PlaySet> set;
+    std::unique_ptr<StoreContext> context;
+    std::unique_ptr<engine::Engine> engine;
+    std::unique_ptr<engine::SignalDecoder> decoder;
+    std::unique_ptr<Collector> collector;
+  } plays;
+  std::atomic<uint64_t> generation{0};
   engine::DecodedSignal decoded;
 
   std::vector<store::QueuedSignal> batch;
   store::Evaluation evaluation;  // what the batch decided, committed in one transaction
 
-  Impl(const vm::Bundle& b, store::Store& s, observe::Metrics& m, Qualifier::Execution e, QualifierOptions o)
-      : bundle(b),
+  Impl(std::shared_ptr<const engine::LivePlays> l, store::Store& s, observe::Metrics& m,
+       Qualifier::Execution e, QualifierOptions o)
+      : live(std::move(l)),
         store(s),
         metrics(m),
         execution(std::move(e)),
         options(std::move(o)),
-        context(b, s, options.context_cache),
-        ledger(s, options.ledger_cache),
-        engine(b, context, ledger),
-        decoder(b) {
-    engine.set_mrkdwn_texts(true);
+        ledger(s, options.ledger_cache) {
+    install(live->current());
+  }
+
+  void install(std::shared_ptr<const engine::PlaySet> set) {
+    Loaded next;
+    const vm::Bundle& b = *set->bundle;
+    next.context = std::make_unique<StoreContext>(b, store, options.context_cache);
+    next.engine = std::make_unique<engine::Engine>(b, *next.context, ledger);
+    next.engine->set_mrkdwn_texts(true);
+    next.decoder = std::make_unique<engine::SignalDecoder>(b);
+    next.collector = std::make_unique<Collector>(b);
+    next.set = std::move(set);
+    // The engine points into the old context: release in reverse order.
+    plays.collector.reset();
+    plays.decoder.reset();
+    plays.engine.reset();
+    plays.context.reset();
+    plays = std::move(next);
+    generation = plays.set->generation;
   }
 
   bool outbox_full() const {
     return options.max_pending_actions && execution.backlog() >= options.max_pending_actions;
   }
-  void evaluate(Collector& collector);
+  void evaluate();
   void hand_over();
 };
 
-Qualifier::Qualifier(const vm::Bundle& bundle, store::Store& store, observe::Metrics& metrics, Execution execution,
-                     QualifierOptions options)
-    : impl_(new Impl(bundle, store, metrics, std::move(execution), std::move(options))) {}
+Qualifier::Qualifier(std::shared_ptr<const engine::LivePlays> plays, store::Store& store,
+                     observe::Metrics& metrics, Execution execution, QualifierOptions options)
+    : impl_(new Impl(std::move(plays), store, metrics, std::move(execution), std::move(options))) {}
 
 Qualifier::~Qualifier() { delete impl_; }
 
+uint64_t Qualifier::generation_in_use() const { return impl_->generation.load(); }
+
 // Runs the engine over the batch, collecting what it decides (nothing is
 // written yet).
-void Qualifier::Impl::evaluate(Collector& collector) {
+void Qualifier::Impl::evaluate() {
   std::string error;
+  Collector& collector = *plays.collector;
   evaluation = store::Evaluation();
-  evaluation.play_set = options.play_set;
+  evaluation.play_set = plays.set->version;
   for (const auto& s : batch) {
     collector.outcomes.clear();
     collector.actions.clear();
     collector.signal = &s;
-    if (decoder.decode(s.envelope, decoded, error)) {
-      engine.process(decoded, collector);
+    if (plays.decoder->decode(s.envelope, decoded, error)) {
+      plays.engine->process(decoded, collector);
     } else {
       // Ingest validated it against the plays of its time; plays changed since.
       metrics.signal_undecodable();
@@ -128,7 +155,7 @@ void Qualifier::Impl::evaluate(Collector& collector) {
     }
     evaluation.signals.push_back({s.seq, s.id, std::move(collector.outcomes), std::move(collector.actions)});
   }
-  context.flush(evaluation);
+  plays.context->flush(evaluation);
   ledger.flush(evaluation);
 }
 
@@ -168,9 +195,12 @@ void Qualifier::Impl::hand_over() {
 
 void Qualifier::run(const std::atomic<bool>& stop) {
   Impl& q = *impl_;
-  Collector collector(q.bundle);
   int failures = 0;
   while (!stop.load()) {
+    // A reloaded play set takes over here, between two batches (or while
+    // idle, within the 200 ms wait below): no signal is evaluated half by
+    // the old plays and half by the new.
+    if (auto set = q.live->current(); set->generation != q.plays.set->generation) q.install(std::move(set));
     // Backpressure from execution: the signals wait, durable, in their lanes.
     if (q.outbox_full()) {
       std::this_thread::sleep_for(std::chrono::milliseconds(20));
@@ -180,19 +210,19 @@ void Qualifier::run(const std::atomic<bool>& stop) {
     if (!q.store.take_signals(q.options.max_batch, q.batch, 200)) continue;
     // Ingest upserts that committed before these signals were taken apply
     // before they are evaluated.
-    for (const auto& u : q.store.take_context()) q.context.apply(u);
+    for (const auto& u : q.store.take_context()) q.plays.context->apply(u);
     for (;;) {
-      q.evaluate(collector);
+      q.evaluate();
       try {
         q.store.commit_evaluation(q.evaluation);
-        q.context.committed();
+        q.plays.context->committed();
         q.ledger.committed();
         failures = 0;
         break;
       } catch (const std::exception& e) {
         // Forget what the batch changed; evaluate it again once the store
         // can write (the store logs and reports its own degraded state).
-        q.context.rolled_back();
+        q.plays.context->rolled_back();
         q.ledger.rolled_back();
         q.metrics.qualify_commit_failed();
         if (failures++ % 60 == 0)

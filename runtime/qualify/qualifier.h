@@ -11,10 +11,12 @@
 
 #include <atomic>
 #include <functional>
-#include <vector>
+#include <memory>
 #include <string>
 #include <unordered_set>
+#include <vector>
 
+#include "runtime/engine/live_plays.h"
 #include "runtime/observe/metrics.h"
 #include "runtime/store/store.h"
 #include "runtime/vm/bundle.h"
@@ -26,9 +28,6 @@ std::unordered_set<std::string> high_lane_types(const vm::Bundle& bundle);
 
 struct QualifierOptions {
   size_t max_batch = 256;  // signals per transaction
-  // The play set's version (vm::play_set_version), recorded with every
-  // signal it evaluates: which plays decided it, for `playd replay`.
-  std::string play_set;
   // Bounded caches of context records (per entity) and ledger entries.
   size_t context_cache = 100000;
   size_t ledger_cache = 200000;
@@ -47,8 +46,10 @@ class Qualifier {
     std::function<void(std::vector<store::OpenAction>)> submit;
     std::function<size_t()> backlog;
   };
-  Qualifier(const vm::Bundle& bundle, store::Store& store, observe::Metrics& metrics, Execution execution,
-            QualifierOptions options = {});
+  // Evaluates with the live play set (its version is recorded with each
+  // signal it decides); a replaced set takes over between two batches.
+  Qualifier(std::shared_ptr<const engine::LivePlays> plays, store::Store& store, observe::Metrics& metrics,
+            Execution execution, QualifierOptions options = {});
   ~Qualifier();
 
   // Evaluates until `stop` is set; returns after committing the batch in
@@ -58,6 +59,9 @@ class Qualifier {
   // again, and the same signals are evaluated again from the committed
   // state -- the same decisions, the same keys.
   void run(const std::atomic<bool>& stop);
+  // The generation of the play set the qualifier evaluates with now: a
+  // reload waits until it reaches the new one.
+  uint64_t generation_in_use() const;
 
  private:
   struct Impl;

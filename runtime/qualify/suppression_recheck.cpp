@@ -33,38 +33,48 @@ class FreshContext : public engine::ContextStore {
 
 }  // namespace
 
-struct SuppressionChecker::Impl {
-  const vm::Bundle& bundle;
-  store::Store& store;
-  std::mutex mu;
+// What is derived from one play set (rebuilt when the live set changes).
+struct Checker {
+  std::shared_ptr<const engine::PlaySet> set;
   std::unordered_set<std::string> plays;  // plays with `unless suppressed`
   FreshContext context;
   engine::MemoryLedger ledger;  // unused by the suppress rules
   engine::Engine engine;
   int last_enrolled_slot;
 
-  Impl(const vm::Bundle& b, store::Store& s)
-      : bundle(b),
-        store(s),
-        context(b, s),
-        engine(b, context, ledger),
-        last_enrolled_slot(engine::field_slot(b.contact, "last_enrolled_at")) {
-    for (const vm::Play& p : b.plays)
+  Checker(std::shared_ptr<const engine::PlaySet> s, store::Store& store)
+      : set(std::move(s)),
+        context(*set->bundle, store),
+        engine(*set->bundle, context, ledger),
+        last_enrolled_slot(engine::field_slot(set->bundle->contact, "last_enrolled_at")) {
+    for (const vm::Play& p : set->bundle->plays)
       if (std::any_of(p.clauses.begin(), p.clauses.end(),
                       [](const vm::Clause& c) { return c.kind == vm::ClauseKind::UnlessSuppressed; }))
         plays.insert(p.name);
   }
 };
 
-SuppressionChecker::SuppressionChecker(const vm::Bundle& bundle, store::Store& store)
-    : impl_(std::make_unique<Impl>(bundle, store)) {}
+struct SuppressionChecker::Impl {
+  Impl(std::shared_ptr<const engine::LivePlays> l, store::Store& s) : live(std::move(l)), store(s) {}
+  std::shared_ptr<const engine::LivePlays> live;
+  store::Store& store;
+  std::mutex mu;
+  std::unique_ptr<Checker> checker;
+};
+
+SuppressionChecker::SuppressionChecker(std::shared_ptr<const engine::LivePlays> plays, store::Store& store)
+    : impl_(std::make_unique<Impl>(std::move(plays), store)) {}
 
 SuppressionChecker::~SuppressionChecker() = default;
 
 std::string SuppressionChecker::check(const store::OpenAction& a) {
-  Impl& c = *impl_;
+  Impl& i = *impl_;
+  std::lock_guard<std::mutex> lock(i.mu);
+  // The rules of the plays running now (a reload may have changed them).
+  if (auto set = i.live->current(); !i.checker || i.checker->set->generation != set->generation)
+    i.checker = std::make_unique<Checker>(std::move(set), i.store);
+  Checker& c = *i.checker;
   if (!c.plays.count(a.play)) return "";
-  std::lock_guard<std::mutex> lock(c.mu);
   c.context.reset();
   std::span<const vm::Value> slots;
   if (c.last_enrolled_slot >= 0 && !a.contact.empty() &&

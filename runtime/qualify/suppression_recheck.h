@@ -26,14 +26,15 @@
 #include <string>
 #include <unordered_set>
 
+#include "runtime/engine/live_plays.h"
 #include "runtime/store/store.h"
-#include "runtime/vm/bundle.h"
 
 namespace play::qualify {
 
 class SuppressionChecker {
  public:
-  SuppressionChecker(const vm::Bundle& bundle, store::Store& store);
+  // Checks with the suppress rules of the plays running now.
+  SuppressionChecker(std::shared_ptr<const engine::LivePlays> plays, store::Store& store);
   ~SuppressionChecker();
 
   // "" when the action may be sent, else the reason (the suppression rule's).

@@ -35,6 +35,8 @@ bool action_json(store::Store& store, std::string_view key, std::string& out) {
   w.key("action").value(a->action);
   w.key("sink").value(a->sink);
   w.key("signal").value(a->signal_id);
+  // The play set that decided it (hot reload changes sets: which one issued this).
+  if (auto s = store.signal(a->signal_id); s && !s->play_set.empty()) w.key("play_set").value(s->play_set);
   w.key("status").value(a->status);
   w.key("attempts_count").value(int64_t(a->attempts));
   w.key("last_error").value(a->last_error);

@@ -25,6 +25,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <unordered_set>
 #include <vector>
 
 #include "runtime/store/records.h"
@@ -69,6 +70,9 @@ class Store {
   // Wakes take_signals() waiters for shutdown.
   virtual void stop_queue() = 0;
   virtual LaneStats lane_stats(Lane lane) const = 0;
+  // The signal types that go to the high lane from now on (a reload of the
+  // plays changes them; signals already queued keep their lane).
+  virtual void set_high_lane_types(std::unordered_set<std::string> types) = 0;
 
   // ---- qualification ----------------------------------------------------------
   // One transaction: the outcomes and actions of every signal (an action

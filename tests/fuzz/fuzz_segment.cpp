@@ -59,7 +59,7 @@ void check(const ingest::SegmentMapped& m, const ingest::IngestServices& service
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   static ingest::IngestServices services = [] {
     ingest::IngestServices s;
-    ingest::add_engine_checks(s, fuzz::example_bundle());
+    ingest::add_engine_checks(s, std::make_shared<engine::LivePlays>(fuzz::example_bundle(), "fuzz", 0));
     return s;
   }();
   static ingest::SegmentConfig config = [] {

@@ -1,7 +1,6 @@
-"""SIGHUP does not stop playd (reloading is not supported yet): it logs that
-the signal was ignored and keeps serving -- /healthz answers, signals are
-still taken and their actions delivered -- and a later SIGTERM drains
-normally (exit 0)."""
+"""SIGHUP does not stop playd: it reloads the plays (unchanged here), logs it
+and keeps serving -- /healthz answers, signals are still taken and their
+actions delivered -- and a later SIGTERM drains normally (exit 0)."""
 import json
 import signal
 import sys
@@ -10,7 +9,7 @@ import time
 
 from playd_harness import Playd, demo_signal, setup_context, wait_for
 
-IGNORED = "playd: SIGHUP: reloading plays is not supported yet; ignored"
+IGNORED = "playd: reload (SIGHUP): plays unchanged"
 
 
 def outbox_keys(data):

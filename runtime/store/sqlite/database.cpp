@@ -40,6 +40,7 @@ Database::Database(const std::string& dir, const StoreOptions& options)
   migrate(*writer_sql_);
   reader_ = std::make_unique<Sql>(path, true);
   load_queue();
+  probe();  // a restart on a full disk starts degraded, not "ok" until the first write fails
   next_sweep_ms_ = now_ms();  // sweep once soon after start
   writer_ = std::thread([this] { writer_loop(); });
 }
@@ -213,17 +214,7 @@ void Database::idle(Sql& sql) {
   int64_t now = now_ms();
   if (!health_.writable() && health_.snapshot().state != StoreState::Corrupt && now >= next_probe_ms_) {
     next_probe_ms_ = now + 1000;
-    try {
-      sql.exec("BEGIN IMMEDIATE");
-      sql.prepare("INSERT OR REPLACE INTO store_probe(id, at_ms) VALUES (1, ?)").bind(1, now).run();
-      sql.exec("COMMIT");
-      health_.committed();
-    } catch (const StoreError&) {
-      try {
-        sql.exec("ROLLBACK");
-      } catch (...) {
-      }
-    }
+    probe();
     return;
   }
   if (now >= next_sweep_ms_ && health_.writable()) {
@@ -233,6 +224,24 @@ void Database::idle(Sql& sql) {
       health_.failed(e.fault, e.what());  // a failed sweep only delays expiry; the next one retries
     }
     next_sweep_ms_ = now_ms() + options_.sweep_interval_ms;
+  }
+}
+
+// A one-row write: whether the store can commit now (at open, and while
+// degraded, once a second from the writer thread).
+void Database::probe() {
+  Sql& sql = *writer_sql_;
+  try {
+    sql.exec("BEGIN IMMEDIATE");
+    sql.prepare("INSERT OR REPLACE INTO store_probe(id, at_ms) VALUES (1, ?)").bind(1, now_ms()).run();
+    sql.exec("COMMIT");
+    health_.committed();
+  } catch (const StoreError& e) {
+    try {
+      sql.exec("ROLLBACK");
+    } catch (...) {
+    }
+    health_.failed(e.fault, e.what());
   }
 }
 

@@ -79,6 +79,7 @@ class Database {
   void writer_loop();
   void commit_batch(Sql& sql, std::vector<Pending*>& batch);
   void idle(Sql& sql);
+  void probe();
   void check_integrity(Sql& sql, const std::string& path);
   void load_queue();
   void sweep(Sql& sql);

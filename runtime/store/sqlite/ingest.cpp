@@ -50,7 +50,7 @@ void SqliteStore::enqueue_signals_async(std::vector<IncomingSignal> signals, Enq
           QueuedSignal q;
           q.seq = seq++;
           q.id = in.id;
-          q.lane = options_.high_lane_types.count(in.type) ? Lane::High : Lane::Normal;
+          q.lane = lane_of(in.type);
           q.received_at_ms = in.received_at_ms ? in.received_at_ms : now;
           q.occurred_at_ms = in.occurred_at_ms;
           sql.prepare(

@@ -14,6 +14,7 @@
 
 #include <atomic>
 #include <memory>
+#include <mutex>
 
 #include "runtime/store/sqlite/database.h"
 #include "runtime/store/store.h"
@@ -40,6 +41,7 @@ class SqliteStore final : public Store {
   std::vector<ContextUpsert> take_context() override { return db_->take_context(); }
   void stop_queue() override { db_->stop_queue(); }
   LaneStats lane_stats(Lane lane) const override { return db_->lane_stats(lane); }
+  void set_high_lane_types(std::unordered_set<std::string> types) override;
 
   void commit_evaluation(const Evaluation& evaluation) override;
   std::optional<std::string> context_record(Entity entity, std::string_view key) override;
@@ -77,7 +79,10 @@ class SqliteStore final : public Store {
 
  private:
   QueuedSignal queued(Stmt& st) const;  // seq, id, type, received_at_ms, occurred_at_ms, envelope
+  Lane lane_of(std::string_view type) const;
   StoreOptions options_;
+  mutable std::mutex lanes_mu_;
+  std::shared_ptr<const std::unordered_set<std::string>> high_lane_types_;
   std::unique_ptr<Database> db_;
   int64_t next_seq_ = 1;  // touched only inside write jobs (the writer thread)
   std::atomic<uint64_t> accepted_{0}, duplicates_{0};
