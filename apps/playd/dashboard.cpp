@@ -6,6 +6,9 @@
 
 namespace play::playd {
 
+const std::vector<std::string_view> kDashboardApi = {"/v1/overview", "/v1/plays",  "/v1/history",
+                                                     "/v1/alerts",   "/v1/review", "/v1/decisions"};
+
 namespace {
 
 constexpr const char* kPolicy =
@@ -153,6 +156,10 @@ ingest::HttpResponse serve_dashboard(const ingest::HttpRequest& request, const D
   if (!shell) return not_found("index.html");
   std::string body(shell->data);
   replace_all(body, "{{auth}}", options.admin_token ? "token" : "open");
+  std::string api;
+  for (std::string_view path : kDashboardApi)
+    if (!options.routed || options.routed(path)) api += (api.empty() ? "" : " ") + std::string(path);
+  replace_all(body, "{{api}}", api);
   return answer(request, std::move(body), content_type("index.html"), true);
 }
 

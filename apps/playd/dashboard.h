@@ -15,6 +15,7 @@
 // when nothing changed. An unknown asset is a 404.
 #pragma once
 
+#include <functional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -35,7 +36,16 @@ struct DashboardOptions {
   // form asks for it. Without one the dashboard is open from trusted
   // loopback only, and the login page says how to open it elsewhere.
   bool admin_token = false;
+  // Whether playd routes a GET of a JSON endpoint (ingest::routes_get). The
+  // shell lists the endpoints of docs/dashboard-api-contract.md that it does
+  // (<body data-api="...">) and the script asks for no other: a section whose
+  // endpoint is missing says "not available" without a failed request. Unset:
+  // every one is listed.
+  std::function<bool(std::string_view path)> routed;
 };
+
+// The JSON endpoints the pages read, as listed in the shell's data-api.
+extern const std::vector<std::string_view> kDashboardApi;
 
 // GET of a page, an asset or the login form (see above).
 ingest::HttpResponse serve_dashboard(const ingest::HttpRequest& request, const DashboardOptions& options);

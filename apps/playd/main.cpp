@@ -265,7 +265,7 @@ ingest::IngestServices Service::ingest_services() {
                               playd::AdminContext{*store, executor.get(), config.simulated_clock,
                                                   [this](const char* why) { return reloader->reload(why); }});
   };
-  playd::DashboardOptions dashboard{!config.ingest.admin_token.empty()};
+  playd::DashboardOptions dashboard{!config.ingest.admin_token.empty(), ingest::routes_get};
   services.dashboard = [dashboard](const ingest::HttpRequest& req) {
     return playd::serve_dashboard(req, dashboard);
   };

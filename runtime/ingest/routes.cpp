@@ -253,6 +253,13 @@ Routed route_of(const HttpRequest& req) {
 
 }  // namespace
 
+bool routes_get(std::string_view path) {
+  HttpRequest req;
+  req.method = "GET";
+  req.path = req.target = std::string(path);
+  return route_of(req).route != Route::NotFound;
+}
+
 struct IngestRoutes::Impl {
   IngestConfig config;
   IngestServices services;

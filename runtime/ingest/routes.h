@@ -37,6 +37,7 @@
 
 #include <memory>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "runtime/ingest/auth.h"
@@ -86,5 +87,10 @@ class IngestRoutes {
   struct Impl;
   std::unique_ptr<Impl> impl_;
 };
+
+// Whether a GET of `path` has a route (rather than the router's 404). The
+// dashboard's pages ask only for the JSON endpoints that do, so that a playd
+// without one says "not available" with no failed request in the console.
+bool routes_get(std::string_view path);
 
 }  // namespace play::ingest

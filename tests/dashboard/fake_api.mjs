@@ -191,13 +191,16 @@ function bucket(start, play, step) {
   const fired = Math.round(signals * p.fireShare);
   const suppressed = play === 'demo_request' ? 0 : Math.round(signals * 0.2);
   const failed = play === 'demo_request' ? Math.round(fired * 0.1) : 0;
+  // One action per fire and sink: demo_request's task to the CRM (10% fail) and its chat notice.
+  const sinks = { pricing_visit_enterprise: ['sequencer'], demo_request: ['crm', 'chat'], intent_surge: ['review'] }[play];
+  const by_sink = Object.fromEntries(sinks.map((k) => [k, { issued: fired, delivered: fired - (k === 'crm' ? failed : 0), failed: k === 'crm' ? failed : 0 }]));
   return {
     start,
     signals,
     outcomes: { fired, no_match: signals - fired - suppressed, not_icp: 0, excluded: 0, suppressed, deduplicated: 0, error: 0 },
     suppressed_by: suppressed ? { 'do not contact': Math.ceil(suppressed * 0.6), 'active sequence': suppressed - Math.ceil(suppressed * 0.6) } : {},
-    actions: { issued: fired, delivered: fired - failed, failed },
-    by_sink: {},
+    actions: { issued: fired * sinks.length, delivered: fired * sinks.length - failed, failed },
+    by_sink,
     latency_ms: {
       from_occurred: { count: fired, p50: fired ? p.p50 : 0, p95: fired ? p.p95 : 0 },
       from_received: { count: fired, p50: fired ? p.p50 / 2 : 0, p95: fired ? p.p95 / 2 : 0 },
@@ -211,6 +214,10 @@ function add(a, b) {
   for (const k of Object.keys(b.outcomes)) out.outcomes[k] += b.outcomes[k];
   for (const [k, v] of Object.entries(b.suppressed_by)) out.suppressed_by[k] = (out.suppressed_by[k] || 0) + v;
   for (const k of ['issued', 'delivered', 'failed']) out.actions[k] += b.actions[k];
+  for (const [sink, n] of Object.entries(b.by_sink)) {
+    const t = (out.by_sink[sink] = out.by_sink[sink] || { issued: 0, delivered: 0, failed: 0 });
+    for (const k of ['issued', 'delivered', 'failed']) t[k] += n[k];
+  }
   out.latency_ms.from_occurred.count += b.latency_ms.from_occurred.count;
   out.latency_ms.from_occurred.p95 = Math.max(out.latency_ms.from_occurred.p95, b.latency_ms.from_occurred.p95);
   out.latency_ms.from_occurred.p50 = Math.max(out.latency_ms.from_occurred.p50, b.latency_ms.from_occurred.p50);
@@ -334,7 +341,7 @@ function handle(req, res) {
     }
   }
   if (p === '/' || p === '/dlq' || p === '/review' || p === '/trace' || /^\/plays\/[^/]+$/.test(p))
-    return send(res, 200, readFileSync(join(ASSETS, 'index.html'), 'utf8').replaceAll('{{auth}}', 'open'), 'text/html; charset=utf-8');
+    return send(res, 200, readFileSync(join(ASSETS, 'index.html'), 'utf8').replaceAll('{{auth}}', 'open').replaceAll('{{api}}', '/v1/overview /v1/plays /v1/history /v1/alerts /v1/review /v1/decisions'), 'text/html; charset=utf-8');
   if (p === '/v1/overview') return send(res, 200, overview());
   if (p === '/v1/plays') return send(res, 200, PLAYS);
   if (p === '/v1/alerts') return send(res, 200, ALERTS);

@@ -20,7 +20,8 @@
 //    (/v1/overview, /v1/plays, /v1/history, /v1/alerts, /v1/review) are
 //    probed first: where playd serves them, the pages' numbers are checked
 //    against them and against what was sent; where it answers 404, the pages
-//    must say so (and those 404s are the only console errors allowed);
+//    must say "not available", without asking for it (the shell's data-api
+//    lists what playd routes), so with no console error at all;
 // 3. the contract: the same pages against fake_api.mjs (canned JSON shaped
 //    like the contract), every number checked.
 import { spawn } from 'node:child_process';
@@ -163,14 +164,19 @@ async function newPage(name) {
 }
 
 // Loads `path`, waits for the script to have drawn it, checks the console.
+// The endpoints the real playd does not serve: no page may ask for them.
+const notServed = new Set();
 async function load(t, base, path, allowed = () => false) {
   const before = t.errors.length;
+  const asked = t.urls.length;
   await t.page.goto(base + path);
   await t.page.waitForSelector('body[data-ready]', { timeout: 15000 });
   await t.page.waitForLoadState('networkidle');
   return () => {
     const bad = t.errors.slice(before).filter((e) => !allowed(e));
     check(bad.length === 0, `${t.name} ${path}: no console errors`, bad);
+    const wasted = t.urls.slice(asked).filter((u) => notServed.has(new URL(u).pathname));
+    check(wasted.length === 0, `${t.name} ${path}: no request for an endpoint playd does not serve`, wasted);
   };
 }
 
@@ -294,7 +300,12 @@ concurrency = 2
         ? `contract endpoints this playd does not serve yet (404; their pages are checked to say so): ${[...missing].join(', ')}`
         : 'every contract endpoint is served: the pages are checked against them',
     );
-    const allowed = (e) => e.text.startsWith('Failed to load resource') && missing.has(new URL(e.url || 'http://x/').pathname);
+    // The shell lists what playd routes; the script asks for nothing else, so a
+    // missing endpoint costs no failed request: no console error is allowed.
+    const listed = ((await http(base, 'GET', '/')).text.match(/data-api="([^"]*)"/) || [])[1];
+    eq(listed, [...CONTRACT.filter((p) => !missing.has(p)), '/v1/decisions'].join(' '), "the shell's data-api lists the endpoints served");
+    const allowed = () => false;
+    for (const p of missing) notServed.add(p);
 
     await realOverview(base, missing, allowed, crmKeys);
     await realPlayPages(base, missing, allowed, traces);
@@ -303,6 +314,7 @@ concurrency = 2
     await realDlq(base, allowed, sink, crmKeys);
     eq(await stopPlayd(pd), 0, 'playd drains and exits 0');
   } finally {
+    notServed.clear();
     if (pd.proc.exitCode === null) pd.proc.kill('SIGKILL');
     sink.close();
     rmSync(dir, { recursive: true, force: true });
@@ -545,17 +557,61 @@ async function contract() {
     eq(await t.page.locator('[data-metric="dlq"]').getAttribute('href'), '/dlq', 'the DLQ tile links to the DLQ');
     eq(await tileValue(t, 'pending'), '7', 'tile: pending actions');
     eq(await tileValue(t, 'store'), 'ok', 'tile: store');
-    eq(await count(t, 'table.alerts tbody tr'), 2, 'only firing alerts on the overview');
-    check((await text(t, 'tr[data-alert="playd/volume_drop/pricing_visit_enterprise"]')).includes('12% of its 7-day average'), 'the volume alert with its summary');
-    eq(await text(t, 'tr[data-lane="high"] td:nth-child(2)'), '3', 'lane high: depth');
+    check((await text(t, '[data-metric="signals_today"] .sub')).includes('200 fired · 79 suppressed'), 'tile: fired and suppressed today');
+    check((await text(t, '[data-metric="failure_rate"] .sub')).includes('30 failed · 274 delivered'), 'tile: failed and delivered today');
+    check((await text(t, '[data-metric="pending"] .sub')).includes('1 undelivered'), 'tile: undelivered past the alert age');
+    check((await text(t, '[data-metric="store"] .sub')).includes('play set 3db5c418'), 'tile: the play set');
+    eq(await text(t, '#status'), '2026-06-20 10:30:00 UTC · play set 3db5c418', "the status line: the service's clock and play set");
+    // Alerts: firing, then resolved, each in its rule's unit.
+    eq(await count(t, 'table.alerts.firing tbody tr'), 2, 'the firing alerts');
+    const drop = 'tr[data-alert="playd/volume_drop/pricing_visit_enterprise"]';
+    check((await text(t, drop)).includes('12% of its 7-day average'), 'the volume alert with its summary');
+    eq(await text(t, `${drop} [data-col="value"]`), '12.0%', 'volume_drop: its value as a share of the average');
+    eq(await text(t, `${drop} [data-col="threshold"]`), '50.0%', 'volume_drop: its threshold');
+    check((await text(t, drop)).includes('2026-06-20 09:00:00 UTC'), 'volume_drop: since');
+    const health = 'tr[data-alert="playd/success_rate/demo_request/crm"]';
+    check((await text(t, `${health} td:nth-child(3)`)).includes('demo_request') && (await text(t, `${health} td:nth-child(3)`)).includes('sink crm'), 'success_rate: its play and sink');
+    eq(await text(t, `${health} [data-col="value"]`), '90.0%', 'success_rate: value');
+    eq(await text(t, `${health} [data-col="threshold"]`), '95.0%', 'success_rate: threshold');
+    eq(await count(t, 'table.alerts.resolved tbody tr'), 1, 'the alert resolved in the last 7 days');
+    const lag = 'table.alerts.resolved tr[data-alert="playd/lag/normal"]';
+    eq(await text(t, `${lag} td:nth-child(3)`), 'lane normal', 'lag: its lane');
+    eq(await text(t, `${lag} [data-col="value"]`), '25m', 'lag: value (ms)');
+    eq(await text(t, `${lag} [data-col="threshold"]`), '15m', 'lag: threshold (ms)');
+    check((await text(t, lag)).includes('2026-06-19 22:00:00 UTC') && (await text(t, lag)).includes('2026-06-19 22:40:00 UTC'), 'lag: since and until');
+    // Today over all plays: every count.
+    for (const k of ['signals', 'fired', 'no_match', 'not_icp', 'excluded', 'suppressed', 'deduplicated', 'error', 'actions_issued', 'actions_delivered', 'actions_failed'])
+      eq(num(await text(t, `tr[data-today="${k}"] td:nth-child(2)`)), fake.TODAY[k], `today: ${k}`);
+    eq(await text(t, 'tr[data-today="no_match"] td:nth-child(3)'), '75.5%', 'today: no_match share (932 of 1,234)');
+    eq(await text(t, 'tr[data-today="actions_failed"] td:nth-child(3)'), '9.9%', 'today: failed of issued (30 of 304)');
+    // Queues.
+    for (const [lane, l] of Object.entries(fake.OVERVIEW_EXTRA.lanes)) eq(num(await text(t, `tr[data-lane="${lane}"] td:nth-child(2)`)), l.depth, `lane ${lane}: depth`);
     eq(await text(t, 'tr[data-lane="high"] td:nth-child(3)'), '2m 5s', 'lane high: oldest age');
+    eq(await text(t, 'tr[data-lane="normal"] td:nth-child(3)'), '5.0 s', 'lane normal: oldest age');
+    for (const o of fake.OVERVIEW_EXTRA.outbox) eq(num(await text(t, `tr[data-sink="${o.sink}"] td:nth-child(2)`)), o.depth, `outbox ${o.sink}: depth`);
     eq(await text(t, 'tr[data-sink="crm"] td:nth-child(3)'), '10m 10s', 'outbox crm: oldest age');
+    // The hourly charts draw last_24h_by_hour, bucket by bucket (each bar's tooltip).
+    const hours = fake.overview().last_24h_by_hour;
+    const tips = async (chart) => t.page.$$eval(`[data-chart="${chart}"] g.bucket title`, (ts) => ts.map((x) => x.textContent));
+    const volumeTips = await tips('hourly-volume');
+    const actionTips = await tips('hourly-actions');
+    check(
+      hours.every((b, i) => volumeTips[i] === `${b.start.slice(11, 16)}\nsignals: ${b.signals.toLocaleString('en-US')}\nfired: ${b.fired.toLocaleString('en-US')}`),
+      'hourly volume: each bucket as the API says',
+      volumeTips.slice(0, 3),
+    );
+    check(hours.every((b, i) => actionTips[i] === `${b.start.slice(11, 16)}\ndelivered: ${b.delivered}\nfailed: ${b.failed}`), 'hourly actions: each bucket as the API says', actionTips.slice(0, 3));
+    eq(await count(t, '[data-chart="hourly-latency"] circle.p95'), hours.filter((b) => b.p95_ms !== null).length, 'hourly latency: a p95 point per hour with deliveries');
     eq(await count(t, '[data-chart="hourly-volume"] g.bucket'), 24, 'hourly volume: 24 buckets');
     eq(await count(t, '[data-chart="daily-volume"] g.bucket'), 14, 'daily volume: 14 buckets');
     eq(await count(t, '[data-chart="hourly-latency"] line.ref'), 1, 'the latency chart has its SLA line');
     check((await svgText(t, '[data-chart="hourly-latency"] .ref-label')).includes('SLA 5m (demo_request)'), 'labelled with the play it comes from');
     eq(await count(t, 'table.plays tbody tr'), 3, 'a row per play');
-    eq(await text(t, 'tr[data-play="intent_surge"] [data-col="signals"]'), '1,022', 'intent_surge: signals 24 h');
+    for (const p of fake.PLAYS.plays) {
+      const c = p.counts['24h'];
+      eq(num(await text(t, `tr[data-play="${p.name}"] [data-col="signals"]`)), c.signals, `${p.name}: signals 24 h`);
+      eq(num(await text(t, `tr[data-play="${p.name}"] [data-col="fired"]`)), c.fired, `${p.name}: fired 24 h`);
+    }
     eq(await text(t, 'tr[data-play="demo_request"] [data-col="execution"]'), '75.0%', 'demo_request: execution rate');
     eq(await text(t, 'tr[data-play="demo_request"] [data-col="failure"]'), '10.0%', 'demo_request: failure rate');
     await t.page.waitForSelector('tr[data-play="demo_request"] .badge.firing');
@@ -573,6 +629,32 @@ async function contract() {
     check((await text(t, 'h1')).startsWith('Enterprise pricing-page visit'), 'the play page is titled');
     eq(await t.page.locator('a.runbook').getAttribute('href'), 'https://wiki.acme.com/runbooks/pricing-visit', 'the runbook link');
     eq(await text(t, '[data-field="on-call"]'), '#gtm-oncall', 'registry: on-call');
+    for (const [field, want] of [
+      ['id', 'pricing_visit_enterprise'],
+      ['file', 'plays/website/pricing_visit.play:3'],
+      ['title', 'Enterprise pricing-page visit'],
+      ['signals', 'website.page_viewed'],
+      ['ICP', 'enterprise'],
+      ['exclusions', 'strategic accounts are hand-run'],
+      ['dedup', 'within 4h per contact'],
+      ['owner', 'revops@acme.com'],
+      ['priority', 'high'],
+      ['mode', 'live'],
+      ['tags', 'website, enterprise'],
+      ['play set', '3db5c418 (loaded 2026-06-20 08:00:00 UTC)'],
+    ])
+      eq(await text(t, `[data-field="${field}"]`), want, `registry: ${field}`);
+    {
+      const p = fake.PLAYS.plays[0];
+      for (const k of ['signals', 'fired', 'no_match', 'not_icp', 'excluded', 'suppressed', 'deduplicated', 'error', 'actions_issued', 'actions_delivered', 'actions_failed']) {
+        eq(num(await text(t, `tr[data-outcome="${k}"] td:nth-child(2)`)), p.counts['24h'][k], `outcomes: ${k} 24 h`);
+        eq(num(await text(t, `tr[data-outcome="${k}"] td:nth-child(4)`)), p.counts['7d'][k], `outcomes: ${k} 7 d`);
+      }
+    }
+    eq(await text(t, 'tr[data-outcome="no_match"] td:nth-child(3)'), '16.7%', 'outcomes: no_match share 24 h (2 of 12)');
+    // Per sink over the last 7 days of history (6 days of 33 fires, then 4 today).
+    eq(await count(t, 'table.sinks tbody tr'), 1, 'a row per sink of the play');
+    eq(await text(t, 'table.sinks tr[data-sink="sequencer"]'), 'sequencer\t202\t202\t0\t100.0%', 'sequencer: issued, delivered, failed, success rate');
     eq(await text(t, '[data-field="SLA"]'), '15m', 'registry: SLA');
     check((await text(t, '[data-field="suppression"]')).includes('do not contact, active sequence, open opportunity'), 'registry: suppression rules');
     eq(await text(t, '[data-field="actions"]'), 'enroll → sequencer', 'registry: actions and sinks');
@@ -584,6 +666,9 @@ async function contract() {
     eq(await count(t, '[data-chart="daily-volume"] g.bucket'), 30, 'play: 30 daily buckets');
     eq(await count(t, '[data-chart="hourly-latency"] line.ref'), 1, 'play: latency against its SLA');
     eq(await count(t, 'section[data-section="Alerts"] table.alerts tbody tr'), 1, "play: its alert");
+    eq(await text(t, 'table.alerts.mine [data-col="value"]'), '12.0%', 'play: its alert with its value');
+    check((await text(t, 'tr[data-signal="evt_200"]')).includes('do not contact') && (await text(t, 'tr[data-signal="evt_200"]')).includes('plays/project.play:61:3'), 'a decision with its reason and clause');
+    eq(await text(t, 'tr[data-signal="evt_201"] td:first-child'), '2026-06-20 10:20:00 UTC', 'a decision with its time');
     eq(await count(t, 'table.decisions tbody tr'), 2, 'play: recent decisions');
     eq(await t.page.locator('tr[data-signal="evt_200"] a.signal').getAttribute('href'), '/trace?id=evt_200', 'a decision links to its trace');
     await t.page.click('button[data-filter="fired"]');
@@ -593,6 +678,19 @@ async function contract() {
     await t.page.click('button[data-filter="all"]');
     await t.page.waitForSelector('button[data-filter="all"].on');
     await shot(t, 'contract-play.png');
+    // A play with a failing sink, and one without SLA or runbook.
+    done = await load(t, base, '/plays/demo_request');
+    eq(await text(t, 'table.sinks tr[data-sink="crm"]'), 'crm\t1,050\t945\t105\t90.0%', 'crm: 150 tasks a day, 10% failed');
+    eq(await count(t, 'table.sinks tr[data-sink="crm"] .over'), 1, 'a success rate under 95% is flagged');
+    eq(await text(t, 'table.sinks tr[data-sink="chat"]'), 'chat\t1,050\t1,050\t0\t100.0%', 'chat: every notice delivered');
+    eq(await text(t, '[data-field="suppression"]'), 'not applied', 'registry: no suppression');
+    done();
+    done = await load(t, base, '/plays/intent_surge');
+    eq(await text(t, '[data-field="SLA"]'), 'none', 'registry: no SLA');
+    eq(await text(t, '[data-field="runbook"]'), 'none', 'registry: no runbook');
+    eq(await text(t, 'h1 .badge.shadow'), 'shadow', 'a shadow play says so');
+    eq(await count(t, '[data-chart="hourly-latency"] line.ref'), 0, 'no SLA line without an SLA');
+    done();
     done = await load(t, base, '/plays/no_such_play');
     eq(await count(t, '[data-problem="unknown-play"]'), 1, 'an unknown play is said so');
     done();
@@ -600,7 +698,15 @@ async function contract() {
     // Review queue.
     done = await load(t, base, '/review');
     eq(await count(t, 'table.review tbody tr'), 2, 'review: two items');
-    check((await text(t, 'table.review tbody tr')).includes('surge on revenue operations'), 'review: the note');
+    for (const i of fake.REVIEW.items) {
+      const cells = await t.page.$$eval(`table.review tr[data-key="${i.key}"] td`, (tds) => tds.map((td) => td.innerText));
+      eq(
+        JSON.stringify(cells),
+        JSON.stringify([i.created_at.replace('T', ' ').replace('Z', ' UTC'), i.play, i.queue, i.account, i.contact || '–', i.note, i.status, i.signal]),
+        `review ${i.key.slice(0, 6)}: every field`,
+      );
+      eq(await t.page.locator(`table.review tr[data-key="${i.key}"] a.signal`).getAttribute('href'), `/trace?id=${i.signal}`, 'review: the signal links to its trace');
+    }
     done();
     await shot(t, 'contract-review.png');
 
@@ -616,6 +722,10 @@ async function contract() {
     fake.resetDlq();
     done = await load(t, base, '/dlq');
     eq(await count(t, 'table.dlq tbody tr[data-key]'), 3, 'DLQ: three rows');
+    {
+      const cells = await t.page.$$eval('table.dlq tbody tr[data-key] td', (tds) => tds.slice(0, 6).map((td) => td.innerText));
+      eq(JSON.stringify(cells), JSON.stringify(['demo_request', 'task', 'crm', 'evt_dlq_0', '1', 'HTTP 400: {"error":"owner is not a CRM user"}']), 'DLQ: a row with its play, action, sink, signal, attempts, last error');
+    }
     await t.page.click('table.dlq tbody tr[data-key] button[data-action="replay"]');
     await t.page.waitForSelector('[data-notice="replay"]');
     eq(await count(t, 'table.dlq tbody tr[data-key]'), 2, 'DLQ: a replayed row is gone');

@@ -446,5 +446,14 @@ TEST_F(DashboardFixture, DecidedOnTheHead) {
   EXPECT_TRUE(served.empty());
 }
 
+// What the dashboard's shell lists as served (apps/playd/dashboard.h).
+TEST(RoutesGet, TheRoutedPathsOnly) {
+  EXPECT_TRUE(routes_get("/v1/decisions"));
+  EXPECT_TRUE(routes_get("/v1/admin/dlq"));
+  EXPECT_TRUE(routes_get("/v1/signals/evt_1/trace"));
+  EXPECT_TRUE(routes_get("/healthz"));
+  EXPECT_FALSE(routes_get("/v1/nope"));
+}
+
 }  // namespace
 }  // namespace play::ingest

@@ -46,7 +46,21 @@ TEST(Dashboard, PagesAreTheShellWithTheirHeaders) {
     EXPECT_EQ(header(r, "X-Content-Type-Options"), "nosniff");
     EXPECT_FALSE(header(r, "ETag").empty());
   }
-  EXPECT_NE(serve_dashboard(get("/"), {true}).body.find("data-auth=\"token\""), std::string::npos);
+  EXPECT_NE(serve_dashboard(get("/"), {true, nullptr}).body.find("data-auth=\"token\""), std::string::npos);
+}
+
+// The shell lists the JSON endpoints playd routes; the script asks for no other.
+TEST(Dashboard, TheShellListsTheRoutedEndpoints) {
+  EXPECT_NE(
+      serve_dashboard(get("/"), {})
+          .body.find("data-api=\"/v1/overview /v1/plays /v1/history /v1/alerts /v1/review /v1/decisions\""),
+      std::string::npos);
+  DashboardOptions some{false,
+                        [](std::string_view path) { return path == "/v1/decisions" || path == "/v1/plays"; }};
+  EXPECT_NE(serve_dashboard(get("/dlq"), some).body.find("data-api=\"/v1/plays /v1/decisions\""),
+            std::string::npos);
+  DashboardOptions none{false, [](std::string_view) { return false; }};
+  EXPECT_NE(serve_dashboard(get("/"), none).body.find("data-api=\"\""), std::string::npos);
 }
 
 TEST(Dashboard, AssetsHaveTheirTypesAndRevalidate) {
@@ -66,8 +80,8 @@ TEST(Dashboard, AssetsHaveTheirTypesAndRevalidate) {
 }
 
 TEST(Dashboard, TheLoginPageEscapesWhatTheUrlBrings) {
-  auto r =
-      serve_dashboard(get("/login?next=%2Fdlq%22%3E%3Cscript%3Ealert(1)%3C%2Fscript%3E&failed=1"), {true});
+  auto r = serve_dashboard(get("/login?next=%2Fdlq%22%3E%3Cscript%3Ealert(1)%3C%2Fscript%3E&failed=1"),
+                           {true, nullptr});
   EXPECT_EQ(r.status, 200);
   EXPECT_EQ(r.body.find("<script>alert(1)"), std::string::npos);
   EXPECT_NE(r.body.find("value=\"/dlq&quot;&gt;&lt;script&gt;alert(1)&lt;/script&gt;\""), std::string::npos);
@@ -75,11 +89,11 @@ TEST(Dashboard, TheLoginPageEscapesWhatTheUrlBrings) {
   EXPECT_EQ(r.body.find("{{"), std::string::npos);  // every marker filled
   for (std::string away :
        {"https%3A%2F%2Fevil.example", "%2F%2Fevil.example", "%2F%5Cevil.example", "javascript%3Aalert(1)"}) {
-    auto page = serve_dashboard(get("/login?next=" + away), {true});
+    auto page = serve_dashboard(get("/login?next=" + away), {true, nullptr});
     EXPECT_NE(page.body.find("name=\"next\" value=\"/\""), std::string::npos) << away;
   }
   // No token configured: no form, and why.
-  auto open = serve_dashboard(get("/login"), {false});
+  auto open = serve_dashboard(get("/login"), {false, nullptr});
   EXPECT_NE(open.body.find("id=\"login\" hidden"), std::string::npos);
   EXPECT_NE(open.body.find("Set server.admin_token"), std::string::npos);
 }

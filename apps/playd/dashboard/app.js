@@ -36,10 +36,11 @@
   // ------------------------------------------------------------------ API
 
   class ApiError extends Error {
-    constructor(path, status, message) {
+    constructor(path, status, message, unrouted) {
       super(message);
       this.path = path;
       this.status = status;
+      this.unrouted = !!unrouted; // not asked for: this playd has no such route
     }
   }
 
@@ -47,7 +48,16 @@
     location.assign('/login?next=' + encodeURIComponent(location.pathname + location.search));
   }
 
+  // The JSON endpoints this playd routes (the shell's data-api); one it does
+  // not is not asked for, so its section says "not available" and the
+  // console stays clean. Without the attribute, everything is asked for.
+  const listed = document.body.dataset.api;
+  const routed = listed === undefined || listed.includes('{{') ? null : new Set(listed.split(' ').filter((x) => x));
+  const CONTRACT = ['/v1/overview', '/v1/plays', '/v1/history', '/v1/alerts', '/v1/review', '/v1/decisions'];
+
   async function api(path, method) {
+    const endpoint = path.split('?')[0];
+    if (routed && CONTRACT.includes(endpoint) && !routed.has(endpoint)) throw new ApiError(path, 404, 'not served', true);
     let res;
     try {
       res = await fetch(path, {
@@ -105,7 +115,7 @@
     const path = error && error.path ? error.path.split('?')[0] : '';
     const text =
       error && error.status === 404 && path && !path.startsWith('/v1/signals/') && !path.startsWith('/v1/admin/dlq/')
-        ? `${what}: not available: this playd does not serve GET ${path} (404).`
+        ? `${what}: not available: this playd does not serve GET ${path}${error.unrouted ? '' : ' (404)'}.`
         : `${what}: ${error ? error.message : 'failed'}${path ? ` (${path})` : ''}.`;
     return h('p', { class: 'problem', 'data-problem': path || what }, text);
   }
@@ -136,7 +146,7 @@
     if (t === null || t === undefined || t === '') return '–';
     const d = new Date(t);
     if (isNaN(d)) return String(t);
-    return d.toISOString().replace('T', ' ').replace(/(\.000)?Z$/, '') + ' UTC';
+    return d.toISOString().replace('T', ' ').replace(/(\.\d+)?Z$/, '') + ' UTC';
   }
   const iso = (d) => new Date(d).toISOString().replace('.000Z', 'Z');
   const hourLabel = (t) => new Date(t).toISOString().slice(11, 16);
@@ -228,9 +238,9 @@
   }
 
   // Bars per bucket: side by side (grouped) or stacked.
-  function barChart({ title, buckets, label, series, stacked, format, attrs }) {
+  function barChart({ title, buckets, label, series, stacked, format, attrs, width }) {
     const fmt = format || int;
-    const W = 640, H = 170, L = 48, R = 8, T = 10, B = 22;
+    const W = width || 640, H = 170, L = 48, R = 8, T = 10, B = 22;
     const n = buckets.length;
     const heights = buckets.map((b) =>
       stacked ? series.reduce((a, sr) => a + (sr.value(b) || 0), 0) : Math.max(0, ...series.map((sr) => sr.value(b) || 0)),
@@ -270,8 +280,8 @@
   }
 
   // Lines per bucket (null: no value there), with an optional reference line (an SLA).
-  function lineChart({ title, buckets, label, series, ref, attrs }) {
-    const W = 640, H = 170, L = 56, R = 8, T = 10, B = 22;
+  function lineChart({ title, buckets, label, series, ref, attrs, width }) {
+    const W = width || 640, H = 170, L = 56, R = 8, T = 10, B = 22;
     const n = buckets.length;
     const values = buckets.flatMap((b) => series.map((sr) => sr.value(b))).filter((v) => v !== null && v !== undefined && isFinite(v));
     const max = niceDuration(Math.max(0, ...values, ref ? ref.value * 1.15 : 0));
@@ -338,6 +348,15 @@
     return ['fired', 'no_match', 'not_icp', 'excluded', 'suppressed', 'deduplicated', 'error'];
   }
 
+  // An alert's value or threshold in its rule's unit: ratios as percentages,
+  // ages and latencies (milliseconds, as every duration of the API) as durations.
+  function alertValue(rule, v) {
+    if (v === null || v === undefined || !isFinite(v)) return '–';
+    if (['volume_drop', 'volume_spike', 'success_rate'].includes(rule)) return pct(v);
+    if (['lag', 'latency_p95', 'undelivered'].includes(rule)) return duration(v);
+    return String(v);
+  }
+
   function alertRows(alerts) {
     return alerts.map((a) =>
       h(
@@ -345,19 +364,27 @@
         { 'data-alert': a.key, class: a.state },
         h('td', null, badge(a.state)),
         h('td', null, h('code', null, a.rule)),
-        h('td', null, a.play ? playLink(a.play) : a.subject || '–'),
+        h(
+          'td',
+          null,
+          a.play ? playLink(a.play) : null,
+          a.subject && a.subject !== 'play ' + a.play ? h('div', { class: a.play ? 'muted small' : '' }, a.subject) : null,
+          !a.play && !a.subject ? '–' : null,
+        ),
         h('td', null, a.summary || ''),
-        h('td', { class: 'num' }, a.value === null || a.value === undefined ? '–' : String(a.value)),
-        h('td', { class: 'num' }, a.threshold === null || a.threshold === undefined ? '–' : String(a.threshold)),
+        h('td', { class: 'num', 'data-col': 'value' }, alertValue(a.rule, a.value)),
+        h('td', { class: 'num', 'data-col': 'threshold' }, alertValue(a.rule, a.threshold)),
         h('td', null, when(a.since)),
         h('td', null, a.until ? when(a.until) : '–'),
       ),
     );
   }
 
-  function alertsTable(alerts, empty) {
-    if (!alerts.length) return h('p', { class: 'ok-note', 'data-empty': 'alerts' }, empty);
-    return table(['state', 'rule', 'play / subject', 'summary', 'value', 'threshold', 'since', 'until'], alertRows(alerts), { class: 'alerts' });
+  function alertsTable(alerts, empty, which) {
+    if (!alerts.length) return h('p', { class: 'ok-note', 'data-empty': 'alerts' + (which ? '-' + which : '') }, empty);
+    return table(['state', 'rule', 'play / subject', 'summary', 'value', 'threshold', 'since', 'until'], alertRows(alerts), {
+      class: 'alerts' + (which ? ' ' + which : ''),
+    });
   }
 
   // Sum of the outcome counts of several history buckets.
@@ -395,7 +422,24 @@
     const content = [h('h1', null, 'Overview')];
     content.push(ov.ok ? overviewTiles(ov.value, daily, playList) : problem('The overview', ov.error));
 
-    content.push(section('Alerts firing', alerts.ok ? alertsTable(firing, 'No alert is firing.') : problem('Alerts', alerts.error)));
+    content.push(
+      section(
+        'Alerts',
+        alerts.ok
+          ? [
+              h('h3', null, 'Firing'),
+              alertsTable(firing, 'No alert is firing.', 'firing'),
+              h('h3', null, 'Resolved in the last 7 days'),
+              alertsTable(
+                alertList.filter((a) => a.state !== 'firing'),
+                'No alert resolved in the last 7 days.',
+                'resolved',
+              ),
+            ]
+          : problem('Alerts', alerts.error),
+      ),
+    );
+    if (ov.ok) content.push(section('Today, all plays', todayOutcomes(ov.value.today || {})));
 
     const charts = [];
     if (ov.ok) charts.push(...last24hCharts(ov.value, playList));
@@ -463,6 +507,25 @@
       tile('dlq', 'DLQ', int(ov.dlq), ov.dlq ? 'actions that gave up: replay them' : 'empty', ov.dlq > 0 ? 'bad' : 'good', '/dlq'),
       tile('pending', 'Actions pending', int(ov.pending_actions), `${int(ov.undelivered)} undelivered past the alert age`, ov.undelivered > 0 ? 'bad' : ''),
       tile('store', 'Store', store.state, store.reason || (ov.play_set ? 'play set ' + ov.play_set : ''), store.state === 'ok' ? 'good' : 'bad'),
+    );
+  }
+
+  // Today's counts over all plays: every outcome and the actions.
+  function todayOutcomes(t) {
+    const rows = outcomeKinds().map((k) =>
+      h('tr', { 'data-today': k }, h('td', null, badge(k)), h('td', { class: 'num' }, int(t[k])), h('td', { class: 'num' }, pct(ratio(t[k] || 0, t.signals || 0)))),
+    );
+    rows.unshift(h('tr', { 'data-today': 'signals', class: 'total' }, h('td', null, 'signals (each play it reached)'), h('td', { class: 'num' }, int(t.signals)), h('td', null)));
+    const actions = [
+      ['issued', 'actions_issued'],
+      ['delivered', 'actions_delivered'],
+      ['failed', 'actions_failed'],
+    ].map(([label, k]) => h('tr', { 'data-today': k }, h('td', null, 'actions ' + label), h('td', { class: 'num' }, int(t[k])), h('td', { class: 'num' }, k === 'actions_issued' ? '' : pct(ratio(t[k] || 0, t.actions_issued || 0)))));
+    return h(
+      'div',
+      { class: 'two' },
+      table(['outcome', 'today', 'share'], rows, { class: 'today' }),
+      h('div', null, stackBar(t, 'Outcomes today'), table(['actions', 'today', 'of issued'], actions, { class: 'today-actions' })),
     );
   }
 
@@ -673,9 +736,9 @@
     else charts.push(problem('Hourly history', hourly.error));
     if (daily.ok) charts.push(...playCharts(daily.value.buckets, play, (b) => dayLabel(b.start), '30 days, by day', 'daily'));
     else charts.push(problem('Daily history', daily.error));
-    content.push(section('Volume and latency', h('div', { class: 'charts' }, charts)));
+    content.push(section('Volume and latency', h('div', { class: 'charts three' }, charts)));
     const mine = alerts.ok ? alerts.value.alerts.filter((a) => a.play === name) : [];
-    content.push(section('Alerts', alerts.ok ? alertsTable(mine, 'No alert for this play in the last 7 days.') : problem('Alerts', alerts.error)));
+    content.push(section('Alerts', alerts.ok ? alertsTable(mine, 'No alert for this play in the last 7 days.', 'mine') : problem('Alerts', alerts.error)));
     content.push(section('Recent decisions', decisionsBox));
     main.replaceChildren(...content);
     await decisions(decisionsBox, name, decisionFilter);
@@ -755,15 +818,44 @@
     }
     return [
       rates,
-      h('div', { class: 'two' }, table(['outcome', '24 h', 'share', '7 d', 'share'], [rows, actionRows], { class: 'outcomes' }), h('div', null, stackBar(c7), reasons)),
+      h('div', { class: 'two' }, table(['outcome', '24 h', 'share', '7 d', 'share'], [rows, actionRows], { class: 'outcomes' }), h('div', null, stackBar(c7), reasons, sinkTable(p, daily))),
     ];
   }
 
+  // The play's actions per sink over the last 7 days (the history's by_sink).
+  function sinkTable(p, daily) {
+    if (!daily.ok) return problem('Actions per sink', daily.error);
+    const sinks = new Map((p.actions || []).map((a) => [a.sink, { issued: 0, delivered: 0, failed: 0 }]));
+    for (const b of daily.value.buckets.slice(-7))
+      for (const [sink, n] of Object.entries(b.by_sink || {})) {
+        const t = sinks.get(sink) || { issued: 0, delivered: 0, failed: 0 };
+        for (const k of ['issued', 'delivered', 'failed']) t[k] += n[k] || 0;
+        sinks.set(sink, t);
+      }
+    if (!sinks.size) return h('p', { class: 'muted', 'data-empty': 'sinks' }, 'This play has no action.');
+    return table(
+      ['sink (7 d)', 'issued', 'delivered', 'failed', 'success rate'],
+      [...sinks].map(([sink, t]) => {
+        const rate = ratio(t.delivered, t.delivered + t.failed);
+        return h(
+          'tr',
+          { 'data-sink': sink },
+          h('td', null, sink),
+          h('td', { class: 'num' }, int(t.issued)),
+          h('td', { class: 'num' }, int(t.delivered)),
+          h('td', { class: 'num' }, int(t.failed)),
+          h('td', { class: 'num' }, h('span', { class: rate !== null && rate < 0.95 ? 'over' : '' }, pct(rate))),
+        );
+      }),
+      { class: 'sinks' },
+    );
+  }
+
   // The 7 days' outcomes as one horizontal bar.
-  function stackBar(c) {
+  function stackBar(c, title) {
     const kinds = outcomeKinds();
     const total = kinds.reduce((a, k) => a + (c[k] || 0), 0);
-    const svg = s('svg', { viewBox: '0 0 400 24', class: 'stack', role: 'img', 'aria-label': 'outcomes, 7 days', preserveAspectRatio: 'none' });
+    const svg = s('svg', { viewBox: '0 0 400 24', class: 'stack', role: 'img', 'aria-label': title || 'outcomes, 7 days', preserveAspectRatio: 'none' });
     let x = 0;
     for (const k of kinds) {
       const v = c[k] || 0;
@@ -773,7 +865,7 @@
       x += wd;
     }
     if (!total) svg.append(s('rect', { x: 0, y: 0, width: 400, height: 24, class: 'empty' }));
-    return h('figure', { class: 'chart-box' }, h('figcaption', null, h('span', { class: 'title' }, 'Outcomes, 7 days'), legend(kinds.map((k) => ({ label: k, cls: k })))), svg);
+    return h('figure', { class: 'chart-box' }, h('figcaption', null, h('span', { class: 'title' }, title || 'Outcomes, 7 days'), legend(kinds.map((k) => ({ label: k, cls: k })))), svg);
   }
 
   function playCharts(buckets, play, label, span, key) {
@@ -787,6 +879,7 @@
         { label: 'suppressed', cls: 'suppressed', value: (b) => (b.outcomes || {}).suppressed },
       ],
       attrs: { 'data-chart': key + '-volume' },
+      width: 440,
     });
     const actions = barChart({
       title: `Actions delivered and failed (${span})`,
@@ -798,6 +891,7 @@
         { label: 'failed', cls: 'failed', value: (b) => (b.actions || {}).failed },
       ],
       attrs: { 'data-chart': key + '-actions' },
+      width: 440,
     });
     const lat = lineChart({
       title: `Latency, signal → delivered (${span})`,
@@ -810,6 +904,7 @@
       ],
       ref: play && play.sla_ms ? { value: play.sla_ms, label: `SLA ${duration(play.sla_ms)}` } : null,
       attrs: { 'data-chart': key + '-latency' },
+      width: 440,
     });
     return [volume, actions, lat];
   }
