@@ -169,12 +169,12 @@ TYPED_TEST(StoreConformance, APlaysLatestDecisionsNewestFirst) {
   ev.play_set = "v1";
   for (const auto& s : taken) {
     bool fired = s.id == "a" || s.id == "d";
-    ev.signals.push_back(
-        {s.seq,
-         s.id,
-         {{"p", fired ? "fired" : "suppressed", fired ? "" : "do not contact", "p.play:3:3", "", false},
-          {"q", "no_match", "", "q.play:5:3", "", true}},
-         {}});
+    EvaluatedSignal e;  // by name: the record may gain fields
+    e.seq = s.seq;
+    e.id = s.id;
+    e.outcomes = {{"p", fired ? "fired" : "suppressed", fired ? "" : "do not contact", "p.play:3:3", "", false},
+                  {"q", "no_match", "", "q.play:5:3", "", true}};
+    ev.signals.push_back(std::move(e));
   }
   this->store->commit_evaluation(ev);
   this->store->done_signals(taken);

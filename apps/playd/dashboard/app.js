@@ -529,6 +529,8 @@
     );
   }
 
+  const ms = (v) => (v === undefined ? null : v);
+
   function last24hCharts(ov, plays) {
     const hours = ov.last_24h_by_hour || [];
     const slas = plays.filter((p) => p.sla_ms);
@@ -559,10 +561,18 @@
         title: 'Latency per hour, signal → delivered (24 h)',
         buckets: hours,
         label: (b) => hourLabel(b.start),
-        series: [
-          { label: 'p50', cls: 'p50', value: (b) => (b.p50_ms === undefined ? null : b.p50_ms) },
-          { label: 'p95', cls: 'p95', value: (b) => (b.p95_ms === undefined ? null : b.p95_ms) },
-        ],
+        // The contract's p50_ms / p95_ms; playd also sends them from occurred_at
+        // (p50_occurred_ms, p95_occurred_ms), and then p50_ms / p95_ms are from received_at.
+        series: hours.some((b) => 'p95_occurred_ms' in b)
+          ? [
+              { label: 'p50 from occurred_at', cls: 'p50', value: (b) => ms(b.p50_occurred_ms) },
+              { label: 'p95 from occurred_at', cls: 'p95', value: (b) => ms(b.p95_occurred_ms) },
+              { label: 'p95 from received_at', cls: 'p95r', value: (b) => ms(b.p95_ms) },
+            ]
+          : [
+              { label: 'p50', cls: 'p50', value: (b) => ms(b.p50_ms) },
+              { label: 'p95', cls: 'p95', value: (b) => ms(b.p95_ms) },
+            ],
         ref: tightest ? { value: tightest.sla_ms, label: `SLA ${duration(tightest.sla_ms)} (${tightest.name})` } : null,
         attrs: { 'data-chart': 'hourly-latency' },
       }),
