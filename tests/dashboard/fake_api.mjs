@@ -145,6 +145,18 @@ export const ALERTS = {
       summary: 'demo_request: 90% of actions to crm succeeded over 1h (threshold 95%)',
     },
     {
+      rule: 'volume_spike',
+      play: 'intent_surge',
+      subject: null,
+      key: 'playd/volume_spike/intent_surge',
+      state: 'resolved',
+      since: '2026-06-18T09:00:00Z',
+      until: '2026-06-18T15:00:00Z',
+      value: 14.5,
+      threshold: 10,
+      summary: 'intent_surge: 14,500 signals in the last 24h, 14.5x its 7-day daily average (threshold 10x)',
+    },
+    {
       rule: 'lag',
       play: null,
       subject: 'lane normal',

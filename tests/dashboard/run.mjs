@@ -573,7 +573,11 @@ async function contract() {
     check((await text(t, `${health} td:nth-child(3)`)).includes('demo_request') && (await text(t, `${health} td:nth-child(3)`)).includes('sink crm'), 'success_rate: its play and sink');
     eq(await text(t, `${health} [data-col="value"]`), '90.0%', 'success_rate: value');
     eq(await text(t, `${health} [data-col="threshold"]`), '95.0%', 'success_rate: threshold');
-    eq(await count(t, 'table.alerts.resolved tbody tr'), 1, 'the alert resolved in the last 7 days');
+    eq(await count(t, 'table.alerts.resolved tbody tr'), 2, 'the alerts resolved in the last 7 days');
+    const spike = 'table.alerts.resolved tr[data-alert="playd/volume_spike/intent_surge"]';
+    eq(await text(t, `${spike} [data-col="value"]`), '14.5×', 'volume_spike: its value as a multiple of the average');
+    eq(await text(t, `${spike} [data-col="threshold"]`), '10×', 'volume_spike: its threshold');
+    eq(await text(t, `${spike} td:nth-child(3)`), 'intent_surge', 'volume_spike: its play (no subject)');
     const lag = 'table.alerts.resolved tr[data-alert="playd/lag/normal"]';
     eq(await text(t, `${lag} td:nth-child(3)`), 'lane normal', 'lag: its lane');
     eq(await text(t, `${lag} [data-col="value"]`), '25m', 'lag: value (ms)');

@@ -348,12 +348,16 @@
     return ['fired', 'no_match', 'not_icp', 'excluded', 'suppressed', 'deduplicated', 'error'];
   }
 
-  // An alert's value or threshold in its rule's unit: ratios as percentages,
-  // ages and latencies (milliseconds, as every duration of the API) as durations.
+  // An alert's value or threshold in its rule's unit: a drop or a success rate
+  // as a percentage, a spike as a multiple, ages and latencies as durations.
+  // Those are milliseconds, as every duration of docs/dashboard-api-contract.md;
+  // an endpoint that sends seconds needs ALERT_DURATION_MS = 1000.
+  const ALERT_DURATION_MS = 1;
   function alertValue(rule, v) {
     if (v === null || v === undefined || !isFinite(v)) return '–';
-    if (['volume_drop', 'volume_spike', 'success_rate'].includes(rule)) return pct(v);
-    if (['lag', 'latency_p95', 'undelivered'].includes(rule)) return duration(v);
+    if (rule === 'volume_drop' || rule === 'success_rate') return pct(v);
+    if (rule === 'volume_spike') return (v >= 100 ? Math.round(v) : Number(v.toFixed(1))) + '×';
+    if (['lag', 'latency_p95', 'undelivered'].includes(rule)) return duration(v * ALERT_DURATION_MS);
     return String(v);
   }
 
