@@ -8,7 +8,8 @@
 #   bundle    the bundle loader and verifier, then the engine on what loads
 #   template  string templates compiled in a play and rendered
 #   config    playd's TOML config loader
-# the fast ones share the rest equally, each seeded with tests/fuzz/corpus/T/.
+# the fast ones share the rest equally, each seeded with tests/fuzz/corpus/T/ (bundle: with
+# bundles of plays/ and tests/scenario/plays built by this build's playc).
 # FUZZ_TARGETS="signal bundle" runs only some of them.
 # Prints runs and exec/s per target. A crash, hang (>10 s per input), leak,
 # out-of-memory or sanitizer report fails the run; the reproducer's path and
@@ -24,7 +25,12 @@ if command -v ccache >/dev/null 2>&1; then
 fi
 cmake -S . -B build-fuzz -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo -DCMAKE_C_COMPILER=clang \
       -DCMAKE_CXX_COMPILER=clang++ -DPLAY_FUZZ=ON -DPLAY_BENCH=OFF -DPLAY_TESTS=ON "${launcher[@]}" >/dev/null
-cmake --build build-fuzz -j"$(nproc)" --target $(printf 'fuzz_%s ' "${targets[@]}")
+build_targets=$(printf 'fuzz_%s ' "${targets[@]}")
+# The bundle target's seeds are real bundles of the repository's plays, built here by this
+# build's own playc: committed bundles would go stale with each bundle version (and *.bundle
+# is ignored by git).
+[[ " ${targets[*]} " == *" bundle "* ]] && build_targets+=" playc"
+cmake --build build-fuzz -j"$(nproc)" --target $build_targets
 
 # Time shares: check a third when it runs with others, the rest equally.
 declare -A share
@@ -57,7 +63,20 @@ for t in "${targets[@]}"; do
     check)
       find stdlib plays tests -name '*.play' -size -64k -exec cp --backup=numbered -t "$work" {} +
       args+=(-max_len=16384) ;;
-    bundle) args+=(-max_len=65536); seeds=(tests/fuzz/corpus/$t) ;;
+    bundle)
+      args+=(-max_len=65536)
+      # The whole sets, and each folder or file with its project (small bundles mutate better).
+      seed_bundle() { # NAME PATHS...
+        ASAN_OPTIONS=detect_leaks=0 build-fuzz/apps/playc/playc build "${@:2}" -o "$work/$1.bundle" \
+          >/dev/null 2>&1 || true
+      }
+      seed_bundle plays plays
+      seed_bundle scenario tests/scenario/plays
+      for d in plays/*/; do seed_bundle "$(basename "$d")" plays/project.play plays/signals "$d"; done
+      for f in tests/scenario/plays/*.play; do
+        seed_bundle "scenario-$(basename "$f" .play)" tests/scenario/plays/project.play "$f"
+      done
+      [ -n "$(ls -A "$work")" ] || { echo "fuzz: no bundle seeds could be built"; exit 1; } ;;
     signal | segment) args+=(-max_len=8192 -dict=tests/fuzz/dict/json.dict); seeds=(tests/fuzz/corpus/$t) ;;
     template) args+=(-max_len=512 -dict=tests/fuzz/dict/template.dict); seeds=(tests/fuzz/corpus/$t) ;;
     config) args+=(-max_len=4096 -dict=tests/fuzz/dict/toml.dict); seeds=(tests/fuzz/corpus/$t) ;;

@@ -11,6 +11,7 @@ PKGS=(
   libspdlog-dev libgtest-dev libgmock-dev libbenchmark-dev
   python3 curl ccache
   chromium fonts-dejavu-core  # the dashboard's browser test (tests/dashboard), headless
+  prometheus  # promtool: tests/playd check /metrics with `promtool check metrics`
 )
 # Node.js (for test clients from npm): the machine may already have a newer one than
 # Debian's; only fall back to Debian's packages when there is none.

@@ -8,6 +8,7 @@
 #include <filesystem>
 #include <system_error>
 
+#include "apps/playd/dashboard_api.h"
 #include "common/json/json.h"
 #include "common/text.h"
 #include "common/time/time.h"
@@ -34,19 +35,6 @@ std::string url_encode(std::string_view s) {
     }
   }
   return out;
-}
-
-// The value of `name` in a query string, url-decoded; "" when absent.
-std::string query_param(std::string_view query, std::string_view name) {
-  while (!query.empty()) {
-    size_t amp = query.find('&');
-    std::string_view pair = query.substr(0, amp);
-    size_t eq = pair.find('=');
-    if (pair.substr(0, eq) == name)
-      return eq == std::string_view::npos ? "1" : url_decode(pair.substr(eq + 1), true);
-    query = amp == std::string_view::npos ? std::string_view() : query.substr(amp + 1);
-  }
-  return "";
 }
 
 AdminAnswer error(int status, const std::string& message) {
@@ -182,6 +170,10 @@ AdminAnswer clock(const ingest::HttpRequest& req) {
 }
 
 AdminAnswer route(const ingest::HttpRequest& req, const AdminContext& ctx) {
+  if (is_dashboard_api(req.path)) {
+    ingest::HttpResponse r = dashboard_api(req, ctx.store, ctx.live, ctx.executor);
+    return {r.status, std::move(r.body)};
+  }
   store::Store& store = ctx.store;
   sinks::Executor* executor = ctx.executor;
   if (req.path == "/v1/admin/clock" && ctx.simulated_clock) return clock(req);

@@ -13,6 +13,7 @@
 #include <string_view>
 
 #include "apps/playd/reload.h"
+#include "runtime/engine/live_plays.h"
 #include "runtime/ingest/http_server.h"
 #include "runtime/sinks/executor.h"
 #include "runtime/store/store.h"
@@ -45,6 +46,8 @@ struct AdminAnswer {
 // then wait for the next start.
 //   POST /v1/admin/clock {"now": RFC3339}      sets the service's clock (only with --simulated-clock;
 //   GET  /v1/admin/clock                       without it, the route does not exist: 404)
+//   GET  /v1/plays, /v1/history, /v1/alerts, /v1/overview, /v1/review   what the dashboard reads
+//                                              (dashboard_api.h)
 //   POST /v1/admin/reload                      compile and swap in the plays (reload.h): 200, or 422
 //                                              with the diagnostics while the old set runs on
 struct AdminContext {
@@ -52,6 +55,8 @@ struct AdminContext {
   sinks::Executor* executor = nullptr;
   bool simulated_clock = false;
   std::function<ReloadResult(const char* why)> reload;  // unset: no reload route (the CLI)
+  // The live plays, for GET /v1/plays and /v1/overview (dashboard_api.h); null: the CLI.
+  const engine::LivePlays* live = nullptr;
 };
 ingest::HttpResponse admin_route(const ingest::HttpRequest& request, const AdminContext& context);
 

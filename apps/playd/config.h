@@ -9,6 +9,8 @@
 #include <vector>
 
 #include "runtime/ingest/routes.h"
+#include "runtime/observe/alerts.h"
+#include "runtime/sinks/alert_sinks.h"
 #include "runtime/sinks/sink_config.h"
 #include "runtime/store/store.h"
 #include "runtime/vm/bundle.h"
@@ -32,6 +34,12 @@ struct Config {
   // Starting with no plays marks every queued signal evaluated with no
   // outcome: refused unless asked for (`--allow-no-plays`).
   bool allow_no_plays = false;
+  // The alert rules' thresholds and interval ([alerts], [alerts.plays.NAME])
+  // and where alerts are sent ([alert_sinks.NAME]; secrets read from the
+  // environment or a file when the config is loaded).
+  observe::AlertSettings alerts;
+  std::vector<sinks::AlertSinkConfig> alert_sinks;
+  std::string alerts_dashboard_url;  // alerts.dashboard_url: linked from notifications ("": playd's own URL)
   // `--simulated-clock`: POST /v1/admin/clock sets the service's clock (a
   // flag only, never in a config file: a production playd cannot have it).
   bool simulated_clock = false;

@@ -25,6 +25,7 @@
 #include <thread>
 
 #include "apps/playd/admin.h"
+#include "apps/playd/alerting.h"
 #include "apps/playd/config.h"
 #include "apps/playd/dashboard.h"
 #include "apps/playd/plays_loader.h"
@@ -177,6 +178,7 @@ struct Service {
   std::unique_ptr<ingest::StoreBridge> bridge;
   std::unique_ptr<ingest::IngestRoutes> routes;
   std::unique_ptr<ingest::HttpServer> server;
+  std::unique_ptr<playd::Alerting> alerting;
 
   Service(playd::Config& c, std::vector<std::string> p, std::shared_ptr<vm::Bundle> b)
       : config(c), paths(std::move(p)), bundle(std::move(b)) {}
@@ -231,6 +233,9 @@ void Service::start_execution_and_qualification() {
       q);
   executor->set_suppression_check([this](const sinks::PendingAction& a) { return suppression->check(a); });
   executor->start();
+  metrics.set_play_slas(playd::play_slas(*bundle));
+  playd::export_alerts(metrics, *store);
+  alerting = std::make_unique<playd::Alerting>(config, *store, metrics, *live);
   qualifying = std::thread([this] { qualifier->run(stop_qualifying); });
   reloader = std::make_unique<playd::Reloader>(paths, config, *live, *store, *qualifier);
 }
@@ -261,9 +266,9 @@ ingest::IngestServices Service::ingest_services() {
   };
   services.metrics_text = [this] { return metrics.render(*store); };
   services.admin = [this](const ingest::HttpRequest& req) {
-    return playd::admin_route(req,
-                              playd::AdminContext{*store, executor.get(), config.simulated_clock,
-                                                  [this](const char* why) { return reloader->reload(why); }});
+    return playd::admin_route(
+        req, playd::AdminContext{*store, executor.get(), config.simulated_clock,
+                                 [this](const char* why) { return reloader->reload(why); }, live.get()});
   };
   playd::DashboardOptions dashboard{!config.ingest.admin_token.empty(), ingest::routes_get};
   services.dashboard = [dashboard](const ingest::HttpRequest& req) {
@@ -298,6 +303,7 @@ std::string Service::listen() {
 // hand, then let sinks finish the sends in hand. Whatever is still queued
 // is on disk and resumes at the next start.
 void Service::drain() {
+  if (alerting) alerting->stop();  // nothing is decided or paged while the rest drains
   if (server) server->stop();
   bridge.reset();
   stop_qualifying = true;
@@ -345,6 +351,7 @@ int serve(const ServeFlags& f) {
     return kUsage;
   }
   lock->set_url(url);
+  service.alerting->start(url);
   std::fprintf(stderr, "playd: %zu plays (play set %s); store %s; listening on %s\n", bundle->plays.size(),
                service.play_set.c_str(), config.data_dir.c_str(), url.c_str());
   std::fprintf(

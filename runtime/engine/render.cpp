@@ -30,17 +30,6 @@ const char* outcome_name(OutcomeKind k) {
   return "?";
 }
 
-const char* priority_name(vm::Priority p) {
-  switch (p) {
-    case vm::Priority::High:
-      return "high";
-    case vm::Priority::Low:
-      return "low";
-    default:
-      return "normal";
-  }
-}
-
 void append_value_json(std::string& out, const vm::Value& v) {
   switch (v.kind) {
     case vm::Kind::Null:
@@ -128,7 +117,7 @@ void render_action(const Action& a, std::string& out) {
     append_value_json(out, a.args[i]);
   }
   out += "},\"priority\":\"";
-  out += priority_name(a.priority);
+  out += vm::priority_name(a.priority);
   out += "\",\"key\":\"";
   out += a.key();
   out += '"';

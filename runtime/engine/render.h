@@ -26,7 +26,6 @@ void append_value_json(std::string& out, const vm::Value& v);
 // "plays/p.play:12:3" (bundle.files[pos.file]); "12:3" without a file; "" when line is 0.
 std::string format_pos(const vm::Bundle& bundle, const vm::SourcePos& pos);
 void append_pos(std::string& out, const vm::Bundle& bundle, const vm::SourcePos& pos);
-const char* priority_name(vm::Priority p);  // "high", "normal", "low"
 
 // Append one JSON object (no newline).
 void render_action(const Action& a, std::string& out);

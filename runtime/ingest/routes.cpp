@@ -2,6 +2,7 @@
 
 #include <simdjson.h>
 
+#include <algorithm>
 #include <cctype>
 #include <chrono>
 #include <optional>
@@ -203,8 +204,13 @@ Routed route_of(const HttpRequest& req) {
     r.allow = "GET";
     return r;
   }
-  if (starts_with(path, "/v1/admin/") || (starts_with(path, "/v1/signals/") && path.ends_with("/trace")) ||
-      path == "/v1/decisions") {
+  // What the dashboard reads is admin too (playd's apps/playd/dashboard_api.h answers it; /v1/decisions
+  // its admin.cpp).
+  static constexpr std::string_view kDashboard[] = {"/v1/plays",    "/v1/history", "/v1/alerts",
+                                                    "/v1/overview", "/v1/review",  "/v1/decisions"};
+  bool dashboard = std::find(std::begin(kDashboard), std::end(kDashboard), path) != std::end(kDashboard);
+  if (dashboard || starts_with(path, "/v1/admin/") ||
+      (starts_with(path, "/v1/signals/") && path.ends_with("/trace"))) {
     r.route = Route::Admin;
     return r;
   }

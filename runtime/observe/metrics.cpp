@@ -1,7 +1,9 @@
 #include "runtime/observe/metrics.h"
 
+#include <cmath>
 #include <cstdio>
 
+#include "common/json/json.h"
 #include "runtime/observe/prometheus.h"
 #include "runtime/store/store.h"
 
@@ -25,17 +27,22 @@ void label(std::string& out, std::string_view name, std::string_view v, bool fir
   out += '"';
 }
 
-void num(std::string& out, double v) {
-  char buf[64];
-  std::snprintf(buf, sizeof buf, "%.17g", v);
-  out += buf;
-}
+void num(std::string& out, double v) { append_number(out, v); }
 
 void header(std::string& out, const char* name, const char* type, const char* help) {
   append_metric_header(out, name, type, help);
 }
 
 }  // namespace
+
+void append_number(std::string& out, double v) {
+  if (std::isnan(v))
+    out += "NaN";
+  else if (std::isinf(v))
+    out += v > 0 ? "+Inf" : "-Inf";
+  else
+    json::append_double(out, v);
+}
 
 void Histogram::observe(double seconds) {
   std::lock_guard<std::mutex> lock(mu_);
@@ -87,9 +94,40 @@ void Metrics::action_cancelled(std::string_view play, std::string_view reason) {
   cancelled_[{std::string(play), std::string(reason)}]++;
 }
 
-void Metrics::delivered(std::string_view, int64_t now_ms, int64_t occurred_at_ms, int64_t received_at_ms) {
-  if (occurred_at_ms > 0) from_occurred_.observe(double(now_ms - occurred_at_ms) / 1000.0);
-  if (received_at_ms > 0) from_received_.observe(double(now_ms - received_at_ms) / 1000.0);
+void Metrics::delivered(std::string_view play, int64_t now_ms, int64_t occurred_at_ms,
+                        int64_t received_at_ms) {
+  // A signal dated in the future (a source's clock ahead) counts as 0, not below every bucket.
+  auto seconds = [&](int64_t from) { return double(std::max<int64_t>(0, now_ms - from)) / 1000.0; };
+  std::pair<Histogram, Histogram>* per_play;
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    auto it = play_latency_.find(play);
+    if (it == play_latency_.end()) it = play_latency_.try_emplace(std::string(play)).first;
+    per_play = &it->second;
+  }
+  if (occurred_at_ms > 0) {
+    from_occurred_.observe(seconds(occurred_at_ms));
+    per_play->first.observe(seconds(occurred_at_ms));
+  }
+  if (received_at_ms > 0) {
+    from_received_.observe(seconds(received_at_ms));
+    per_play->second.observe(seconds(received_at_ms));
+  }
+}
+
+void Metrics::play_action(std::string_view play, std::string_view sink, std::string_view result) {
+  std::lock_guard<std::mutex> lock(mu_);
+  play_actions_[{std::string(play), std::string(sink), std::string(result)}]++;
+}
+
+void Metrics::set_play_slas(std::vector<std::pair<std::string, int64_t>> slas) {
+  std::lock_guard<std::mutex> lock(mu_);
+  slas_ = std::move(slas);
+}
+
+void Metrics::alert_notification(std::string_view sink, std::string_view result) {
+  std::lock_guard<std::mutex> lock(mu_);
+  alert_notifications_[{std::string(sink), std::string(result)}]++;
 }
 
 // One part per layer, in the order an operator reads them.
@@ -100,6 +138,8 @@ std::string Metrics::render(store::Store& store) const {
   render_decisions(out);
   render_store(out, store, now);
   render_latency(out);
+  render_plays(out);
+  render_alerts(out);
   return out;
 }
 
@@ -234,6 +274,72 @@ void Metrics::render_latency(std::string& out) const {
   header(out, "playd_signal_to_action_seconds_from_received", "histogram",
          "Delay from playd receiving a signal to the delivery of its action.");
   from_received_.render(out, "playd_signal_to_action_seconds_from_received", "");
+}
+
+}  // namespace play::observe
+
+namespace play::observe {
+
+// Per play: latency against its `sla`, and what became of its actions.
+void Metrics::render_plays(std::string& out) const {
+  std::lock_guard<std::mutex> lock(mu_);
+  header(out, "playd_play_signal_to_action_seconds", "histogram",
+         "Per play: delay from a signal (its occurred_at, or playd receiving it) to the delivery of its "
+         "action.");
+  for (const auto& [play, h] : play_latency_) {
+    for (int from = 0; from < 2; ++from) {
+      std::string labels;
+      label(labels, "play", play, true);
+      label(labels, "from", from == 0 ? "occurred" : "received");
+      (from == 0 ? h.first : h.second).render(out, "playd_play_signal_to_action_seconds", labels);
+    }
+  }
+  header(out, "playd_play_sla_seconds", "gauge", "Per play: its `sla`, the target from signal to action.");
+  for (const auto& [play, ms] : slas_) {
+    if (ms <= 0) continue;
+    out += "playd_play_sla_seconds{";
+    label(out, "play", play, true);
+    out += "} ";
+    num(out, double(ms) / 1000.0);
+    out += '\n';
+  }
+  header(
+      out, "playd_play_actions_total", "counter",
+      "Per play and sink: actions issued (persisted) or shadow, then by delivery attempt: sent, retry, dlq, "
+      "cancelled.");
+  for (const auto& [k, v] : play_actions_) {
+    out += "playd_play_actions_total{";
+    label(out, "play", std::get<0>(k), true);
+    label(out, "sink", std::get<1>(k));
+    label(out, "result", std::get<2>(k));
+    out += "} " + std::to_string(v) + "\n";
+  }
+}
+
+// The alerts known now, and their notifications.
+void Metrics::render_alerts(std::string& out) const {
+  header(out, "playd_alert_firing", "gauge",
+         "1 while an alert of the rule is firing for the play (play=\"\" for one about no play), 0 once "
+         "resolved.");
+  if (alert_source_) {
+    std::map<std::pair<std::string, std::string>, bool> firing;  // one series per (rule, play)
+    for (const auto& a : alert_source_()) firing[{a.rule, a.play}] |= a.firing;
+    for (const auto& [k, f] : firing) {
+      out += "playd_alert_firing{";
+      label(out, "rule", k.first, true);
+      label(out, "play", k.second);
+      out += f ? "} 1\n" : "} 0\n";
+    }
+  }
+  std::lock_guard<std::mutex> lock(mu_);
+  header(out, "playd_alert_notifications_total", "counter",
+         "Alert notifications per alert sink: sent, retry (a failed attempt, retried), failed (gave up).");
+  for (const auto& [k, v] : alert_notifications_) {
+    out += "playd_alert_notifications_total{";
+    label(out, "sink", k.first, true);
+    label(out, "result", k.second);
+    out += "} " + std::to_string(v) + "\n";
+  }
 }
 
 }  // namespace play::observe

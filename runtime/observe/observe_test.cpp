@@ -44,7 +44,8 @@ struct TempStore {
                           "evt_1",
                           {{"p", "fired", "", "", "", false},
                            {"q", "suppressed", "do \"not\" contact", "a.play:3:3", "", false}},
-                          {a}});
+                          {a},
+                          taken[0].type});
     store->commit_evaluation(ev);
     store->done_signals(taken);
     store->record_attempts({{"k1", 1, 6000, "retry", "retrying", 503, "busy", "HTTP 503: busy", 7000}});

@@ -153,7 +153,8 @@ void Qualifier::Impl::evaluate() {
       metrics.signal_undecodable();
       collector.outcomes.push_back({"", "error", "", "", "signal: " + error, false});
     }
-    evaluation.signals.push_back({s.seq, s.id, std::move(collector.outcomes), std::move(collector.actions)});
+    evaluation.signals.push_back(
+        {s.seq, s.id, std::move(collector.outcomes), std::move(collector.actions), s.type});
   }
   plays.context->flush(evaluation);
   ledger.flush(evaluation);
@@ -169,6 +170,7 @@ void Qualifier::Impl::hand_over() {
       if (!o.play.empty()) metrics.outcome(o.play, o.outcome, o.outcome == "fired" ? "" : o.reason);
     for (auto& a : r.actions) {
       metrics.action_issued(a.sink);
+      metrics.play_action(a.play, a.sink, a.shadow ? "shadow" : "issued");
       if (a.shadow) {
         metrics.action_result(a.sink, "shadow");
         continue;
@@ -185,6 +187,7 @@ void Qualifier::Impl::hand_over() {
       p.created_at_ms = p.due_ms = now;
       p.occurred_at_ms = a.occurred_at_ms;
       p.received_at_ms = a.received_at_ms;
+      p.signal_type = r.type;
       to_send.push_back(std::move(p));
     }
     metrics.signal_evaluated();

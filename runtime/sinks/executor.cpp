@@ -358,8 +358,8 @@ bool Executor::record(Sink& s, std::vector<Attempt>& attempts, const std::string
   for (auto& x : attempts) {
     PendingAction& a = x.a;
     metrics_.action_result(s.config.name, x.result);
-    if (x.kind == AttemptKind::Sent)
-      metrics_.delivered(s.config.name, now, a.occurred_at_ms, a.received_at_ms);
+    metrics_.play_action(a.play, a.sink, x.result);
+    if (x.kind == AttemptKind::Sent) metrics_.delivered(a.play, now, a.occurred_at_ms, a.received_at_ms);
     if (x.status == "dlq")
       std::fprintf(stderr, "playd: action %s (play %s, sink %s) to the DLQ: %s\n", a.key.c_str(),
                    a.play.c_str(), s.config.name.c_str(), x.detail.substr(0, 300).c_str());

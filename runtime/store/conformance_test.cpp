@@ -91,8 +91,12 @@ class StoreConformance : public ::testing::Test {
   void evaluate(const std::vector<QueuedSignal>& taken, const std::string& play_set = "v1") {
     Evaluation ev;
     ev.play_set = play_set;
-    for (const auto& s : taken)
-      ev.signals.push_back({s.seq, s.id, {{"p", "fired", "", "", "", false}}, {action("k_" + s.id)}});
+    for (const auto& s : taken) {
+      ActionRecord a = action("k_" + s.id);
+      a.occurred_at_ms = s.occurred_at_ms;
+      a.received_at_ms = s.received_at_ms;
+      ev.signals.push_back({s.seq, s.id, {{"p", "fired", "", "", "", false}}, {a}, s.type});
+    }
     store->commit_evaluation(ev);
     store->done_signals(taken);
   }
@@ -244,7 +248,7 @@ TYPED_TEST(StoreConformance, AnEvaluationWritesContextLedgerAndCursorsTogether) 
   auto taken = this->take_all();
   Evaluation ev;
   ev.play_set = "v1";
-  ev.signals.push_back({taken[0].seq, "a", {}, {}});
+  ev.signals.push_back({taken[0].seq, "a", {}, {}, taken[0].type});
   ev.context.push_back({Entity::Account, "bigco.com", R"({"name":"BigCo"})"});
   ev.fires.push_back({"p", "ana@bigco.com", 5000});
   ev.pools.push_back({"sdrs", 3});
@@ -313,6 +317,257 @@ TYPED_TEST(StoreConformance, PlaySetsAreRecordedAndAWritableStoreSaysSo) {
   EXPECT_TRUE(this->store->writable());
   EXPECT_EQ(this->store->health().state, StoreState::Ok);
   EXPECT_TRUE(this->store->wait_writable(nullptr, 0));
+}
+
+// ---- history: counted in the transactions that make it happen -------------------
+
+// 2026-06-20T10:00:00Z on the service's clock, and that hour.
+constexpr int64_t kT0 = 1781949600000;
+
+TYPED_TEST(StoreConformance, HistoryCountsOutcomesAndActionsIssuedPerHourPlayAndSignalType) {
+  set_clock(kT0 + 60'000);
+  this->store->enqueue_signals(
+      {this->signal("a"), this->signal("b", "website.page_viewed"), this->signal("c")});
+  auto taken = this->take_all();
+  Evaluation ev;
+  ev.play_set = "v1";
+  for (const auto& s : taken) {
+    EvaluatedSignal e{s.seq, s.id, {}, {}, s.type};
+    if (s.id == "c") {
+      e.outcomes = {{"p", "suppressed", "do not contact", "", "", false},
+                    {"q", "no_match", "", "", "", false}};
+    } else {
+      e.outcomes = {{"p", "fired", "", "", "", false}};
+      e.actions = {this->action("k_" + s.id, "crm")};
+      auto shadow = this->action("s_" + s.id, "chat");
+      shadow.shadow = true;
+      e.actions.push_back(shadow);
+    }
+    ev.signals.push_back(e);
+  }
+  ev.signals.push_back({0, "undecodable", {{"", "error", "", "", "signal: bad", false}}, {}, "x"});
+  this->store->commit_evaluation(ev);
+  this->store->commit_evaluation(ev);  // committed again: outcomes count again, actions do not
+  HistoryQuery q;
+  q.from_ms = kT0;
+  q.to_ms = kT0 + kHourMs;
+  q.group = HistoryGroup::PlayAndSignalType;
+  auto h = this->store->history(q);
+  ASSERT_EQ(h.size(), 3u);  // (p, form), (p, page), (q, form); never the undecodable one
+  const HistoryBucket& p_form = h[0];
+  EXPECT_EQ(p_form.start_ms, kT0);
+  EXPECT_EQ(p_form.play, "p");
+  EXPECT_EQ(p_form.signal_type, "website.form_submitted");
+  EXPECT_EQ(p_form.signals, 4u);
+  EXPECT_EQ(p_form.outcomes.at("fired"), 2u);
+  EXPECT_EQ(p_form.outcomes.at("suppressed"), 2u);
+  EXPECT_EQ(p_form.suppressed_by.at("do not contact"), 2u);
+  EXPECT_EQ(p_form.sinks.at("crm").issued, 1u);
+  EXPECT_EQ(p_form.sinks.at("chat").shadow, 1u);
+  EXPECT_EQ(p_form.sinks.at("chat").issued, 0u);
+  EXPECT_EQ(h[1].signal_type, "website.page_viewed");
+  EXPECT_EQ(h[1].signals, 2u);
+  EXPECT_EQ(h[2].play, "q");
+  EXPECT_EQ(h[2].outcomes.at("no_match"), 2u);
+  // Filtered and merged.
+  q.group = HistoryGroup::None;
+  q.play = "p";
+  h = this->store->history(q);
+  ASSERT_EQ(h.size(), 1u);
+  EXPECT_EQ(h[0].play, "");
+  EXPECT_EQ(h[0].signals, 6u);
+  EXPECT_EQ(h[0].actions().issued, 2u);
+  q.play = "";
+  q.signal_type = "website.page_viewed";
+  EXPECT_EQ(this->store->history(q).at(0).signals, 2u);
+  q.to_ms = kT0;  // an empty range
+  EXPECT_TRUE(this->store->history(q).empty());
+  EXPECT_EQ(this->store->history_first_hours(), (std::map<std::string, int64_t>{{"p", kT0}, {"q", kT0}}));
+}
+
+TYPED_TEST(StoreConformance, HistoryCountsDeliveriesFailuresAndLatencyWithTheirAttempts) {
+  set_clock(kT0 + 60'000);
+  this->store->enqueue_signals({this->signal("a"), this->signal("b"), this->signal("c")});
+  auto taken = this->take_all();
+  this->evaluate(taken);
+  // Attempts an hour later: a sent 2 minutes after it was received, b
+  // failed once then dead-lettered, c cancelled.
+  int64_t at = kT0 + kHourMs + 60'000;
+  int64_t received = taken[0].received_at_ms;
+  this->store->record_attempts({{"k_a", 1, received + 120'000, "sent", "sent", 200, "", "", 0},
+                                {"k_b", 1, at, "retry", "retrying", 500, "", "HTTP 500", at + 1000}});
+  this->store->record_attempts({{"k_b", 2, at, "dlq", "dlq", 400, "", "HTTP 400", at},
+                                {"k_c", 1, at, "cancelled", "cancelled", 0, "suppressed: x", "", at}});
+  this->reopen();  // durable
+  HistoryQuery q;
+  q.from_ms = kT0;
+  q.to_ms = kT0 + 2 * kHourMs;
+  auto h = this->store->history(q);
+  ASSERT_EQ(h.size(), 2u);
+  EXPECT_EQ(h[0].sinks.at("crm").issued, 3u);
+  EXPECT_EQ(h[0].sinks.at("crm").delivered, 1u);  // a was sent within the first hour
+  EXPECT_EQ(h[0].from_received.count(), 1u);
+  EXPECT_NEAR(h[0].from_received.quantile(0.5), 120'000, 1200);
+  // The signal occurred at 1000 ms after the epoch (a test envelope): measured, huge.
+  EXPECT_EQ(h[0].from_occurred.count(), 1u);
+  const SinkCounts& later = h[1].sinks.at("crm");
+  EXPECT_EQ(later.delivered, 0u);
+  EXPECT_EQ(later.failed, 2u);
+  EXPECT_EQ(later.dlq, 1u);
+  EXPECT_EQ(later.cancelled, 1u);
+  // One bucket of two hours holds both.
+  q.step_ms = 2 * kHourMs;
+  h = this->store->history(q);
+  ASSERT_EQ(h.size(), 1u);
+  EXPECT_EQ(h[0].actions().failed, 2u);
+  EXPECT_EQ(h[0].actions().delivered, 1u);
+}
+
+TYPED_TEST(StoreConformance, HistoryLatencySketchesMergeAcrossHoursIntoDays) {
+  set_clock(kT0);
+  this->store->enqueue_signals({this->signal("a"), this->signal("b"), this->signal("c"), this->signal("d")});
+  auto taken = this->take_all();
+  this->evaluate(taken);
+  for (size_t i = 0; i < taken.size(); ++i) {
+    // Delivered in four different hours, i hours and i + 1 minutes after received.
+    int64_t latency = int64_t(i) * kHourMs + int64_t(i + 1) * 60'000;
+    this->store->record_attempts(
+        {{"k_" + taken[i].id, 1, taken[i].received_at_ms + latency, "sent", "sent", 200, "", "", 0}});
+  }
+  HistoryQuery q;
+  q.from_ms = kT0;
+  q.to_ms = kT0 + kDayMs;
+  q.step_ms = kDayMs;
+  auto h = this->store->history(q);
+  ASSERT_EQ(h.size(), 1u);
+  EXPECT_EQ(h[0].actions().delivered, 4u);
+  EXPECT_EQ(h[0].from_received.count(), 4u);
+  // The day's median is the second latency: 1 h 2 min.
+  EXPECT_NEAR(h[0].from_received.quantile(0.5), 2 * 60'000 + kHourMs, 0.01 * (2 * 60'000 + kHourMs));
+}
+
+TYPED_TEST(StoreConformance, AFileTailAdoptedAtStartIsCountedDelivered) {
+  set_clock(kT0);
+  this->store->enqueue_signals({this->signal("a")});
+  this->evaluate(this->take_all());
+  EXPECT_EQ(this->store->adopt_file_tail("/x/out.ndjson", {"k_a"}, 100, "found"), 1u);
+  HistoryQuery q;
+  q.from_ms = kT0;
+  q.to_ms = kT0 + kHourMs;
+  EXPECT_EQ(this->store->history(q).at(0).actions().delivered, 1u);
+}
+
+TYPED_TEST(StoreConformance, AReplayTakesItsSignalsOutcomesOutOfTheHistoryUntilEvaluatedAgain) {
+  set_clock(kT0);
+  this->store->enqueue_signals({this->signal("a"), this->signal("b")});
+  this->evaluate(this->take_all(), "old");
+  set_clock(kT0 + 3 * kHourMs);
+  ReplayFilter f;
+  f.play_set = "old";
+  EXPECT_EQ(this->store->replay(f).signals, 2u);
+  HistoryQuery q;
+  q.from_ms = kT0;
+  q.to_ms = kT0 + kDayMs;
+  auto h = this->store->history(q);
+  ASSERT_EQ(h.size(), 1u);
+  EXPECT_EQ(h[0].signals, 0u);                 // taken back
+  EXPECT_EQ(h[0].sinks.at("crm").issued, 2u);  // the actions stay issued
+  this->evaluate(this->take_all(), "new");
+  h = this->store->history(q);
+  ASSERT_EQ(h.size(), 2u);
+  EXPECT_EQ(h[1].start_ms, kT0 + 3 * kHourMs);  // counted in the hour they were evaluated again
+  EXPECT_EQ(h[1].signals, 2u);
+  EXPECT_EQ(h[1].outcomes.at("fired"), 2u);
+  EXPECT_EQ(h[0].actions().issued + h[1].actions().issued, 2u);  // not issued twice
+}
+
+TYPED_TEST(StoreConformance, HistoryAndResolvedAlertsExpireAfterTheirTtl) {
+  this->options.history_ttl_ms = 2 * kDayMs;
+  this->options.sweep_interval_ms = 100;
+  this->reopen();
+  set_clock(kT0);
+  this->store->enqueue_signals({this->signal("a")});
+  this->evaluate(this->take_all());
+  this->store->save_alerts(
+      {{"playd/lag/high", "lag", "p", "lane high", "resolved", kT0 - kHourMs, kT0, 1, 2, "s", ""},
+       {"playd/lag/normal", "lag", "p", "lane normal", "firing", kT0, 0, 1, 2, "s", ""}});
+  set_clock(kT0 + 3 * kDayMs);
+  HistoryQuery q;
+  q.from_ms = kT0;
+  q.to_ms = kT0 + kHourMs;
+  for (int i = 0; i < 100 && !this->store->history(q).empty(); ++i)
+    std::this_thread::sleep_for(std::chrono::milliseconds(50));
+  EXPECT_TRUE(this->store->history(q).empty());
+  auto alerts = this->store->alerts(0);
+  ASSERT_EQ(alerts.size(), 1u);  // a firing alert is never expired
+  EXPECT_EQ(alerts[0].key, "playd/lag/normal");
+}
+
+// ---- alerts, undelivered actions, the review queue --------------------------------
+
+TYPED_TEST(StoreConformance, AlertIncidentsAreKeptFiringFirstAndTheirNotificationRecorded) {
+  AlertRecord a{"playd/volume_drop/p", "volume_drop", "p", "", "firing", 1000, 0, 0.3, 0.5, "p: low", ""};
+  AlertRecord b{"playd/lag/high", "lag", "q", "lane high", "firing", 2000, 0, 900, 300, "lag", ""};
+  this->store->save_alerts({a, b});
+  this->store->alert_notified(a.key, a.since_ms, "firing");
+  a.state = "resolved";
+  a.until_ms = 5000;
+  a.value = 0.8;
+  this->store->save_alerts({a});  // the same incident, resolved: notified is kept
+  AlertRecord again = a;
+  again.state = "firing";
+  again.since_ms = 6000;
+  again.until_ms = 0;
+  this->store->save_alerts({again});  // a new incident of the same key
+  this->reopen();
+  auto all = this->store->alerts(0);
+  ASSERT_EQ(all.size(), 3u);
+  EXPECT_EQ(all[0].since_ms, 6000);  // firing, newest first
+  EXPECT_EQ(all[1].key, "playd/lag/high");
+  EXPECT_EQ(all[1].subject, "lane high");
+  EXPECT_EQ(all[2].state, "resolved");
+  EXPECT_EQ(all[2].until_ms, 5000);
+  EXPECT_EQ(all[2].value, 0.8);
+  EXPECT_EQ(all[2].notified, "firing");  // the resolve is not sent yet
+  EXPECT_EQ(all[0].notified, "");
+  EXPECT_EQ(this->store->alerts(5001).size(), 2u);  // resolved before: left out
+}
+
+TYPED_TEST(StoreConformance, UndeliveredActionsAreCountedByPlayAndSink) {
+  set_clock(kT0);
+  this->store->enqueue_signals({this->signal("a"), this->signal("b"), this->signal("c")});
+  this->evaluate(this->take_all());
+  this->store->record_attempts({{"k_c", 1, kT0, "sent", "sent", 200, "", "", 0}});
+  EXPECT_TRUE(this->store->undelivered(kT0 - 1).empty());
+  auto u = this->store->undelivered(kT0 + kHourMs);
+  ASSERT_EQ(u.size(), 1u);
+  EXPECT_EQ(u[0].play, "p");
+  EXPECT_EQ(u[0].sink, "crm");
+  EXPECT_EQ(u[0].actions, 2u);
+  EXPECT_GE(u[0].oldest_created_ms, kT0);
+}
+
+TYPED_TEST(StoreConformance, RecentActionsOfOneActionNewestFirst) {
+  this->store->enqueue_signals({this->signal("a"), this->signal("b")});
+  auto taken = this->take_all();
+  for (size_t i = 0; i < taken.size(); ++i) {
+    set_clock(kT0 + int64_t(i) * 1000);
+    Evaluation ev;
+    auto r = this->action("r_" + taken[i].id, "review");
+    r.action = "review";
+    r.account = "bigco.com";
+    ev.signals.push_back(
+        {taken[i].seq, taken[i].id, {}, {r, this->action("t_" + taken[i].id)}, taken[i].type});
+    this->store->commit_evaluation(ev);
+  }
+  auto rows = this->store->recent_actions("review", 10);
+  ASSERT_EQ(rows.size(), 2u);
+  EXPECT_EQ(rows[0].key, "r_b");
+  EXPECT_EQ(rows[0].account, "bigco.com");
+  EXPECT_EQ(rows[0].signal_id, "b");
+  EXPECT_EQ(rows[0].created_at_ms, kT0 + 1000);
+  EXPECT_EQ(this->store->recent_actions("review", 1).size(), 1u);
+  EXPECT_TRUE(this->store->recent_actions("enroll", 10).empty());
 }
 
 }  // namespace

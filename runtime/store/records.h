@@ -4,6 +4,7 @@
 #pragma once
 
 #include <cstdint>
+#include <map>
 #include <optional>
 #include <stdexcept>
 #include <string>
@@ -13,6 +14,7 @@
 #include <vector>
 
 #include "common/entity.h"
+#include "common/sketch/latency_sketch.h"
 #include "common/time/time.h"
 
 namespace play::store {
@@ -38,7 +40,8 @@ struct StoreOptions {
   // PRAGMA quick_check at open, bounded: a larger database is checked for
   // this long, then opened with a warning. 0 skips the check.
   int64_t integrity_check_ms = 30000;
-  int64_t sweep_interval_ms = 60000;  // how often expired dedup/trace rows are deleted
+  int64_t history_ttl_ms = 35LL * 24 * 3600 * 1000;  // hourly history and resolved alerts kept this long
+  int64_t sweep_interval_ms = 60000;                 // how often expired dedup/trace/history rows are deleted
   // Signal types whose signals go to the high lane (computed from the bundle
   // by the caller: types that can reach a `priority high` play).
   std::unordered_set<std::string> high_lane_types;
@@ -115,6 +118,7 @@ struct QueuedSignal {
   Lane lane = Lane::Normal;
   int64_t received_at_ms = 0;
   int64_t occurred_at_ms = 0;
+  std::string type;  // the envelope's type (what the history counts it under)
 };
 
 // ---- what qualification commits: one Evaluation, one transaction ----------
@@ -143,6 +147,7 @@ struct EvaluatedSignal {
   std::string id;
   std::vector<OutcomeRecord> outcomes;
   std::vector<ActionRecord> actions;
+  std::string type;  // the signal's type: the history counts outcomes and actions under it
 };
 
 struct ContextWrite {  // merged into the stored record: fields present replace, others kept
@@ -181,6 +186,7 @@ struct OpenAction {
   int budget_from = 0;  // attempts made before the last DLQ replay (the budget counts from here)
   int64_t due_ms = 0;
   int64_t created_at_ms = 0, occurred_at_ms = 0, received_at_ms = 0;
+  std::string signal_type;  // of the signal that issued it
 };
 
 // One delivery attempt's result, and the action's state after it.
@@ -221,6 +227,8 @@ struct ActionRow {
   std::string key, play, action, sink, signal_id, status, last_error, line;
   int attempts = 0;
   bool flagged = false;
+  std::string account, contact;
+  int64_t created_at_ms = 0;
 };
 
 struct SignalRow {
@@ -246,6 +254,74 @@ struct DecisionRow {
 
 struct ActionCounts {
   uint64_t dlq = 0, open = 0, undelivered = 0;  // open: pending or retrying; undelivered: open and flagged
+};
+
+// Open actions older than an age, by play and sink (the `undelivered` alert).
+struct UndeliveredGroup {
+  std::string play, sink;
+  uint64_t actions = 0;
+  int64_t oldest_created_ms = 0;
+};
+
+// ---- history: what happened, per hour of the service's clock ------------------
+//
+// Counted by the store in the transactions that make it happen: outcomes,
+// and actions issued, in commit_evaluation(); deliveries, failed attempts
+// and latency in record_attempts() (and adopt_file_tail()). So the counts
+// cannot drift from the outbox and the outcomes across a crash. Kept
+// StoreOptions::history_ttl_ms. Replay moves the replayed signals' outcomes
+// out of the hours they were first counted in (they are counted again when
+// evaluated again); their actions keep their keys and are not issued twice.
+
+inline constexpr int64_t kHourMs = 3600 * 1000;
+inline constexpr int64_t kDayMs = 24 * kHourMs;
+
+struct SinkCounts {        // per sink name as the action names it
+  uint64_t issued = 0;     // live actions persisted (the outbox)
+  uint64_t delivered = 0;  // actions sent (a file sink: written)
+  uint64_t failed = 0;     // failed delivery attempts: to be retried, or dead-lettered
+  uint64_t dlq = 0;        // actions dead-lettered (also counted in failed)
+  uint64_t cancelled = 0;  // actions cancelled before their send (suppressed since)
+  uint64_t shadow = 0;     // actions of shadow plays: recorded, never sent
+  SinkCounts& operator+=(const SinkCounts& o);
+};
+
+struct HistoryBucket {
+  int64_t start_ms = 0;
+  std::string play, signal_type;                  // the group: "" when the query does not group by it
+  uint64_t signals = 0;                           // signals that reached the play (one per outcome)
+  std::map<std::string, uint64_t> outcomes;       // fired, no_match, not_icp, excluded, suppressed, ...
+  std::map<std::string, uint64_t> suppressed_by;  // the suppression rule's reason -> count
+  std::map<std::string, SinkCounts> sinks;
+  LatencySketch from_occurred, from_received;  // signal -> delivered, in ms
+  SinkCounts actions() const;                  // every sink together
+  void merge(const HistoryBucket& other);      // counts added, sketches merged (the group is kept)
+};
+
+enum class HistoryGroup : uint8_t { None, Play, SignalType, PlayAndSignalType };
+
+struct HistoryQuery {
+  int64_t from_ms = 0;        // hours starting at or after (aligned down to the hour)
+  int64_t to_ms = INT64_MAX;  // ... and before
+  // Bucket width: a multiple of an hour; buckets start at from_ms + k * step_ms.
+  int64_t step_ms = kHourMs;
+  std::string play, signal_type;  // only these ("" every one)
+  HistoryGroup group = HistoryGroup::None;
+};
+
+// ---- alerts (runtime/observe/alerts.h decides them; the store keeps them) ----
+
+// One incident of an alert: a rule found firing for a subject from `since`
+// until it resolved. The same `key` fires again as a new incident.
+struct AlertRecord {
+  std::string key;                  // stable dedup key: "playd/volume_drop/PLAY", "playd/lag/high", ...
+  std::string rule, play, subject;  // play "" when the alert is about no one play
+  std::string state;                // firing | resolved
+  int64_t since_ms = 0;
+  int64_t until_ms = 0;  // when it resolved; 0 while firing
+  double value = 0, threshold = 0;
+  std::string summary;
+  std::string notified;  // the last state every alert sink was sent ("" none yet)
 };
 
 // ---- play sets and replay ---------------------------------------------------

@@ -6,6 +6,31 @@ namespace play::store {
 
 const char* lane_name(Lane lane) { return lane == Lane::High ? "high" : "normal"; }
 
+SinkCounts& SinkCounts::operator+=(const SinkCounts& o) {
+  issued += o.issued;
+  delivered += o.delivered;
+  failed += o.failed;
+  dlq += o.dlq;
+  cancelled += o.cancelled;
+  shadow += o.shadow;
+  return *this;
+}
+
+SinkCounts HistoryBucket::actions() const {
+  SinkCounts total;
+  for (const auto& [sink, c] : sinks) total += c;
+  return total;
+}
+
+void HistoryBucket::merge(const HistoryBucket& o) {
+  signals += o.signals;
+  for (const auto& [k, n] : o.outcomes) outcomes[k] += n;
+  for (const auto& [k, n] : o.suppressed_by) suppressed_by[k] += n;
+  for (const auto& [k, c] : o.sinks) sinks[k] += c;
+  from_occurred.merge(o.from_occurred);
+  from_received.merge(o.from_received);
+}
+
 std::vector<Enqueued> Store::enqueue_signals(std::vector<IncomingSignal> signals) {
   std::promise<std::pair<std::vector<Enqueued>, std::string>> p;
   auto f = p.get_future();

@@ -21,6 +21,7 @@
 
 #include <atomic>
 #include <functional>
+#include <map>
 #include <memory>
 #include <optional>
 #include <string>
@@ -121,6 +122,27 @@ class Store {
   // with `outcome` when it is not empty. Kept as long as traces (trace_ttl).
   virtual std::vector<DecisionRow> decisions(std::string_view play, std::string_view outcome,
                                              size_t limit) = 0;
+
+  // Open (pending or retrying) actions created at or before `created_before_ms`,
+  // counted by play and sink.
+  virtual std::vector<UndeliveredGroup> undelivered(int64_t created_before_ms) = 0;
+  // The latest `limit` actions of action `action` (e.g. "review"), newest first.
+  virtual std::vector<ActionRow> recent_actions(std::string_view action, size_t limit) = 0;
+
+  // ---- history (records.h: what is counted, and when) ----------------------------
+  // Non-empty buckets of the query, oldest first (then by group).
+  virtual std::vector<HistoryBucket> history(const HistoryQuery& query) = 0;
+  // Per play, the first hour the history has for it.
+  virtual std::map<std::string, int64_t> history_first_hours() = 0;
+
+  // ---- alerts -------------------------------------------------------------------
+  // Each incident (key, since_ms) inserted or updated, in one transaction.
+  virtual void save_alerts(const std::vector<AlertRecord>& alerts) = 0;
+  // Records that every alert sink was sent `state` for the incident (key, since_ms).
+  virtual void alert_notified(const std::string& key, int64_t since_ms, const std::string& state) = 0;
+  // Firing incidents, then those resolved at or after `resolved_since_ms`,
+  // each part newest first.
+  virtual std::vector<AlertRecord> alerts(int64_t resolved_since_ms) = 0;
 
   // ---- play sets and replay ----------------------------------------------------
   // Records that play set `version` (the bundle's checksum) was loaded now.

@@ -576,4 +576,8 @@ std::string verify_bundle(Bundle& b) {
   return "";
 }
 
+const char* priority_name(Priority p) {
+  return p == Priority::High ? "high" : p == Priority::Low ? "low" : "normal";
+}
+
 }  // namespace play::vm

@@ -79,6 +79,8 @@ enum class ClauseKind : uint8_t {
 enum class Per : uint8_t { Default, Contact, Account, kCount };  // Default: contact, else account
 enum class Priority : uint8_t { Low, Normal, High, kCount };
 enum class Mode : uint8_t { Live, Shadow, kCount };
+// The names authors write (`priority high`): disassembly, action records and the registry.
+const char* priority_name(Priority p);  // "high", "normal", "low"
 
 struct Clause {
   ClauseKind kind = ClauseKind::Where;

@@ -90,10 +90,6 @@ std::string play_names_lets(const Play& p, DisasmNames& n) {
   return "";
 }
 
-const char* priority_name(Priority p) {
-  return p == Priority::High ? "high" : p == Priority::Low ? "low" : "normal";
-}
-
 }  // namespace
 
 std::string disassemble(const Program& p, const DisasmNames& n, const std::string& indent) {

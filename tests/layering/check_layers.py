@@ -17,7 +17,7 @@ ALLOWED = {
     "runtime/vm": ["common"],                          # a leaf: nothing else of the project
     "runtime/engine": ["runtime/vm", "common"],        # sees its host only through interfaces
     "runtime/store": ["common"],
-    "runtime/observe": ["runtime/store", "common"],
+    "runtime/observe": ["runtime/store", "runtime/vm", "common"],  # vm: the registry reads the bundle
     "runtime/ingest": ["runtime/store", "runtime/engine", "runtime/vm", "runtime/observe", "common"],
     "runtime/qualify": ["runtime/engine", "runtime/vm", "runtime/store", "runtime/observe", "common"],
     "runtime/sinks": ["runtime/store", "runtime/observe", "common"],

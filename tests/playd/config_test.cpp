@@ -241,5 +241,69 @@ TEST(PlaydConfig, UnknownKeysAreRefusedWithTheKnownOnes) {
   EXPECT_NE(error.find("sinks.crm.headers: unknown key"), std::string::npos) << error;
 }
 
+TEST(PlaydConfig, AlertsDefaultsPlayOverridesAndSinks) {
+  ::setenv("PLAYD_CONFIG_TEST_PD_KEY", "R0UTING", 1);
+  Config c;
+  std::string error;
+  ASSERT_TRUE(load_config(write_toml(R"(
+[alerts]
+interval = "30s"
+volume_drop = "40%"
+success_rate = 0.9
+latency_from = "occurred"
+disabled = ["volume_spike"]
+[alerts.plays.demo_request]
+volume_drop = 0.2
+sla = "10m"
+[alert_sinks.oncall]
+kind = "pagerduty"
+routing_key_env = "PLAYD_CONFIG_TEST_PD_KEY"
+[alert_sinks.revops]
+kind = "slack"
+url = "https://hooks.slack.com/services/T/B/X"
+)"),
+                          c, error))
+      << error;
+  EXPECT_EQ(c.alerts.interval_ms, 30000);
+  EXPECT_EQ(c.alerts.latency_from, observe::LatencyOrigin::Occurred);
+  EXPECT_DOUBLE_EQ(c.alerts.defaults.volume_drop, 0.4);
+  EXPECT_DOUBLE_EQ(c.alerts.defaults.success_rate, 0.9);
+  EXPECT_FALSE(c.alerts.defaults.enabled("volume_spike"));
+  observe::PlayThresholds demo = c.alerts.for_play("demo_request");
+  EXPECT_DOUBLE_EQ(demo.volume_drop, 0.2);
+  EXPECT_EQ(demo.sla_ms, 600000);
+  EXPECT_DOUBLE_EQ(demo.success_rate, 0.9);  // from [alerts]
+  ASSERT_EQ(c.alert_sinks.size(), 2u);
+  EXPECT_EQ(c.alert_sinks[0].kind, sinks::AlertSinkKind::PagerDuty);
+  EXPECT_EQ(c.alert_sinks[0].secret, "R0UTING");
+  EXPECT_EQ(c.alert_sinks[1].kind, sinks::AlertSinkKind::Slack);
+  EXPECT_TRUE(finish_config(c, plays(), error)) << error;
+}
+
+TEST(PlaydConfig, AlertMistakesAreRefusedWithWhere) {
+  auto refused = [](const std::string& toml, const std::string& where) {
+    Config c;
+    std::string error;
+    EXPECT_FALSE(load_config(write_toml(toml), c, error)) << toml;
+    EXPECT_NE(error.find(where), std::string::npos) << error;
+  };
+  refused("[alerts]\nvolume_dorp = 0.3\n", "alerts.volume_dorp: unknown key");
+  refused("[alerts]\ndisabled = [\"volume\"]\n", "alerts.disabled: expected rule names");
+  refused("[alerts]\nsuccess_rate = \"most\"\n", "alerts.success_rate: expected a ratio");
+  refused("[alerts.plays.demo_request]\ninterval = \"1m\"\n",
+          "alerts.plays.demo_request.interval: unknown key");
+  refused("[alert_sinks.x]\nkind = \"pagerduty\"\nrouting_key_env = \"PLAYD_CONFIG_TEST_UNSET\"\n",
+          "the environment variable PLAYD_CONFIG_TEST_UNSET is not set");
+  refused("[alert_sinks.x]\nkind = \"webhook\"\n", "alert_sinks.x.url: an alert sink needs a url");
+  refused("[alert_sinks.x]\nurl = \"https://x\"\n", "alert_sinks.x.kind");
+
+  Config c;
+  std::string error;
+  ASSERT_TRUE(load_config(write_toml("[alerts.plays.no_such_play]\nvolume_drop = 0.3\n"), c, error)) << error;
+  EXPECT_FALSE(finish_config(c, plays(), error));
+  EXPECT_NE(error.find("alerts.plays.no_such_play: 'no_such_play' is not a play"), std::string::npos)
+      << error;
+}
+
 }  // namespace
 }  // namespace play::playd

@@ -264,6 +264,10 @@ void Database::sweep(Sql& sql) {
     sql.prepare("DELETE FROM actions WHERE status IN ('sent','cancelled','shadow') AND created_at_ms < ?")
         .bind(1, cutoff)
         .run();
+    int64_t history_cutoff = now - options_.history_ttl_ms;
+    sql.prepare("DELETE FROM history WHERE hour_ms < ?").bind(1, history_cutoff).run();
+    sql.prepare("DELETE FROM history_latency WHERE hour_ms < ?").bind(1, history_cutoff).run();
+    sql.prepare("DELETE FROM alerts WHERE state != 'firing' AND until_ms < ?").bind(1, history_cutoff).run();
     sql.exec("COMMIT");
   } catch (...) {
     sql.exec("ROLLBACK");
@@ -283,7 +287,8 @@ void Database::load_queue() {
     q.id = s.text(1);
     // The lane is recomputed from the current plays: a restart with new
     // plays puts each waiting signal where the new plays say.
-    q.lane = options_.high_lane_types.count(std::string(s.text(2))) ? Lane::High : Lane::Normal;
+    q.type = s.text(2);
+    q.lane = options_.high_lane_types.count(q.type) ? Lane::High : Lane::Normal;
     q.received_at_ms = s.i64(3);
     q.occurred_at_ms = s.i64(4);
     q.envelope = s.text(5);

@@ -1,5 +1,6 @@
 // Execution's side of the store: the outbox rows still open, each delivery
 // attempt, file sinks' recorded sizes, the undelivered flag, and the DLQ.
+#include "runtime/store/sqlite/history.h"
 #include "runtime/store/sqlite/sqlite_store.h"
 
 namespace play::store {
@@ -9,7 +10,7 @@ namespace {
 constexpr const char* kOpenActionColumns =
     "key, sink, lane, line, play, account, contact, attempts, next_attempt_ms, created_at_ms, "
     "occurred_at_ms, "
-    "received_at_ms, budget_from, text";
+    "received_at_ms, budget_from, text, signal_type";
 
 OpenAction open_action(Stmt& s) {
   OpenAction a;
@@ -27,11 +28,13 @@ OpenAction open_action(Stmt& s) {
   a.received_at_ms = s.i64(11);
   a.budget_from = int(s.i64(12));
   a.text = s.text(13);
+  a.signal_type = s.text(14);
   return a;
 }
 
 constexpr const char* kActionRowColumns =
-    "key, play, action, sink, signal_id, status, attempts, last_error, line, flagged";
+    "key, play, action, sink, signal_id, status, attempts, last_error, line, flagged, account, contact, "
+    "created_at_ms";
 
 ActionRow action_row(Stmt& s) {
   ActionRow r;
@@ -45,6 +48,9 @@ ActionRow action_row(Stmt& s) {
   r.last_error = s.text(7);
   r.line = s.text(8);
   r.flagged = s.i64(9) != 0;
+  r.account = s.text(10);
+  r.contact = s.text(11);
+  r.created_at_ms = s.i64(12);
   return r;
 }
 
@@ -62,16 +68,36 @@ std::vector<OpenAction> SqliteStore::open_actions() {
   });
 }
 
+// What an attempt's result adds to the history (records.h), read from the
+// action's row as it is updated.
+static void count_attempt(HistoryDelta& history, Stmt& updated, int64_t at_ms, std::string_view result) {
+  std::string play(updated.text(0)), sink(updated.text(1)), type(updated.text(2));
+  if (result == "sent") {
+    history.count(at_ms, play, type, "delivered", sink);
+    history.delivered(at_ms, play, type, updated.i64(3), updated.i64(4));
+  } else if (result == "retry" || result == "dlq") {
+    history.count(at_ms, play, type, "failed", sink);
+    if (result == "dlq") history.count(at_ms, play, type, "dlq", sink);
+  } else if (result == "cancelled") {
+    history.count(at_ms, play, type, "cancelled", sink);
+  }
+}
+
 void SqliteStore::record_attempts(const std::vector<AttemptRecord>& attempts, const FileMark* file) {
   db_->write([&](Sql& sql) {
+    HistoryDelta history;
     for (const auto& x : attempts) {
-      sql.prepare("UPDATE actions SET status=?, attempts=?, next_attempt_ms=?, last_error=? WHERE key=?")
-          .bind(1, x.status)
+      Stmt& up = sql.prepare(
+          "UPDATE actions SET status=?, attempts=?, next_attempt_ms=?, last_error=? WHERE key=? RETURNING "
+          "play, "
+          "sink, signal_type, occurred_at_ms, received_at_ms");
+      up.bind(1, x.status)
           .bind(2, int64_t(x.n))
           .bind(3, x.next_attempt_ms)
           .bind(4, x.last_error)
-          .bind(5, x.key)
-          .run();
+          .bind(5, x.key);
+      if (up.step()) count_attempt(history, up, x.at_ms, x.result);
+      up.run();
       sql.prepare(
              "INSERT OR REPLACE INTO attempts(key, n, at_ms, result, http_status, detail) VALUES "
              "(?,?,?,?,?,?)")
@@ -88,6 +114,7 @@ void SqliteStore::record_attempts(const std::vector<AttemptRecord>& attempts, co
           .bind(1, file->path)
           .bind(2, file->size)
           .run();
+    history.write(sql);
   });
 }
 
@@ -122,6 +149,7 @@ size_t SqliteStore::adopt_file_tail(const std::string& path, const std::vector<s
   size_t adopted = 0;
   db_->write([&](Sql& sql) {
     adopted = 0;
+    HistoryDelta history;
     for (const auto& key : keys) {
       sql.prepare(
              "INSERT OR REPLACE INTO attempts(key, n, at_ms, result, http_status, detail) SELECT key, "
@@ -131,14 +159,18 @@ size_t SqliteStore::adopt_file_tail(const std::string& path, const std::vector<s
           .bind(2, detail)
           .bind(3, key)
           .run();
-      sql.prepare(
-             "UPDATE actions SET status = 'sent', attempts = attempts + 1, last_error = '' WHERE key = ? AND "
-             "status "
-             "IN ('pending','retrying')")
-          .bind(1, key)
-          .run();
-      adopted += size_t(sql.changes());
+      Stmt& up = sql.prepare(
+          "UPDATE actions SET status = 'sent', attempts = attempts + 1, last_error = '' WHERE key = ? AND "
+          "status "
+          "IN ('pending','retrying') RETURNING play, sink, signal_type, occurred_at_ms, received_at_ms");
+      up.bind(1, key);
+      if (up.step()) {
+        count_attempt(history, up, now, "sent");
+        ++adopted;
+      }
+      up.run();
     }
+    history.write(sql);
     sql.prepare("INSERT OR REPLACE INTO file_sinks(path, size) VALUES (?, ?)")
         .bind(1, path)
         .bind(2, size)
@@ -210,6 +242,34 @@ std::vector<OpenAction> SqliteStore::dlq_replay(std::string_view key) {
           .run();
   });
   return out;
+}
+
+std::vector<UndeliveredGroup> SqliteStore::undelivered(int64_t created_before_ms) {
+  return db_->read([&](Sql& sql) {
+    std::vector<UndeliveredGroup> out;
+    Stmt& s = sql.prepare(
+        "SELECT play, sink, COUNT(*), MIN(created_at_ms) FROM actions WHERE status IN ('pending','retrying') "
+        "AND "
+        "created_at_ms <= ? GROUP BY play, sink ORDER BY play, sink");
+    s.bind(1, created_before_ms);
+    while (s.step())
+      out.push_back({std::string(s.text(0)), std::string(s.text(1)), uint64_t(s.i64(2)), s.i64(3)});
+    s.reset();
+    return out;
+  });
+}
+
+std::vector<ActionRow> SqliteStore::recent_actions(std::string_view action, size_t limit) {
+  return db_->read([&](Sql& sql) {
+    static const std::string q = std::string("SELECT ") + kActionRowColumns +
+                                 " FROM actions WHERE action = ? ORDER BY created_at_ms DESC, key LIMIT ?";
+    std::vector<ActionRow> out;
+    Stmt& s = sql.prepare(q.c_str());
+    s.bind(1, action).bind(2, int64_t(limit));
+    while (s.step()) out.push_back(action_row(s));
+    s.reset();
+    return out;
+  });
 }
 
 ActionCounts SqliteStore::action_counts() {

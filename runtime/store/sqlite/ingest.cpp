@@ -53,6 +53,7 @@ void SqliteStore::enqueue_signals_async(std::vector<IncomingSignal> signals, Enq
           q.lane = lane_of(in.type);
           q.received_at_ms = in.received_at_ms ? in.received_at_ms : now;
           q.occurred_at_ms = in.occurred_at_ms;
+          q.type = in.type;
           sql.prepare(
                  "INSERT INTO signals(seq, id, type, lane, received_at_ms, occurred_at_ms, envelope) VALUES "
                  "(?, ?, ?, ?, ?, ?, ?)")

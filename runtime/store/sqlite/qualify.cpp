@@ -1,5 +1,6 @@
 // Qualification's reads (context records, the ledger, round-robin cursors,
 // read on first use by its caches) and its one write per batch.
+#include "runtime/store/sqlite/history.h"
 #include "runtime/store/sqlite/sqlite_store.h"
 
 namespace play::store {
@@ -7,8 +8,15 @@ namespace play::store {
 void SqliteStore::commit_evaluation(const Evaluation& ev) {
   int64_t now = now_ms();
   db_->write([&](Sql& sql) {
+    HistoryDelta history;
     for (const auto& s : ev.signals) {
-      for (const auto& o : s.outcomes)
+      for (const auto& o : s.outcomes) {
+        // A signal the plays could not decode reached no play: not in the history.
+        if (!o.play.empty()) {
+          history.count(now, o.play, s.type, "signals", "");
+          history.count(now, o.play, s.type, "outcome", o.outcome);
+          if (o.outcome == "suppressed") history.count(now, o.play, s.type, "suppressed", o.reason);
+        }
         sql.prepare(
                "INSERT INTO outcomes(signal_id, play, outcome, reason, clause, error, shadow, at_ms) "
                "VALUES (?,?,?,?,?,?,?,?)")
@@ -21,13 +29,15 @@ void SqliteStore::commit_evaluation(const Evaluation& ev) {
             .bind(7, int64_t(o.shadow))
             .bind(8, now)
             .run();
+      }
       // A key decided again (a replay, a batch evaluated again after a
       // failed commit) is ignored: the outbox has each key once.
-      for (const auto& a : s.actions)
+      for (const auto& a : s.actions) {
         sql.prepare(
                "INSERT OR IGNORE INTO actions(key, signal_id, play, action, sink, lane, account, contact, "
-               "line, status, next_attempt_ms, created_at_ms, occurred_at_ms, received_at_ms, text) VALUES "
-               "(?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)")
+               "line, status, next_attempt_ms, created_at_ms, occurred_at_ms, received_at_ms, text, "
+               "signal_type) "
+               "VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)")
             .bind(1, a.key)
             .bind(2, s.id)
             .bind(3, a.play)
@@ -43,7 +53,11 @@ void SqliteStore::commit_evaluation(const Evaluation& ev) {
             .bind(13, a.occurred_at_ms)
             .bind(14, a.received_at_ms)
             .bind(15, a.text)
+            .bind(16, s.type)
             .run();
+        // Counted once per key: a decision committed again is not issued again.
+        if (sql.changes() == 1) history.count(now, a.play, s.type, a.shadow ? "shadow" : "issued", a.sink);
+      }
       sql.prepare("UPDATE signals SET evaluated_at_ms = ?, play_set = ? WHERE seq = ?")
           .bind(1, now)
           .bind(2, ev.play_set)
@@ -78,6 +92,7 @@ void SqliteStore::commit_evaluation(const Evaluation& ev) {
           .bind(1, p.pool)
           .bind(2, int64_t(p.cursor))
           .run();
+    history.write(sql);
   });
 }
 

@@ -1,6 +1,7 @@
 // Reads for traces, and the play-set records and replay.
 #include <map>
 
+#include "runtime/store/sqlite/history.h"
 #include "runtime/store/sqlite/sqlite_store.h"
 
 namespace play::store {
@@ -144,6 +145,24 @@ ReplayResult SqliteStore::replay(const ReplayFilter& f) {
   db_->write(
       [&](Sql& sql) {
         select(sql);
+        // Their outcomes leave the history with them (they are counted again
+        // when evaluated again); their actions keep their keys: not issued twice.
+        HistoryDelta history;
+        for (const auto& q : requeued) {
+          Stmt& o = sql.prepare("SELECT play, outcome, reason, at_ms FROM outcomes WHERE signal_id = ?");
+          o.bind(1, q.id);
+          while (o.step()) {
+            std::string play(o.text(0)), outcome(o.text(1));
+            if (play.empty()) continue;
+            int64_t at = o.i64(3);
+            history.count(at, play, q.type, "signals", "", -1);
+            history.count(at, play, q.type, "outcome", outcome, -1);
+            if (outcome == "suppressed")
+              history.count(at, play, q.type, "suppressed", std::string(o.text(2)), -1);
+          }
+          o.reset();
+        }
+        history.write(sql);
         for (const auto& q : requeued) {
           sql.prepare("UPDATE signals SET evaluated_at_ms = NULL, play_set = NULL WHERE seq = ?")
               .bind(1, q.seq)

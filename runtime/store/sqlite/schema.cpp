@@ -95,7 +95,51 @@ ALTER TABLE actions ADD COLUMN text TEXT NOT NULL DEFAULT '';  -- a notify's tex
 CREATE TABLE store_probe (id INTEGER PRIMARY KEY, at_ms INTEGER NOT NULL);  -- the degraded store's write probe
 )sql";
 
-const char* const kMigrations[] = {kV1, kV2};
+// Version 3: history and alerts (docs/operations.md, "History and alerts").
+// The history is counted in the transactions that make it happen
+// (history.cpp), per hour of the service's clock, play and signal type.
+const char* const kV3 = R"sql(
+ALTER TABLE actions ADD COLUMN signal_type TEXT NOT NULL DEFAULT '';  -- of the signal that issued it
+CREATE INDEX actions_by_action ON actions(action, created_at_ms);  -- GET /v1/review
+CREATE TABLE history (            -- counts per hour, play and signal type
+  hour_ms INTEGER NOT NULL,       -- the hour's start (service clock)
+  play TEXT NOT NULL,
+  signal_type TEXT NOT NULL,
+  metric TEXT NOT NULL,           -- signals | outcome | suppressed | issued | delivered | failed | dlq | cancelled | shadow
+  label TEXT NOT NULL,            -- outcome: its kind; suppressed: the rule's reason; the others: the sink ('' for signals)
+  n INTEGER NOT NULL,
+  PRIMARY KEY (hour_ms, play, signal_type, metric, label)
+) WITHOUT ROWID;
+CREATE TABLE history_latency (    -- signal -> delivered latency sketches (common/sketch/latency_sketch.h)
+  hour_ms INTEGER NOT NULL,
+  play TEXT NOT NULL,
+  signal_type TEXT NOT NULL,
+  origin TEXT NOT NULL,           -- occurred | received: measured from the signal's occurred_at or received_at
+  sketch BLOB NOT NULL,
+  PRIMARY KEY (hour_ms, play, signal_type, origin)
+) WITHOUT ROWID;
+CREATE TABLE history_plays (      -- the first hour the history has for each play (volume alerts need 7 days)
+  play TEXT PRIMARY KEY,
+  first_hour_ms INTEGER NOT NULL
+) WITHOUT ROWID;
+CREATE TABLE alerts (             -- one row per incident: a rule firing for a subject, until it resolved
+  key TEXT NOT NULL,              -- stable dedup key, e.g. playd/volume_drop/PLAY
+  since_ms INTEGER NOT NULL,
+  rule TEXT NOT NULL,
+  play TEXT NOT NULL,
+  subject TEXT NOT NULL,
+  state TEXT NOT NULL,            -- firing | resolved
+  until_ms INTEGER NOT NULL,      -- 0 while firing
+  value REAL NOT NULL,
+  threshold REAL NOT NULL,
+  summary TEXT NOT NULL,
+  notified TEXT NOT NULL,         -- the last state every alert sink was sent ('' none yet)
+  PRIMARY KEY (key, since_ms)
+) WITHOUT ROWID;
+CREATE INDEX alerts_firing ON alerts(state) WHERE state = 'firing';
+)sql";
+
+const char* const kMigrations[] = {kV1, kV2, kV3};
 
 }  // namespace
 

@@ -42,6 +42,16 @@ Stmt& Stmt::bind(int i, std::string_view v) {
   return *this;
 }
 
+Stmt& Stmt::bind(int i, double v) {
+  check(db_, sqlite3_bind_double(s_, i, v), "bind");
+  return *this;
+}
+
+Stmt& Stmt::bind_blob(int i, std::string_view v) {
+  check(db_, sqlite3_bind_blob(s_, i, v.data(), int(v.size()), SQLITE_TRANSIENT), "bind");
+  return *this;
+}
+
 Stmt& Stmt::bind_null(int i) {
   check(db_, sqlite3_bind_null(s_, i), "bind");
   return *this;
@@ -61,6 +71,12 @@ std::string_view Stmt::text(int col) const {
   const unsigned char* p = sqlite3_column_text(s_, col);
   if (!p) return {};
   return {reinterpret_cast<const char*>(p), size_t(sqlite3_column_bytes(s_, col))};
+}
+
+std::string_view Stmt::blob(int col) const {
+  const void* p = sqlite3_column_blob(s_, col);
+  if (!p) return {};
+  return {static_cast<const char*>(p), size_t(sqlite3_column_bytes(s_, col))};
 }
 
 Sql::Sql(const std::string& path, bool readonly) {

@@ -33,6 +33,8 @@ class Stmt {
   Stmt& bind(int i, std::string_view v);  // copied (SQLITE_TRANSIENT)
   Stmt& bind(int i, const char* v) { return bind(i, std::string_view(v)); }
   Stmt& bind(int i, const std::string& v) { return bind(i, std::string_view(v)); }
+  Stmt& bind(int i, double v);
+  Stmt& bind_blob(int i, std::string_view v);  // copied
   Stmt& bind_null(int i);
   // True while there is a row; false when done. Throws on error.
   bool step();
@@ -44,6 +46,8 @@ class Stmt {
   int64_t i64(int col) const { return sqlite3_column_int64(s_, col); }
   bool is_null(int col) const { return sqlite3_column_type(s_, col) == SQLITE_NULL; }
   std::string_view text(int col) const;
+  std::string_view blob(int col) const;
+  double f64(int col) const { return sqlite3_column_double(s_, col); }
 
  private:
   sqlite3* db_;

@@ -47,6 +47,7 @@ QueuedSignal SqliteStore::queued(Stmt& st) const {
   q.id = st.text(1);
   // The lane is computed from the current plays: a restart (or a replay)
   // with new plays puts each waiting signal where the new plays say.
+  q.type = st.text(2);
   q.lane = lane_of(st.text(2));
   q.received_at_ms = st.i64(3);
   q.occurred_at_ms = st.i64(4);

@@ -9,7 +9,9 @@
 // The members are grouped by what they serve, one file each:
 // sqlite_store.cpp (open, lanes, health), ingest.cpp, qualify.cpp,
 // delivery.cpp (outbox, attempts, file sinks, DLQ), reads.cpp (traces,
-// counts, play sets, replay). Schema: schema.cpp.
+// counts, play sets, replay), history.cpp (the hourly history: its writes,
+// called inside the other files' transactions, and its reads; alerts).
+// Schema: schema.cpp.
 #pragma once
 
 #include <atomic>
@@ -65,6 +67,15 @@ class SqliteStore final : public Store {
   std::vector<OutcomeRow> outcomes(std::string_view signal_id) override;
   std::vector<ActionRow> signal_actions(std::string_view signal_id) override;
   std::vector<DecisionRow> decisions(std::string_view play, std::string_view outcome, size_t limit) override;
+
+  std::vector<UndeliveredGroup> undelivered(int64_t created_before_ms) override;
+  std::vector<ActionRow> recent_actions(std::string_view action, size_t limit) override;
+
+  std::vector<HistoryBucket> history(const HistoryQuery& query) override;
+  std::map<std::string, int64_t> history_first_hours() override;
+  void save_alerts(const std::vector<AlertRecord>& alerts) override;
+  void alert_notified(const std::string& key, int64_t since_ms, const std::string& state) override;
+  std::vector<AlertRecord> alerts(int64_t resolved_since_ms) override;
 
   void record_play_set(const std::string& version, const std::vector<std::string>& play_names) override;
   ReplayResult replay(const ReplayFilter& filter) override;
