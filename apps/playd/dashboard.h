@@ -37,7 +37,7 @@ struct DashboardOptions {
   // loopback only, and the login page says how to open it elsewhere.
   bool admin_token = false;
   // Whether playd routes a GET of a JSON endpoint (ingest::routes_get). The
-  // shell lists the endpoints of docs/dashboard-api-contract.md that it does
+  // shell lists the endpoints it reads (docs/operations.md) that it does
   // (<body data-api="...">) and the script asks for no other: a section whose
   // endpoint is missing says "not available" without a failed request. Unset:
   // every one is listed.

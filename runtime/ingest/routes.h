@@ -9,7 +9,8 @@
 //   PUT  /v1/accounts/{domain}, /v1/contacts/{email}   source with context = true; 200 {"accepted",...}
 //   GET  /healthz                                      none
 //   GET  /metrics                                      admin
-//   GET  /v1/signals/{id}/trace, /v1/decisions, /v1/admin/...
+//   GET  /v1/signals/{id}/trace, /v1/decisions, /v1/admin/...,
+//        /v1/plays, /v1/history, /v1/alerts, /v1/overview, /v1/review
 //                                                      admin; playd's admin routes (services.admin)
 //   GET  /, /plays/{name}, /dlq, /review, /trace       admin (else 303 to /login); the dashboard's pages
 //   GET  /assets/{file}, /login                        none; the dashboard's assets and login form

@@ -1,7 +1,7 @@
 // A fake playd for the dashboard: the dashboard's own files from
 // apps/playd/dashboard/ (served as playd serves them: the same shell for
 // every page, the same headers), and canned JSON shaped exactly like the
-// contract (docs/dashboard-api-contract.md) with an in-memory DLQ whose
+// contract (docs/operations.md, "Reading playd over HTTP") with an in-memory DLQ whose
 // replay works. For developing the pages without building playd, and for
 // the test's contract phase (run.mjs), which asserts the numbers below.
 //
@@ -23,7 +23,7 @@ const DAY = 24 * HOUR;
 
 const counts = (signals, fired, extra = {}) =>
   Object.assign(
-    { signals, fired, no_match: 0, not_icp: 0, excluded: 0, suppressed: 0, deduplicated: 0, error: 0, actions_issued: fired, actions_delivered: fired, actions_failed: 0 },
+    { signals, fired, no_match: 0, not_icp: 0, excluded: 0, suppressed: 0, deduplicated: 0, error: 0, actions_issued: fired, actions_delivered: fired, actions_failed: 0, actions_dlq: 0 },
     extra,
   );
 
@@ -57,7 +57,7 @@ export const PLAYS = {
       dashboard: '/plays/pricing_visit_enterprise',
       counts: {
         '24h': counts(12, 4, { no_match: 2, not_icp: 2, suppressed: 3, deduplicated: 1, actions_issued: 4, actions_delivered: 4 }),
-        '7d': counts(700, 240, { no_match: 120, not_icp: 100, excluded: 20, suppressed: 150, deduplicated: 70, actions_issued: 240, actions_delivered: 238, actions_failed: 2 }),
+        '7d': counts(700, 240, { no_match: 120, not_icp: 100, excluded: 20, suppressed: 150, deduplicated: 70, actions_issued: 240, actions_delivered: 238, actions_failed: 2, actions_dlq: 1 }),
       },
     },
     {
@@ -116,7 +116,7 @@ export const PLAYS = {
 };
 
 // Today (from 00:00 UTC) over all plays: what the overview's tiles show.
-export const TODAY = counts(1234, 200, { no_match: 932, not_icp: 22, suppressed: 79, actions_issued: 304, actions_delivered: 274, actions_failed: 30 });
+export const TODAY = counts(1234, 200, { no_match: 932, not_icp: 22, suppressed: 79, actions_issued: 304, actions_delivered: 274, actions_failed: 30, actions_dlq: 3 });
 
 export const ALERTS = {
   alerts: [
@@ -164,8 +164,8 @@ export const ALERTS = {
       state: 'resolved',
       since: '2026-06-19T22:00:00Z',
       until: '2026-06-19T22:40:00Z',
-      value: 1500000,
-      threshold: 900000,
+      value: 1500,
+      threshold: 900,
       summary: 'lane normal: oldest signal waited 25m (SLA 15m)',
     },
   ],
@@ -205,7 +205,10 @@ function bucket(start, play, step) {
   const failed = play === 'demo_request' ? Math.round(fired * 0.1) : 0;
   // One action per fire and sink: demo_request's task to the CRM (10% fail) and its chat notice.
   const sinks = { pricing_visit_enterprise: ['sequencer'], demo_request: ['crm', 'chat'], intent_surge: ['review'] }[play];
-  const by_sink = Object.fromEntries(sinks.map((k) => [k, { issued: fired, delivered: fired - (k === 'crm' ? failed : 0), failed: k === 'crm' ? failed : 0 }]));
+  // One of the CRM's failures a day gave up (the DLQ).
+  const by_sink = Object.fromEntries(
+    sinks.map((k) => [k, { issued: fired, delivered: fired - (k === 'crm' ? failed : 0), failed: k === 'crm' ? failed : 0, dlq: k === 'crm' && step === 'day' ? 1 : 0 }]),
+  );
   return {
     start,
     signals,
@@ -228,7 +231,7 @@ function add(a, b) {
   for (const k of ['issued', 'delivered', 'failed']) out.actions[k] += b.actions[k];
   for (const [sink, n] of Object.entries(b.by_sink)) {
     const t = (out.by_sink[sink] = out.by_sink[sink] || { issued: 0, delivered: 0, failed: 0 });
-    for (const k of ['issued', 'delivered', 'failed']) t[k] += n[k];
+    for (const k of ['issued', 'delivered', 'failed', 'dlq']) t[k] = (t[k] || 0) + n[k];
   }
   out.latency_ms.from_occurred.count += b.latency_ms.from_occurred.count;
   out.latency_ms.from_occurred.p95 = Math.max(out.latency_ms.from_occurred.p95, b.latency_ms.from_occurred.p95);

@@ -16,7 +16,7 @@
 //    and Replay all buttons (and the sink then receiving each action), the
 //    review queue; then a second playd with an admin token: the login form,
 //    the session cookie (HttpOnly, SameSite=Strict), the token in no URL,
-//    log out. The history/alerts endpoints of docs/dashboard-api-contract.md
+//    log out. The history/alerts endpoints (docs/operations.md, "Reading playd over HTTP")
 //    (/v1/overview, /v1/plays, /v1/history, /v1/alerts, /v1/review) are
 //    probed first: where playd serves them, the pages' numbers are checked
 //    against them and against what was sent; where it answers 404, the pages
@@ -558,7 +558,7 @@ async function contract() {
     eq(await tileValue(t, 'pending'), '7', 'tile: pending actions');
     eq(await tileValue(t, 'store'), 'ok', 'tile: store');
     check((await text(t, '[data-metric="signals_today"] .sub')).includes('200 fired · 79 suppressed'), 'tile: fired and suppressed today');
-    check((await text(t, '[data-metric="failure_rate"] .sub')).includes('30 failed · 274 delivered'), 'tile: failed and delivered today');
+    check((await text(t, '[data-metric="failure_rate"] .sub')).includes('30 failed attempts · 274 delivered'), 'tile: failed and delivered today');
     check((await text(t, '[data-metric="pending"] .sub')).includes('1 undelivered'), 'tile: undelivered past the alert age');
     check((await text(t, '[data-metric="store"] .sub')).includes('play set 3db5c418'), 'tile: the play set');
     eq(await text(t, '#status'), '2026-06-20 10:30:00 UTC · play set 3db5c418', "the status line: the service's clock and play set");
@@ -580,11 +580,11 @@ async function contract() {
     eq(await text(t, `${spike} td:nth-child(3)`), 'intent_surge', 'volume_spike: its play (no subject)');
     const lag = 'table.alerts.resolved tr[data-alert="playd/lag/normal"]';
     eq(await text(t, `${lag} td:nth-child(3)`), 'lane normal', 'lag: its lane');
-    eq(await text(t, `${lag} [data-col="value"]`), '25m', 'lag: value (ms)');
-    eq(await text(t, `${lag} [data-col="threshold"]`), '15m', 'lag: threshold (ms)');
+    eq(await text(t, `${lag} [data-col="value"]`), '25m', 'lag: value (seconds)');
+    eq(await text(t, `${lag} [data-col="threshold"]`), '15m', 'lag: threshold (seconds)');
     check((await text(t, lag)).includes('2026-06-19 22:00:00 UTC') && (await text(t, lag)).includes('2026-06-19 22:40:00 UTC'), 'lag: since and until');
     // Today over all plays: every count.
-    for (const k of ['signals', 'fired', 'no_match', 'not_icp', 'excluded', 'suppressed', 'deduplicated', 'error', 'actions_issued', 'actions_delivered', 'actions_failed'])
+    for (const k of ['signals', 'fired', 'no_match', 'not_icp', 'excluded', 'suppressed', 'deduplicated', 'error', 'actions_issued', 'actions_delivered', 'actions_failed', 'actions_dlq'])
       eq(num(await text(t, `tr[data-today="${k}"] td:nth-child(2)`)), fake.TODAY[k], `today: ${k}`);
     eq(await text(t, 'tr[data-today="no_match"] td:nth-child(3)'), '75.5%', 'today: no_match share (932 of 1,234)');
     eq(await text(t, 'tr[data-today="actions_failed"] td:nth-child(3)'), '9.9%', 'today: failed of issued (30 of 304)');
@@ -650,7 +650,7 @@ async function contract() {
       eq(await text(t, `[data-field="${field}"]`), want, `registry: ${field}`);
     {
       const p = fake.PLAYS.plays[0];
-      for (const k of ['signals', 'fired', 'no_match', 'not_icp', 'excluded', 'suppressed', 'deduplicated', 'error', 'actions_issued', 'actions_delivered', 'actions_failed']) {
+      for (const k of ['signals', 'fired', 'no_match', 'not_icp', 'excluded', 'suppressed', 'deduplicated', 'error', 'actions_issued', 'actions_delivered', 'actions_failed', 'actions_dlq']) {
         eq(num(await text(t, `tr[data-outcome="${k}"] td:nth-child(2)`)), p.counts['24h'][k], `outcomes: ${k} 24 h`);
         eq(num(await text(t, `tr[data-outcome="${k}"] td:nth-child(4)`)), p.counts['7d'][k], `outcomes: ${k} 7 d`);
       }
@@ -658,7 +658,7 @@ async function contract() {
     eq(await text(t, 'tr[data-outcome="no_match"] td:nth-child(3)'), '16.7%', 'outcomes: no_match share 24 h (2 of 12)');
     // Per sink over the last 7 days of history (6 days of 33 fires, then 4 today).
     eq(await count(t, 'table.sinks tbody tr'), 1, 'a row per sink of the play');
-    eq(await text(t, 'table.sinks tr[data-sink="sequencer"]'), 'sequencer\t202\t202\t0\t100.0%', 'sequencer: issued, delivered, failed, success rate');
+    eq(await text(t, 'table.sinks tr[data-sink="sequencer"]'), 'sequencer\t202\t202\t0\t0\t100.0%', 'sequencer: issued, delivered, failed attempts, to the DLQ, success rate');
     eq(await text(t, '[data-field="SLA"]'), '15m', 'registry: SLA');
     check((await text(t, '[data-field="suppression"]')).includes('do not contact, active sequence, open opportunity'), 'registry: suppression rules');
     eq(await text(t, '[data-field="actions"]'), 'enroll → sequencer', 'registry: actions and sinks');
@@ -684,9 +684,9 @@ async function contract() {
     await shot(t, 'contract-play.png');
     // A play with a failing sink, and one without SLA or runbook.
     done = await load(t, base, '/plays/demo_request');
-    eq(await text(t, 'table.sinks tr[data-sink="crm"]'), 'crm\t1,050\t945\t105\t90.0%', 'crm: 150 tasks a day, 10% failed');
-    eq(await count(t, 'table.sinks tr[data-sink="crm"] .over'), 1, 'a success rate under 95% is flagged');
-    eq(await text(t, 'table.sinks tr[data-sink="chat"]'), 'chat\t1,050\t1,050\t0\t100.0%', 'chat: every notice delivered');
+    eq(await text(t, 'table.sinks tr[data-sink="crm"]'), 'crm\t1,050\t945\t105\t7\t90.0%', 'crm: 150 tasks a day, 10% failed, one a day to the DLQ');
+    eq(await count(t, 'table.sinks tr[data-sink="crm"] .over'), 2, 'actions in the DLQ and a success rate under 95% are flagged');
+    eq(await text(t, 'table.sinks tr[data-sink="chat"]'), 'chat\t1,050\t1,050\t0\t0\t100.0%', 'chat: every notice delivered');
     eq(await text(t, '[data-field="suppression"]'), 'not applied', 'registry: no suppression');
     done();
     done = await load(t, base, '/plays/intent_surge');

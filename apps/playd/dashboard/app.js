@@ -1,5 +1,5 @@
 // playd's dashboard: one script, no framework, no build step, nothing from
-// another origin. It reads playd's JSON endpoints (docs/dashboard-api-contract.md,
+// another origin. It reads playd's JSON endpoints (docs/operations.md, "Reading playd over HTTP",
 // plus the DLQ, traces and /v1/decisions) and draws them with the DOM and
 // SVG. Every value from the server goes in as text (text nodes, attributes),
 // never as markup.
@@ -349,10 +349,9 @@
   }
 
   // An alert's value or threshold in its rule's unit: a drop or a success rate
-  // as a percentage, a spike as a multiple, ages and latencies as durations.
-  // Those are milliseconds, as every duration of docs/dashboard-api-contract.md;
-  // an endpoint that sends seconds needs ALERT_DURATION_MS = 1000.
-  const ALERT_DURATION_MS = 1;
+  // as a percentage, a spike as a multiple, ages and latencies as durations
+  // (GET /v1/alerts sends those in seconds: docs/operations.md).
+  const ALERT_DURATION_MS = 1000;
   function alertValue(rule, v) {
     if (v === null || v === undefined || !isFinite(v)) return '–';
     if (rule === 'volume_drop' || rule === 'success_rate') return pct(v);
@@ -498,7 +497,7 @@
       { class: 'tiles' },
       tile('signals_today', 'Signals today', int(t.signals), `${int(t.fired)} fired · ${int(t.suppressed)} suppressed`),
       tile('execution_rate', 'Action execution rate', pct(execution), `${int(t.fired)} of ${int(t.signals)} signals produced an action`),
-      tile('failure_rate', 'Failure rate', pct(failure), `${int(t.actions_failed)} failed · ${int(t.actions_delivered)} delivered`, failure > 0.05 ? 'bad' : ''),
+      tile('failure_rate', 'Failure rate', pct(failure), `${int(t.actions_failed)} failed attempts · ${int(t.actions_delivered)} delivered`, failure > 0.05 ? 'bad' : ''),
       tile(
         'latency',
         'Latency today (p50 / p95)',
@@ -521,10 +520,11 @@
     );
     rows.unshift(h('tr', { 'data-today': 'signals', class: 'total' }, h('td', null, 'signals (each play it reached)'), h('td', { class: 'num' }, int(t.signals)), h('td', null)));
     const actions = [
-      ['issued', 'actions_issued'],
-      ['delivered', 'actions_delivered'],
-      ['failed', 'actions_failed'],
-    ].map(([label, k]) => h('tr', { 'data-today': k }, h('td', null, 'actions ' + label), h('td', { class: 'num' }, int(t[k])), h('td', { class: 'num' }, k === 'actions_issued' ? '' : pct(ratio(t[k] || 0, t.actions_issued || 0)))));
+      ['actions issued', 'actions_issued'],
+      ['actions delivered', 'actions_delivered'],
+      ['delivery attempts failed', 'actions_failed'],
+      ['actions to the DLQ', 'actions_dlq'],
+    ].map(([label, k]) => h('tr', { 'data-today': k }, h('td', null, label), h('td', { class: 'num' }, int(t[k])), h('td', { class: 'num' }, k === 'actions_issued' ? '' : pct(ratio(t[k] || 0, t.actions_issued || 0)))));
     return h(
       'div',
       { class: 'two' },
@@ -802,7 +802,8 @@
     const actionRows = [
       ['actions issued', 'actions_issued'],
       ['actions delivered', 'actions_delivered'],
-      ['actions failed', 'actions_failed'],
+      ['delivery attempts failed', 'actions_failed'],
+      ['actions to the DLQ', 'actions_dlq'],
     ].map(([label, k]) => h('tr', { 'data-outcome': k }, h('td', null, label), h('td', { class: 'num' }, int(c24[k])), h('td', null), h('td', { class: 'num' }, int(c7[k])), h('td', null)));
     // Rates over 7 days, as the seed defines them.
     const passedWhere = (c7.signals || 0) - (c7.no_match || 0);
@@ -814,7 +815,7 @@
       tile('icp_pass_rate', 'ICP pass rate (7 d)', pct(ratio(passedWhere - (c7.not_icp || 0), passedWhere)), 'past `where`, in the ICP'),
       tile('suppression_rate', 'Suppression rate (7 d)', pct(ratio(c7.suppressed || 0, c7.signals || 0)), 'suppressed / signals'),
       tile('dedup_rate', 'Dedup rate (7 d)', pct(ratio(c7.deduplicated || 0, c7.signals || 0)), 'already handled'),
-      tile('failure_rate', 'Failure rate (7 d)', pct(ratio(c7.actions_failed || 0, finished)), 'failed / finished actions', ratio(c7.actions_failed || 0, finished) > 0.05 ? 'bad' : ''),
+      tile('failure_rate', 'Failure rate (7 d)', pct(ratio(c7.actions_failed || 0, finished)), 'failed / (delivered + failed) attempts', ratio(c7.actions_failed || 0, finished) > 0.05 ? 'bad' : ''),
     );
     let reasons;
     if (daily.ok) {
@@ -839,16 +840,17 @@
   // The play's actions per sink over the last 7 days (the history's by_sink).
   function sinkTable(p, daily) {
     if (!daily.ok) return problem('Actions per sink', daily.error);
-    const sinks = new Map((p.actions || []).map((a) => [a.sink, { issued: 0, delivered: 0, failed: 0 }]));
+    const zero = () => ({ issued: 0, delivered: 0, failed: 0, dlq: 0 });
+    const sinks = new Map((p.actions || []).map((a) => [a.sink, zero()]));
     for (const b of daily.value.buckets.slice(-7))
       for (const [sink, n] of Object.entries(b.by_sink || {})) {
-        const t = sinks.get(sink) || { issued: 0, delivered: 0, failed: 0 };
-        for (const k of ['issued', 'delivered', 'failed']) t[k] += n[k] || 0;
+        const t = sinks.get(sink) || zero();
+        for (const k of ['issued', 'delivered', 'failed', 'dlq']) t[k] += n[k] || 0;
         sinks.set(sink, t);
       }
     if (!sinks.size) return h('p', { class: 'muted', 'data-empty': 'sinks' }, 'This play has no action.');
     return table(
-      ['sink (7 d)', 'issued', 'delivered', 'failed', 'success rate'],
+      ['sink (7 d)', 'issued', 'delivered', 'failed attempts', 'to the DLQ', 'success rate'],
       [...sinks].map(([sink, t]) => {
         const rate = ratio(t.delivered, t.delivered + t.failed);
         return h(
@@ -858,6 +860,7 @@
           h('td', { class: 'num' }, int(t.issued)),
           h('td', { class: 'num' }, int(t.delivered)),
           h('td', { class: 'num' }, int(t.failed)),
+          h('td', { class: 'num' }, h('span', { class: t.dlq > 0 ? 'over' : '' }, int(t.dlq))),
           h('td', { class: 'num' }, h('span', { class: rate !== null && rate < 0.95 ? 'over' : '' }, pct(rate))),
         );
       }),
