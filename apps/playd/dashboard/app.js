@@ -131,9 +131,10 @@
     if (ms === null || ms === undefined || !isFinite(ms)) return '–';
     if (ms < 1000) return Math.round(ms) + ' ms';
     const sec = ms / 1000;
-    if (sec < 60) return (sec < 10 ? sec.toFixed(1) : Math.round(sec)) + ' s';
-    const min = Math.floor(sec / 60);
-    const restSec = Math.round(sec % 60);
+    if (sec < 59.5) return (sec < 9.95 ? sec.toFixed(1) : Math.round(sec)) + ' s';
+    const whole = Math.round(sec); // 599.6 s is 10m, not 9m 60s
+    const min = Math.floor(whole / 60);
+    const restSec = whole % 60;
     if (min < 60) return min + 'm' + (restSec ? ' ' + restSec + 's' : '');
     const hr = Math.floor(min / 60);
     const restMin = min % 60;
