@@ -295,6 +295,14 @@ export const REVIEW = {
 };
 
 let dlq = [];
+// The endpoints the shell lists as routed (<body data-api>): a test drops some
+// to see the pages without them.
+const API = ['/v1/overview', '/v1/plays', '/v1/history', '/v1/alerts', '/v1/review', '/v1/decisions'];
+let routed = new Set(API);
+export function setRouted(paths) {
+  routed = new Set(paths || API);
+}
+
 export function resetDlq() {
   dlq = ['k1', 'k2', 'k3'].map((k, i) => ({
     key: k + '0000000000000000000000000000000'.slice(k.length - 1),
@@ -356,7 +364,7 @@ function handle(req, res) {
     }
   }
   if (p === '/' || p === '/dlq' || p === '/review' || p === '/trace' || /^\/plays\/[^/]+$/.test(p))
-    return send(res, 200, readFileSync(join(ASSETS, 'index.html'), 'utf8').replaceAll('{{auth}}', 'open').replaceAll('{{api}}', '/v1/overview /v1/plays /v1/history /v1/alerts /v1/review /v1/decisions'), 'text/html; charset=utf-8');
+    return send(res, 200, readFileSync(join(ASSETS, 'index.html'), 'utf8').replaceAll('{{auth}}', 'open').replaceAll('{{api}}', [...routed].join(' ')), 'text/html; charset=utf-8');
   if (p === '/v1/overview') return send(res, 200, overview());
   if (p === '/v1/plays') return send(res, 200, PLAYS);
   if (p === '/v1/alerts') return send(res, 200, ALERTS);

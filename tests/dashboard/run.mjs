@@ -23,7 +23,8 @@
 //    must say "not available", without asking for it (the shell's data-api
 //    lists what playd routes), so with no console error at all;
 // 3. the contract: the same pages against fake_api.mjs (canned JSON shaped
-//    like the contract), every number checked.
+//    like the contract), every number checked; then a shell that lists only
+//    some endpoints: the others' sections say "not available", unasked.
 import { spawn } from 'node:child_process';
 import { createServer as createHttpServer } from 'node:http';
 import { createServer as createNetServer } from 'node:net';
@@ -721,6 +722,29 @@ async function contract() {
     eq(await text(t, 'article[data-play="research_pages"] [data-field="deciding clause"]'), 'plays/website/research_pages.play:14:3', 'trace: the deciding clause');
     done();
     await shot(t, 'contract-trace.png');
+
+    // A playd without some endpoints: their sections say so, the others draw,
+    // nothing asks for them, and the console stays clean.
+    fake.setRouted(['/v1/overview', '/v1/plays', '/v1/review', '/v1/decisions']);
+    for (const page of ['/', '/plays/demo_request']) {
+      const asked = t.urls.length;
+      done = await load(t, base, page);
+      for (const gone of ['/v1/history', '/v1/alerts']) {
+        check((await count(t, `[data-problem="${gone}"]`)) >= 1, `${page} without ${gone}: its sections say so`);
+        check((await text(t, `[data-problem="${gone}"]`)).includes(`not available: this playd does not serve GET ${gone}`), `${page} without ${gone}: in words`);
+      }
+      check(!t.urls.slice(asked).some((u) => /\/v1\/(history|alerts)/.test(u)), `${page}: no request for an endpoint not routed`);
+      if (page === '/') {
+        eq(await tileValue(t, 'signals_today'), '1,234', 'without history: the overview tiles are still drawn');
+        eq(await tileValue(t, 'latency'), '– / –', 'without history: no latency today, said as –');
+        eq(await count(t, '[data-chart="hourly-volume"] g.bucket'), 24, 'without history: the hourly charts from /v1/overview');
+      } else {
+        eq(await text(t, '[data-field="owner"]'), 'sales-dev@acme.com', 'without history: the registry is still drawn');
+      }
+      done();
+    }
+    await shot(t, 'contract-degraded-play.png');
+    fake.setRouted();
 
     // DLQ.
     fake.resetDlq();
