@@ -4,7 +4,8 @@
 # sends the sample signals over HTTP, and shows what it did (the actions
 # delivered to the file outbox, one signal's trace, a /metrics excerpt) --
 # with the chat tool down, so the notify actions are retried and an alert
-# fires and reaches a (loopback) Slack webhook.
+# fires and reaches a (loopback) Slack webhook -- and a screenshot of the
+# dashboard's overview in $DATA/overview.png.
 # `playc check` and `playc test` run first, as CI would.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -123,5 +124,11 @@ for a in json.load(sys.stdin)["alerts"]:
 echo "   the first message the on-call Slack channel got:"
 head -n 1 "$DATA/slack.txt" | cut -c1-300 | sed 's/^/     /'
 echo "   the DLQ: $PLAYD dlq list --data $DATA (or Replay on the dashboard's DLQ page once chat is back)"
+echo
+echo "-- the dashboard: $URL/ (overview, one page per play, DLQ with replay, review queue, trace search)"
+npm ci --no-audit --no-fund --silent --prefix tests/dashboard
+node tests/dashboard/screenshot.mjs "$URL/" "$DATA/overview.png"
+echo "   screenshot of the overview: $DATA/overview.png"
+echo "   to look around: $PLAYD serve --plays plays/ --data $DATA --listen 127.0.0.1:$PORT, then open $URL/"
 echo
 echo "-- stopping playd (SIGTERM drains gracefully)"

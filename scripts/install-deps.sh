@@ -10,6 +10,7 @@ PKGS=(
   libcurl4-openssl-dev libboost-dev libboost-system-dev libtomlplusplus-dev libcli11-dev
   libspdlog-dev libgtest-dev libgmock-dev libbenchmark-dev
   python3 curl ccache
+  chromium fonts-dejavu-core  # the dashboard's browser test (tests/dashboard), headless
   prometheus  # promtool: the tests check /metrics and `playc alerts` rules
 )
 # Node.js (for test clients from npm): the machine may already have a newer one than

@@ -5,9 +5,11 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 WITH_BENCH=1 ./scripts/install-deps.sh
 # Test clients and data from npm (exact versions, lock files): the CEL spec's
-# conformance cases, and the real Segment / RudderStack / Standard Webhooks SDKs.
+# conformance cases, the real Segment / RudderStack / Standard Webhooks SDKs,
+# and playwright-core, which drives Debian's chromium through the dashboard.
 npm install --no-audit --no-fund --silent --prefix tests/cel
 npm ci --no-audit --no-fund --silent --prefix tests/npm
+npm ci --no-audit --no-fund --silent --prefix tests/dashboard
 ./scripts/build.sh
 
 suites_passed=0

@@ -2,6 +2,7 @@
 
 #include <simdjson.h>
 
+#include <charconv>
 #include <cstdio>
 #include <cstdlib>
 #include <filesystem>
@@ -192,6 +193,18 @@ AdminAnswer route(const ingest::HttpRequest& req, const AdminContext& ctx) {
     std::string out;
     if (observe::trace_json(store, id, out)) return {200, out};
     return error(404, "no signal with this id (unknown, or older than the trace TTL)");
+  }
+  if (path == "/v1/decisions") {
+    if (!method("GET")) return error(405, "use GET");
+    std::string play = query_param(query, "play"), limit_text = query_param(query, "limit");
+    if (play.empty()) return error(400, "decisions needs play=NAME");
+    size_t limit = 50;
+    if (!limit_text.empty()) {
+      auto [end, ec] = std::from_chars(limit_text.data(), limit_text.data() + limit_text.size(), limit);
+      if (ec != std::errc() || end != limit_text.data() + limit_text.size() || limit == 0 || limit > 1000)
+        return error(400, "limit: expected a number from 1 to 1000, got '" + limit_text + "'");
+    }
+    return {200, observe::decisions_json(store, play, query_param(query, "outcome"), limit)};
   }
   if (path == "/v1/admin/replay") return method("POST") ? replay(store, query) : error(405, "use POST");
   if (path == kDlq)

@@ -37,6 +37,7 @@ struct AdminAnswer {
 
 // playd's admin routes, after ingestion checked the admin token:
 //   GET  /v1/signals/{id}/trace        what became of a signal (observe/trace.h)
+//   GET  /v1/decisions?play=NAME&outcome=KIND&limit=N   a play's latest decisions (default 50, at most 1000)
 //   GET  /v1/admin/dlq                 the DLQ          GET /v1/admin/dlq/{key}   one action
 //   POST /v1/admin/dlq/{key}/replay    replay one       (`all` as key: every one)
 //   POST /v1/admin/replay?since=RFC3339&until=RFC3339&play_set=V&dry_run=1  (since or play_set required)

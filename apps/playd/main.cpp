@@ -27,6 +27,7 @@
 #include "apps/playd/admin.h"
 #include "apps/playd/alerting.h"
 #include "apps/playd/config.h"
+#include "apps/playd/dashboard.h"
 #include "apps/playd/plays_loader.h"
 #include "apps/playd/reload.h"
 #include "common/time/time.h"
@@ -269,6 +270,10 @@ ingest::IngestServices Service::ingest_services() {
         req, playd::AdminContext{*store, executor.get(), config.simulated_clock,
                                  [this](const char* why) { return reloader->reload(why); }, live.get()});
   };
+  playd::DashboardOptions dashboard{!config.ingest.admin_token.empty(), ingest::routes_get};
+  services.dashboard = [dashboard](const ingest::HttpRequest& req) {
+    return playd::serve_dashboard(req, dashboard);
+  };
   return services;
 }
 
@@ -349,6 +354,9 @@ int serve(const ServeFlags& f) {
   service.alerting->start(url);
   std::fprintf(stderr, "playd: %zu plays (play set %s); store %s; listening on %s\n", bundle->plays.size(),
                service.play_set.c_str(), config.data_dir.c_str(), url.c_str());
+  std::fprintf(
+      stderr, "playd: dashboard at %s/%s\n", url.c_str(),
+      config.ingest.admin_token.empty() ? " (open from loopback)" : " (log in with the admin token)");
   std::fflush(stderr);
 
   std::atomic<bool> stop_watching{false};

@@ -1,8 +1,12 @@
 #include "runtime/ingest/auth.h"
 
+#include <openssl/evp.h>
+#include <openssl/hmac.h>
+
 #include <charconv>
 #include <stdexcept>
 
+#include "common/time/time.h"
 #include "runtime/ingest/base64.h"
 #include "runtime/ingest/webhook_signature.h"
 
@@ -146,11 +150,126 @@ AuthResult Authenticator::authenticate(const HttpRequest& request, std::string_v
   return r;
 }
 
+namespace {
+
+bool iequals(std::string_view a, std::string_view b) {
+  if (a.size() != b.size()) return false;
+  for (size_t i = 0; i < a.size(); ++i)
+    if ((a[i] | 0x20) != (b[i] | 0x20)) return false;
+  return true;
+}
+
+// "127.0.0.1:8080" -> "127.0.0.1", "[::1]:8080" -> "::1", "localhost" -> "localhost".
+std::string_view host_name(std::string_view host) {
+  if (!host.empty() && host.front() == '[') {
+    size_t end = host.find(']');
+    return end == std::string_view::npos ? host : host.substr(1, end - 1);
+  }
+  return host.substr(0, host.find(':'));
+}
+
+bool loopback_host(std::string_view host) {
+  if (host.empty()) return true;  // HTTP/1.0 without Host: no browser
+  std::string_view name = host_name(host);
+  if (iequals(name, "localhost") || name == "::1") return true;
+  // 127.0.0.0/8, in dotted-decimal only.
+  if (!name.starts_with("127.")) return false;
+  int dots = 0;
+  for (char c : name) {
+    if (c == '.')
+      ++dots;
+    else if (c < '0' || c > '9')
+      return false;
+  }
+  return dots == 3;
+}
+
+// A request that changes something, sent by a browser page of another origin.
+bool cross_origin_write(const HttpRequest& request) {
+  if (request.method == "GET" || request.method == "HEAD") return false;
+  std::string_view origin = request.header("origin");
+  if (origin.empty()) return false;  // not a browser, or a same-origin request of an old one
+  for (std::string_view scheme : {"http://", "https://"})
+    if (origin.starts_with(scheme)) return !iequals(origin.substr(scheme.size()), request.header("host"));
+  return true;  // "null" (a sandboxed or file: page) and anything else
+}
+
+std::string hex(const unsigned char* data, size_t n) {
+  static const char* digits = "0123456789abcdef";
+  std::string out;
+  for (size_t i = 0; i < n; ++i) {
+    out += digits[data[i] >> 4];
+    out += digits[data[i] & 15];
+  }
+  return out;
+}
+
+}  // namespace
+
+std::string admin_session_value(std::string_view admin_token, int64_t expires_s) {
+  std::string message = "playd-session-v1." + std::to_string(expires_s);
+  unsigned char mac[EVP_MAX_MD_SIZE];
+  unsigned int len = 0;
+  HMAC(EVP_sha256(), admin_token.data(), int(admin_token.size()),
+       reinterpret_cast<const unsigned char*>(message.data()), message.size(), mac, &len);
+  return std::to_string(expires_s) + "." + hex(mac, len);
+}
+
+bool admin_session_valid(std::string_view value, std::string_view admin_token, int64_t now_s) {
+  if (admin_token.empty()) return false;
+  size_t dot = value.find('.');
+  if (dot == std::string_view::npos || dot == 0 || dot > 18) return false;
+  int64_t expires = 0;
+  auto [end, ec] = std::from_chars(value.data(), value.data() + dot, expires);
+  if (ec != std::errc() || end != value.data() + dot || expires <= now_s) return false;
+  return constant_time_equal(value, admin_session_value(admin_token, expires));
+}
+
+std::string admin_session_cookie(std::string_view admin_token, int64_t now_s, bool secure) {
+  return std::string(kSessionCookie) + "=" + admin_session_value(admin_token, now_s + kSessionSeconds) +
+         "; Path=/; Max-Age=" + std::to_string(kSessionSeconds) + "; HttpOnly; SameSite=Strict" +
+         (secure ? "; Secure" : "");
+}
+
+std::string admin_session_clear(bool secure) {
+  return std::string(kSessionCookie) + "=; Path=/; Max-Age=0; HttpOnly; SameSite=Strict" +
+         (secure ? "; Secure" : "");
+}
+
+std::string_view cookie_value(const HttpRequest& request, std::string_view name) {
+  for (const auto& [header, value] : request.headers) {
+    if (header != "cookie") continue;
+    std::string_view rest = value;
+    while (!rest.empty()) {
+      size_t semi = rest.find(';');
+      std::string_view pair = rest.substr(0, semi);
+      rest = semi == std::string_view::npos ? std::string_view() : rest.substr(semi + 1);
+      while (!pair.empty() && pair.front() == ' ') pair.remove_prefix(1);
+      size_t eq = pair.find('=');
+      if (eq != std::string_view::npos && pair.substr(0, eq) == name) return pair.substr(eq + 1);
+    }
+  }
+  return {};
+}
+
+bool forwarded_https(const HttpRequest& request) {
+  if (iequals(request.header("x-forwarded-proto"), "https")) return true;
+  std::string_view forwarded = request.header("forwarded");
+  for (size_t at = forwarded.find("proto="); at != std::string_view::npos;
+       at = forwarded.find("proto=", at + 1))
+    if (iequals(forwarded.substr(at + 6, 5), "https")) return true;
+  return false;
+}
+
 bool admin_authorized(const HttpRequest& request, std::string_view admin_token) {
-  if (admin_token.empty()) return request.from_loopback;
+  if (admin_token.empty())
+    return request.from_loopback && loopback_host(request.header("host")) && !cross_origin_write(request);
   std::string_view credential;
-  return strip_scheme(request.header("authorization"), "Bearer", credential) &&
-         constant_time_equal(credential, admin_token);
+  if (strip_scheme(request.header("authorization"), "Bearer", credential))
+    return constant_time_equal(credential, admin_token);
+  std::string_view session = cookie_value(request, kSessionCookie);
+  return !session.empty() && admin_session_valid(session, admin_token, wall_ms() / 1000) &&
+         !cross_origin_write(request);
 }
 
 }  // namespace play::ingest

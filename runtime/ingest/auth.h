@@ -100,8 +100,33 @@ class Authenticator {
   int64_t tolerance_s_;
 };
 
-// Admin endpoints (and /metrics): `Authorization: Bearer <token>`; with no
-// token configured, trusted loopback only (`request.from_loopback`).
+// Admin endpoints, /metrics and the dashboard's pages:
+// - `Authorization: Bearer <admin_token>`;
+// - or the dashboard's session cookie (below), which a browser sends by itself;
+// - with no token configured, a trusted loopback peer (`request.from_loopback`)
+//   whose `Host` names loopback (localhost, 127.0.0.0/8, [::1]): a page whose
+//   domain resolves to 127.0.0.1 (DNS rebinding) does not borrow the trust.
+// A browser sends the cookie and reaches loopback on its own, so with those
+// two a request that changes something (not GET or HEAD) is refused when its
+// `Origin` names another origin than its `Host` (cross-site request forgery).
 bool admin_authorized(const HttpRequest& request, std::string_view admin_token);
+
+// The dashboard's session cookie, set by `POST /login` with the admin token:
+//   playd_session=<expiry, Unix s>.<hex HMAC-SHA256(admin token, "playd-session-v1.<expiry>")>
+// HttpOnly, SameSite=Strict, Path=/, for kSessionSeconds. It proves its
+// holder knew the token without being the token; changing the token ends
+// every session. Times are the real clock (wall_ms), never a simulated one.
+inline constexpr std::string_view kSessionCookie = "playd_session";
+inline constexpr int64_t kSessionSeconds = 12 * 3600;
+std::string admin_session_value(std::string_view admin_token, int64_t expires_s);
+bool admin_session_valid(std::string_view value, std::string_view admin_token, int64_t now_s);
+// Set-Cookie values: a new session, and one that ends it. `secure` adds
+// Secure (the request came through an HTTPS proxy).
+std::string admin_session_cookie(std::string_view admin_token, int64_t now_s, bool secure);
+std::string admin_session_clear(bool secure);
+// The value of cookie `name` in the request's Cookie header(s), or "".
+std::string_view cookie_value(const HttpRequest& request, std::string_view name);
+// Whether a proxy says the client used HTTPS (X-Forwarded-Proto, Forwarded: proto=).
+bool forwarded_https(const HttpRequest& request);
 
 }  // namespace play::ingest

@@ -385,10 +385,13 @@ struct Session : std::enable_shared_from_this<Session> {
     response.version(version);
     response.result(static_cast<http::status>(r.status));
     response.set(http::field::content_type, r.content_type);
-    for (auto& [k, v] : r.headers) response.set(k, v);
+    for (auto& [k, v] : r.headers) response.insert(k, v);  // several Set-Cookie may come
     response.keep_alive(!close_after);
     response.body() = std::move(r.body);
-    response.prepare_payload();
+    if (r.status == 304)
+      response.erase(http::field::content_length);  // no body, and not a length of 0 (RFC 9110 15.4.5)
+    else
+      response.prepare_payload();
     stream.expires_after(server->options.body_timeout);
     http::async_write(stream, response,
                       [self = shared_from_this(), close_after](beast::error_code ec, size_t) {

@@ -3,11 +3,14 @@
 #include <simdjson.h>
 
 #include <algorithm>
+#include <cctype>
 #include <chrono>
+#include <optional>
 
 #include "common/json/json.h"
 #include "common/text.h"
 #include "common/time/time.h"
+#include "runtime/ingest/base64.h"
 #include "runtime/ingest/envelope.h"
 #include "runtime/ingest/gzip.h"
 #include "runtime/ingest/replay_guard.h"
@@ -51,6 +54,62 @@ std::string clip(std::string_view text, size_t max = 300) {
   size_t cut = max;
   while (cut > 0 && (static_cast<unsigned char>(text[cut]) & 0xC0) == 0x80) --cut;
   return std::string(text.substr(0, cut)) + "...";
+}
+
+// The dashboard's pages (apps/playd/dashboard): one shell, drawn by its script.
+bool dashboard_page(std::string_view path) {
+  if (path == "/" || path == "/dlq" || path == "/review" || path == "/trace") return true;
+  constexpr std::string_view kPlays = "/plays/";
+  return path.starts_with(kPlays) && path.size() > kPlays.size() &&
+         path.find('/', kPlays.size()) == std::string_view::npos;
+}
+
+// 303 See Other: the browser GETs `location` next.
+HttpResponse redirect(std::string location) {
+  HttpResponse r;
+  r.status = 303;
+  r.content_type = "text/plain; charset=utf-8";
+  r.headers.emplace_back("Location", std::move(location));
+  r.headers.emplace_back("Cache-Control", "no-store");
+  return r;
+}
+
+// A dashboard path to go back to after logging in: a page of ours (never
+// another site, never a header break), else "/".
+std::string local_page(std::string_view target) {
+  std::string_view path = target.substr(0, target.find('?'));
+  if (!dashboard_page(path)) return "/";
+  for (char c : target)
+    if (c <= ' ' || c == 0x7f || c == '\\') return "/";
+  return std::string(target);
+}
+
+std::string url_encode_component(std::string_view s) {
+  static const char* hex = "0123456789ABCDEF";
+  std::string out;
+  for (unsigned char c : s) {
+    if (std::isalnum(c) || c == '-' || c == '_' || c == '.' || c == '~' || c == '/') {
+      out += char(c);
+    } else {
+      out += '%';
+      out += hex[c >> 4];
+      out += hex[c & 15];
+    }
+  }
+  return out;
+}
+
+// A value of an application/x-www-form-urlencoded body (or query), decoded.
+std::optional<std::string> form_value(std::string_view form, std::string_view name) {
+  while (!form.empty()) {
+    size_t amp = form.find('&');
+    std::string_view pair = form.substr(0, amp);
+    form = amp == std::string_view::npos ? std::string_view() : form.substr(amp + 1);
+    size_t eq = pair.find('=');
+    if (pair.substr(0, eq) == name)
+      return eq == std::string_view::npos ? std::string() : url_decode(pair.substr(eq + 1), true);
+  }
+  return std::nullopt;
 }
 
 HttpResponse not_supported(std::string_view what) {
@@ -110,7 +169,19 @@ struct Pending {
   }
 };
 
-enum class Route { Healthz, Metrics, Admin, Signals, Segment, Context, NotFound };
+enum class Route {
+  Healthz,
+  Metrics,
+  Admin,
+  Signals,
+  Segment,
+  Context,
+  DashboardPage,   // GET /, /plays/NAME, /dlq, /review, /trace: the admin token (or loopback)
+  DashboardAsset,  // GET /assets/FILE: open (the login page needs them; they hold no data)
+  Login,           // GET /login: the form; POST /login: token -> session cookie
+  Logout,          // POST /logout: ends the session
+  NotFound
+};
 
 struct Routed {
   Route route = Route::NotFound;
@@ -133,13 +204,28 @@ Routed route_of(const HttpRequest& req) {
     r.allow = "GET";
     return r;
   }
-  // What the dashboard reads is admin too (playd's apps/playd/dashboard_api.h answers it).
-  static constexpr std::string_view kDashboard[] = {"/v1/plays", "/v1/history", "/v1/alerts", "/v1/overview",
-                                                    "/v1/review"};
+  // What the dashboard reads is admin too (playd's apps/playd/dashboard_api.h answers it; /v1/decisions
+  // its admin.cpp).
+  static constexpr std::string_view kDashboard[] = {"/v1/plays",    "/v1/history", "/v1/alerts",
+                                                    "/v1/overview", "/v1/review",  "/v1/decisions"};
   bool dashboard = std::find(std::begin(kDashboard), std::end(kDashboard), path) != std::end(kDashboard);
   if (dashboard || starts_with(path, "/v1/admin/") ||
       (starts_with(path, "/v1/signals/") && path.ends_with("/trace"))) {
     r.route = Route::Admin;
+    return r;
+  }
+  if (dashboard_page(path) || starts_with(path, "/assets/")) {
+    r.route = dashboard_page(path) ? Route::DashboardPage : Route::DashboardAsset;
+    r.allow = "GET";
+    return r;
+  }
+  if (path == "/login") {
+    r.route = Route::Login;  // GET or POST: checked in handle()
+    return r;
+  }
+  if (path == "/logout") {
+    r.route = Route::Logout;
+    r.allow = "POST";
     return r;
   }
   if (path == "/v1/signals") {
@@ -172,6 +258,13 @@ Routed route_of(const HttpRequest& req) {
 }
 
 }  // namespace
+
+bool routes_get(std::string_view path) {
+  HttpRequest req;
+  req.method = "GET";
+  req.path = req.target = std::string(path);
+  return route_of(req).route != Route::NotFound;
+}
 
 struct IngestRoutes::Impl {
   IngestConfig config;
@@ -209,6 +302,10 @@ struct IngestRoutes::Impl {
 
   // ---- mounted endpoints ----
   void admin(HttpRequest& req, Respond respond);
+  // ---- the dashboard ----
+  HttpResponse dashboard(const HttpRequest& req);
+  std::optional<HttpResponse> refuse_page(const HttpRequest& req);
+  HttpResponse login(const HttpRequest& req);
 };
 
 void IngestRoutes::Impl::handle(HttpRequest&& req, Respond respond) {
@@ -241,6 +338,24 @@ void IngestRoutes::Impl::handle(HttpRequest&& req, Respond respond) {
     }
     case Route::Admin:
       return admin(req, std::move(respond));
+    case Route::DashboardPage:
+      if (auto refused = refuse_page(req)) return respond(std::move(*refused));
+      return respond(dashboard(req));
+    case Route::DashboardAsset:
+      return respond(dashboard(req));
+    case Route::Login:
+      if (method == "GET") return respond(dashboard(req));
+      if (method == "POST") return respond(login(req));
+      {
+        HttpResponse out = error_response(405, "method " + clip(method, 16) + " not allowed on /login");
+        out.headers.emplace_back("Allow", "GET, POST");
+        return respond(std::move(out));
+      }
+    case Route::Logout: {
+      HttpResponse out = redirect("/login");
+      out.headers.emplace_back("Set-Cookie", admin_session_clear(forwarded_https(req)));
+      return respond(std::move(out));
+    }
     case Route::Signals: {
       AuthResult who;
       if (!admit(req, respond, who, false)) return;
@@ -286,6 +401,7 @@ size_t IngestRoutes::Impl::body_limit(const Routed& r) const {
 HeaderDecision IngestRoutes::Impl::on_headers(const HttpRequest& head_in) {
   HttpRequest head;
   head.method = head_in.method;
+  head.target = head_in.target;
   head.path = head_in.path;
   head.headers = head_in.headers;
   head.from_loopback = head_in.from_loopback && config.trust_loopback;
@@ -298,6 +414,15 @@ HeaderDecision IngestRoutes::Impl::on_headers(const HttpRequest& head_in) {
       HttpRequest copy = head_in;
       handle(std::move(copy), [&d](HttpResponse out) { d.answer = std::move(out); });
     }
+    return d;
+  }
+  if (r.route == Route::DashboardPage) {
+    if (auto refused = refuse_page(head)) d.answer = std::move(refused);
+    d.body_limit = 64 * 1024;
+    return d;
+  }
+  if (r.route == Route::DashboardAsset || r.route == Route::Login || r.route == Route::Logout) {
+    d.body_limit = 4 * 1024;  // a login form at most
     return d;
   }
   if (r.route == Route::Metrics || r.route == Route::Admin) {
@@ -767,6 +892,44 @@ void IngestRoutes::Impl::admin(HttpRequest& req, Respond respond) {
   // only checks the token.
   if (!services.admin) return respond(not_supported("the admin endpoints"));
   respond(services.admin(req));
+}
+
+HttpResponse IngestRoutes::Impl::dashboard(const HttpRequest& req) {
+  if (!services.dashboard) return error_response(404, "this playd serves no dashboard");
+  return services.dashboard(req);
+}
+
+// A page for someone without the admin token: a browser goes to the login
+// form (and back here after it); a wrong bearer token gets 401.
+// `req.from_loopback` already says whether loopback is trusted.
+std::optional<HttpResponse> IngestRoutes::Impl::refuse_page(const HttpRequest& req) {
+  if (admin_authorized(req, config.admin_token)) return std::nullopt;
+  if (!req.header("authorization").empty()) {
+    metrics.auth_failures.fetch_add(1, std::memory_order_relaxed);
+    return unauthorized(
+        "the dashboard needs the admin token (Authorization: Bearer ..., or log in at /login)");
+  }
+  return redirect("/login?next=" + url_encode_component(local_page(req.target)));
+}
+
+// POST /login (token=...&next=...): the admin token buys a session cookie;
+// the token itself never appears in a URL or a cookie.
+HttpResponse IngestRoutes::Impl::login(const HttpRequest& req) {
+  std::string next = local_page(form_value(req.body, "next").value_or("/"));
+  bool secure = forwarded_https(req);
+  if (config.admin_token.empty()) {
+    // Nothing to log in with: open from trusted loopback, closed elsewhere
+    // (the login page says how to set a token).
+    return redirect(req.from_loopback ? next : "/login?next=" + url_encode_component(next));
+  }
+  std::string token = form_value(req.body, "token").value_or("");
+  if (!constant_time_equal(token, config.admin_token)) {
+    metrics.auth_failures.fetch_add(1, std::memory_order_relaxed);
+    return redirect("/login?failed=1&next=" + url_encode_component(next));
+  }
+  HttpResponse out = redirect(next);
+  out.headers.emplace_back("Set-Cookie", admin_session_cookie(config.admin_token, wall_ms() / 1000, secure));
+  return out;
 }
 
 IngestRoutes::IngestRoutes(IngestConfig config, IngestServices services)

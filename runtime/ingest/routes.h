@@ -2,17 +2,24 @@
 // upserts) and the mounted read/admin endpoints. Answers follow one rule:
 // 2xx only once the store says the data is durable.
 //
-// | route | auth | answer |
-// |---|---|---|
-// | POST /v1/signals | source | 200 {"accepted","duplicates"}; 400 with per-item errors |
-// | POST /v1/batch, /v1/track, /v1/identify, /v1/group, /v1/page | source (or `writeKey` in the body) | 200
-// {"success":true,...} | | PUT /v1/accounts/{domain}, /v1/contacts/{email} | source with context = true | 200
-// {"accepted","duplicates"} | | GET /healthz | none | | | GET /metrics | admin | | | GET
-// /v1/signals/{id}/trace | admin | | | GET /v1/admin/dlq, GET /v1/admin/dlq/{id}, POST
-// /v1/admin/dlq/{id}/replay | admin | |
+// Routes (auth; answer):
+//   POST /v1/signals                                   source; 200 {"accepted","duplicates"}, 400 per item
+//   POST /v1/batch, /v1/track, /v1/identify, /v1/group, /v1/page
+//                                                      source (or body `writeKey`); 200 {"success":true,...}
+//   PUT  /v1/accounts/{domain}, /v1/contacts/{email}   source with context = true; 200 {"accepted",...}
+//   GET  /healthz                                      none
+//   GET  /metrics                                      admin
+//   GET  /v1/signals/{id}/trace, /v1/decisions, /v1/admin/...,
+//        /v1/plays, /v1/history, /v1/alerts, /v1/overview, /v1/review
+//                                                      admin; playd's admin routes (services.admin)
+//   GET  /, /plays/{name}, /dlq, /review, /trace       admin (else 303 to /login); the dashboard's pages
+//   GET  /assets/{file}, /login                        none; the dashboard's assets and login form
+//   POST /login (token=...&next=...)                   303 to `next` with the session cookie, or back to
+//                                                      /login?failed=1; POST /logout ends the session
 //
-// "admin": the admin token, or with none configured a trusted loopback peer
-// (trust_loopback, and no Forwarded / X-Forwarded-For header).
+// "admin": the admin token (bearer, or the dashboard's session cookie), or
+// with none configured a trusted loopback peer (trust_loopback, and no
+// Forwarded / X-Forwarded-For header): auth.h, admin_authorized.
 //
 // on_headers() decides what it can before the body is read (route, method,
 // admin token, overload, bearer/Basic credentials, a signed request's
@@ -31,6 +38,7 @@
 
 #include <memory>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "runtime/ingest/auth.h"
@@ -80,5 +88,10 @@ class IngestRoutes {
   struct Impl;
   std::unique_ptr<Impl> impl_;
 };
+
+// Whether a GET of `path` has a route (rather than the router's 404). The
+// dashboard's pages ask only for the JSON endpoints that do, so that a playd
+// without one says "not available" with no failed request in the console.
+bool routes_get(std::string_view path);
 
 }  // namespace play::ingest

@@ -53,6 +53,11 @@ struct IngestServices {
   // Everything under /v1/admin/ and GET /v1/signals/{id}/trace, after the
   // admin token was checked: playd's admin routes (its admin.h).
   std::function<HttpResponse(const HttpRequest& request)> admin;
+  // The web dashboard: GET of its pages (/, /plays/NAME, /dlq, /review,
+  // /trace: ingestion has checked the admin token, the session cookie or
+  // loopback), of its assets (/assets/FILE) and of the login form (/login,
+  // open). Unset: 404.
+  std::function<HttpResponse(const HttpRequest& request)> dashboard;
 };
 
 }  // namespace play::ingest

@@ -65,6 +65,32 @@ bool trace_json(store::Store& store, std::string_view signal_id, std::string& ou
   return true;
 }
 
+std::string decisions_json(store::Store& store, std::string_view play, std::string_view outcome,
+                           size_t limit) {
+  std::string out;
+  json::Writer w(out);
+  w.begin_object().key("play").value(play).key("outcome");
+  if (outcome.empty())
+    w.null();
+  else
+    w.value(outcome);
+  w.key("decisions").begin_array();
+  for (const auto& d : store.decisions(play, outcome, limit)) {
+    w.begin_object();
+    w.key("signal").value(d.signal_id);
+    w.key("type").value(d.type);
+    w.key("at").value(format_timestamp(d.at_ms));
+    w.key("outcome").value(d.outcome);
+    w.key("reason").value(d.reason);
+    w.key("clause").value(d.clause);
+    w.key("error").value(d.error);
+    w.key("shadow").value(d.shadow);
+    w.end_object();
+  }
+  w.end_array().end_object();
+  return out;
+}
+
 std::string healthz_json(store::Store& store, std::string_view play_set, int64_t loaded_at_ms) {
   std::string out;
   json::Writer w(out);

@@ -28,6 +28,14 @@ void append_attempts_json(const std::vector<store::AttemptRow>& attempts, json::
 // the trace TTL): the endpoint answers 404.
 bool trace_json(store::Store& store, std::string_view signal_id, std::string& out);
 
+// GET /v1/decisions?play=NAME[&outcome=KIND][&limit=N]: a play's latest
+// decisions, newest first (the dashboard's play page links each to its trace):
+//   {"play":"p","outcome":null,"decisions":[{"signal":"evt_1","type":"website.page_viewed",
+//     "at":"2026-06-21T10:00:00Z","outcome":"suppressed","reason":"do not contact",
+//     "clause":"plays/p.play:7:3","error":"","shadow":false}]}
+std::string decisions_json(store::Store& store, std::string_view play, std::string_view outcome,
+                           size_t limit);
+
 // GET /healthz: {"status":"ok"|"degraded","store":{...},"accepting_signals":bool,
 //   "play_set":"3db5c418","loaded_at":RFC3339,"queue":{"high":N,"normal":N}}.
 // With the running play set's version and when it was loaded.

@@ -165,6 +165,43 @@ TYPED_TEST(StoreConformance, OutboxKeysAreUniqueWhenADecisionIsCommittedTwice) {
   EXPECT_EQ(this->store->outcomes("a").size(), 2u);
 }
 
+TYPED_TEST(StoreConformance, APlaysLatestDecisionsNewestFirst) {
+  this->store->enqueue_signals(
+      {this->signal("a"), this->signal("b", "website.page_viewed"), this->signal("c"), this->signal("d")});
+  auto taken = this->take_all();
+  Evaluation ev;
+  ev.play_set = "v1";
+  for (const auto& s : taken) {
+    bool fired = s.id == "a" || s.id == "d";
+    EvaluatedSignal e;  // by name: the record may gain fields
+    e.seq = s.seq;
+    e.id = s.id;
+    e.outcomes = {{"p", fired ? "fired" : "suppressed", fired ? "" : "do not contact", "p.play:3:3", "", false},
+                  {"q", "no_match", "", "q.play:5:3", "", true}};
+    ev.signals.push_back(std::move(e));
+  }
+  this->store->commit_evaluation(ev);
+  this->store->done_signals(taken);
+  std::vector<std::string> order;
+  for (const auto& s : taken) order.insert(order.begin(), s.id);  // newest first
+  auto all = this->store->decisions("p", "", 10);
+  ASSERT_EQ(all.size(), 4u);
+  for (size_t i = 0; i < all.size(); ++i) EXPECT_EQ(all[i].signal_id, order[i]);
+  auto b = std::find_if(all.begin(), all.end(), [](const DecisionRow& r) { return r.signal_id == "b"; });
+  EXPECT_EQ(b->type, "website.page_viewed");
+  EXPECT_EQ(b->outcome, "suppressed");
+  EXPECT_EQ(b->reason, "do not contact");
+  EXPECT_EQ(b->clause, "p.play:3:3");
+  EXPECT_GT(b->at_ms, 0);
+  EXPECT_EQ(this->store->decisions("p", "", 2).size(), 2u);
+  auto fired = this->store->decisions("p", "fired", 10);
+  ASSERT_EQ(fired.size(), 2u);
+  EXPECT_EQ(fired[0].signal_id, "d");
+  EXPECT_EQ(fired[1].signal_id, "a");
+  EXPECT_TRUE(this->store->decisions("q", "", 10).at(0).shadow);
+  EXPECT_TRUE(this->store->decisions("nope", "", 10).empty());
+}
+
 TYPED_TEST(StoreConformance, AttemptsAreRecordedAndDlqReplayKeepsTheKeyWithAFreshBudget) {
   this->store->enqueue_signals({this->signal("a")});
   this->evaluate(this->take_all());

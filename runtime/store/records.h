@@ -244,6 +244,14 @@ struct OutcomeRow {
   bool shadow = false;
 };
 
+// A play's decision on one signal (the dashboard's "recent decisions").
+struct DecisionRow {
+  std::string signal_id, type;  // type: "" when the signal is no longer kept
+  std::string outcome, reason, clause, error;
+  bool shadow = false;
+  int64_t at_ms = 0;  // when it was decided (the service's clock)
+};
+
 struct ActionCounts {
   uint64_t dlq = 0, open = 0, undelivered = 0;  // open: pending or retrying; undelivered: open and flagged
 };

@@ -118,6 +118,10 @@ class Store {
   virtual std::optional<SignalRow> signal(std::string_view id) = 0;
   virtual std::vector<OutcomeRow> outcomes(std::string_view signal_id) = 0;
   virtual std::vector<ActionRow> signal_actions(std::string_view signal_id) = 0;
+  // A play's latest decisions, newest first, at most `limit`; only those
+  // with `outcome` when it is not empty. Kept as long as traces (trace_ttl).
+  virtual std::vector<DecisionRow> decisions(std::string_view play, std::string_view outcome,
+                                             size_t limit) = 0;
 
   // Open (pending or retrying) actions created at or before `created_before_ms`,
   // counted by play and sink.

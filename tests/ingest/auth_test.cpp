@@ -4,6 +4,7 @@
 
 #include <chrono>
 
+#include "common/time/time.h"
 #include "runtime/ingest/base64.h"
 #include "runtime/ingest/webhook_signature.h"
 
@@ -80,6 +81,82 @@ TEST(Auth, AdminToken) {
   EXPECT_FALSE(admin_authorized(request({{"authorization", "Bearer adx"}}, true), "adm"));
   EXPECT_TRUE(admin_authorized(request({}, true), ""));
   EXPECT_FALSE(admin_authorized(request({}, false), ""));
+}
+
+HttpRequest browser(std::string method, std::vector<std::pair<std::string, std::string>> headers,
+                    bool loopback = false) {
+  HttpRequest r = request(std::move(headers), loopback);
+  r.method = std::move(method);
+  return r;
+}
+
+TEST(Auth, SessionCookie) {
+  int64_t now = wall_ms() / 1000;
+  std::string set = admin_session_cookie("adm", now, false);
+  EXPECT_EQ(set.find("playd_session="), 0u);
+  EXPECT_NE(set.find("; HttpOnly"), std::string::npos);
+  EXPECT_NE(set.find("; SameSite=Strict"), std::string::npos);
+  EXPECT_NE(set.find("; Path=/"), std::string::npos);
+  EXPECT_EQ(set.find("Secure"), std::string::npos);
+  EXPECT_NE(admin_session_cookie("adm", now, true).find("; Secure"), std::string::npos);
+  EXPECT_EQ(set.find("adm;"), std::string::npos);  // not the token itself
+  std::string value = set.substr(14, set.find(';') - 14);
+  EXPECT_TRUE(admin_session_valid(value, "adm", now));
+  EXPECT_FALSE(admin_session_valid(value, "adx", now));  // the token changed: every session ends
+  EXPECT_FALSE(admin_session_valid(value, "adm", now + kSessionSeconds + 1));  // expired
+  EXPECT_FALSE(admin_session_valid(value, "", now));
+  std::string forged = std::to_string(now + 10 * kSessionSeconds) + value.substr(value.find('.'));
+  EXPECT_FALSE(admin_session_valid(forged, "adm", now));  // a later expiry is not signed
+  for (std::string bad : {"", ".", "x.y", "123", "-5.ab", "99999999999999999999.ab"})
+    EXPECT_FALSE(admin_session_valid(bad, "adm", now)) << bad;
+
+  auto with = [&](std::string cookie, std::string method = "GET", std::string origin = "") {
+    std::vector<std::pair<std::string, std::string>> headers{{"cookie", cookie},
+                                                             {"host", "ops.acme.com:8080"}};
+    if (!origin.empty()) headers.emplace_back("origin", origin);
+    return browser(method, headers);
+  };
+  EXPECT_TRUE(admin_authorized(with("a=1; playd_session=" + value + "; b=2"), "adm"));
+  EXPECT_FALSE(admin_authorized(with("playd_session=" + value), "adx"));
+  EXPECT_FALSE(admin_authorized(with("other=" + value), "adm"));
+  // A wrong bearer token is not rescued by a cookie.
+  auto both = with("playd_session=" + value);
+  both.headers.emplace_back("authorization", "Bearer adx");
+  EXPECT_FALSE(admin_authorized(both, "adm"));
+  // A change sent by a page of another origin (CSRF) is refused; one from the dashboard is not.
+  EXPECT_TRUE(admin_authorized(with("playd_session=" + value, "POST", "http://ops.acme.com:8080"), "adm"));
+  EXPECT_TRUE(admin_authorized(with("playd_session=" + value, "POST"), "adm"));
+  EXPECT_FALSE(admin_authorized(with("playd_session=" + value, "POST", "https://evil.example"), "adm"));
+  EXPECT_FALSE(admin_authorized(with("playd_session=" + value, "POST", "null"), "adm"));
+  EXPECT_TRUE(admin_authorized(with("playd_session=" + value, "GET", "https://evil.example"), "adm"));
+  auto cleared = admin_session_clear(false);
+  EXPECT_NE(cleared.find("playd_session=;"), std::string::npos);
+  EXPECT_NE(cleared.find("Max-Age=0"), std::string::npos);
+}
+
+TEST(Auth, LoopbackTrustNeedsALoopbackHostAndSameOriginWrites) {
+  auto loop = [](std::string host, std::string method = "GET", std::string origin = "") {
+    std::vector<std::pair<std::string, std::string>> headers{{"host", host}};
+    if (!origin.empty()) headers.emplace_back("origin", origin);
+    return browser(method, headers, true);
+  };
+  for (std::string host : {"127.0.0.1:8080", "localhost:8080", "LOCALHOST", "127.1.2.3", "[::1]:8080", ""})
+    EXPECT_TRUE(admin_authorized(loop(host), "")) << host;
+  // DNS rebinding: a page of evil.example whose name now resolves to 127.0.0.1.
+  for (std::string host :
+       {"evil.example:8080", "127.0.0.1.evil.example", "localhost.evil.example", "[::2]:80"})
+    EXPECT_FALSE(admin_authorized(loop(host), "")) << host;
+  EXPECT_TRUE(admin_authorized(loop("127.0.0.1:8080", "POST", "http://127.0.0.1:8080"), ""));
+  EXPECT_FALSE(admin_authorized(loop("127.0.0.1:8080", "POST", "http://evil.example"), ""));
+  EXPECT_FALSE(admin_authorized(loop("127.0.0.1:8080", "POST", "http://127.0.0.1:9999"), ""));
+  EXPECT_TRUE(admin_authorized(loop("127.0.0.1:8080", "POST"), ""));  // curl, the CLI: no Origin
+}
+
+TEST(Auth, ForwardedHttps) {
+  EXPECT_TRUE(forwarded_https(request({{"x-forwarded-proto", "https"}})));
+  EXPECT_TRUE(forwarded_https(request({{"forwarded", "for=1.2.3.4;proto=https;host=x"}})));
+  EXPECT_FALSE(forwarded_https(request({{"x-forwarded-proto", "http"}})));
+  EXPECT_FALSE(forwarded_https(request({})));
 }
 
 TEST(Auth, RejectsBadSecrets) {

@@ -189,7 +189,8 @@ TEST_F(Fixture, SegmentSignalsAreValidatedByThePlaysSchema) {
                 R"({"batch":[{"type":"track","event":"Bad Event","messageId":"b1"},)"
                 R"({"type":"track","event":"product.trial_started","messageId":"t2"}]})");
   EXPECT_EQ(r.status, 400);
-  EXPECT_NE(r.body.find(R"("items":[{"index":0,"error":"unknown signal type 'nope.nope'"}])"), std::string::npos)
+  EXPECT_NE(r.body.find(R"("items":[{"index":0,"error":"unknown signal type 'nope.nope'"}])"),
+            std::string::npos)
       << r.body;
   ASSERT_EQ(store.signals.size(), 1u);
   EXPECT_EQ(store.signals[0].id, "t2");
@@ -325,6 +326,133 @@ TEST_F(Fixture, SignedContextReplayIsADuplicate) {
   EXPECT_EQ(replay.body, R"({"accepted":0,"duplicates":0,"duplicate":true})");
   ASSERT_EQ(store.context.size(), 2u);  // the replay was not applied
   EXPECT_EQ(store.context.back().fields_json, b);
+}
+
+// The dashboard's pages, assets and login go through ingestion's routes:
+// pages need the admin token (bearer or session cookie) or trusted
+// loopback; assets and the login form are open; a browser without the token
+// is sent to /login and back.
+struct DashboardFixture : Fixture {
+  std::vector<std::string> served;  // paths the dashboard callback was asked for
+  void make_dashboard(IngestConfig config) {
+    IngestServices s = store.services();
+    s.dashboard = [this](const HttpRequest& r) {
+      served.push_back(r.path);
+      HttpResponse out;
+      out.content_type = "text/html; charset=utf-8";
+      out.body = "page " + r.path;
+      return out;
+    };
+    routes = std::make_unique<IngestRoutes>(config, s);
+  }
+  static std::string header(const HttpResponse& r, std::string_view name) {
+    for (const auto& [k, v] : r.headers)
+      if (k == name) return v;
+    return "";
+  }
+};
+
+TEST_F(DashboardFixture, OpenOnTrustedLoopbackWithoutAToken) {
+  make_dashboard({});
+  for (std::string page : {"/", "/plays/demo_request", "/dlq", "/review", "/trace"}) {
+    auto r = call("GET", page, "", {{"host", "127.0.0.1:8080"}});
+    EXPECT_EQ(r.status, 200) << page;
+    EXPECT_EQ(r.body, "page " + page);
+  }
+  EXPECT_EQ(call("GET", "/assets/app.js", "").status, 200);
+  // Not loopback, no token: to the login page, which says why.
+  auto remote = call("GET", "/dlq", "", {{"host", "ops.acme.com"}}, false);
+  EXPECT_EQ(remote.status, 303);
+  EXPECT_EQ(header(remote, "Location"), "/login?next=/dlq");
+  // A page whose name resolves to 127.0.0.1 (DNS rebinding) is not loopback.
+  EXPECT_EQ(call("GET", "/", "", {{"host", "evil.example:8080"}}).status, 303);
+  // Not a page: 404 as before; a page takes GET only.
+  EXPECT_EQ(call("GET", "/plays/a/b", "").status, 404);
+  EXPECT_EQ(call("GET", "/nope", "").status, 404);
+  EXPECT_EQ(call("POST", "/dlq", "").status, 405);
+  EXPECT_EQ(call("DELETE", "/login", "").status, 405);
+  EXPECT_EQ(served.size(), 6u);
+}
+
+TEST_F(DashboardFixture, TheTokenByBearerOrByTheSessionCookieFromTheLoginForm) {
+  IngestConfig config;
+  config.admin_token = "s3cret-admin";
+  make_dashboard(config);
+  // Loopback is not enough once a token is set.
+  auto r = call("GET", "/plays/demo_request?x=1", "", {{"host", "127.0.0.1:8080"}});
+  EXPECT_EQ(r.status, 303);
+  EXPECT_EQ(header(r, "Location"), "/login?next=/plays/demo_request%3Fx%3D1");
+  EXPECT_EQ(call("GET", "/", "", {{"authorization", "Bearer s3cret-admin"}}, false).status, 200);
+  EXPECT_EQ(call("GET", "/", "", {{"authorization", "Bearer nope"}}, false).status, 401);
+  // The login form and the assets are open.
+  EXPECT_EQ(call("GET", "/login?next=/dlq", "", {}, false).status, 200);
+  EXPECT_EQ(call("GET", "/assets/app.css", "", {}, false).status, 200);
+
+  auto wrong = call("POST", "/login", "token=nope&next=%2Fdlq", {}, false);
+  EXPECT_EQ(wrong.status, 303);
+  EXPECT_EQ(header(wrong, "Location"), "/login?failed=1&next=/dlq");
+  EXPECT_EQ(header(wrong, "Set-Cookie"), "");
+
+  auto ok = call("POST", "/login", "token=s3cret-admin&next=%2Fdlq",
+                 {{"content-type", "application/x-www-form-urlencoded"}}, false);
+  EXPECT_EQ(ok.status, 303);
+  EXPECT_EQ(header(ok, "Location"), "/dlq");
+  std::string cookie = header(ok, "Set-Cookie");
+  EXPECT_NE(cookie.find("HttpOnly"), std::string::npos);
+  EXPECT_NE(cookie.find("SameSite=Strict"), std::string::npos);
+  EXPECT_EQ(cookie.find("s3cret-admin"), std::string::npos);  // the token never travels back
+  std::string session = cookie.substr(0, cookie.find(';'));
+  auto page = call("GET", "/dlq", "", {{"cookie", session}, {"host", "ops.acme.com"}}, false);
+  EXPECT_EQ(page.status, 200);
+  // The cookie opens the API the pages read too, and the replay button's POST from the page.
+  EXPECT_EQ(call("GET", "/v1/admin/dlq", "", {{"cookie", session}}, false).status,
+            501);  // no admin service here
+  EXPECT_EQ(call("POST", "/v1/admin/dlq/all/replay", "",
+                 {{"cookie", session}, {"host", "ops.acme.com"}, {"origin", "https://evil.example"}}, false)
+                .status,
+            401);
+  // Another site's `next` is not followed, nor a header break.
+  for (std::string next : {"https%3A%2F%2Fevil.example", "%2F%2Fevil.example", "%2Fdlq%0D%0ASet-Cookie%3A+x",
+                           "%2Fv1%2Fadmin%2Fdlq"}) {
+    auto sent = call("POST", "/login", "token=s3cret-admin&next=" + next, {}, false);
+    EXPECT_EQ(header(sent, "Location"), "/") << next;
+  }
+  auto out = call("POST", "/logout", "", {{"cookie", session}}, false);
+  EXPECT_EQ(out.status, 303);
+  EXPECT_NE(header(out, "Set-Cookie").find("Max-Age=0"), std::string::npos);
+}
+
+TEST_F(DashboardFixture, DecidedOnTheHead) {
+  IngestConfig config;
+  config.admin_token = "s3cret-admin";
+  make_dashboard(config);
+  auto head = [&](std::string method, std::string target,
+                  std::vector<std::pair<std::string, std::string>> h) {
+    HttpRequest r;
+    r.method = std::move(method);
+    r.target = target;
+    r.path = target.substr(0, target.find('?'));
+    r.headers = std::move(h);
+    return routes->on_headers(r);
+  };
+  auto page = head("GET", "/review", {});
+  ASSERT_TRUE(page.answer);
+  EXPECT_EQ(page.answer->status, 303);
+  EXPECT_FALSE(head("GET", "/review", {{"authorization", "Bearer s3cret-admin"}}).answer);
+  auto login = head("POST", "/login", {});
+  EXPECT_FALSE(login.answer);
+  EXPECT_EQ(login.body_limit, 4096u);  // a login form, not more
+  EXPECT_FALSE(head("GET", "/assets/app.js", {}).answer);
+  EXPECT_TRUE(served.empty());
+}
+
+// What the dashboard's shell lists as served (apps/playd/dashboard.h).
+TEST(RoutesGet, TheRoutedPathsOnly) {
+  EXPECT_TRUE(routes_get("/v1/decisions"));
+  EXPECT_TRUE(routes_get("/v1/admin/dlq"));
+  EXPECT_TRUE(routes_get("/v1/signals/evt_1/trace"));
+  EXPECT_TRUE(routes_get("/healthz"));
+  EXPECT_FALSE(routes_get("/v1/nope"));
 }
 
 }  // namespace

@@ -68,6 +68,35 @@ std::vector<ActionRow> SqliteStore::signal_actions(std::string_view signal_id) {
   });
 }
 
+// Newest first by insertion order. No index on play: the scan walks back
+// from the newest row and stops at `limit` matches, so a busy play answers
+// at once and a play that rarely decides costs a scan of the kept outcomes.
+std::vector<DecisionRow> SqliteStore::decisions(std::string_view play, std::string_view outcome,
+                                                size_t limit) {
+  return db_->read([&](Sql& sql) {
+    std::vector<DecisionRow> out;
+    Stmt& d = sql.prepare(
+        "SELECT o.signal_id, COALESCE(s.type, ''), o.outcome, o.reason, o.clause, o.error, o.shadow, o.at_ms "
+        "FROM outcomes o LEFT JOIN seen_signals n ON n.id = o.signal_id LEFT JOIN signals s ON s.seq = n.seq "
+        "WHERE o.play = ?1 AND (?2 = '' OR o.outcome = ?2) ORDER BY o.rowid DESC LIMIT ?3");
+    d.bind(1, play).bind(2, outcome).bind(3, int64_t(limit));
+    while (d.step()) {
+      DecisionRow r;
+      r.signal_id = d.text(0);
+      r.type = d.text(1);
+      r.outcome = d.text(2);
+      r.reason = d.text(3);
+      r.clause = d.text(4);
+      r.error = d.text(5);
+      r.shadow = d.i64(6) != 0;
+      r.at_ms = d.i64(7);
+      out.push_back(std::move(r));
+    }
+    d.reset();
+    return out;
+  });
+}
+
 void SqliteStore::record_play_set(const std::string& version, const std::vector<std::string>& play_names) {
   std::string names = "[";
   for (size_t i = 0; i < play_names.size(); ++i) {

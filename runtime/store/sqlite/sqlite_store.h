@@ -66,6 +66,7 @@ class SqliteStore final : public Store {
   std::optional<SignalRow> signal(std::string_view id) override;
   std::vector<OutcomeRow> outcomes(std::string_view signal_id) override;
   std::vector<ActionRow> signal_actions(std::string_view signal_id) override;
+  std::vector<DecisionRow> decisions(std::string_view play, std::string_view outcome, size_t limit) override;
 
   std::vector<UndeliveredGroup> undelivered(int64_t created_before_ms) override;
   std::vector<ActionRow> recent_actions(std::string_view action, size_t limit) override;
