@@ -21,7 +21,7 @@ struct Config {
   std::string listen_address = "127.0.0.1";
   uint16_t listen_port = 8080;
   size_t http_threads = 2;
-  size_t max_connections = 1024;                            // server.max_connections
+  size_t max_connections = 0;  // server.max_connections (0: ingest::connections_for_fd_limit)
   uint64_t max_inflight_body_bytes = 256ull * 1024 * 1024;  // server.max_inflight_body_bytes
   std::string data_dir = "data";
   ingest::IngestConfig

@@ -5,6 +5,7 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <array>
 #include <atomic>
 #include <boost/asio/dispatch.hpp>
@@ -530,6 +531,7 @@ void HttpServer::start(const std::string& address, uint16_t port) {
   }
   impl_->started = true;
   impl_->reserve_fd = ::open("/dev/null", O_RDONLY | O_CLOEXEC);
+  if (impl_->options.max_connections == 0) impl_->options.max_connections = connections_for_fd_limit();
   // Past the descriptor limit, accept fails (EMFILE) before the connection
   // cap can answer 503: say so at start rather than at the first flood.
   if (rlimit nofile{}; ::getrlimit(RLIMIT_NOFILE, &nofile) == 0 && nofile.rlim_cur != RLIM_INFINITY &&
@@ -542,6 +544,14 @@ void HttpServer::start(const std::string& address, uint16_t port) {
   impl_->accept();
   size_t n = impl_->options.threads ? impl_->options.threads : 1;
   for (size_t i = 0; i < n; ++i) impl_->threads.emplace_back([impl = impl_.get()] { impl->ioc.run(); });
+}
+
+size_t connections_for_fd_limit() {
+  constexpr size_t kMin = 64, kMax = 16384, kOthers = 256;
+  rlimit nofile{};
+  if (::getrlimit(RLIMIT_NOFILE, &nofile) != 0 || nofile.rlim_cur == RLIM_INFINITY) return kMax;
+  size_t limit = size_t(nofile.rlim_cur);
+  return std::clamp(limit > kOthers ? limit - kOthers : 0, kMin, kMax);
 }
 
 uint16_t HttpServer::port() const {

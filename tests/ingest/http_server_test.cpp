@@ -1,6 +1,7 @@
 #include "runtime/ingest/http_server.h"
 
 #include <gtest/gtest.h>
+#include <sys/resource.h>
 #include <sys/socket.h>
 
 #include <atomic>
@@ -211,6 +212,24 @@ TEST(HttpServer, HeaderHookAnswersWithoutReadingTheBody) {
                             "Content-Length: 3\r\nConnection: close\r\n\r\nabc");
   EXPECT_NE(ok.find("\r\n\r\n3"), std::string::npos) << ok;
   server.stop();
+}
+
+TEST(HttpServer, TheDefaultConnectionCapFollowsTheDescriptorLimit) {
+  rlimit was{};
+  ASSERT_EQ(::getrlimit(RLIMIT_NOFILE, &was), 0);
+  auto with_soft_limit = [&](rlim_t soft) {
+    rlimit r = was;
+    r.rlim_cur = std::min(soft, was.rlim_max);
+    EXPECT_EQ(::setrlimit(RLIMIT_NOFILE, &r), 0);
+    size_t cap = connections_for_fd_limit();
+    EXPECT_EQ(::setrlimit(RLIMIT_NOFILE, &was), 0);
+    return cap;
+  };
+  if (was.rlim_max >= 4096) {
+    EXPECT_EQ(with_soft_limit(1024), 768u);  // 256 left for the store, sinks and logs
+    EXPECT_EQ(with_soft_limit(4096), 3840u);
+  }
+  EXPECT_EQ(with_soft_limit(100), 64u);  // never below 64: accept's own shedding takes over
 }
 
 TEST(HttpServer, ConnectionAndInflightBodyCaps) {
