@@ -8,12 +8,11 @@
 #include <thread>
 #include <unordered_set>
 
+#include "runtime/sinks/adapter.h"
 #include "runtime/sinks/file_sink.h"
 #include "runtime/sinks/http_client.h"
 #include "runtime/sinks/rate_budget.h"
 #include "runtime/sinks/retry.h"
-#include "runtime/sinks/signing.h"
-#include "runtime/sinks/slack.h"
 
 namespace play::sinks {
 
@@ -40,6 +39,7 @@ struct Executor::Sink {
   bool stopping = false;
   std::vector<std::thread> threads;
   FileAppender file;                        // File kind
+  std::unique_ptr<Adapter> adapter;         // HTTP kinds: requests and answers (adapter.h)
   std::unordered_set<std::string> adopted;  // keys found in the file's tail at start (file_worker only)
 };
 
@@ -51,6 +51,7 @@ struct Executor::Attempt {
   std::string detail;   // error, answer body, or the cancel reason
   int64_t retry_after_ms = 0;
   bool network_error = false;
+  bool retry = false;  // a 2xx the adapter judged transient
   // Filled by record():
   std::string result, status;  // attempts.result, actions.status
   int64_t next_ms = 0;
@@ -80,6 +81,7 @@ Executor::Sink& Executor::sink_for(const std::string& name) {
     if (s->config.kind == SinkKind::File && s->config.path.empty()) s->config.path = outbox_path_;
   }
   s->file.path = s->config.path;
+  if (s->config.kind != SinkKind::File) s->adapter = make_adapter(s->config);
   s->budget = RateBudget(s->config.rate_per_hour, store::now_ms());
   Sink& ref = *s;
   sinks_[target] = std::move(s);
@@ -233,25 +235,24 @@ bool Executor::recheck_suppression(Sink& s, PendingAction& a) {
 }
 
 void Executor::send_http(Sink& s, PendingAction& a, HttpClient& client) {
-  std::string body = s.config.kind == SinkKind::Slack ? slack_body(a) : a.line;
-  std::vector<std::pair<std::string, std::string>> headers = {{"Idempotency-Key", a.key}};
-  if (!s.config.bearer_token.empty())
-    headers.emplace_back("Authorization", "Bearer " + s.config.bearer_token);
-  if (!s.config.signing_secret.empty()) {
-    std::string ts = std::to_string(wall_ms() / 1000);  // the receiver checks it against its real clock
-    headers.emplace_back("webhook-id", a.key);
-    headers.emplace_back("webhook-timestamp", ts);
-    headers.emplace_back("webhook-signature", webhook_signature(s.config.signing_secret, a.key, ts, body));
-  }
-  HttpResult r = client.post(s.config.url, body, headers, s.config.timeout_ms);
+  VendorRequest req = s.adapter->build(a);
   std::vector<Attempt> at(1);
+  if (!req.error.empty()) {  // nothing to send: the DLQ (not a network error, no HTTP answer)
+    at[0].a = std::move(a);
+    at[0].kind = AttemptKind::Failed;
+    at[0].detail = s.adapter->redact(req.call + ": " + req.error);
+    record(s, at);
+    return;
+  }
+  HttpResult r = client.request(req.method, req.url, req.body, req.headers, s.config.timeout_ms);
+  AttemptResult result = s.adapter->interpret(req, r);
   at[0].a = std::move(a);
-  bool ok = r.status >= 200 && r.status < 300;
-  at[0].kind = ok ? AttemptKind::Sent : AttemptKind::Failed;
-  at[0].http_status = r.status;
-  at[0].detail = r.status ? r.body : r.error;
-  at[0].retry_after_ms = r.retry_after_ms;
-  at[0].network_error = r.status == 0;
+  at[0].kind = result.kind;
+  at[0].http_status = result.http_status;
+  at[0].detail = std::move(result.detail);
+  at[0].retry_after_ms = result.retry_after_ms;
+  at[0].network_error = result.network_error;
+  at[0].retry = result.retry;
   record(s, at);
 }
 
@@ -318,7 +319,7 @@ bool Executor::record(Sink& s, std::vector<Attempt>& attempts, const std::string
                       int64_t file_size) {
   int64_t now = store::now_ms();
   for (auto& x : attempts) {
-    NextStep step = next_step({x.kind, x.http_status, x.network_error, x.retry_after_ms, x.detail},
+    NextStep step = next_step({x.kind, x.http_status, x.network_error, x.retry_after_ms, x.detail, x.retry},
                               x.a.attempts + 1, x.a.budget_from, s.config.kind, options_, now);
     x.result = std::move(step.result);
     x.status = std::move(step.status);

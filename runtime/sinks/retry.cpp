@@ -18,7 +18,8 @@ NextStep next_step(const AttemptResult& r, int attempt, int budget_from, SinkKin
     s.result = "retry";
     s.status = "retrying";
     s.next_ms = now + std::min<int64_t>(30000, int64_t(1000) << std::clamp(k - 1, 0, 5));
-  } else if (r.network_error || r.http_status == 429 || r.http_status >= 500 || r.http_status == 408) {
+  } else if (r.retry || r.network_error || r.http_status == 429 || r.http_status >= 500 ||
+             r.http_status == 408) {
     if (k >= options.max_attempts) {
       s.result = s.status = "dlq";
       s.detail = "gave up after " + std::to_string(k) + " attempts; last: " + r.detail;

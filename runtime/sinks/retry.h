@@ -20,6 +20,7 @@ struct AttemptResult {
   bool network_error = false;  // no answer at all (timeout, refused)
   int64_t retry_after_ms = 0;  // the sink's Retry-After, 0 when none
   std::string detail;          // error or answer body
+  bool retry = false;          // the adapter judged a 2xx answer transient (Slack's ok:false internal_error)
 };
 
 struct NextStep {

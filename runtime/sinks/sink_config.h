@@ -6,6 +6,7 @@
 #include <cstdint>
 #include <map>
 #include <string>
+#include <utility>
 #include <vector>
 
 namespace play::sinks {
@@ -13,7 +14,7 @@ namespace play::sinks {
 enum class SinkKind : uint8_t {
   File,   // append the action line to `path` (the default outbox: DIR/outbox.ndjson)
   Http,   // POST the action line (JSON) to `url`
-  Slack,  // POST {"text": ...} to a Slack-compatible incoming webhook `url`
+  Slack,  // an incoming webhook `url`, or Slack's Web API chat.postMessage with a bot token
 };
 
 struct SinkConfig {
@@ -31,6 +32,17 @@ struct SinkConfig {
   int concurrency = 16;
   double rate_per_hour = 0;  // request budget shared by all plays; 0 = unlimited
   int64_t timeout_ms = 10000;
+  // Http: the body as a template over the action (adapter.h); "" posts the action line.
+  std::string body_template;
+  // Http: extra headers, values read from the environment at start (secrets: never logged).
+  std::vector<std::pair<std::string, std::string>> headers;
+  // Slack: a bot token (token_env / token_file; never logged) selects chat.postMessage at
+  // `base_url` instead of the incoming webhook `url`.
+  std::string token;
+  std::string base_url = "https://slack.com/api";
+  std::string channel;        // Slack API: for actions without a `channel` argument
+  bool blocks = false;        // Slack API: Block Kit with links to the dashboard
+  std::string dashboard_url;  // the links' base ("" no links)
 };
 
 struct ExecutionOptions {

@@ -37,14 +37,16 @@ std::string member(std::string_view line, std::string_view name) {
 
 }  // namespace
 
-std::string slack_body(const PendingAction& a) {
+std::string slack_text(const PendingAction& a) {
   std::string text = a.text;
   if (text.empty()) {
     std::string who = !a.contact.empty() ? a.contact : a.account;
     text = "*" + mrkdwn_escape(a.play) + "*: " + mrkdwn_escape(member(a.line, "action")) +
            (who.empty() ? "" : " for " + mrkdwn_escape(who));
   }
-  return "{\"text\":" + json::quote(text) + "}";
+  return text;
 }
+
+std::string slack_body(const PendingAction& a) { return "{\"text\":" + json::quote(slack_text(a)) + "}"; }
 
 }  // namespace play::sinks

@@ -19,6 +19,8 @@
 namespace play::sinks {
 
 std::string slack_body(const PendingAction& a);
+// The text alone: a notify's mrkdwn text, or the escaped summary.
+std::string slack_text(const PendingAction& a);
 
 // & < > escaped for mrkdwn.
 std::string mrkdwn_escape(std::string_view s);

@@ -1,0 +1,313 @@
+#include "runtime/sinks/adapter.h"
+
+#include <simdjson.h>
+
+#include <cctype>
+#include <map>
+
+#include "common/json/json.h"
+#include "common/time/time.h"
+#include "runtime/sinks/signing.h"
+#include "runtime/sinks/slack.h"
+
+namespace play::sinks {
+
+namespace {
+
+// The action line's members (runtime/engine/render.cpp): top-level strings,
+// and the arguments (a string as itself, anything else as its JSON text).
+struct ActionFields {
+  std::map<std::string, std::string> top;   // play, action, signal, account, contact, key
+  std::map<std::string, std::string> args;  // by name
+};
+
+ActionFields action_fields(const PendingAction& a) {
+  ActionFields f;
+  f.top["play"] = a.play;
+  f.top["account"] = a.account;
+  f.top["contact"] = a.contact;
+  f.top["key"] = a.key;
+  simdjson::dom::parser parser;
+  simdjson::dom::object doc;
+  if (parser.parse(a.line).get_object().get(doc) != simdjson::SUCCESS) return f;
+  for (const char* k : {"play", "action", "signal", "account", "contact", "key"}) {
+    std::string_view v;
+    if (doc[k].get_string().get(v) == simdjson::SUCCESS) f.top[k] = std::string(v);
+  }
+  simdjson::dom::object args;
+  if (doc["args"].get_object().get(args) == simdjson::SUCCESS)
+    for (auto field : args) {
+      std::string_view v;
+      if (field.value.get_string().get(v) == simdjson::SUCCESS)
+        f.args[std::string(field.key)] = std::string(v);
+      else if (!field.value.is_null())
+        f.args[std::string(field.key)] = simdjson::minify(field.value);
+    }
+  return f;
+}
+
+// `s` escaped for the inside of a JSON string (no quotes).
+std::string json_inner(std::string_view s) {
+  std::string q = json::quote(s);
+  return q.substr(1, q.size() - 2);
+}
+
+const char* const kTop[] = {"play", "action", "signal", "account", "contact", "key"};
+
+bool known_placeholder(const std::string& name) {
+  for (const char* k : kTop)
+    if (name == k) return true;
+  if (name.rfind("args.", 0) != 0 || name.size() == 5) return false;
+  for (char c : name.substr(5))
+    if (!(std::isalnum(static_cast<unsigned char>(c)) || c == '_')) return false;
+  return true;
+}
+
+// Fills `{action.NAME}` by `value(NAME)`; "" and `error` on a bad placeholder.
+template <class F>
+std::string fill(const std::string& tmpl, F value, std::string* error) {
+  std::string out;
+  size_t i = 0;
+  for (;;) {
+    size_t p = tmpl.find("{action.", i);
+    if (p == std::string::npos) break;
+    size_t e = tmpl.find('}', p);
+    if (e == std::string::npos) {
+      if (error) *error = "an unterminated placeholder at offset " + std::to_string(p);
+      return "";
+    }
+    std::string name = tmpl.substr(p + 8, e - p - 8);
+    if (!known_placeholder(name)) {
+      if (error)
+        *error = "unknown placeholder {action." + name +
+                 "} (expected {action.play}, {action.action}, {action.signal}, {action.account}, "
+                 "{action.contact}, {action.key} or {action.args.NAME})";
+      return "";
+    }
+    out.append(tmpl, i, p - i);
+    out += json_inner(value(name));
+    i = e + 1;
+  }
+  out.append(tmpl, i, std::string::npos);
+  return out;
+}
+
+std::string answer_text(const HttpResult& r) {
+  return r.status ? std::to_string(r.status) + " " + r.body : "no answer (" + r.error + ")";
+}
+
+// Percent-encodes all but the unreserved characters (a signal id in a URL path).
+std::string url_escape(std::string_view s) {
+  static const char hex[] = "0123456789ABCDEF";
+  std::string out;
+  for (unsigned char c : s) {
+    if (std::isalnum(c) || c == '-' || c == '_' || c == '.' || c == '~') {
+      out += char(c);
+    } else {
+      out += '%';
+      out += hex[c >> 4];
+      out += hex[c & 15];
+    }
+  }
+  return out;
+}
+
+// At most `n` bytes of `s`, cut at a UTF-8 character boundary.
+std::string utf8_prefix(const std::string& s, size_t n) {
+  if (s.size() <= n) return s;
+  while (n > 0 && (static_cast<unsigned char>(s[n]) & 0xC0) == 0x80) --n;
+  return s.substr(0, n);
+}
+
+// A generic webhook (the action line, or a body template), or a Slack
+// incoming webhook ({"text": ...}).
+class WebhookAdapter : public Adapter {
+ public:
+  WebhookAdapter(SinkConfig c, bool slack) : Adapter(std::move(c)), slack_(slack) {}
+
+  VendorRequest build(const PendingAction& a) const override {
+    VendorRequest req;
+    req.call = slack_ ? "Slack incoming webhook" : "webhook";
+    req.url = config_.url;
+    if (slack_)
+      req.body = slack_body(a);
+    else if (!config_.body_template.empty())
+      req.body = render_body_template(config_.body_template, a);
+    else
+      req.body = a.line;
+    req.headers = {{"Idempotency-Key", a.key}};
+    if (!config_.bearer_token.empty())
+      req.headers.emplace_back("Authorization", "Bearer " + config_.bearer_token);
+    for (const auto& h : config_.headers) req.headers.push_back(h);
+    if (!config_.signing_secret.empty()) {
+      std::string ts = std::to_string(wall_ms() / 1000);  // the receiver checks it against its real clock
+      req.headers.emplace_back("webhook-id", a.key);
+      req.headers.emplace_back("webhook-timestamp", ts);
+      req.headers.emplace_back("webhook-signature",
+                               webhook_signature(config_.signing_secret, a.key, ts, req.body));
+    }
+    return req;
+  }
+
+  AttemptResult interpret(const VendorRequest& req, const HttpResult& r) const override {
+    AttemptResult out;
+    out.kind = r.status >= 200 && r.status < 300 ? AttemptKind::Sent : AttemptKind::Failed;
+    out.http_status = r.status;
+    out.retry_after_ms = r.retry_after_ms;
+    out.network_error = r.status == 0;
+    if (!slack_) {
+      out.detail = redact(r.status ? r.body : r.error);  // as before: the answer as it came
+    } else {
+      out.detail = redact(req.call + ": " + answer_text(r));
+      if (r.status == 401 || r.status == 403) out.detail = "credentials rejected by Slack: " + out.detail;
+    }
+    return out;
+  }
+
+ private:
+  bool slack_;
+};
+
+// Slack's Web API, chat.postMessage with a bot token.
+class SlackApiAdapter : public Adapter {
+ public:
+  using Adapter::Adapter;
+
+  VendorRequest build(const PendingAction& a) const override {
+    VendorRequest req;
+    req.call = "Slack chat.postMessage";
+    std::string base = config_.base_url;
+    while (!base.empty() && base.back() == '/') base.pop_back();
+    req.url = base + "/chat.postMessage";
+    req.headers = {{"Authorization", "Bearer " + config_.token}};
+    req.body = slack_post_message_body(a, config_, req.error);
+    return req;
+  }
+
+  AttemptResult interpret(const VendorRequest& req, const HttpResult& r) const override {
+    AttemptResult out;
+    out.kind = AttemptKind::Failed;
+    out.http_status = r.status;
+    out.retry_after_ms = r.retry_after_ms;
+    out.network_error = r.status == 0;
+    out.detail = redact(req.call + ": " + answer_text(r));
+    if (r.status == 401 || r.status == 403) {
+      out.detail = "credentials rejected by Slack: " + out.detail;
+      return out;  // a 4xx: the DLQ at once
+    }
+    if (r.status < 200 || r.status >= 300) return out;  // 429/5xx/none: retried; other 4xx: the DLQ
+    // Slack answers 200 with {"ok": false, "error": "..."} for most failures.
+    simdjson::dom::parser parser;
+    simdjson::dom::object doc;
+    bool ok = false;
+    std::string_view error;
+    if (parser.parse(r.body).get_object().get(doc) == simdjson::SUCCESS) {
+      if (doc["ok"].get_bool().get(ok) != simdjson::SUCCESS) ok = false;
+      if (doc["error"].get_string().get(error) != simdjson::SUCCESS) error = {};
+    } else {
+      out.detail += " (not Slack's JSON answer: the message may have been posted; not retried)";
+      return out;
+    }
+    if (ok) {
+      out.kind = AttemptKind::Sent;
+      out.detail = r.body;
+      return out;
+    }
+    for (const char* e : {"invalid_auth", "not_authed", "account_inactive", "token_revoked", "token_expired",
+                          "missing_scope"})
+      if (error == e) {
+        out.detail = "credentials rejected by Slack (" + std::string(error) + "): " + out.detail;
+        return out;
+      }
+    // Slack's own transient failures: retried on the schedule.
+    for (const char* e :
+         {"ratelimited", "internal_error", "fatal_error", "service_unavailable", "request_timeout"})
+      if (error == e) out.retry = true;
+    // Anything else (channel_not_found, not_in_channel, is_archived, msg_too_long, ...) would fail
+    // again: the DLQ, the detail naming it.
+    return out;
+  }
+};
+
+}  // namespace
+
+std::string Adapter::redact(std::string text) const {
+  std::vector<std::string> secrets = {config_.token, config_.bearer_token, config_.signing_secret};
+  for (const auto& h : config_.headers) secrets.push_back(h.second);
+  for (const auto& s : secrets) {
+    if (s.size() < 4) continue;  // nothing worth hiding (and would mangle the text)
+    for (size_t p = text.find(s); p != std::string::npos; p = text.find(s, p + 10))
+      text.replace(p, s.size(), "[redacted]");
+  }
+  return text;
+}
+
+std::unique_ptr<Adapter> make_adapter(const SinkConfig& config) {
+  if (config.kind == SinkKind::Slack && !config.token.empty())
+    return std::make_unique<SlackApiAdapter>(config);
+  return std::make_unique<WebhookAdapter>(config, config.kind == SinkKind::Slack);
+}
+
+std::string check_body_template(const std::string& tmpl) {
+  std::string error;
+  std::string sample = fill(
+      tmpl, [](const std::string&) { return std::string("x"); }, &error);
+  if (!error.empty()) return error;
+  simdjson::dom::parser parser;
+  simdjson::dom::element doc;
+  if (auto e = parser.parse(sample).get(doc); e != simdjson::SUCCESS)
+    return std::string("not valid JSON once filled with sample values (") + simdjson::error_message(e) +
+           "): put each placeholder inside a JSON string, e.g. \"text\": \"{action.play} fired\"";
+  return "";
+}
+
+std::string render_body_template(const std::string& tmpl, const PendingAction& a) {
+  ActionFields f = action_fields(a);
+  return fill(
+      tmpl,
+      [&](const std::string& name) {
+        const auto& m = name.rfind("args.", 0) == 0 ? f.args : f.top;
+        auto it = m.find(name.rfind("args.", 0) == 0 ? name.substr(5) : name);
+        return it == m.end() ? std::string() : it->second;
+      },
+      nullptr);
+}
+
+std::string slack_post_message_body(const PendingAction& a, const SinkConfig& config, std::string& error) {
+  ActionFields f = action_fields(a);
+  std::string channel = f.args.count("channel") ? f.args["channel"] : config.channel;
+  if (channel.empty()) {
+    error =
+        "no channel: the action has no `channel` argument and sinks." + config.name + ".channel is not set";
+    return "";
+  }
+  std::string text = slack_text(a);
+  std::string out;
+  json::Writer w(out);
+  w.begin_object().key("channel").value(channel).key("text").value(text);
+  if (config.blocks) {
+    w.key("blocks").begin_array();
+    // A section's text is limited to 3,000 characters.
+    w.begin_object().key("type").value("section").key("text").begin_object();
+    w.key("type").value("mrkdwn").key("text").value(utf8_prefix(text, 3000)).end_object().end_object();
+    if (!config.dashboard_url.empty()) {
+      std::string base = config.dashboard_url;
+      while (!base.empty() && base.back() == '/') base.pop_back();
+      std::string links =
+          "<" + base + "/plays/" + url_escape(f.top["play"]) + "|Play " + mrkdwn_escape(f.top["play"]) + ">";
+      if (!f.top["signal"].empty())
+        links += " · <" + base + "/v1/signals/" + url_escape(f.top["signal"]) + "/trace|Signal trace>";
+      w.begin_object().key("type").value("context").key("elements").begin_array();
+      w.begin_object().key("type").value("mrkdwn").key("text").value(links).end_object();
+      w.end_array().end_object();
+    }
+    w.end_array();
+  }
+  // Which action a message is (Slack has no idempotency key): on the message, for people and tools.
+  w.key("metadata").begin_object().key("event_type").value("playd_action");
+  w.key("event_payload").begin_object().key("key").value(a.key).end_object().end_object();
+  w.end_object();
+  return out;
+}
+
+}  // namespace play::sinks

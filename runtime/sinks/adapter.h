@@ -1,0 +1,66 @@
+// The seam between the executor loop and a vendor's API: what request an
+// action becomes for an HTTP-kind sink, and what the vendor's answer means
+// for the attempt (sent, retry on the schedule, or the DLQ at once). The
+// executor keeps its guarantees around it -- every attempt durably recorded
+// before the worker's next send, retries with Retry-After, the DLQ after
+// max_attempts -- so a new vendor is a new Adapter, not a change to the loop.
+//
+// Every failed attempt's detail names the vendor call and its answer
+// ("Slack chat.postMessage: 200 {"ok":false,"error":"channel_not_found"}"),
+// with the sink's secrets (tokens, header values) redacted. A webhook's URL
+// is a secret too, so details name the call, never the URL.
+#pragma once
+
+#include <memory>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "runtime/sinks/executor.h"
+#include "runtime/sinks/http_client.h"
+#include "runtime/sinks/retry.h"
+
+namespace play::sinks {
+
+struct VendorRequest {
+  std::string call;  // for details: "Slack chat.postMessage", "Slack incoming webhook", "webhook"
+  std::string method = "POST";
+  std::string url;
+  std::string body;
+  std::vector<std::pair<std::string, std::string>> headers;
+  std::string error;  // not empty: the action cannot become a request (the DLQ, with this)
+};
+
+class Adapter {
+ public:
+  explicit Adapter(SinkConfig config) : config_(std::move(config)) {}
+  virtual ~Adapter() = default;
+  virtual VendorRequest build(const PendingAction& a) const = 0;
+  // The attempt's result; its detail redacted.
+  virtual AttemptResult interpret(const VendorRequest& req, const HttpResult& r) const = 0;
+  // `text` with every secret of the sink replaced by "[redacted]".
+  std::string redact(std::string text) const;
+
+ protected:
+  SinkConfig config_;
+};
+
+// The adapter for an HTTP-kind sink (Http, Slack).
+std::unique_ptr<Adapter> make_adapter(const SinkConfig& config);
+
+// Templated webhooks: `{action.play}`, `{action.signal}`, `{action.account}`,
+// `{action.contact}`, `{action.key}`, `{action.action}` and
+// `{action.args.NAME}` are replaced by the action's values, JSON-escaped
+// (written inside a JSON string: "text": "{action.play} fired"). A missing
+// value (no contact, no such argument) is "". A non-string argument is
+// inserted as its JSON text (3, true), escaped the same way.
+// "" when `tmpl` is usable: known placeholders only, and valid JSON once
+// filled with sample values; else what is wrong.
+std::string check_body_template(const std::string& tmpl);
+std::string render_body_template(const std::string& tmpl, const PendingAction& a);
+
+// Slack's Web API chat.postMessage body for an action ("" and `error` when
+// it has no channel).
+std::string slack_post_message_body(const PendingAction& a, const SinkConfig& config, std::string& error);
+
+}  // namespace play::sinks
