@@ -305,5 +305,65 @@ TEST(PlaydConfig, AlertMistakesAreRefusedWithWhere) {
       << error;
 }
 
+// Issue 10, first slice: Slack's Web API, templated webhooks, the vendors not built yet.
+TEST(PlaydConfig, SinkAdaptersAreReadAndCheckedAtStart) {
+  ::setenv("PLAYD_CONFIG_TEST_SLACK", "xoxb-config-test", 1);
+  ::setenv("PLAYD_CONFIG_TEST_KEY", "k-123", 1);
+  Config c;
+  std::string error;
+  ASSERT_TRUE(load_config(write_toml(R"(
+[server]
+listen = "127.0.0.1:8080"
+[sinks.chat]
+kind = "slack"
+token_env = "PLAYD_CONFIG_TEST_SLACK"
+base_url = "http://127.0.0.1:9/api"
+blocks = true
+[sinks.hook]
+kind = "http"
+url = "http://x/"
+body_template = '{"text": "{action.play}: {action.args.subject}"}'
+header_env = {"X-Api-Key" = "PLAYD_CONFIG_TEST_KEY"}
+)"),
+                          c, error))
+      << error;
+  const auto& chat = c.execution.sinks.at("chat");
+  EXPECT_EQ(chat.token, "xoxb-config-test");
+  EXPECT_EQ(chat.base_url, "http://127.0.0.1:9/api");
+  EXPECT_TRUE(chat.blocks);
+  EXPECT_EQ(chat.dashboard_url, "http://127.0.0.1:8080");
+  const auto& hook = c.execution.sinks.at("hook");
+  ASSERT_EQ(hook.headers.size(), 1u);
+  EXPECT_EQ(hook.headers[0].first, "X-Api-Key");
+  EXPECT_EQ(hook.headers[0].second, "k-123");
+
+  auto refused = [](const std::string& toml, const std::string& what) {
+    Config c;
+    std::string error;
+    EXPECT_FALSE(load_config(write_toml(toml), c, error)) << toml;
+    EXPECT_NE(error.find(what), std::string::npos) << error;
+    EXPECT_EQ(error.find("xoxb-config-test"), std::string::npos) << error;
+  };
+  refused("[sinks.crm]\nkind = \"hubspot\"\n",
+          "sinks.crm.kind: sink kind 'hubspot' is not supported yet (issue 10)");
+  refused("[sinks.crm]\nkind = \"salesforce\"\n", "sink kind 'salesforce' is not supported yet (issue 10)");
+  refused("[sinks.chat]\nkind = \"slack\"\ntoken_env = \"PLAYD_CONFIG_TEST_UNSET\"\n",
+          "sinks.chat.token_env: the environment variable PLAYD_CONFIG_TEST_UNSET is not set");
+  refused("[sinks.chat]\nkind = \"slack\"\ntoken_env = \"PLAYD_CONFIG_TEST_SLACK\"\ntoken = \"x\"\n",
+          "sinks.chat.token: unknown key");
+  refused("[sinks.chat]\nkind = \"slack\"\ntoken_env = \"PLAYD_CONFIG_TEST_SLACK\"\nurl = \"http://x/\"\n",
+          "not both");
+  refused("[sinks.chat]\nkind = \"slack\"\nurl = \"http://x/\"\nblocks = true\n", "needs a bot token");
+  refused("[sinks.chat]\nkind = \"slack\"\n", "a slack sink needs an incoming webhook url, or a bot token");
+  refused("[sinks.hook]\nurl = \"http://x/\"\nbody_template = '{\"a\": \"{action.nope}\"}'\n",
+          "sinks.hook.body_template: unknown placeholder {action.nope}");
+  refused("[sinks.hook]\nurl = \"http://x/\"\nbody_template = '{\"a\": {action.play}}'\n",
+          "sinks.hook.body_template: not valid JSON");
+  refused("[sinks.hook]\nurl = \"http://x/\"\nheader_env = {\"X-Api-Key\" = \"PLAYD_CONFIG_TEST_UNSET\"}\n",
+          "the environment variable PLAYD_CONFIG_TEST_UNSET is not set");
+  refused("[sinks.chat]\nkind = \"slack\"\nurl = \"http://x/\"\nbody_template = '{}'\n",
+          "only http sinks have a body_template");
+}
+
 }  // namespace
 }  // namespace play::playd
