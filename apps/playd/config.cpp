@@ -351,13 +351,9 @@ void read_sink(Reader& r, toml::node_view<const toml::node> s, const std::string
                                     "webhook posts only its text to its own channel");
   if (slack_api && sc.base_url.rfind("http://", 0) != 0 && sc.base_url.rfind("https://", 0) != 0)
     r.fail(where + ".base_url", "expected an http:// or https:// URL, got \"" + sc.base_url + "\"");
-  // The links' default: playd's own address, when it is one a reader can follow.
-  if (slack_api && !dashboard_set && c.listen_port != 0 && c.listen_address != "0.0.0.0" &&
-      c.listen_address != "::")
-    sc.dashboard_url =
-        "http://" +
-        (c.listen_address.find(':') != std::string::npos ? "[" + c.listen_address + "]" : c.listen_address) +
-        ":" + std::to_string(c.listen_port);
+  // The links' default (finish_config, once --listen is known): alerts.dashboard_url, else playd's own
+  // address.
+  sc.dashboard_from_listen = slack_api && !dashboard_set;
   if (sc.kind != sinks::SinkKind::File && !slack_api && sc.url.empty())
     r.fail(where + ".url",
            sc.kind == sinks::SinkKind::Slack
@@ -471,6 +467,16 @@ bool finish_config(Config& c, const vm::Bundle& bundle, std::string& error) {
       return false;
     }
   }
+  for (auto& [name, sink] : c.execution.sinks)
+    if (sink.dashboard_from_listen) {
+      if (!c.alerts_dashboard_url.empty())
+        sink.dashboard_url = c.alerts_dashboard_url;
+      else if (c.listen_port != 0 && c.listen_address != "0.0.0.0" && c.listen_address != "::")
+        sink.dashboard_url = "http://" +
+                             (c.listen_address.find(':') != std::string::npos ? "[" + c.listen_address + "]"
+                                                                              : c.listen_address) +
+                             ":" + std::to_string(c.listen_port);
+    }
   namespace fs = std::filesystem;
   std::set<std::string> files = {(fs::path(c.data_dir) / "outbox.ndjson").lexically_normal().string()};
   for (auto& [name, sink] : c.execution.sinks) {

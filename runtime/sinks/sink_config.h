@@ -40,9 +40,10 @@ struct SinkConfig {
   // `base_url` instead of the incoming webhook `url`.
   std::string token;
   std::string base_url = "https://slack.com/api";
-  std::string channel;        // Slack API: for actions without a `channel` argument
-  bool blocks = false;        // Slack API: Block Kit with links to the dashboard
-  std::string dashboard_url;  // the links' base ("" no links)
+  std::string channel;                 // Slack API: for actions without a `channel` argument
+  bool blocks = false;                 // Slack API: Block Kit with links to the dashboard
+  std::string dashboard_url;           // the links' base ("" no links)
+  bool dashboard_from_listen = false;  // dashboard_url not configured: playd fills in its own address
 };
 
 struct ExecutionOptions {

@@ -327,6 +327,7 @@ header_env = {"X-Api-Key" = "PLAYD_CONFIG_TEST_KEY"}
 )"),
                           c, error))
       << error;
+  ASSERT_TRUE(finish_config(c, plays(), error)) << error;
   const auto& chat = c.execution.sinks.at("chat");
   EXPECT_EQ(chat.token, "xoxb-config-test");
   EXPECT_EQ(chat.base_url, "http://127.0.0.1:9/api");
