@@ -169,7 +169,8 @@ AdminAnswer review_done(store::Store& store, const ingest::HttpRequest& req, std
       *out = std::string(text);
     }
   }
-  if (by.size() > 200 || comment.size() > 4000) return error(400, "by: at most 200 bytes; comment: at most 4000");
+  if (by.size() > 200 || comment.size() > 4000)
+    return error(400, "by: at most 200 bytes; comment: at most 4000");
   auto item = store.review_done(key, by, comment);
   if (!item) return error(404, "no review item with key " + key.substr(0, 200));
   return {200, observe::review_item_json(*item)};

@@ -31,11 +31,11 @@ struct ReplayFlags {
 };
 
 struct ReviewFlags {
-  std::string what;               // list | done
-  std::string key;                // done: the item's key
-  std::string queue, status;      // list: "" every queue; open (default) | done | all
-  std::string limit;              // list: "" the default
-  std::string by, comment;        // done
+  std::string what;           // list | done
+  std::string key;            // done: the item's key
+  std::string queue, status;  // list: "" every queue; open (default) | done | all
+  std::string limit;          // list: "" the default
+  std::string by, comment;    // done
 };
 
 struct AdminAnswer {

@@ -2,7 +2,8 @@
 //   playd serve --plays PATH|BUNDLE [--data DIR] [--config FILE] [--listen HOST:PORT] [--allow-no-plays]
 //   playd dlq list|show KEY|replay KEY|replay --all [--data DIR]
 //   playd replay --since TIME|--play-set VERSION [--until TIME] [--dry-run] [--data DIR]
-//   playd review list [--queue Q] [--status open|done|all] | done KEY [--by NAME] [--comment TEXT] [--data DIR]
+//   playd review list [--queue Q] [--status open|done|all] [--data DIR]
+//   playd review done KEY [--by NAME] [--comment TEXT] [--data DIR]
 // Three layers, meeting only through the store: ingestion (runtime/ingest:
 // HTTP), qualification (runtime/qualify: the engine), execution
 // (runtime/sinks). The admin commands go through the running playd when one

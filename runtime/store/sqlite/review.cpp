@@ -33,10 +33,11 @@ ReviewItem review_item(Stmt& s) {
 std::vector<ReviewItem> SqliteStore::review_items(const ReviewQuery& query) {
   return db_->read([&](Sql& sql) {
     // ?1: the status ('' every one), ?2: the queue ('' every one).
-    static const std::string q = std::string("SELECT ") + kReviewColumns +
-                                 " FROM review_queue r LEFT JOIN actions a ON a.key = r.key WHERE (?1 = '' OR "
-                                 "r.status = ?1) AND (?2 = '' OR r.queue = ?2) ORDER BY r.created_at_ms DESC, "
-                                 "r.key LIMIT ?3";
+    static const std::string q =
+        std::string("SELECT ") + kReviewColumns +
+        " FROM review_queue r LEFT JOIN actions a ON a.key = r.key WHERE (?1 = '' OR "
+        "r.status = ?1) AND (?2 = '' OR r.queue = ?2) ORDER BY r.created_at_ms DESC, "
+        "r.key LIMIT ?3";
     std::vector<ReviewItem> out;
     Stmt& s = sql.prepare(q.c_str());
     s.bind(1, query.status == "all" ? std::string() : query.status)
