@@ -32,6 +32,7 @@
 #include "apps/playd/dashboard.h"
 #include "apps/playd/plays_loader.h"
 #include "apps/playd/reload.h"
+#include "apps/playd/review_digest.h"
 #include "common/time/time.h"
 #include "runtime/engine/live_plays.h"
 #include "runtime/ingest/engine_checks.h"
@@ -181,6 +182,7 @@ struct Service {
   std::unique_ptr<ingest::IngestRoutes> routes;
   std::unique_ptr<ingest::HttpServer> server;
   std::unique_ptr<playd::Alerting> alerting;
+  std::unique_ptr<playd::ReviewDigest> review_digest;  // [review] digest_slack_url_env
 
   Service(playd::Config& c, std::vector<std::string> p, std::shared_ptr<vm::Bundle> b)
       : config(c), paths(std::move(p)), bundle(std::move(b)) {}
@@ -238,6 +240,8 @@ void Service::start_execution_and_qualification() {
   metrics.set_play_slas(playd::play_slas(*bundle));
   playd::export_alerts(metrics, *store);
   alerting = std::make_unique<playd::Alerting>(config, *store, metrics, *live);
+  review_digest =
+      std::make_unique<playd::ReviewDigest>(*store, config.review_digest_url, config.review_digest_every_ms);
   qualifying = std::thread([this] { qualifier->run(stop_qualifying); });
   reloader = std::make_unique<playd::Reloader>(paths, config, *live, *store, *qualifier, metrics);
 }
@@ -306,6 +310,7 @@ std::string Service::listen() {
 // is on disk and resumes at the next start.
 void Service::drain() {
   if (alerting) alerting->stop();  // nothing is decided or paged while the rest drains
+  if (review_digest) review_digest->stop();
   if (server) server->stop();
   bridge.reset();
   stop_qualifying = true;
@@ -354,6 +359,7 @@ int serve(const ServeFlags& f) {
   }
   lock->set_url(url);
   service.alerting->start(url);
+  service.review_digest->start(config.alerts_dashboard_url.empty() ? url : config.alerts_dashboard_url);
   std::fprintf(stderr, "playd: %zu plays (play set %s); store %s; listening on %s\n", bundle->plays.size(),
                service.play_set.c_str(), config.data_dir.c_str(), url.c_str());
   std::fprintf(
