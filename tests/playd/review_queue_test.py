@@ -4,6 +4,7 @@ across restarts until someone marks it done over HTTP (POST
 /v1/review/KEY/done) or with `playd review done`; GET /v1/review and `playd
 review list` read it. The review action is still delivered to its sink (here
 the file outbox) as before. Admin only: without the admin token, 401."""
+import http.client
 import json
 import subprocess
 import sys
@@ -40,6 +41,29 @@ def cli(binary, data, *args):
     env = {"PLAYD_ADMIN_TOKEN": "adm_token", "PATH": "/usr/bin:/bin"}
     return subprocess.run([binary, "review", *args, "--data", data], capture_output=True, text=True, env=env,
                           timeout=30)
+
+
+def session_post(pd, path, cookie, origin):
+    """A POST with the dashboard's session cookie (no token), as a browser sends it."""
+    conn = http.client.HTTPConnection("127.0.0.1", pd.port, timeout=10)
+    headers = {"Cookie": cookie, "Content-Length": "0"}
+    if origin:
+        headers["Origin"] = origin
+    conn.request("POST", path, headers=headers)
+    status = conn.getresponse().status
+    conn.close()
+    return status
+
+
+def login(pd):
+    conn = http.client.HTTPConnection("127.0.0.1", pd.port, timeout=10)
+    conn.request("POST", "/login", body="token=adm_token&next=/review",
+                 headers={"Content-Type": "application/x-www-form-urlencoded"})
+    r = conn.getresponse()
+    cookie = r.getheader("Set-Cookie")
+    conn.close()
+    assert cookie, r.status
+    return cookie.split(";")[0]
 
 
 def main(binary):
@@ -84,6 +108,12 @@ def main(binary):
             assert pd.request("GET", done_path, headers=ADMIN)[0] == 405
             assert pd.request("POST", done_path, b"[1]", headers=ADMIN)[0] == 400
 
+            # The dashboard's session cookie: a cross-origin POST is refused (CSRF), as for the
+            # other admin writes; the same-origin one is the Done button's (checked below, done).
+            cookie = login(pd)
+            assert session_post(pd, done_path, cookie, "http://evil.example") == 401
+            assert get(pd, "/v1/review")[1]["items"][0]["status"] == "open"
+
             # Done over HTTP, then again (idempotent: the first mark is kept).
             status, body = pd.request("POST", done_path, {"by": "rita", "comment": "called them"}, headers=ADMIN)
             assert status == 200, (status, body)
@@ -92,6 +122,7 @@ def main(binary):
             assert d["comment"] == "called them" and d["done_at"].startswith("2026-06-20T10:0"), d
             status, body = pd.request("POST", done_path, b"", headers=ADMIN)
             assert status == 200 and json.loads(body)["done_by"] == "rita", body
+            assert session_post(pd, done_path, cookie, pd.base) == 200  # same origin, with the session
             open_now = get(pd, "/v1/review")[1]["items"]
             assert [i["key"] for i in open_now] == [second["key"]], open_now
             assert [i["key"] for i in get(pd, "/v1/review?status=done")[1]["items"]] == [first["key"]]
