@@ -2,6 +2,7 @@
 
 #include <simdjson.h>
 
+#include <cctype>
 #include <charconv>
 #include <cstdio>
 #include <cstdlib>
@@ -13,6 +14,7 @@
 #include "common/text.h"
 #include "common/time/time.h"
 #include "runtime/observe/trace.h"
+#include "runtime/observe/views.h"
 #include "runtime/sinks/dlq.h"
 #include "runtime/sinks/http_client.h"
 #include "runtime/store/lock.h"
@@ -146,6 +148,34 @@ AdminAnswer dlq_replay(store::Store& store, sinks::Executor* executor, const std
   return {200, "{\"replayed\":" + std::to_string(n) + "}"};
 }
 
+// POST /v1/review/KEY/done: the item marked done, by and comment from the
+// JSON body ({"by": "...", "comment": "..."}, both optional) or, failing
+// that, the query (by=...&comment=..., what `playd review done` sends).
+AdminAnswer review_done(store::Store& store, const ingest::HttpRequest& req, std::string_view query,
+                        const std::string& key) {
+  std::string by = query_param(query, "by"), comment = query_param(query, "comment");
+  std::string_view body = req.body;
+  while (!body.empty() && std::isspace(static_cast<unsigned char>(body.front()))) body.remove_prefix(1);
+  if (!body.empty()) {
+    simdjson::dom::parser parser;
+    auto doc = parser.parse(req.body);
+    if (doc.error() || !doc.value_unsafe().is_object())
+      return error(400, "expected no body or {\"by\": \"...\", \"comment\": \"...\"}");
+    for (auto [name, out] : {std::pair<const char*, std::string*>{"by", &by}, {"comment", &comment}}) {
+      auto field = doc.value_unsafe()[name];
+      if (field.error() == simdjson::NO_SUCH_FIELD || field.is_null()) continue;
+      std::string_view text;
+      if (field.get(text)) return error(400, std::string(name) + ": expected a string");
+      *out = std::string(text);
+    }
+  }
+  if (by.size() > 200 || comment.size() > 4000)
+    return error(400, "by: at most 200 bytes; comment: at most 4000");
+  auto item = store.review_done(key, by, comment);
+  if (!item) return error(404, "no review item with key " + key.substr(0, 200));
+  return {200, observe::review_item_json(*item)};
+}
+
 // GET/POST /v1/admin/clock: the service's clock, settable under --simulated-clock.
 AdminAnswer clock(const ingest::HttpRequest& req) {
   if (req.method == "POST") {
@@ -205,6 +235,14 @@ AdminAnswer route(const ingest::HttpRequest& req, const AdminContext& ctx) {
         return error(400, "limit: expected a number from 1 to 1000, got '" + limit_text + "'");
     }
     return {200, observe::decisions_json(store, play, query_param(query, "outcome"), limit)};
+  }
+  constexpr std::string_view kReview = "/v1/review/", kDone = "/done";
+  if (path.starts_with(kReview)) {
+    if (!path.ends_with(kDone) || path.size() <= kReview.size() + kDone.size())
+      return error(404, "no admin route for " + req.method + " " + std::string(path.substr(0, 200)));
+    if (!method("POST")) return error(405, "use POST");
+    return review_done(store, req, query,
+                       url_decode(path.substr(kReview.size(), path.size() - kReview.size() - kDone.size())));
   }
   if (path == "/v1/admin/replay") return method("POST") ? replay(store, query) : error(405, "use POST");
   if (path == kDlq)
@@ -301,6 +339,49 @@ int dlq_command(const AdminFlags& admin, const std::string& what, const std::str
   if (what == "replay" && a.status == 200)
     std::fprintf(stderr, "playd: no playd runs on %s: the replayed actions are sent at its next start\n",
                  admin.data.c_str());
+  return a.status == 200 ? 0 : a.status == 404 ? 1 : 2;
+}
+
+int review_command(const AdminFlags& admin, const ReviewFlags& flags) {
+  std::string usage;
+  if (flags.what != "list" && flags.what != "done")
+    usage = "expected list or done KEY, got '" + flags.what + "'";
+  else if (flags.what == "list" && !flags.key.empty())
+    usage = "list takes no KEY (--queue Q, --status open|done|all)";
+  else if (flags.what == "done" && flags.key.empty())
+    usage = "done needs a KEY (the review item's key: playd review list shows them)";
+  else if (flags.what == "list" && (!flags.by.empty() || !flags.comment.empty()))
+    usage = "--by and --comment are for done";
+  else if (flags.what == "done" && (!flags.queue.empty() || !flags.status.empty() || !flags.limit.empty()))
+    usage = "--queue, --status and --limit are for list";
+  else if (!flags.status.empty() && flags.status != "open" && flags.status != "done" && flags.status != "all")
+    usage = "--status: expected open, done or all, got '" + flags.status + "'";
+  if (!usage.empty()) {
+    std::fprintf(stderr, "playd: review: %s\n", usage.c_str());
+    return 2;
+  }
+  bool list = flags.what == "list";
+  std::string path, query;
+  if (list) {
+    path = "/v1/review";
+    query = "status=" + url_encode(flags.status.empty() ? "open" : flags.status);
+    if (!flags.queue.empty()) query += "&queue=" + url_encode(flags.queue);
+    if (!flags.limit.empty()) query += "&limit=" + url_encode(flags.limit);
+  } else {
+    path = "/v1/review/" + url_encode(flags.key) + "/done";
+    query = "by=" + url_encode(flags.by) + "&comment=" + url_encode(flags.comment);
+  }
+  const char* method = list ? "GET" : "POST";
+  Remote remote = call_running(admin, method, path + "?" + query);
+  if (remote.running) return print_remote(remote);
+  Local local;
+  if (!open_local(admin, local)) return 2;
+  ingest::HttpRequest req;
+  req.method = method;
+  req.path = path;
+  req.target = path + "?" + query;
+  ingest::HttpResponse a = admin_route(req, AdminContext{*local.store, nullptr, false, {}});
+  std::printf("%s\n", a.body.c_str());
   return a.status == 200 ? 0 : a.status == 404 ? 1 : 2;
 }
 

@@ -30,6 +30,14 @@ struct ReplayFlags {
   bool dry_run = false;
 };
 
+struct ReviewFlags {
+  std::string what;           // list | done
+  std::string key;            // done: the item's key
+  std::string queue, status;  // list: "" every queue; open (default) | done | all
+  std::string limit;          // list: "" the default
+  std::string by, comment;    // done
+};
+
 struct AdminAnswer {
   int status = 200;
   std::string body;  // JSON
@@ -63,5 +71,8 @@ ingest::HttpResponse admin_route(const ingest::HttpRequest& request, const Admin
 // The CLI commands; exit codes 0 done, 1 nothing matched (a KEY), 2 usage/errors.
 int replay_command(const AdminFlags& admin, const ReplayFlags& flags);
 int dlq_command(const AdminFlags& admin, const std::string& what, const std::string& key, bool all);
+// playd review list|done: through the running playd (GET /v1/review, POST
+// /v1/review/KEY/done), else on the store of --data directly.
+int review_command(const AdminFlags& admin, const ReviewFlags& flags);
 
 }  // namespace play::playd

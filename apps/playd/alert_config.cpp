@@ -199,4 +199,13 @@ void read_alerts(Reader& r, toml::table& t, Config& c) {
                       std::string(name.str()), c);
 }
 
+void read_review(Reader& r, toml::table& t, Config& c) {
+  auto review = r.table(t["review"], "review", "a table: [review]");
+  // The webhook URL is its secret: from the environment or a file only.
+  secret(r, review, "review", "digest_slack_url_env", "digest_slack_url_file", c.review_digest_url);
+  if (!c.review_digest_url.empty() && !http_url(c.review_digest_url))
+    r.fail("review.digest_slack_url_env", "expected an http:// or https:// URL in the variable");
+  r.duration(review["digest_every"], "review.digest_every", c.review_digest_every_ms, 60000);
+}
+
 }  // namespace play::playd::config_reader

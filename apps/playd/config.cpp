@@ -400,6 +400,7 @@ bool load_config(const std::string& path, Config& c, std::string& error) {
   read_execution(r, t, c);
   read_sinks(r, t, c);
   config_reader::read_alerts(r, t, c);
+  config_reader::read_review(r, t, c);
   r.unknown_keys(t, "");
   if (!r.error.empty()) {
     error = r.error;

@@ -40,6 +40,11 @@ struct Config {
   observe::AlertSettings alerts;
   std::vector<sinks::AlertSinkConfig> alert_sinks;
   std::string alerts_dashboard_url;  // alerts.dashboard_url: linked from notifications ("": playd's own URL)
+  // The review queue's digest ([review]): a Slack incoming webhook
+  // (digest_slack_url_env, read when the config is loaded; "" no digest),
+  // sent every digest_every of the service's clock.
+  std::string review_digest_url;
+  int64_t review_digest_every_ms = 7 * store::kDayMs;
   // `--simulated-clock`: POST /v1/admin/clock sets the service's clock (a
   // flag only, never in a config file: a production playd cannot have it).
   bool simulated_clock = false;

@@ -188,6 +188,8 @@ struct Reader {
 
 // [alerts], [alerts.plays.NAME] and [alert_sinks.NAME] (alert_config.cpp).
 void read_alerts(Reader& r, toml::table& t, Config& c);
+// [review]: the review queue's digest (alert_config.cpp).
+void read_review(Reader& r, toml::table& t, Config& c);
 
 inline constexpr int64_t kNoMax = std::numeric_limits<int64_t>::max();
 

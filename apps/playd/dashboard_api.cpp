@@ -78,13 +78,18 @@ ingest::HttpResponse dashboard_api(const ingest::HttpRequest& req, store::Store&
     return answer(200, observe::overview_json(store, view, now));
   }
   if (path == "/v1/review") {
-    size_t limit = 50;
-    if (std::string l = param("limit"); !l.empty()) {
-      auto [end, ec] = std::from_chars(l.data(), l.data() + l.size(), limit);
-      if (ec != std::errc() || end != l.data() + l.size() || limit < 1 || limit > 1000)
+    store::ReviewQuery q;
+    std::string status = param("status"), l = param("limit");
+    if (!status.empty()) q.status = status;
+    if (q.status != "open" && q.status != "done" && q.status != "all")
+      return bad_request("status: expected open, done or all, got '" + status.substr(0, 40) + "'");
+    q.queue = param("queue");
+    if (!l.empty()) {
+      auto [end, ec] = std::from_chars(l.data(), l.data() + l.size(), q.limit);
+      if (ec != std::errc() || end != l.data() + l.size() || q.limit < 1 || q.limit > 1000)
         return bad_request("limit: expected a number from 1 to 1000, got '" + l.substr(0, 40) + "'");
     }
-    return answer(200, observe::review_json(store, limit));
+    return answer(200, observe::review_json(store, q));
   }
   return answer(404, "{\"error\":\"no such route\"}");
 }

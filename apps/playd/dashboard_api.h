@@ -4,7 +4,8 @@
 //   GET /v1/history?play=NAME|signal_type=TYPE&from=RFC3339&to=RFC3339&step=hour|day
 //   GET /v1/alerts                    firing (newest first), then resolved in the last 7 days
 //   GET /v1/overview                  lanes, DLQ, outboxes, alerts firing, today, the last 24 h
-//   GET /v1/review?limit=N            the review(...) actions, newest first
+//   GET /v1/review?queue=Q&status=open|done|all&limit=N   the review queue, newest first
+// (POST /v1/review/KEY/done, a write, is admin.cpp's.)
 // The shapes are runtime/observe/views.h's.
 #pragma once
 

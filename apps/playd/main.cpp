@@ -2,12 +2,14 @@
 //   playd serve --plays PATH|BUNDLE [--data DIR] [--config FILE] [--listen HOST:PORT] [--allow-no-plays]
 //   playd dlq list|show KEY|replay KEY|replay --all [--data DIR]
 //   playd replay --since TIME|--play-set VERSION [--until TIME] [--dry-run] [--data DIR]
+//   playd review list [--queue Q] [--status open|done|all] [--data DIR]
+//   playd review done KEY [--by NAME] [--comment TEXT] [--data DIR]
 // Three layers, meeting only through the store: ingestion (runtime/ingest:
 // HTTP), qualification (runtime/qualify: the engine), execution
 // (runtime/sinks). The admin commands go through the running playd when one
 // holds the data directory (admin.h), so they never write behind its back.
 //
-// Exit codes: 0 done, 1 the plays do not compile (or no such DLQ action), 2 a
+// Exit codes: 0 done, 1 the plays do not compile (or no such DLQ action or review item), 2 a
 // usage or configuration error (a malformed flag or config value, named in a
 // one-line message), 70 an internal error (a bug: an exception nothing else
 // caught, on any thread).
@@ -30,6 +32,7 @@
 #include "apps/playd/dashboard.h"
 #include "apps/playd/plays_loader.h"
 #include "apps/playd/reload.h"
+#include "apps/playd/review_digest.h"
 #include "common/time/time.h"
 #include "runtime/engine/live_plays.h"
 #include "runtime/ingest/engine_checks.h"
@@ -179,6 +182,7 @@ struct Service {
   std::unique_ptr<ingest::IngestRoutes> routes;
   std::unique_ptr<ingest::HttpServer> server;
   std::unique_ptr<playd::Alerting> alerting;
+  std::unique_ptr<playd::ReviewDigest> review_digest;  // [review] digest_slack_url_env
 
   Service(playd::Config& c, std::vector<std::string> p, std::shared_ptr<vm::Bundle> b)
       : config(c), paths(std::move(p)), bundle(std::move(b)) {}
@@ -236,6 +240,8 @@ void Service::start_execution_and_qualification() {
   metrics.set_play_slas(playd::play_slas(*bundle));
   playd::export_alerts(metrics, *store);
   alerting = std::make_unique<playd::Alerting>(config, *store, metrics, *live);
+  review_digest =
+      std::make_unique<playd::ReviewDigest>(*store, config.review_digest_url, config.review_digest_every_ms);
   qualifying = std::thread([this] { qualifier->run(stop_qualifying); });
   reloader = std::make_unique<playd::Reloader>(paths, config, *live, *store, *qualifier, metrics);
 }
@@ -304,6 +310,7 @@ std::string Service::listen() {
 // is on disk and resumes at the next start.
 void Service::drain() {
   if (alerting) alerting->stop();  // nothing is decided or paged while the rest drains
+  if (review_digest) review_digest->stop();
   if (server) server->stop();
   bridge.reset();
   stop_qualifying = true;
@@ -352,6 +359,7 @@ int serve(const ServeFlags& f) {
   }
   lock->set_url(url);
   service.alerting->start(url);
+  service.review_digest->start(config.alerts_dashboard_url.empty() ? url : config.alerts_dashboard_url);
   std::fprintf(stderr, "playd: %zu plays (play set %s); store %s; listening on %s\n", bundle->plays.size(),
                service.play_set.c_str(), config.data_dir.c_str(), url.c_str());
   std::fprintf(
@@ -413,9 +421,23 @@ int run(int argc, char** argv) {
   r->add_option("--admin-token", admin.token,
                 "the running playd's admin token (default: $PLAYD_ADMIN_TOKEN)");
 
-  static const std::set<std::string> kCommands = {"serve", "dlq", "replay"};
+  playd::ReviewFlags review;
+  auto* v = app.add_subcommand("review", "list the review queue, or mark an item done");
+  v->add_option("command", review.what, "list | done")->required();
+  v->add_option("key", review.key, "done: the item's key (the review action's idempotency key)");
+  v->add_option("--queue", review.queue, "list: only this queue");
+  v->add_option("--status", review.status, "list: open (default), done or all");
+  v->add_option("--limit", review.limit, "list: at most this many items (default 50)");
+  v->add_option("--by", review.by, "done: who reviewed it");
+  v->add_option("--comment", review.comment, "done: a comment kept with the item");
+  v->add_option("--data", admin.data, "data directory (default ./data)");
+  v->add_option("--admin-token", admin.token,
+                "the running playd's admin token (default: $PLAYD_ADMIN_TOKEN)");
+
+  static const std::set<std::string> kCommands = {"serve", "dlq", "replay", "review"};
   if (argc > 1 && argv[1][0] != '-' && !kCommands.count(argv[1])) {
-    std::fprintf(stderr, "playd: unknown command '%s' (expected serve, dlq or replay; see playd --help)\n",
+    std::fprintf(stderr,
+                 "playd: unknown command '%s' (expected serve, dlq, replay or review; see playd --help)\n",
                  argv[1]);
     return kUsage;
   }
@@ -438,6 +460,7 @@ int run(int argc, char** argv) {
     return serve(serve_flags);
   }
   if (r->parsed()) return playd::replay_command(admin, replay);
+  if (v->parsed()) return playd::review_command(admin, review);
   return playd::dlq_command(admin, what, key, all);
 }
 

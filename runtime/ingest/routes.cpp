@@ -209,7 +209,7 @@ Routed route_of(const HttpRequest& req) {
   static constexpr std::string_view kDashboard[] = {"/v1/plays",    "/v1/history", "/v1/alerts",
                                                     "/v1/overview", "/v1/review",  "/v1/decisions"};
   bool dashboard = std::find(std::begin(kDashboard), std::end(kDashboard), path) != std::end(kDashboard);
-  if (dashboard || starts_with(path, "/v1/admin/") ||
+  if (dashboard || starts_with(path, "/v1/admin/") || starts_with(path, "/v1/review/") ||
       (starts_with(path, "/v1/signals/") && path.ends_with("/trace"))) {
     r.route = Route::Admin;
     return r;

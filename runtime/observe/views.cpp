@@ -300,31 +300,42 @@ std::string overview_json(store::Store& store, const OverviewView& view, int64_t
   return out;
 }
 
-std::string review_json(store::Store& store, size_t limit) {
+namespace {
+
+void write_review_item(json::Writer& w, const store::ReviewItem& r) {
+  w.begin_object();
+  w.key("key").value(r.key).key("play").value(r.play).key("signal").value(r.signal_id);
+  w.key("account").value(r.account).key("contact").value(r.contact);
+  w.key("queue").value(r.queue);
+  w.key("note");
+  r.note.empty() ? w.null() : w.value(r.note);
+  w.key("status").value(r.status).key("created_at").value(format_timestamp(r.created_at_ms));
+  w.key("done_at");
+  r.done_at_ms ? w.value(format_timestamp(r.done_at_ms)) : w.null();
+  w.key("done_by");
+  r.done_by.empty() ? w.null() : w.value(r.done_by);
+  w.key("comment");
+  r.comment.empty() ? w.null() : w.value(r.comment);
+  w.key("delivery");
+  r.delivery.empty() ? w.null() : w.value(r.delivery);
+  w.end_object();
+}
+
+}  // namespace
+
+std::string review_json(store::Store& store, const store::ReviewQuery& query) {
   std::string out;
   json::Writer w(out);
-  simdjson::dom::parser parser;
   w.begin_object().key("items").begin_array();
-  for (const auto& a : store.recent_actions("review", limit)) {
-    w.begin_object();
-    w.key("key").value(a.key).key("play").value(a.play).key("signal").value(a.signal_id);
-    w.key("account").value(a.account).key("contact").value(a.contact);
-    // The review's arguments, from the action line (`playc run`'s form).
-    std::string_view queue, note;
-    auto doc = parser.parse(a.line);
-    if (!doc.error()) {
-      auto args = doc.value_unsafe()["args"];
-      // Absent or not a string: shown empty (GCC ignores a (void) cast of warn_unused_result).
-      if (args["queue"].get(queue) != simdjson::SUCCESS) queue = {};
-      if (args["note"].get(note) != simdjson::SUCCESS) note = {};
-    }
-    w.key("queue").value(queue);
-    w.key("note");
-    note.empty() ? w.null() : w.value(note);
-    w.key("status").value(a.status).key("created_at").value(format_timestamp(a.created_at_ms));
-    w.end_object();
-  }
+  for (const auto& r : store.review_items(query)) write_review_item(w, r);
   w.end_array().end_object();
+  return out;
+}
+
+std::string review_item_json(const store::ReviewItem& item) {
+  std::string out;
+  json::Writer w(out);
+  write_review_item(w, item);
   return out;
 }
 

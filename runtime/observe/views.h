@@ -58,7 +58,10 @@ struct OverviewView {
 };
 std::string overview_json(store::Store& store, const OverviewView& view, int64_t now_ms);
 
-// GET /v1/review?limit=N: the review(...) actions, newest first.
-std::string review_json(store::Store& store, size_t limit);
+// GET /v1/review?queue=Q&status=open|done|all&limit=N: the review queue's
+// items, newest first.
+std::string review_json(store::Store& store, const store::ReviewQuery& query);
+// One item (POST /v1/review/KEY/done answers it).
+std::string review_item_json(const store::ReviewItem& item);
 
 }  // namespace play::observe

@@ -572,5 +572,85 @@ TYPED_TEST(StoreConformance, RecentActionsOfOneActionNewestFirst) {
   EXPECT_TRUE(this->store->recent_actions("enroll", 10).empty());
 }
 
+TYPED_TEST(StoreConformance, ReviewActionsAreQueuedOnceWithTheirActionUntilDone) {
+  this->options.sweep_interval_ms = 100;
+  this->reopen();
+  this->store->enqueue_signals({this->signal("a"), this->signal("b"), this->signal("c")});
+  auto taken = this->take_all();
+  ASSERT_EQ(taken.size(), 3u);
+  auto review = [&](const std::string& key, const std::string& args, bool shadow = false) {
+    auto r = this->action(key, "review");
+    r.action = "review";
+    r.account = "bigco.com";
+    r.contact = "ann@bigco.com";
+    r.shadow = shadow;
+    r.line = R"({"kind":"action","action":"review","args":)" + args + "}";
+    return r;
+  };
+  for (size_t i = 0; i < taken.size(); ++i) {
+    set_clock(kT0 + int64_t(i) * 1000);
+    Evaluation ev;
+    std::vector<ActionRecord> actions{this->action("t_" + taken[i].id)};
+    if (i == 0) actions.push_back(review("r_a", R"({"queue":"weekly","note":"look"})"));
+    if (i == 1) actions.push_back(review("r_b", R"({"queue":"intent","note":null})"));
+    if (i == 2) actions.push_back(review("r_c", R"({"queue":"weekly"})", true));  // shadow: not queued
+    ev.signals.push_back({taken[i].seq, taken[i].id, {}, actions, taken[i].type});
+    this->store->commit_evaluation(ev);
+    this->store->commit_evaluation(ev);  // committed again: still one item
+  }
+  this->store->done_signals(taken);
+  auto open = this->store->review_items({});
+  ASSERT_EQ(open.size(), 2u);
+  EXPECT_EQ(open[0].key, "r_b");  // newest first
+  EXPECT_EQ(open[0].queue, "intent");
+  EXPECT_EQ(open[0].note, "");
+  EXPECT_EQ(open[1].key, "r_a");
+  EXPECT_EQ(open[1].play, "p");
+  EXPECT_EQ(open[1].signal_id, "a");
+  EXPECT_EQ(open[1].account, "bigco.com");
+  EXPECT_EQ(open[1].contact, "ann@bigco.com");
+  EXPECT_EQ(open[1].queue, "weekly");
+  EXPECT_EQ(open[1].note, "look");
+  EXPECT_EQ(open[1].status, "open");
+  EXPECT_EQ(open[1].created_at_ms, kT0);
+  EXPECT_EQ(open[1].done_at_ms, 0);
+  EXPECT_EQ(open[1].delivery, "pending");  // the action still goes to its sink
+  EXPECT_EQ(this->store->action("r_a")->status, "pending");
+  EXPECT_EQ(this->store->review_items({"weekly", "open", 10}).size(), 1u);
+  EXPECT_EQ(this->store->review_items({"", "open", 1}).size(), 1u);
+  EXPECT_TRUE(this->store->review_items({"", "done", 10}).empty());
+
+  set_clock(kT0 + 5000);
+  auto done = this->store->review_done("r_a", "ann", "called them");
+  ASSERT_TRUE(done);
+  EXPECT_EQ(done->status, "done");
+  EXPECT_EQ(done->done_at_ms, kT0 + 5000);
+  EXPECT_EQ(done->done_by, "ann");
+  EXPECT_EQ(done->comment, "called them");
+  set_clock(kT0 + 6000);
+  auto again = this->store->review_done("r_a", "bob", "");  // idempotent: the first mark is kept
+  ASSERT_TRUE(again);
+  EXPECT_EQ(again->done_at_ms, kT0 + 5000);
+  EXPECT_EQ(again->done_by, "ann");
+  EXPECT_FALSE(this->store->review_done("nope", "ann", ""));
+
+  this->reopen();  // durable
+  auto d = this->store->review_items({"", "done", 10});
+  ASSERT_EQ(d.size(), 1u);
+  EXPECT_EQ(d[0].key, "r_a");
+  EXPECT_EQ(d[0].comment, "called them");
+  EXPECT_EQ(this->store->review_items({"", "all", 10}).size(), 2u);
+  EXPECT_EQ(this->store->review_items({"", "open", 10}).size(), 1u);
+
+  // Done items expire a trace TTL after they were done; open ones are kept.
+  set_clock(kT0 + 5000 + this->options.trace_ttl_ms + kDayMs);
+  for (int i = 0; i < 100 && !this->store->review_items({"", "done", 10}).empty(); ++i)
+    std::this_thread::sleep_for(std::chrono::milliseconds(50));
+  EXPECT_TRUE(this->store->review_items({"", "done", 10}).empty());
+  auto left = this->store->review_items({"", "all", 10});
+  ASSERT_EQ(left.size(), 1u);
+  EXPECT_EQ(left[0].key, "r_b");
+}
+
 }  // namespace
 }  // namespace play::store

@@ -324,6 +324,32 @@ struct AlertRecord {
   std::string notified;  // the last state every alert sink was sent ("" none yet)
 };
 
+// ---- the review queue ---------------------------------------------------------
+//
+// Every live `review(...)` action is also an item of the review queue,
+// recorded by commit_evaluation() in the transaction that persists the
+// action (so exactly once per key; shadow plays' reviews are not queued).
+// The action itself still goes to its sink (or the file outbox) as any
+// action does; the queue is the durable to-do list a person works through.
+// Open items are kept until marked done; done items trace_ttl after.
+
+struct ReviewItem {
+  std::string key;  // the review action's idempotency key
+  std::string play, signal_id, account, contact;
+  std::string queue, note;  // the review's arguments (note "" when none)
+  std::string status;       // open | done
+  int64_t created_at_ms = 0;
+  int64_t done_at_ms = 0;  // 0 while open
+  std::string done_by, comment;
+  std::string delivery;  // the action's delivery status (pending, sent, dlq, ...; "" once expired)
+};
+
+struct ReviewQuery {
+  std::string queue;            // "" every queue
+  std::string status = "open";  // open | done | all
+  size_t limit = 50;
+};
+
 // ---- play sets and replay ---------------------------------------------------
 
 struct ReplayFilter {

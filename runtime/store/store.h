@@ -129,6 +129,15 @@ class Store {
   // The latest `limit` actions of action `action` (e.g. "review"), newest first.
   virtual std::vector<ActionRow> recent_actions(std::string_view action, size_t limit) = 0;
 
+  // ---- the review queue (records.h) ---------------------------------------------
+  // Items of the query, newest first.
+  virtual std::vector<ReviewItem> review_items(const ReviewQuery& query) = 0;
+  // Marks an item done (by `by`, with `comment`, at the service's clock) and
+  // returns it; an item already done is returned unchanged. nullopt: no
+  // item with this key.
+  virtual std::optional<ReviewItem> review_done(std::string_view key, std::string_view by,
+                                                std::string_view comment) = 0;
+
   // ---- history (records.h: what is counted, and when) ----------------------------
   // Non-empty buckets of the query, oldest first (then by group).
   virtual std::vector<HistoryBucket> history(const HistoryQuery& query) = 0;

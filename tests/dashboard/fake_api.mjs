@@ -289,10 +289,19 @@ export function overview() {
 
 export const REVIEW = {
   items: [
-    { key: 'a1b2c3d4e5f6a7b8c9d0e1f2a3b4c5d6', play: 'intent_surge', signal: 'evt_intent_9', account: 'bigco.com', contact: '', queue: 'weekly-intent', note: 'surge on revenue operations (score 88)', status: 'shadow', created_at: '2026-06-20T10:12:00Z' },
-    { key: 'b1b2c3d4e5f6a7b8c9d0e1f2a3b4c5d6', play: 'intent_surge', signal: 'evt_intent_4', account: 'midco.io', contact: '', queue: 'weekly-intent', note: 'surge on sales automation (score 74)', status: 'shadow', created_at: '2026-06-20T07:40:00Z' },
+    { key: 'a1b2c3d4e5f6a7b8c9d0e1f2a3b4c5d6', play: 'intent_surge', signal: 'evt_intent_9', account: 'bigco.com', contact: '', queue: 'weekly-intent', note: 'surge on revenue operations (score 88)', status: 'open', created_at: '2026-06-20T10:12:00Z', done_at: null, done_by: null, comment: null, delivery: 'sent' },
+    { key: 'b1b2c3d4e5f6a7b8c9d0e1f2a3b4c5d6', play: 'intent_surge', signal: 'evt_intent_4', account: 'midco.io', contact: '', queue: 'weekly-intent', note: 'surge on sales automation (score 74)', status: 'open', created_at: '2026-06-20T07:40:00Z', done_at: null, done_by: null, comment: null, delivery: 'dlq' },
+    { key: 'c1b2c3d4e5f6a7b8c9d0e1f2a3b4c5d6', play: 'revops_hiring_review', signal: 'evt_hire_2', account: 'smallco.dev', contact: 'ops@smallco.dev', queue: 'hiring', note: null, status: 'open', created_at: '2026-06-20T06:00:00Z', done_at: null, done_by: null, comment: null, delivery: 'pending' },
+    { key: 'd1b2c3d4e5f6a7b8c9d0e1f2a3b4c5d6', play: 'intent_surge', signal: 'evt_intent_1', account: 'oldco.com', contact: '', queue: 'weekly-intent', note: 'surge on pipeline (score 70)', status: 'done', created_at: '2026-06-19T09:00:00Z', done_at: '2026-06-19T15:30:00Z', done_by: 'rita', comment: 'called them', delivery: 'sent' },
   ],
 };
+
+// The review queue as the fake holds it: POST /v1/review/KEY/done marks an item done.
+let review = [];
+export function resetReview() {
+  review = REVIEW.items.map((i) => ({ ...i }));
+}
+resetReview();
 
 let dlq = [];
 // The endpoints the shell lists as routed (<body data-api>): a test drops some
@@ -369,7 +378,18 @@ function handle(req, res) {
   if (p === '/v1/plays') return send(res, 200, PLAYS);
   if (p === '/v1/alerts') return send(res, 200, ALERTS);
   if (p === '/v1/history') return send(res, 200, history(url.searchParams));
-  if (p === '/v1/review') return send(res, 200, REVIEW);
+  if (p === '/v1/review') {
+    const status = url.searchParams.get('status') || 'open';
+    const queue = url.searchParams.get('queue');
+    return send(res, 200, { items: review.filter((i) => (status === 'all' || i.status === status) && (!queue || i.queue === queue)) });
+  }
+  const reviewDone = p.match(/^\/v1\/review\/([^/]+)\/done$/);
+  if (reviewDone && req.method === 'POST') {
+    const item = review.find((i) => i.key === decodeURIComponent(reviewDone[1]));
+    if (!item) return send(res, 404, { error: 'no review item with key ' + reviewDone[1] });
+    if (item.status === 'open') Object.assign(item, { status: 'done', done_at: '2026-06-20T10:30:00Z', done_by: null, comment: null });
+    return send(res, 200, item);
+  }
   if (p === '/v1/decisions') {
     const outcome = url.searchParams.get('outcome');
     const list = url.searchParams.get('play') === 'pricing_visit_enterprise' ? DECISIONS : [];

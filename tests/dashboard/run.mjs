@@ -455,9 +455,18 @@ async function realReview(base, missing, allowed, traces) {
     check(items.length >= 1 && items.every((i) => reviewKeys.has(i.key)), 'the review queue lists review actions of the sample', items);
     eq(await count(t, 'table.review tbody tr'), items.length, 'a row per review item');
     for (const i of items) eq(await text(t, `table.review tr[data-key="${i.key}"] a.play`), i.play, `review item ${i.key}: its play`);
+    check(items.every((i) => i.status === 'open'), 'the review items are open', items);
+    await shot(t, 'real-review.png');
+    // Done (a POST with the session, as the DLQ's Replay): the item leaves the open ones, in the store too.
+    const marked = items[0].key;
+    await t.page.click(`table.review tr[data-key="${marked}"] button[data-action="done"]`);
+    await t.page.waitForSelector('[data-notice="review"]');
+    eq(await count(t, `table.review tr[data-key="${marked}"]`), 0, 'the item marked done leaves the open items');
+    eq(await count(t, `table.review-done tr[data-key="${marked}"]`), 1, 'and is among the done items');
+    const doneNow = (await http(base, 'GET', '/v1/review?status=done')).json.items;
+    check(doneNow.length === 1 && doneNow[0].key === marked && doneNow[0].status === 'done', 'playd has it done', doneNow);
   }
   done();
-  await shot(t, 'real-review.png');
   await t.context.close();
 }
 
@@ -700,18 +709,32 @@ async function contract() {
     eq(await count(t, '[data-problem="unknown-play"]'), 1, 'an unknown play is said so');
     done();
 
-    // Review queue.
+    // Review queue: open items per queue, done ones folded; Done marks one.
+    fake.resetReview();
     done = await load(t, base, '/review');
-    eq(await count(t, 'table.review tbody tr'), 2, 'review: two items');
-    for (const i of fake.REVIEW.items) {
+    const open = fake.REVIEW.items.filter((i) => i.status === 'open');
+    eq(await count(t, 'table.review tbody tr'), open.length, 'review: a row per open item');
+    eq(JSON.stringify(await t.page.$$eval('h2[data-queue]', (hs) => hs.map((x) => x.dataset.queue))), JSON.stringify(['hiring', 'weekly-intent']), 'review: a table per queue');
+    for (const i of open) {
       const cells = await t.page.$$eval(`table.review tr[data-key="${i.key}"] td`, (tds) => tds.map((td) => td.innerText));
       eq(
         JSON.stringify(cells),
-        JSON.stringify([i.created_at.replace('T', ' ').replace('Z', ' UTC'), i.play, i.queue, i.account, i.contact || '–', i.note, i.status, i.signal]),
+        JSON.stringify([i.created_at.replace('T', ' ').replace('Z', ' UTC'), i.play, i.account, i.contact || '–', i.note || '', i.delivery, i.signal, 'Done']),
         `review ${i.key.slice(0, 6)}: every field`,
       );
       eq(await t.page.locator(`table.review tr[data-key="${i.key}"] a.signal`).getAttribute('href'), `/trace?id=${i.signal}`, 'review: the signal links to its trace');
+      eq(await t.page.locator(`table.review[data-queue="${i.queue}"] tr[data-key="${i.key}"]`).count(), 1, `review ${i.key.slice(0, 6)}: under its queue`);
     }
+    eq(await text(t, 'details.review-done summary'), 'Done (1)', 'review: the done items, folded');
+    check(!(await t.page.locator('table.review-done').isVisible()), 'review: done items collapsed');
+    await t.page.click('details.review-done summary');
+    eq(JSON.stringify(await t.page.$$eval('table.review-done tbody tr td', (tds) => tds.slice(0, 3).map((td) => td.innerText))), JSON.stringify(['2026-06-19 15:30:00 UTC', 'rita', 'called them']), 'review: a done item says when, who and why');
+    const marked = open[0].key;
+    await t.page.click(`table.review tr[data-key="${marked}"] button[data-action="done"]`);
+    await t.page.waitForSelector('[data-notice="review"]');
+    eq(await count(t, `table.review tr[data-key="${marked}"]`), 0, 'review: the item marked done leaves the open items');
+    eq(await count(t, 'table.review tbody tr'), open.length - 1, 'review: the others stay');
+    eq(await text(t, 'details.review-done summary'), 'Done (2)', 'review: it is among the done items');
     done();
     await shot(t, 'contract-review.png');
 

@@ -6,6 +6,7 @@
 
 #include <gtest/gtest.h>
 
+#include <cstdlib>
 #include <filesystem>
 #include <fstream>
 
@@ -39,6 +40,28 @@ TEST(PlaydConfig, TheExampleConfigIsValid) {
   EXPECT_TRUE(finish_config(c, plays(), error)) << error;
   EXPECT_EQ(c.ingest.segment.page_type, "website.page_viewed");
   EXPECT_EQ(c.ingest.segment.max_batch_bytes, 512000u);
+}
+
+TEST(PlaydConfig, TheReviewDigestIsRead) {
+  Config c;
+  std::string error;
+  EXPECT_TRUE(c.review_digest_url.empty());  // no [review]: no digest
+  EXPECT_EQ(c.review_digest_every_ms, 7 * store::kDayMs);
+  ::setenv("PLAYD_CONFIG_TEST_REVIEW_URL", "https://hooks.slack.com/services/T/B/x", 1);
+  ASSERT_TRUE(load_config(write_toml("[review]\ndigest_slack_url_env = \"PLAYD_CONFIG_TEST_REVIEW_URL\"\n"
+                                     "digest_every = \"1d\"\n"),
+                          c, error))
+      << error;
+  EXPECT_EQ(c.review_digest_url, "https://hooks.slack.com/services/T/B/x");
+  EXPECT_EQ(c.review_digest_every_ms, store::kDayMs);
+  Config bad;
+  EXPECT_FALSE(load_config(write_toml("[review]\ndigest_every = \"1s\"\n"), bad, error));
+  EXPECT_NE(error.find("review.digest_every"), std::string::npos) << error;
+  EXPECT_FALSE(
+      load_config(write_toml("[review]\ndigest_slack_url_env = \"PLAYD_CONFIG_TEST_UNSET\"\n"), bad, error));
+  EXPECT_NE(error.find("review.digest_slack_url_env"), std::string::npos) << error;
+  EXPECT_FALSE(load_config(write_toml("[review]\ndigest = 1\n"), bad, error));
+  EXPECT_NE(error.find("review.digest"), std::string::npos) << error;
 }
 
 TEST(PlaydConfig, SegmentMappingIsRead) {

@@ -1,5 +1,5 @@
-"""Every malformed flag of `playd serve` / `playd dlq` and every malformed
-config value ends playd with exit code 2 and one line naming the flag or key
+"""Every malformed flag of `playd serve` / `playd dlq` / `playd review` and
+every malformed config value ends playd with exit code 2 and one line naming the flag or key
 and what was expected -- never an exception trace, an abort, or a start with
 the value silently ignored or clamped. An exception nothing else catches (here:
 std::bad_alloc under an address-space limit) exits 70 with one line.
@@ -39,7 +39,7 @@ FLAG_CASES = [
     ("one of several plays missing", ["serve", "--plays", PLAYS, "extra.play"], ["--plays", "extra.play"]),
     ("stray argument", ["serve", "extra", "--plays", PLAYS], ["extra"]),
     ("no subcommand", [], ["subcommand"]),
-    ("unknown subcommand", ["start"], ["'start'", "serve, dlq or replay"]),
+    ("unknown subcommand", ["start"], ["'start'", "serve, dlq, replay or review"]),
     ("dlq without command", ["dlq"], ["command"]),
     ("dlq unknown command", ["dlq", "purge"], ["dlq", "'purge'", "list, show"]),
     ("dlq show without key", ["dlq", "show", "--data", "{store}"], ["dlq", "show needs a KEY"]),
@@ -47,6 +47,13 @@ FLAG_CASES = [
     ("dlq replay key and all", ["dlq", "replay", "abc", "--all", "--data", "{store}"], ["dlq", "not both"]),
     ("dlq list with key", ["dlq", "list", "abc", "--data", "{store}"], ["dlq", "list takes no KEY"]),
     ("dlq list --all", ["dlq", "list", "--all", "--data", "{store}"], ["dlq", "--all is for replay"]),
+    ("review without command", ["review"], ["command"]),
+    ("review unknown command", ["review", "purge"], ["review", "'purge'", "list or done"]),
+    ("review done without key", ["review", "done", "--data", "{store}"], ["review", "done needs a KEY"]),
+    ("review list with key", ["review", "list", "abc", "--data", "{store}"], ["review", "list takes no KEY"]),
+    ("review list --by", ["review", "list", "--by", "x", "--data", "{store}"], ["review", "--by and --comment"]),
+    ("review bad status", ["review", "list", "--status", "x", "--data", "{store}"], ["review", "--status", "'x'"]),
+    ("review data without store", ["review", "list", "--data", "{tmp}/nowhere"], ["--data", "nowhere", "no playd store"]),
     ("dlq data without store", ["dlq", "list", "--data", "{tmp}/nowhere"], ["--data", "nowhere", "no playd store"]),
     ("replay without a filter", ["replay", "--data", "{store}"], ["replay needs --since TIME or --play-set VERSION"]),
     ("replay since not a time", ["replay", "--since", "yesterday", "--data", "{store}"], ["since", "RFC 3339", "'yesterday'"]),

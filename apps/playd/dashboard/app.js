@@ -1062,31 +1062,77 @@
 
   // ------------------------------------------------------------------ review queue
 
-  async function reviewPage() {
-    const r = await settle(api('/v1/review?limit=200'));
+  // Open items per queue, each with a Done button; done items (kept a trace TTL) folded below.
+  async function reviewPage(notice) {
+    const [r, d] = await Promise.all([settle(api('/v1/review?status=open&limit=1000')), settle(api('/v1/review?status=done&limit=200'))]);
     updated(`${when(new Date())} (browser clock)`);
-    const content = [h('h1', null, 'Review queue'), h('p', { class: 'muted' }, 'Actions of the review(...) action: accounts a person should look at, newest first.')];
+    const content = [
+      h('h1', null, 'Review queue'),
+      h('p', { class: 'muted' }, 'Accounts the plays queued for a person to look at with review(...), newest first per queue. Done marks an item reviewed; it is kept, folded below, for the trace TTL.'),
+    ];
+    if (notice) content.push(h('p', { class: 'notice', 'data-notice': 'review' }, notice));
     if (!r.ok) content.push(problem('The review queue', r.error));
     else if (!r.value.items.length) content.push(h('p', { class: 'ok-note', 'data-empty': 'review' }, 'Nothing to review.'));
-    else
-      content.push(
-        table(
-          ['created', 'play', 'queue', 'account', 'contact', 'note', 'status', 'signal'],
-          r.value.items.map((i) =>
-            h(
-              'tr',
-              { 'data-key': i.key },
-              h('td', null, when(i.created_at)),
-              h('td', null, playLink(i.play)),
-              h('td', null, i.queue),
-              h('td', null, i.account || '–'),
-              h('td', null, i.contact || '–'),
-              h('td', null, i.note || ''),
-              h('td', null, badge(i.status)),
-              h('td', null, i.signal ? traceLink(i.signal) : '–'),
-            ),
+    else {
+      const queues = new Map();
+      for (const i of r.value.items) {
+        if (!queues.has(i.queue)) queues.set(i.queue, []);
+        queues.get(i.queue).push(i);
+      }
+      for (const [queue, items] of [...queues].sort((a, b) => a[0].localeCompare(b[0]))) {
+        content.push(h('h2', { 'data-queue': queue }, queue || '(no queue)', ' ', h('span', { class: 'muted' }, `${items.length} open`)));
+        content.push(
+          table(
+            ['created', 'play', 'account', 'contact', 'note', 'delivery', 'signal', ''],
+            items.map((i) => {
+              const button = h('button', { type: 'button', 'data-action': 'done' }, 'Done');
+              button.addEventListener('click', async () => {
+                button.disabled = true;
+                const res = await settle(api('/v1/review/' + encodeURIComponent(i.key) + '/done', 'POST'));
+                reviewPage(res.ok ? `Marked done: ${i.account || i.key} (${i.queue}).` : `Marking ${i.key} done failed: ${res.error.message}`);
+              });
+              return h(
+                'tr',
+                { 'data-key': i.key },
+                h('td', null, when(i.created_at)),
+                h('td', null, playLink(i.play)),
+                h('td', null, i.account || '–'),
+                h('td', null, i.contact || '–'),
+                h('td', null, i.note || ''),
+                h('td', null, i.delivery ? badge(i.delivery) : '–'),
+                h('td', null, i.signal ? traceLink(i.signal) : '–'),
+                h('td', { class: 'buttons' }, button),
+              );
+            }),
+            { class: 'review', 'data-queue': queue },
           ),
-          { class: 'review' },
+        );
+      }
+    }
+    if (!d.ok) content.push(problem('The done review items', d.error));
+    else if (d.value.items.length)
+      content.push(
+        h(
+          'details',
+          { class: 'review-done' },
+          h('summary', null, `Done (${d.value.items.length})`),
+          table(
+            ['done', 'by', 'comment', 'queue', 'play', 'account', 'signal'],
+            d.value.items.map((i) =>
+              h(
+                'tr',
+                { 'data-key': i.key },
+                h('td', null, i.done_at ? when(i.done_at) : '–'),
+                h('td', null, i.done_by || '–'),
+                h('td', null, i.comment || ''),
+                h('td', null, i.queue),
+                h('td', null, playLink(i.play)),
+                h('td', null, i.account || '–'),
+                h('td', null, i.signal ? traceLink(i.signal) : '–'),
+              ),
+            ),
+            { class: 'review-done' },
+          ),
         ),
       );
     main.replaceChildren(...content);

@@ -264,6 +264,7 @@ void Database::sweep(Sql& sql) {
     sql.prepare("DELETE FROM actions WHERE status IN ('sent','cancelled','shadow') AND created_at_ms < ?")
         .bind(1, cutoff)
         .run();
+    sql.prepare("DELETE FROM review_queue WHERE status = 'done' AND done_at_ms < ?").bind(1, cutoff).run();
     int64_t history_cutoff = now - options_.history_ttl_ms;
     sql.prepare("DELETE FROM history WHERE hour_ms < ?").bind(1, history_cutoff).run();
     sql.prepare("DELETE FROM history_latency WHERE hour_ms < ?").bind(1, history_cutoff).run();

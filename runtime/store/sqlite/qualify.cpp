@@ -56,7 +56,24 @@ void SqliteStore::commit_evaluation(const Evaluation& ev) {
             .bind(16, s.type)
             .run();
         // Counted once per key: a decision committed again is not issued again.
-        if (sql.changes() == 1) history.count(now, a.play, s.type, a.shadow ? "shadow" : "issued", a.sink);
+        if (sql.changes() != 1) continue;
+        history.count(now, a.play, s.type, a.shadow ? "shadow" : "issued", a.sink);
+        // A live review is also an item of the review queue (records.h), with the action.
+        if (a.action == "review" && !a.shadow)
+          sql.prepare(
+                 "INSERT OR IGNORE INTO review_queue(key, play, signal_id, account, contact, queue, note, "
+                 "created_at_ms, status, done_at_ms, done_by, comment) VALUES (?1, ?2, ?3, ?4, ?5, "
+                 "COALESCE(CASE WHEN json_valid(?6) THEN json_extract(?6, '$.args.queue') END, ''), "
+                 "COALESCE(CASE WHEN json_valid(?6) THEN json_extract(?6, '$.args.note') END, ''), "
+                 "?7, 'open', 0, '', '')")
+              .bind(1, a.key)
+              .bind(2, a.play)
+              .bind(3, s.id)
+              .bind(4, a.account)
+              .bind(5, a.contact)
+              .bind(6, a.line)
+              .bind(7, now)
+              .run();
       }
       sql.prepare("UPDATE signals SET evaluated_at_ms = ?, play_set = ? WHERE seq = ?")
           .bind(1, now)

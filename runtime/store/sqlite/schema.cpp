@@ -139,7 +139,27 @@ CREATE TABLE alerts (             -- one row per incident: a rule firing for a s
 CREATE INDEX alerts_firing ON alerts(state) WHERE state = 'firing';
 )sql";
 
-const char* const kMigrations[] = {kV1, kV2, kV3};
+// Version 4: the review queue (records.h): one item per live review(...)
+// action, written with it; open until a person marks it done.
+const char* const kV4 = R"sql(
+CREATE TABLE review_queue (
+  key TEXT PRIMARY KEY,           -- the review action's idempotency key
+  play TEXT NOT NULL,
+  signal_id TEXT NOT NULL,
+  account TEXT NOT NULL,
+  contact TEXT NOT NULL,
+  queue TEXT NOT NULL,            -- review(queue: ...)
+  note TEXT NOT NULL,             -- review(note: ...), '' when none
+  created_at_ms INTEGER NOT NULL,
+  status TEXT NOT NULL,           -- open | done
+  done_at_ms INTEGER NOT NULL,    -- 0 while open
+  done_by TEXT NOT NULL,
+  comment TEXT NOT NULL
+) WITHOUT ROWID;
+CREATE INDEX review_queue_by_status ON review_queue(status, queue, created_at_ms);
+)sql";
+
+const char* const kMigrations[] = {kV1, kV2, kV3, kV4};
 
 }  // namespace
 

@@ -71,6 +71,10 @@ class SqliteStore final : public Store {
   std::vector<UndeliveredGroup> undelivered(int64_t created_before_ms) override;
   std::vector<ActionRow> recent_actions(std::string_view action, size_t limit) override;
 
+  std::vector<ReviewItem> review_items(const ReviewQuery& query) override;
+  std::optional<ReviewItem> review_done(std::string_view key, std::string_view by,
+                                        std::string_view comment) override;
+
   std::vector<HistoryBucket> history(const HistoryQuery& query) override;
   std::map<std::string, int64_t> history_first_hours() override;
   void save_alerts(const std::vector<AlertRecord>& alerts) override;
