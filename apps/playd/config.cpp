@@ -278,12 +278,12 @@ void read_sink(Reader& r, toml::node_view<const toml::node> s, const std::string
   std::string kind = "http";
   // The vendors issue 10 names, not built yet: say so rather than "expected one of".
   auto named = s["kind"].value_exact<std::string>();
-  if (named && (*named == "hubspot" || *named == "salesforce" || *named == "outreach" ||
+  if (named && (*named == "salesforce" || *named == "outreach" ||
                 *named == "salesloft" || *named == "pagerduty")) {
     r.seen(s["kind"], where + ".kind");
     r.fail(where + ".kind", "sink kind '" + *named + "' is not supported yet (issue 10)");
   } else {
-    r.choice(s["kind"], where + ".kind", kind, {"http", "slack", "file"});
+    r.choice(s["kind"], where + ".kind", kind, {"http", "slack", "file", "hubspot"});
   }
   if (kind == "http")
     sc.kind = sinks::SinkKind::Http;
@@ -291,6 +291,10 @@ void read_sink(Reader& r, toml::node_view<const toml::node> s, const std::string
     sc.kind = sinks::SinkKind::Slack;
   else if (kind == "file")
     sc.kind = sinks::SinkKind::File;
+  else if (kind == "hubspot")
+    sc.kind = sinks::SinkKind::HubSpot;
+  bool hubspot = sc.kind == sinks::SinkKind::HubSpot;
+  if (hubspot) sc.base_url = "https://api.hubapi.com";
   r.string(s["url"], where + ".url", sc.url);
   r.string(s["path"], where + ".path", sc.path);
   r.string(s["bearer_token"], where + ".bearer_token", sc.bearer_token);
@@ -331,6 +335,20 @@ void read_sink(Reader& r, toml::node_view<const toml::node> s, const std::string
   // Slack: a bot token selects the Web API (chat.postMessage) instead of the incoming webhook.
   read_secret(r, s, where, "token_env", "token_file", sc.token);
   r.string(s["base_url"], where + ".base_url", sc.base_url, false);
+  r.string(s["key_property"], where + ".key_property", sc.key_property, false);
+  if (s["key_property"] && !hubspot)
+    r.fail(where + ".key_property", "only hubspot sinks have key_property");
+  if (hubspot) {
+    for (const char* k : {"url", "path", "bearer_token", "signing_secret", "channel", "blocks", "dashboard_url"})
+      if (s[k]) r.fail(where + "." + k, "a hubspot sink has no " + std::string(k));
+    if (sc.token.empty())
+      r.fail(where + ".token_env", "a hubspot sink needs a private app token (token_env or token_file)");
+    if (sc.base_url.rfind("http://", 0) != 0 && sc.base_url.rfind("https://", 0) != 0)
+      r.fail(where + ".base_url", "expected an http:// or https:// URL, got \"" + sc.base_url + "\"");
+    if (sc.key_property.empty()) r.fail(where + ".key_property", "expected a HubSpot property name");
+    c.execution.sinks[sc.name] = std::move(sc);
+    return;
+  }
   r.string(s["channel"], where + ".channel", sc.channel, false);
   r.get(s["blocks"], where + ".blocks", sc.blocks);
   bool dashboard_set = bool(s["dashboard_url"]);

@@ -229,7 +229,181 @@ class SlackApiAdapter : public Adapter {
   }
 };
 
+// HubSpot's CRM v3 API (adapter.h): several calls per attempt.
+class HubSpotAdapter : public Adapter {
+ public:
+  using Adapter::Adapter;
+
+  VendorRequest build(const PendingAction&) const override {
+    VendorRequest req;
+    req.call = "HubSpot";
+    req.error = "not a single request";
+    return req;
+  }
+
+  AttemptResult interpret(const VendorRequest& req, const HttpResult& r) const override {
+    AttemptResult out;
+    out.kind = r.status >= 200 && r.status < 300 ? AttemptKind::Sent : AttemptKind::Failed;
+    out.http_status = r.status;
+    out.retry_after_ms = r.retry_after_ms;
+    out.network_error = r.status == 0;
+    out.detail = redact(req.call + ": " + answer_text(r));
+    if (r.status == 401 || r.status == 403) out.detail = "credentials rejected by HubSpot: " + out.detail;
+    return out;
+  }
+
+  AttemptResult deliver(const PendingAction& a, HttpClient& client) const override {
+    ActionFields f = action_fields(a);
+    AttemptResult out;
+    out.kind = AttemptKind::Failed;
+    const std::string& action = f.top["action"];
+    if (action != "task") {
+      out.detail = "HubSpot sink: action '" + action + "' not supported yet";
+      return out;
+    }
+    std::string subject = f.args["subject"], owner = f.args["owner"];
+    if (subject.empty()) {
+      out.detail = "HubSpot sink: a task needs a subject";
+      return out;
+    }
+    int64_t due_ms = 0;
+    if (f.args.count("due") && !parse_duration(f.args["due"], due_ms)) {
+      out.detail = "HubSpot sink: due is not a duration: " + f.args["due"];
+      return out;
+    }
+    std::string base = config_.base_url;
+    while (!base.empty() && base.back() == '/') base.pop_back();
+    HttpResult r;
+    // 1. Exactly once: a task carrying this key was created by an earlier attempt.
+    if (!call(client, "tasks search", "POST", base + "/crm/v3/objects/tasks/search",
+              hubspot_search_body(config_.key_property, a.key), r, out))
+      return out;
+    if (std::string id = hubspot_search_first_id(r.body); !id.empty()) {
+      out.kind = AttemptKind::Sent;
+      out.http_status = r.status;
+      out.detail = "HubSpot task " + id + " (found by " + config_.key_property + ")";
+      return out;
+    }
+    // 2. The owner.
+    std::string owner_id;
+    {
+      std::lock_guard<std::mutex> lock(mu_);
+      auto it = owners_.find(owner);
+      if (it != owners_.end()) owner_id = it->second;
+    }
+    if (owner_id.empty() && !owner.empty()) {  // no owner argument: an unassigned task
+      if (!call(client, "owners", "GET", base + "/crm/v3/owners?email=" + url_escape(owner), "", r, out))
+        return out;
+      owner_id = hubspot_search_first_id(r.body);
+      if (owner_id.empty()) {
+        out.http_status = 0;
+        out.detail = "HubSpot owner not found: " + owner;
+        return out;
+      }
+      std::lock_guard<std::mutex> lock(mu_);
+      owners_[owner] = owner_id;
+    }
+    // 3. The contact and the company (missing: no association).
+    std::string contact_id, company_id;
+    if (!a.contact.empty()) {
+      if (!call(client, "contacts search", "POST", base + "/crm/v3/objects/contacts/search",
+                hubspot_search_body("email", a.contact), r, out))
+        return out;
+      contact_id = hubspot_search_first_id(r.body);
+    }
+    if (!a.account.empty()) {
+      if (!call(client, "companies search", "POST", base + "/crm/v3/objects/companies/search",
+                hubspot_search_body("domain", a.account), r, out))
+        return out;
+      company_id = hubspot_search_first_id(r.body);
+    }
+    // 4. The task.
+    if (!call(client, "tasks create", "POST", base + "/crm/v3/objects/tasks",
+              hubspot_task_body(subject, wall_ms() + due_ms, owner_id, config_.key_property, a.key, contact_id,
+                                company_id),
+              r, out))
+      return out;
+    out.kind = AttemptKind::Sent;
+    out.http_status = r.status;
+    out.detail = r.body;
+    return out;
+  }
+
+ private:
+  // One call; false (and `out` the failed attempt) unless it answered 2xx.
+  bool call(HttpClient& client, const std::string& name, const std::string& method, const std::string& url,
+            const std::string& body, HttpResult& r, AttemptResult& out) const {
+    std::vector<std::pair<std::string, std::string>> headers = {{"Authorization", "Bearer " + config_.token}};
+    if (method == "POST") headers.emplace_back("Content-Type", "application/json");
+    r = client.request(method, url, body, headers, config_.timeout_ms);
+    if (r.status >= 200 && r.status < 300) return true;
+    VendorRequest req;
+    req.call = "HubSpot " + name;
+    out = interpret(req, r);
+    return false;
+  }
+
+  mutable std::mutex mu_;
+  mutable std::map<std::string, std::string> owners_;  // email -> owner id
+};
+
 }  // namespace
+
+AttemptResult Adapter::deliver(const PendingAction& a, HttpClient& client) const {
+  VendorRequest req = build(a);
+  if (!req.error.empty()) {  // nothing to send: the DLQ (not a network error, no HTTP answer)
+    AttemptResult out;
+    out.kind = AttemptKind::Failed;
+    out.detail = redact(req.call + ": " + req.error);
+    return out;
+  }
+  HttpResult r = client.request(req.method, req.url, req.body, req.headers, config_.timeout_ms);
+  return interpret(req, r);
+}
+
+std::string hubspot_search_body(const std::string& property, const std::string& value) {
+  std::string out;
+  json::Writer w(out);
+  w.begin_object().key("filterGroups").begin_array().begin_object().key("filters").begin_array();
+  w.begin_object().key("propertyName").value(property).key("operator").value("EQ").key("value").value(value);
+  w.end_object().end_array().end_object().end_array();
+  w.key("properties").begin_array().value(property).end_array().key("limit").value(1).end_object();
+  return out;
+}
+
+std::string hubspot_task_body(const std::string& subject, int64_t timestamp_ms, const std::string& owner_id,
+                              const std::string& key_property, const std::string& key,
+                              const std::string& contact_id, const std::string& company_id) {
+  std::string out;
+  json::Writer w(out);
+  w.begin_object().key("properties").begin_object();
+  w.key("hs_task_subject").value(subject).key("hs_timestamp").value(std::to_string(timestamp_ms));
+  if (!owner_id.empty()) w.key("hubspot_owner_id").value(owner_id);
+  w.key("hs_task_status").value("NOT_STARTED");
+  w.key(key_property).value(key).end_object();
+  w.key("associations").begin_array();
+  for (auto [id, type] : {std::pair<const std::string*, int>{&contact_id, 204}, {&company_id, 192}}) {
+    if (id->empty()) continue;
+    w.begin_object().key("to").begin_object().key("id").value(*id).end_object();
+    w.key("types").begin_array().begin_object().key("associationCategory").value("HUBSPOT_DEFINED");
+    w.key("associationTypeId").value(type).end_object().end_array().end_object();
+  }
+  w.end_array().end_object();
+  return out;
+}
+
+std::string hubspot_search_first_id(const std::string& body) {
+  simdjson::dom::parser parser;
+  simdjson::dom::array results;
+  if (parser.parse(body)["results"].get_array().get(results) != simdjson::SUCCESS) return "";
+  for (auto r : results) {
+    std::string_view id;
+    if (r["id"].get_string().get(id) == simdjson::SUCCESS) return std::string(id);
+    int64_t n;
+    if (r["id"].get_int64().get(n) == simdjson::SUCCESS) return std::to_string(n);
+  }
+  return "";
+}
 
 std::string Adapter::redact(std::string text) const {
   std::vector<std::string> secrets = {config_.token, config_.bearer_token, config_.signing_secret};
@@ -243,6 +417,7 @@ std::string Adapter::redact(std::string text) const {
 }
 
 std::unique_ptr<Adapter> make_adapter(const SinkConfig& config) {
+  if (config.kind == SinkKind::HubSpot) return std::make_unique<HubSpotAdapter>(config);
   if (config.kind == SinkKind::Slack && !config.token.empty())
     return std::make_unique<SlackApiAdapter>(config);
   return std::make_unique<WebhookAdapter>(config, config.kind == SinkKind::Slack);

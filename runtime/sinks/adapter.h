@@ -11,7 +11,9 @@
 // is a secret too, so details name the call, never the URL.
 #pragma once
 
+#include <map>
 #include <memory>
+#include <mutex>
 #include <string>
 #include <utility>
 #include <vector>
@@ -38,6 +40,11 @@ class Adapter {
   virtual VendorRequest build(const PendingAction& a) const = 0;
   // The attempt's result; its detail redacted.
   virtual AttemptResult interpret(const VendorRequest& req, const HttpResult& r) const = 0;
+  // One attempt at delivering `a` (the executor records its result): by
+  // default build() + one request + interpret(). A vendor needing several
+  // calls per action (HubSpot: search, owner, create) overrides it. Called
+  // from the sink's worker threads at once.
+  virtual AttemptResult deliver(const PendingAction& a, HttpClient& client) const;
   // `text` with every secret of the sink replaced by "[redacted]".
   std::string redact(std::string text) const;
 
@@ -45,7 +52,7 @@ class Adapter {
   SinkConfig config_;
 };
 
-// The adapter for an HTTP-kind sink (Http, Slack).
+// The adapter for an HTTP-kind sink (Http, Slack, HubSpot).
 std::unique_ptr<Adapter> make_adapter(const SinkConfig& config);
 
 // Templated webhooks: `{action.play}`, `{action.signal}`, `{action.account}`,
@@ -62,5 +69,25 @@ std::string render_body_template(const std::string& tmpl, const PendingAction& a
 // Slack's Web API chat.postMessage body for an action ("" and `error` when
 // it has no channel).
 std::string slack_post_message_body(const PendingAction& a, const SinkConfig& config, std::string& error);
+
+// HubSpot (CRM v3, a private app token). A `task` action (args subject,
+// owner: an email, due: a duration from now) becomes a CRM task:
+//   1. POST /crm/v3/objects/tasks/search on `key_property` = the action's key:
+//      found -> sent (exactly once across a crash between HubSpot's 2xx and
+//      playd's record);
+//   2. GET /crm/v3/owners?email=OWNER -> the owner id (cached per sink); no
+//      such owner -> the DLQ;
+//   3. POST /crm/v3/objects/contacts/search (email = the action's contact) and
+//      /crm/v3/objects/companies/search (domain = its account): not found ->
+//      the task is created without that association;
+//   4. POST /crm/v3/objects/tasks with the properties and associations.
+// Other action kinds: the DLQ ("not supported yet").
+std::string hubspot_search_body(const std::string& property, const std::string& value);
+// The create body; `contact_id` / `company_id` "" for no association.
+std::string hubspot_task_body(const std::string& subject, int64_t timestamp_ms, const std::string& owner_id,
+                              const std::string& key_property, const std::string& key,
+                              const std::string& contact_id, const std::string& company_id);
+// The first result's id of a CRM search answer ("" when none).
+std::string hubspot_search_first_id(const std::string& body);
 
 }  // namespace play::sinks

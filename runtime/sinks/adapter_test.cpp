@@ -178,3 +178,83 @@ TEST(Webhook, DefaultBodyIsTheLineWithHeaders) {
 
 }  // namespace
 }  // namespace play::sinks
+
+namespace play::sinks {
+namespace {
+
+TEST(HubSpot, SearchBody) {
+  EXPECT_EQ(hubspot_search_body("playd_key", "k\"1"),
+            R"({"filterGroups":[{"filters":[{"propertyName":"playd_key","operator":"EQ","value":"k\"1"}]}],)"
+            R"("properties":["playd_key"],"limit":1})");
+}
+
+TEST(HubSpot, TaskBody) {
+  EXPECT_EQ(hubspot_task_body("Call Eve", 1700000000000, "42", "playd_key", "k1", "101", "202"),
+            R"({"properties":{"hs_task_subject":"Call Eve","hs_timestamp":"1700000000000",)"
+            R"("hubspot_owner_id":"42","hs_task_status":"NOT_STARTED","playd_key":"k1"},"associations":[)"
+            R"({"to":{"id":"101"},"types":[{"associationCategory":"HUBSPOT_DEFINED","associationTypeId":204}]},)"
+            R"({"to":{"id":"202"},"types":[{"associationCategory":"HUBSPOT_DEFINED","associationTypeId":192}]}]})");
+  // No owner, no contact, no company: unassigned, no associations.
+  EXPECT_EQ(hubspot_task_body("s", 1, "", "pk", "k1", "", ""),
+            R"({"properties":{"hs_task_subject":"s","hs_timestamp":"1",)"
+            R"("hs_task_status":"NOT_STARTED","pk":"k1"},"associations":[]})");
+}
+
+TEST(HubSpot, SearchFirstId) {
+  EXPECT_EQ(hubspot_search_first_id(R"({"total":1,"results":[{"id":"77","properties":{}}]})"), "77");
+  EXPECT_EQ(hubspot_search_first_id(R"({"results":[{"id":5}]})"), "5");
+  EXPECT_EQ(hubspot_search_first_id(R"({"total":0,"results":[]})"), "");
+  EXPECT_EQ(hubspot_search_first_id("not json"), "");
+}
+
+SinkConfig hubspot() {
+  SinkConfig c;
+  c.name = "crm";
+  c.kind = SinkKind::HubSpot;
+  c.token = "pat-na1-secret-token";
+  c.base_url = "http://127.0.0.1:9";
+  return c;
+}
+
+TEST(HubSpot, AnswersMapToRetryOrDlq) {
+  auto ad = make_adapter(hubspot());
+  VendorRequest req;
+  req.call = "HubSpot tasks create";
+  ExecutionOptions o;
+  auto step = [&](const HttpResult& h) { return next_step(ad->interpret(req, h), 1, 0, SinkKind::HubSpot, o, 0); };
+  EXPECT_EQ(step(answer(201, "{}")).result, "sent");
+  NextStep s401 = step(answer(401, "bad pat-na1-secret-token"));
+  EXPECT_EQ(s401.result, "dlq");
+  EXPECT_NE(s401.detail.find("credentials rejected by HubSpot"), std::string::npos) << s401.detail;
+  EXPECT_EQ(s401.detail.find("pat-na1-secret-token"), std::string::npos) << s401.detail;
+  EXPECT_EQ(step(answer(403, "")).result, "dlq");
+  EXPECT_EQ(step(answer(429, "", 5000)).result, "retry");
+  EXPECT_EQ(step(answer(503, "")).result, "retry");
+  NextStep s400 = step(answer(400, R"({"message":"Property values were not valid"})"));
+  EXPECT_EQ(s400.result, "dlq");
+  EXPECT_NE(s400.detail.find("HubSpot tasks create: 400 {\"message\""), std::string::npos) << s400.detail;
+  HttpResult timeout;
+  timeout.error = "timed out";
+  EXPECT_EQ(step(timeout).result, "retry");
+}
+
+TEST(HubSpot, OtherActionsAndMissingArgsGoToTheDlq) {
+  http_global_init();
+  HttpClient client;
+  auto ad = make_adapter(hubspot());
+  ExecutionOptions o;
+  PendingAction a = notify_action();  // "notify": no HTTP call is made
+  AttemptResult r = ad->deliver(a, client);
+  EXPECT_EQ(r.kind, AttemptKind::Failed);
+  EXPECT_EQ(r.detail, "HubSpot sink: action 'notify' not supported yet");
+  EXPECT_EQ(next_step(r, 1, 0, SinkKind::HubSpot, o, 0).result, "dlq");
+  a.line = R"({"kind":"action","play":"p","action":"task","args":{"owner":"o@x.com"},"key":"k1"})";
+  r = ad->deliver(a, client);
+  EXPECT_EQ(r.detail, "HubSpot sink: a task needs a subject");
+  a.line = R"({"kind":"action","play":"p","action":"task","args":{"subject":"s","owner":"o@x.com","due":"soon"}})";
+  r = ad->deliver(a, client);
+  EXPECT_EQ(r.detail, "HubSpot sink: due is not a duration: soon");
+}
+
+}  // namespace
+}  // namespace play::sinks

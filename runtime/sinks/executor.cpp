@@ -24,6 +24,8 @@ const char* sink_kind_name(SinkKind k) {
       return "http";
     case SinkKind::Slack:
       return "slack";
+    case SinkKind::HubSpot:
+      return "hubspot";
   }
   return "?";
 }
@@ -235,17 +237,8 @@ bool Executor::recheck_suppression(Sink& s, PendingAction& a) {
 }
 
 void Executor::send_http(Sink& s, PendingAction& a, HttpClient& client) {
-  VendorRequest req = s.adapter->build(a);
+  AttemptResult result = s.adapter->deliver(a, client);
   std::vector<Attempt> at(1);
-  if (!req.error.empty()) {  // nothing to send: the DLQ (not a network error, no HTTP answer)
-    at[0].a = std::move(a);
-    at[0].kind = AttemptKind::Failed;
-    at[0].detail = s.adapter->redact(req.call + ": " + req.error);
-    record(s, at);
-    return;
-  }
-  HttpResult r = client.request(req.method, req.url, req.body, req.headers, s.config.timeout_ms);
-  AttemptResult result = s.adapter->interpret(req, r);
   at[0].a = std::move(a);
   at[0].kind = result.kind;
   at[0].http_status = result.http_status;

@@ -15,6 +15,7 @@ enum class SinkKind : uint8_t {
   File,   // append the action line to `path` (the default outbox: DIR/outbox.ndjson)
   Http,   // POST the action line (JSON) to `url`
   Slack,  // an incoming webhook `url`, or Slack's Web API chat.postMessage with a bot token
+  HubSpot,  // HubSpot's CRM v3 API with a private app token: `task` actions become CRM tasks
 };
 
 struct SinkConfig {
@@ -44,6 +45,8 @@ struct SinkConfig {
   bool blocks = false;                 // Slack API: Block Kit with links to the dashboard
   std::string dashboard_url;           // the links' base ("" no links)
   bool dashboard_from_listen = false;  // dashboard_url not configured: playd fills in its own address
+  // HubSpot: the custom task property holding playd's idempotency key (searched before each create).
+  std::string key_property = "playd_key";
 };
 
 struct ExecutionOptions {
@@ -62,6 +65,6 @@ struct ExecutionOptions {
   size_t max_pending_actions = 100000;
 };
 
-const char* sink_kind_name(SinkKind k);  // "file", "http", "slack"
+const char* sink_kind_name(SinkKind k);  // "file", "http", "slack", "hubspot"
 
 }  // namespace play::sinks

@@ -369,7 +369,23 @@ header_env = {"X-Api-Key" = "PLAYD_CONFIG_TEST_KEY"}
     EXPECT_EQ(error.find("xoxb-config-test"), std::string::npos) << error;
   };
   refused("[sinks.crm]\nkind = \"hubspot\"\n",
-          "sinks.crm.kind: sink kind 'hubspot' is not supported yet (issue 10)");
+          "sinks.crm.token_env: a hubspot sink needs a private app token (token_env or token_file)");
+  refused("[sinks.crm]\nkind = \"hubspot\"\ntoken_env = \"PLAYD_CONFIG_TEST_SLACK\"\nurl = \"http://x/\"\n",
+          "sinks.crm.url: a hubspot sink has no url");
+  refused("[sinks.chat]\nkind = \"slack\"\nurl = \"http://x/\"\nkey_property = \"k\"\n",
+          "only hubspot sinks have key_property");
+  {
+    Config c;
+    std::string error;
+    ASSERT_TRUE(load_config(write_toml("[sinks.crm]\nkind = \"hubspot\"\ntoken_env = \"PLAYD_CONFIG_TEST_SLACK\"\n"),
+                            c, error))
+        << error;
+    const auto& crm = c.execution.sinks.at("crm");
+    EXPECT_EQ(crm.kind, sinks::SinkKind::HubSpot);
+    EXPECT_EQ(crm.base_url, "https://api.hubapi.com");
+    EXPECT_EQ(crm.key_property, "playd_key");
+    EXPECT_FALSE(crm.token.empty());
+  }
   refused("[sinks.crm]\nkind = \"salesforce\"\n", "sink kind 'salesforce' is not supported yet (issue 10)");
   refused("[sinks.chat]\nkind = \"slack\"\ntoken_env = \"PLAYD_CONFIG_TEST_UNSET\"\n",
           "sinks.chat.token_env: the environment variable PLAYD_CONFIG_TEST_UNSET is not set");
