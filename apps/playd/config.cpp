@@ -278,8 +278,8 @@ void read_sink(Reader& r, toml::node_view<const toml::node> s, const std::string
   std::string kind = "http";
   // The vendors issue 10 names, not built yet: say so rather than "expected one of".
   auto named = s["kind"].value_exact<std::string>();
-  if (named && (*named == "salesforce" || *named == "outreach" ||
-                *named == "salesloft" || *named == "pagerduty")) {
+  if (named &&
+      (*named == "salesforce" || *named == "outreach" || *named == "salesloft" || *named == "pagerduty")) {
     r.seen(s["kind"], where + ".kind");
     r.fail(where + ".kind", "sink kind '" + *named + "' is not supported yet (issue 10)");
   } else {
@@ -336,10 +336,10 @@ void read_sink(Reader& r, toml::node_view<const toml::node> s, const std::string
   read_secret(r, s, where, "token_env", "token_file", sc.token);
   r.string(s["base_url"], where + ".base_url", sc.base_url, false);
   r.string(s["key_property"], where + ".key_property", sc.key_property, false);
-  if (s["key_property"] && !hubspot)
-    r.fail(where + ".key_property", "only hubspot sinks have key_property");
+  if (s["key_property"] && !hubspot) r.fail(where + ".key_property", "only hubspot sinks have key_property");
   if (hubspot) {
-    for (const char* k : {"url", "path", "bearer_token", "signing_secret", "channel", "blocks", "dashboard_url"})
+    for (const char* k :
+         {"url", "path", "bearer_token", "signing_secret", "channel", "blocks", "dashboard_url"})
       if (s[k]) r.fail(where + "." + k, "a hubspot sink has no " + std::string(k));
     if (sc.token.empty())
       r.fail(where + ".token_env", "a hubspot sink needs a private app token (token_env or token_file)");

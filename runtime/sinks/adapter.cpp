@@ -319,8 +319,8 @@ class HubSpotAdapter : public Adapter {
     }
     // 4. The task.
     if (!call(client, "tasks create", "POST", base + "/crm/v3/objects/tasks",
-              hubspot_task_body(subject, wall_ms() + due_ms, owner_id, config_.key_property, a.key, contact_id,
-                                company_id),
+              hubspot_task_body(subject, wall_ms() + due_ms, owner_id, config_.key_property, a.key,
+                                contact_id, company_id),
               r, out))
       return out;
     out.kind = AttemptKind::Sent;

@@ -189,11 +189,12 @@ TEST(HubSpot, SearchBody) {
 }
 
 TEST(HubSpot, TaskBody) {
-  EXPECT_EQ(hubspot_task_body("Call Eve", 1700000000000, "42", "playd_key", "k1", "101", "202"),
-            R"({"properties":{"hs_task_subject":"Call Eve","hs_timestamp":"1700000000000",)"
-            R"("hubspot_owner_id":"42","hs_task_status":"NOT_STARTED","playd_key":"k1"},"associations":[)"
-            R"({"to":{"id":"101"},"types":[{"associationCategory":"HUBSPOT_DEFINED","associationTypeId":204}]},)"
-            R"({"to":{"id":"202"},"types":[{"associationCategory":"HUBSPOT_DEFINED","associationTypeId":192}]}]})");
+  EXPECT_EQ(
+      hubspot_task_body("Call Eve", 1700000000000, "42", "playd_key", "k1", "101", "202"),
+      R"({"properties":{"hs_task_subject":"Call Eve","hs_timestamp":"1700000000000",)"
+      R"("hubspot_owner_id":"42","hs_task_status":"NOT_STARTED","playd_key":"k1"},"associations":[)"
+      R"({"to":{"id":"101"},"types":[{"associationCategory":"HUBSPOT_DEFINED","associationTypeId":204}]},)"
+      R"({"to":{"id":"202"},"types":[{"associationCategory":"HUBSPOT_DEFINED","associationTypeId":192}]}]})");
   // No owner, no contact, no company: unassigned, no associations.
   EXPECT_EQ(hubspot_task_body("s", 1, "", "pk", "k1", "", ""),
             R"({"properties":{"hs_task_subject":"s","hs_timestamp":"1",)"
@@ -221,7 +222,9 @@ TEST(HubSpot, AnswersMapToRetryOrDlq) {
   VendorRequest req;
   req.call = "HubSpot tasks create";
   ExecutionOptions o;
-  auto step = [&](const HttpResult& h) { return next_step(ad->interpret(req, h), 1, 0, SinkKind::HubSpot, o, 0); };
+  auto step = [&](const HttpResult& h) {
+    return next_step(ad->interpret(req, h), 1, 0, SinkKind::HubSpot, o, 0);
+  };
   EXPECT_EQ(step(answer(201, "{}")).result, "sent");
   NextStep s401 = step(answer(401, "bad pat-na1-secret-token"));
   EXPECT_EQ(s401.result, "dlq");
@@ -251,7 +254,8 @@ TEST(HubSpot, OtherActionsAndMissingArgsGoToTheDlq) {
   a.line = R"({"kind":"action","play":"p","action":"task","args":{"owner":"o@x.com"},"key":"k1"})";
   r = ad->deliver(a, client);
   EXPECT_EQ(r.detail, "HubSpot sink: a task needs a subject");
-  a.line = R"({"kind":"action","play":"p","action":"task","args":{"subject":"s","owner":"o@x.com","due":"soon"}})";
+  a.line =
+      R"({"kind":"action","play":"p","action":"task","args":{"subject":"s","owner":"o@x.com","due":"soon"}})";
   r = ad->deliver(a, client);
   EXPECT_EQ(r.detail, "HubSpot sink: due is not a duration: soon");
 }

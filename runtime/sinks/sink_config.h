@@ -12,9 +12,9 @@
 namespace play::sinks {
 
 enum class SinkKind : uint8_t {
-  File,   // append the action line to `path` (the default outbox: DIR/outbox.ndjson)
-  Http,   // POST the action line (JSON) to `url`
-  Slack,  // an incoming webhook `url`, or Slack's Web API chat.postMessage with a bot token
+  File,     // append the action line to `path` (the default outbox: DIR/outbox.ndjson)
+  Http,     // POST the action line (JSON) to `url`
+  Slack,    // an incoming webhook `url`, or Slack's Web API chat.postMessage with a bot token
   HubSpot,  // HubSpot's CRM v3 API with a private app token: `task` actions become CRM tasks
 };
 

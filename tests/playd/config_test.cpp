@@ -377,8 +377,8 @@ header_env = {"X-Api-Key" = "PLAYD_CONFIG_TEST_KEY"}
   {
     Config c;
     std::string error;
-    ASSERT_TRUE(load_config(write_toml("[sinks.crm]\nkind = \"hubspot\"\ntoken_env = \"PLAYD_CONFIG_TEST_SLACK\"\n"),
-                            c, error))
+    ASSERT_TRUE(load_config(
+        write_toml("[sinks.crm]\nkind = \"hubspot\"\ntoken_env = \"PLAYD_CONFIG_TEST_SLACK\"\n"), c, error))
         << error;
     const auto& crm = c.execution.sinks.at("crm");
     EXPECT_EQ(crm.kind, sinks::SinkKind::HubSpot);
