@@ -18,6 +18,7 @@ import os
 import sys
 import tempfile
 import threading
+import time
 import urllib.parse
 
 from playd_harness import Playd, serve, wait_for
@@ -200,7 +201,8 @@ key_property = "playd_key"
             assert p["hs_task_subject"] == "Call Eve", p
             assert p["hubspot_owner_id"] == "501", p
             assert p["hs_task_status"] == "NOT_STARTED", p
-            assert int(p["hs_timestamp"]) > 0, p
+            # Due 2h from when it was sent (playd's wall clock).
+            assert abs(int(p["hs_timestamp"]) - (time.time() * 1000 + 2 * 3600 * 1000)) < 120 * 1000, p
             assocs = {(a["to"]["id"], a["types"][0]["associationTypeId"], a["types"][0]["associationCategory"])
                       for a in t["associations"]}
             assert assocs == {("101", 204, "HUBSPOT_DEFINED"), ("202", 192, "HUBSPOT_DEFINED")}, assocs
