@@ -45,7 +45,7 @@ class Adapter {
   SinkConfig config_;
 };
 
-// The adapter for an HTTP-kind sink (Http, Slack).
+// The adapter for an HTTP-kind sink (Http, Slack, PagerDuty).
 std::unique_ptr<Adapter> make_adapter(const SinkConfig& config);
 
 // Templated webhooks: `{action.play}`, `{action.signal}`, `{action.account}`,
@@ -62,5 +62,19 @@ std::string render_body_template(const std::string& tmpl, const PendingAction& a
 // Slack's Web API chat.postMessage body for an action ("" and `error` when
 // it has no channel).
 std::string slack_post_message_body(const PendingAction& a, const SinkConfig& config, std::string& error);
+
+// PagerDuty Events API v2 (shared with the alert sinks, alert_sinks.h):
+// BASE/v2/enqueue ("" BASE: https://events.pagerduty.com).
+std::string pagerduty_enqueue_url(std::string base);
+
+// The Events API v2 "trigger" event for an action: routing_key, dedup_key =
+// the action's idempotency key (a send retried after a crash between
+// PagerDuty's 202 and playd recording it lands on the same incident), and a
+// payload with summary (the notify text, else "PLAY: ACTION for ACCOUNT";
+// at most 1024 bytes), source "playd", the sink's severity, and the action's
+// args, play, signal, account and contact as custom_details; links to the
+// play's dashboard page and the signal's trace when config.dashboard_url is
+// set.
+std::string pagerduty_event_body(const PendingAction& a, const SinkConfig& config);
 
 }  // namespace play::sinks

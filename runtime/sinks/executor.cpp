@@ -24,6 +24,8 @@ const char* sink_kind_name(SinkKind k) {
       return "http";
     case SinkKind::Slack:
       return "slack";
+    case SinkKind::PagerDuty:
+      return "pagerduty";
   }
   return "?";
 }

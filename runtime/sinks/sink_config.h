@@ -15,6 +15,7 @@ enum class SinkKind : uint8_t {
   File,   // append the action line to `path` (the default outbox: DIR/outbox.ndjson)
   Http,   // POST the action line (JSON) to `url`
   Slack,  // an incoming webhook `url`, or Slack's Web API chat.postMessage with a bot token
+  PagerDuty,  // PagerDuty Events API v2: POST base_url/v2/enqueue, the action key as dedup_key
 };
 
 struct SinkConfig {
@@ -44,6 +45,11 @@ struct SinkConfig {
   bool blocks = false;                 // Slack API: Block Kit with links to the dashboard
   std::string dashboard_url;           // the links' base ("" no links)
   bool dashboard_from_listen = false;  // dashboard_url not configured: playd fills in its own address
+  // PagerDuty: the integration's routing key (routing_key_env / routing_key_file; never logged) and
+  // the events' severity (critical, error, warning or info). base_url defaults to
+  // https://events.pagerduty.com for this kind (playd's config sets it).
+  std::string routing_key;
+  std::string severity = "error";
 };
 
 struct ExecutionOptions {
@@ -62,6 +68,6 @@ struct ExecutionOptions {
   size_t max_pending_actions = 100000;
 };
 
-const char* sink_kind_name(SinkKind k);  // "file", "http", "slack"
+const char* sink_kind_name(SinkKind k);  // "file", "http", "slack", "pagerduty"
 
 }  // namespace play::sinks
