@@ -8,7 +8,9 @@ One signal fires three plays: "page" is accepted (202); "busy" is
 rate-limited once (429, Retry-After: 1), then accepted: delivered once;
 "bad" answers 400 invalid event and goes to the DLQ at once, the detail
 naming the call and the answer. The routing key is nowhere in the DLQ or
-in playd's log. A missing routing key variable is refused at start."""
+in playd's log. A crash between PagerDuty taking an event and playd
+recording it resends it after the restart with the same dedup_key (one
+incident). A missing routing key variable is refused at start."""
 import http.server
 import json
 import os
@@ -39,6 +41,14 @@ play bad_room {
 }
 """
 
+SLOW_PLAY = """
+play slow_room {
+  owner "revops@acme.com"
+  on website.page_viewed
+  do notify(channel: "#oncall", text: "slow: {signal.url}")
+}
+"""
+
 
 class FakePagerDuty:
     def __init__(self):
@@ -46,6 +56,8 @@ class FakePagerDuty:
         self.requests = []  # (status, body dict)
         self.problems = []  # requests that broke the Events API v2 shape
         self.busy_answered = 0
+        self.held = threading.Event()     # the first "slow:" event arrived (and is held)
+        self.release = threading.Event()  # then answer it
         fake = self
 
         class Handler(http.server.BaseHTTPRequestHandler):
@@ -89,6 +101,7 @@ class FakePagerDuty:
                 if payload.get("severity") not in ("critical", "error", "warning", "info"):
                     problems.append("severity " + str(payload.get("severity")))
                 summary = summary or ""
+                hold = False
                 with fake.lock:
                     fake.problems += problems
                     if problems:
@@ -96,6 +109,10 @@ class FakePagerDuty:
                     elif summary.startswith("busy:") and fake.busy_answered == 0:
                         fake.busy_answered += 1
                         status, out, headers = 429, {"status": "throttled"}, {"Retry-After": "1"}
+                    elif summary.startswith("slow:") and not fake.held.is_set():
+                        # PagerDuty takes the event (the incident exists), but its answer is late.
+                        hold = True
+                        status, out, headers = 202, {"status": "success", "dedup_key": body.get("dedup_key")}, {}
                     elif summary.startswith("bad:"):
                         status, out, headers = 400, {"status": "invalid event", "message": "Event object is invalid",
                                                      "errors": ["routing_key " + ROUTING_KEY + " is wrong"]}, {}
@@ -103,7 +120,13 @@ class FakePagerDuty:
                         status, out, headers = 202, {"status": "success", "message": "Event processed",
                                                      "dedup_key": body.get("dedup_key")}, {}
                     fake.requests.append((status, body))
-                self.answer(status, out, headers)
+                if hold:
+                    fake.held.set()
+                    fake.release.wait(30)
+                try:
+                    self.answer(status, out, headers)
+                except OSError:
+                    pass  # playd is gone
 
             def log_message(self, *a):
                 pass
@@ -193,6 +216,34 @@ dashboard_url = "http://playd.example:8080"
         finally:
             if pd.proc.poll() is None:
                 pd.proc.kill()
+
+        # A crash between PagerDuty taking the event and playd recording it: the resend after the
+        # restart carries the same dedup_key, so PagerDuty has one incident, not two.
+        crash_plays = tmp + "/crash_plays"
+        os.makedirs(crash_plays)
+        with open(crash_plays + "/slow.play", "w") as f:
+            f.write(SLOW_PLAY)
+        pd = Playd(binary, tmp + "/crash_data", config, plays=crash_plays).start()
+        try:
+            status, body = pd.request("POST", "/v1/signals", {
+                "id": "c1", "type": "website.page_viewed", "occurred_at": "2026-06-21T10:00:00Z",
+                "account": "bigco.com", "properties": {"category": "docs", "url": "https://x.io/"}})
+            assert status == 200, body
+            assert fake.held.wait(30), "the slow event never arrived"
+            pd.kill9()
+            fake.release.set()
+            pd = Playd(binary, tmp + "/crash_data", config, plays=crash_plays).start()
+            wait_for(lambda: len(fake.by_play("slow_room")) == 2, 30, "the resend after the restart")
+            slow = fake.by_play("slow_room")
+            assert [s for s, _ in slow] == [202, 202], slow
+            keys = {b["dedup_key"] for _, b in slow}
+            assert keys == {action_key("slow_room", "c1", 0)}, keys  # one incident on PagerDuty's side
+            assert pd.stop() == 0
+            assert ROUTING_KEY not in pd.stderr()
+        finally:
+            if pd.proc.poll() is None:
+                pd.proc.kill()
+            fake.release.set()
             fake.close()
 
         # Refused at start: an unset routing key variable, no routing key, a bad severity.
