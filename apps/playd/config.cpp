@@ -278,14 +278,16 @@ void read_sink(Reader& r, toml::node_view<const toml::node> s, const std::string
   std::string kind = "http";
   // The vendors issue 10 names, not built yet: say so rather than "expected one of".
   auto named = s["kind"].value_exact<std::string>();
-  if (named &&
-      (*named == "salesforce" || *named == "outreach" || *named == "salesloft" || *named == "pagerduty")) {
+  if (named && (*named == "salesforce" || *named == "outreach" || *named == "salesloft")) {
     r.seen(s["kind"], where + ".kind");
     r.fail(where + ".kind", "sink kind '" + *named + "' is not supported yet (issue 10)");
   } else {
-    r.choice(s["kind"], where + ".kind", kind, {"http", "slack", "file", "hubspot"});
+    r.choice(s["kind"], where + ".kind", kind, {"http", "slack", "file", "hubspot", "pagerduty"});
   }
-  if (kind == "http")
+  if (kind == "pagerduty") {
+    sc.kind = sinks::SinkKind::PagerDuty;
+    sc.base_url = "https://events.pagerduty.com";
+  } else if (kind == "http")
     sc.kind = sinks::SinkKind::Http;
   else if (kind == "slack")
     sc.kind = sinks::SinkKind::Slack;
@@ -354,9 +356,30 @@ void read_sink(Reader& r, toml::node_view<const toml::node> s, const std::string
   bool dashboard_set = bool(s["dashboard_url"]);
   r.string(s["dashboard_url"], where + ".dashboard_url", sc.dashboard_url);
   bool slack_api = sc.kind == sinks::SinkKind::Slack && !sc.token.empty();
+  bool pagerduty = sc.kind == sinks::SinkKind::PagerDuty;
   if (sc.kind != sinks::SinkKind::Slack)
-    for (const char* k : {"token_env", "token_file", "base_url", "channel", "blocks", "dashboard_url"})
+    for (const char* k : {"token_env", "token_file", "channel", "blocks"})
       if (s[k]) r.fail(where + "." + k, "only slack sinks have " + std::string(k));
+  if (sc.kind != sinks::SinkKind::Slack && !pagerduty)
+    for (const char* k : {"base_url", "dashboard_url"})
+      if (s[k]) r.fail(where + "." + k, "only slack and pagerduty sinks have " + std::string(k));
+  // PagerDuty Events API v2: the integration's routing key, from the environment or a file.
+  read_secret(r, s, where, "routing_key_env", "routing_key_file", sc.routing_key);
+  r.choice(s["severity"], where + ".severity", sc.severity, {"critical", "error", "warning", "info"});
+  if (!pagerduty) {
+    for (const char* k : {"routing_key_env", "routing_key_file", "severity"})
+      if (s[k]) r.fail(where + "." + k, "only pagerduty sinks have " + std::string(k));
+  } else {
+    if (!s["routing_key_env"] && !s["routing_key_file"])
+      r.fail(where,
+             "a pagerduty sink needs routing_key_env or routing_key_file (the Events API v2 "
+             "integration key)");
+    for (const char* k : {"url", "bearer_token", "signing_secret"})
+      if (s[k])
+        r.fail(where + "." + k, "a pagerduty sink posts to base_url/v2/enqueue; it has no " + std::string(k));
+    if (sc.base_url.rfind("http://", 0) != 0 && sc.base_url.rfind("https://", 0) != 0)
+      r.fail(where + ".base_url", "expected an http:// or https:// URL, got \"" + sc.base_url + "\"");
+  }
   if (sc.kind == sinks::SinkKind::Slack && !sc.token.empty() && !sc.url.empty())
     r.fail(where + ".url",
            "a slack sink posts to an incoming webhook (url) or with a bot token (token_env, "
@@ -371,8 +394,8 @@ void read_sink(Reader& r, toml::node_view<const toml::node> s, const std::string
     r.fail(where + ".base_url", "expected an http:// or https:// URL, got \"" + sc.base_url + "\"");
   // The links' default (finish_config, once --listen is known): alerts.dashboard_url, else playd's own
   // address.
-  sc.dashboard_from_listen = slack_api && !dashboard_set;
-  if (sc.kind != sinks::SinkKind::File && !slack_api && sc.url.empty())
+  sc.dashboard_from_listen = (slack_api || pagerduty) && !dashboard_set;
+  if (sc.kind != sinks::SinkKind::File && !slack_api && !pagerduty && sc.url.empty())
     r.fail(where + ".url",
            sc.kind == sinks::SinkKind::Slack
                ? "a slack sink needs an incoming webhook url, or a bot token (token_env or token_file)"

@@ -52,7 +52,7 @@ class Adapter {
   SinkConfig config_;
 };
 
-// The adapter for an HTTP-kind sink (Http, Slack, HubSpot).
+// The adapter for an HTTP-kind sink (Http, Slack, HubSpot, PagerDuty).
 std::unique_ptr<Adapter> make_adapter(const SinkConfig& config);
 
 // Templated webhooks: `{action.play}`, `{action.signal}`, `{action.account}`,
@@ -89,5 +89,18 @@ std::string hubspot_task_body(const std::string& subject, int64_t timestamp_ms, 
                               const std::string& contact_id, const std::string& company_id);
 // The first result's id of a CRM search answer ("" when none).
 std::string hubspot_search_first_id(const std::string& body);
+// PagerDuty Events API v2 (shared with the alert sinks, alert_sinks.h):
+// BASE/v2/enqueue ("" BASE: https://events.pagerduty.com).
+std::string pagerduty_enqueue_url(std::string base);
+
+// The Events API v2 "trigger" event for an action: routing_key, dedup_key =
+// the action's idempotency key (a send retried after a crash between
+// PagerDuty's 202 and playd recording it lands on the same incident), and a
+// payload with summary (the notify text, else "PLAY: ACTION for ACCOUNT";
+// at most 1024 bytes), source "playd", the sink's severity, and the action's
+// args, play, signal, account and contact as custom_details; links to the
+// play's dashboard page and the signal's trace when config.dashboard_url is
+// set.
+std::string pagerduty_event_body(const PendingAction& a, const SinkConfig& config);
 
 }  // namespace play::sinks

@@ -8,6 +8,7 @@
 
 #include "common/json/json.h"
 #include "common/time/time.h"
+#include "runtime/sinks/adapter.h"
 #include "runtime/observe/views.h"
 #include "runtime/sinks/http_client.h"
 #include "runtime/sinks/signing.h"
@@ -50,9 +51,7 @@ std::string slack_text(const store::AlertRecord& a, const std::string& dashboard
 AlertRequest pagerduty(const AlertSinkConfig& s, const store::AlertRecord& a,
                        const std::string& dashboard_url) {
   AlertRequest r;
-  std::string base = s.url.empty() ? "https://events.pagerduty.com" : s.url;
-  while (!base.empty() && base.back() == '/') base.pop_back();
-  r.url = base + "/v2/enqueue";
+  r.url = pagerduty_enqueue_url(s.url);
   json::Writer w(r.body);
   w.begin_object().key("routing_key").value(s.secret);
   w.key("event_action").value(firing(a) ? "trigger" : "resolve");

@@ -26,6 +26,8 @@ const char* sink_kind_name(SinkKind k) {
       return "slack";
     case SinkKind::HubSpot:
       return "hubspot";
+    case SinkKind::PagerDuty:
+      return "pagerduty";
   }
   return "?";
 }

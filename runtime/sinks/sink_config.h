@@ -12,10 +12,11 @@
 namespace play::sinks {
 
 enum class SinkKind : uint8_t {
-  File,     // append the action line to `path` (the default outbox: DIR/outbox.ndjson)
-  Http,     // POST the action line (JSON) to `url`
-  Slack,    // an incoming webhook `url`, or Slack's Web API chat.postMessage with a bot token
-  HubSpot,  // HubSpot's CRM v3 API with a private app token: `task` actions become CRM tasks
+  File,       // append the action line to `path` (the default outbox: DIR/outbox.ndjson)
+  Http,       // POST the action line (JSON) to `url`
+  Slack,      // an incoming webhook `url`, or Slack's Web API chat.postMessage with a bot token
+  HubSpot,    // HubSpot's CRM v3 API with a private app token: `task` actions become CRM tasks
+  PagerDuty,  // PagerDuty Events API v2: POST base_url/v2/enqueue, the action key as dedup_key
 };
 
 struct SinkConfig {
@@ -47,6 +48,11 @@ struct SinkConfig {
   bool dashboard_from_listen = false;  // dashboard_url not configured: playd fills in its own address
   // HubSpot: the custom task property holding playd's idempotency key (searched before each create).
   std::string key_property = "playd_key";
+  // PagerDuty: the integration's routing key (routing_key_env / routing_key_file; never logged) and
+  // the events' severity (critical, error, warning or info). base_url defaults to
+  // https://events.pagerduty.com for this kind (playd's config sets it).
+  std::string routing_key;
+  std::string severity = "error";
 };
 
 struct ExecutionOptions {
@@ -65,6 +71,6 @@ struct ExecutionOptions {
   size_t max_pending_actions = 100000;
 };
 
-const char* sink_kind_name(SinkKind k);  // "file", "http", "slack", "hubspot"
+const char* sink_kind_name(SinkKind k);  // "file", "http", "slack", "hubspot", "pagerduty"
 
 }  // namespace play::sinks

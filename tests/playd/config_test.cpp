@@ -405,5 +405,56 @@ header_env = {"X-Api-Key" = "PLAYD_CONFIG_TEST_KEY"}
           "only http sinks have a body_template");
 }
 
+TEST(PlaydConfig, PagerDutySinksAreReadAndCheckedAtStart) {
+  ::setenv("PLAYD_CONFIG_TEST_PD_ACTION_KEY", "R0UTING-action-key", 1);
+  Config c;
+  std::string error;
+  ASSERT_TRUE(load_config(write_toml(R"(
+[server]
+listen = "127.0.0.1:8080"
+[sinks.oncall]
+kind = "pagerduty"
+routing_key_env = "PLAYD_CONFIG_TEST_PD_ACTION_KEY"
+severity = "critical"
+[sinks.eu]
+kind = "pagerduty"
+routing_key_env = "PLAYD_CONFIG_TEST_PD_ACTION_KEY"
+base_url = "https://events.eu.pagerduty.com"
+dashboard_url = "https://playd.example"
+)"),
+                          c, error))
+      << error;
+  ASSERT_TRUE(finish_config(c, plays(), error)) << error;
+  const auto& oncall = c.execution.sinks.at("oncall");
+  EXPECT_EQ(oncall.kind, sinks::SinkKind::PagerDuty);
+  EXPECT_EQ(oncall.routing_key, "R0UTING-action-key");
+  EXPECT_EQ(oncall.base_url, "https://events.pagerduty.com");
+  EXPECT_EQ(oncall.severity, "critical");
+  EXPECT_EQ(oncall.dashboard_url, "http://127.0.0.1:8080");
+  const auto& eu = c.execution.sinks.at("eu");
+  EXPECT_EQ(eu.base_url, "https://events.eu.pagerduty.com");
+  EXPECT_EQ(eu.severity, "error");
+  EXPECT_EQ(eu.dashboard_url, "https://playd.example");
+
+  auto refused = [](const std::string& toml, const std::string& what) {
+    Config c;
+    std::string error;
+    EXPECT_FALSE(load_config(write_toml(toml), c, error)) << toml;
+    EXPECT_NE(error.find(what), std::string::npos) << error;
+    EXPECT_EQ(error.find("R0UTING-action-key"), std::string::npos) << error;
+  };
+  refused("[sinks.oncall]\nkind = \"pagerduty\"\nrouting_key_env = \"PLAYD_CONFIG_TEST_UNSET\"\n",
+          "sinks.oncall.routing_key_env: the environment variable PLAYD_CONFIG_TEST_UNSET is not set");
+  refused("[sinks.oncall]\nkind = \"pagerduty\"\n", "needs routing_key_env or routing_key_file");
+  refused("[sinks.oncall]\nkind = \"pagerduty\"\nrouting_key_env = \"PLAYD_CONFIG_TEST_PD_ACTION_KEY\"\n"
+          "severity = \"fatal\"\n",
+          "sinks.oncall.severity");
+  refused("[sinks.oncall]\nkind = \"pagerduty\"\nrouting_key_env = \"PLAYD_CONFIG_TEST_PD_ACTION_KEY\"\n"
+          "url = \"http://x/\"\n",
+          "it has no url");
+  refused("[sinks.hook]\nurl = \"http://x/\"\nrouting_key_env = \"PLAYD_CONFIG_TEST_PD_ACTION_KEY\"\n",
+          "only pagerduty sinks have routing_key_env");
+}
+
 }  // namespace
 }  // namespace play::playd
