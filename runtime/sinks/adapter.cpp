@@ -378,8 +378,6 @@ class PagerDutyAdapter : public Adapter {
   }
 };
 
-std::vector<std::string> secrets = {config_.token, config_.bearer_token, config_.signing_secret,
-                                    config_.routing_key};
 }  // namespace
 
 AttemptResult Adapter::deliver(const PendingAction& a, HttpClient& client) const {
