@@ -31,6 +31,10 @@ struct StringHash {
   size_t operator()(std::string_view s) const { return std::hash<std::string_view>{}(s); }
 };
 
+// & < > " ' as HTML entities: text and attribute values of a generated page
+// (playc registry --format html, the dashboard's login page).
+std::string html_escape(std::string_view s);
+
 // Decodes %XX escapes (URL paths and query values); `plus_is_space` for
 // query strings (application/x-www-form-urlencoded). Bad escapes stay as is.
 std::string url_decode(std::string_view s, bool plus_is_space = false);

@@ -15,6 +15,7 @@
 
 #include "apps/playc/commands.h"
 #include "common/context_signals.h"
+#include "common/text.h"
 #include "runtime/vm/value.h"
 
 namespace play::playc {
@@ -44,32 +45,6 @@ std::string md_cell(std::string_view s) {
 }
 
 std::string code(std::string_view s) { return "`" + std::string(s) + "`"; }
-
-std::string html_escape(std::string_view s) {
-  std::string out;
-  for (char c : s) {
-    switch (c) {
-      case '&':
-        out += "&amp;";
-        break;
-      case '<':
-        out += "&lt;";
-        break;
-      case '>':
-        out += "&gt;";
-        break;
-      case '"':
-        out += "&quot;";
-        break;
-      case '\'':
-        out += "&#39;";
-        break;
-      default:
-        out += c;
-    }
-  }
-  return out;
-}
 
 // A link target for HTML: only http(s) URLs and site paths, so a hostile
 // runbook value cannot become `javascript:`.

@@ -97,32 +97,6 @@ observe::ThresholdOverrides thresholds(Reader& r, const N& t, const std::string&
   return o;
 }
 
-// A secret given in the config file would end up in backups and diffs:
-// alert sinks read theirs from an environment variable or a file.
-template <class N>
-void secret(Reader& r, const N& s, const std::string& where, const char* env_key, const char* file_key,
-            std::string& out) {
-  std::string env, file;
-  r.string(s[env_key], where + "." + env_key, env, false);
-  r.string(s[file_key], where + "." + file_key, file, false);
-  if (!env.empty() && !file.empty())
-    r.fail(where, std::string("give ") + env_key + " or " + file_key + ", not both");
-  if (!env.empty()) {
-    const char* v = std::getenv(env.c_str());
-    if (!v || !*v)
-      r.fail(where + "." + env_key, "the environment variable " + env + " is not set");
-    else
-      out = v;
-  } else if (!file.empty()) {
-    std::ifstream in(file);
-    std::stringstream ss;
-    ss << in.rdbuf();
-    out = ss.str();
-    while (!out.empty() && std::isspace(static_cast<unsigned char>(out.back()))) out.pop_back();
-    if (!in || out.empty()) r.fail(where + "." + file_key, "cannot read a secret from " + file);
-  }
-}
-
 bool http_url(const std::string& url) {
   return url.rfind("http://", 0) == 0 || url.rfind("https://", 0) == 0;
 }
@@ -141,12 +115,12 @@ void read_alert_sink(Reader& r, toml::node_view<const toml::node> s, const std::
   // A Slack webhook's URL is its secret: it may come from the environment too.
   r.string(s[pagerduty ? "base_url" : "url"], where + (pagerduty ? ".base_url" : ".url"), sc.url, false);
   std::string url_env;
-  if (!pagerduty) secret(r, s, where, "url_env", "url_file", url_env);
+  if (!pagerduty) read_secret(r, s, where, "url_env", "url_file", url_env);
   if (!url_env.empty()) sc.url = url_env;
   if (pagerduty)
-    secret(r, s, where, "routing_key_env", "routing_key_file", sc.secret);
+    read_secret(r, s, where, "routing_key_env", "routing_key_file", sc.secret);
   else if (sc.kind == sinks::AlertSinkKind::Webhook)
-    secret(r, s, where, "secret_env", "secret_file", sc.secret);
+    read_secret(r, s, where, "secret_env", "secret_file", sc.secret);
   r.duration(s["timeout"], where + ".timeout", sc.timeout_ms);
   r.integer(s["max_attempts"], where + ".max_attempts", sc.max_attempts, 1, 1000);
   if (r.seen(s["retry_schedule"], where + ".retry_schedule")) {
@@ -202,7 +176,7 @@ void read_alerts(Reader& r, toml::table& t, Config& c) {
 void read_review(Reader& r, toml::table& t, Config& c) {
   auto review = r.table(t["review"], "review", "a table: [review]");
   // The webhook URL is its secret: from the environment or a file only.
-  secret(r, review, "review", "digest_slack_url_env", "digest_slack_url_file", c.review_digest_url);
+  read_secret(r, review, "review", "digest_slack_url_env", "digest_slack_url_file", c.review_digest_url);
   if (!c.review_digest_url.empty() && !http_url(c.review_digest_url))
     r.fail("review.digest_slack_url_env", "expected an http:// or https:// URL in the variable");
   r.duration(review["digest_every"], "review.digest_every", c.review_digest_every_ms, 60000);

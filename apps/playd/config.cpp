@@ -245,32 +245,6 @@ void read_execution(Reader& r, toml::table& t, Config& c) {
   r.string(ex["fallback"], "execution.fallback", c.execution.fallback, false);
 }
 
-// A secret given in the config file would end up in backups and diffs: a
-// sink's token is read from an environment variable or a file (never logged).
-template <class N>
-void read_secret(Reader& r, const N& s, const std::string& where, const char* env_key, const char* file_key,
-                 std::string& out) {
-  std::string env, file;
-  r.string(s[env_key], where + "." + env_key, env, false);
-  r.string(s[file_key], where + "." + file_key, file, false);
-  if (!env.empty() && !file.empty())
-    r.fail(where, std::string("give ") + env_key + " or " + file_key + ", not both");
-  if (!env.empty()) {
-    const char* v = std::getenv(env.c_str());
-    if (!v || !*v)
-      r.fail(where + "." + env_key, "the environment variable " + env + " is not set");
-    else
-      out = v;
-  } else if (!file.empty()) {
-    std::ifstream in(file);
-    std::stringstream ss;
-    ss << in.rdbuf();
-    out = ss.str();
-    while (!out.empty() && std::isspace(static_cast<unsigned char>(out.back()))) out.pop_back();
-    if (!in || out.empty()) r.fail(where + "." + file_key, "cannot read a secret from " + file);
-  }
-}
-
 void read_sink(Reader& r, toml::node_view<const toml::node> s, const std::string& name, Config& c) {
   std::string where = "sinks." + name;
   sinks::SinkConfig sc;

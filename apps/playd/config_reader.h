@@ -6,10 +6,14 @@
 #include <toml++/toml.h>
 
 #include <algorithm>
+#include <cctype>
 #include <cmath>
+#include <cstdlib>
+#include <fstream>
 #include <limits>
 #include <map>
 #include <set>
+#include <sstream>
 #include <string>
 #include <type_traits>
 #include <vector>
@@ -190,6 +194,34 @@ struct Reader {
 void read_alerts(Reader& r, toml::table& t, Config& c);
 // [review]: the review queue's digest (alert_config.cpp).
 void read_review(Reader& r, toml::table& t, Config& c);
+
+// A secret given in the config file would end up in backups and diffs: a
+// sink's token, an alert sink's URL or key, the review digest's webhook are
+// read from an environment variable (ENV_KEY) or a file (FILE_KEY), never
+// logged.
+template <class N>
+void read_secret(Reader& r, const N& s, const std::string& where, const char* env_key, const char* file_key,
+                 std::string& out) {
+  std::string env, file;
+  r.string(s[env_key], where + "." + env_key, env, false);
+  r.string(s[file_key], where + "." + file_key, file, false);
+  if (!env.empty() && !file.empty())
+    r.fail(where, std::string("give ") + env_key + " or " + file_key + ", not both");
+  if (!env.empty()) {
+    const char* v = std::getenv(env.c_str());
+    if (!v || !*v)
+      r.fail(where + "." + env_key, "the environment variable " + env + " is not set");
+    else
+      out = v;
+  } else if (!file.empty()) {
+    std::ifstream in(file);
+    std::stringstream ss;
+    ss << in.rdbuf();
+    out = ss.str();
+    while (!out.empty() && std::isspace(static_cast<unsigned char>(out.back()))) out.pop_back();
+    if (!in || out.empty()) r.fail(where + "." + file_key, "cannot read a secret from " + file);
+  }
+}
 
 inline constexpr int64_t kNoMax = std::numeric_limits<int64_t>::max();
 

@@ -39,32 +39,6 @@ std::string etag(std::string_view body) {
   return out + "\"";
 }
 
-std::string html_escape(std::string_view text) {
-  std::string out;
-  for (char c : text) {
-    switch (c) {
-      case '&':
-        out += "&amp;";
-        break;
-      case '<':
-        out += "&lt;";
-        break;
-      case '>':
-        out += "&gt;";
-        break;
-      case '"':
-        out += "&quot;";
-        break;
-      case '\'':
-        out += "&#39;";
-        break;
-      default:
-        out += c;
-    }
-  }
-  return out;
-}
-
 void replace_all(std::string& text, std::string_view marker, std::string_view value) {
   for (size_t at = text.find(marker); at != std::string::npos; at = text.find(marker, at + value.size()))
     text.replace(at, marker.size(), value);
