@@ -3,9 +3,9 @@
 
 #include <vector>
 
+#include "common/text.h"
 #include "runtime/engine/context.h"
 #include "runtime/engine/json_value.h"
-#include "common/text.h"
 
 namespace play::engine {
 

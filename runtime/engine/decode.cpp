@@ -2,9 +2,9 @@
 
 #include <unordered_map>
 
+#include "common/text.h"
 #include "runtime/engine/json_value.h"
 #include "runtime/engine/signal.h"
-#include "common/text.h"
 
 namespace play::engine {
 

@@ -4,8 +4,8 @@
 #include <optional>
 
 #include "common/context_signals.h"
-#include "runtime/engine/idempotency.h"
 #include "common/text.h"
+#include "runtime/engine/idempotency.h"
 #include "runtime/vm/guard.h"
 
 namespace play::engine {

@@ -7,9 +7,9 @@
 #include <unordered_map>
 #include <vector>
 
+#include "common/text.h"
 #include "runtime/engine/context.h"
 #include "runtime/engine/owned_value.h"
-#include "common/text.h"
 
 namespace play::engine {
 

@@ -6,8 +6,8 @@
 #include <unordered_map>
 #include <unordered_set>
 
-#include "runtime/engine/ledger.h"
 #include "common/text.h"
+#include "runtime/engine/ledger.h"
 
 namespace play::engine {
 

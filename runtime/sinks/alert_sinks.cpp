@@ -8,8 +8,8 @@
 
 #include "common/json/json.h"
 #include "common/time/time.h"
-#include "runtime/sinks/adapter.h"
 #include "runtime/observe/views.h"
+#include "runtime/sinks/adapter.h"
 #include "runtime/sinks/http_client.h"
 #include "runtime/sinks/signing.h"
 #include "runtime/sinks/slack.h"

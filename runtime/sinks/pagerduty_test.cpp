@@ -54,7 +54,8 @@ TEST(PagerDutySink, BuildsATriggerEvent) {
 
 TEST(PagerDutySink, DefaultBaseAndSummaryAndLinks) {
   EXPECT_EQ(pagerduty_enqueue_url(""), "https://events.pagerduty.com/v2/enqueue");
-  EXPECT_EQ(pagerduty_enqueue_url("https://events.eu.pagerduty.com//"), "https://events.eu.pagerduty.com/v2/enqueue");
+  EXPECT_EQ(pagerduty_enqueue_url("https://events.eu.pagerduty.com//"),
+            "https://events.eu.pagerduty.com/v2/enqueue");
   PendingAction a = notify_action();
   a.line = R"({"kind":"action","play":"hot_lead","action":"task","signal":"sig 1","account":"acme.com",)"
            R"("args":{},"key":"k1"})";
@@ -78,7 +79,9 @@ TEST(PagerDutySink, AnswersMapToSentRetryOrTheDlq) {
   auto ad = make_adapter(pagerduty());
   VendorRequest req = ad->build(notify_action());
   ExecutionOptions o;
-  auto step = [&](const HttpResult& h) { return next_step(ad->interpret(req, h), 1, 0, SinkKind::PagerDuty, o, 0); };
+  auto step = [&](const HttpResult& h) {
+    return next_step(ad->interpret(req, h), 1, 0, SinkKind::PagerDuty, o, 0);
+  };
 
   EXPECT_EQ(step(answer(202, R"({"status":"success","dedup_key":"k1"})")).status, "sent");
 
@@ -90,9 +93,8 @@ TEST(PagerDutySink, AnswersMapToSentRetryOrTheDlq) {
   for (int status : {401, 403}) {
     NextStep denied = step(answer(status, R"({"message":"bad key R0UTINGKEY0123456789"})"));
     EXPECT_EQ(denied.status, "dlq");
-    EXPECT_EQ(denied.detail.rfind("credentials rejected by PagerDuty: PagerDuty Events API v2: " +
-                                      std::to_string(status),
-                                  0),
+    EXPECT_EQ(denied.detail.rfind(
+                  "credentials rejected by PagerDuty: PagerDuty Events API v2: " + std::to_string(status), 0),
               0u)
         << denied.detail;
     EXPECT_EQ(denied.detail.find("R0UTINGKEY0123456789"), std::string::npos) << denied.detail;

@@ -176,8 +176,9 @@ TYPED_TEST(StoreConformance, APlaysLatestDecisionsNewestFirst) {
     EvaluatedSignal e;  // by name: the record may gain fields
     e.seq = s.seq;
     e.id = s.id;
-    e.outcomes = {{"p", fired ? "fired" : "suppressed", fired ? "" : "do not contact", "p.play:3:3", "", false},
-                  {"q", "no_match", "", "q.play:5:3", "", true}};
+    e.outcomes = {
+        {"p", fired ? "fired" : "suppressed", fired ? "" : "do not contact", "p.play:3:3", "", false},
+        {"q", "no_match", "", "q.play:5:3", "", true}};
     ev.signals.push_back(std::move(e));
   }
   this->store->commit_evaluation(ev);

@@ -446,12 +446,14 @@ dashboard_url = "https://playd.example"
   refused("[sinks.oncall]\nkind = \"pagerduty\"\nrouting_key_env = \"PLAYD_CONFIG_TEST_UNSET\"\n",
           "sinks.oncall.routing_key_env: the environment variable PLAYD_CONFIG_TEST_UNSET is not set");
   refused("[sinks.oncall]\nkind = \"pagerduty\"\n", "needs routing_key_env or routing_key_file");
-  refused("[sinks.oncall]\nkind = \"pagerduty\"\nrouting_key_env = \"PLAYD_CONFIG_TEST_PD_ACTION_KEY\"\n"
-          "severity = \"fatal\"\n",
-          "sinks.oncall.severity");
-  refused("[sinks.oncall]\nkind = \"pagerduty\"\nrouting_key_env = \"PLAYD_CONFIG_TEST_PD_ACTION_KEY\"\n"
-          "url = \"http://x/\"\n",
-          "it has no url");
+  refused(
+      "[sinks.oncall]\nkind = \"pagerduty\"\nrouting_key_env = \"PLAYD_CONFIG_TEST_PD_ACTION_KEY\"\n"
+      "severity = \"fatal\"\n",
+      "sinks.oncall.severity");
+  refused(
+      "[sinks.oncall]\nkind = \"pagerduty\"\nrouting_key_env = \"PLAYD_CONFIG_TEST_PD_ACTION_KEY\"\n"
+      "url = \"http://x/\"\n",
+      "it has no url");
   refused("[sinks.hook]\nurl = \"http://x/\"\nrouting_key_env = \"PLAYD_CONFIG_TEST_PD_ACTION_KEY\"\n",
           "only pagerduty sinks have routing_key_env");
 }
