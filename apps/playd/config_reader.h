@@ -149,18 +149,17 @@ struct Reader {
     return true;
   }
   // One of `choices`.
-  template <class N>
-  bool choice(const N& n, const std::string& where, std::string& out,
-              std::initializer_list<const char*> choices) {
+  template <class N, class C = std::initializer_list<const char*>>
+  bool choice(const N& n, const std::string& where, std::string& out, const C& choices) {
     std::string v = out;
     if (!string(n, where, v)) return false;
     std::string list;
-    for (const char* c : choices) {
+    for (const auto& c : choices) {
       if (v == c) {
         out = v;
         return true;
       }
-      list += list.empty() ? c : std::string(", ") + c;
+      list += (list.empty() ? "" : ", ") + std::string(c);
     }
     return fail(where, "expected one of " + list + ", got \"" + v + "\"");
   }
@@ -194,6 +193,8 @@ struct Reader {
 void read_alerts(Reader& r, toml::table& t, Config& c);
 // [review]: the review queue's digest (alert_config.cpp).
 void read_review(Reader& r, toml::table& t, Config& c);
+// One [sinks.NAME] table (config_sinks.cpp).
+void read_sink(Reader& r, toml::node_view<const toml::node> s, const std::string& name, Config& c);
 
 // A secret given in the config file would end up in backups and diffs: a
 // sink's token, an alert sink's URL or key, the review digest's webhook are

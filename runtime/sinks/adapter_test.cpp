@@ -249,15 +249,15 @@ TEST(HubSpot, OtherActionsAndMissingArgsGoToTheDlq) {
   PendingAction a = notify_action();  // "notify": no HTTP call is made
   AttemptResult r = ad->deliver(a, client);
   EXPECT_EQ(r.kind, AttemptKind::Failed);
-  EXPECT_EQ(r.detail, "HubSpot sink: action 'notify' not supported yet");
+  EXPECT_EQ(r.detail, "HubSpot: action 'notify' not supported yet");
   EXPECT_EQ(next_step(r, 1, 0, SinkKind::HubSpot, o, 0).result, "dlq");
   a.line = R"({"kind":"action","play":"p","action":"task","args":{"owner":"o@x.com"},"key":"k1"})";
   r = ad->deliver(a, client);
-  EXPECT_EQ(r.detail, "HubSpot sink: a task needs a subject");
+  EXPECT_EQ(r.detail, "HubSpot: a task needs a subject");
   a.line =
       R"({"kind":"action","play":"p","action":"task","args":{"subject":"s","owner":"o@x.com","due":"soon"}})";
   r = ad->deliver(a, client);
-  EXPECT_EQ(r.detail, "HubSpot sink: due is not a duration: soon");
+  EXPECT_EQ(r.detail, "HubSpot: due is not a duration: soon");
 }
 
 }  // namespace

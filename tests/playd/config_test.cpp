@@ -373,7 +373,7 @@ header_env = {"X-Api-Key" = "PLAYD_CONFIG_TEST_KEY"}
   refused("[sinks.crm]\nkind = \"hubspot\"\ntoken_env = \"PLAYD_CONFIG_TEST_SLACK\"\nurl = \"http://x/\"\n",
           "sinks.crm.url: a hubspot sink has no url");
   refused("[sinks.chat]\nkind = \"slack\"\nurl = \"http://x/\"\nkey_property = \"k\"\n",
-          "only hubspot sinks have key_property");
+          "sinks.chat.key_property: a slack sink has no key_property (only hubspot sinks have it)");
   {
     Config c;
     std::string error;
@@ -402,7 +402,7 @@ header_env = {"X-Api-Key" = "PLAYD_CONFIG_TEST_KEY"}
   refused("[sinks.hook]\nurl = \"http://x/\"\nheader_env = {\"X-Api-Key\" = \"PLAYD_CONFIG_TEST_UNSET\"}\n",
           "the environment variable PLAYD_CONFIG_TEST_UNSET is not set");
   refused("[sinks.chat]\nkind = \"slack\"\nurl = \"http://x/\"\nbody_template = '{}'\n",
-          "only http sinks have a body_template");
+          "sinks.chat.body_template: a slack sink has no body_template (only http sinks have it)");
 }
 
 TEST(PlaydConfig, PagerDutySinksAreReadAndCheckedAtStart) {
@@ -453,9 +453,9 @@ dashboard_url = "https://playd.example"
   refused(
       "[sinks.oncall]\nkind = \"pagerduty\"\nrouting_key_env = \"PLAYD_CONFIG_TEST_PD_ACTION_KEY\"\n"
       "url = \"http://x/\"\n",
-      "it has no url");
+      "sinks.oncall.url: a pagerduty sink has no url (only http and slack sinks have it)");
   refused("[sinks.hook]\nurl = \"http://x/\"\nrouting_key_env = \"PLAYD_CONFIG_TEST_PD_ACTION_KEY\"\n",
-          "only pagerduty sinks have routing_key_env");
+          "sinks.hook.routing_key_env: an http sink has no routing_key_env (only pagerduty sinks have it)");
 }
 
 }  // namespace

@@ -220,7 +220,7 @@ key_property = "playd_key"
                 assert TOKEN not in body, body
                 details[a["play"]] = body
             assert set(details) == {"ghost_task", "locked_task"}, details
-            assert "HubSpot owner not found: ghost@bigco.com" in details["ghost_task"], details["ghost_task"]
+            assert "HubSpot: owner not found: ghost@bigco.com" in details["ghost_task"], details["ghost_task"]
             assert "credentials rejected by HubSpot: HubSpot owners: 401" in details["locked_task"], \
                 details["locked_task"]
             assert "[redacted]" in details["locked_task"], details["locked_task"]
