@@ -88,10 +88,10 @@ AttemptResult VendorAdapter::interpret(const VendorRequest& req, const HttpResul
 }
 
 bool VendorAdapter::call(HttpClient& client, const std::string& name, const std::string& method,
-                         const std::string& url, const std::string& body, HttpResult& r,
-                         AttemptResult& out) const {
+                         const std::string& url, const std::string& body, HttpResult& r, AttemptResult& out,
+                         const std::string& content_type) const {
   std::vector<std::pair<std::string, std::string>> headers = auth_headers();
-  if (!body.empty()) headers.emplace_back("Content-Type", "application/json");
+  if (!body.empty()) headers.emplace_back("Content-Type", content_type);
   r = client.request(method, url, body, headers, config_.timeout_ms);
   if (r.status >= 200 && r.status < 300) return true;
   VendorRequest req;

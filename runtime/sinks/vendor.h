@@ -50,10 +50,11 @@ class VendorAdapter : public Adapter {
 
  protected:
   // One call to the vendor with auth_headers() (and Content-Type:
-  // application/json when there is a body); true on 2xx, else false with
+  // `content_type` when there is a body); true on 2xx, else false with
   // `out` the failed attempt (interpret()).
   bool call(HttpClient& client, const std::string& name, const std::string& method, const std::string& url,
-            const std::string& body, HttpResult& r, AttemptResult& out) const;
+            const std::string& body, HttpResult& r, AttemptResult& out,
+            const std::string& content_type = "application/json") const;
   // Authorization: Bearer TOKEN by default.
   virtual std::vector<std::pair<std::string, std::string>> auth_headers() const;
   // A failed attempt that goes to the DLQ (no HTTP answer to retry on): "VENDOR: DETAIL".
