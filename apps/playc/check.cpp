@@ -11,11 +11,16 @@ int run_check(const CheckOptions& o) {
   sema::Project project;
   Diagnostics diags;
   bool io_ok = sema::load_project(o.paths, project, diags);
+  // A directory without plays is a mistake (a wrong path in CI), not a clean check.
+  if (io_ok && project.files.size() == project.stdlib_file_count) {
+    diags.error("P0001", Span{}, "no .play files in " + describe_paths(o.paths));
+    io_ok = false;
+  }
   diags.sort(project.sources);
   if (o.format == "json") {
     std::fputs(render_json(project.sources, diags).c_str(), stdout);
   } else if (o.format == "sarif") {
-    std::fputs(render_sarif(project.sources, diags).c_str(), stdout);
+    std::fputs(render_sarif(project.sources, diags, o.help_base).c_str(), stdout);
   } else {
     for (const auto& d : diags.all()) std::fputs(render_text(project.sources, d).c_str(), stderr);
     size_t files = project.files.size() - project.stdlib_file_count;

@@ -9,6 +9,9 @@
 
 namespace play::playc {
 
+// "'plays/', 'x.play'": the paths as the user gave them, for messages.
+std::string describe_paths(const std::vector<std::string>& paths);
+
 // After compiler/loader: prints why the plays did not load (every
 // diagnostic, or the bundle file's error) to stderr and returns the exit
 // code, 0 when they loaded. Warnings are `playc check`'s to print, so they
@@ -19,6 +22,7 @@ struct CheckOptions {
   std::vector<std::string> paths;
   std::string format = "text";  // text | json | sarif
   bool deny_warnings = false;
+  std::string help_base;  // sarif: the rules' help links' base ("" docs/diagnostics.md on GitHub)
 };
 int run_check(const CheckOptions& o);
 
@@ -33,6 +37,7 @@ struct RunOptions {
   std::vector<std::string> paths;
   std::string signals, context;
   bool trace = false;
+  bool fail_on_error = false;  // exit 1 when any play hit a runtime error
 };
 int run_run(const RunOptions& o);
 

@@ -6,6 +6,12 @@
 
 namespace play::playc {
 
+std::string describe_paths(const std::vector<std::string>& paths) {
+  std::string out;
+  for (const auto& p : paths) out += (out.empty() ? "'" : ", '") + p + "'";
+  return out;
+}
+
 int report_load(const loader::Loaded& r) {
   if (r.ok()) return 0;
   if (r.from_bundle()) {

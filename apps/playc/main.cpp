@@ -18,6 +18,8 @@ int main(int argc, char** argv) {
   c->add_flag("--deny-warnings", check.deny_warnings, "warnings fail the check");
   c->add_option("--format", check.format, "text | json | sarif")
       ->check(CLI::IsMember({"text", "json", "sarif"}));
+  c->add_option("--help-base", check.help_base,
+                "sarif: the base URL of the rules' help links (your copy of docs/diagnostics.md)");
 
   FmtOptions fmt;
   auto* f = app.add_subcommand("fmt", "canonical formatting, in place");
@@ -36,6 +38,7 @@ int main(int argc, char** argv) {
   r->add_option("--signals", run.signals, "NDJSON signal envelopes, one per line")->required();
   r->add_option("--context", run.context, "context records: {\"accounts\":[...],\"contacts\":[...]}");
   r->add_flag("--trace", run.trace, "also print an outcome line for every evaluation");
+  r->add_flag("--fail-on-error", run.fail_on_error, "exit 1 if any play hit a runtime error");
 
   DiffOptions diff;
   auto* df = app.add_subcommand(
@@ -96,8 +99,6 @@ int main(int argc, char** argv) {
     int rc = app.exit(e);
     return rc == 0 ? 0 : 2;
   }
-  if (*c)
-    return run_check(check.paths.empty() ? CheckOptions{{"."}, check.format, check.deny_warnings} : check);
   if (*f) {
     if (fmt.paths.empty()) fmt.paths = {"."};
     return run_fmt(fmt);
@@ -105,6 +106,7 @@ int main(int argc, char** argv) {
   auto or_dot = [](std::vector<std::string>& p) {
     if (p.empty()) p = {"."};
   };
+  if (*c) return or_dot(check.paths), run_check(check);
   if (*t) return or_dot(test.paths), run_test(test);
   if (*r) return or_dot(run.paths), run_run(run);
   if (*df) return run_diff(diff);

@@ -19,12 +19,13 @@ struct RecordedAction {
 };
 struct RecordedOutcome {
   std::string play, signal, kind, reason, error;
+  std::string at;  // "file:line:col" of the deciding clause or the failing expression ("" if none)
 };
 
 // Everything the engine issued during one test.
 class Recorder : public engine::OutputSink {
  public:
-  explicit Recorder(vm::Arena& arena) : arena_(arena) {}
+  Recorder(vm::Arena& arena, const vm::Bundle& bundle) : arena_(arena), bundle_(bundle) {}
   void action(const engine::Action& a) override {
     RecordedAction r{std::string(a.play), std::string(a.action), std::string(a.signal), {}, {}};
     for (size_t i = 0; i < a.args.size(); ++i)
@@ -33,15 +34,23 @@ class Recorder : public engine::OutputSink {
     actions.push_back(std::move(r));
   }
   void outcome(const engine::Outcome& o) override {
+    const vm::SourcePos& at = o.error_pos.line ? o.error_pos : o.clause_pos;
     outcomes.push_back({std::string(o.play), std::string(o.signal), engine::outcome_name(o.kind),
-                        std::string(o.reason), std::string(o.error)});
+                        std::string(o.reason), std::string(o.error), engine::format_pos(bundle_, at)});
   }
   std::vector<RecordedAction> actions;
   std::vector<RecordedOutcome> outcomes;
 
  private:
   vm::Arena& arena_;
+  const vm::Bundle& bundle_;
 };
+
+// "test-1: suppressed \"open opportunity\" at p.play:7:3" -- why a play did what it did, as the trace says.
+std::string describe(const RecordedOutcome& o) {
+  return o.signal + ": " + o.kind + (o.reason.empty() ? "" : " \"" + o.reason + "\"") +
+         (o.at.empty() ? "" : " at " + o.at) + (o.error.empty() ? "" : " (" + o.error + ")");
+}
 
 std::string show(const vm::Value& v) {
   std::string s;
@@ -61,7 +70,7 @@ class TestRun {
         test_(test),
         context_(bundle),
         engine_(bundle, context_, ledger_, &seen_),
-        recorder_(arena_) {}
+        recorder_(arena_, bundle) {}
 
   std::vector<std::string> run() {
     if (load_givens() && send_signals()) check_expectations();
@@ -76,6 +85,7 @@ class TestRun {
   void check_expectations();
   bool expect_action(const ast::TestItem& item, std::vector<bool>& explained);
   void expect_outcome(const ast::TestItem& item);
+  void check_runtime_errors();
 
   std::string where(Span s) const {
     LineCol lc = project_.sources.file(s.file).line_col(s.begin);
@@ -205,6 +215,7 @@ bool TestRun::envelope_of(const ast::TestItem& item, int n, std::string& env) {
 }
 
 void TestRun::check_expectations() {
+  check_runtime_errors();
   std::vector<bool> explained(recorder_.actions.size(), false);
   const ast::TestItem* nothing_else = nullptr;
   for (const auto& item : test_.items) {
@@ -221,6 +232,23 @@ void TestRun::check_expectations() {
     if (!explained[i])
       failures_.push_back(where(nothing_else->span) + ": nothing else expected, but " +
                           recorder_.actions[i].play + " issued: " + recorder_.actions[i].rendered);
+}
+
+// A play that hit a runtime error fails the test (a `let` that fails on
+// every signal must not pass CI silently), unless the test expects it:
+// `expect P outcome error`.
+void TestRun::check_runtime_errors() {
+  for (const auto& o : recorder_.outcomes) {
+    if (o.kind != "error") continue;
+    bool expected = false;
+    for (const auto& item : test_.items)
+      expected |=
+          item.kind == ast::TestItemKind::ExpectOutcome && item.play == o.play && item.outcome == "error";
+    if (!expected)
+      failures_.push_back((o.at.empty() ? where(test_.span) : o.at) + ": play " + o.play +
+                          " hit a runtime error on signal " + o.signal + ": " + o.error + " (expect " +
+                          o.play + " outcome error if the test means it)");
+  }
 }
 
 // `expect P do A(args) times N`: the actions it matches are explained (for
@@ -258,6 +286,12 @@ bool TestRun::expect_action(const ast::TestItem& item, std::vector<bool>& explai
   msg += ", got " + std::to_string(count);
   for (const auto& got : recorder_.actions)
     if (got.play == item.play && got.action == item.action) msg += "\n      issued: " + got.rendered;
+  // Why it did not fire (or fired otherwise): the play's outcomes, as the trace shows them.
+  std::string why;
+  for (const auto& o : recorder_.outcomes)
+    if (o.play == item.play) why += "\n      " + describe(o);
+  msg += why.empty() ? "\n      " + item.play + " was not evaluated: no signal of the test matches its `on`"
+                     : "\n      outcomes:" + why;
   failures_.push_back(msg);
   return true;
 }
@@ -269,8 +303,7 @@ void TestRun::expect_outcome(const ast::TestItem& item) {
   for (const auto& o : recorder_.outcomes) {
     if (o.play != item.play) continue;
     if (item.has_signal_id && o.signal != item.signal_id) continue;
-    seen_kinds += "\n      " + o.signal + ": " + o.kind + (o.reason.empty() ? "" : " \"" + o.reason + "\"") +
-                  (o.error.empty() ? "" : " (" + o.error + ")");
+    seen_kinds += "\n      " + describe(o);
     if (o.kind != item.outcome) continue;
     if (item.has_reason && o.reason != item.reason) continue;
     ++count;

@@ -2,9 +2,11 @@
 
 #include <fmt/format.h>
 
+#include <cctype>
 #include <map>
 
 #include "common/json/json.h"
+#include "compiler/diag/codes.h"
 
 namespace play {
 
@@ -105,7 +107,8 @@ std::string render_json(const SourceSet& sources, const Diagnostics& diags) {
   return out;
 }
 
-std::string render_sarif(const SourceSet& sources, const Diagnostics& diags) {
+std::string render_sarif(const SourceSet& sources, const Diagnostics& diags, const std::string& help_base) {
+  std::string base = help_base.empty() ? kDiagnosticsHelpBase : help_base;
   std::string out;
   json::Writer w(out);
   std::map<std::string, const Diagnostic*> rules;
@@ -116,12 +119,23 @@ std::string render_sarif(const SourceSet& sources, const Diagnostics& diags) {
   w.key("runs").begin_array().begin_object();
   w.key("tool").begin_object().key("driver").begin_object();
   w.key("name").value("playc");
-  w.key("informationUri").value("https://github.com/plays/plays/blob/main/docs/diagnostics.md");
+  w.key("informationUri").value(base);
   w.key("rules").begin_array();
   for (const auto& [code, d] : rules) {
     w.begin_object();
     w.key("id").value(code);
-    w.key("helpUri").value("docs/diagnostics.md#" + code);
+    // Code scanning shows the rule's description and links its help: both from docs/diagnostics.md.
+    std::string meaning(diagnostic_meaning(code)), anchor = code;
+    for (char& ch : anchor) ch = char(std::tolower(static_cast<unsigned char>(ch)));
+    if (meaning.empty()) meaning = code;
+    w.key("name").value(code);
+    w.key("shortDescription").begin_object().key("text").value(meaning).end_object();
+    w.key("fullDescription").begin_object().key("text").value(meaning).end_object();
+    w.key("helpUri").value(base + "#" + anchor);
+    w.key("help").begin_object().key("text").value(code + ": " + meaning + ". See " + base + "#" + anchor);
+    w.key("markdown")
+        .value("**" + code + "**: " + meaning + ". [Details and the fix](" + base + "#" + anchor + ")");
+    w.end_object();
     w.key("defaultConfiguration")
         .begin_object()
         .key("level")

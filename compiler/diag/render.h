@@ -16,7 +16,12 @@ std::string render_text(const SourceSet& sources, const Diagnostic& d);
 //   "severity":"error","code":"P0102","message":..}], "errors":N, "warnings":M}
 std::string render_json(const SourceSet& sources, const Diagnostics& diags);
 // A SARIF 2.1.0 log with one run of tool "playc"; one rule per code used.
-std::string render_sarif(const SourceSet& sources, const Diagnostics& diags);
+// SARIF 2.1.0: each rule with its meaning (docs/diagnostics.md) and a
+// helpUri HELP_BASE#pNNNN; HELP_BASE "" is kDiagnosticsHelpBase.
+inline constexpr const char* kDiagnosticsHelpBase =
+    "https://github.com/plays/plays/blob/main/docs/diagnostics.md";
+std::string render_sarif(const SourceSet& sources, const Diagnostics& diags,
+                         const std::string& help_base = "");
 
 const char* severity_name(Severity s);
 

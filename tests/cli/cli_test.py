@@ -142,6 +142,80 @@ with tempfile.TemporaryDirectory() as tmp:
     check("a failing expectation fails the run", r.returncode == 1 and "FAIL" in r.stdout and ", 1 failed" in r.stdout,
           r.stdout[-400:])
 
+    # issue 11.2: runtime errors are not silent. A play whose `let` fails on every signal.
+    erring = tmp / "erring"
+    erring.mkdir()
+    (erring / "p.play").write_text(
+        'play pricing {\n  owner "revops@acme.com"\n  on website.page_viewed\n'
+        '  let ratio = 100 / size(signal.category)\n  do notify(channel: "#sales", text: "ratio {ratio}")\n}\n'
+        'test "an empty category" {\n  signal website.page_viewed { url: "https://a.io/x", category: "" }\n'
+        '  expect pricing outcome no_match times 0\n}\n')
+    sig = tmp / "erring.ndjson"
+    sig.write_text('{"id":"e1","type":"website.page_viewed","occurred_at":"2026-06-21T10:00:00Z",'
+                   '"properties":{"url":"u","category":""}}\n'
+                   '{"id":"e2","type":"website.page_viewed","occurred_at":"2026-06-21T10:01:00Z",'
+                   '"properties":{"url":"u","category":"pricing"}}\n')
+    r = run("test", str(erring))
+    check("a runtime error fails its test, naming the expression and the error",
+          r.returncode == 1 and "p.play:4:15: play pricing hit a runtime error on signal test-1: division by zero"
+          in r.stdout, r.stdout)
+    (erring / "p.play").write_text((erring / "p.play").read_text().replace("outcome no_match times 0", "outcome error"))
+    r = run("test", str(erring))
+    check("an expected runtime error passes", r.returncode == 0 and "1 passed, 0 failed" in r.stdout, r.stdout)
+    r = run("run", str(erring), "--signals", str(sig))
+    check("run: a summary on stderr, exit 0 without --fail-on-error",
+          r.returncode == 0 and "playc run: 2 signals, 1 action; outcomes: fired 1, error 1" in r.stderr
+          and "first: pricing on signal e1 at " in r.stderr and "division by zero" in r.stderr, r.stderr)
+    check("run: actions still on stdout, the summary not", r.stdout.count('"kind":"action"') == 1
+          and "playc run:" not in r.stdout, r.stdout)
+    r = run("run", str(erring), "--signals", str(sig), "--fail-on-error")
+    check("run --fail-on-error exits 1 when a play errored", r.returncode == 1, r.stderr)
+    good = tmp / "good.ndjson"
+    good.write_text(sig.read_text().splitlines()[1] + "\n")
+    r = run("run", str(erring), "--signals", str(good), "--fail-on-error")
+    check("run --fail-on-error exits 0 when no play errored",
+          r.returncode == 0 and "outcomes: fired 1\n" in r.stderr and "runtime error" not in r.stderr, r.stderr)
+    # A failed `expect ... do` says why nothing fired.
+    nofire = tmp / "nofire.play"
+    nofire.write_text('play pricing {\n  owner "revops@acme.com"\n  on website.page_viewed\n'
+                      '  where signal.category == "pricing"\n  do notify(channel: "#s", text: "x")\n}\n'
+                      'test "a blog visit" {\n  signal website.page_viewed { url: "https://a.io/b", category: "blog" }\n'
+                      '  expect pricing do notify times 1\n}\n')
+    r = run("test", str(nofire))
+    check("a failed expect do lists the play's outcomes", r.returncode == 1 and "outcomes:" in r.stdout
+          and f"test-1: no_match at {nofire}:4:3" in r.stdout, r.stdout)
+
+    # issue 11.4: CI artifacts.
+    empty = tmp / "empty"
+    empty.mkdir()
+    r = run("check", str(empty))
+    check("check on a directory without plays is an error", r.returncode == 2 and "no .play files in" in r.stderr,
+          r.stderr)
+    r = run("test", str(empty), "--junit", str(tmp / "empty.xml"))
+    suite = ET.parse(tmp / "empty.xml").getroot()
+    check("test on a directory without plays is an error, with a failing JUnit case",
+          r.returncode == 2 and suite.get("failures") == "1" and "no .play files" in r.stderr, r.stderr)
+    r = run("test", bad, "--junit", str(tmp / "bad.xml"))
+    suite = ET.parse(tmp / "bad.xml").getroot()
+    case = suite.find("testcase")
+    check("test --junit writes a failing case when check fails",
+          r.returncode == 1 and suite.get("failures") == "1" and case is not None
+          and "P0102" in case.find("failure").text, r.stderr)
+    r = run("test", "plays/", "--junit", str(junit))
+    cases = ET.parse(junit).getroot().findall("testcase")
+    check("junit cases carry file, line and time", cases and all(
+        c.get("file", "").endswith(".play") and int(c.get("line")) > 0 and float(c.get("time")) >= 0 for c in cases),
+          [c.attrib for c in cases[:2]])
+    r = run("check", "--format", "sarif", bad)
+    rule = json.loads(r.stdout)["runs"][0]["tool"]["driver"]["rules"][0]
+    check("sarif rules carry their meaning and an absolute help URI",
+          rule["shortDescription"]["text"] == "unknown property on a signal"
+          and rule["helpUri"].startswith("https://") and rule["helpUri"].endswith("diagnostics.md#p0102"), rule)
+    r = run("check", "--format", "sarif", "--help-base", "https://git.example/docs/diagnostics.md", bad)
+    rule = json.loads(r.stdout)["runs"][0]["tool"]["driver"]["rules"][0]
+    check("sarif --help-base", rule["helpUri"] == "https://git.example/docs/diagnostics.md#p0102", rule)
+    check("json end_column is exclusive", d["end_column"] == d["column"] + len("categroy"), d)
+
     # eval
     r = run("eval", "[1, 2, 3].filter(x, x > 1).map(x, x * n)", "--bindings", '{"n": 10}')
     check("eval", r.returncode == 0 and r.stdout.strip() == "[20,30]", r.stdout + r.stderr)
