@@ -21,6 +21,8 @@ const std::vector<Field>& envelope_fields() {
       {"source", Type::string(true), {}},
       {"occurred_at", Type::timestamp(), {}},
       {"received_at", Type::timestamp(true), {}},
+      {"account", Type::string(true), {}},
+      {"contact", Type::string(true), {}},
   };
   return fields;
 }

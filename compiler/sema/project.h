@@ -69,9 +69,10 @@ struct SignalSchema {
 };
 
 // Envelope fields every signal has: `signal.id`, `.type`, `.source`,
-// `.occurred_at`, `.received_at`.
+// `.occurred_at`, `.received_at`, and its keys `.account`, `.contact` (a
+// property of the same name wins over a key: expr_check.cpp).
 const std::vector<Field>& envelope_fields();
-constexpr int kEnvelopeCount = 5;
+constexpr int kEnvelopeCount = 7;
 int envelope_find(const std::string& name);  // index in envelope_fields() or -1
 
 // account / contact record layout: slots in `fields` order.

@@ -199,6 +199,8 @@ void Engine::process(const DecodedSignal& s, OutputSink& out) {
   ctx_.envelope[int(EF::OccurredAt)] = vm::Value::timestamp(s.occurred_at_ms);
   ctx_.envelope[int(EF::ReceivedAt)] =
       s.received_at_ms ? vm::Value::timestamp(*s.received_at_ms) : vm::Value();
+  ctx_.envelope[int(EF::Account)] = s.account.empty() ? vm::Value() : vm::Value::string(s.account);
+  ctx_.envelope[int(EF::Contact)] = s.contact.empty() ? vm::Value() : vm::Value::string(s.contact);
   ctx_.now_ms = s.occurred_at_ms;
   ctx_.lets = {};
   icp_ctx_ = ctx_;

@@ -67,7 +67,7 @@ const char* test_name(JumpTest t) {
 }
 
 const char* envelope_name(EnvelopeField f) {
-  static const char* names[] = {"id", "type", "source", "occurred_at", "received_at"};
+  static const char* names[] = {"id", "type", "source", "occurred_at", "received_at", "account", "contact"};
   return static_cast<size_t>(f) < 5 ? names[static_cast<size_t>(f)] : "?";
 }
 

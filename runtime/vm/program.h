@@ -100,7 +100,8 @@ enum class JumpTest : uint8_t {
 };
 const char* test_name(JumpTest t);
 
-enum class EnvelopeField : uint8_t { Id, Type, Source, OccurredAt, ReceivedAt, kCount };
+// Account and Contact: the envelope's keys as sent (lower-cased), null when absent.
+enum class EnvelopeField : uint8_t { Id, Type, Source, OccurredAt, ReceivedAt, Account, Contact, kCount };
 const char* envelope_name(EnvelopeField f);  // "id", "type", ...
 
 struct Instr {

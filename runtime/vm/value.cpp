@@ -197,8 +197,14 @@ void render_append(std::string& out, const Value& v) {
       return;
     }
     case Kind::Float: {
-      auto r = std::to_chars(buf, buf + sizeof buf, v.f);
-      out.append(buf, r.ptr);
+      // As people write numbers (JavaScript's rule): plain digits from 1e-7 up to 1e21 --
+      // "raised 25000000", never "2.5e+07" -- the shortest form that reads back the same.
+      double mag = std::fabs(v.f);
+      bool plain = mag == 0 || (mag >= 1e-7 && mag < 1e21);
+      char wide[64];  // 1e21 - 1 is 22 digits; 1e-7's shortest form is 9 characters past the point
+      auto r = plain ? std::to_chars(wide, wide + sizeof wide, v.f, std::chars_format::fixed)
+                     : std::to_chars(wide, wide + sizeof wide, v.f);
+      out.append(wide, r.ptr);
       return;
     }
     case Kind::String:

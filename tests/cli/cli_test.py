@@ -185,6 +185,21 @@ with tempfile.TemporaryDirectory() as tmp:
     check("a failed expect do lists the play's outcomes", r.returncode == 1 and "outcomes:" in r.stdout
           and f"test-1: no_match at {nofire}:4:3" in r.stdout, r.stdout)
 
+    # issue 11.5: templates render numbers as people write them, read the envelope's keys, and
+    # render an absent record's fields as nothing, consistently with `== null`.
+    tpl = tmp / "tpl.play"
+    tpl.write_text('play big {\n  owner "revops@acme.com"\n  on company.funding_announced\n'
+                   '  where account.name == null and contact.title == null\n'
+                   '  do notify(channel: "#s", text: "{signal.amount} {signal.amount / 2.0} {2.5} '
+                   '[{account.name}] [{contact.title}] {signal.account} {signal.contact}")\n}\n')
+    fsig = tmp / "funding.ndjson"
+    fsig.write_text('{"id":"f1","type":"company.funding_announced","occurred_at":"2026-06-21T10:00:00Z",'
+                    '"account":"bigco.com","contact":"a@bigco.com","properties":{"amount":25000000}}\n')
+    r = run("run", str(tpl), "--signals", str(fsig))
+    text = json.loads(r.stdout.splitlines()[0])["args"]["text"] if r.stdout else ""
+    check("templates: numbers, absent records, signal.account/contact",
+          text == "25000000 12500000 2.5 [] [] bigco.com a@bigco.com", r.stdout + r.stderr)
+
     # issue 11.4: CI artifacts.
     empty = tmp / "empty"
     empty.mkdir()

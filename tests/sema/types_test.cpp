@@ -199,6 +199,27 @@ TEST(Types, EnvelopeFieldIndexes) {
   EXPECT_EQ(e->type->str(), "timestamp?");
 }
 
+// The envelope's keys are readable (issue 11.5); a property of the same name
+// (crm.contact_updated's `account`: the contact's new account) wins over the key.
+TEST(Types, EnvelopeKeysAccountAndContact) {
+  auto c = with_let("signal.account + signal.contact");
+  ASSERT_EQ(c->diags.error_count(), 0u) << c->dump();
+  const ast::Expr* a = find_expr(*c, "p", "signal.account");
+  ASSERT_NE(a, nullptr);
+  EXPECT_EQ(a->index, envelope_find("account"));
+  EXPECT_EQ(a->type->str(), "string?");
+  const ast::Expr* k = find_expr(*c, "p", "signal.contact");
+  ASSERT_NE(k, nullptr);
+  EXPECT_EQ(k->index, envelope_find("contact"));
+
+  auto u = check_source(play_src("p", "crm.contact_updated",
+                                 "  let v = signal.account\n  do notify(channel: \"#c\", text: \"{v}\")"));
+  ASSERT_EQ(u->diags.error_count(), 0u) << u->dump();
+  const ast::Expr* prop = find_expr(*u, "p", "signal.account");
+  ASSERT_NE(prop, nullptr);
+  EXPECT_GE(prop->index, kEnvelopeCount);  // the property's slot, not the envelope key
+}
+
 TEST(Types, RoundRobinTakesAPool) {
   auto c = with_let("account.owner ?? round_robin(sdrs)", "pool sdrs = [\"a@x.com\"]\n");
   ASSERT_EQ(c->diags.error_count(), 0u) << c->dump();

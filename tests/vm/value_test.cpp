@@ -11,6 +11,14 @@ TEST(VmValue, RenderingFollowsTemplateRules) {
   EXPECT_EQ(render(F(2.5)), "2.5");
   EXPECT_EQ(render(F(5.0)), "5");
   EXPECT_EQ(render(F(0.1)), "0.1");
+  // As people write numbers (issue 11.5): never 2.5e+07 below 1e21 or above 1e-7.
+  EXPECT_EQ(render(F(25000000.0)), "25000000");
+  EXPECT_EQ(render(F(-2.5e7)), "-25000000");
+  EXPECT_EQ(render(F(123456789.125)), "123456789.125");
+  EXPECT_EQ(render(F(1e20)), "100000000000000000000");
+  EXPECT_EQ(render(F(0.0000025)), "0.0000025");
+  EXPECT_EQ(render(F(1e21)), "1e+21");
+  EXPECT_EQ(render(F(1e-8)), "1e-08");
   EXPECT_EQ(render(B(true)), "true");
   EXPECT_EQ(render(S("hi")), "hi");
   EXPECT_EQ(render(D(5'400'000)), "1h30m");
