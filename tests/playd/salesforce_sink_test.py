@@ -13,7 +13,7 @@ Phase 1, three plays on two signals:
 - `ok_task` (owner rep@bigco.com): on e1 (contact eve@, a Contact; account
   bigco.com, an Account) the fake creates the Task then answers 500 (a crash
   between Salesforce's 2xx and playd's record): the retry upserts the same
-  Task, exactly one in the store. On e2 (lena@, a Lead) the Task has the
+  Task, exactly one in the store. On e2 (o'hara@, a Lead: the quote escaped in SOQL) the Task has the
   Lead as WhoId and no WhatId. The owner is looked up once (cached).
 - `busy_task` (no owner): its upsert on e1 is answered 503, then 403
   REQUEST_LIMIT_EXCEEDED (Salesforce's API limit), then 429: retried each
@@ -24,7 +24,11 @@ playd fetches a new token and repeats the call: exactly 2 token requests.
 
 Phase 2: a rejected client secret (400 invalid_client, the answer echoing
 the secret) -> every task to the DLQ, "credentials rejected by Salesforce",
-the secret redacted. Neither secret is in a DLQ detail or playd's log."""
+the secret redacted.
+Phase 3: the app's sessions are revoked (every query 401, echoing the
+token): a new token, 401 again -> the DLQ, "credentials rejected by
+Salesforce", the access token redacted.
+Neither secret nor an access token is in a DLQ detail or playd's log."""
 import datetime
 import json
 import os
@@ -63,7 +67,7 @@ play ghost_task {
 
 USERS = {"rep@bigco.com": "005000000000001AAA"}
 CONTACTS = {"eve@bigco.com": "003000000000001AAA"}
-LEADS = {"lena@bigco.com": "00Q000000000001AAA"}
+LEADS = {"o'hara@bigco.com": "00Q000000000001AAA"}  # a quote: SOQL escaping
 ACCOUNTS = {"bigco.com": "001000000000001AAA"}
 
 
@@ -77,6 +81,7 @@ class FakeSalesforce(FakeVendor):
         self.tasks = {}           # key -> Task fields (the store)
         self.handled = []         # (object, value) of the queries answered
         self.rest_tokens = set()  # tokens the REST calls carried
+        self.revoked = False      # every query answered 401 INVALID_SESSION_ID, echoing the token
         super().__init__(auth=self.check_auth)
         self.route("POST", r"/login/services/oauth2/token")(self.token)
         self.route("GET", V + r"/query")(self.query)
@@ -111,6 +116,9 @@ class FakeSalesforce(FakeVendor):
                      "id": self.base_url + "/id/00D000000000001/005000000000009", "issued_at": "1"}
 
     def query(self, req):
+        if self.revoked:
+            return 401, [{"message": "Session expired or invalid: " + req.headers.get("Authorization", ""),
+                          "errorCode": "INVALID_SESSION_ID"}]
         q = req.arg("q", "")
         literal = r"'((?:[^'\\]|\\.)*)'"
         shapes = {
@@ -233,9 +241,9 @@ def main(binary):
         with open(plays + "/tasks.play", "w") as f:
             f.write(PLAYS)
         pd = Playd(binary, tmp + "/data", config(sf, "PLAYD_TEST_SF_SECRET"), plays=plays).start()
-        pd2 = None
+        pd2 = pd3 = None
         try:
-            for email, name in (("eve@bigco.com", "Eve"), ("lena@bigco.com", "Lena")):
+            for email, name in (("eve@bigco.com", "Eve"), ("o'hara@bigco.com", "Lena")):
                 status, body = pd.request("PUT", f"/v1/contacts/{email}", {"name": name})
                 assert status == 200, body
             before = datetime.datetime.now(datetime.timezone.utc)
@@ -246,7 +254,7 @@ def main(binary):
 
             wait_for(lambda: patches(ok1) == 2 and patches(busy1) == 4 and len(dlq(pd)) == 1, 60,
                      "e1: ok_task retried, busy_task retried three times, ghost_task in the DLQ")
-            signal(pd, "e2", "lena@bigco.com")
+            signal(pd, "e2", "o'hara@bigco.com")
             wait_for(lambda: ok2 in sf.tasks and busy2 in sf.tasks and len(dlq(pd)) == 2, 30,
                      "e2: two tasks and a DLQ entry")
             after = datetime.datetime.now(datetime.timezone.utc)
@@ -269,7 +277,7 @@ def main(binary):
                 "WhatId": ACCOUNTS["bigco.com"]}, t
             # A Lead: WhoId, no WhatId (Salesforce refuses one beside a Lead).
             t = tasks[ok2]
-            assert t["WhoId"] == LEADS["lena@bigco.com"] and "WhatId" not in t, t
+            assert t["WhoId"] == LEADS["o'hara@bigco.com"] and "WhatId" not in t, t
             # No owner argument: no OwnerId (the integration user owns it); due defaults to 1d.
             t = tasks[busy1]
             days = {(d + datetime.timedelta(days=1)).strftime("%Y-%m-%d") for d in (before, after)}
@@ -277,7 +285,7 @@ def main(binary):
             # The owner looked up once (cached); contacts before leads.
             assert handled.count(("User", "rep@bigco.com")) == 1, handled
             assert ("User", "ghost@bigco.com") in handled, handled
-            assert ("Lead", "eve@bigco.com") not in handled and ("Lead", "lena@bigco.com") in handled, handled
+            assert ("Lead", "eve@bigco.com") not in handled and ("Lead", "o'hara@bigco.com") in handled, handled
             assert ("Account", "bigco.com") in handled, handled
             # One token, then one more after the 401; both were used on REST calls.
             assert len(tokens) == 2, tokens
@@ -311,8 +319,27 @@ def main(binary):
             assert pd2.stop() == 0
             log = pd2.stderr()
             assert WRONG_SECRET not in log, log
+
+            # Phase 3: the app's sessions are revoked: a new token does not help -> the DLQ, the token redacted.
+            sf.revoked = True
+            tasks_before = len(sf.tasks)
+            pd3 = Playd(binary, tmp + "/data3", config(sf, "PLAYD_TEST_SF_SECRET"), plays=plays).start()
+            status, body = pd3.request("PUT", "/v1/contacts/eve@bigco.com", {"name": "Eve"})
+            assert status == 200, body
+            signal(pd3, "e4", "eve@bigco.com")
+            wait_for(lambda: len(dlq(pd3)) == 3, 30, "three DLQ entries")
+            for (play, _), body in dlq_details(pd3).items():
+                call = "contacts query" if play == "busy_task" else "users query"
+                assert f"credentials rejected by Salesforce: Salesforce {call}: 401 INVALID_SESSION_ID: " \
+                       "Session expired or invalid: Bearer [redacted]" in body, body
+                assert "access-token" not in body, body
+            assert len(sf.tasks) == tasks_before
+            assert sf.problems == [], sf.problems
+            assert pd3.stop() == 0
+            log = pd3.stderr()
+            assert "access-token" not in log and SECRET not in log, log
         finally:
-            for p in (pd, pd2):
+            for p in (pd, pd2, pd3):
                 if p and p.proc and p.proc.poll() is None:
                     p.proc.kill()
             sf.close()
