@@ -88,6 +88,23 @@ TEST(Salesforce, Answers) {
   EXPECT_EQ(salesforce_errors(R"({"error":"invalid_client"})"), "");
 }
 
+// 403 REQUEST_LIMIT_EXCEEDED is the org's API limit: the adapter marks the attempt transient, and
+// next_step retries it though a 403 otherwise goes to the DLQ at once.
+TEST(Salesforce, ATransient403IsRetried) {
+  ExecutionOptions o;
+  AttemptResult r;
+  r.kind = AttemptKind::Failed;
+  r.http_status = 403;
+  r.detail = "Salesforce task upsert: 403 REQUEST_LIMIT_EXCEEDED: TotalRequests Limit exceeded.";
+  EXPECT_EQ(next_step(r, 1, 0, SinkKind::Salesforce, o, 0).result, "dlq");
+  r.retry = true;
+  NextStep s = next_step(r, 1, 0, SinkKind::Salesforce, o, 0);
+  EXPECT_EQ(s.result, "retry");
+  EXPECT_EQ(s.next_ms, 60000);
+  EXPECT_EQ(next_step(r, o.max_attempts, 0, SinkKind::Salesforce, o, 0).result,
+            "dlq");  // the budget still holds
+}
+
 SinkConfig salesforce() {
   SinkConfig c;
   c.name = "crm";
