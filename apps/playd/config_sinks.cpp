@@ -38,14 +38,16 @@ const std::vector<KindKeys>& kinds() {
       {"pagerduty",
        sinks::SinkKind::PagerDuty,
        {"routing_key_env", "routing_key_file", "severity", "base_url", "dashboard_url"}},
+      {"salesforce",
+       sinks::SinkKind::Salesforce,
+       {"client_id_env", "client_id_file", "client_secret_env", "client_secret_file", "base_url",
+        "api_version", "key_field"}},
   };
   return k;
 }
 
 // The vendors issue 10 names that are not built yet: said so, rather than "expected one of".
-bool not_built_yet(const std::string& kind) {
-  return kind == "salesforce" || kind == "outreach" || kind == "salesloft";
-}
+bool not_built_yet(const std::string& kind) { return kind == "outreach" || kind == "salesloft"; }
 
 // "KEY: a hubspot sink has no KEY (only http and slack sinks have it)" for
 // each key of another kind.
@@ -173,6 +175,35 @@ void read_pagerduty(Reader& r, Node s, const std::string& where, sinks::SinkConf
   require_http_url(r, where + ".base_url", sc.base_url);
 }
 
+// OAuth 2.0 client credentials (the connected app's consumer key and secret), from the environment or files.
+void read_salesforce(Reader& r, Node s, const std::string& where, sinks::SinkConfig& sc) {
+  sc.base_url = "https://login.salesforce.com";
+  read_secret(r, s, where, "client_id_env", "client_id_file", sc.client_id);
+  read_secret(r, s, where, "client_secret_env", "client_secret_file", sc.client_secret);
+  r.string(s["base_url"], where + ".base_url", sc.base_url, false);
+  r.string(s["api_version"], where + ".api_version", sc.api_version, false);
+  r.string(s["key_field"], where + ".key_field", sc.key_field, false);
+  if (!s["client_id_env"] && !s["client_id_file"])
+    r.fail(where,
+           "a salesforce sink needs client_id_env or client_id_file (the connected app's consumer key)");
+  if (!s["client_secret_env"] && !s["client_secret_file"])
+    r.fail(where,
+           "a salesforce sink needs client_secret_env or client_secret_file (the connected app's consumer "
+           "secret)");
+  require_http_url(r, where + ".base_url", sc.base_url);
+  const std::string& v = sc.api_version;
+  bool version = v.size() >= 4 && v[0] == 'v' && v.find_first_not_of("0123456789.", 1) == std::string::npos &&
+                 v.find('.') != std::string::npos && v.back() != '.';
+  if (!version)
+    r.fail(where + ".api_version", "expected a REST API version like \"v60.0\", got \"" + v + "\"");
+  bool field = !sc.key_field.empty() &&
+               sc.key_field.find_first_not_of(
+                   "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_") == std::string::npos;
+  if (!field)
+    r.fail(where + ".key_field",
+           "expected the API name of the Task's External ID field (letters, digits, _), like Playd_Key__c");
+}
+
 }  // namespace
 
 void read_sink(Reader& r, Node s, const std::string& name, Config& c) {
@@ -211,6 +242,9 @@ void read_sink(Reader& r, Node s, const std::string& name, Config& c) {
       break;
     case sinks::SinkKind::PagerDuty:
       read_pagerduty(r, s, where, sc);
+      break;
+    case sinks::SinkKind::Salesforce:
+      read_salesforce(r, s, where, sc);
       break;
   }
   c.execution.sinks[sc.name] = std::move(sc);

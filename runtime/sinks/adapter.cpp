@@ -118,7 +118,7 @@ AttemptResult Adapter::deliver(const PendingAction& a, HttpClient& client) const
 
 std::string Adapter::redact(std::string text) const {
   std::vector<std::string> secrets = {config_.token, config_.bearer_token, config_.signing_secret,
-                                      config_.routing_key};
+                                      config_.routing_key, config_.client_secret};
   for (const auto& h : config_.headers) secrets.push_back(h.second);
   for (const auto& s : secrets) {
     if (s.size() < 4) continue;  // nothing worth hiding (and would mangle the text)
@@ -131,6 +131,7 @@ std::string Adapter::redact(std::string text) const {
 std::unique_ptr<Adapter> make_adapter(const SinkConfig& config) {
   if (config.kind == SinkKind::HubSpot) return make_hubspot_adapter(config);
   if (config.kind == SinkKind::PagerDuty) return make_pagerduty_adapter(config);
+  if (config.kind == SinkKind::Salesforce) return make_salesforce_adapter(config);
   if (config.kind == SinkKind::Slack && !config.token.empty()) return make_slack_api_adapter(config);
   return std::make_unique<WebhookAdapter>(config, config.kind == SinkKind::Slack);
 }

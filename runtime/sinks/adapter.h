@@ -52,7 +52,7 @@ class Adapter {
   SinkConfig config_;
 };
 
-// The adapter for an HTTP-kind sink (Http, Slack, HubSpot, PagerDuty).
+// The adapter for an HTTP-kind sink (Http, Slack, HubSpot, PagerDuty, Salesforce).
 std::unique_ptr<Adapter> make_adapter(const SinkConfig& config);
 
 // Templated webhooks: `{action.play}`, `{action.signal}`, `{action.account}`,

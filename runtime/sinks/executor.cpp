@@ -28,6 +28,8 @@ const char* sink_kind_name(SinkKind k) {
       return "hubspot";
     case SinkKind::PagerDuty:
       return "pagerduty";
+    case SinkKind::Salesforce:
+      return "salesforce";
   }
   return "?";
 }
@@ -55,7 +57,7 @@ struct Executor::Attempt {
   std::string detail;   // error, answer body, or the cancel reason
   int64_t retry_after_ms = 0;
   bool network_error = false;
-  bool retry = false;  // a 2xx the adapter judged transient
+  bool retry = false;  // the adapter judged the answer transient (retry.h)
   // Filled by record():
   std::string result, status;  // attempts.result, actions.status
   int64_t next_ms = 0;

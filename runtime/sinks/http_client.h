@@ -28,6 +28,7 @@ class HttpClient {
   HttpResult post(const std::string& url, const std::string& body,
                   const std::vector<std::pair<std::string, std::string>>& headers, int64_t timeout_ms);
   // Any method ("GET" sends no body); the answer kept up to `body_limit`.
+  // Content-Type: application/json unless `headers` has a Content-Type.
   HttpResult request(const std::string& method, const std::string& url, const std::string& body,
                      const std::vector<std::pair<std::string, std::string>>& headers, int64_t timeout_ms,
                      size_t body_limit = 4096);

@@ -20,7 +20,9 @@ struct AttemptResult {
   bool network_error = false;  // no answer at all (timeout, refused)
   int64_t retry_after_ms = 0;  // the sink's Retry-After, 0 when none
   std::string detail;          // error or answer body
-  bool retry = false;          // the adapter judged a 2xx answer transient (Slack's ok:false internal_error)
+  // The adapter judged the answer transient whatever its status: a 2xx (Slack's ok:false
+  // internal_error) or a 4xx that is a rate limit (Salesforce's 403 REQUEST_LIMIT_EXCEEDED).
+  bool retry = false;
 };
 
 struct NextStep {

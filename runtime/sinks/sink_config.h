@@ -12,11 +12,12 @@
 namespace play::sinks {
 
 enum class SinkKind : uint8_t {
-  File,       // append the action line to `path` (the default outbox: DIR/outbox.ndjson)
-  Http,       // POST the action line (JSON) to `url`
-  Slack,      // an incoming webhook `url`, or Slack's Web API chat.postMessage with a bot token
-  HubSpot,    // HubSpot's CRM v3 API with a private app token: `task` actions become CRM tasks
-  PagerDuty,  // PagerDuty Events API v2: POST base_url/v2/enqueue, the action key as dedup_key
+  File,        // append the action line to `path` (the default outbox: DIR/outbox.ndjson)
+  Http,        // POST the action line (JSON) to `url`
+  Slack,       // an incoming webhook `url`, or Slack's Web API chat.postMessage with a bot token
+  HubSpot,     // HubSpot's CRM v3 API with a private app token: `task` actions become CRM tasks
+  PagerDuty,   // PagerDuty Events API v2: POST base_url/v2/enqueue, the action key as dedup_key
+  Salesforce,  // Salesforce REST API, OAuth 2.0 client credentials: `task` actions become Task sObjects
 };
 
 struct SinkConfig {
@@ -53,6 +54,15 @@ struct SinkConfig {
   // https://events.pagerduty.com for this kind (playd's config sets it).
   std::string routing_key;
   std::string severity = "error";
+  // Salesforce: the connected (or external client) app's consumer key and secret (client_id_env /
+  // client_id_file, client_secret_env / client_secret_file; never logged), the REST API version,
+  // and the Task's custom External ID field holding playd's idempotency key (the upsert's key).
+  // base_url (the token endpoint's host: the org's My Domain URL) defaults to
+  // https://login.salesforce.com for this kind (playd's config sets it).
+  std::string client_id;
+  std::string client_secret;
+  std::string api_version = "v60.0";
+  std::string key_field = "Playd_Key__c";
 };
 
 struct ExecutionOptions {
@@ -71,6 +81,6 @@ struct ExecutionOptions {
   size_t max_pending_actions = 100000;
 };
 
-const char* sink_kind_name(SinkKind k);  // "file", "http", "slack", "hubspot", "pagerduty"
+const char* sink_kind_name(SinkKind k);  // "file", "http", "slack", "hubspot", "pagerduty", "salesforce"
 
 }  // namespace play::sinks

@@ -24,6 +24,9 @@ ALLOWED = {
     "apps": ["compiler", "runtime", "common", "apps"],
 }
 SQL = re.compile(r'"[^"\n]*\b(SELECT\s|INSERT\s+(OR\s+\w+\s+)?INTO|UPDATE\s+\w+\s+SET|DELETE\s+FROM|CREATE\s+(TABLE|INDEX)|PRAGMA\s)')
+# Files whose SELECTs are SOQL (Salesforce's query language, sent to Salesforce over HTTP), not SQL
+# for playd's store.
+SOQL_FILES = {"runtime/sinks/salesforce.cpp"}
 INCLUDE = re.compile(r'^\s*#\s*include\s+"([^"]+)"')
 TOP = ("common/", "compiler/", "runtime/", "apps/", "grammar/", "tests/", "bench/")
 
@@ -54,7 +57,7 @@ def main(repo):
                             if not any(inc.startswith(a + "/") for a in allowed):
                                 problems.append(f"{path}:{n}: {folder} may not include {inc} "
                                                 f"(it may include: {', '.join(allowed)})")
-                        if not path.startswith("runtime/store/") and SQL.search(line):
+                        if not path.startswith("runtime/store/") and path not in SOQL_FILES and SQL.search(line):
                             problems.append(f"{path}:{n}: SQL outside runtime/store: {line.strip()[:100]}")
     for p in problems:
         print(p)

@@ -386,7 +386,7 @@ header_env = {"X-Api-Key" = "PLAYD_CONFIG_TEST_KEY"}
     EXPECT_EQ(crm.key_property, "playd_key");
     EXPECT_FALSE(crm.token.empty());
   }
-  refused("[sinks.crm]\nkind = \"salesforce\"\n", "sink kind 'salesforce' is not supported yet (issue 10)");
+  refused("[sinks.seq]\nkind = \"outreach\"\n", "sink kind 'outreach' is not supported yet (issue 10)");
   refused("[sinks.chat]\nkind = \"slack\"\ntoken_env = \"PLAYD_CONFIG_TEST_UNSET\"\n",
           "sinks.chat.token_env: the environment variable PLAYD_CONFIG_TEST_UNSET is not set");
   refused("[sinks.chat]\nkind = \"slack\"\ntoken_env = \"PLAYD_CONFIG_TEST_SLACK\"\ntoken = \"x\"\n",
@@ -456,6 +456,71 @@ dashboard_url = "https://playd.example"
       "sinks.oncall.url: a pagerduty sink has no url (only http and slack sinks have it)");
   refused("[sinks.hook]\nurl = \"http://x/\"\nrouting_key_env = \"PLAYD_CONFIG_TEST_PD_ACTION_KEY\"\n",
           "sinks.hook.routing_key_env: an http sink has no routing_key_env (only pagerduty sinks have it)");
+}
+
+TEST(PlaydConfig, SalesforceSinksAreReadAndCheckedAtStart) {
+  ::setenv("PLAYD_CONFIG_TEST_SF_ID", "3MVG9-consumer-key", 1);
+  ::setenv("PLAYD_CONFIG_TEST_SF_SECRET", "SF-consumer-SECRET", 1);
+  Config c;
+  std::string error;
+  ASSERT_TRUE(load_config(write_toml(R"(
+[sinks.crm]
+kind = "salesforce"
+client_id_env = "PLAYD_CONFIG_TEST_SF_ID"
+client_secret_env = "PLAYD_CONFIG_TEST_SF_SECRET"
+base_url = "https://acme.my.salesforce.com"
+[sinks.defaults]
+kind = "salesforce"
+client_id_env = "PLAYD_CONFIG_TEST_SF_ID"
+client_secret_env = "PLAYD_CONFIG_TEST_SF_SECRET"
+api_version = "v61.0"
+key_field = "Playd_Action_Key__c"
+)"),
+                          c, error))
+      << error;
+  const auto& crm = c.execution.sinks.at("crm");
+  EXPECT_EQ(crm.kind, sinks::SinkKind::Salesforce);
+  EXPECT_EQ(crm.client_id, "3MVG9-consumer-key");
+  EXPECT_EQ(crm.client_secret, "SF-consumer-SECRET");
+  EXPECT_EQ(crm.base_url, "https://acme.my.salesforce.com");
+  EXPECT_EQ(crm.api_version, "v60.0");
+  EXPECT_EQ(crm.key_field, "Playd_Key__c");
+  const auto& defaults = c.execution.sinks.at("defaults");
+  EXPECT_EQ(defaults.base_url, "https://login.salesforce.com");
+  EXPECT_EQ(defaults.api_version, "v61.0");
+  EXPECT_EQ(defaults.key_field, "Playd_Action_Key__c");
+
+  auto refused = [](const std::string& toml, const std::string& what) {
+    Config c;
+    std::string error;
+    EXPECT_FALSE(load_config(write_toml(toml), c, error)) << toml;
+    EXPECT_NE(error.find(what), std::string::npos) << error;
+    EXPECT_EQ(error.find("SF-consumer-SECRET"), std::string::npos) << error;
+  };
+  const std::string ok =
+      "[sinks.crm]\nkind = \"salesforce\"\nclient_id_env = \"PLAYD_CONFIG_TEST_SF_ID\"\n"
+      "client_secret_env = \"PLAYD_CONFIG_TEST_SF_SECRET\"\n";
+  refused("[sinks.crm]\nkind = \"salesforce\"\nclient_id_env = \"PLAYD_CONFIG_TEST_SF_ID\"\n",
+          "sinks.crm: a salesforce sink needs client_secret_env or client_secret_file");
+  refused("[sinks.crm]\nkind = \"salesforce\"\nclient_secret_env = \"PLAYD_CONFIG_TEST_SF_SECRET\"\n",
+          "sinks.crm: a salesforce sink needs client_id_env or client_id_file");
+  refused(
+      "[sinks.crm]\nkind = \"salesforce\"\nclient_id_env = \"PLAYD_CONFIG_TEST_SF_ID\"\n"
+      "client_secret_env = \"PLAYD_CONFIG_TEST_UNSET\"\n",
+      "sinks.crm.client_secret_env: the environment variable PLAYD_CONFIG_TEST_UNSET is not set");
+  refused(
+      "[sinks.crm]\nkind = \"salesforce\"\nclient_id_env = \"PLAYD_CONFIG_TEST_SF_ID\"\n"
+      "client_secret_file = \"/nonexistent/sf-secret\"\n",
+      "sinks.crm.client_secret_file: cannot read a secret from /nonexistent/sf-secret");
+  refused(ok + "client_secret = \"inline\"\n", "sinks.crm.client_secret: unknown key");
+  refused(ok + "key_property = \"k\"\n",
+          "sinks.crm.key_property: a salesforce sink has no key_property (only hubspot sinks have it)");
+  refused(ok + "base_url = \"acme.my.salesforce.com\"\n",
+          "sinks.crm.base_url: expected an http:// or https:// URL, got \"acme.my.salesforce.com\"");
+  refused(ok + "api_version = \"60\"\n", "sinks.crm.api_version: expected a REST API version like \"v60.0\"");
+  refused(ok + "key_field = \"Playd Key\"\n", "sinks.crm.key_field: expected the API name");
+  refused("[sinks.hook]\nurl = \"http://x/\"\nkey_field = \"K__c\"\n",
+          "sinks.hook.key_field: an http sink has no key_field (only salesforce sinks have it)");
 }
 
 }  // namespace

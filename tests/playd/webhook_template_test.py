@@ -92,7 +92,7 @@ header_env = {{"X-Api-Key" = "PLAYD_TEST_HOOK_KEY"}}
             ("body_template = '{\"a\": {action.play}}'", "not valid JSON"),
             ('header_env = {"X-Api-Key" = "PLAYD_TEST_UNSET_VAR"}',
              "the environment variable PLAYD_TEST_UNSET_VAR is not set"),
-            ('kind = "salesforce"', "sink kind 'salesforce' is not supported yet (issue 10)"),
+            ('kind = "outreach"', "sink kind 'outreach' is not supported yet (issue 10)"),
         ]:
             kind = "" if "kind" in bad else 'kind = "http"\n'
             path = tmp + "/bad.toml"
