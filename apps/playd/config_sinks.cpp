@@ -38,14 +38,15 @@ const std::vector<KindKeys>& kinds() {
       {"pagerduty",
        sinks::SinkKind::PagerDuty,
        {"routing_key_env", "routing_key_file", "severity", "base_url", "dashboard_url"}},
+      {"outreach",
+       sinks::SinkKind::Outreach,
+       {"token_env", "token_file", "base_url", "create_prospects", "default_mailbox"}},
   };
   return k;
 }
 
 // The vendors issue 10 names that are not built yet: said so, rather than "expected one of".
-bool not_built_yet(const std::string& kind) {
-  return kind == "salesforce" || kind == "outreach" || kind == "salesloft";
-}
+bool not_built_yet(const std::string& kind) { return kind == "salesforce" || kind == "salesloft"; }
 
 // "KEY: a hubspot sink has no KEY (only http and slack sinks have it)" for
 // each key of another kind.
@@ -63,8 +64,9 @@ void refuse_other_kinds_keys(Reader& r, Node s, const std::string& where, const 
     for (size_t i = 0; i < having.size(); ++i)
       owners += (i == 0 ? "" : i + 1 == having.size() ? " and " : ", ") + having[i];
     r.seen(s[key], where + "." + key);
-    r.fail(where + "." + key, std::string(mine.value == sinks::SinkKind::Http ? "an " : "a ") + mine.kind +
-                                  " sink has no " + key + " (only " + owners + " sinks have it)");
+    r.fail(where + "." + key,
+           std::string(mine.value == sinks::SinkKind::Http || mine.kind[0] == 'o' ? "an " : "a ") +
+               mine.kind + " sink has no " + key + " (only " + owners + " sinks have it)");
   }
 }
 
@@ -173,6 +175,23 @@ void read_pagerduty(Reader& r, Node s, const std::string& where, sinks::SinkConf
   require_http_url(r, where + ".base_url", sc.base_url);
 }
 
+// Outreach API v2: an OAuth access token (token_file is re-read when it changes: Outreach's tokens
+// expire after about 2 hours and are refreshed outside playd).
+void read_outreach(Reader& r, Node s, const std::string& where, sinks::SinkConfig& sc) {
+  sc.base_url = "https://api.outreach.io/api/v2";
+  read_secret(r, s, where, "token_env", "token_file", sc.token);
+  r.string(s["token_file"], where + ".token_file", sc.token_path, false);
+  r.string(s["base_url"], where + ".base_url", sc.base_url, false);
+  r.get(s["create_prospects"], where + ".create_prospects", sc.create_prospects);
+  r.string(s["default_mailbox"], where + ".default_mailbox", sc.default_mailbox, false);
+  if (sc.token.empty() && !s["token_env"] && !s["token_file"])
+    r.fail(where + ".token_env", "an outreach sink needs an OAuth access token (token_env or token_file)");
+  require_http_url(r, where + ".base_url", sc.base_url);
+  if (s["default_mailbox"] && sc.default_mailbox.find('@') == std::string::npos)
+    r.fail(where + ".default_mailbox",
+           "expected the email of an Outreach mailbox, got \"" + sc.default_mailbox + "\"");
+}
+
 }  // namespace
 
 void read_sink(Reader& r, Node s, const std::string& name, Config& c) {
@@ -211,6 +230,9 @@ void read_sink(Reader& r, Node s, const std::string& name, Config& c) {
       break;
     case sinks::SinkKind::PagerDuty:
       read_pagerduty(r, s, where, sc);
+      break;
+    case sinks::SinkKind::Outreach:
+      read_outreach(r, s, where, sc);
       break;
   }
   c.execution.sinks[sc.name] = std::move(sc);

@@ -57,7 +57,11 @@ HttpResult HttpClient::request(const std::string& method, const std::string& url
   r.body_limit = body_limit;
   CURL* c = static_cast<CURL*>(curl_);
   curl_slist* list = nullptr;
-  list = curl_slist_append(list, "Content-Type: application/json");
+  // application/json unless the caller says otherwise (JSON:API, a form-encoded OAuth request): two
+  // Content-Type headers would leave the vendor to pick one.
+  bool typed = std::any_of(headers.begin(), headers.end(),
+                           [](const auto& h) { return strcasecmp(h.first.c_str(), "Content-Type") == 0; });
+  if (!typed) list = curl_slist_append(list, "Content-Type: application/json");
   list = curl_slist_append(list, "Expect:");  // no 100-continue round trip
   for (const auto& [k, v] : headers) list = curl_slist_append(list, (k + ": " + v).c_str());
   curl_easy_reset(c);  // keeps the connection cache

@@ -17,6 +17,7 @@ enum class SinkKind : uint8_t {
   Slack,      // an incoming webhook `url`, or Slack's Web API chat.postMessage with a bot token
   HubSpot,    // HubSpot's CRM v3 API with a private app token: `task` actions become CRM tasks
   PagerDuty,  // PagerDuty Events API v2: POST base_url/v2/enqueue, the action key as dedup_key
+  Outreach,   // Outreach API v2 (JSON:API) with an OAuth access token: `enroll` actions become sequenceStates
 };
 
 struct SinkConfig {
@@ -53,6 +54,12 @@ struct SinkConfig {
   // https://events.pagerduty.com for this kind (playd's config sets it).
   std::string routing_key;
   std::string severity = "error";
+  // Outreach: create a prospect not found by the contact's email (else the DLQ), the mailbox (an
+  // email) enrolling when the action has no `rep`, and token_file's path (re-read when the file
+  // changes: Outreach access tokens expire after about 2 hours and are refreshed outside playd).
+  bool create_prospects = false;
+  std::string default_mailbox;
+  std::string token_path;
 };
 
 struct ExecutionOptions {
@@ -71,6 +78,6 @@ struct ExecutionOptions {
   size_t max_pending_actions = 100000;
 };
 
-const char* sink_kind_name(SinkKind k);  // "file", "http", "slack", "hubspot", "pagerduty"
+const char* sink_kind_name(SinkKind k);  // "file", "http", "slack", "hubspot", "pagerduty", "outreach"
 
 }  // namespace play::sinks
