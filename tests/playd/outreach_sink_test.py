@@ -82,7 +82,8 @@ play new_enroll {
 
 class FakeOutreach(FakeVendor):
     def __init__(self):
-        super().__init__(auth=lambda req: req.headers.get("Authorization") == "Bearer " + TOKEN,
+        self.token = TOKEN  # the one access token Outreach accepts now
+        super().__init__(auth=lambda req: req.headers.get("Authorization") == "Bearer " + self.token,
                          json_type=JSONAPI)
         self.prospects = {"eve@bigco.com": 1001}           # email -> id
         self.sequences = {"Inbound MQL": 11, "Outbound": 12}
@@ -193,6 +194,85 @@ def relationship_ids(req):
         return rel["prospect"]["data"]["id"], rel["sequence"]["data"]["id"]
     except (KeyError, TypeError):
         return None
+
+
+def rotated_token(binary):
+    """Without create_prospects, a contact Outreach does not know goes to the
+    DLQ naming it. The token comes from token_file: a new token written
+    there (the old one no longer accepted) is used from the next attempt on,
+    without a restart."""
+    token_a, token_b = "outreach-e2e-TOKEN-A-1111", "outreach-e2e-TOKEN-B-2222"
+    fake = FakeOutreach()
+    fake.token = token_a
+    with tempfile.TemporaryDirectory() as tmp:
+        plays = tmp + "/plays"
+        os.makedirs(plays)
+        with open(plays + "/enroll.play", "w") as f:
+            f.write(PLAYS)
+        token_file = tmp + "/outreach.token"
+        with open(token_file, "w") as f:
+            f.write(token_a + "\n")
+        config = f"""
+[execution]
+retry_schedule = ["200ms"]
+
+[sinks.sequencer]
+kind = "outreach"
+token_file = "{token_file}"
+base_url = "{fake.base_url}{API}"
+default_mailbox = "sdr@acme.com"
+"""
+        pd = Playd(binary, tmp + "/data", config, plays=plays).start()
+        try:
+            status, body = pd.request("PUT", "/v1/contacts/new@bigco.com", {"do_not_contact": False})
+            assert status == 200, body
+            status, body = pd.request("POST", "/v1/signals", [
+                {"id": "n1", "type": "website.page_viewed", "occurred_at": "2026-06-21T10:00:00Z",
+                 "account": "bigco.com", "contact": "new@bigco.com",
+                 "properties": {"category": "pricing", "url": "https://x.io/pricing"}}])
+            assert status == 200, body
+
+            def dlq():
+                status, body = pd.request("GET", "/v1/admin/dlq")
+                assert status == 200, (status, body)
+                return json.loads(body)["actions"]
+
+            wait_for(lambda: len(dlq()) == 1, 30, "new_enroll in the DLQ")
+            status, body = pd.request("GET", f"/v1/admin/dlq/{dlq()[0]['key']}")
+            assert "Outreach: prospect not found: new@bigco.com" in body, body
+            assert fake.calls_to("POST", API + "/prospects") == [], "a prospect was created"
+
+            # The token is refreshed outside playd: a new file renamed over the old one.
+            fake.token = token_b
+            with open(token_file + ".new", "w") as f:
+                f.write(token_b + "\n")
+            os.replace(token_file + ".new", token_file)
+            status, body = pd.request("POST", "/v1/signals", [
+                {"id": "n2", "type": "website.page_viewed", "occurred_at": "2026-06-21T10:00:00Z",
+                 "account": "bigco.com", "contact": "eve@bigco.com",
+                 "properties": {"category": "docs", "url": "https://x.io/docs"}}])
+            assert status == 200, body
+
+            def known_sent():
+                _, body = pd.request("GET", "/v1/signals/n2/trace")
+                return any(a["key"] == action_key("known_enroll", "n2", 0) and a["status"] == "sent"
+                           for p in json.loads(body).get("plays", []) for a in p["actions"])
+
+            wait_for(known_sent, 30, "known_enroll sent with the new token")
+            assert fake.problems == [], fake.problems  # every request carried the token accepted then
+            with fake.state_lock:
+                states = [(st["prospect"], st["sequence"]) for st in fake.states if not st.get("hidden")]
+            assert states == [(1001, 11)], states
+            for a in dlq():
+                _, body = pd.request("GET", f"/v1/admin/dlq/{a['key']}")
+                assert token_a not in body and token_b not in body, body
+            assert pd.stop() == 0
+            log = pd.stderr()
+            assert token_a not in log and token_b not in log, log
+        finally:
+            if pd.proc.poll() is None:
+                pd.proc.kill()
+            fake.close()
 
 
 def main(binary):
@@ -317,6 +397,7 @@ concurrency = 1   # one action at a time: each lookup's count below is exact
             if pd.proc.poll() is None:
                 pd.proc.kill()
             fake.close()
+    rotated_token(binary)
     print("outreach sink: ok")
 
 
