@@ -6,6 +6,7 @@
 #include <algorithm>
 #include <cstdlib>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "apps/playd/config.h"
@@ -48,6 +49,12 @@ const std::vector<KindKeys>& kinds() {
 // The vendors issue 10 names that are not built yet: said so, rather than "expected one of".
 bool not_built_yet(const std::string& kind) { return kind == "salesforce" || kind == "salesloft"; }
 
+// "an http sink", "an outreach sink", "a slack sink".
+std::string article(const KindKeys& k) {
+  bool vowel = std::string_view("aeiou").find(k.kind[0]) != std::string_view::npos;
+  return vowel || k.value == sinks::SinkKind::Http ? "an " : "a ";
+}
+
 // "KEY: a hubspot sink has no KEY (only http and slack sinks have it)" for
 // each key of another kind.
 void refuse_other_kinds_keys(Reader& r, Node s, const std::string& where, const KindKeys& mine) {
@@ -65,8 +72,7 @@ void refuse_other_kinds_keys(Reader& r, Node s, const std::string& where, const 
       owners += (i == 0 ? "" : i + 1 == having.size() ? " and " : ", ") + having[i];
     r.seen(s[key], where + "." + key);
     r.fail(where + "." + key,
-           std::string(mine.value == sinks::SinkKind::Http || mine.kind[0] == 'o' ? "an " : "a ") +
-               mine.kind + " sink has no " + key + " (only " + owners + " sinks have it)");
+           article(mine) + mine.kind + " sink has no " + key + " (only " + owners + " sinks have it)");
   }
 }
 

@@ -90,9 +90,10 @@ class OutreachAdapter : public VendorAdapter {
         // A 422: another attempt (another play enrolling the same contact) created it meanwhile;
         // a 2xx whose answer was cut short: the id is not in it. Either way, look again.
         AttemptResult refused = out;
+        HttpResult create = r;
         if (!lookup(client, "prospects lookup", outreach_prospect_url(base, email), prospect_id, r, out))
           return out;
-        if (prospect_id.empty() && !created) return explain("prospects create", r, refused);
+        if (prospect_id.empty() && !created) return explain("prospects create", create, refused);
         if (prospect_id.empty()) {
           out = refuse("prospects create: " + email + " created, but not found by email yet");
           out.retry = true;
