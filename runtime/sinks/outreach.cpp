@@ -150,7 +150,7 @@ class OutreachAdapter : public VendorAdapter {
   bool lookup(HttpClient& client, const std::string& name, const std::string& url, std::string& id,
               HttpResult& r, AttemptResult& out, std::string* state = nullptr) const {
     id.clear();
-    if (!call(client, name, "GET", url, "", r, out)) {
+    if (!call(client, name, "GET", url, "", r, out, kJsonApi)) {
       out = explain(name, r, out);
       return false;
     }

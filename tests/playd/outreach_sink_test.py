@@ -2,7 +2,8 @@
 through a fake Outreach API v2 written here (on fake_vendor.py), which
 checks every request the way Outreach documents it (JSON:API):
 Authorization: Bearer <access token>, Content-Type application/vnd.api+json
-on writes, the filter[...] query of each lookup, and the create bodies'
+on every request (Outreach answers 415 otherwise), the filter[...] query and
+sparse fieldset of each lookup, and the create bodies'
 data.type, attributes and relationships (type and id of a known prospect,
 sequence and mailbox).
 
@@ -94,11 +95,15 @@ class FakeOutreach(FakeVendor):
         self.states = [{"id": 4999, "prospect": 1001, "sequence": 12, "mailbox": 22, "hidden": True}]
         self.state_lock = threading.Lock()
 
-        def write(req):
-            """A create's content type and JSON:API envelope; data or None."""
+        def media(req):
+            """Outreach: every request names the JSON:API media type (else 415), GETs too."""
             ctype = req.headers.get("Content-Type") or ""
             if not ctype.startswith(JSONAPI):
                 self.problem(f"{req.method} {req.path}: content type {ctype!r}, not {JSONAPI}")
+
+        def write(req):
+            """A create's content type and JSON:API envelope; data or None."""
+            media(req)
             data = (req.json or {}).get("data") if isinstance(req.json, dict) else None
             if not isinstance(data, dict) or "id" in data:
                 self.problem(f"{req.method} {req.path}: not a JSON:API resource to create: {req.json!r}")
@@ -106,6 +111,7 @@ class FakeOutreach(FakeVendor):
             return data
 
         def one_filter(req, name, fields):
+            media(req)
             v = req.arg(name)
             if not v:
                 self.problem(f"GET {req.path}: no {name} in {req.query}")
@@ -156,6 +162,7 @@ class FakeOutreach(FakeVendor):
 
         @self.route("GET", API + "/sequenceStates")
         def states(req):
+            media(req)
             p, s = req.arg("filter[prospect][id]"), req.arg("filter[sequence][id]")
             if not p or not s or req.arg("fields[sequenceState]") is None:
                 self.problem(f"GET /sequenceStates: filters {req.query}")
