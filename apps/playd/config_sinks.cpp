@@ -6,6 +6,7 @@
 #include <algorithm>
 #include <cstdlib>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "apps/playd/config.h"
@@ -42,12 +43,21 @@ const std::vector<KindKeys>& kinds() {
        sinks::SinkKind::Salesforce,
        {"client_id_env", "client_id_file", "client_secret_env", "client_secret_file", "base_url",
         "api_version", "key_field"}},
+      {"outreach",
+       sinks::SinkKind::Outreach,
+       {"token_env", "token_file", "base_url", "create_prospects", "default_mailbox"}},
   };
   return k;
 }
 
 // The vendors issue 10 names that are not built yet: said so, rather than "expected one of".
-bool not_built_yet(const std::string& kind) { return kind == "outreach" || kind == "salesloft"; }
+bool not_built_yet(const std::string& kind) { return kind == "salesloft"; }
+
+// "an http sink", "an outreach sink", "a slack sink".
+std::string article(const KindKeys& k) {
+  bool vowel = std::string_view("aeiou").find(k.kind[0]) != std::string_view::npos;
+  return vowel || k.value == sinks::SinkKind::Http ? "an " : "a ";
+}
 
 // "KEY: a hubspot sink has no KEY (only http and slack sinks have it)" for
 // each key of another kind.
@@ -65,8 +75,8 @@ void refuse_other_kinds_keys(Reader& r, Node s, const std::string& where, const 
     for (size_t i = 0; i < having.size(); ++i)
       owners += (i == 0 ? "" : i + 1 == having.size() ? " and " : ", ") + having[i];
     r.seen(s[key], where + "." + key);
-    r.fail(where + "." + key, std::string(mine.value == sinks::SinkKind::Http ? "an " : "a ") + mine.kind +
-                                  " sink has no " + key + " (only " + owners + " sinks have it)");
+    r.fail(where + "." + key,
+           article(mine) + mine.kind + " sink has no " + key + " (only " + owners + " sinks have it)");
   }
 }
 
@@ -202,6 +212,21 @@ void read_salesforce(Reader& r, Node s, const std::string& where, sinks::SinkCon
   if (!field)
     r.fail(where + ".key_field",
            "expected the API name of the Task's External ID field (letters, digits, _), like Playd_Key__c");
+// Outreach API v2: an OAuth access token (token_file is re-read when it changes: Outreach's tokens
+// expire after about 2 hours and are refreshed outside playd).
+void read_outreach(Reader& r, Node s, const std::string& where, sinks::SinkConfig& sc) {
+  sc.base_url = "https://api.outreach.io/api/v2";
+  read_secret(r, s, where, "token_env", "token_file", sc.token);
+  r.string(s["token_file"], where + ".token_file", sc.token_path, false);
+  r.string(s["base_url"], where + ".base_url", sc.base_url, false);
+  r.get(s["create_prospects"], where + ".create_prospects", sc.create_prospects);
+  r.string(s["default_mailbox"], where + ".default_mailbox", sc.default_mailbox, false);
+  if (sc.token.empty() && !s["token_env"] && !s["token_file"])
+    r.fail(where + ".token_env", "an outreach sink needs an OAuth access token (token_env or token_file)");
+  require_http_url(r, where + ".base_url", sc.base_url);
+  if (s["default_mailbox"] && sc.default_mailbox.find('@') == std::string::npos)
+    r.fail(where + ".default_mailbox",
+           "expected the email of an Outreach mailbox, got \"" + sc.default_mailbox + "\"");
 }
 
 }  // namespace
@@ -245,6 +270,8 @@ void read_sink(Reader& r, Node s, const std::string& name, Config& c) {
       break;
     case sinks::SinkKind::Salesforce:
       read_salesforce(r, s, where, sc);
+    case sinks::SinkKind::Outreach:
+      read_outreach(r, s, where, sc);
       break;
   }
   c.execution.sinks[sc.name] = std::move(sc);

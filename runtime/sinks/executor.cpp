@@ -30,6 +30,8 @@ const char* sink_kind_name(SinkKind k) {
       return "pagerduty";
     case SinkKind::Salesforce:
       return "salesforce";
+    case SinkKind::Outreach:
+      return "outreach";
   }
   return "?";
 }

@@ -57,10 +57,10 @@ HttpResult HttpClient::request(const std::string& method, const std::string& url
   r.body_limit = body_limit;
   CURL* c = static_cast<CURL*>(curl_);
   curl_slist* list = nullptr;
-  // JSON unless the caller says otherwise (a form-encoded OAuth token request):
-  // curl would send both headers.
-  bool typed = false;
-  for (const auto& h : headers) typed = typed || strcasecmp(h.first.c_str(), "Content-Type") == 0;
+  // application/json unless the caller says otherwise (JSON:API, a form-encoded OAuth request): two
+  // Content-Type headers would leave the vendor to pick one.
+  bool typed = std::any_of(headers.begin(), headers.end(),
+                           [](const auto& h) { return strcasecmp(h.first.c_str(), "Content-Type") == 0; });
   if (!typed) list = curl_slist_append(list, "Content-Type: application/json");
   list = curl_slist_append(list, "Expect:");  // no 100-continue round trip
   for (const auto& [k, v] : headers) list = curl_slist_append(list, (k + ": " + v).c_str());

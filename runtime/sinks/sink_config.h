@@ -18,6 +18,7 @@ enum class SinkKind : uint8_t {
   HubSpot,     // HubSpot's CRM v3 API with a private app token: `task` actions become CRM tasks
   PagerDuty,   // PagerDuty Events API v2: POST base_url/v2/enqueue, the action key as dedup_key
   Salesforce,  // Salesforce REST API, OAuth 2.0 client credentials: `task` actions become Task sObjects
+  Outreach,   // Outreach API v2 (JSON:API) with an OAuth access token: `enroll` actions become sequenceStates
 };
 
 struct SinkConfig {
@@ -63,6 +64,12 @@ struct SinkConfig {
   std::string client_secret;
   std::string api_version = "v60.0";
   std::string key_field = "Playd_Key__c";
+  // Outreach: create a prospect not found by the contact's email (else the DLQ), the mailbox (an
+  // email) enrolling when the action has no `rep`, and token_file's path (re-read when the file
+  // changes: Outreach access tokens expire after about 2 hours and are refreshed outside playd).
+  bool create_prospects = false;
+  std::string default_mailbox;
+  std::string token_path;
 };
 
 struct ExecutionOptions {
@@ -81,6 +88,6 @@ struct ExecutionOptions {
   size_t max_pending_actions = 100000;
 };
 
-const char* sink_kind_name(SinkKind k);  // "file", "http", "slack", "hubspot", "pagerduty", "salesforce"
+const char* sink_kind_name(SinkKind k);  // "file", "http", "slack", "hubspot", "pagerduty", "salesforce", ...
 
 }  // namespace play::sinks

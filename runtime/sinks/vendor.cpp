@@ -91,7 +91,8 @@ bool VendorAdapter::call(HttpClient& client, const std::string& name, const std:
                          const std::string& url, const std::string& body, HttpResult& r, AttemptResult& out,
                          const std::string& content_type) const {
   std::vector<std::pair<std::string, std::string>> headers = auth_headers();
-  if (!body.empty()) headers.emplace_back("Content-Type", content_type);
+  // A vendor whose media type every request must name (Outreach's JSON:API: GETs too) passes it.
+  if (!body.empty() || content_type != "application/json") headers.emplace_back("Content-Type", content_type);
   r = client.request(method, url, body, headers, config_.timeout_ms);
   if (r.status >= 200 && r.status < 300) return true;
   VendorRequest req;

@@ -50,8 +50,9 @@ class VendorAdapter : public Adapter {
 
  protected:
   // One call to the vendor with auth_headers() (and Content-Type:
-  // `content_type` when there is a body); true on 2xx, else false with
-  // `out` the failed attempt (interpret()).
+  // `content_type` when there is a body, or when it is not the default:
+  // JSON:API wants its media type on every request); true on 2xx, else false
+  // with `out` the failed attempt (interpret()).
   bool call(HttpClient& client, const std::string& name, const std::string& method, const std::string& url,
             const std::string& body, HttpResult& r, AttemptResult& out,
             const std::string& content_type = "application/json") const;
@@ -69,5 +70,6 @@ std::unique_ptr<Adapter> make_slack_api_adapter(const SinkConfig& config);
 std::unique_ptr<Adapter> make_hubspot_adapter(const SinkConfig& config);
 std::unique_ptr<Adapter> make_pagerduty_adapter(const SinkConfig& config);
 std::unique_ptr<Adapter> make_salesforce_adapter(const SinkConfig& config);  // salesforce.h
+std::unique_ptr<Adapter> make_outreach_adapter(const SinkConfig& config);
 
 }  // namespace play::sinks

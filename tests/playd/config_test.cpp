@@ -386,7 +386,7 @@ header_env = {"X-Api-Key" = "PLAYD_CONFIG_TEST_KEY"}
     EXPECT_EQ(crm.key_property, "playd_key");
     EXPECT_FALSE(crm.token.empty());
   }
-  refused("[sinks.seq]\nkind = \"outreach\"\n", "sink kind 'outreach' is not supported yet (issue 10)");
+  refused("[sinks.seq]\nkind = \"salesloft\"\n", "sink kind 'salesloft' is not supported yet (issue 10)");
   refused("[sinks.chat]\nkind = \"slack\"\ntoken_env = \"PLAYD_CONFIG_TEST_UNSET\"\n",
           "sinks.chat.token_env: the environment variable PLAYD_CONFIG_TEST_UNSET is not set");
   refused("[sinks.chat]\nkind = \"slack\"\ntoken_env = \"PLAYD_CONFIG_TEST_SLACK\"\ntoken = \"x\"\n",
@@ -524,4 +524,69 @@ key_field = "Playd_Action_Key__c"
 }
 
 }  // namespace
+TEST(PlaydConfig, OutreachSinksAreReadAndCheckedAtStart) {
+  ::setenv("PLAYD_CONFIG_TEST_OUTREACH_TOKEN", "outreach-config-test-token", 1);
+  auto token_file = std::filesystem::temp_directory_path() /
+                    ("playd_config_test_outreach_" + std::to_string(::getpid()) + ".token");
+  std::ofstream(token_file) << "outreach-file-token\n";
+  Config c;
+  std::string error;
+  ASSERT_TRUE(load_config(write_toml(R"(
+[sinks.sequencer]
+kind = "outreach"
+token_env = "PLAYD_CONFIG_TEST_OUTREACH_TOKEN"
+[sinks.eu]
+kind = "outreach"
+token_file = ")" + token_file.string() +
+                                     R"("
+base_url = "http://127.0.0.1:9/api/v2"
+create_prospects = true
+default_mailbox = "sdr@acme.com"
+)"),
+                          c, error))
+      << error;
+  const auto& seq = c.execution.sinks.at("sequencer");
+  EXPECT_EQ(seq.kind, sinks::SinkKind::Outreach);
+  EXPECT_EQ(std::string(sinks::sink_kind_name(seq.kind)), "outreach");
+  EXPECT_EQ(seq.token, "outreach-config-test-token");
+  EXPECT_EQ(seq.base_url, "https://api.outreach.io/api/v2");
+  EXPECT_FALSE(seq.create_prospects);
+  EXPECT_EQ(seq.default_mailbox, "");
+  EXPECT_EQ(seq.token_path, "");
+  const auto& eu = c.execution.sinks.at("eu");
+  EXPECT_EQ(eu.token, "outreach-file-token");
+  EXPECT_EQ(eu.token_path, token_file.string());
+  EXPECT_EQ(eu.base_url, "http://127.0.0.1:9/api/v2");
+  EXPECT_TRUE(eu.create_prospects);
+  EXPECT_EQ(eu.default_mailbox, "sdr@acme.com");
+
+  auto refused = [](const std::string& toml, const std::string& what) {
+    Config c;
+    std::string error;
+    EXPECT_FALSE(load_config(write_toml(toml), c, error)) << toml;
+    EXPECT_NE(error.find(what), std::string::npos) << error;
+    EXPECT_EQ(error.find("outreach-config-test-token"), std::string::npos) << error;
+  };
+  const std::string head = "[sinks.sequencer]\nkind = \"outreach\"\n";
+  const std::string token = "token_env = \"PLAYD_CONFIG_TEST_OUTREACH_TOKEN\"\n";
+  refused(
+      head,
+      "sinks.sequencer.token_env: an outreach sink needs an OAuth access token (token_env or token_file)");
+  refused(head + "token_env = \"PLAYD_CONFIG_TEST_UNSET\"\n",
+          "sinks.sequencer.token_env: the environment variable PLAYD_CONFIG_TEST_UNSET is not set");
+  refused(head + "token_file = \"/nonexistent/outreach.token\"\n",
+          "sinks.sequencer.token_file: cannot read a secret from /nonexistent/outreach.token");
+  refused(head + token + "token = \"x\"\n", "sinks.sequencer.token: unknown key");
+  refused(head + token + "base_url = \"api.outreach.io\"\n",
+          "sinks.sequencer.base_url: expected an http:// or https:// URL, got \"api.outreach.io\"");
+  refused(head + token + "create_prospects = \"yes\"\n", "sinks.sequencer.create_prospects");
+  refused(head + token + "default_mailbox = \"sdr\"\n",
+          "sinks.sequencer.default_mailbox: expected the email of an Outreach mailbox, got \"sdr\"");
+  refused(head + token + "key_property = \"k\"\n",
+          "sinks.sequencer.key_property: an outreach sink has no key_property (only hubspot sinks have it)");
+  refused("[sinks.crm]\nkind = \"hubspot\"\n" + token + "create_prospects = true\n",
+          "sinks.crm.create_prospects: a hubspot sink has no create_prospects (only outreach sinks have it)");
+  std::filesystem::remove(token_file);
+}
+
 }  // namespace play::playd

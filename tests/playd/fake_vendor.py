@@ -71,6 +71,9 @@ class FakeVendor:
                 url = urllib.parse.urlparse(self.path)
                 req = Request(method, url.path, urllib.parse.parse_qs(url.query, keep_blank_values=True),
                               self.headers, raw)
+                if len(self.headers.get_all("Content-Type") or []) > 1:
+                    fake.problem(f"{method} {url.path}: several Content-Type headers "
+                                 f"{self.headers.get_all('Content-Type')}")
                 if raw:
                     ctype = self.headers.get("Content-Type") or ""
                     if ctype.startswith("application/json") or ctype.startswith(fake.json_type):
@@ -85,7 +88,7 @@ class FakeVendor:
                 if not fake.auth(req):
                     fake.problem(f"{method} {url.path}: auth {self.headers.get('Authorization')!r}")
                     return self.answer(401, {"error": "unauthorized"})
-                fault = fake.take(fake.before, method, url.path)
+                fault = fake.take(fake.before, method, url.path, req)
                 if fault:
                     return self.answer(*fault)
                 for m, rx, handler in fake.routes:
@@ -96,7 +99,7 @@ class FakeVendor:
                 else:
                     fake.problem(f"{method} {url.path}: no such route")
                     result = (404, {"error": "not found"})
-                fault = fake.take(fake.after, method, url.path)
+                fault = fake.take(fake.after, method, url.path, req)
                 self.answer(*(fault or result))
 
             def do_GET(self):
@@ -126,20 +129,22 @@ class FakeVendor:
             return handler
         return register
 
-    def fail_before(self, method, path_regex, status, payload, times=1, headers=None):
-        """The next `times` matching requests are answered so, the vendor doing nothing."""
+    def fail_before(self, method, path_regex, status, payload, times=1, headers=None, when=None):
+        """The next `times` matching requests are answered so, the vendor doing nothing.
+        `when(req)`, if given, must also hold (a fault for one request body or query)."""
         with self.lock:
-            self.before.append([method, path_regex, status, payload, times, headers])
+            self.before.append([method, path_regex, status, payload, times, headers, when])
 
-    def fail_after(self, method, path_regex, status, payload, times=1, headers=None):
-        """The next `times` matching requests are handled (the vendor acts), then answered so."""
+    def fail_after(self, method, path_regex, status, payload, times=1, headers=None, when=None):
+        """The next `times` matching requests are handled (the vendor acts), then answered so.
+        `when(req)` as for fail_before."""
         with self.lock:
-            self.after.append([method, path_regex, status, payload, times, headers])
+            self.after.append([method, path_regex, status, payload, times, headers, when])
 
-    def take(self, faults, method, path):
+    def take(self, faults, method, path, req=None):
         with self.lock:
             for f in faults:
-                if f[0] == method and re.fullmatch(f[1], path) and f[4] > 0:
+                if f[0] == method and re.fullmatch(f[1], path) and f[4] > 0 and (f[6] is None or f[6](req)):
                     f[4] -= 1
                     return (f[2], f[3], f[5])
         return None
