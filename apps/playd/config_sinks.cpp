@@ -38,14 +38,13 @@ const std::vector<KindKeys>& kinds() {
       {"pagerduty",
        sinks::SinkKind::PagerDuty,
        {"routing_key_env", "routing_key_file", "severity", "base_url", "dashboard_url"}},
+      {"salesloft", sinks::SinkKind::Salesloft, {"token_env", "token_file", "base_url", "create_people"}},
   };
   return k;
 }
 
 // The vendors issue 10 names that are not built yet: said so, rather than "expected one of".
-bool not_built_yet(const std::string& kind) {
-  return kind == "salesforce" || kind == "outreach" || kind == "salesloft";
-}
+bool not_built_yet(const std::string& kind) { return kind == "salesforce" || kind == "outreach"; }
 
 // "KEY: a hubspot sink has no KEY (only http and slack sinks have it)" for
 // each key of another kind.
@@ -173,6 +172,17 @@ void read_pagerduty(Reader& r, Node s, const std::string& where, sinks::SinkConf
   require_http_url(r, where + ".base_url", sc.base_url);
 }
 
+// REST API v2 with an API key, from the environment or a file.
+void read_salesloft(Reader& r, Node s, const std::string& where, sinks::SinkConfig& sc) {
+  sc.base_url = "https://api.salesloft.com";
+  read_secret(r, s, where, "token_env", "token_file", sc.token);
+  r.string(s["base_url"], where + ".base_url", sc.base_url, false);
+  r.get(s["create_people"], where + ".create_people", sc.create_people);
+  if (sc.token.empty() && !s["token_env"] && !s["token_file"])
+    r.fail(where + ".token_env", "a salesloft sink needs an API key (token_env or token_file)");
+  require_http_url(r, where + ".base_url", sc.base_url);
+}
+
 }  // namespace
 
 void read_sink(Reader& r, Node s, const std::string& name, Config& c) {
@@ -211,6 +221,9 @@ void read_sink(Reader& r, Node s, const std::string& name, Config& c) {
       break;
     case sinks::SinkKind::PagerDuty:
       read_pagerduty(r, s, where, sc);
+      break;
+    case sinks::SinkKind::Salesloft:
+      read_salesloft(r, s, where, sc);
       break;
   }
   c.execution.sinks[sc.name] = std::move(sc);

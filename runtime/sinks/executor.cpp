@@ -28,6 +28,8 @@ const char* sink_kind_name(SinkKind k) {
       return "hubspot";
     case SinkKind::PagerDuty:
       return "pagerduty";
+    case SinkKind::Salesloft:
+      return "salesloft";
   }
   return "?";
 }

@@ -17,6 +17,7 @@ enum class SinkKind : uint8_t {
   Slack,      // an incoming webhook `url`, or Slack's Web API chat.postMessage with a bot token
   HubSpot,    // HubSpot's CRM v3 API with a private app token: `task` actions become CRM tasks
   PagerDuty,  // PagerDuty Events API v2: POST base_url/v2/enqueue, the action key as dedup_key
+  Salesloft,  // Salesloft REST API v2 with an API key: `enroll` actions become cadence memberships
 };
 
 struct SinkConfig {
@@ -53,6 +54,9 @@ struct SinkConfig {
   // https://events.pagerduty.com for this kind (playd's config sets it).
   std::string routing_key;
   std::string severity = "error";
+  // Salesloft: an enroll whose contact is not a Salesloft person creates the person (email only)
+  // instead of going to the DLQ. The API key is `token` (token_env / token_file; never logged).
+  bool create_people = false;
 };
 
 struct ExecutionOptions {
@@ -71,6 +75,6 @@ struct ExecutionOptions {
   size_t max_pending_actions = 100000;
 };
 
-const char* sink_kind_name(SinkKind k);  // "file", "http", "slack", "hubspot", "pagerduty"
+const char* sink_kind_name(SinkKind k);  // "file", "http", "slack", "hubspot", "pagerduty", "salesloft"
 
 }  // namespace play::sinks

@@ -68,5 +68,6 @@ class VendorAdapter : public Adapter {
 std::unique_ptr<Adapter> make_slack_api_adapter(const SinkConfig& config);
 std::unique_ptr<Adapter> make_hubspot_adapter(const SinkConfig& config);
 std::unique_ptr<Adapter> make_pagerduty_adapter(const SinkConfig& config);
+std::unique_ptr<Adapter> make_salesloft_adapter(const SinkConfig& config);  // salesloft.h
 
 }  // namespace play::sinks
