@@ -67,8 +67,8 @@ class SalesloftAdapter : public VendorAdapter {
     // 2. The cadence: an id, or looked up by name (cached).
     std::string cadence_id = all_digits(sequence) ? sequence : cached(cadences_, sequence);
     if (cadence_id.empty()) {
-      if (!call(client, "cadences list", "GET", base + "/v2/cadences?name%5B%5D=" + url_escape(sequence), "",
-                r, out))
+      if (!call(client, "cadences list", "GET",
+                base + "/v2/cadences?per_page=100&name%5B%5D=" + url_escape(sequence), "", r, out))
         return out;
       cadence_id = salesloft_find_id(r.body, "name", sequence, false);
       if (cadence_id.empty()) return refuse("cadence not found: " + sequence);
@@ -80,7 +80,8 @@ class SalesloftAdapter : public VendorAdapter {
     if (!rep.empty()) {
       user_id = cached(users_, lower(rep));
       if (user_id.empty()) {
-        if (!call(client, "users list", "GET", base + "/v2/users?search=" + url_escape(rep), "", r, out))
+        if (!call(client, "users list", "GET", base + "/v2/users?per_page=100&search=" + url_escape(rep), "",
+                  r, out))
           return out;
         user_id = salesloft_find_id(r.body, "email", rep, true);
         if (user_id.empty()) return refuse("user not found: " + rep);

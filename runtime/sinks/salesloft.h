@@ -6,9 +6,9 @@
 //      POST /v2/people {"email_address": CONTACT} when the sink has
 //      create_people = true, else the DLQ ("person not found");
 //   2. the cadence: a numeric sequence is its id; a name -> GET
-//      /v2/cadences?name[]=NAME, the record with exactly that name (cached
+//      /v2/cadences?per_page=100&name[]=NAME, the record with exactly that name (cached
 //      per sink); none -> the DLQ ("cadence not found");
-//   3. the rep -> GET /v2/users?search=EMAIL, the user with exactly that
+//   3. the rep -> GET /v2/users?per_page=100&search=EMAIL, the user with exactly that
 //      email (case-insensitive; cached per sink); none -> the DLQ ("user not
 //      found"); no rep -> no user_id: Salesloft enrolls on behalf of the API
 //      key's owner;

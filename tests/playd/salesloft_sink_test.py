@@ -23,7 +23,8 @@ signal per play (plays pick theirs by signal.category):
 - `enroll_locked`: Salesloft answers 401, echoing the key -> the DLQ,
   "credentials rejected by Salesloft", the key redacted.
 Then playd restarts with create_people = false: an unknown person -> the
-DLQ ("person not found"). The key is nowhere in the DLQ or playd's log."""
+DLQ ("person not found"); a webhook action sent to the sink -> the DLQ
+("not supported yet"), no call made. The key is nowhere in the DLQ or playd's log."""
 import json
 import os
 import sys
@@ -80,6 +81,12 @@ play enroll_stranger {
   where signal.category == "stranger"
   unless suppressed
   do enroll(sequence: "8")
+}
+play hook_to_sequencer {
+  owner "revops@acme.com"
+  on website.page_viewed
+  where signal.category == "hook"
+  do webhook(sink: "sequencer", body: {"page": signal.url})
 }
 """
 
@@ -146,6 +153,8 @@ class FakeSalesloft(FakeVendor):
         @self.route("GET", r"/v2/cadences")
         def cadences(req):
             names = req.query.get("name[]", [])
+            if req.arg("per_page") != "100":  # a page holds 25 by default, 100 at most
+                fake.problem(f"GET /v2/cadences: per_page {req.arg('per_page')!r}")
             if not names:
                 fake.problem("GET /v2/cadences: no name[]")
             return 200, {"data": [{"id": i, "name": n} for i, n in fake.cadences.items() if n in names]}
@@ -153,6 +162,8 @@ class FakeSalesloft(FakeVendor):
         @self.route("GET", r"/v2/users")
         def users(req):
             words = need(req, "search", "keywords").lower().split()
+            if req.arg("per_page") != "100":
+                fake.problem(f"GET /v2/users: per_page {req.arg('per_page')!r}")
             hits = [u for u in fake.users
                     if all(any(w in u[f].lower() for f in ("email", "first_name", "last_name")) for w in words)]
             return 200, {"data": hits}
@@ -297,10 +308,15 @@ def main(binary):
             pd = Playd(binary, tmp + "/data", CONFIG.format(base=sl.base_url, create="false"),
                        plays=plays).start()
             signal("s_stranger", "stranger", "stranger@bigco.com")
-            wait_for(lambda: any(a["play"] == "enroll_stranger" for a in dlq()), 30, "the stranger in the DLQ")
-            key = [a["key"] for a in dlq() if a["play"] == "enroll_stranger"][0]
-            status, body = pd.request("GET", f"/v1/admin/dlq/{key}")
+            signal("s_hook", "hook", "hook@bigco.com")  # not an enroll: not supported
+            wait_for(lambda: {"enroll_stranger", "hook_to_sequencer"} <= {a["play"] for a in dlq()}, 30,
+                     "the stranger and the webhook in the DLQ")
+            keys = {a["play"]: a["key"] for a in dlq()}
+            status, body = pd.request("GET", f"/v1/admin/dlq/{keys['enroll_stranger']}")
             assert "Salesloft: person not found: stranger@bigco.com" in body, body
+            status, body = pd.request("GET", f"/v1/admin/dlq/{keys['hook_to_sequencer']}")
+            assert "Salesloft: action 'webhook' not supported yet" in body, body
+            assert not [c for c in sl.calls if "hook@bigco.com" in json.dumps(c)], sl.calls
             with sl.lock:
                 assert "stranger@bigco.com" not in sl.people
             assert len(sl.calls_to("POST", r"/v2/people")) == 1
