@@ -46,12 +46,10 @@ const std::vector<KindKeys>& kinds() {
       {"outreach",
        sinks::SinkKind::Outreach,
        {"token_env", "token_file", "base_url", "create_prospects", "default_mailbox"}},
+      {"salesloft", sinks::SinkKind::Salesloft, {"token_env", "token_file", "base_url", "create_people"}},
   };
   return k;
 }
-
-// The vendors issue 10 names that are not built yet: said so, rather than "expected one of".
-bool not_built_yet(const std::string& kind) { return kind == "salesloft"; }
 
 // "an http sink", "an outreach sink", "a slack sink".
 std::string article(const KindKeys& k) {
@@ -227,6 +225,15 @@ void read_outreach(Reader& r, Node s, const std::string& where, sinks::SinkConfi
   if (s["default_mailbox"] && sc.default_mailbox.find('@') == std::string::npos)
     r.fail(where + ".default_mailbox",
            "expected the email of an Outreach mailbox, got \"" + sc.default_mailbox + "\"");
+// REST API v2 with an API key, from the environment or a file.
+void read_salesloft(Reader& r, Node s, const std::string& where, sinks::SinkConfig& sc) {
+  sc.base_url = "https://api.salesloft.com";
+  read_secret(r, s, where, "token_env", "token_file", sc.token);
+  r.string(s["base_url"], where + ".base_url", sc.base_url, false);
+  r.get(s["create_people"], where + ".create_people", sc.create_people);
+  if (sc.token.empty() && !s["token_env"] && !s["token_file"])
+    r.fail(where + ".token_env", "a salesloft sink needs an API key (token_env or token_file)");
+  require_http_url(r, where + ".base_url", sc.base_url);
 }
 
 }  // namespace
@@ -238,11 +245,6 @@ void read_sink(Reader& r, Node s, const std::string& name, Config& c) {
   std::string kind = "http";
   std::vector<std::string> names;
   for (const auto& k : kinds()) names.push_back(k.kind);
-  if (auto named = s["kind"].value_exact<std::string>(); named && not_built_yet(*named)) {
-    r.seen(s["kind"], where + ".kind");
-    r.fail(where + ".kind", "sink kind '" + *named + "' is not supported yet (issue 10)");
-    return;
-  }
   r.choice(s["kind"], where + ".kind", kind, names);
   const KindKeys* mine = &kinds()[0];
   for (const auto& k : kinds())
@@ -270,8 +272,12 @@ void read_sink(Reader& r, Node s, const std::string& name, Config& c) {
       break;
     case sinks::SinkKind::Salesforce:
       read_salesforce(r, s, where, sc);
+      break;
     case sinks::SinkKind::Outreach:
       read_outreach(r, s, where, sc);
+      break;
+    case sinks::SinkKind::Salesloft:
+      read_salesloft(r, s, where, sc);
       break;
   }
   c.execution.sinks[sc.name] = std::move(sc);

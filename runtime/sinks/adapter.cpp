@@ -133,6 +133,7 @@ std::unique_ptr<Adapter> make_adapter(const SinkConfig& config) {
   if (config.kind == SinkKind::PagerDuty) return make_pagerduty_adapter(config);
   if (config.kind == SinkKind::Salesforce) return make_salesforce_adapter(config);
   if (config.kind == SinkKind::Outreach) return make_outreach_adapter(config);
+  if (config.kind == SinkKind::Salesloft) return make_salesloft_adapter(config);
   if (config.kind == SinkKind::Slack && !config.token.empty()) return make_slack_api_adapter(config);
   return std::make_unique<WebhookAdapter>(config, config.kind == SinkKind::Slack);
 }

@@ -32,6 +32,8 @@ const char* sink_kind_name(SinkKind k) {
       return "salesforce";
     case SinkKind::Outreach:
       return "outreach";
+    case SinkKind::Salesloft:
+      return "salesloft";
   }
   return "?";
 }

@@ -19,6 +19,7 @@ enum class SinkKind : uint8_t {
   PagerDuty,   // PagerDuty Events API v2: POST base_url/v2/enqueue, the action key as dedup_key
   Salesforce,  // Salesforce REST API, OAuth 2.0 client credentials: `task` actions become Task sObjects
   Outreach,   // Outreach API v2 (JSON:API) with an OAuth access token: `enroll` actions become sequenceStates
+  Salesloft,  // Salesloft REST API v2 with an API key: `enroll` actions become cadence memberships
 };
 
 struct SinkConfig {
@@ -70,6 +71,9 @@ struct SinkConfig {
   bool create_prospects = false;
   std::string default_mailbox;
   std::string token_path;
+  // Salesloft: an enroll whose contact is not a Salesloft person creates the person (email only)
+  // instead of going to the DLQ. The API key is `token` (token_env / token_file; never logged).
+  bool create_people = false;
 };
 
 struct ExecutionOptions {
@@ -88,6 +92,7 @@ struct ExecutionOptions {
   size_t max_pending_actions = 100000;
 };
 
-const char* sink_kind_name(SinkKind k);  // "file", "http", "slack", "hubspot", "pagerduty", "salesforce", ...
+// "file", "http", "slack", "hubspot", "pagerduty", "salesforce", "outreach", "salesloft"
+const char* sink_kind_name(SinkKind k);
 
 }  // namespace play::sinks

@@ -71,5 +71,6 @@ std::unique_ptr<Adapter> make_hubspot_adapter(const SinkConfig& config);
 std::unique_ptr<Adapter> make_pagerduty_adapter(const SinkConfig& config);
 std::unique_ptr<Adapter> make_salesforce_adapter(const SinkConfig& config);  // salesforce.h
 std::unique_ptr<Adapter> make_outreach_adapter(const SinkConfig& config);
+std::unique_ptr<Adapter> make_salesloft_adapter(const SinkConfig& config);  // salesloft.h
 
 }  // namespace play::sinks

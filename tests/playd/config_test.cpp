@@ -386,7 +386,6 @@ header_env = {"X-Api-Key" = "PLAYD_CONFIG_TEST_KEY"}
     EXPECT_EQ(crm.key_property, "playd_key");
     EXPECT_FALSE(crm.token.empty());
   }
-  refused("[sinks.seq]\nkind = \"salesloft\"\n", "sink kind 'salesloft' is not supported yet (issue 10)");
   refused("[sinks.chat]\nkind = \"slack\"\ntoken_env = \"PLAYD_CONFIG_TEST_UNSET\"\n",
           "sinks.chat.token_env: the environment variable PLAYD_CONFIG_TEST_UNSET is not set");
   refused("[sinks.chat]\nkind = \"slack\"\ntoken_env = \"PLAYD_CONFIG_TEST_SLACK\"\ntoken = \"x\"\n",
@@ -587,6 +586,66 @@ default_mailbox = "sdr@acme.com"
   refused("[sinks.crm]\nkind = \"hubspot\"\n" + token + "create_prospects = true\n",
           "sinks.crm.create_prospects: a hubspot sink has no create_prospects (only outreach sinks have it)");
   std::filesystem::remove(token_file);
+}
+
+TEST(PlaydConfig, SalesloftSinksAreReadAndCheckedAtStart) {
+  ::setenv("PLAYD_CONFIG_TEST_SALESLOFT_KEY", "ak_0123456789abcdef-salesloft", 1);
+  std::string key_file = write_toml("ak_from_a_file_0123\n");
+  Config c;
+  std::string error;
+  ASSERT_TRUE(load_config(write_toml(R"(
+[sinks.sequencer]
+kind = "salesloft"
+token_env = "PLAYD_CONFIG_TEST_SALESLOFT_KEY"
+[sinks.sandbox]
+kind = "salesloft"
+token_file = ")" + key_file + R"("
+base_url = "http://127.0.0.1:9999/"
+create_people = true
+)"),
+                          c, error))
+      << error;
+  const auto& seq = c.execution.sinks.at("sequencer");
+  EXPECT_EQ(seq.kind, sinks::SinkKind::Salesloft);
+  EXPECT_EQ(seq.token, "ak_0123456789abcdef-salesloft");
+  EXPECT_EQ(seq.base_url, "https://api.salesloft.com");
+  EXPECT_FALSE(seq.create_people);
+  const auto& sandbox = c.execution.sinks.at("sandbox");
+  EXPECT_EQ(sandbox.token, "ak_from_a_file_0123");
+  EXPECT_EQ(sandbox.base_url, "http://127.0.0.1:9999/");
+  EXPECT_TRUE(sandbox.create_people);
+
+  auto refused = [](const std::string& toml, const std::string& what) {
+    Config c;
+    std::string error;
+    EXPECT_FALSE(load_config(write_toml(toml), c, error)) << toml;
+    EXPECT_NE(error.find(what), std::string::npos) << error;
+    EXPECT_EQ(error.find("ak_0123456789abcdef-salesloft"), std::string::npos) << error;
+  };
+  refused("[sinks.sequencer]\nkind = \"salesloft\"\n",
+          "sinks.sequencer.token_env: a salesloft sink needs an API key (token_env or token_file)");
+  refused("[sinks.sequencer]\nkind = \"salesloft\"\ntoken_env = \"PLAYD_CONFIG_TEST_UNSET\"\n",
+          "sinks.sequencer.token_env: the environment variable PLAYD_CONFIG_TEST_UNSET is not set");
+  refused(
+      "[sinks.sequencer]\nkind = \"salesloft\"\ntoken_env = \"PLAYD_CONFIG_TEST_SALESLOFT_KEY\"\n"
+      "base_url = \"api.salesloft.com\"\n",
+      "sinks.sequencer.base_url: expected an http:// or https:// URL");
+  refused(
+      "[sinks.sequencer]\nkind = \"salesloft\"\ntoken_env = \"PLAYD_CONFIG_TEST_SALESLOFT_KEY\"\n"
+      "create_people = \"yes\"\n",
+      "sinks.sequencer.create_people");
+  refused(
+      "[sinks.sequencer]\nkind = \"salesloft\"\ntoken_env = \"PLAYD_CONFIG_TEST_SALESLOFT_KEY\"\n"
+      "api_key = \"ak_0123456789abcdef-salesloft\"\n",
+      "sinks.sequencer.api_key: unknown key");
+  refused(
+      "[sinks.sequencer]\nkind = \"salesloft\"\ntoken_env = \"PLAYD_CONFIG_TEST_SALESLOFT_KEY\"\n"
+      "key_property = \"k\"\n",
+      "sinks.sequencer.key_property: a salesloft sink has no key_property (only hubspot sinks have it)");
+  refused(
+      "[sinks.crm]\nkind = \"hubspot\"\ntoken_env = \"PLAYD_CONFIG_TEST_SALESLOFT_KEY\"\ncreate_people = "
+      "true\n",
+      "sinks.crm.create_people: a hubspot sink has no create_people (only salesloft sinks have it)");
 }
 
 }  // namespace play::playd
