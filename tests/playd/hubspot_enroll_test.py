@@ -22,7 +22,8 @@ crm, `enroll` to sequencer). One signal at a time:
      finds eve in that sequence and does not enroll her twice;
   2. bob's enroll has no rep: the sink's default_sender sdr@ (userId 9002),
      sequence 302 by id; the first POST is answered 429 with Retry-After,
-     the retry enrolls;
+     the retry enrolls; cat's is answered 403 (a token without the
+     enrollments scope): the DLQ, "credentials rejected by HubSpot";
   3. at once: an unknown sequence name (DLQ naming it), ann already in
      another sequence (DLQ with HubSpot's message), zed not a HubSpot
      contact (DLQ naming the email), and a task through the crm sink (sent).
@@ -75,7 +76,7 @@ OWNERS = {  # email -> owner (the owner id and the user id differ, as in HubSpot
     "rep@bigco.com": {"id": "501", "userId": 9001, "email": "rep@bigco.com", "type": "PERSON"},
     "sdr@bigco.com": {"id": "502", "userId": 9002, "email": "sdr@bigco.com", "type": "PERSON"},
 }
-CONTACTS = {"eve@bigco.com": "101", "ann@bigco.com": "102", "bob@bigco.com": "103"}
+CONTACTS = {"eve@bigco.com": "101", "ann@bigco.com": "102", "bob@bigco.com": "103", "cat@bigco.com": "104"}
 SEQUENCES = {  # userId -> pages of the list
     "9001": [[{"id": "300", "name": "Nurture", "userId": "9001"}],
              [{"id": "301", "name": "Fast follow", "userId": "9001"}]],
@@ -264,18 +265,32 @@ default_sender = "sdr@bigco.com"
             assert not [c for c in fake.calls_to("GET", r"/automation/v4/sequences/?") if c[2].get("userId") ==
                         ["9002"]]
 
+            # 2b. A token without the enrollments scope: 403 -> the DLQ, "credentials rejected", the
+            # token (echoed by this answer) redacted.
+            fake.fail_before("POST", enroll_path, 403,
+                             {"status": "error", "category": "MISSING_SCOPES",
+                              "message": "This app hasn't been granted all required scopes " + TOKEN})
+            signal("s_cat", "cat@bigco.com", "https://x.io/a")
+            wait_for(lambda: status_of("s_cat") == "dlq", 30, "cat's enrollment in the DLQ")
+            cat = actions("s_cat")[0]["attempts"][-1]["detail"]
+            assert "credentials rejected by HubSpot: HubSpot enrollments create: 403" in cat, cat
+            assert TOKEN not in cat and "[redacted]" in cat, cat
+            assert "104" not in fake.enrollments
+
             # 3. The refusals, and a task through the other hubspot sink.
             signal("s_unknown", "eve@bigco.com", "https://x.io/b")
             signal("s_ann", "ann@bigco.com", "https://x.io/a")
             signal("s_zed", "zed@bigco.com", "https://x.io/a")
             signal("s_task", "eve@bigco.com", "https://x.io/t")
-            wait_for(lambda: len(dlq()) == 3 and status_of("s_task") == "sent", 30, "three DLQ entries and a task")
+            wait_for(lambda: len(dlq()) == 4 and status_of("s_task") == "sent", 30, "four DLQ entries and a task")
             assert fake.problems == [], fake.problems
             details = {}
             for a in dlq():
                 status, body = pd.request("GET", f"/v1/admin/dlq/{a['key']}")
                 assert status == 200, body
                 assert TOKEN not in body, body
+                if a["signal"] == "s_cat":
+                    continue
                 details[a["action_line"]["contact"] if a["play"] == "enroll_by_name" else a["play"]] = body
             assert set(details) == {"enroll_unknown", "ann@bigco.com", "zed@bigco.com"}, details
             assert "HubSpot: sequence not found: No such sequence" in details["enroll_unknown"], details
