@@ -102,7 +102,7 @@ class HubSpotAdapter : public VendorAdapter {
   }
 
   // The contact's current enrollment (GET .../enrollments/contact/ID):
-  // false when the call failed (`out` set); `sequences` empty when the
+  // false when the call failed (`out` set); `found` empty when the
   // contact is in no sequence (HubSpot answers 404, or no sequenceId).
   bool enrollment(HttpClient& client, const std::string& base, const std::string& contact_id,
                   std::vector<HubSpotEnrollment>& found, HttpResult& r, AttemptResult& out) const {
