@@ -114,7 +114,7 @@ CONFIG_CASES = [
     ("http sink empty url", '[sinks.crm]\nurl = ""\n', ["sinks.crm.url", "needs a url"]),
     ("sink url not http", '[sinks.crm]\nurl = "file:///etc/passwd"\n', ["sinks.crm.url", "http:// or https://"]),
     ("slack url not a url", '[sinks.chat]\nkind = "slack"\nurl = "hooks.slack.com/x"\n', ["sinks.chat.url", "http:// or https://"]),
-    ("file sink with url", '[sinks.review]\nkind = "file"\nurl = "http://x/"\n', ["sinks.review.url", "path, not a url"]),
+    ("file sink with url", '[sinks.review]\nkind = "file"\nurl = "http://x/"\n', ["sinks.review.url", "a file sink has no url"]),
     ("concurrency zero", '[sinks.crm]\nurl = "http://x/"\nconcurrency = 0\n', ["sinks.crm.concurrency", "from 1 to 256"]),
     ("concurrency too high", '[sinks.crm]\nurl = "http://x/"\nconcurrency = 1000\n', ["sinks.crm.concurrency", "from 1 to 256"]),
     ("rate negative", '[sinks.crm]\nurl = "http://x/"\nrate_per_hour = -1\n', ["sinks.crm.rate_per_hour", "at least 0"]),
