@@ -35,7 +35,9 @@ const std::vector<KindKeys>& kinds() {
        sinks::SinkKind::Slack,
        {"url", "token_env", "token_file", "base_url", "channel", "blocks", "dashboard_url"}},
       {"file", sinks::SinkKind::File, {"path"}},
-      {"hubspot", sinks::SinkKind::HubSpot, {"token_env", "token_file", "base_url", "key_property"}},
+      {"hubspot",
+       sinks::SinkKind::HubSpot,
+       {"token_env", "token_file", "base_url", "key_property", "default_sender"}},
       {"pagerduty",
        sinks::SinkKind::PagerDuty,
        {"routing_key_env", "routing_key_file", "severity", "base_url", "dashboard_url"}},
@@ -163,10 +165,13 @@ void read_hubspot(Reader& r, Node s, const std::string& where, sinks::SinkConfig
   read_secret(r, s, where, "token_env", "token_file", sc.token);
   r.string(s["base_url"], where + ".base_url", sc.base_url, false);
   r.string(s["key_property"], where + ".key_property", sc.key_property, false);
+  r.string(s["default_sender"], where + ".default_sender", sc.default_sender, false);
   if (sc.token.empty() && !s["token_env"] && !s["token_file"])
     r.fail(where + ".token_env", "a hubspot sink needs a private app token (token_env or token_file)");
   require_http_url(r, where + ".base_url", sc.base_url);
   if (sc.key_property.empty()) r.fail(where + ".key_property", "expected a HubSpot property name");
+  if (!sc.default_sender.empty() && sc.default_sender.find('@') == std::string::npos)
+    r.fail(where + ".default_sender", "expected the sender's email (a HubSpot user's)");
 }
 
 // Events API v2: the integration's routing key, from the environment or a file.

@@ -81,6 +81,19 @@ std::string slack_post_message_body(const PendingAction& a, const SinkConfig& co
 //      /crm/v3/objects/companies/search (domain = its account): not found ->
 //      the task is created without that association;
 //   4. POST /crm/v3/objects/tasks with the properties and associations.
+// An `enroll` action (args sequence: an id or a name, rep: the sender's email,
+// else the sink's default_sender) becomes a sequence enrollment (v4):
+//   1. GET /crm/v3/owners?email=REP -> the owner's userId (cached per sink);
+//   2. POST /crm/v3/objects/contacts/search (email = the action's contact):
+//      none -> the DLQ (sequences enroll existing contacts);
+//   3. a sequence name: GET /automation/v4/sequences/?userId=U, paged, matched
+//      by name (cached per sink); none -> the DLQ;
+//   4. GET /automation/v4/sequences/enrollments/contact/C: already in this
+//      sequence -> sent (exactly once across a crash between HubSpot's 2xx
+//      and playd's record);
+//   5. POST /automation/v4/sequences/enrollments?userId=U {sequenceId,
+//      contactId, senderEmail}; HubSpot's "already enrolled" refusal: in
+//      this sequence -> sent, in another -> the DLQ with HubSpot's answer.
 // Other action kinds: the DLQ ("not supported yet").
 std::string hubspot_search_body(const std::string& property, const std::string& value);
 // The create body; `contact_id` / `company_id` "" for no association.
@@ -89,6 +102,31 @@ std::string hubspot_task_body(const std::string& subject, int64_t timestamp_ms, 
                               const std::string& contact_id, const std::string& company_id);
 // The first result's id of a CRM search answer ("" when none).
 std::string hubspot_search_first_id(const std::string& body);
+// The first owner's userId in a GET /crm/v3/owners answer ("" when none).
+std::string hubspot_owner_user_id(const std::string& body);
+// The enrollment's body: {"sequenceId", "contactId", "senderEmail"}.
+std::string hubspot_enrollment_body(const std::string& sequence_id, const std::string& contact_id,
+                                    const std::string& sender_email);
+// BASE/automation/v4/sequences/enrollments?userId=U
+std::string hubspot_enrollments_url(const std::string& base, const std::string& user_id);
+// BASE/automation/v4/sequences/enrollments/contact/C
+std::string hubspot_contact_enrollments_url(const std::string& base, const std::string& contact_id);
+// BASE/automation/v4/sequences/?limit=100&userId=U[&after=A]
+std::string hubspot_sequences_url(const std::string& base, const std::string& user_id,
+                                  const std::string& after);
+// One page of the sequences list: name -> id added to `names`, `next_after`
+// = paging.next.after ("" on the last page).
+void hubspot_sequences_page(const std::string& body, std::map<std::string, std::string>& names,
+                            std::string& next_after);
+// A contact's enrollment as GET .../enrollments/contact/C answers it (one
+// object, or a `results` array of them); those without a sequenceId skipped.
+struct HubSpotEnrollment {
+  std::string id, sequence_id, sequence_name;
+};
+std::vector<HubSpotEnrollment> hubspot_enrollments(const std::string& body);
+// HubSpot's answer refuses a contact already in a sequence ("already
+// enrolled" / ALREADY_ENROLLED, any case).
+bool hubspot_already_enrolled(const std::string& body);
 // PagerDuty Events API v2 (shared with the alert sinks, alert_sinks.h):
 // BASE/v2/enqueue ("" BASE: https://events.pagerduty.com).
 std::string pagerduty_enqueue_url(std::string base);

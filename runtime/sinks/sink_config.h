@@ -51,6 +51,9 @@ struct SinkConfig {
   bool dashboard_from_listen = false;  // dashboard_url not configured: playd fills in its own address
   // HubSpot: the custom task property holding playd's idempotency key (searched before each create).
   std::string key_property = "playd_key";
+  // HubSpot: `enroll` actions become Sequences v4 enrollments; default_sender is the sender's
+  // email for those without a `rep` argument ("" -> those go to the DLQ).
+  std::string default_sender;
   // PagerDuty: the integration's routing key (routing_key_env / routing_key_file; never logged) and
   // the events' severity (critical, error, warning or info). base_url defaults to
   // https://events.pagerduty.com for this kind (playd's config sets it).

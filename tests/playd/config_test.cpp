@@ -384,8 +384,31 @@ header_env = {"X-Api-Key" = "PLAYD_CONFIG_TEST_KEY"}
     EXPECT_EQ(crm.kind, sinks::SinkKind::HubSpot);
     EXPECT_EQ(crm.base_url, "https://api.hubapi.com");
     EXPECT_EQ(crm.key_property, "playd_key");
+    EXPECT_EQ(crm.default_sender, "");
     EXPECT_FALSE(crm.token.empty());
   }
+  {
+    // A sequencer on HubSpot too: enroll's sender when the action has no rep.
+    Config c;
+    std::string error;
+    ASSERT_TRUE(load_config(write_toml("[sinks.sequencer]\nkind = \"hubspot\"\n"
+                                       "token_env = \"PLAYD_CONFIG_TEST_SLACK\"\n"
+                                       "default_sender = \"sdr@acme.com\"\n"),
+                            c, error))
+        << error;
+    const auto& seq = c.execution.sinks.at("sequencer");
+    EXPECT_EQ(seq.kind, sinks::SinkKind::HubSpot);
+    EXPECT_EQ(seq.default_sender, "sdr@acme.com");
+  }
+  refused(
+      "[sinks.sequencer]\nkind = \"hubspot\"\ntoken_env = \"PLAYD_CONFIG_TEST_SLACK\"\ndefault_sender = "
+      "\"sdr\"\n",
+      "sinks.sequencer.default_sender: expected the sender's email (a HubSpot user's)");
+  refused(
+      "[sinks.sequencer]\nkind = \"hubspot\"\ntoken_env = \"PLAYD_CONFIG_TEST_SLACK\"\ndefault_sender = 3\n",
+      "sinks.sequencer.default_sender");
+  refused("[sinks.chat]\nkind = \"slack\"\nurl = \"http://x/\"\ndefault_sender = \"a@b.com\"\n",
+          "sinks.chat.default_sender: a slack sink has no default_sender (only hubspot sinks have it)");
   refused("[sinks.chat]\nkind = \"slack\"\ntoken_env = \"PLAYD_CONFIG_TEST_UNSET\"\n",
           "sinks.chat.token_env: the environment variable PLAYD_CONFIG_TEST_UNSET is not set");
   refused("[sinks.chat]\nkind = \"slack\"\ntoken_env = \"PLAYD_CONFIG_TEST_SLACK\"\ntoken = \"x\"\n",
