@@ -215,6 +215,8 @@ void read_salesforce(Reader& r, Node s, const std::string& where, sinks::SinkCon
   if (!field)
     r.fail(where + ".key_field",
            "expected the API name of the Task's External ID field (letters, digits, _), like Playd_Key__c");
+}
+
 // Outreach API v2: an OAuth access token (token_file is re-read when it changes: Outreach's tokens
 // expire after about 2 hours and are refreshed outside playd).
 void read_outreach(Reader& r, Node s, const std::string& where, sinks::SinkConfig& sc) {
@@ -230,6 +232,8 @@ void read_outreach(Reader& r, Node s, const std::string& where, sinks::SinkConfi
   if (s["default_mailbox"] && sc.default_mailbox.find('@') == std::string::npos)
     r.fail(where + ".default_mailbox",
            "expected the email of an Outreach mailbox, got \"" + sc.default_mailbox + "\"");
+}
+
 // REST API v2 with an API key, from the environment or a file.
 void read_salesloft(Reader& r, Node s, const std::string& where, sinks::SinkConfig& sc) {
   sc.base_url = "https://api.salesloft.com";

@@ -92,7 +92,7 @@ header_env = {{"X-Api-Key" = "PLAYD_TEST_HOOK_KEY"}}
             ("body_template = '{\"a\": {action.play}}'", "not valid JSON"),
             ('header_env = {"X-Api-Key" = "PLAYD_TEST_UNSET_VAR"}',
              "the environment variable PLAYD_TEST_UNSET_VAR is not set"),
-            ('kind = "outreach"', "sink kind 'outreach' is not supported yet (issue 10)"),
+            ('kind = "outreach"', "sinks.crm.url: an outreach sink has no url (only http and slack sinks have it)"),
         ]:
             kind = "" if "kind" in bad else 'kind = "http"\n'
             path = tmp + "/bad.toml"
