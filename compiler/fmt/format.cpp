@@ -137,12 +137,14 @@ class Printer {
     }
   }
   // Comments inside [begin, end) or after `end` on the same source line, appended to the current line.
+  // Only those before the next code on the line: with several items on a line, a comment
+  // after a later item is that item's.
   void trailing(uint32_t end) {
-    uint32_t line_end = end;
+    uint32_t line_end = end, code = code_after(end);
     while (line_end < text_.size() && text_[line_end] != '\n') ++line_end;
     for (size_t i = 0; i < used_.size(); ++i) {
       const Comment& c = file_.comments[i];
-      if (used_[i] || c.span.begin >= line_end) continue;
+      if (used_[i] || c.span.begin >= line_end || c.span.begin >= code) continue;
       if (c.span.begin >= end) line_end = std::max(line_end, c.span.end);  // a block comment may span lines
       if (out_.back() != ' ' && (trailing_at_.empty() || trailing_at_.back() != out_.size()))
         trailing_at_.push_back(out_.size());
@@ -150,13 +152,40 @@ class Printer {
       out_ += " " + c.text;
     }
   }
+  // Where the next code after `pos` starts, past spaces, tabs and comments (not line breaks).
+  uint32_t code_after(uint32_t pos) const {
+    for (const Comment& c : file_.comments) {
+      if (c.span.end <= pos) continue;
+      while (pos < text_.size() && (text_[pos] == ' ' || text_[pos] == '\t')) ++pos;
+      if (c.span.begin != pos) break;
+      pos = c.span.end;
+    }
+    while (pos < text_.size() && (text_[pos] == ' ' || text_[pos] == '\t')) ++pos;
+    return pos;
+  }
   // One line (or several, already laid out) of an item inside a block.
   void item(const std::string& s, Span span, int depth) {
     leading(span.begin, depth);
     indent(depth);
-    out_ += s;
+    out_ += commented(span) ? as_written(span) : s;
     trailing(span.end);
     out_ += '\n';
+  }
+  // Does a comment start inside the item? Its lines are then the author's: laying the
+  // item out again could only move the comment away from what it is about (or after a
+  // `//` comment, where the rest of the line would be commented out).
+  bool commented(Span span) const {
+    for (const Comment& c : file_.comments)
+      if (c.span.begin > span.begin && c.span.begin < span.end) return true;
+    return false;
+  }
+  // The item as the author wrote it, comments included; only its first line is re-indented
+  // (later lines may be inside a string, where spaces are content).
+  std::string as_written(Span span) {
+    for (size_t i = 0; i < used_.size(); ++i)
+      if (file_.comments[i].span.begin > span.begin && file_.comments[i].span.begin < span.end)
+        used_[i] = true;
+    return src(span);
   }
   // Items of a block: keep one blank line where the author had one.
   template <typename T, typename Fn>
@@ -230,16 +259,21 @@ class Printer {
   }
   // The `{` line: comments after the opening brace on its line stay there.
   void open_line(const std::string& head, Span span) {
-    out_ += head + " {";
     uint32_t brace = uint32_t(text_.find('{', span.begin));
+    // Comments inside the head (`play /* x */ p {`) go on lines of their own before it, ahead
+    // of those after the brace, so that comments stay in their order.
+    if (brace != uint32_t(std::string::npos) && brace < span.end) leading(brace, 0);
+    out_ += head + " {";
     if (brace != uint32_t(std::string::npos) && brace < span.end) trailing_after_brace(brace + 1);
     out_ += '\n';
   }
+  // Comments between the brace and the first item, when they start on the brace's line (a
+  // comment after an item on that line is the item's).
   void trailing_after_brace(uint32_t after) {
-    uint32_t line_end = first_line_end(after);
+    uint32_t line_end = first_line_end(after), code = code_after(after);
     for (size_t i = 0; i < used_.size(); ++i) {
       const Comment& c = file_.comments[i];
-      if (used_[i] || c.span.begin < after || c.span.begin >= line_end) continue;
+      if (used_[i] || c.span.begin < after || c.span.begin >= line_end || c.span.begin >= code) continue;
       used_[i] = true;
       out_ += " " + c.text;
     }
@@ -256,7 +290,8 @@ class Printer {
       case DeclKind::Value: {
         static const char* kinds[] = {"list", "const", "pool", "icp"};
         std::string head = std::string(kinds[int(d.value->kind)]) + " " + d.value->name + " = ";
-        out_ += head + layout_expr(*d.value->value, head.size(), 0, 0);
+        out_ +=
+            commented(d.span) ? as_written(d.span) : head + layout_expr(*d.value->value, head.size(), 0, 0);
         trailing(d.span.end);
         out_ += '\n';
         break;
@@ -292,7 +327,7 @@ class Printer {
         }
         s += ")";
         if (a.sink_span.end > a.sink_span.begin) s += " to " + src(a.sink_span);
-        out_ += s;
+        out_ += commented(d.span) ? as_written(d.span) : s;
         trailing(d.span.end);
         out_ += '\n';
         break;
