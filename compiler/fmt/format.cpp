@@ -179,13 +179,34 @@ class Printer {
       if (c.span.begin > span.begin && c.span.begin < span.end) return true;
     return false;
   }
-  // The item as the author wrote it, comments included; only its first line is re-indented
-  // (later lines may be inside a string, where spaces are content).
+  // The item as the author wrote it, comments included. Its later lines move with its first
+  // (so that what was aligned stays aligned), unless one may start inside a """string""" or a
+  // block comment, where spaces are content: those items keep their later lines as written.
   std::string as_written(Span span) {
-    for (size_t i = 0; i < used_.size(); ++i)
-      if (file_.comments[i].span.begin > span.begin && file_.comments[i].span.begin < span.end)
-        used_[i] = true;
-    return src(span);
+    bool shift = true;
+    for (size_t i = 0; i < used_.size(); ++i) {
+      const Comment& c = file_.comments[i];
+      if (c.span.begin <= span.begin || c.span.begin >= span.end) continue;
+      used_[i] = true;
+      if (c.text.find('\n') != std::string::npos) shift = false;
+    }
+    std::string s = src(span);
+    if (!shift || s.find("\"\"\"") != std::string::npos || s.find("'''") != std::string::npos) return s;
+    size_t line_begin = text_.rfind('\n', span.begin == 0 ? 0 : span.begin - 1);
+    line_begin = line_begin == std::string::npos || span.begin == 0 ? 0 : line_begin + 1;
+    if (text_.find_first_not_of(' ', line_begin) < span.begin) return s;  // a tab, or another item first
+    size_t was = span.begin - line_begin, now = out_.size() - (out_.rfind('\n') + 1);
+    std::string out;
+    for (size_t i = 0; i < s.size(); ++i) {
+      out += s[i];
+      if (s[i] != '\n') continue;
+      if (now > was) {
+        if (i + 1 < s.size() && s[i + 1] != '\n') out.append(now - was, ' ');
+      } else {
+        for (size_t k = 0; k < was - now && i + 1 < s.size() && s[i + 1] == ' '; ++k) ++i;
+      }
+    }
+    return out;
   }
   // Items of a block: keep one blank line where the author had one.
   template <typename T, typename Fn>

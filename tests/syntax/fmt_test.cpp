@@ -90,6 +90,34 @@ TEST(Fmt, CommentsInsideACallKeepTheirLines) {
   EXPECT_EQ(check_round_trip(src, "call"), src);
 }
 
+// Such an item's later lines move with its first, so that what was aligned stays aligned;
+// inside a multi-line block comment spaces are the comment's, and stay.
+TEST(Fmt, CommentedItemsMoveTheirLinesTogether) {
+  EXPECT_EQ(check_round_trip("play p {\n"
+                             "    on website.page_viewed\n"
+                             "    do review(queue: \"q\", // c\n"
+                             "              note: \"n\")\n"
+                             "}\n",
+                             "deeper"),
+            "play p {\n"
+            "  on website.page_viewed\n"
+            "  do review(queue: \"q\", // c\n"
+            "            note: \"n\")\n"
+            "}\n");
+  std::string block =
+      "play p {\n"
+      "on website.page_viewed\n"
+      "do review(queue: \"q\", /* c\n"
+      "     d */ note: \"n\")\n"
+      "}\n";
+  EXPECT_EQ(check_round_trip(block, "block"),
+            "play p {\n"
+            "  on website.page_viewed\n"
+            "  do review(queue: \"q\", /* c\n"
+            "     d */ note: \"n\")\n"
+            "}\n");
+}
+
 // The safety net `playc fmt` writes through refuses, saying why, each way a formatter bug
 // could break a file (the first is what the formatter printed for the issue-11 file).
 TEST(Fmt, VerifyRefusesBrokenOutput) {
