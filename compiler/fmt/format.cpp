@@ -201,7 +201,7 @@ class Printer {
       out += s[i];
       if (s[i] != '\n') continue;
       if (now > was) {
-        if (i + 1 < s.size() && s[i + 1] != '\n') out.append(now - was, ' ');
+        if (i + 1 < s.size() && s[i + 1] != '\n' && s[i + 1] != '\r') out.append(now - was, ' ');
       } else {
         for (size_t k = 0; k < was - now && i + 1 < s.size() && s[i + 1] == ' '; ++k) ++i;
       }
