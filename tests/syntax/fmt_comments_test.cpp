@@ -117,7 +117,20 @@ std::string broken_promise(const std::string& src, const std::string& name) {
 
 TEST(FmtComments, EveryPlayFileKeepsItsTreeAndIsIdempotent) {
   auto plays = repository_plays();
-  for (const auto& [path, src] : plays) EXPECT_EQ(broken_promise(src, path), "") << path;
+  for (const auto& [path, src] : plays) {
+    EXPECT_EQ(broken_promise(src, path), "") << path;
+    // As saved by another editor: CRLF line ends, tabs for indentation.
+    std::string crlf, tabs;
+    for (char c : src) crlf += c == '\n' ? std::string("\r\n") : std::string(1, c);
+    for (size_t i = 0; i < src.size(); ++i)
+      tabs += (src.compare(i, 3, "\n  ") == 0) ? (i += 2, std::string("\n\t")) : std::string(1, src[i]);
+    if (!testing::parse(crlf)->diags.has_errors()) {
+      EXPECT_EQ(broken_promise(crlf, path), "") << path << " (CRLF)";
+    }
+    if (!testing::parse(tabs)->diags.has_errors()) {
+      EXPECT_EQ(broken_promise(tabs, path), "") << path << " (tabs)";
+    }
+  }
   EXPECT_GT(plays.size(), 100u);
 }
 
