@@ -3,6 +3,8 @@
 # 60), shared by the targets (tests/fuzz/):
 #   check     parse + check through the ANTLR front end, seeded with every
 #             .play file in the repository: a third of the time (it is slow)
+#   fmt       parse + format + parse again: the same tree and comments, and
+#             formatting again changes nothing; seeded like check (also slow)
 #   signal    envelope normalization + the engine's signal decoder + engine
 #   segment   the Segment API mapping + the context schema check
 #   bundle    the bundle loader and verifier, then the engine on what loads
@@ -17,7 +19,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 total=${1:-60}
-read -r -a targets <<<"${FUZZ_TARGETS:-check signal segment bundle template config}"
+read -r -a targets <<<"${FUZZ_TARGETS:-check fmt signal segment bundle template config}"
 launcher=()
 if command -v ccache >/dev/null 2>&1; then
   export CCACHE_BASEDIR="$PWD"
@@ -63,6 +65,9 @@ for t in "${targets[@]}"; do
     check)
       find stdlib plays tests -name '*.play' -size -64k -exec cp --backup=numbered -t "$work" {} +
       args+=(-max_len=16384) ;;
+    fmt)
+      find stdlib plays tests -name '*.play' -size -64k -exec cp --backup=numbered -t "$work" {} +
+      args+=(-max_len=16384 -dict=tests/fuzz/dict/play.dict) ;;
     bundle)
       args+=(-max_len=65536)
       # The whole sets, and each folder or file with its project (small bundles mutate better).

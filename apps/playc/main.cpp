@@ -23,7 +23,7 @@ int main(int argc, char** argv) {
 
   FmtOptions fmt;
   auto* f = app.add_subcommand("fmt", "canonical formatting, in place");
-  f->add_option("paths", fmt.paths, "files or directories (default .)");
+  f->add_option("paths", fmt.paths, "files or directories (default .); - reads standard input and prints");
   f->add_flag("--check", fmt.check, "list files that would change; exit 1 if any");
   f->add_flag("--stdout", fmt.to_stdout, "print the formatted file instead of writing it");
 

@@ -137,12 +137,14 @@ class Printer {
     }
   }
   // Comments inside [begin, end) or after `end` on the same source line, appended to the current line.
+  // Only those before the next code on the line: with several items on a line, a comment
+  // after a later item is that item's.
   void trailing(uint32_t end) {
-    uint32_t line_end = end;
+    uint32_t line_end = end, code = code_after(end);
     while (line_end < text_.size() && text_[line_end] != '\n') ++line_end;
     for (size_t i = 0; i < used_.size(); ++i) {
       const Comment& c = file_.comments[i];
-      if (used_[i] || c.span.begin >= line_end) continue;
+      if (used_[i] || c.span.begin >= line_end || c.span.begin >= code) continue;
       if (c.span.begin >= end) line_end = std::max(line_end, c.span.end);  // a block comment may span lines
       if (out_.back() != ' ' && (trailing_at_.empty() || trailing_at_.back() != out_.size()))
         trailing_at_.push_back(out_.size());
@@ -150,13 +152,61 @@ class Printer {
       out_ += " " + c.text;
     }
   }
+  // Where the next code after `pos` starts, past spaces, tabs and comments (not line breaks).
+  uint32_t code_after(uint32_t pos) const {
+    for (const Comment& c : file_.comments) {
+      if (c.span.end <= pos) continue;
+      while (pos < text_.size() && (text_[pos] == ' ' || text_[pos] == '\t')) ++pos;
+      if (c.span.begin != pos) break;
+      pos = c.span.end;
+    }
+    while (pos < text_.size() && (text_[pos] == ' ' || text_[pos] == '\t')) ++pos;
+    return pos;
+  }
   // One line (or several, already laid out) of an item inside a block.
   void item(const std::string& s, Span span, int depth) {
     leading(span.begin, depth);
     indent(depth);
-    out_ += s;
+    out_ += commented(span) ? as_written(span) : s;
     trailing(span.end);
     out_ += '\n';
+  }
+  // Does a comment start inside the item? Its lines are then the author's: laying the
+  // item out again could only move the comment away from what it is about (or after a
+  // `//` comment, where the rest of the line would be commented out).
+  bool commented(Span span) const {
+    for (const Comment& c : file_.comments)
+      if (c.span.begin > span.begin && c.span.begin < span.end) return true;
+    return false;
+  }
+  // The item as the author wrote it, comments included. Its later lines move with its first
+  // (so that what was aligned stays aligned), unless one may start inside a """string""" or a
+  // block comment, where spaces are content: those items keep their later lines as written.
+  std::string as_written(Span span) {
+    bool shift = true;
+    for (size_t i = 0; i < used_.size(); ++i) {
+      const Comment& c = file_.comments[i];
+      if (c.span.begin <= span.begin || c.span.begin >= span.end) continue;
+      used_[i] = true;
+      if (c.text.find('\n') != std::string::npos) shift = false;
+    }
+    std::string s = src(span);
+    if (!shift || s.find("\"\"\"") != std::string::npos || s.find("'''") != std::string::npos) return s;
+    size_t line_begin = text_.rfind('\n', span.begin == 0 ? 0 : span.begin - 1);
+    line_begin = line_begin == std::string::npos || span.begin == 0 ? 0 : line_begin + 1;
+    if (text_.find_first_not_of(' ', line_begin) < span.begin) return s;  // a tab, or another item first
+    size_t was = span.begin - line_begin, now = out_.size() - (out_.rfind('\n') + 1);
+    std::string out;
+    for (size_t i = 0; i < s.size(); ++i) {
+      out += s[i];
+      if (s[i] != '\n') continue;
+      if (now > was) {
+        if (i + 1 < s.size() && s[i + 1] != '\n' && s[i + 1] != '\r') out.append(now - was, ' ');
+      } else {
+        for (size_t k = 0; k < was - now && i + 1 < s.size() && s[i + 1] == ' '; ++k) ++i;
+      }
+    }
+    return out;
   }
   // Items of a block: keep one blank line where the author had one.
   template <typename T, typename Fn>
@@ -230,16 +280,21 @@ class Printer {
   }
   // The `{` line: comments after the opening brace on its line stay there.
   void open_line(const std::string& head, Span span) {
-    out_ += head + " {";
     uint32_t brace = uint32_t(text_.find('{', span.begin));
+    // Comments inside the head (`play /* x */ p {`) go on lines of their own before it, ahead
+    // of those after the brace, so that comments stay in their order.
+    if (brace != uint32_t(std::string::npos) && brace < span.end) leading(brace, 0);
+    out_ += head + " {";
     if (brace != uint32_t(std::string::npos) && brace < span.end) trailing_after_brace(brace + 1);
     out_ += '\n';
   }
+  // Comments between the brace and the first item, when they start on the brace's line (a
+  // comment after an item on that line is the item's).
   void trailing_after_brace(uint32_t after) {
-    uint32_t line_end = first_line_end(after);
+    uint32_t line_end = first_line_end(after), code = code_after(after);
     for (size_t i = 0; i < used_.size(); ++i) {
       const Comment& c = file_.comments[i];
-      if (used_[i] || c.span.begin < after || c.span.begin >= line_end) continue;
+      if (used_[i] || c.span.begin < after || c.span.begin >= line_end || c.span.begin >= code) continue;
       used_[i] = true;
       out_ += " " + c.text;
     }
@@ -256,7 +311,8 @@ class Printer {
       case DeclKind::Value: {
         static const char* kinds[] = {"list", "const", "pool", "icp"};
         std::string head = std::string(kinds[int(d.value->kind)]) + " " + d.value->name + " = ";
-        out_ += head + layout_expr(*d.value->value, head.size(), 0, 0);
+        out_ +=
+            commented(d.span) ? as_written(d.span) : head + layout_expr(*d.value->value, head.size(), 0, 0);
         trailing(d.span.end);
         out_ += '\n';
         break;
@@ -292,7 +348,7 @@ class Printer {
         }
         s += ")";
         if (a.sink_span.end > a.sink_span.begin) s += " to " + src(a.sink_span);
-        out_ += s;
+        out_ += commented(d.span) ? as_written(d.span) : s;
         trailing(d.span.end);
         out_ += '\n';
         break;

@@ -23,10 +23,15 @@
 //     element's line, never a line of its own;
 //   - anything else (a long string) stays on one line, even past 100 columns.
 // - Every comment is kept: own-line comments before the item they precede (same
-//   indentation); comments on an item's line (or inside it) after the item.
+//   indentation); comments after an item on its line after the item. An item (or a
+//   list/const/pool/icp/action declaration) with a comment inside it is kept as the
+//   author wrote it, lines and comments, its later lines moved with its first (unless
+//   one may start inside a """string""" or a block comment): a comment inside a list or
+//   an expression is about the line it is on.
 //   Trailing comments on neighbouring lines (no blank line, own-line comment or
 //   block boundary between) start in one column, one space after the longest line.
-// Idempotent: format_file(parse(format_file(x))) == format_file(x).
+// Idempotent: format_file(parse(format_file(x))) == format_file(x); `playc fmt` checks
+// that and the re-parsed tree before it writes (verify.h).
 #pragma once
 
 #include <string>

@@ -3,7 +3,8 @@
 
 Each file is checked alone (with the stdlib, as `playc check FILE` does), and
 each example project (plays/, tests/scenario/plays/) as a whole, before and
-after `playc fmt` on a copy. Formatting moves text, so diagnostics are compared
+after `playc fmt` on a copy; a file with comments inside a list (issue 11),
+and `playc fmt -` on standard input. Formatting moves text, so diagnostics are compared
 by severity, code and message (not position). Files with syntax errors are
 skipped (fmt leaves them untouched by design). Also checks that `playc fmt
 --check` exits 1 and lists an unformatted file, and 0 on a formatted one.
@@ -72,6 +73,22 @@ with tempfile.TemporaryDirectory() as tmp:
     if r.returncode != 0 or r.stdout or "// kept" not in messy.read_text():
         failures += 1
         print(f"FAIL fmt --check after fmt: exit {r.returncode}, stdout {r.stdout!r}, text {messy.read_text()!r}")
+
+    # Issue 11: a // comment then a multi-line /* */ inside a list was written as one line, the
+    # block comment's second line becoming code. In place, the file must still check the same
+    # and keep its lines; `playc fmt -` (standard input) prints the same text.
+    listed = tmp / "listed.play"
+    listed.write_text('list regions = [\n    "emea", // Europe\n  /* the Americas,\n     north and south */\n  "amer",\n]\n')
+    subprocess.run([playc, "fmt", str(listed)], check=True)
+    text = listed.read_text()
+    if any(sev == "error" for sev, _, _ in diags([listed])) or "// Europe\n  /* the Americas,\n     north and south */\n" not in text:
+        failures += 1
+        print(f"FAIL fmt on comments inside a list: {diags([listed])} {text!r}")
+    r = subprocess.run([playc, "fmt", "-"], input=text, capture_output=True, text=True)
+    if r.returncode != 0 or r.stdout != text:
+        failures += 1
+        print(f"FAIL fmt - (standard input): exit {r.returncode}, stdout {r.stdout!r}, stderr {r.stderr!r}")
+    checked += 2
 
 print(f"fmt preserves check: {checked - failures} passed, {failures} failed ({skipped} files with syntax errors skipped)")
 sys.exit(1 if failures else 0)

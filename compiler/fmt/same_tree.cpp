@@ -1,6 +1,6 @@
-#include "tests/syntax/ast_equal.h"
+#include "compiler/fmt/same_tree.h"
 
-namespace play::testing {
+namespace play::fmt {
 
 namespace {
 
@@ -181,4 +181,4 @@ std::string ast_difference(const File& a, const File& b) {
   return "";
 }
 
-}  // namespace play::testing
+}  // namespace play::fmt
