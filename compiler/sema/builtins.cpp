@@ -117,7 +117,11 @@ TypeRef Checker::check_pool_arg(ast::Expr& a) {
     std::vector<std::string> pools;
     for (const auto& v : p_.values)
       if (v.kind == ast::ValueKind::Pool) pools.push_back(v.name);
-    std::string hint = a.kind == ExprKind::Ident ? did_you_mean(a.name, pools) : "";
+    std::string near = a.kind == ExprKind::Ident ? closest_name(a.name, pools) : "";
+    std::string hint = near.empty() ? "" : "; did you mean '" + near + "'?";
+    // One mistake, one diagnostic: the pool meant is not also "never used".
+    if (auto meant = p_.value_index.find(near); meant != p_.value_index.end())
+      p_.values[meant->second].used = true;
     d_.error(
         "P0218", a.span,
         fmt::format("round_robin() needs the name of a pool (declared with `pool NAME = [...]`){}", hint));

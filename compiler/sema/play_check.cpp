@@ -421,8 +421,13 @@ void Checker::check_where_icp(ast::PlayItem& item, Play& play) {
     std::vector<std::string> icps;
     for (const auto& v : p_.values)
       if (v.kind == ast::ValueKind::Icp) icps.push_back(v.name);
+    std::string near = closest_name(item.name, icps);
+    // One mistake, one diagnostic: the icp meant is not also "never used".
+    if (auto meant = p_.value_index.find(near); meant != p_.value_index.end())
+      p_.values[meant->second].used = true;
     std::string what = it == p_.value_index.end()
-                           ? fmt::format("unknown icp '{}'{}", item.name, did_you_mean(item.name, icps))
+                           ? fmt::format("unknown icp '{}'{}", item.name,
+                                         near.empty() ? "" : "; did you mean '" + near + "'?")
                            : fmt::format(
                                  "'{}' is a {}, not an icp; `where icp` needs a name declared with "
                                  "`icp NAME = ...`",
