@@ -188,6 +188,9 @@ class TokenFilter : public antlr4::TokenSource {
     if (last_type_ == PlayLexer::DOT) return;
     std::string k = keyword_in_other_case(t.getText());
     if (k.empty()) return;
+    // `{ Or: 1 }`, `signal a.b { NOT: string }`: a field may have any name.
+    pending_ = lexer_.nextToken();
+    if (pending_->getType() == PlayLexer::COLON) return;
     lexical_error(
         "P0022", t, t,
         "'" + t.getText() + "' is not a keyword: keywords are lower case; did you mean `" + k + "`?");

@@ -344,15 +344,46 @@ class Strategy : public antlr4::DefaultErrorStrategy {
     bool wants_expr = has(P::INT) && has(P::LPAREN);
     std::string what = token_words(off);
 
+    Token* open_bracket = unclosed_before(off);
+    bool wants_closer = open_bracket && ((open_bracket->getType() == P::LPAREN && has(P::RPAREN)) ||
+                                         (open_bracket->getType() == P::LBRACK && has(P::RBRACK)) ||
+                                         (open_bracket->getType() == P::LBRACE && has(P::RBRACE)));
+    // `do enroll(sequence = "x")`: an argument's name is followed by ':'.
+    Token* before_prev =
+        prev && prev->getTokenIndex() > 0 ? run_.tokens().get(prev->getTokenIndex() - 1) : nullptr;
+    bool in_args = dynamic_cast<P::DoItemContext*>(ctx) || dynamic_cast<P::TestExpectActionContext*>(ctx) ||
+                   ancestor(ctx, {P::RuleNamedArg});
+    if (o == P::ASSIGN && in_args && before_prev &&
+        (before_prev->getType() == P::LPAREN || before_prev->getType() == P::COMMA))
+      return {"P0033",
+              "action arguments are written `name: value`; did you mean `" + prev->getText() + ":`?"};
+    // `=<`, `=>`, `=!`: the two characters of a comparison the other way round.
+    Token* next = run_.tokens().size() > off->getTokenIndex() + 1
+                      ? run_.tokens().get(off->getTokenIndex() + 1)
+                      : nullptr;
+    if (o == P::ASSIGN && next && next->getStartIndex() == off->getStopIndex() + 1 &&
+        (next->getType() == P::LT || next->getType() == P::BANG) && ends_expression(pv))
+      return {"P0056", std::string("'=") + next->getText() + "' is not an operator; did you mean `" +
+                           next->getText() + "=`?"};
+    if (o == P::ARROW && ends_expression(pv) && !has(P::ARROW))
+      return {"P0056", "'=>' is not an operator; did you mean `>=`?"};
+    // A closer with nothing of its kind open: `where (a > 5))`.
+    if ((o == P::RPAREN || o == P::RBRACK) && (!open_bracket || open_bracket->getType() == P::LBRACE))
+      return {"P0035", std::string("this ") + closer_for(o == P::RPAREN ? P::LPAREN : P::LBRACK) +
+                           " closes nothing (no " + (o == P::RPAREN ? "'('" : "'['") +
+                           " is open here); remove it"};
+    // `expect p enroll(...)` in a test.
+    if (start && start->getType() == P::EXPECT && pv == P::IDENT && dynamic_cast<P::TestItemContext*>(ctx) &&
+        prev->getTokenIndex() == start->getTokenIndex() + 1)
+      return {"P0039", "expected 'do' or 'outcome' after `expect " + prev->getText() + "`: write `expect " +
+                           prev->getText() + " do ACTION(...)` or `expect " + prev->getText() +
+                           " outcome NAME`"};
+
     // '=' where a comparison was meant: `where a = 1`.
     if (o == P::ASSIGN && ends_expression(pv) && !has(P::ASSIGN))
       return {"P0056", "unexpected '='; to compare two values write '=='"};
 
     // The file (or a block keyword, or the wrong closer) arrives while something is still open.
-    Token* open_bracket = unclosed_before(off);
-    bool wants_closer = open_bracket && ((open_bracket->getType() == P::LPAREN && has(P::RPAREN)) ||
-                                         (open_bracket->getType() == P::LBRACK && has(P::RBRACK)) ||
-                                         (open_bracket->getType() == P::LBRACE && has(P::RBRACE)));
     if (auto m = slip(ctx, off, prev)) return *m;
 
     // `[` or `(` still open when the file ends, a block ends or the next play item begins.
