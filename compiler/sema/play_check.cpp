@@ -161,6 +161,15 @@ void Checker::check_play_metadata(ast::PlayDecl& decl, Play& play, bool user) {
     const std::string& k = item.name;
     if (std::ranges::find(kMetaKeys, k) == kMetaKeys.end()) {
       std::string near = did_you_mean(k, kItemWords);
+      // Words from other rule languages for the clauses this one has.
+      static const std::pair<std::initializer_list<const char*>, const char*> meant[] = {
+          {{"if", "when", "filter", "require", "requires", "condition", "only_if", "and_where"}, "where"},
+          {{"except", "skip", "ignore", "exclude", "unless_"}, "unless"},
+          {{"then", "action", "run", "call", "send", "perform", "execute"}, "do"},
+          {{"set", "var", "val", "define"}, "let"},
+          {{"trigger", "event", "listen", "when_signal"}, "on"}};
+      for (const auto& [words, clause] : meant)
+        if (std::ranges::find(words, k) != words.end()) near = fmt::format("; did you mean '{}'?", clause);
       d_.error("P0301", item.name_span,
                near.empty() ? fmt::format("unknown play item '{}': metadata keys are title, owner, oncall, "
                                           "priority, sla, runbook, tags and mode",

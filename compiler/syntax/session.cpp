@@ -204,7 +204,7 @@ class TokenFilter : public antlr4::TokenSource {
   }
 
   static bool opens_typographic_string(const std::string& c) {
-    return c == "\u201C" || c == "\u2018" || c == "\u201D" || c == "\u201E";
+    return c == "\u201C" || c == "\u2018" || c == "\u201D" || c == "\u201E" || c == "`";
   }
 
   // “text” pasted from a document: reported once, and read as the string meant.
@@ -217,14 +217,21 @@ class TokenFilter : public antlr4::TokenSource {
         break;
       }
       bool close = n->getType() == PlayLexer::BAD_CHAR &&
-                   (n->getText() == "\u201D" || n->getText() == "\u2019" || n->getText() == "\u201C");
+                   (t->getText() == "`"
+                        ? n->getText() == "`"
+                        : n->getText() == "\u201D" || n->getText() == "\u2019" || n->getText() == "\u201C");
       last = std::move(n);
       if (close) break;
     }
-    lexical_error("P0010", *t, *t,
-                  "'" + t->getText() +
-                      "' is a typographic quote (as word processors write them); write strings with straight "
-                      "quotes: \"text\"");
+    if (t->getText() == "`")
+      lexical_error("P0010", *t, *t,
+                    "'`' does not quote a string here; write strings with \" or ': \"text\"");
+    else
+      lexical_error(
+          "P0010", *t, *t,
+          "'" + t->getText() +
+              "' is a typographic quote (as word processors write them); write strings with straight "
+              "quotes: \"text\"");
     auto& ct = dynamic_cast<antlr4::CommonToken&>(*t);
     if (last) ct.setStopIndex(last->getStopIndex());
     ct.setType(PlayLexer::STRING);

@@ -4,6 +4,7 @@
 
 #include "PlayParser.h"
 #include "antlr4-runtime.h"
+#include "compiler/diag/diagnostics.h"
 #include "compiler/syntax/session.h"
 
 namespace play::syntax {
@@ -245,6 +246,26 @@ class Strategy : public antlr4::DefaultErrorStrategy {
     return false;
   }
 
+  // `on WORD NAME` on the line of `off`: WORD is no signal type (those are dotted
+  // or alone) and no trigger word. Returns WORD.
+  Token* word_after_on(Token* off) {
+    size_t line = line_col(off).line;
+    for (size_t i = off->getTokenIndex(); i-- > 0;) {
+      Token* t = token_at(i);
+      if (line_col(t).line != line) return nullptr;
+      if (t->getType() != P::ON) continue;
+      Token* word = token_at(i + 1);
+      Token* after = token_at(i + 2);
+      if (!word || !after || line_col(after).line != line) return nullptr;
+      size_t w = word->getType();
+      bool trigger =
+          w == P::ANY || w == P::ABSENCE || w == P::COUNT || w == P::ALL || w == P::RATE || w == P::SCORE;
+      if (is_name(w) && !trigger && (is_name(after->getType()) || after->getType() == P::STRING)) return word;
+      return nullptr;
+    }
+    return nullptr;
+  }
+
   // Slips with a known fix, checked before the generic descriptions.
   std::optional<Message> slip(antlr4::ParserRuleContext* ctx, Token* off, Token* prev) {
     size_t o = off->getType(), pv = prev ? prev->getType() : 0;
@@ -260,6 +281,25 @@ class Strategy : public antlr4::DefaultErrorStrategy {
                        "a play needs `do` before its actions: write `do " + name->getText() + "(...)`", false,
                        name};
     }
+    // `on every website.page_viewed`, `on absense of ...`: a word after `on` that is
+    // neither a signal type (dotted) nor one of the trigger words.
+    if (Token* word = word_after_on(off)) {
+      std::string near = closest_name(word->getText(), {"any", "absence", "count", "all", "rate", "score"});
+      return Message{
+          "P0045",
+          "'" + word->getText() +
+              "' is not a signal type: `on` takes a dotted signal type like website.page_viewed, or "
+              "`on any of (...)`" +
+              (near.empty() ? std::string() : "; did you mean '" + near + "'?"),
+          false, word};
+    }
+    // `where a and` with the rest of the condition missing.
+    bool binary = o == P::AND || o == P::OR || o == P::ANDAND || o == P::OROR || o == P::PLUS ||
+                  o == P::STAR || o == P::SLASH || o == P::EQ || o == P::NE || o == P::LT || o == P::LE ||
+                  o == P::GT || o == P::GE;
+    if (binary && ends_expression(pv) && next && !starts_expression(next->getType()) &&
+        line_col(next).line > line_col(off).line)
+      return Message{"P0030", "expected an expression after '" + off->getText() + "'", false, off};
     // `owner: "x"`, `where: ...`: play items take no colon.
     if (o == P::COLON && (pv == P::WHERE || pv == P::UNLESS || pv == P::LET || pv == P::ON ||
                           (pv == P::IDENT && meta && meta->getStart() == prev))) {
@@ -290,6 +330,9 @@ class Strategy : public antlr4::DefaultErrorStrategy {
       return Message{"P0063", "numbers are written without separators: `" + prev->getText() +
                                   next->getText() + "`, not `" + prev->getText() + "," + next->getText() +
                                   "`"};
+    // `do a(...),` between play items.
+    if (o == P::COMMA && dynamic_cast<P::PlayDeclContext*>(ctx))
+      return Message{"P0032", "play items are not separated by ','; remove it"};
     // `play "pricing visit" {`
     if (pv == P::PLAY && o == P::STRING)
       return Message{"P0037",
