@@ -162,14 +162,19 @@ void Checker::check_play_metadata(ast::PlayDecl& decl, Play& play, bool user) {
     if (std::ranges::find(kMetaKeys, k) == kMetaKeys.end()) {
       std::string near = did_you_mean(k, kItemWords);
       // Words from other rule languages for the clauses this one has.
-      static const std::pair<std::initializer_list<const char*>, const char*> meant[] = {
+      struct Meant {
+        const char* words[9];
+        const char* clause;
+      };
+      static const Meant meant[] = {
           {{"if", "when", "filter", "require", "requires", "condition", "only_if", "and_where"}, "where"},
-          {{"except", "skip", "ignore", "exclude", "unless_"}, "unless"},
+          {{"except", "skip", "ignore", "exclude"}, "unless"},
           {{"then", "action", "run", "call", "send", "perform", "execute"}, "do"},
           {{"set", "var", "val", "define"}, "let"},
           {{"trigger", "event", "listen", "when_signal"}, "on"}};
-      for (const auto& [words, clause] : meant)
-        if (std::ranges::find(words, k) != words.end()) near = fmt::format("; did you mean '{}'?", clause);
+      for (const auto& m : meant)
+        for (const char* w : m.words)
+          if (w && k == w) near = fmt::format("; did you mean '{}'?", m.clause);
       d_.error("P0301", item.name_span,
                near.empty() ? fmt::format("unknown play item '{}': metadata keys are title, owner, oncall, "
                                           "priority, sla, runbook, tags and mode",

@@ -145,7 +145,7 @@ class TokenFilter : public antlr4::TokenSource {
     } else if (!g.fix.empty()) {
       lexical_error("P0016", t, t,
                     "'" + text + "' is not a duration: '" + g.bad_word +
-                        "' is not a unit (a duration is a number and a unit, " + units +
+                        "' is not a unit (a duration is a number followed by one of " + units +
                         ", with no letters after it); did you mean `" + g.fix + "`?");
     } else {
       lexical_error("P0016", t, t,
