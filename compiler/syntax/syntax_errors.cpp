@@ -249,6 +249,7 @@ class Strategy : public antlr4::DefaultErrorStrategy {
   // `on WORD NAME` on the line of `off`: WORD is no signal type (those are dotted
   // or alone) and no trigger word. Returns WORD.
   Token* word_after_on(Token* off) {
+    if (off->getType() == Token::EOF || is_closer(off->getType())) return nullptr;  // a block left open
     size_t line = line_col(off).line;
     for (size_t i = off->getTokenIndex(); i-- > 0;) {
       Token* t = token_at(i);

@@ -94,6 +94,12 @@ TEST(Slips, NotSlips) {
   EXPECT_EQ(errors("const x = 1e5\nconst y = 0x2A\nconst z = 1.5e3\n").find("error"), std::string::npos);
 }
 
+// A slip check must not hide the real error: here the play's '}' is missing.
+TEST(Slips, MissingBraceStaysTheError) {
+  EXPECT_EQ(errors("play p { on a b"),
+            "1:16: error[P0031]: expected '}' to close play 'p' (opened on line 1)\n");
+}
+
 // The opener of a bracket that is never closed, across lines, is named with its column.
 TEST(Slips, UnclosedAcrossLines) {
   std::string h = kHead;
