@@ -283,6 +283,10 @@ FLOAT
   | '.' DIGITS EXPONENT?
   ;
 INT : '0' [xX] HEX+ | DIGITS ;
+// A number with letters glued on that is none of the above (`7days`, `2min`,
+// `1.5h`, `12px`): one token, so compiler/syntax can say what was meant at the
+// number instead of reading `ays` or `in` as the start of something else.
+NUMBER_WITH_LETTERS : DIGITS ('.' DIGITS)? [A-Za-z_] [A-Za-z0-9_]* ;
 fragment DIGITS   : [0-9]+ ;
 fragment HEX      : [0-9a-fA-F] ;
 fragment EXPONENT : [eE] [+-]? DIGITS ;

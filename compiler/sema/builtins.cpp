@@ -9,6 +9,7 @@
 #include <re2/re2.h>
 
 #include "compiler/sema/checker.h"
+#include "compiler/syntax/slips.h"
 
 namespace play::sema {
 
@@ -91,12 +92,20 @@ void Checker::check_constant_arg(const Builtin& b, const ast::Expr& a) {
                  fmt::format("\"{}\" is not an RFC 3339 timestamp, e.g. \"2026-06-21T10:00:00Z\"", *c));
       break;
     case builtins::ConstCheck::Duration:
-      if (!valid_duration(*c))
-        d_.error(
-            "P0216", a.span,
-            fmt::format("\"{}\" is not a duration; write a number and a unit (ms s m h d w), e.g. \"4h\" "
-                        "or \"1h30m\"",
-                        *c));
+      if (!valid_duration(*c)) {
+        // "4 hours", "2min": the duration meant, as the literal's own slips are named.
+        std::string squeezed;
+        for (char ch : *c)
+          if (ch != ' ') squeezed += ch;
+        std::string fix = squeezed.empty() ? "" : syntax::read_glued_number(squeezed).fix;
+        d_.error("P0216", a.span,
+                 fix.empty()
+                     ? fmt::format("\"{}\" is not a duration; write a number and a unit (ms s m h d w), "
+                                   "e.g. \"4h\" or \"1h30m\"",
+                                   *c)
+                     : fmt::format("\"{}\" is not a duration; did you mean \"{}\"? (units: ms s m h d w)", *c,
+                                   fix));
+      }
       break;
     case builtins::ConstCheck::Regex: {
       RE2::Options opts;
@@ -117,7 +126,11 @@ TypeRef Checker::check_pool_arg(ast::Expr& a) {
     std::vector<std::string> pools;
     for (const auto& v : p_.values)
       if (v.kind == ast::ValueKind::Pool) pools.push_back(v.name);
-    std::string hint = a.kind == ExprKind::Ident ? did_you_mean(a.name, pools) : "";
+    std::string near = a.kind == ExprKind::Ident ? closest_name(a.name, pools) : "";
+    std::string hint = near.empty() ? "" : "; did you mean '" + near + "'?";
+    // One mistake, one diagnostic: the pool meant is not also "never used".
+    if (auto meant = p_.value_index.find(near); meant != p_.value_index.end())
+      p_.values[meant->second].used = true;
     d_.error(
         "P0218", a.span,
         fmt::format("round_robin() needs the name of a pool (declared with `pool NAME = [...]`){}", hint));

@@ -161,6 +161,20 @@ void Checker::check_play_metadata(ast::PlayDecl& decl, Play& play, bool user) {
     const std::string& k = item.name;
     if (std::ranges::find(kMetaKeys, k) == kMetaKeys.end()) {
       std::string near = did_you_mean(k, kItemWords);
+      // Words from other rule languages for the clauses this one has.
+      struct Meant {
+        const char* words[9];
+        const char* clause;
+      };
+      static const Meant meant[] = {
+          {{"if", "when", "filter", "require", "requires", "condition", "only_if", "and_where"}, "where"},
+          {{"except", "skip", "ignore", "exclude"}, "unless"},
+          {{"then", "action", "run", "call", "send", "perform", "execute"}, "do"},
+          {{"set", "var", "val", "define"}, "let"},
+          {{"trigger", "event", "listen", "when_signal"}, "on"}};
+      for (const auto& m : meant)
+        for (const char* w : m.words)
+          if (w && k == w) near = fmt::format("; did you mean '{}'?", m.clause);
       d_.error("P0301", item.name_span,
                near.empty() ? fmt::format("unknown play item '{}': metadata keys are title, owner, oncall, "
                                           "priority, sla, runbook, tags and mode",
@@ -421,8 +435,13 @@ void Checker::check_where_icp(ast::PlayItem& item, Play& play) {
     std::vector<std::string> icps;
     for (const auto& v : p_.values)
       if (v.kind == ast::ValueKind::Icp) icps.push_back(v.name);
+    std::string near = closest_name(item.name, icps);
+    // One mistake, one diagnostic: the icp meant is not also "never used".
+    if (auto meant = p_.value_index.find(near); meant != p_.value_index.end())
+      p_.values[meant->second].used = true;
     std::string what = it == p_.value_index.end()
-                           ? fmt::format("unknown icp '{}'{}", item.name, did_you_mean(item.name, icps))
+                           ? fmt::format("unknown icp '{}'{}", item.name,
+                                         near.empty() ? "" : "; did you mean '" + near + "'?")
                            : fmt::format(
                                  "'{}' is a {}, not an icp; `where icp` needs a name declared with "
                                  "`icp NAME = ...`",

@@ -5,6 +5,7 @@
 #include "PlayParser.h"
 #include "antlr4-runtime.h"
 #include "compiler/syntax/literals.h"
+#include "compiler/syntax/slips.h"
 
 namespace play::syntax {
 
@@ -67,6 +68,22 @@ class Builder {
     *raw = n->getText();
     decode_duration(*raw, ms, error_at(span(n)));
     return ms;
+  }
+
+  // `where account.domain is null`: the grammar reads `is null` as a metadata item of
+  // its own; on the same line as an expression, it is an operator from another language.
+  void operator_word(P::MetaItemContext* c) {
+    antlr4::Token* name = c->getStart();
+    auto& tokens = run_.tokens();
+    if (name->getTokenIndex() == 0) return;
+    antlr4::Token* before = tokens.get(name->getTokenIndex() - 1);
+    antlr4::Token* after =
+        name->getTokenIndex() + 1 < tokens.size() ? tokens.get(name->getTokenIndex() + 1) : nullptr;
+    if (before->getLine() != name->getLine() || before->getType() == P::LBRACE) return;
+    std::string fix = operator_word_fix(name->getText(), after ? after->getText() : "");
+    if (fix.empty()) return;
+    s_.error("P0064", run_.span(name),
+             "'" + name->getText() + "' is not an operator; did you mean " + fix + "?");
   }
 
   std::optional<Decl> decl(P::DeclContext* ctx);
@@ -278,6 +295,7 @@ PlayItem Builder::play_item(P::PlayItemContext* ctx) {
     it.kind = PlayItemKind::Meta;
     it.name = text(c->metaName());
     it.name_span = span(c->metaName());
+    operator_word(c);
     it.expr = expr_at(c->expr(), it.span);
   } else {
     it.kind = PlayItemKind::Meta;  // unparsable item (already reported): an inert placeholder

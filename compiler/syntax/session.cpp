@@ -3,6 +3,7 @@
 #include "PlayLexer.h"
 #include "PlayParser.h"
 #include "antlr4-runtime.h"
+#include "compiler/syntax/slips.h"
 #include "compiler/syntax/syntax_errors.h"
 
 namespace play::syntax {
@@ -31,15 +32,51 @@ class TokenFilter : public antlr4::TokenSource {
       : run_(run), lexer_(lexer), comments_(comments) {}
 
   std::unique_ptr<Token> nextToken() override {
+    std::unique_ptr<Token> t = next();
+    last_type_ = t->getType();
+    return t;
+  }
+
+ private:
+  std::unique_ptr<Token> next() {
     for (;;) {
       std::unique_ptr<Token> t = pending_ ? std::move(pending_) : lexer_.nextToken();
       if (swallow_ && t->getType() != Token::EOF) continue;
+      if (t->getLine() == skip_line_ && t->getType() != Token::EOF) continue;
       switch (t->getType()) {
+        case PlayLexer::NUMBER_WITH_LETTERS:
+          glued_number(*t);
+          return t;
+        case PlayLexer::INT:
+        case PlayLexer::FLOAT:
+          return number(std::move(t));
+        case PlayLexer::IDENT:
+          keyword_case(*t);
+          return t;
+        case PlayLexer::STRING:
+          if (t->getText() == "\"\"" || t->getText() == "''") {
+            // `"""text` with no closing `"""` lexes as `""` then an unterminated `"text`.
+            pending_ = lexer_.nextToken();
+            if (pending_->getType() == PlayLexer::UNTERMINATED_STRING &&
+                pending_->getStartIndex() == t->getStopIndex() + 1 &&
+                pending_->getText()[0] == t->getText()[0]) {
+              std::string q(3, t->getText()[0]);
+              run_.session().lexer_errors.push_back(run_.span(t.get()).begin);
+              run_.session().error("P0011", run_.span(t.get(), pending_.get()),
+                                   "unterminated string: this " + q + " has no closing " + q +
+                                       " (everything after it is read as the string)");
+              pending_.reset();
+              swallow_ = true;
+              continue;
+            }
+          }
+          return t;
         case PlayLexer::LINE_COMMENT:
         case PlayLexer::BLOCK_COMMENT:
           keep_comment(*t);
           continue;
         case PlayLexer::BAD_CHAR:
+          if (opens_typographic_string(t->getText())) return typographic_string(std::move(t));
           report_bad_char(*t);
           continue;
         case PlayLexer::UNTERMINATED_STRING: {
@@ -71,6 +108,8 @@ class TokenFilter : public antlr4::TokenSource {
       }
     }
   }
+
+ public:
   size_t getLine() const override { return lexer_.getLine(); }
   size_t getCharPositionInLine() override { return lexer_.getCharPositionInLine(); }
   antlr4::CharStream* getInputStream() override { return lexer_.getInputStream(); }
@@ -87,6 +126,119 @@ class TokenFilter : public antlr4::TokenSource {
     bool own_line = i == 0 || text[i - 1] == '\n' || text[i - 1] == '\r';
     comments_->push_back({s, text.substr(s.begin, s.end - s.begin), own_line});
   }
+  void lexical_error(const char* code, const Token& first, const Token& last, std::string message) {
+    run_.session().lexer_errors.push_back(run_.span(&first).begin);
+    run_.session().error(code, run_.span(&first, &last), std::move(message));
+  }
+
+  // `7days`, `2min`, `1.5h`, `12px`: reported at the number, and handed to the
+  // parser as the duration meant (or as a number), so nothing after it is misread.
+  void glued_number(Token& t) {
+    std::string text = t.getText();
+    GluedNumber g = read_glued_number(text);
+    auto& ct = dynamic_cast<antlr4::CommonToken&>(t);
+    std::string units = "ms, s, m, h, d or w";
+    if (!g.fix.empty() && g.bad_word.empty()) {
+      lexical_error("P0016", t, t,
+                    "'" + text + "' is not a duration: the number in a duration is whole; did you mean `" +
+                        g.fix + "`?");
+    } else if (!g.fix.empty()) {
+      lexical_error("P0016", t, t,
+                    "'" + text + "' is not a duration: '" + g.bad_word +
+                        "' is not a unit (a duration is a number followed by one of " + units +
+                        ", with no letters after it); did you mean `" + g.fix + "`?");
+    } else {
+      lexical_error("P0016", t, t,
+                    "'" + text + "' is not a number or a duration: '" + g.bad_word +
+                        "' is not a unit (durations take " + units +
+                        ") and a name cannot start with a digit");
+    }
+    if (!g.fix.empty()) {
+      ct.setType(PlayLexer::DURATION);
+      ct.setText(g.fix);
+    } else {
+      size_t digits = text.find_first_not_of("0123456789.");
+      ct.setText(text.substr(0, digits));
+      ct.setType(text.substr(0, digits).find('.') == std::string::npos ? PlayLexer::INT : PlayLexer::FLOAT);
+    }
+  }
+
+  // `7 days`, `30 min`: a number, a space and a unit word on one line.
+  std::unique_ptr<Token> number(std::unique_ptr<Token> t) {
+    pending_ = lexer_.nextToken();
+    if (pending_->getType() != PlayLexer::IDENT || pending_->getLine() != t->getLine()) return t;
+    auto unit = unit_word_ms(pending_->getText());
+    if (!unit) return t;
+    std::string fix = read_glued_number(t->getText() + pending_->getText()).fix;
+    if (fix.empty()) return t;
+    lexical_error(
+        "P0016", *t, *pending_,
+        "a duration is written without a space between the number and the unit; did you mean `" + fix + "`?");
+    auto& ct = dynamic_cast<antlr4::CommonToken&>(*t);
+    ct.setStopIndex(pending_->getStopIndex());
+    ct.setType(PlayLexer::DURATION);
+    ct.setText(fix);
+    pending_.reset();
+    return t;
+  }
+
+  // `AND`, `Or`, `True`, `NULL`: the keyword in another case. After a '.', a
+  // field may have any name.
+  void keyword_case(Token& t) {
+    if (last_type_ == PlayLexer::DOT) return;
+    std::string k = keyword_in_other_case(t.getText());
+    if (k.empty()) return;
+    // `{ Or: 1 }`, `signal a.b { NOT: string }`: a field may have any name.
+    pending_ = lexer_.nextToken();
+    if (pending_->getType() == PlayLexer::COLON) return;
+    lexical_error(
+        "P0022", t, t,
+        "'" + t.getText() + "' is not a keyword: keywords are lower case; did you mean `" + k + "`?");
+    static const std::pair<const char*, size_t> types[] = {
+        {"and", PlayLexer::AND},   {"or", PlayLexer::OR},     {"not", PlayLexer::NOT},
+        {"in", PlayLexer::IN},     {"true", PlayLexer::TRUE}, {"false", PlayLexer::FALSE},
+        {"null", PlayLexer::NULL_}};
+    auto& ct = dynamic_cast<antlr4::CommonToken&>(t);
+    for (auto [word, type] : types)
+      if (k == word) ct.setType(type), ct.setText(word);
+  }
+
+  static bool opens_typographic_string(const std::string& c) {
+    return c == "\u201C" || c == "\u2018" || c == "\u201D" || c == "\u201E" || c == "`";
+  }
+
+  // “text” pasted from a document: reported once, and read as the string meant.
+  std::unique_ptr<Token> typographic_string(std::unique_ptr<Token> t) {
+    std::unique_ptr<Token> last;
+    for (;;) {
+      auto n = lexer_.nextToken();
+      if (n->getType() == Token::EOF || n->getLine() != t->getLine()) {
+        pending_ = std::move(n);
+        break;
+      }
+      bool close = n->getType() == PlayLexer::BAD_CHAR &&
+                   (t->getText() == "`"
+                        ? n->getText() == "`"
+                        : n->getText() == "\u201D" || n->getText() == "\u2019" || n->getText() == "\u201C");
+      last = std::move(n);
+      if (close) break;
+    }
+    if (t->getText() == "`")
+      lexical_error("P0010", *t, *t,
+                    "'`' does not quote a string here; write strings with \" or ': \"text\"");
+    else
+      lexical_error(
+          "P0010", *t, *t,
+          "'" + t->getText() +
+              "' is a typographic quote (as word processors write them); write strings with straight "
+              "quotes: \"text\"");
+    auto& ct = dynamic_cast<antlr4::CommonToken&>(*t);
+    if (last) ct.setStopIndex(last->getStopIndex());
+    ct.setType(PlayLexer::STRING);
+    ct.setText("\"\"");
+    return t;
+  }
+
   void report_bad_char(const Token& t) {
     std::string c = t.getText();
     std::string shown;
@@ -104,8 +256,17 @@ class TokenFilter : public antlr4::TokenSource {
       snprintf(buf, sizeof buf, "U+%04X", cp);
       shown = (c.size() > 1 ? "'" + c + "' (" + buf + ")" : std::string(buf));
     }
+    // What authors from other languages type, and what this one writes instead.
+    std::string hint;
+    if (c == "&") hint = "; did you mean `and`?";
+    if (c == "|") hint = "; did you mean `or`?";
+    if (c == ";") hint = "; no ';' is needed: each item ends where the next begins";
+    if (c == "#") {
+      hint = "; comments start with `//`";
+      skip_line_ = t.getLine();  // the rest of the line is the comment meant
+    }
     run_.session().lexer_errors.push_back(run_.span(&t).begin);
-    run_.session().error("P0010", run_.span(&t), "unexpected character " + shown);
+    run_.session().error("P0010", run_.span(&t), "unexpected character " + shown + hint);
   }
 
   Run& run_;
@@ -113,6 +274,8 @@ class TokenFilter : public antlr4::TokenSource {
   std::vector<ast::Comment>* comments_;
   std::unique_ptr<Token> pending_;
   bool swallow_ = false;
+  size_t skip_line_ = 0;  // lines are counted from 1
+  size_t last_type_ = 0;
 };
 
 Run::Run(Session& session, std::string_view text, uint32_t base)

@@ -1,7 +1,10 @@
 #include "compiler/syntax/syntax_errors.h"
 
+#include <optional>
+
 #include "PlayParser.h"
 #include "antlr4-runtime.h"
+#include "compiler/diag/diagnostics.h"
 #include "compiler/syntax/session.h"
 
 namespace play::syntax {
@@ -124,9 +127,25 @@ antlr4::ParserRuleContext* ancestor(antlr4::ParserRuleContext* ctx, std::initial
   return nullptr;
 }
 
+template <class T>
+T* ancestor_of(antlr4::tree::ParseTree* ctx) {
+  for (auto* c = ctx; c; c = c->parent)
+    if (auto* t = dynamic_cast<T*>(c)) return t;
+  return nullptr;
+}
+
+// Play items that start on a new line: a bracket still open when one begins was never closed.
+bool starts_play_item(size_t t) {
+  return t == P::DO || t == P::WHERE || t == P::UNLESS || t == P::LET || t == P::ON || t == P::ALERT;
+}
+
 struct Message {
   const char* code;
   std::string text;
+  // Something is missing after the previous token: point just after it (on its
+  // line), not at whatever the next line starts with.
+  bool after_prev = false;
+  Token* at = nullptr;  // a token to point at instead of the offending one
 };
 
 class Strategy : public antlr4::DefaultErrorStrategy {
@@ -178,7 +197,13 @@ class Strategy : public antlr4::DefaultErrorStrategy {
     for (uint32_t at : run_.session().lexer_errors)
       if (at >= from && at <= to) return;
     Message m = describe(p, off, prev, start, expected);
-    run_.session().error(m.code, run_.span(off), std::move(m.text));
+    Span where = run_.span(m.at ? m.at : off);
+    if (m.after_prev && prev && !m.at &&
+        (off->getType() == Token::EOF || line_col(prev).line < line_col(off).line)) {
+      uint32_t end = run_.span(prev).end;
+      where = Span{where.file, end, end};
+    }
+    run_.session().error(m.code, where, std::move(m.text));
   }
 
   // The innermost bracket opened before `off` and not yet closed.
@@ -197,9 +222,132 @@ class Strategy : public antlr4::DefaultErrorStrategy {
     return nullptr;
   }
 
-  std::string line_of(Token* t) {
-    return std::to_string(
-        run_.session().sources.file(run_.session().file_id).line_col(run_.span(t).begin).line);
+  LineCol line_col(Token* t) {
+    return run_.session().sources.file(run_.session().file_id).line_col(run_.span(t).begin);
+  }
+  std::string line_of(Token* t) { return std::to_string(line_col(t).line); }
+  std::string line_and_column(Token* t) {
+    LineCol lc = line_col(t);
+    return "line " + std::to_string(lc.line) + ", column " + std::to_string(lc.col);
+  }
+  Token* token_at(size_t index) {
+    auto& stream = run_.tokens();
+    return index < stream.size() ? stream.get(index) : nullptr;
+  }
+  static bool adjacent(Token* a, Token* b) { return a && b && a->getStopIndex() + 1 == b->getStartIndex(); }
+
+  // `on website.page_viewed` just before `off`: the words of a signal type back to `on`.
+  bool after_on_signal(Token* off) {
+    for (size_t i = off->getTokenIndex(); i-- > 0;) {
+      size_t t = token_at(i)->getType();
+      if (t == P::ON) return i + 1 < off->getTokenIndex();
+      if (t != P::DOT && !is_name(t)) return false;
+    }
+    return false;
+  }
+
+  // `on WORD NAME` on the line of `off`: WORD is no signal type (those are dotted
+  // or alone) and no trigger word. Returns WORD.
+  Token* word_after_on(Token* off) {
+    if (off->getType() == Token::EOF || is_closer(off->getType())) return nullptr;  // a block left open
+    size_t line = line_col(off).line;
+    for (size_t i = off->getTokenIndex(); i-- > 0;) {
+      Token* t = token_at(i);
+      if (line_col(t).line != line) return nullptr;
+      if (t->getType() != P::ON) continue;
+      Token* word = token_at(i + 1);
+      Token* after = token_at(i + 2);
+      if (!word || !after || line_col(after).line != line) return nullptr;
+      size_t w = word->getType();
+      bool trigger =
+          w == P::ANY || w == P::ABSENCE || w == P::COUNT || w == P::ALL || w == P::RATE || w == P::SCORE;
+      if (is_name(w) && !trigger && (is_name(after->getType()) || after->getType() == P::STRING)) return word;
+      return nullptr;
+    }
+    return nullptr;
+  }
+
+  // Slips with a known fix, checked before the generic descriptions.
+  std::optional<Message> slip(antlr4::ParserRuleContext* ctx, Token* off, Token* prev) {
+    size_t o = off->getType(), pv = prev ? prev->getType() : 0;
+    Token* next = token_at(off->getTokenIndex() + 1);
+
+    // `notify(channel: "#a")` as a play item: read as metadata `notify` with a value.
+    auto* meta = ancestor_of<P::MetaItemContext>(ctx);
+    if (meta) {
+      Token* name = meta->getStart();
+      Token* paren = token_at(name->getTokenIndex() + 1);
+      if (paren && paren->getType() == P::LPAREN && adjacent(name, paren))
+        return Message{"P0059",
+                       "a play needs `do` before its actions: write `do " + name->getText() + "(...)`", false,
+                       name};
+    }
+    // `on every website.page_viewed`, `on absense of ...`: a word after `on` that is
+    // neither a signal type (dotted) nor one of the trigger words.
+    if (Token* word = word_after_on(off)) {
+      std::string near = closest_name(word->getText(), {"any", "absence", "count", "all", "rate", "score"});
+      return Message{
+          "P0045",
+          "'" + word->getText() +
+              "' is not a signal type: `on` takes a dotted signal type like website.page_viewed, or "
+              "`on any of (...)`" +
+              (near.empty() ? std::string() : "; did you mean '" + near + "'?"),
+          false, word};
+    }
+    // `where a and` with the rest of the condition missing.
+    bool binary = o == P::AND || o == P::OR || o == P::ANDAND || o == P::OROR || o == P::PLUS ||
+                  o == P::STAR || o == P::SLASH || o == P::EQ || o == P::NE || o == P::LT || o == P::LE ||
+                  o == P::GT || o == P::GE;
+    if (binary && ends_expression(pv) && next && !starts_expression(next->getType()) &&
+        line_col(next).line > line_col(off).line)
+      return Message{"P0030", "expected an expression after '" + off->getText() + "'", false, off};
+    // `owner: "x"`, `where: ...`: play items take no colon.
+    if (o == P::COLON && (pv == P::WHERE || pv == P::UNLESS || pv == P::LET || pv == P::ON ||
+                          (pv == P::IDENT && meta && meta->getStart() == prev))) {
+      std::string word = prev->getText();
+      return Message{"P0060", "no ':' after '" + word + "': a play item is written `" + word + " " +
+                                  (pv == P::IDENT ? "VALUE"
+                                   : pv == P::ON  ? "SIGNAL"
+                                                  : "...") +
+                                  "`, like `" +
+                                  (pv == P::IDENT   ? word + " \"...\""
+                                   : pv == P::WHERE ? std::string("where signal.category == \"pricing\"")
+                                   : pv == P::ON    ? std::string("on website.page_viewed")
+                                                    : word + " ...") +
+                                  "`"};
+    }
+    // `in ("a", "b")`: a list is written in square brackets.
+    if (o == P::COMMA && ancestor_of<P::ParenPrimaryContext>(ctx) && !ancestor_of<P::ListPrimaryContext>(ctx))
+      return Message{"P0061", "a list is written in square brackets: `[\"a\", \"b\"]`, not `(\"a\", \"b\")`"};
+    // `on a.b or c.d`: several signal types.
+    if ((o == P::OR || o == P::OROR || o == P::COMMA || o == P::AND || o == P::ANDAND) &&
+        after_on_signal(off))
+      return Message{"P0062",
+                     "one `on` takes one signal type; to trigger on any of several, write `on any of "
+                     "(website.page_viewed, crm.deal_created)`"};
+    // `1,000`: digits grouped with commas.
+    if (o == P::COMMA && pv == P::INT && next && next->getType() == P::INT && next->getText().size() == 3 &&
+        adjacent(prev, off) && adjacent(off, next))
+      return Message{"P0063", "numbers are written without separators: `" + prev->getText() +
+                                  next->getText() + "`, not `" + prev->getText() + "," + next->getText() +
+                                  "`"};
+    // `do a(...),` between play items.
+    if (o == P::COMMA && dynamic_cast<P::PlayDeclContext*>(ctx))
+      return Message{"P0032", "play items are not separated by ','; remove it"};
+    // `play "pricing visit" {`
+    if (pv == P::PLAY && o == P::STRING)
+      return Message{"P0037",
+                     "a play's name is a bare name like pricing_visit, not a string; put a readable name in "
+                     "`title \"...\"`"};
+    // `play p` with its items but no '{'.
+    if (dynamic_cast<P::PlayDeclContext*>(ctx) && is_name(pv) && o != P::LBRACE && prev &&
+        prev->getTokenIndex() > 0 && token_at(prev->getTokenIndex() - 1)->getType() == P::PLAY)
+      return Message{"P0039",
+                     "expected '{' after 'play " + prev->getText() + "': a play's items go in braces", true};
+    // `<>` from SQL.
+    if (o == P::GT && pv == P::LT && adjacent(prev, off))
+      return Message{"P0056", "'<>' is not an operator; did you mean `!=`?", false, prev};
+    return std::nullopt;
   }
 
   // "play 'x'", "the suppress block", ... with the token of its '{'.
@@ -240,15 +388,58 @@ class Strategy : public antlr4::DefaultErrorStrategy {
     bool wants_expr = has(P::INT) && has(P::LPAREN);
     std::string what = token_words(off);
 
+    Token* open_bracket = unclosed_before(off);
+    bool wants_closer = open_bracket && ((open_bracket->getType() == P::LPAREN && has(P::RPAREN)) ||
+                                         (open_bracket->getType() == P::LBRACK && has(P::RBRACK)) ||
+                                         (open_bracket->getType() == P::LBRACE && has(P::RBRACE)));
+    // `do enroll(sequence = "x")`: an argument's name is followed by ':'.
+    Token* before_prev =
+        prev && prev->getTokenIndex() > 0 ? run_.tokens().get(prev->getTokenIndex() - 1) : nullptr;
+    bool in_args = dynamic_cast<P::DoItemContext*>(ctx) || dynamic_cast<P::TestExpectActionContext*>(ctx) ||
+                   ancestor(ctx, {P::RuleNamedArg});
+    if (o == P::ASSIGN && in_args && before_prev &&
+        (before_prev->getType() == P::LPAREN || before_prev->getType() == P::COMMA))
+      return {"P0033",
+              "action arguments are written `name: value`; did you mean `" + prev->getText() + ":`?"};
+    // `=<`, `=>`, `=!`: the two characters of a comparison the other way round.
+    Token* next = run_.tokens().size() > off->getTokenIndex() + 1
+                      ? run_.tokens().get(off->getTokenIndex() + 1)
+                      : nullptr;
+    if (o == P::ASSIGN && next && next->getStartIndex() == off->getStopIndex() + 1 &&
+        (next->getType() == P::LT || next->getType() == P::BANG) && ends_expression(pv))
+      return {"P0056", std::string("'=") + next->getText() + "' is not an operator; did you mean `" +
+                           next->getText() + "=`?"};
+    if (o == P::ARROW && ends_expression(pv) && !has(P::ARROW))
+      return {"P0056", "'=>' is not an operator; did you mean `>=`?"};
+    // A closer with nothing of its kind open: `where (a > 5))`.
+    if ((o == P::RPAREN || o == P::RBRACK) && (!open_bracket || open_bracket->getType() == P::LBRACE))
+      return {"P0035", std::string("this ") + closer_for(o == P::RPAREN ? P::LPAREN : P::LBRACK) +
+                           " closes nothing (no " + (o == P::RPAREN ? "'('" : "'['") +
+                           " is open here); remove it"};
+    // `expect p enroll(...)` in a test.
+    if (start && start->getType() == P::EXPECT && pv == P::IDENT && dynamic_cast<P::TestItemContext*>(ctx) &&
+        prev->getTokenIndex() == start->getTokenIndex() + 1)
+      return {"P0039", "expected 'do' or 'outcome' after `expect " + prev->getText() + "`: write `expect " +
+                           prev->getText() + " do ACTION(...)` or `expect " + prev->getText() +
+                           " outcome NAME`"};
+
     // '=' where a comparison was meant: `where a = 1`.
     if (o == P::ASSIGN && ends_expression(pv) && !has(P::ASSIGN))
       return {"P0056", "unexpected '='; to compare two values write '=='"};
 
     // The file (or a block keyword, or the wrong closer) arrives while something is still open.
-    Token* open_bracket = unclosed_before(off);
-    bool wants_closer = open_bracket && ((open_bracket->getType() == P::LPAREN && has(P::RPAREN)) ||
-                                         (open_bracket->getType() == P::LBRACK && has(P::RBRACK)) ||
-                                         (open_bracket->getType() == P::LBRACE && has(P::RBRACE)));
+    if (auto m = slip(ctx, off, prev)) return *m;
+
+    // `[` or `(` still open when the file ends, a block ends or the next play item begins.
+    bool next_item = starts_play_item(o) && ancestor(ctx, {P::RulePlayDecl}) && prev &&
+                     line_col(prev).line < line_col(off).line;
+    if (open_bracket && open_bracket->getType() != P::LBRACE &&
+        (o == Token::EOF || is_block_keyword(o) || next_item ||
+         (is_closer(o) && o != (open_bracket->getType() == P::LPAREN ? P::RPAREN : P::RBRACK))))
+      return {"P0035",
+              "the '" + open_bracket->getText() + "' opened on " + line_and_column(open_bracket) +
+                  " is never closed; add " + closer_for(open_bracket->getType()) + " here",
+              true};
     if (o == Token::EOF || (is_block_keyword(o) && rule != P::RuleFile) || (wants_closer && is_closer(o))) {
       std::string before = o == Token::EOF ? "" : " before " + what;
       if (Token* open = unclosed_before(off)) {
@@ -265,14 +456,14 @@ class Strategy : public antlr4::DefaultErrorStrategy {
     }
 
     if (expects_expression_after(pv, rule) && !starts_expression(o)) {
-      if (dynamic_cast<P::MetaItemContext*>(ctx)) return {"P0030", "expected a value" + after};
-      return {"P0030", "expected an expression" + after};
+      if (dynamic_cast<P::MetaItemContext*>(ctx)) return {"P0030", "expected a value" + after, true};
+      return {"P0030", "expected an expression" + after, true};
     }
 
     if ((pv == P::WITHIN || pv == P::FOR || pv == P::HALF_LIFE || (pv == P::AT && rule == P::RuleTestItem)) &&
         o != P::DURATION) {
       std::string hint = o == P::INT ? "; write the number with a unit: ms, s, m, h, d or w" : "";
-      return {"P0034", "expected a duration like 4h" + after + hint};
+      return {"P0034", "expected a duration like 4h" + after + hint, true};
     }
     if (pv == P::TIMES && o != P::INT) return {"P0053", "expected a count like 2 after 'times'"};
 
@@ -298,7 +489,7 @@ class Strategy : public antlr4::DefaultErrorStrategy {
         (in_call && (pv == P::LPAREN || pv == P::COMMA) && o != P::RPAREN))
       return {"P0033", "action arguments are named: write `name: value`"};
     if (dynamic_cast<P::DoItemContext*>(ctx) && has(P::LPAREN))
-      return {"P0055", "expected '('" + after + ": an action is called as `do NAME(name: value, ...)`"};
+      return {"P0055", "expected '('" + after + ": an action is called as `do NAME(name: value, ...)`", true};
 
     // `unless COND` without its reason.
     bool in_rule = ancestor(ctx, {P::RuleSuppressRule}) || dynamic_cast<P::UnlessItemContext*>(ctx);
@@ -306,8 +497,8 @@ class Strategy : public antlr4::DefaultErrorStrategy {
         (start && start->getType() == P::UNLESS && rule == P::RulePlayItem && !wants_expr &&
          ends_expression(pv))) {
       if (ancestor(ctx, {P::RuleSuppressDecl}))
-        return {"P0038", "a suppression rule needs a reason: write `CONDITION as \"reason\"`"};
-      return {"P0038", "an 'unless' condition needs a reason: write `unless CONDITION as \"reason\"`"};
+        return {"P0038", "a suppression rule needs a reason: write `CONDITION as \"reason\"`", true};
+      return {"P0038", "an unless clause needs a reason: write `unless CONDITION as \"reason\"`", true};
     }
 
     if (wants_expr || ((rule == P::RuleExpr || rule == P::RulePrimary) && !ends_expression(pv) && prev)) {
@@ -344,7 +535,7 @@ class Strategy : public antlr4::DefaultErrorStrategy {
     }
 
     if (rule == P::RuleSignalName || pv == P::ON || (pv == P::OF && rule == P::RuleOnClause))
-      return {"P0045", "expected a signal type like website.page_viewed" + after};
+      return {"P0045", "expected a signal type like website.page_viewed" + after, true};
     if (rule == P::RuleTypeExpr || rule == P::RuleTypeName)
       return {"P0046", "expected a type like string, int or list<string>" + after};
     if (has(P::IDENT) && !has(P::INT)) {
