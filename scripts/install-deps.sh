@@ -9,6 +9,7 @@ PKGS=(
   libfmt-dev libre2-dev libsimdjson-dev libsqlite3-dev sqlite3 libssl-dev zlib1g-dev
   libcurl4-openssl-dev libboost-dev libboost-system-dev libtomlplusplus-dev libcli11-dev
   libspdlog-dev libgtest-dev libgmock-dev libbenchmark-dev
+  libhowardhinnant-date-dev tzdata  # time zones of the timestamp accessors (runtime/vm/time_parts.cpp)
   python3 curl ccache
   chromium fonts-dejavu-core  # the dashboard's browser test (tests/dashboard), headless
   prometheus  # promtool: the tests check /metrics and `playc alerts` rules

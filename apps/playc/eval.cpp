@@ -115,7 +115,7 @@ int run_eval(const EvalOptions& o) {
     return 1;
   }
   std::string out;
-  engine::append_value_json(out, r.value);
+  engine::append_value_json(out, r.value, engine::NonFinite::ProtoJson);
   std::printf("%s\n", out.c_str());
   return 0;
 }

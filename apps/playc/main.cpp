@@ -4,6 +4,7 @@
 #include <cstdio>
 
 #include "apps/playc/commands.h"
+#include "apps/playc/eval_args.h"
 
 using namespace play::playc;
 
@@ -79,7 +80,7 @@ int main(int argc, char** argv) {
 
   EvalOptions eval;
   auto* e = app.add_subcommand("eval", "evaluate one expression; prints the value as JSON");
-  e->add_option("expr", eval.expr, "the expression")->required();
+  e->add_option("expr,--expr", eval.expr, "the expression (one starting with '-' needs no `--`)")->required();
   e->add_option("--bindings", eval.bindings, "variables as a JSON object, e.g. '{\"x\": 2}'");
 
   // Hidden: regenerates docs/bytecode.md from runtime/vm/opcodes.h.
@@ -94,7 +95,10 @@ int main(int argc, char** argv) {
   }
 
   try {
-    app.parse(argc, argv);
+    std::vector<std::string> args = eval_expression_args(argc, argv, *e);
+    std::vector<char*> args_c;
+    for (auto& a : args) args_c.push_back(a.data());
+    app.parse(static_cast<int>(args_c.size()), args_c.data());
   } catch (const CLI::ParseError& e) {
     int rc = app.exit(e);
     return rc == 0 ? 0 : 2;

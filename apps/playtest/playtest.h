@@ -18,7 +18,8 @@
 
 namespace play::playtest {
 
-// T0: the instant `at 0s` stands for. Tests must not depend on it.
+// T0: the instant `at 0s` stands for, a Sunday. Fixed for good: time-of-day
+// tests (business hours) depend on it (docs/language.md, "Running a test").
 constexpr int64_t kT0 = 1782036000000;  // 2026-06-21T10:00:00Z
 
 struct TestResult {

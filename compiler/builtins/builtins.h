@@ -46,15 +46,19 @@ enum class ArgRule : uint8_t {
   Value,  // any expression of an accepted kind
   Pool,   // the name of a pool (round_robin)
   Field,  // a member access, whose presence is tested (has)
+  // A method's argument that may be left out: t.getHours() or
+  // t.getHours("America/New_York"). Absent, it is the row's default ("UTC").
+  Optional,
 };
 
 // A check the checker makes when the argument is a constant string.
-enum class ConstCheck : uint8_t { None, Timestamp, Duration, Regex };
+enum class ConstCheck : uint8_t { None, Timestamp, Duration, Regex, TimeZone };
 
 // The result type. All but Bool, Dyn and PoolMember are nullable when the
 // argument (or receiver) is: null in, null out.
 enum class Result : uint8_t {
-  Bool,  // never null (has, contains, ...: a null receiver gives false)
+  Bool,          // never null (has, contains, ...: a null receiver gives false)
+  NullableBool,  // bool(x): null when x is
   Int,
   Float,
   String,
@@ -75,10 +79,12 @@ enum class Lowering : uint8_t {
   Identity,     // dyn(x): the value is x's; only the checker's knowledge changes
   RoundRobin,   // `op` (ROUND_ROBIN) with the pool's index
   Regex,        // MATCHES_CONST when the pattern folds to a string, else `op` (MATCHES)
-  Exists,       // loops bounded by the receiver's length: exists, all, filter, map
+  Exists,       // loops bounded by the receiver's length: exists, all, filter, map, exists_one
   All,
   Filter,
   Map,
+  ExistsOne,
+  TimePart,  // `op` (TIME_PART) with x = the row's `part`; a left-out time zone is "UTC"
 };
 
 struct Builtin {
@@ -101,6 +107,7 @@ struct Builtin {
   bool pure;
   Lowering lowering;
   vm::Op op;
+  vm::TimePart part;  // Lowering::TimePart: the field the accessor reads
 };
 
 // Every builtin, functions first, in the order suggestions prefer.

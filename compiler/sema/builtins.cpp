@@ -10,6 +10,7 @@
 
 #include "compiler/sema/checker.h"
 #include "compiler/syntax/slips.h"
+#include "runtime/vm/value.h"
 
 namespace play::sema {
 
@@ -65,6 +66,8 @@ TypeRef result_type(const Builtin& b, const TypeRef& arg) {
       return Type::string();
     case builtins::Result::LikeString:
       return loose(arg) ? arg : Type::string(n);
+    case builtins::Result::NullableBool:
+      return Type::boolean(n);
     default:
       return Type::boolean();
   }
@@ -74,9 +77,11 @@ TypeRef result_type(const Builtin& b, const TypeRef& arg) {
 
 bool Checker::check_arity(const ast::Expr& e, const Builtin& b, size_t given) {
   if (given == b.arity) return true;
+  bool optional = b.rule == builtins::ArgRule::Optional;
+  if (optional && given + 1 == b.arity) return true;
   d_.error("P0219", e.span,
-           fmt::format("{}() takes {} argument{}, but {} {} given: {}", e.name, b.arity,
-                       b.arity == 1 ? "" : "s", given, given == 1 ? "was" : "were", b.example));
+           fmt::format("{}() takes {}{} argument{}, but {} {} given: {}", e.name, optional ? "0 or " : "",
+                       b.arity, b.arity == 1 ? "" : "s", given, given == 1 ? "was" : "were", b.example));
   return false;
 }
 
@@ -115,6 +120,16 @@ void Checker::check_constant_arg(const Builtin& b, const ast::Expr& a) {
         d_.error("P0223", a.span, fmt::format("invalid regular expression: {} (RE2 syntax)", re.error()));
       break;
     }
+    case builtins::ConstCheck::TimeZone:
+      if (!vm::valid_time_zone(*c))
+        d_.error("P0216", a.span,
+                 fmt::format("\"{}\" is not a time zone; write an IANA name such as \"America/New_York\" or "
+                             "\"UTC\", or an offset such as \"+05:30\"{}",
+                             *c,
+                             did_you_mean(*c, {"UTC", "America/New_York", "America/Chicago", "America/Denver",
+                                               "America/Los_Angeles", "Europe/London", "Europe/Paris",
+                                               "Europe/Berlin", "Asia/Tokyo"})));
+      break;
     case builtins::ConstCheck::None:
       break;
   }
@@ -252,7 +267,14 @@ TypeRef Checker::check_method(ast::Expr& e, Scope& s) {
     ok = false;
   }
   if (!ok) return Type::error();
-  if (b->arity == 1) {
+  // A duration's hours, minutes and seconds are not in any time zone.
+  if (b->lowering == builtins::Lowering::TimePart && !args.empty() && !is_error(recv) &&
+      recv->kind == TypeKind::Duration) {
+    d_.error("P0220", e.args[1]->span,
+             fmt::format("{}() of a duration takes no time zone: write d.{}()", e.name, e.name));
+    return Type::error();
+  }
+  if (b->arity == 1 && !args.empty()) {
     if (!fits(args[0], b->arg_accepts)) {
       d_.error("P0220", e.args[1]->span,
                fmt::format("{}() needs {}, but this is {}", e.name, b->arg_text, a_type(args[0])));

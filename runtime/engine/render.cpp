@@ -1,6 +1,7 @@
 #include "runtime/engine/render.h"
 
 #include <charconv>
+#include <cmath>
 
 #include "common/json/json.h"
 
@@ -30,7 +31,7 @@ const char* outcome_name(OutcomeKind k) {
   return "?";
 }
 
-void append_value_json(std::string& out, const vm::Value& v) {
+void append_value_json(std::string& out, const vm::Value& v, NonFinite non_finite) {
   switch (v.kind) {
     case vm::Kind::Null:
       out += "null";
@@ -42,7 +43,10 @@ void append_value_json(std::string& out, const vm::Value& v) {
       vm::render_append(out, v);
       return;
     case vm::Kind::Float:
-      json::append_double(out, v.f);
+      if (non_finite == NonFinite::ProtoJson && !std::isfinite(v.f))
+        out += std::isnan(v.f) ? "\"NaN\"" : v.f > 0 ? "\"Infinity\"" : "\"-Infinity\"";
+      else
+        json::append_double(out, v.f);
       return;
     case vm::Kind::String:
       json::append_string(out, v.str());
@@ -58,7 +62,7 @@ void append_value_json(std::string& out, const vm::Value& v) {
       out += '[';
       for (uint32_t i = 0; i < v.n; ++i) {
         if (i) out += ',';
-        append_value_json(out, v.items[i]);
+        append_value_json(out, v.items[i], non_finite);
       }
       out += ']';
       return;
@@ -68,7 +72,7 @@ void append_value_json(std::string& out, const vm::Value& v) {
         if (i) out += ',';
         json::append_string(out, v.entries[i].key);
         out += ':';
-        append_value_json(out, v.entries[i].value);
+        append_value_json(out, v.entries[i].value, non_finite);
       }
       out += '}';
       return;

@@ -22,7 +22,12 @@
 
 namespace play::engine {
 
-void append_value_json(std::string& out, const vm::Value& v);
+// How a double that JSON has no number for (infinity, NaN) is written:
+// as null (actions, records), or as protobuf JSON writes a double, and so
+// the CEL specification's test data: "Infinity", "-Infinity", "NaN"
+// (`playc eval`, where the value itself is what the author asked for).
+enum class NonFinite : uint8_t { Null, ProtoJson };
+void append_value_json(std::string& out, const vm::Value& v, NonFinite non_finite = NonFinite::Null);
 // "plays/p.play:12:3" (bundle.files[pos.file]); "12:3" without a file; "" when line is 0.
 std::string format_pos(const vm::Bundle& bundle, const vm::SourcePos& pos);
 void append_pos(std::string& out, const vm::Bundle& bundle, const vm::SourcePos& pos);

@@ -97,6 +97,8 @@ std::string operand_text(const Program& p, const Instr& in, Operand kind, uint32
       return test_name(static_cast<JumpTest>(v));
     case Operand::Bool:
       return v ? "true" : "false";
+    case Operand::Part:
+      return time_part_name(static_cast<TimePart>(v));
   }
   (void)in;
   return "?";

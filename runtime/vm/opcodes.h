@@ -43,6 +43,7 @@ PLAY_OPERAND(Record,   "0 = account, 1 = contact")
 PLAY_OPERAND(Cond,     "a CmpCond: == != < <= > >=")
 PLAY_OPERAND(Test,     "a JumpTest: false, true, null, not-null, not-true")
 PLAY_OPERAND(Bool,     "0 or 1")
+PLAY_OPERAND(Part,     "a TimePart: getFullYear, getMonth, getDate, getDayOfMonth, getDayOfWeek, getDayOfYear, getHours, getMinutes, getSeconds, getMilliseconds")
 
 // ---- opcodes, in encoding order (the bundle stores the number: append only)
 
@@ -134,6 +135,10 @@ PLAY_OPCODE(LIST_APPEND,       Reg,  Reg,      None,     None,     "append R[b] 
 
 PLAY_OPCODE_GROUP("result", "Every program ends with one.")
 PLAY_OPCODE(RETURN,            Reg,  None,     None,     None,     "the program's value is R[a]")
+
+PLAY_OPCODE_GROUP("conversions and time fields", "Functions and methods added after the result group (opcode numbers are append-only). A null operand gives null.")
+PLAY_OPCODE(TO_BOOL,           Reg,  Reg,      None,     None,     "bool(x): a bool, or the strings \"true\" \"TRUE\" \"True\" \"t\" \"1\" and \"false\" \"FALSE\" \"False\" \"f\" \"0\"; any other string -> error")
+PLAY_OPCODE(TIME_PART,         Reg,  Reg,      Reg,      Part,     "R[a] = field x of timestamp R[b] in time zone R[c] (an IANA name such as \"America/New_York\", \"UTC\", or an offset \"+05:30\"; unknown -> error), or of duration R[b] (getHours, getMinutes, getSeconds: whole units of the duration; getMilliseconds: its milliseconds within the second)")
 
 // clang-format on
 

@@ -33,6 +33,12 @@ bool to_float(const Value& a, Value& out, std::string& err);
 bool to_string(const Value& a, Value& out, Arena& arena);
 bool to_timestamp(const Value& a, Value& out, std::string& err);
 bool to_duration(const Value& a, Value& out, std::string& err);
+bool to_bool(const Value& a, Value& out, std::string& err);
+// CEL's accessors: field `part` of timestamp `t` in time zone `tz` (a string:
+// an IANA name or an offset such as "+05:30"), or of duration `t`.
+bool time_part(const Value& t, const Value& tz, TimePart part, Value& out, std::string& err);
+// The offset from UTC, in ms, of time zone `tz` at instant `ms`.
+bool zone_offset(std::string_view tz, int64_t ms, int64_t& offset, std::string& err);
 bool index(const Value& c, const Value& k, Value& out, std::string& err);
 bool map_get(const Value& m, std::string_view key, Value& out, std::string& err);
 

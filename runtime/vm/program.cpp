@@ -71,6 +71,12 @@ const char* envelope_name(EnvelopeField f) {
   return static_cast<size_t>(f) < 5 ? names[static_cast<size_t>(f)] : "?";
 }
 
+const char* time_part_name(TimePart p) {
+  static const char* names[] = {"getFullYear",  "getMonth", "getDate",    "getDayOfMonth", "getDayOfWeek",
+                                "getDayOfYear", "getHours", "getMinutes", "getSeconds",    "getMilliseconds"};
+  return static_cast<size_t>(p) < std::size(names) ? names[static_cast<size_t>(p)] : "?";
+}
+
 // Strings, lists and maps get their own block each; the pool owns the blocks,
 // and moving the pool moves only the owning pointers, so Values stay valid.
 Value ConstantPool::copy_in(const Value& v) {

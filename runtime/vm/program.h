@@ -104,6 +104,25 @@ const char* test_name(JumpTest t);
 enum class EnvelopeField : uint8_t { Id, Type, Source, OccurredAt, ReceivedAt, Account, Contact, kCount };
 const char* envelope_name(EnvelopeField f);  // "id", "type", ...
 
+// The calendar or clock field TIME_PART reads, named as CEL's accessors
+// (getFullYear, ...). CEL counts months, days of the month and days of the
+// year from 0 (getMonth, getDayOfMonth, getDayOfYear), getDate from 1, and
+// getDayOfWeek from 0 = Sunday.
+enum class TimePart : uint8_t {
+  FullYear,
+  Month,
+  Date,
+  DayOfMonth,
+  DayOfWeek,
+  DayOfYear,
+  Hours,
+  Minutes,
+  Seconds,
+  Milliseconds,
+  kCount
+};
+const char* time_part_name(TimePart p);  // "getFullYear", ...
+
 struct Instr {
   Op op = Op::NOP;
   uint8_t x = 0;

@@ -186,5 +186,8 @@ using play::format_duration;
 using play::format_timestamp;
 using play::parse_duration;
 using play::parse_timestamp;
+// Whether TIME_PART knows time zone `tz` (an IANA name of the system's tz
+// database, or an offset such as "+05:30"); the checker tests constant ones.
+bool valid_time_zone(std::string_view tz);
 
 }  // namespace play::vm

@@ -92,6 +92,8 @@ struct Checker {
         return below(pc, in, slot, v, static_cast<uint32_t>(JumpTest::kCount), "jump test");
       case Operand::Bool:
         return below(pc, in, slot, v, 2, "bool");
+      case Operand::Part:
+        return below(pc, in, slot, v, static_cast<uint32_t>(TimePart::kCount), "time part");
     }
     return fail(pc, in, "unknown operand kind");
   }

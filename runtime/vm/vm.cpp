@@ -375,6 +375,10 @@ EvalResult eval(const Program& prog, EvalContext& ctx) {
         FAIL_IF_NOT(ops::to_timestamp(R[in.b], R[in.a], err));
       case Op::TO_DURATION:
         FAIL_IF_NOT(ops::to_duration(R[in.b], R[in.a], err));
+      case Op::TO_BOOL:
+        FAIL_IF_NOT(ops::to_bool(R[in.b], R[in.a], err));
+      case Op::TIME_PART:
+        FAIL_IF_NOT(ops::time_part(R[in.b], R[in.c], static_cast<TimePart>(in.x), R[in.a], err));
       case Op::HAS:
         R[in.a] = Value::boolean(!R[in.b].is_null());
         break;

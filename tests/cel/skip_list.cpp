@@ -163,17 +163,6 @@ std::vector<std::string> detect_features(const Case& c) {
   static const std::regex sub_ms_value(R"re("value":"-?\d+\.\d{3}\d*[1-9]\d*s")re");
   if (sub_ms || std::regex_search(data, sub_ms_value)) out.push_back("nanoseconds");
 
-  // Functions the language does not have.
-  static const char* accessors[] = {"getDate",     "getDayOfMonth", "getDayOfWeek",    "getDayOfYear",
-                                    "getFullYear", "getHours",      "getMilliseconds", "getMinutes",
-                                    "getMonth",    "getSeconds"};
-  for (const char* a : accessors)
-    if (s.calls.count(a)) {
-      out.push_back("timestamp_accessors");
-      break;
-    }
-  if (s.calls.count("exists_one")) out.push_back("exists_one");
-  if (s.calls.count("bool")) out.push_back("bool_conversion");
   return out;
 }
 

@@ -238,6 +238,15 @@ with tempfile.TemporaryDirectory() as tmp:
     check("eval runtime error exits 1", r.returncode == 1 and "division by zero" in r.stderr, r.stderr)
     r = run("eval", "size(")
     check("eval syntax error exits 1", r.returncode == 1 and "error[P0" in r.stderr, r.stderr)
+    # An expression starting with '-' is the expression, not an option: directly, after
+    # `--`, and before or after --bindings.
+    for args in (["-(4.5)"], ["--", "-(4.5)"], ["-(x + 0.5)", "--bindings", '{"x": 4.0}'],
+                 ["--bindings", '{"x": 4.0}', "-(x + 0.5)"]):
+        r = run("eval", *args)
+        check("eval " + " ".join(args), r.returncode == 0 and r.stdout.strip() == "-4.5", r.stdout + r.stderr)
+    # JSON has no number for infinity or NaN: written as CEL's test data (protobuf JSON) writes them.
+    r = run("eval", "[1.0 / 0.0, -1.0 / 0.0, 0.0 / 0.0, 1.5]")
+    check("eval non-finite floats", r.stdout.strip() == '["Infinity","-Infinity","NaN",1.5]', r.stdout + r.stderr)
 
 print(f"cli: {passed} passed, {failed} failed")
 sys.exit(1 if failed else 0)

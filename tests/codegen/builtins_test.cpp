@@ -39,6 +39,29 @@ const std::vector<Sample> kSamples = {
     {Form::Function, "has", "has(signal.category)", "[signal.category]", "true"},
     {Form::Function, "round_robin", "round_robin(reps)", "[]", "\"sam@acme.com\""},
     {Form::Function, "dyn", "dyn(account.employees)", "[account.employees]", "1200"},
+    {Form::Function, "bool", "bool(account.name.endsWith(\"Co\"))", "[account.name.endsWith(\"Co\")]",
+     "true"},
+    // 1970-01-01T00:20:00Z, a Thursday: 19:20 on Wednesday 1969-12-31 in New York (EST, -05:00).
+    {Form::Method, "getFullYear", "timestamp(account.employees).getFullYear(\"America/New_York\")",
+     "[timestamp(account.employees), \"America/New_York\"]", "1969"},
+    {Form::Method, "getMonth", "timestamp(account.employees).getMonth()", "[timestamp(account.employees)]",
+     "0"},
+    {Form::Method, "getDate", "timestamp(account.employees).getDate()", "[timestamp(account.employees)]",
+     "1"},
+    {Form::Method, "getDayOfMonth", "timestamp(account.employees).getDayOfMonth(\"America/New_York\")",
+     "[timestamp(account.employees), \"America/New_York\"]", "30"},
+    {Form::Method, "getDayOfWeek", "timestamp(account.employees).getDayOfWeek()",
+     "[timestamp(account.employees)]", "4"},
+    {Form::Method, "getDayOfYear", "timestamp(account.employees).getDayOfYear(\"America/New_York\")",
+     "[timestamp(account.employees), \"America/New_York\"]", "364"},
+    {Form::Method, "getHours", "timestamp(account.employees).getHours(\"America/New_York\")",
+     "[timestamp(account.employees), \"America/New_York\"]", "19"},
+    {Form::Method, "getMinutes", "timestamp(account.employees).getMinutes(\"+05:30\")",
+     "[timestamp(account.employees), \"+05:30\"]", "50"},
+    {Form::Method, "getSeconds", "timestamp(account.employees).getSeconds()",
+     "[timestamp(account.employees)]", "0"},
+    {Form::Method, "getMilliseconds", "timestamp(account.employees).getMilliseconds()",
+     "[timestamp(account.employees)]", "0"},
     {Form::Method, "contains", "account.name.contains(\"Co\")", "[account.name, \"Co\"]", "true"},
     {Form::Method, "startsWith", "account.name.startsWith(\"Big\")", "[account.name, \"Big\"]", "true"},
     {Form::Method, "endsWith", "account.name.endsWith(\"Big\")", "[account.name, \"Big\"]", "false"},
@@ -48,6 +71,8 @@ const std::vector<Sample> kSamples = {
     {Form::Method, "upper", "account.name.upper()", "[account.name]", "\"BIGCO\""},
     {Form::Method, "size", "account.tech_stack.size()", "[account.tech_stack]", "2"},
     {Form::Macro, "exists", "account.tech_stack.exists(x, x == \"segment\")", "[account.tech_stack]", "true"},
+    {Form::Macro, "exists_one", "account.tech_stack.exists_one(x, x == \"segment\")", "[account.tech_stack]",
+     "true"},
     {Form::Macro, "all", "account.tech_stack.all(x, x == \"segment\")", "[account.tech_stack]", "false"},
     {Form::Macro, "filter", "account.tech_stack.filter(x, x == \"segment\")", "[account.tech_stack]",
      "[\"segment\"]"},
@@ -64,6 +89,7 @@ const Sample* sample_for(const Builtin& b) {
 TypeKind kind_of(Result r) {
   switch (r) {
     case Result::Bool:
+    case Result::NullableBool:
     case Result::MacroTest:
       return TypeKind::Bool;
     case Result::Int:
@@ -129,6 +155,7 @@ TEST(Builtins, CheckerCostCodegenAndVmAgreeWithTheTable) {
       case Lowering::Instruction:
       case Lowering::RoundRobin:
       case Lowering::Regex:
+      case Lowering::TimePart:
         EXPECT_NE(ops.find(std::string(" ") + vm::op_info(b.op).name + " "), std::string::npos) << ops;
         break;
       case Lowering::Identity:
@@ -140,6 +167,7 @@ TEST(Builtins, CheckerCostCodegenAndVmAgreeWithTheTable) {
       case Lowering::All:
       case Lowering::Filter:
       case Lowering::Map:
+      case Lowering::ExistsOne:
         EXPECT_NE(ops.find(" ITER_NEXT "), std::string::npos) << ops;
         EXPECT_EQ(ops.find(" LIST_APPEND ") != std::string::npos,
                   b.lowering == Lowering::Filter || b.lowering == Lowering::Map)

@@ -419,6 +419,12 @@ TEST(VmVerify, RefusesBadOperands) {
     refuse(a, 2, "register 5 out of range");
   }
   {
+    Asm a;  // TIME_PART's x names one of the TimePart fields
+    a.op(Op::TIME_PART, 0, 1, 2, static_cast<uint8_t>(TimePart::kCount));
+    a.op(Op::RETURN, 0);
+    refuse(a, 3, "time part");
+  }
+  {
     Asm a;
     a.op(Op::LOAD_CONST, 0, 3);
     a.op(Op::RETURN, 0);
