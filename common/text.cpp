@@ -1,5 +1,7 @@
 #include "common/text.h"
 
+#include <cctype>
+
 namespace play {
 
 int hex_digit(char c) {
@@ -7,6 +9,22 @@ int hex_digit(char c) {
   if (c >= 'a' && c <= 'f') return c - 'a' + 10;
   if (c >= 'A' && c <= 'F') return c - 'A' + 10;
   return -1;
+}
+
+std::string url_encode(std::string_view s, std::string_view keep) {
+  static const char hex[] = "0123456789ABCDEF";
+  std::string out;
+  out.reserve(s.size());
+  for (unsigned char c : s) {
+    if (std::isalnum(c) || c == '-' || c == '_' || c == '.' || c == '~' || keep.find(char(c)) != keep.npos) {
+      out += char(c);
+    } else {
+      out += '%';
+      out += hex[c >> 4];
+      out += hex[c & 15];
+    }
+  }
+  return out;
 }
 
 std::string url_decode(std::string_view s, bool plus_is_space) {

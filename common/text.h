@@ -35,6 +35,9 @@ struct StringHash {
 // (playc registry --format html, the dashboard's login page).
 std::string html_escape(std::string_view s);
 
+// Percent-encodes all but the unreserved characters (A-Z a-z 0-9 - _ . ~)
+// and those in `keep` ("/" for a path): a value in a URL path or query.
+std::string url_encode(std::string_view s, std::string_view keep = "");
 // Decodes %XX escapes (URL paths and query values); `plus_is_space` for
 // query strings (application/x-www-form-urlencoded). Bad escapes stay as is.
 std::string url_decode(std::string_view s, bool plus_is_space = false);

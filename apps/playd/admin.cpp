@@ -24,21 +24,6 @@ namespace play::playd {
 
 namespace {
 
-std::string url_encode(std::string_view s) {
-  static const char* hex = "0123456789ABCDEF";
-  std::string out;
-  for (unsigned char c : s) {
-    if (std::isalnum(c) || c == '-' || c == '_' || c == '.' || c == '~') {
-      out += char(c);
-    } else {
-      out += '%';
-      out += hex[c >> 4];
-      out += hex[c & 15];
-    }
-  }
-  return out;
-}
-
 AdminAnswer error(int status, const std::string& message) {
   return {status, "{\"error\":" + json::quote(message) + "}"};
 }

@@ -84,21 +84,6 @@ std::string local_page(std::string_view target) {
   return std::string(target);
 }
 
-std::string url_encode_component(std::string_view s) {
-  static const char* hex = "0123456789ABCDEF";
-  std::string out;
-  for (unsigned char c : s) {
-    if (std::isalnum(c) || c == '-' || c == '_' || c == '.' || c == '~' || c == '/') {
-      out += char(c);
-    } else {
-      out += '%';
-      out += hex[c >> 4];
-      out += hex[c & 15];
-    }
-  }
-  return out;
-}
-
 // A value of an application/x-www-form-urlencoded body (or query), decoded.
 std::optional<std::string> form_value(std::string_view form, std::string_view name) {
   while (!form.empty()) {
@@ -909,7 +894,7 @@ std::optional<HttpResponse> IngestRoutes::Impl::refuse_page(const HttpRequest& r
     return unauthorized(
         "the dashboard needs the admin token (Authorization: Bearer ..., or log in at /login)");
   }
-  return redirect("/login?next=" + url_encode_component(local_page(req.target)));
+  return redirect("/login?next=" + url_encode(local_page(req.target), "/"));
 }
 
 // POST /login (token=...&next=...): the admin token buys a session cookie;
@@ -920,12 +905,12 @@ HttpResponse IngestRoutes::Impl::login(const HttpRequest& req) {
   if (config.admin_token.empty()) {
     // Nothing to log in with: open from trusted loopback, closed elsewhere
     // (the login page says how to set a token).
-    return redirect(req.from_loopback ? next : "/login?next=" + url_encode_component(next));
+    return redirect(req.from_loopback ? next : "/login?next=" + url_encode(next, "/"));
   }
   std::string token = form_value(req.body, "token").value_or("");
   if (!constant_time_equal(token, config.admin_token)) {
     metrics.auth_failures.fetch_add(1, std::memory_order_relaxed);
-    return redirect("/login?failed=1&next=" + url_encode_component(next));
+    return redirect("/login?failed=1&next=" + url_encode(next, "/"));
   }
   HttpResponse out = redirect(next);
   out.headers.emplace_back("Set-Cookie", admin_session_cookie(config.admin_token, wall_ms() / 1000, secure));

@@ -44,7 +44,7 @@ class HubSpotAdapter : public VendorAdapter {
         return true;
       }
     }
-    if (!call(client, "owners", "GET", base + "/crm/v3/owners?email=" + url_escape(email), "", r, out))
+    if (!call(client, "owners", "GET", base + "/crm/v3/owners?email=" + url_encode(email), "", r, out))
       return false;
     o.id = hubspot_search_first_id(r.body);
     o.user_id = hubspot_owner_user_id(r.body);
@@ -304,17 +304,17 @@ std::string hubspot_enrollment_body(const std::string& sequence_id, const std::s
 }
 
 std::string hubspot_enrollments_url(const std::string& base, const std::string& user_id) {
-  return base + "/automation/v4/sequences/enrollments?userId=" + url_escape(user_id);
+  return base + "/automation/v4/sequences/enrollments?userId=" + url_encode(user_id);
 }
 
 std::string hubspot_contact_enrollments_url(const std::string& base, const std::string& contact_id) {
-  return base + "/automation/v4/sequences/enrollments/contact/" + url_escape(contact_id);
+  return base + "/automation/v4/sequences/enrollments/contact/" + url_encode(contact_id);
 }
 
 std::string hubspot_sequences_url(const std::string& base, const std::string& user_id,
                                   const std::string& after) {
-  std::string url = base + "/automation/v4/sequences/?limit=100&userId=" + url_escape(user_id);
-  if (!after.empty()) url += "&after=" + url_escape(after);
+  std::string url = base + "/automation/v4/sequences/?limit=100&userId=" + url_encode(user_id);
+  if (!after.empty()) url += "&after=" + url_encode(after);
   return url;
 }
 

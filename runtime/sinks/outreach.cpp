@@ -216,7 +216,7 @@ class OutreachAdapter : public VendorAdapter {
 // BASE/COLLECTION?filter[...]=VALUE&fields[TYPE]=FIELD&page[size]=1
 std::string lookup_url(const std::string& base, const std::string& collection, const std::string& type,
                        const std::string& filter, const std::string& value, const std::string& field) {
-  return base + "/" + collection + "?filter" + filter + "=" + url_escape(value) + "&fields[" + type +
+  return base + "/" + collection + "?filter" + filter + "=" + url_encode(value) + "&fields[" + type +
          "]=" + field + "&page[size]=1";
 }
 
@@ -240,8 +240,8 @@ std::string outreach_mailbox_url(const std::string& base, const std::string& ema
 
 std::string outreach_state_url(const std::string& base, const std::string& prospect_id,
                                const std::string& sequence_id) {
-  return base + "/sequenceStates?filter[prospect][id]=" + url_escape(prospect_id) +
-         "&filter[sequence][id]=" + url_escape(sequence_id) + "&fields[sequenceState]=state&page[size]=1";
+  return base + "/sequenceStates?filter[prospect][id]=" + url_encode(prospect_id) +
+         "&filter[sequence][id]=" + url_encode(sequence_id) + "&fields[sequenceState]=state&page[size]=1";
 }
 
 std::string outreach_prospect_body(const std::string& email) {

@@ -88,10 +88,10 @@ std::string pagerduty_event_body(const PendingAction& a, const SinkConfig& confi
     std::string base = config.dashboard_url;
     while (!base.empty() && base.back() == '/') base.pop_back();
     w.key("links").begin_array();
-    w.begin_object().key("href").value(base + "/plays/" + url_escape(f.top["play"]));
+    w.begin_object().key("href").value(base + "/plays/" + url_encode(f.top["play"]));
     w.key("text").value("Play " + f.top["play"]).end_object();
     if (!f.top["signal"].empty()) {
-      w.begin_object().key("href").value(base + "/v1/signals/" + url_escape(f.top["signal"]) + "/trace");
+      w.begin_object().key("href").value(base + "/v1/signals/" + url_encode(f.top["signal"]) + "/trace");
       w.key("text").value("Signal trace").end_object();
     }
     w.end_array();

@@ -108,8 +108,8 @@ class SalesforceAdapter : public VendorAdapter {
       return true;
     }
     std::string base = trim_slashes(config_.base_url);
-    std::string form = "grant_type=client_credentials&client_id=" + url_escape(config_.client_id) +
-                       "&client_secret=" + url_escape(config_.client_secret);
+    std::string form = "grant_type=client_credentials&client_id=" + url_encode(config_.client_id) +
+                       "&client_secret=" + url_encode(config_.client_secret);
     HttpResult r =
         client.request("POST", base + "/services/oauth2/token", form,
                        {{"Content-Type", "application/x-www-form-urlencoded"}}, config_.timeout_ms);
@@ -269,13 +269,13 @@ std::string salesforce_account_soql(const std::string& domain) {
 
 std::string salesforce_query_url(const std::string& instance, const std::string& version,
                                  const std::string& soql) {
-  return trim_slashes(instance) + "/services/data/" + version + "/query?q=" + url_escape(soql);
+  return trim_slashes(instance) + "/services/data/" + version + "/query?q=" + url_encode(soql);
 }
 
 std::string salesforce_upsert_url(const std::string& instance, const std::string& version,
                                   const std::string& key_field, const std::string& key) {
-  return trim_slashes(instance) + "/services/data/" + version + "/sobjects/Task/" + url_escape(key_field) +
-         "/" + url_escape(key);
+  return trim_slashes(instance) + "/services/data/" + version + "/sobjects/Task/" + url_encode(key_field) +
+         "/" + url_encode(key);
 }
 
 std::string salesforce_date(int64_t ms) {

@@ -52,7 +52,7 @@ class SalesloftAdapter : public VendorAdapter {
     HttpResult r;
 
     // 1. The person, by email (created when the sink allows it).
-    if (!call(client, "people list", "GET", base + "/v2/people?email_addresses%5B%5D=" + url_escape(email),
+    if (!call(client, "people list", "GET", base + "/v2/people?email_addresses%5B%5D=" + url_encode(email),
               "", r, out))
       return out;
     std::string person_id = salesloft_find_id(r.body, "email_address", email, true);
@@ -68,7 +68,7 @@ class SalesloftAdapter : public VendorAdapter {
     std::string cadence_id = all_digits(sequence) ? sequence : cached(cadences_, sequence);
     if (cadence_id.empty()) {
       if (!call(client, "cadences list", "GET",
-                base + "/v2/cadences?per_page=100&name%5B%5D=" + url_escape(sequence), "", r, out))
+                base + "/v2/cadences?per_page=100&name%5B%5D=" + url_encode(sequence), "", r, out))
         return out;
       cadence_id = salesloft_find_id(r.body, "name", sequence, false);
       if (cadence_id.empty()) return refuse("cadence not found: " + sequence);
@@ -80,7 +80,7 @@ class SalesloftAdapter : public VendorAdapter {
     if (!rep.empty()) {
       user_id = cached(users_, lower(rep));
       if (user_id.empty()) {
-        if (!call(client, "users list", "GET", base + "/v2/users?per_page=100&search=" + url_escape(rep), "",
+        if (!call(client, "users list", "GET", base + "/v2/users?per_page=100&search=" + url_encode(rep), "",
                   r, out))
           return out;
         user_id = salesloft_find_id(r.body, "email", rep, true);
@@ -175,10 +175,10 @@ std::string salesloft_person_body(const std::string& email) {
 std::string salesloft_memberships_url(const std::string& base, const std::string& person_id,
                                       const std::string& cadence_id, const std::string& user_id,
                                       bool current_only) {
-  std::string url = trim_slashes(base) + "/v2/cadence_memberships?person_id=" + url_escape(person_id) +
-                    "&cadence_id=" + url_escape(cadence_id);
+  std::string url = trim_slashes(base) + "/v2/cadence_memberships?person_id=" + url_encode(person_id) +
+                    "&cadence_id=" + url_encode(cadence_id);
   if (current_only) return url + "&currently_on_cadence=true";
-  if (!user_id.empty()) url += "&user_id=" + url_escape(user_id);
+  if (!user_id.empty()) url += "&user_id=" + url_encode(user_id);
   return url;
 }
 

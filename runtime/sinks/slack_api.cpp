@@ -97,9 +97,9 @@ std::string slack_post_message_body(const PendingAction& a, const SinkConfig& co
       std::string base = config.dashboard_url;
       while (!base.empty() && base.back() == '/') base.pop_back();
       std::string links =
-          "<" + base + "/plays/" + url_escape(f.top["play"]) + "|Play " + mrkdwn_escape(f.top["play"]) + ">";
+          "<" + base + "/plays/" + url_encode(f.top["play"]) + "|Play " + mrkdwn_escape(f.top["play"]) + ">";
       if (!f.top["signal"].empty())
-        links += " · <" + base + "/v1/signals/" + url_escape(f.top["signal"]) + "/trace|Signal trace>";
+        links += " · <" + base + "/v1/signals/" + url_encode(f.top["signal"]) + "/trace|Signal trace>";
       w.begin_object().key("type").value("context").key("elements").begin_array();
       w.begin_object().key("type").value("mrkdwn").key("text").value(links).end_object();
       w.end_array().end_object();

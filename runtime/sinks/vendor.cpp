@@ -42,21 +42,6 @@ std::string answer_text(const HttpResult& r) {
   return r.status ? std::to_string(r.status) + " " + r.body : "no answer (" + r.error + ")";
 }
 
-std::string url_escape(std::string_view s) {
-  static const char hex[] = "0123456789ABCDEF";
-  std::string out;
-  for (unsigned char c : s) {
-    if (std::isalnum(c) || c == '-' || c == '_' || c == '.' || c == '~') {
-      out += char(c);
-    } else {
-      out += '%';
-      out += hex[c >> 4];
-      out += hex[c & 15];
-    }
-  }
-  return out;
-}
-
 std::string utf8_prefix(const std::string& s, size_t n) {
   if (s.size() <= n) return s;
   while (n > 0 && (static_cast<unsigned char>(s[n]) & 0xC0) == 0x80) --n;

@@ -12,6 +12,7 @@
 #include <utility>
 #include <vector>
 
+#include "common/text.h"  // url_encode
 #include "runtime/sinks/adapter.h"
 
 namespace play::sinks {
@@ -28,8 +29,6 @@ ActionFields action_fields(const PendingAction& a);
 std::string json_inner(std::string_view s);
 // "STATUS BODY", or "no answer (ERROR)".
 std::string answer_text(const HttpResult& r);
-// Percent-encodes all but the unreserved characters (a value in a URL path or query).
-std::string url_escape(std::string_view s);
 // At most `n` bytes of `s`, cut at a UTF-8 character boundary.
 std::string utf8_prefix(const std::string& s, size_t n);
 // `url` without its trailing slashes (a base_url).
