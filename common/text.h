@@ -32,7 +32,7 @@ struct StringHash {
 };
 
 // & < > " ' as HTML entities: text and attribute values of a generated page
-// (playc registry --format html, the dashboard's login page).
+// (playc registry --format html, the dashboard's login page), and of XML (playc test --junit).
 std::string html_escape(std::string_view s);
 
 // Percent-encodes all but the unreserved characters (A-Z a-z 0-9 - _ . ~)

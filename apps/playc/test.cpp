@@ -8,34 +8,12 @@
 
 #include "apps/playc/commands.h"
 #include "apps/playtest/playtest.h"
+#include "common/text.h"  // html_escape: XML text and attribute values too
 #include "compiler/diag/files.h"
 
 namespace play::playc {
 
 namespace {
-
-std::string xml_escape(const std::string& s) {
-  std::string o;
-  for (char c : s) {
-    switch (c) {
-      case '<':
-        o += "&lt;";
-        break;
-      case '>':
-        o += "&gt;";
-        break;
-      case '&':
-        o += "&amp;";
-        break;
-      case '"':
-        o += "&quot;";
-        break;
-      default:
-        o += c;
-    }
-  }
-  return o;
-}
 
 // The JUnit document CI reads: one <testcase> per test block, with its file,
 // line and time.
@@ -50,13 +28,14 @@ struct Junit {
     std::snprintf(time, sizeof time, "%.6f", secs);
     ++tests;
     seconds += secs;
-    cases += "  <testcase classname=\"" + xml_escape(file) + "\" name=\"" + xml_escape(name) + "\" file=\"" +
-             xml_escape(file) + "\" line=\"" + std::to_string(line) + "\" time=\"" + time + "\">";
+    cases += "  <testcase classname=\"" + html_escape(file) + "\" name=\"" + html_escape(name) +
+             "\" file=\"" + html_escape(file) + "\" line=\"" + std::to_string(line) + "\" time=\"" + time +
+             "\">";
     if (!failed.empty()) {
       ++failures;
       std::string all;
       for (const auto& f : failed) all += f + "\n";
-      cases += "<failure message=\"" + xml_escape(failed.front()) + "\">" + xml_escape(all) + "</failure>";
+      cases += "<failure message=\"" + html_escape(failed.front()) + "\">" + html_escape(all) + "</failure>";
     }
     cases += "</testcase>\n";
   }

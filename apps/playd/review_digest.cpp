@@ -6,6 +6,7 @@
 #include "common/json/json.h"
 #include "common/time/time.h"
 #include "runtime/sinks/http_client.h"
+#include "runtime/sinks/slack.h"  // mrkdwn_escape
 
 namespace play::playd {
 
@@ -14,21 +15,6 @@ namespace {
 constexpr size_t kMaxOpen = 1000;      // items read for one digest
 constexpr size_t kShownPerQueue = 20;  // listed per queue; the rest counted
 constexpr int64_t kTickMs = 250;       // how often the service's clock is looked at (real time)
-
-std::string escape(std::string_view s) {  // Slack mrkdwn: &, <, > only
-  std::string out;
-  for (char c : s) {
-    if (c == '&')
-      out += "&amp;";
-    else if (c == '<')
-      out += "&lt;";
-    else if (c == '>')
-      out += "&gt;";
-    else
-      out += c;
-  }
-  return out;
-}
 
 }  // namespace
 
@@ -41,13 +27,14 @@ std::string review_digest_text(const std::vector<store::ReviewItem>& open, const
                      (by_queue.size() == 1 ? "" : "s");
   if (!dashboard.empty()) text += " · <" + dashboard + "/review|review them>";
   for (const auto& [queue, items] : by_queue) {
-    text +=
-        "\n\n*" + escape(queue.empty() ? "(no queue)" : queue) + "* (" + std::to_string(items.size()) + ")";
+    text += "\n\n*" + sinks::mrkdwn_escape(queue.empty() ? "(no queue)" : queue) + "* (" +
+            std::to_string(items.size()) + ")";
     for (size_t n = 0; n < items.size() && n < kShownPerQueue; ++n) {
       const auto& i = *items[n];
-      text += "\n• " + escape(i.account.empty() ? (i.contact.empty() ? i.key : i.contact) : i.account);
-      text += " — " + escape(i.play);
-      if (!i.note.empty()) text += ": " + escape(i.note);
+      text += "\n• " +
+              sinks::mrkdwn_escape(i.account.empty() ? (i.contact.empty() ? i.key : i.contact) : i.account);
+      text += " — " + sinks::mrkdwn_escape(i.play);
+      if (!i.note.empty()) text += ": " + sinks::mrkdwn_escape(i.note);
       text += " (since " + format_timestamp(i.created_at_ms).substr(0, 10) + ")";
     }
     if (items.size() > kShownPerQueue)
