@@ -139,7 +139,7 @@ class HubSpotAdapter : public VendorAdapter {
     if (contact_id.empty()) return refuse("contact not found: " + a.contact);
     // 3. The sequence: an id as it is, a name looked up in the sender's sequences.
     std::string sequence_id = sequence;
-    if (sequence.find_first_not_of("0123456789") != std::string::npos) {
+    if (!all_digits(sequence)) {
       if (!sequence_by_name(client, base, o.user_id, sequence, sequence_id, r, out)) return out;
       if (sequence_id.empty()) return refuse("sequence not found: " + sequence);
     }

@@ -17,21 +17,12 @@ namespace play::sinks {
 
 namespace {
 
-bool all_digits(const std::string& s) {
-  return !s.empty() && std::all_of(s.begin(), s.end(), [](unsigned char c) { return std::isdigit(c); });
-}
-
 // An id as Outreach writes it: a number, or a string for anything else.
 void id_value(json::Writer& w, const std::string& id) {
   if (all_digits(id) && id.size() < 19)
     w.raw(id);
   else
     w.value(id);
-}
-
-std::string lower(std::string s) {
-  for (char& c : s) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  return s;
 }
 
 class OutreachAdapter : public VendorAdapter {
@@ -103,12 +94,12 @@ class OutreachAdapter : public VendorAdapter {
     }
 
     // 2. The sequence: an id, or a name looked up once per sink.
-    std::string sequence_id = all_digits(sequence) ? sequence : cached(sequences_, sequence);
+    std::string sequence_id = all_digits(sequence) ? sequence : sequences_.find(sequence);
     if (sequence_id.empty()) {
       if (!lookup(client, "sequences lookup", outreach_sequence_url(base, sequence), sequence_id, r, out))
         return out;
       if (sequence_id.empty()) return refuse("sequence not found: " + sequence);
-      remember(sequences_, sequence, sequence_id);
+      sequences_.put(sequence, sequence_id);
     }
 
     // 3. Exactly once: the prospect is (or was) in the sequence already.
@@ -122,12 +113,12 @@ class OutreachAdapter : public VendorAdapter {
                                 " already in sequence " + sequence_id + ", not enrolled again");
 
     // 4. The rep's mailbox.
-    std::string mailbox_id = cached(mailboxes_, rep);
+    std::string mailbox_id = mailboxes_.find(rep);
     if (mailbox_id.empty()) {
       if (!lookup(client, "mailboxes lookup", outreach_mailbox_url(base, rep), mailbox_id, r, out))
         return out;
       if (mailbox_id.empty()) return refuse("mailbox not found: " + rep);
-      remember(mailboxes_, rep, mailbox_id);
+      mailboxes_.put(rep, mailbox_id);
     }
 
     // 5. The enrollment.
@@ -171,16 +162,6 @@ class OutreachAdapter : public VendorAdapter {
     return out;
   }
 
-  std::string cached(const std::map<std::string, std::string>& m, const std::string& k) const {
-    std::lock_guard<std::mutex> lock(mu_);
-    auto it = m.find(k);
-    return it == m.end() ? "" : it->second;
-  }
-  void remember(std::map<std::string, std::string>& m, const std::string& k, const std::string& v) const {
-    std::lock_guard<std::mutex> lock(mu_);
-    m[k] = v;
-  }
-
   std::string current_token() const {
     std::lock_guard<std::mutex> lock(mu_);
     return token_;
@@ -207,8 +188,8 @@ class OutreachAdapter : public VendorAdapter {
   }
 
   mutable std::mutex mu_;
-  mutable std::map<std::string, std::string> sequences_;  // name -> id
-  mutable std::map<std::string, std::string> mailboxes_;  // email -> id
+  mutable IdCache sequences_;  // name -> id
+  mutable IdCache mailboxes_;  // email -> id
   mutable std::string token_;
   mutable std::filesystem::file_time_type token_mtime_{};
 };

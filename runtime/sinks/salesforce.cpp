@@ -46,18 +46,13 @@ class SalesforceAdapter : public VendorAdapter {
     // 1. The owner (cached per sink); no owner argument: the integration user owns the task.
     std::string owner_id;
     if (!owner.empty()) {
-      {
-        std::lock_guard<std::mutex> lock(mu_);
-        auto it = owners_.find(owner);
-        if (it != owners_.end()) owner_id = it->second;
-      }
+      owner_id = owners_.find(owner);
       if (owner_id.empty()) {
         if (!query(client, s, "users query",
                    salesforce_lookup_soql("User", "Email", owner, "IsActive = true"), owner_id, out))
           return out;
         if (owner_id.empty()) return refuse("owner not found: " + owner);
-        std::lock_guard<std::mutex> lock(mu_);
-        owners_[owner] = owner_id;
+        owners_.put(owner, owner_id);
       }
     }
     // 2. WhoId: a Contact, else a Lead; WhatId: the account's Account, never beside a Lead.
@@ -201,9 +196,9 @@ class SalesforceAdapter : public VendorAdapter {
   }
 
   mutable std::mutex mu_;
-  mutable std::string token_;                          // "" until fetched, or after a refused refresh
-  mutable std::string instance_;                       // the token answer's instance_url
-  mutable std::map<std::string, std::string> owners_;  // email -> User Id
+  mutable std::string token_;     // "" until fetched, or after a refused refresh
+  mutable std::string instance_;  // the token answer's instance_url
+  mutable IdCache owners_;        // email -> User Id
 };
 
 }  // namespace

@@ -14,18 +14,6 @@ namespace play::sinks {
 
 namespace {
 
-std::string lower(std::string s) {
-  for (char& c : s) c = char(std::tolower(static_cast<unsigned char>(c)));
-  return s;
-}
-
-bool all_digits(const std::string& s) {
-  if (s.empty()) return false;
-  for (char c : s)
-    if (!std::isdigit(static_cast<unsigned char>(c))) return false;
-  return true;
-}
-
 // A record's id (Salesloft's ids are integers; a string is taken as is).
 std::string id_of(simdjson::dom::element e) {
   int64_t n;
@@ -65,27 +53,27 @@ class SalesloftAdapter : public VendorAdapter {
     }
 
     // 2. The cadence: an id, or looked up by name (cached).
-    std::string cadence_id = all_digits(sequence) ? sequence : cached(cadences_, sequence);
+    std::string cadence_id = all_digits(sequence) ? sequence : cadences_.find(sequence);
     if (cadence_id.empty()) {
       if (!call(client, "cadences list", "GET",
                 base + "/v2/cadences?per_page=100&name%5B%5D=" + url_encode(sequence), "", r, out))
         return out;
       cadence_id = salesloft_find_id(r.body, "name", sequence, false);
       if (cadence_id.empty()) return refuse("cadence not found: " + sequence);
-      remember(cadences_, sequence, cadence_id);
+      cadences_.put(sequence, cadence_id);
     }
 
     // 3. The rep's user (cached); no rep: the API key's owner.
     std::string user_id;
     if (!rep.empty()) {
-      user_id = cached(users_, lower(rep));
+      user_id = users_.find(lower(rep));
       if (user_id.empty()) {
         if (!call(client, "users list", "GET", base + "/v2/users?per_page=100&search=" + url_encode(rep), "",
                   r, out))
           return out;
         user_id = salesloft_find_id(r.body, "email", rep, true);
         if (user_id.empty()) return refuse("user not found: " + rep);
-        remember(users_, lower(rep), user_id);
+        users_.put(lower(rep), user_id);
       }
     }
 
@@ -111,19 +99,8 @@ class SalesloftAdapter : public VendorAdapter {
   }
 
  private:
-  std::string cached(const std::map<std::string, std::string>& m, const std::string& k) const {
-    std::lock_guard<std::mutex> lock(mu_);
-    auto it = m.find(k);
-    return it == m.end() ? "" : it->second;
-  }
-  void remember(std::map<std::string, std::string>& m, const std::string& k, const std::string& v) const {
-    std::lock_guard<std::mutex> lock(mu_);
-    m[k] = v;
-  }
-
-  mutable std::mutex mu_;
-  mutable std::map<std::string, std::string> cadences_;  // name -> cadence id
-  mutable std::map<std::string, std::string> users_;     // lower-cased email -> user id
+  mutable IdCache cadences_;  // name -> cadence id
+  mutable IdCache users_;     // lower-cased email -> user id
 };
 
 }  // namespace

@@ -53,6 +53,26 @@ std::string trim_slashes(std::string url) {
   return url;
 }
 
+bool all_digits(std::string_view s) {
+  return !s.empty() && s.find_first_not_of("0123456789") == std::string_view::npos;
+}
+
+std::string lower(std::string s) {
+  ascii_lower_in_place(s.data(), s.size());
+  return s;
+}
+
+std::string IdCache::find(const std::string& key) const {
+  std::lock_guard<std::mutex> lock(mu_);
+  auto it = ids_.find(key);
+  return it == ids_.end() ? "" : it->second;
+}
+
+void IdCache::put(const std::string& key, const std::string& id) {
+  std::lock_guard<std::mutex> lock(mu_);
+  ids_[key] = id;
+}
+
 VendorRequest VendorAdapter::build(const PendingAction&) const {
   VendorRequest req;
   req.call = vendor_;

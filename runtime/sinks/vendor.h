@@ -7,6 +7,7 @@
 
 #include <map>
 #include <memory>
+#include <mutex>
 #include <string>
 #include <string_view>
 #include <utility>
@@ -33,6 +34,22 @@ std::string answer_text(const HttpResult& r);
 std::string utf8_prefix(const std::string& s, size_t n);
 // `url` without its trailing slashes (a base_url).
 std::string trim_slashes(std::string url);
+// A sequence, cadence or record given by its numeric id rather than by name.
+bool all_digits(std::string_view s);
+// `s` lower-cased (ASCII): emails compared as the vendors store them.
+std::string lower(std::string s);
+
+// Ids a sink looked up (an owner, a sequence, a mailbox, by email or name),
+// kept for the sink's life and shared by its worker threads.
+class IdCache {
+ public:
+  std::string find(const std::string& key) const;  // "" when not looked up yet
+  void put(const std::string& key, const std::string& id);
+
+ private:
+  mutable std::mutex mu_;
+  std::map<std::string, std::string> ids_;
+};
 
 // A vendor adapter that makes several calls per attempt: deliver() is the
 // vendor's, and each call goes through call(). build() is not used.
