@@ -8,10 +8,13 @@ namespace play::sinks {
 
 namespace {
 
-// PagerDuty Events API v2: a "trigger" per action.
-class PagerDutyAdapter : public Adapter {
+// PagerDuty Events API v2: a "trigger" per action, one request (Adapter::deliver). The answer
+// maps as for every vendor (VendorAdapter::interpret): 401/403 a wrong or disabled routing key and
+// 400 an invalid event go to the DLQ at once; 429, 5xx and no answer are retried on the schedule,
+// Retry-After honoured (retry.h).
+class PagerDutyAdapter : public VendorAdapter {
  public:
-  using Adapter::Adapter;
+  explicit PagerDutyAdapter(SinkConfig c) : VendorAdapter(std::move(c), "PagerDuty") {}
 
   VendorRequest build(const PendingAction& a) const override {
     VendorRequest req;
@@ -19,23 +22,6 @@ class PagerDutyAdapter : public Adapter {
     req.url = pagerduty_enqueue_url(config_.base_url);
     req.body = pagerduty_event_body(a, config_);
     return req;
-  }
-
-  AttemptResult interpret(const VendorRequest& req, const HttpResult& r) const override {
-    AttemptResult out;
-    out.kind = r.status >= 200 && r.status < 300 ? AttemptKind::Sent : AttemptKind::Failed;
-    out.http_status = r.status;
-    out.retry_after_ms = r.retry_after_ms;
-    out.network_error = r.status == 0;
-    out.detail = redact(req.call + ": " + answer_text(r));
-    if (out.kind == AttemptKind::Sent) {
-      out.detail = redact(r.body);
-      return out;
-    }
-    // 401/403: a wrong or disabled routing key; 400: an invalid event (both the DLQ at once);
-    // 429, 5xx and no answer: retried on the schedule, Retry-After honoured (retry.h).
-    if (r.status == 401 || r.status == 403) out.detail = "credentials rejected by PagerDuty: " + out.detail;
-    return out;
   }
 };
 

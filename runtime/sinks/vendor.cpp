@@ -86,6 +86,10 @@ AttemptResult VendorAdapter::interpret(const VendorRequest& req, const HttpResul
   out.http_status = r.status;
   out.retry_after_ms = r.retry_after_ms;
   out.network_error = r.status == 0;
+  if (out.kind == AttemptKind::Sent) {
+    out.detail = redact(r.body);
+    return out;
+  }
   out.detail = redact(req.call + ": " + answer_text(r));
   if (r.status == 401 || r.status == 403)
     out.detail = "credentials rejected by " + vendor_ + ": " + out.detail;

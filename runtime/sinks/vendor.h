@@ -58,7 +58,7 @@ class VendorAdapter : public Adapter {
   VendorAdapter(SinkConfig config, std::string vendor)
       : Adapter(std::move(config)), vendor_(std::move(vendor)) {}
   VendorRequest build(const PendingAction&) const override;
-  // Sent on 2xx; else failed, the detail "VENDOR CALL: STATUS BODY" redacted,
+  // Sent on 2xx (the detail: the answer's body); else failed, the detail "VENDOR CALL: STATUS BODY" redacted,
   // prefixed "credentials rejected by VENDOR: " on 401/403. The executor's
   // schedule does the rest (retry.h): 408/429/5xx/no answer retried, other
   // 4xx to the DLQ at once.
