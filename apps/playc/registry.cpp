@@ -63,6 +63,25 @@ std::string actions_text(const RegistryEntry& e, const std::string& arrow = " â†
   return join(out, ", ");
 }
 
+std::string dedup_text(const RegistryEntry& e);
+
+// What the registry says of a play between its signals and its mode, as
+// label and text, the same in every format (each escapes and lays it out).
+std::vector<std::pair<std::string, std::string>> facts(const RegistryEntry& e) {
+  return {{"ICP", e.icps.empty() ? "none" : join(e.icps, ", ")},
+          {"Suppression", e.suppression
+                              ? (e.suppression_rules.empty() ? std::string("applied")
+                                                             : "applied: " + join(e.suppression_rules, "; "))
+                              : "not applied"},
+          {"Exclusions", join(e.exclusions, "; ")},
+          {"Dedup", dedup_text(e)},
+          {"Actions", actions_text(e)},
+          {"Owner", e.owner},
+          {"On-call", e.oncall},
+          {"SLA", sla_text(e)},
+          {"Priority", e.priority}};
+}
+
 std::string dedup_text(const RegistryEntry& e) {
   std::vector<std::string> out;
   for (const auto& d : e.dedup)
@@ -130,18 +149,7 @@ void md_entry(std::string& out, const RegistryEntry& e, const vm::Play& p, const
   std::vector<std::string> sig;
   for (const auto& s : e.signals) sig.push_back(code(s));
   row("Signals", join(sig, ", "));
-  row("ICP", e.icps.empty() ? "none" : join(e.icps, ", "));
-  row("Suppression", e.suppression
-                         ? (e.suppression_rules.empty() ? std::string("applied")
-                                                        : "applied: " + join(e.suppression_rules, "; "))
-                         : "not applied");
-  row("Exclusions", join(e.exclusions, "; "));
-  row("Dedup", dedup_text(e));
-  row("Actions", actions_text(e));
-  row("Owner", e.owner);
-  row("On-call", e.oncall);
-  row("SLA", sla_text(e));
-  row("Priority", e.priority);
+  for (const auto& [label, value] : facts(e)) row(label, value);
   row("Mode", e.mode == "shadow" ? "shadow (actions recorded, never sent)" : e.mode);
   row("Tags", join(e.tags, ", "));
   row("Runbook", e.runbook.empty() ? runbook_page : e.runbook);
@@ -197,18 +205,7 @@ std::string html(const std::vector<RegistryEntry>& entries, const vm::Bundle& b)
       if (!v.empty()) out += "<dt>" + k + "</dt><dd>" + html_escape(v) + "</dd>\n";
     };
     row("Signals", join(e.signals, ", "));
-    row("ICP", e.icps.empty() ? "none" : join(e.icps, ", "));
-    row("Suppression", e.suppression
-                           ? (e.suppression_rules.empty() ? std::string("applied")
-                                                          : "applied: " + join(e.suppression_rules, "; "))
-                           : "not applied");
-    row("Exclusions", join(e.exclusions, "; "));
-    row("Dedup", dedup_text(e));
-    row("Actions", actions_text(e));
-    row("Owner", e.owner);
-    row("On-call", e.oncall);
-    row("SLA", sla_text(e));
-    row("Priority", e.priority);
+    for (const auto& [label, value] : facts(e)) row(label, value);
     row("Mode", e.mode);
     row("Tags", join(e.tags, ", "));
     if (std::string href = safe_href(e.runbook); !href.empty())
