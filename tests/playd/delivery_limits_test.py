@@ -28,9 +28,7 @@ def metric_value(pd, name):
 
 
 def dlq_keys(pd):
-    status, body = pd.request("GET", "/v1/admin/dlq")
-    assert status == 200, (status, body)
-    return {a["key"] for a in json.loads(body)["actions"]}
+    return {a["key"] for a in pd.dlq()}
 
 
 def capped_and_flagged(binary, tmp):

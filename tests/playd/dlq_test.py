@@ -21,9 +21,7 @@ def main(binary):
             want = expected_keys(ids)
 
             def dlq_keys():
-                status, body = pd.request("GET", "/v1/admin/dlq")
-                assert status == 200, (status, body)
-                return {a["key"] for a in json.loads(body)["actions"]}
+                return {a["key"] for a in pd.dlq()}
 
             wait_for(lambda: dlq_keys() == want, 30, "4 actions in the DLQ")
             assert len(sink.received) == 4, "a 400 must not be retried"

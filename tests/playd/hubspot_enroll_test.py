@@ -224,11 +224,6 @@ default_sender = "sdr@bigco.com"
                 acts = actions(sid)
                 return acts[0]["status"] if len(acts) == 1 else None
 
-            def dlq():
-                status, body = pd.request("GET", "/v1/admin/dlq")
-                assert status == 200, (status, body)
-                return json.loads(body)["actions"]
-
             enroll_path = r"/automation/v4/sequences/enrollments"
 
             # 1. By name, the enrollment's answer lost once: enrolled exactly once.
@@ -282,12 +277,11 @@ default_sender = "sdr@bigco.com"
             signal("s_ann", "ann@bigco.com", "https://x.io/a")
             signal("s_zed", "zed@bigco.com", "https://x.io/a")
             signal("s_task", "eve@bigco.com", "https://x.io/t")
-            wait_for(lambda: len(dlq()) == 4 and status_of("s_task") == "sent", 30, "four DLQ entries and a task")
+            wait_for(lambda: len(pd.dlq()) == 4 and status_of("s_task") == "sent", 30, "four DLQ entries and a task")
             assert fake.problems == [], fake.problems
             details = {}
-            for a in dlq():
-                status, body = pd.request("GET", f"/v1/admin/dlq/{a['key']}")
-                assert status == 200, body
+            for a in pd.dlq():
+                body = pd.dlq_entry(a['key'])
                 assert TOKEN not in body, body
                 if a["signal"] == "s_cat":
                     continue

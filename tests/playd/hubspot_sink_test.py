@@ -178,17 +178,12 @@ key_property = "playd_key"
                 "properties": {"category": "docs", "url": "https://x.io/pricing"}})
             assert status == 200, body
 
-            def dlq():
-                status, body = pd.request("GET", "/v1/admin/dlq")
-                assert status == 200, (status, body)
-                return json.loads(body)["actions"]
-
             def sent():
                 with hs.lock:
                     searches = [c for c in hs.calls if c[1] == "/crm/v3/objects/tasks/search"]
                 return hs.failed_create_once and len(searches) >= 2
 
-            wait_for(lambda: sent() and len(dlq()) == 2, 30, "one task created and two DLQ entries")
+            wait_for(lambda: sent() and len(pd.dlq()) == 2, 30, "one task created and two DLQ entries")
             assert hs.problems == [], hs.problems
 
             # Exactly one task, despite the 500 after it was created.
@@ -214,9 +209,8 @@ key_property = "playd_key"
             assert len(creates) == 1, creates
 
             details = {}
-            for a in dlq():
-                status, body = pd.request("GET", f"/v1/admin/dlq/{a['key']}")
-                assert status == 200, body
+            for a in pd.dlq():
+                body = pd.dlq_entry(a['key'])
                 assert TOKEN not in body, body
                 details[a["play"]] = body
             assert set(details) == {"ghost_task", "locked_task"}, details

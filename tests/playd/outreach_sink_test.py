@@ -239,13 +239,8 @@ default_mailbox = "sdr@acme.com"
                  "properties": {"category": "pricing", "url": "https://x.io/pricing"}}])
             assert status == 200, body
 
-            def dlq():
-                status, body = pd.request("GET", "/v1/admin/dlq")
-                assert status == 200, (status, body)
-                return json.loads(body)["actions"]
-
-            wait_for(lambda: len(dlq()) == 1, 30, "new_enroll in the DLQ")
-            status, body = pd.request("GET", f"/v1/admin/dlq/{dlq()[0]['key']}")
+            wait_for(lambda: len(pd.dlq()) == 1, 30, "new_enroll in the DLQ")
+            body = pd.dlq_entry(pd.dlq()[0]["key"])
             assert "Outreach: prospect not found: new@bigco.com" in body, body
             assert fake.calls_to("POST", API + "/prospects") == [], "a prospect was created"
 
@@ -270,8 +265,8 @@ default_mailbox = "sdr@acme.com"
             with fake.state_lock:
                 states = [(st["prospect"], st["sequence"]) for st in fake.states if not st.get("hidden")]
             assert states == [(1001, 11)], states
-            for a in dlq():
-                _, body = pd.request("GET", f"/v1/admin/dlq/{a['key']}")
+            for a in pd.dlq():
+                body = pd.dlq_entry(a["key"])
                 assert token_a not in body and token_b not in body, body
             assert pd.stop() == 0
             log = pd.stderr()
@@ -325,11 +320,6 @@ concurrency = 1   # one action at a time: each lookup's count below is exact
             status, body = pd.request("POST", "/v1/signals", signals)
             assert status == 200, body
 
-            def dlq():
-                status, body = pd.request("GET", "/v1/admin/dlq")
-                assert status == 200, (status, body)
-                return json.loads(body)["actions"]
-
             def trace_action(sid, play):
                 _, body = pd.request("GET", f"/v1/signals/{sid}/trace")
                 for p in json.loads(body).get("plays", []):
@@ -343,7 +333,7 @@ concurrency = 1   # one action at a time: each lookup's count below is exact
             def all_sent():
                 return all((trace_action(s, p) or {}).get("status") == "sent" for s, p in sent_plays)
 
-            wait_for(lambda: all_sent() and len(dlq()) == 2, 30, "three enrollments sent and two DLQ entries")
+            wait_for(lambda: all_sent() and len(pd.dlq()) == 2, 30, "three enrollments sent and two DLQ entries")
             assert fake.problems == [], fake.problems
 
             with fake.state_lock:
@@ -388,9 +378,8 @@ concurrency = 1   # one action at a time: each lookup's count below is exact
             assert len(boxes) == 3 and set(boxes) == {"rep@acme.com", "sdr@acme.com"}, boxes
 
             dl = {}
-            for a in dlq():
-                status, body = pd.request("GET", f"/v1/admin/dlq/{a['key']}")
-                assert status == 200, body
+            for a in pd.dlq():
+                body = pd.dlq_entry(a["key"])
                 assert TOKEN not in body, body
                 dl[a["play"]] = body
             assert set(dl) == {"ghost_sequence", "locked"}, dl

@@ -171,16 +171,11 @@ dashboard_url = "http://playd.example:8080"
                 "properties": {"category": "docs", "url": "https://x.io/pricing"}})
             assert status == 200, body
 
-            def dlq():
-                status, body = pd.request("GET", "/v1/admin/dlq")
-                assert status == 200, (status, body)
-                return json.loads(body)["actions"]
-
             def accepted(play):
                 return [b for s, b in fake.by_play(play) if s == 202]
 
             wait_for(lambda: len(accepted("page_room")) == 1 and len(accepted("busy_room")) == 1
-                     and len(dlq()) == 1, 30, "two events accepted and one DLQ entry")
+                     and len(pd.dlq()) == 1, 30, "two events accepted and one DLQ entry")
             assert fake.problems == [], fake.problems
 
             page = accepted("page_room")[0]
@@ -203,10 +198,9 @@ dashboard_url = "http://playd.example:8080"
             # An invalid event is not retried: the DLQ at once.
             assert [s for s, _ in fake.by_play("bad_room")] == [400]
 
-            [entry] = dlq()
+            [entry] = pd.dlq()
             assert entry["play"] == "bad_room", entry
-            status, body = pd.request("GET", f"/v1/admin/dlq/{entry['key']}")
-            assert status == 200, body
+            body = pd.dlq_entry(entry['key'])
             assert ROUTING_KEY not in body, body
             assert "PagerDuty Events API v2: 400" in body and "Event object is invalid" in body, body
             assert "[redacted]" in body, body

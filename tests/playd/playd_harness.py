@@ -188,6 +188,17 @@ class Playd:
         except urllib.error.HTTPError as e:
             return e.code, e.read().decode()
 
+    def dlq(self):
+        """The dead-letter queue's actions (GET /v1/admin/dlq)."""
+        status, body = self.request("GET", "/v1/admin/dlq")
+        assert status == 200, (status, body)
+        return json.loads(body)["actions"]
+
+    def dlq_entry(self, key):
+        """One DLQ entry's JSON text, its attempts' details included (GET /v1/admin/dlq/KEY)."""
+        status, body = self.request("GET", f"/v1/admin/dlq/{key}")
+        assert status == 200, (status, body)
+        return body
 
     def status(self, field):
         """A field of /proc/PID/status in kB (VmRSS, VmHWM)."""

@@ -200,19 +200,8 @@ def signal(pd, sid, contact):
     assert status == 200, body
 
 
-def dlq(pd):
-    status, body = pd.request("GET", "/v1/admin/dlq")
-    assert status == 200, (status, body)
-    return json.loads(body)["actions"]
-
-
 def dlq_details(pd):
-    details = {}
-    for a in dlq(pd):
-        status, body = pd.request("GET", f"/v1/admin/dlq/{a['key']}")
-        assert status == 200, body
-        details[(a["play"], a["key"])] = body
-    return details
+    return {(a["play"], a["key"]): pd.dlq_entry(a["key"]) for a in pd.dlq()}
 
 
 def main(binary):
@@ -252,10 +241,10 @@ def main(binary):
             def patches(key):
                 return len(sf.calls_to("PATCH", upsert + key))
 
-            wait_for(lambda: patches(ok1) == 2 and patches(busy1) == 4 and len(dlq(pd)) == 1, 60,
+            wait_for(lambda: patches(ok1) == 2 and patches(busy1) == 4 and len(pd.dlq()) == 1, 60,
                      "e1: ok_task retried, busy_task retried three times, ghost_task in the DLQ")
             signal(pd, "e2", "o'hara@bigco.com")
-            wait_for(lambda: ok2 in sf.tasks and busy2 in sf.tasks and len(dlq(pd)) == 2, 30,
+            wait_for(lambda: ok2 in sf.tasks and busy2 in sf.tasks and len(pd.dlq()) == 2, 30,
                      "e2: two tasks and a DLQ entry")
             after = datetime.datetime.now(datetime.timezone.utc)
             assert sf.problems == [], sf.problems
@@ -307,7 +296,7 @@ def main(binary):
             status, body = pd2.request("PUT", "/v1/contacts/eve@bigco.com", {"name": "Eve"})
             assert status == 200, body
             signal(pd2, "e3", "eve@bigco.com")
-            wait_for(lambda: len(dlq(pd2)) == 3, 30, "three DLQ entries")
+            wait_for(lambda: len(pd2.dlq()) == 3, 30, "three DLQ entries")
             details = dlq_details(pd2)
             assert sorted(p for p, _ in details) == ["busy_task", "ghost_task", "ok_task"], details
             for body in details.values():
@@ -327,7 +316,7 @@ def main(binary):
             status, body = pd3.request("PUT", "/v1/contacts/eve@bigco.com", {"name": "Eve"})
             assert status == 200, body
             signal(pd3, "e4", "eve@bigco.com")
-            wait_for(lambda: len(dlq(pd3)) == 3, 30, "three DLQ entries")
+            wait_for(lambda: len(pd3.dlq()) == 3, 30, "three DLQ entries")
             for (play, _), body in dlq_details(pd3).items():
                 call = "contacts query" if play == "busy_task" else "users query"
                 assert f"credentials rejected by Salesforce: Salesforce {call}: 401 INVALID_SESSION_ID: " \

@@ -234,11 +234,6 @@ def main(binary):
                     "properties": {"category": category, "url": "https://x.io/pricing"}})
                 assert status == 200, body
 
-            def dlq():
-                status, body = pd.request("GET", "/v1/admin/dlq")
-                assert status == 200, (status, body)
-                return json.loads(body)["actions"]
-
             def current(person):
                 with sl.lock:
                     return [m for m in sl.memberships if m["person_id"] == person and m["currently_on_cadence"]]
@@ -256,7 +251,7 @@ def main(binary):
                 with sl.lock:
                     new_id = sl.people.get("new@bigco.com")
                 return (len(current(12)) == 1 and new_id and len(current(new_id)) == 1 and len(current(14)) == 1
-                        and len(dlq()) == 2)
+                        and len(pd.dlq()) == 2)
             wait_for(done, 30, "three memberships and two DLQ entries")
             assert sl.problems == [], sl.problems
 
@@ -290,9 +285,8 @@ def main(binary):
             assert user_calls == [["rep@bigco.com"]], user_calls
 
             details = {}
-            for a in dlq():
-                status, body = pd.request("GET", f"/v1/admin/dlq/{a['key']}")
-                assert status == 200, body
+            for a in pd.dlq():
+                body = pd.dlq_entry(a["key"])
                 assert KEY not in body, body
                 details[a["play"]] = body
             assert set(details) == {"enroll_ghost", "enroll_locked"}, details
@@ -309,12 +303,12 @@ def main(binary):
                        plays=plays).start()
             signal("s_stranger", "stranger", "stranger@bigco.com")
             signal("s_hook", "hook", "hook@bigco.com")  # not an enroll: not supported
-            wait_for(lambda: {"enroll_stranger", "hook_to_sequencer"} <= {a["play"] for a in dlq()}, 30,
+            wait_for(lambda: {"enroll_stranger", "hook_to_sequencer"} <= {a["play"] for a in pd.dlq()}, 30,
                      "the stranger and the webhook in the DLQ")
-            keys = {a["play"]: a["key"] for a in dlq()}
-            status, body = pd.request("GET", f"/v1/admin/dlq/{keys['enroll_stranger']}")
+            keys = {a["play"]: a["key"] for a in pd.dlq()}
+            body = pd.dlq_entry(keys["enroll_stranger"])
             assert "Salesloft: person not found: stranger@bigco.com" in body, body
-            status, body = pd.request("GET", f"/v1/admin/dlq/{keys['hook_to_sequencer']}")
+            body = pd.dlq_entry(keys["hook_to_sequencer"])
             assert "Salesloft: action 'webhook' not supported yet" in body, body
             assert not [c for c in sl.calls if "hook@bigco.com" in json.dumps(c)], sl.calls
             with sl.lock:

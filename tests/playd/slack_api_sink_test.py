@@ -145,13 +145,8 @@ dashboard_url = "http://playd.example:8080"
                 "properties": {"category": "docs", "url": "https://x.io/pricing"}})
             assert status == 200, body
 
-            def dlq():
-                status, body = pd.request("GET", "/v1/admin/dlq")
-                assert status == 200, (status, body)
-                return json.loads(body)["actions"]
-
             wait_for(lambda: len(slack.posted("#deals")) == 1 and len(slack.posted("#busy")) == 1
-                     and len(dlq()) == 2, 30, "two posts and two DLQ entries")
+                     and len(pd.dlq()) == 2, 30, "two posts and two DLQ entries")
             assert slack.problems == [], slack.problems
 
             # Posted: the notify text with signal values escaped, Block Kit links.
@@ -173,9 +168,8 @@ dashboard_url = "http://playd.example:8080"
             assert gone == [200] and locked == [401], (gone, locked)
 
             details = {}
-            for a in dlq():
-                status, body = pd.request("GET", f"/v1/admin/dlq/{a['key']}")
-                assert status == 200, body
+            for a in pd.dlq():
+                body = pd.dlq_entry(a['key'])
                 assert TOKEN not in body, body
                 details[a["play"]] = body
             assert set(details) == {"gone_room", "locked_room"}, details
