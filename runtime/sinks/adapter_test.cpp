@@ -2,6 +2,8 @@
 
 #include <gtest/gtest.h>
 
+#include "runtime/sinks/sink_test_util.h"
+
 namespace play::sinks {
 namespace {
 
@@ -27,13 +29,7 @@ SinkConfig slack_api() {
   return c;
 }
 
-HttpResult answer(int status, std::string body, int64_t retry_after_ms = 0) {
-  HttpResult r;
-  r.status = status;
-  r.body = std::move(body);
-  r.retry_after_ms = retry_after_ms;
-  return r;
-}
+using test::answer;
 
 TEST(SlackApi, BuildsChatPostMessage) {
   auto ad = make_adapter(slack_api());

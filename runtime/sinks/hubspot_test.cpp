@@ -5,6 +5,7 @@
 #include <gtest/gtest.h>
 
 #include "runtime/sinks/adapter.h"
+#include "runtime/sinks/sink_test_util.h"
 
 namespace play::sinks {
 namespace {
@@ -20,15 +21,7 @@ SinkConfig hubspot_sink(const std::string& default_sender = "") {
 }
 
 PendingAction enroll_action(const std::string& args, const std::string& contact = "eve@acme.com") {
-  PendingAction a;
-  a.key = "k1";
-  a.play = "mql";
-  a.account = "acme.com";
-  a.contact = contact;
-  a.line = R"({"kind":"action","play":"mql","action":"enroll","signal":"s1","account":"acme.com",)"
-           R"("contact":")" +
-           contact + R"(","args":)" + args + R"(,"key":"k1"})";
-  return a;
+  return test::action("enroll", args, contact, "acme.com", "mql");
 }
 
 TEST(HubSpotEnroll, EnrollmentBody) {

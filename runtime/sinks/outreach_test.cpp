@@ -3,6 +3,7 @@
 #include <gtest/gtest.h>
 
 #include "runtime/sinks/adapter.h"
+#include "runtime/sinks/sink_test_util.h"
 
 namespace play::sinks {
 namespace {
@@ -17,14 +18,7 @@ SinkConfig outreach() {
 }
 
 PendingAction enroll_action(const std::string& args, const std::string& contact = "eve@bigco.com") {
-  PendingAction a;
-  a.key = "k1";
-  a.play = "p";
-  a.account = "bigco.com";
-  a.contact = contact;
-  a.line = R"({"kind":"action","play":"p","action":"enroll","account":"bigco.com","contact":")" + contact +
-           R"(","args":)" + args + R"(,"key":"k1"})";
-  return a;
+  return test::action("enroll", args, contact, "bigco.com");
 }
 
 TEST(Outreach, LookupUrls) {

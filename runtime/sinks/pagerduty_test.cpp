@@ -2,6 +2,7 @@
 
 #include "runtime/sinks/adapter.h"
 #include "runtime/sinks/retry.h"
+#include "runtime/sinks/sink_test_util.h"
 
 namespace play::sinks {
 namespace {
@@ -29,13 +30,7 @@ SinkConfig pagerduty() {
   return c;
 }
 
-HttpResult answer(int status, std::string body, int64_t retry_after_ms = 0) {
-  HttpResult r;
-  r.status = status;
-  r.body = std::move(body);
-  r.retry_after_ms = retry_after_ms;
-  return r;
-}
+using test::answer;
 
 TEST(PagerDutySink, BuildsATriggerEvent) {
   auto ad = make_adapter(pagerduty());

@@ -4,6 +4,7 @@
 
 #include "runtime/sinks/adapter.h"
 #include "runtime/sinks/retry.h"
+#include "runtime/sinks/sink_test_util.h"
 
 namespace play::sinks {
 namespace {
@@ -18,23 +19,10 @@ SinkConfig salesloft() {
 }
 
 PendingAction enroll(const std::string& args, const std::string& contact = "eve@acme.com") {
-  PendingAction a;
-  a.key = "k1";
-  a.play = "p";
-  a.account = "acme.com";
-  a.contact = contact;
-  a.line = R"({"kind":"action","play":"p","action":"enroll","account":"acme.com","contact":")" + contact +
-           R"(","args":)" + args + R"(,"key":"k1"})";
-  return a;
+  return test::action("enroll", args, contact, "acme.com");
 }
 
-HttpResult answer(int status, std::string body, int64_t retry_after_ms = 0) {
-  HttpResult r;
-  r.status = status;
-  r.body = std::move(body);
-  r.retry_after_ms = retry_after_ms;
-  return r;
-}
+using test::answer;
 
 TEST(Salesloft, FindsTheRecordWithTheExactValue) {
   std::string people = R"({"data":[{"id":11,"email_address":"other@acme.com"},)"
