@@ -35,6 +35,12 @@ struct StringHash {
 // (playc registry --format html, the dashboard's login page), and of XML (playc test --junit).
 std::string html_escape(std::string_view s);
 
+// `url` without its trailing slashes (a base URL, before "/path" is appended).
+inline std::string trim_slashes(std::string url) {
+  while (!url.empty() && url.back() == '/') url.pop_back();
+  return url;
+}
+
 // Percent-encodes all but the unreserved characters (A-Z a-z 0-9 - _ . ~)
 // and those in `keep` ("/" for a path): a value in a URL path or query.
 std::string url_encode(std::string_view s, std::string_view keep = "");

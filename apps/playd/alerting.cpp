@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <set>
 
+#include "common/text.h"
 #include "common/time/time.h"
 #include "runtime/qualify/qualifier.h"
 
@@ -63,8 +64,8 @@ Alerting::Alerting(const Config& config, store::Store& store, observe::Metrics& 
 Alerting::~Alerting() { stop(); }
 
 void Alerting::start(const std::string& url) {
-  std::string dashboard = config_.alerts_dashboard_url.empty() ? url : config_.alerts_dashboard_url;
-  while (!dashboard.empty() && dashboard.back() == '/') dashboard.pop_back();
+  std::string dashboard =
+      trim_slashes(config_.alerts_dashboard_url.empty() ? url : config_.alerts_dashboard_url);
   sinks_ = std::make_unique<sinks::AlertSinks>(config_.alert_sinks, metrics_, dashboard);
   sinks_->start();
   evaluator_ = std::make_unique<observe::AlertEvaluator>(

@@ -4,6 +4,7 @@
 #include <map>
 
 #include "common/json/json.h"
+#include "common/text.h"
 #include "common/time/time.h"
 #include "runtime/sinks/http_client.h"
 #include "runtime/sinks/slack.h"  // mrkdwn_escape
@@ -50,8 +51,7 @@ ReviewDigest::~ReviewDigest() { stop(); }
 
 void ReviewDigest::start(const std::string& dashboard) {
   if (url_.empty() || thread_.joinable()) return;
-  dashboard_ = dashboard;
-  while (!dashboard_.empty() && dashboard_.back() == '/') dashboard_.pop_back();
+  dashboard_ = trim_slashes(dashboard);
   thread_ = std::thread([this] { run(); });
 }
 

@@ -33,8 +33,7 @@ std::unique_ptr<Adapter> make_pagerduty_adapter(const SinkConfig& config) {
 
 std::string pagerduty_enqueue_url(std::string base) {
   if (base.empty()) base = "https://events.pagerduty.com";
-  while (!base.empty() && base.back() == '/') base.pop_back();
-  return base + "/v2/enqueue";
+  return trim_slashes(base) + "/v2/enqueue";
 }
 
 std::string pagerduty_event_body(const PendingAction& a, const SinkConfig& config) {
@@ -71,8 +70,7 @@ std::string pagerduty_event_body(const PendingAction& a, const SinkConfig& confi
   w.end_object();
   w.end_object();
   if (!config.dashboard_url.empty()) {
-    std::string base = config.dashboard_url;
-    while (!base.empty() && base.back() == '/') base.pop_back();
+    std::string base = trim_slashes(config.dashboard_url);
     w.key("links").begin_array();
     w.begin_object().key("href").value(base + "/plays/" + url_encode(f.top["play"]));
     w.key("text").value("Play " + f.top["play"]).end_object();

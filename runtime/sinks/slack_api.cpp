@@ -17,9 +17,7 @@ class SlackApiAdapter : public Adapter {
   VendorRequest build(const PendingAction& a) const override {
     VendorRequest req;
     req.call = "Slack chat.postMessage";
-    std::string base = config_.base_url;
-    while (!base.empty() && base.back() == '/') base.pop_back();
-    req.url = base + "/chat.postMessage";
+    req.url = trim_slashes(config_.base_url) + "/chat.postMessage";
     req.headers = {{"Authorization", "Bearer " + config_.token}};
     req.body = slack_post_message_body(a, config_, req.error);
     return req;
@@ -94,8 +92,7 @@ std::string slack_post_message_body(const PendingAction& a, const SinkConfig& co
     w.begin_object().key("type").value("section").key("text").begin_object();
     w.key("type").value("mrkdwn").key("text").value(utf8_prefix(text, 3000)).end_object().end_object();
     if (!config.dashboard_url.empty()) {
-      std::string base = config.dashboard_url;
-      while (!base.empty() && base.back() == '/') base.pop_back();
+      std::string base = trim_slashes(config.dashboard_url);
       std::string links =
           "<" + base + "/plays/" + url_encode(f.top["play"]) + "|Play " + mrkdwn_escape(f.top["play"]) + ">";
       if (!f.top["signal"].empty())

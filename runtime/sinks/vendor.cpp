@@ -48,11 +48,6 @@ std::string utf8_prefix(const std::string& s, size_t n) {
   return s.substr(0, n);
 }
 
-std::string trim_slashes(std::string url) {
-  while (!url.empty() && url.back() == '/') url.pop_back();
-  return url;
-}
-
 bool all_digits(std::string_view s) {
   return !s.empty() && s.find_first_not_of("0123456789") == std::string_view::npos;
 }

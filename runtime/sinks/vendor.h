@@ -32,8 +32,6 @@ std::string json_inner(std::string_view s);
 std::string answer_text(const HttpResult& r);
 // At most `n` bytes of `s`, cut at a UTF-8 character boundary.
 std::string utf8_prefix(const std::string& s, size_t n);
-// `url` without its trailing slashes (a base_url).
-std::string trim_slashes(std::string url);
 // A sequence, cadence or record given by its numeric id rather than by name.
 bool all_digits(std::string_view s);
 // `s` lower-cased (ASCII): emails compared as the vendors store them.
