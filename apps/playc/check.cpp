@@ -11,9 +11,8 @@ int run_check(const CheckOptions& o) {
   sema::Project project;
   Diagnostics diags;
   bool io_ok = sema::load_project(o.paths, project, diags);
-  // A directory without plays is a mistake (a wrong path in CI), not a clean check.
-  if (io_ok && project.files.size() == project.stdlib_file_count) {
-    diags.error("P0001", Span{}, "no .play files in " + describe_paths(o.paths));
+  if (std::string none = no_plays(project, o.paths); io_ok && !none.empty()) {
+    diags.error("P0001", Span{}, none);
     io_ok = false;
   }
   diags.sort(project.sources);

@@ -9,8 +9,10 @@
 
 namespace play::playc {
 
-// "'plays/', 'x.play'": the paths as the user gave them, for messages.
-std::string describe_paths(const std::vector<std::string>& paths);
+// "no .play files in 'plays/'" when `paths` held no play file at all -- a
+// wrong path in CI is a mistake, not a clean check or a green test run --
+// else "".
+std::string no_plays(const sema::Project& project, const std::vector<std::string>& paths);
 
 // After compiler/loader: prints why the plays did not load (every
 // diagnostic, or the bundle file's error) to stderr and returns the exit

@@ -6,9 +6,10 @@
 
 namespace play::playc {
 
-std::string describe_paths(const std::vector<std::string>& paths) {
-  std::string out;
-  for (const auto& p : paths) out += (out.empty() ? "'" : ", '") + p + "'";
+std::string no_plays(const sema::Project& project, const std::vector<std::string>& paths) {
+  if (project.files.size() > project.stdlib_file_count) return "";
+  std::string out = "no .play files in ";
+  for (size_t i = 0; i < paths.size(); ++i) out += (i ? ", '" : "'") + paths[i] + "'";
   return out;
 }
 

@@ -72,9 +72,7 @@ int run_test(const TestOptions& o) {
   if (int rc = report_load(loaded))
     return nothing_ran(o, rc, "the plays did not check:\n" + loaded.error_text());
   const sema::Project& project = *loaded.project;
-  // A directory without plays is a mistake (a wrong path in CI), not a green run.
-  if (project.files.size() == project.stdlib_file_count) {
-    std::string why = "no .play files in " + describe_paths(o.paths);
+  if (std::string why = no_plays(project, o.paths); !why.empty()) {
     std::fprintf(stderr, "playc test: %s\n", why.c_str());
     return nothing_ran(o, 2, why);
   }
