@@ -16,13 +16,6 @@ namespace {
 
 namespace fs = std::filesystem;
 
-std::string slurp(const fs::path& p) {
-  std::ifstream in(p, std::ios::binary);
-  std::stringstream ss;
-  ss << in.rdbuf();
-  return ss.str();
-}
-
 TEST(SyntaxErrors, Golden) {
   fs::path dir = fs::path(PLAY_SOURCE_DIR) / "tests/golden/syntax";
   std::set<std::string> codes;
@@ -30,10 +23,10 @@ TEST(SyntaxErrors, Golden) {
   for (const auto& entry : fs::directory_iterator(dir)) {
     if (entry.path().extension() != ".play") continue;
     ++cases;
-    auto p = testing::parse(slurp(entry.path()), entry.path().string());
+    auto p = testing::parse(testing::slurp(entry.path()), entry.path().string());
     std::string got = testing::diag_lines(p->sources, p->diags);
     std::string want, prefix = "tests/golden/syntax/" + entry.path().filename().string() + ":";
-    std::istringstream lines(slurp(entry.path().string() + ".expected"));
+    std::istringstream lines(testing::slurp(entry.path().string() + ".expected"));
     for (std::string line; std::getline(lines, line);)
       if (line.rfind(prefix, 0) == 0) want += line.substr(prefix.size()) + "\n";
     EXPECT_EQ(got, want) << entry.path();

@@ -20,13 +20,6 @@ namespace {
 
 namespace fs = std::filesystem;
 
-std::string slurp(const fs::path& p) {
-  std::ifstream in(p, std::ios::binary);
-  std::stringstream ss;
-  ss << in.rdbuf();
-  return ss.str();
-}
-
 // Every .play file of the repository that parses (some test files are broken on purpose).
 std::vector<std::pair<std::string, std::string>> repository_plays() {
   std::vector<std::pair<std::string, std::string>> out;
@@ -38,7 +31,7 @@ std::vector<std::pair<std::string, std::string>> repository_plays() {
       continue;
     }
     if (it->path().extension() != ".play") continue;
-    std::string src = slurp(it->path());
+    std::string src = testing::slurp(it->path());
     if (testing::parse(src)->diags.has_errors()) continue;
     out.emplace_back(it->path().string(), src);
   }

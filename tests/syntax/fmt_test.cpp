@@ -17,13 +17,6 @@ namespace {
 
 namespace fs = std::filesystem;
 
-std::string slurp(const fs::path& p) {
-  std::ifstream in(p, std::ios::binary);
-  std::stringstream ss;
-  ss << in.rdbuf();
-  return ss.str();
-}
-
 std::string format(const testing::Parsed& p) { return fmt::format_file(p.sources, p.ast); }
 
 // Formats `src` and checks the formatter's promises; returns the formatted text.
@@ -46,10 +39,10 @@ TEST(Fmt, Golden) {
   for (const auto& entry : fs::directory_iterator(dir)) {
     if (entry.path().extension() != ".play") continue;
     ++cases;
-    std::string got = check_round_trip(slurp(entry.path()), entry.path().string());
+    std::string got = check_round_trip(testing::slurp(entry.path()), entry.path().string());
     fs::path want = entry.path();
     want.replace_extension(".formatted");
-    EXPECT_EQ(got, slurp(want)) << entry.path();
+    EXPECT_EQ(got, testing::slurp(want)) << entry.path();
   }
   EXPECT_GE(cases, 6);
 }

@@ -6,6 +6,7 @@
 
 #include "compiler/ast/ast.h"
 #include "compiler/diag/diagnostics.h"
+#include "compiler/diag/files.h"
 #include "compiler/syntax/parse.h"
 
 namespace play::testing {
@@ -16,6 +17,13 @@ struct Parsed {
   Diagnostics diags;
   ast::File ast;
 };
+
+// A file's bytes ("" when it cannot be read: the test then fails on its content).
+inline std::string slurp(const std::string& path) {
+  std::string contents, error;
+  read_file(path, contents, error);
+  return contents;
+}
 
 inline std::string diag_lines(const SourceSet& sources, const Diagnostics& diags) {
   std::string out;
