@@ -289,10 +289,10 @@ TypeRef Checker::check_member(ast::Expr& e, Scope& s) {
     int env = envelope_find(n);
     // The envelope's keys (`signal.account`, `signal.contact`) give way to a property of the same
     // name: crm.contact_updated's `account` is the contact's new account, as it always was.
-    bool key = n == "account" || n == "contact";
-    if (key)
-      for (const auto& p : *s.signal_props) key &= p.name != n;
-    if (env >= 0 && (key || !(n == "account" || n == "contact"))) {
+    bool shadowed = false;
+    if (n == "account" || n == "contact")
+      for (const auto& p : *s.signal_props) shadowed |= p.name == n;
+    if (env >= 0 && !shadowed) {
       e.ref = RefKind::SignalField;
       e.index = env;
       return envelope_fields()[env].type;
