@@ -7,16 +7,35 @@
 
 namespace play::sema {
 
-bool load_project(const std::vector<std::string>& paths, Project& project, Diagnostics& diags) {
+namespace {
+
+// Parses the stdlib, then each user file; checks unless a file had syntax errors.
+struct Loader {
+  Project& project;
+  Diagnostics& diags;
   size_t syntax_errors = 0;
-  auto parse = [&](uint32_t id) {
+
+  void parse(uint32_t id) {
     size_t before = diags.error_count();
     project.files.push_back(syntax::parse_file(project.sources, id, diags));
     syntax_errors += diags.error_count() - before;
-  };
-  for (const auto& f : stdlib_files()) parse(project.sources.add(std::string(f.path), std::string(f.text)));
-  project.stdlib_file_count = project.files.size();
+  }
+  void stdlib() {
+    for (const auto& f : stdlib_files()) parse(project.sources.add(std::string(f.path), std::string(f.text)));
+    project.stdlib_file_count = project.files.size();
+  }
+  // A tree recovered from a syntax error is a guess: checking it would add
+  // errors about code the author did not write. Fix the syntax first.
+  void check() {
+    if (syntax_errors == 0) check_project(project, diags);
+  }
+};
 
+}  // namespace
+
+bool load_project(const std::vector<std::string>& paths, Project& project, Diagnostics& diags) {
+  Loader loader{project, diags};
+  loader.stdlib();
   std::vector<std::string> files;
   bool ok = expand_play_paths(paths, files, diags);
   for (const auto& path : files) {
@@ -26,12 +45,17 @@ bool load_project(const std::vector<std::string>& paths, Project& project, Diagn
       ok = false;
       continue;
     }
-    parse(project.sources.add(path, std::move(text)));
+    loader.parse(project.sources.add(path, std::move(text)));
   }
-  // A tree recovered from a syntax error is a guess: checking it would add
-  // errors about code the author did not write. Fix the syntax first.
-  if (syntax_errors == 0) check_project(project, diags);
+  loader.check();
   return ok;
+}
+
+void load_sources(const std::vector<SourceText>& files, Project& project, Diagnostics& diags) {
+  Loader loader{project, diags};
+  loader.stdlib();
+  for (const auto& f : files) loader.parse(project.sources.add(f.path, f.text));
+  loader.check();
 }
 
 }  // namespace play::sema

@@ -164,6 +164,16 @@ struct Project {
 // errors (reported in `diags` with code P0001); check errors are in `diags`.
 bool load_project(const std::vector<std::string>& paths, Project& project, Diagnostics& diags);
 
+// A user file given as text (the language server's open documents and the
+// files on disk it read): path as the diagnostics name it, and its contents.
+struct SourceText {
+  std::string path;
+  std::string text;
+};
+// load_project over texts already in memory, in the order given (callers sort
+// them by path as load_project does). Nothing is read from disk.
+void load_sources(const std::vector<SourceText>& files, Project& project, Diagnostics& diags);
+
 // A variable for a standalone expression (`playc eval --bindings`).
 struct Binding {
   std::string name;
