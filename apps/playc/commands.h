@@ -78,7 +78,11 @@ int run_bytecode_reference();  // docs/bytecode.md on stdout
 
 struct EvalOptions {
   std::string expr;
-  std::string bindings;  // a JSON object
+  std::string bindings;            // a JSON object
+  std::string signal;              // an envelope (JSON, or @FILE): binds `signal`
+  std::string now;                 // RFC 3339: `now` (default: the signal's occurred_at, else the clock)
+  std::string context;             // a context file as `playc run --context` reads: `account`, `contact`
+  std::vector<std::string> plays;  // .play files whose declarations the expression may use
 };
 int run_eval(const EvalOptions& o);
 

@@ -82,6 +82,14 @@ int main(int argc, char** argv) {
   auto* e = app.add_subcommand("eval", "evaluate one expression; prints the value as JSON");
   e->add_option("expr,--expr", eval.expr, "the expression (one starting with '-' needs no `--`)")->required();
   e->add_option("--bindings", eval.bindings, "variables as a JSON object, e.g. '{\"x\": 2}'");
+  e->add_option("--signal", eval.signal,
+                "bind `signal` to this envelope (JSON, or @FILE), typed by its type's schema; id and "
+                "occurred_at may be left out");
+  e->add_option("--now", eval.now, "`now`, in RFC 3339 (default: the signal's occurred_at, else the clock)");
+  e->add_option("--context", eval.context,
+                "context file (as playc run reads it): `account` and `contact` are the signal's records");
+  e->add_option("--plays", eval.plays,
+                "load these .play files or directories too (their consts, lists, signals)");
 
   // Hidden: regenerates docs/bytecode.md from runtime/vm/opcodes.h.
   auto* ref =

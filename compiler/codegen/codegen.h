@@ -43,14 +43,16 @@ namespace play::codegen {
 bool generate(const sema::Project& project, vm::Bundle& out, Diagnostics& diags);
 
 // Compiles one checked expression that lives outside any play (for
-// `playc eval` and the CEL conformance runner): no signal, account, contact
-// or icps. Free variables must have been resolved by the checker as
+// `playc eval` and the CEL conformance runner): no icps; `signal` only when
+// `signal` is the schema it was checked against (its properties are then
+// read by slot: EvalContext::signal in that schema's order), and
+// account/contact/now when the checker allowed them. Free variables must have been resolved by the checker as
 // RefKind::Let with index = the binding's position; the host passes the
 // binding values as EvalContext::lets in that order. Project-level consts
 // and lists are inlined; round_robin(pool) uses the pool's index among the
 // project's pools (the order generate() gives Bundle::pools). On success
 // the program is verified. On failure returns false with `error` set.
 bool compile_expression(const sema::Project& project, const ast::Expr& checked_expr, vm::Program& out,
-                        std::string& error);
+                        std::string& error, const sema::SignalSchema* signal = nullptr);
 
 }  // namespace play::codegen

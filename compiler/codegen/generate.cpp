@@ -253,7 +253,7 @@ bool generate(const sema::Project& project, vm::Bundle& out, Diagnostics& diags)
 }
 
 bool compile_expression(const sema::Project& project, const ast::Expr& checked_expr, vm::Program& out,
-                        std::string& error) {
+                        std::string& error, const sema::SignalSchema* signal) {
   std::vector<int> pools(project.values.size(), -1);
   int n_pools = 0;
   for (size_t i = 0; i < project.values.size(); ++i)
@@ -262,6 +262,7 @@ bool compile_expression(const sema::Project& project, const ast::Expr& checked_e
   env.project = &project;
   env.pools = &pools;
   env.icps = nullptr;  // outside a play there is no signal to evaluate icps for
+  env.signal_slots = signal != nullptr;
   ProgramBuilder b(&project.sources);
   try {
     ExprCompiler c(env, b);
@@ -273,6 +274,7 @@ bool compile_expression(const sema::Project& project, const ast::Expr& checked_e
     limits.account_slots = static_cast<uint32_t>(project.account.fields.size());
     limits.contact_slots = static_cast<uint32_t>(project.contact.fields.size());
     limits.lets = lets;
+    limits.signal_slots = signal ? static_cast<uint32_t>(signal->props.size()) : 0;
     limits.pools = static_cast<uint32_t>(n_pools);
     limits.files = static_cast<uint32_t>(std::max<size_t>(project.sources.size(), 1));
     error = vm::verify(out, limits);

@@ -43,8 +43,10 @@ struct Scope {
   // The slot of each of signal_props in its SignalSchema; -1 where the types
   // of `on any of` put the property in different slots.
   const std::vector<int>* prop_slots = nullptr;
-  bool context = false;   // account, contact, now
-  bool constant = false;  // only literals and const/list names (const, list, pool)
+  bool context = false;     // account, contact, now
+  bool now = false;         // now alone (a standalone expression given a clock)
+  bool standalone = false;  // `playc eval`: an unavailable name is one it was not given
+  bool constant = false;    // only literals and const/list names (const, list, pool)
   std::vector<LetInfo>* lets = nullptr;
   int lets_visible = 0;    // lets [0, lets_visible) may be used here
   bool in_filter = false;  // a where/unless clause: lets are not computed yet
@@ -59,6 +61,9 @@ struct SignalScope {
   std::string label;
   bool unknown = false;
 };
+
+// The signal scope of a play `on` these types (play_check.cpp).
+SignalScope signal_scope(const std::vector<const SignalSchema*>& types);
 
 // What the clauses of one play may see: its signal scope and its lets.
 struct PlayScope {
@@ -81,7 +86,8 @@ class Checker {
   Checker(Project& project, Diagnostics& diags) : p_(project), d_(diags) {}
   void run();
   // expression.cpp: a standalone expression after run() on another Checker.
-  TypeRef check_standalone(ast::Expr& expr, const std::vector<Binding>& bindings);
+  TypeRef check_standalone(ast::Expr& expr, const std::vector<Binding>& bindings,
+                           const ExpressionScope& scope);
 
   // declare.cpp: the project-wide namespace and schemas.
   void declare_all();
@@ -149,6 +155,9 @@ class Checker {
   bool check_do(ast::PlayItem& item, Play& play, const std::string& play_name, Scope& s);
   void lint_play(const ast::PlayDecl& decl, const ClauseSummary& summary, const std::vector<LetInfo>& lets,
                  bool user);
+  // mistakes.cpp: common mistakes visible in one expression (P0507, P0508)
+  void lint_not_of_nullable(const ast::Expr& where);
+  void lint_literal_template(const ast::Expr& e, const std::string& where);
   // test_check.cpp: the steps of check_test
   void check_test_value(ast::RecordField& f, const TypeRef& want, const std::string& what, Scope& s);
   const Play* find_test_play(const ast::TestItem& item);

@@ -77,6 +77,7 @@ std::vector<std::string> Checker::visible_names(const Scope& s) const {
   if (s.lets)
     for (const auto& l : *s.lets) names.push_back(l.name);
   if (s.context) names.insert(names.end(), {"account", "contact", "now"});
+  if (s.now && !s.context) names.push_back("now");
   for (const auto& v : p_.values) names.push_back(v.name);
   return names;
 }
@@ -151,7 +152,10 @@ TypeRef Checker::check(ast::Expr& e, Scope& s) {
       t = check_ident(e, s);
       break;
     case ExprKind::SignalVar:
-      if (!s.signal_props && !s.signal_unknown) {
+      if (!s.signal_props && !s.signal_unknown && s.standalone) {
+        d_.error("P0113", e.span, "'signal' is not bound here: `playc eval` binds it with --signal JSON");
+        t = Type::error();
+      } else if (!s.signal_props && !s.signal_unknown) {
         d_.error("P0113", e.span,
                  fmt::format("'signal' is not available in {}: only clauses inside a play see the signal",
                              s.what));
@@ -224,7 +228,14 @@ TypeRef Checker::check_ident(ast::Expr& e, Scope& s) {
     }
   }
   if (n == "account" || n == "contact" || n == "now") {
-    if (!s.context) {
+    if (!s.context && !(n == "now" && s.now)) {
+      if (s.standalone) {
+        d_.error("P0113", e.span,
+                 fmt::format("'{}' is not bound here: `playc eval` binds account and contact "
+                             "with --context FILE (and --signal for whose they are)",
+                             n));
+        return Type::error();
+      }
       d_.error("P0113", e.span,
                fmt::format("'{}' is not available in {}: its value must be known at check time", n, s.what));
       return Type::error();

@@ -4,7 +4,8 @@
 
 namespace play::sema {
 
-TypeRef Checker::check_standalone(ast::Expr& expr, const std::vector<Binding>& bindings) {
+TypeRef Checker::check_standalone(ast::Expr& expr, const std::vector<Binding>& bindings,
+                                  const ExpressionScope& scope) {
   // The project's values were checked when it was loaded: their types are final.
   value_decls_.assign(p_.values.size(), nullptr);
   value_state_.assign(p_.values.size(), ValueState::Done);
@@ -14,13 +15,24 @@ TypeRef Checker::check_standalone(ast::Expr& expr, const std::vector<Binding>& b
   s.what = "the expression";
   s.lets = &lets;
   s.lets_visible = static_cast<int>(lets.size());
+  SignalScope signal;
+  if (scope.signal) {
+    signal = signal_scope({scope.signal});
+    s.signal_props = &signal.props;
+    s.prop_slots = &signal.slots;
+    s.partial_props = &signal.partial;
+    s.signal_label = signal.label;
+  }
+  s.context = scope.records;
+  s.standalone = true;
+  s.now = scope.now || scope.records;
   return check(expr, s);
 }
 
 TypeRef check_expression(Project& project, ast::Expr& expr, const std::vector<Binding>& bindings,
-                         Diagnostics& diags) {
+                         Diagnostics& diags, const ExpressionScope& scope) {
   Checker checker(project, diags);
-  return checker.check_standalone(expr, bindings);
+  return checker.check_standalone(expr, bindings, scope);
 }
 
 }  // namespace play::sema

@@ -51,7 +51,7 @@ std::optional<std::string> literal_text(const ast::Expr& e) {
 
 }  // namespace
 
-static SignalScope signal_scope(const std::vector<const SignalSchema*>& types) {
+SignalScope signal_scope(const std::vector<const SignalSchema*>& types) {
   SignalScope sc;
   if (types.size() == 1) {
     sc.props = types[0]->props;
@@ -132,9 +132,10 @@ void Checker::check_action_args(const ActionSig& sig, std::vector<ast::NamedArg>
 void Checker::check_score(const ast::ScoreDecl& decl) {
   d_.error(
       "P0900", Span{decl.span.file, decl.span.begin, decl.name_span.end},
-      fmt::format("`score {}` declarations are not supported yet: temporal signals (LANGUAGE.md section 10) "
-                  "are reserved, and are rejected until they are built",
-                  decl.name));
+      fmt::format(
+          "`score {}` declarations are not supported yet: temporal signals (docs/language.md section 12) "
+          "are reserved, and are rejected until they are built",
+          decl.name));
 }
 
 // ---- a play, in named steps: metadata, alert thresholds, the `on` clause, lets, the clauses
@@ -188,6 +189,7 @@ void Checker::check_play_metadata(ast::PlayDecl& decl, Play& play, bool user) {
     }
     if (!item.expr) continue;  // recovered from a syntax error
     if (check_meta_value(k, *item.expr, play) && k == "sla") sla_given = true;
+    if (user) lint_literal_template(*item.expr, fmt::format("the play's {}", k));
   }
   if (!sla_given)
     play.sla_ms = play.priority == Priority::High  ? 5 * 60 * 1000
@@ -286,11 +288,11 @@ SignalScope Checker::check_on(const ast::PlayDecl& decl, Play& play) {
     return sc;
   }
   if (on->on.kind != ast::OnKind::Signal && on->on.kind != ast::OnKind::AnyOf) {
-    d_.error(
-        "P0900", on->on.span,
-        fmt::format("{} is not supported yet: temporal signals (LANGUAGE.md section 10) are reserved, and "
-                    "are rejected until they are built",
-                    temporal_form(on->on.kind)));
+    d_.error("P0900", on->on.span,
+             fmt::format(
+                 "{} is not supported yet: temporal signals (docs/language.md section 12) are reserved, and "
+                 "are rejected until they are built",
+                 temporal_form(on->on.kind)));
     play.temporal = true;
     sc.unknown = true;
     return sc;
@@ -383,6 +385,7 @@ ClauseSummary Checker::check_clauses(ast::PlayDecl& decl, Play& play, PlayScope&
               "P0504", item.expr->span,
               "this where clause is constant: it reads nothing from the signal, account or contact, so it "
               "always passes or never does");
+        if (user) lint_not_of_nullable(*item.expr);
         break;
       }
       case ast::PlayItemKind::WhereIcp:
@@ -415,6 +418,7 @@ ClauseSummary Checker::check_clauses(ast::PlayDecl& decl, Play& play, PlayScope&
         }
         s.lets_visible = item.index;  // earlier lets only
         scope.lets[item.index].type = check(*item.expr, s);
+        if (user) lint_literal_template(*item.expr, fmt::format("let '{}'", item.name));
         break;
       }
       case ast::PlayItemKind::Do: {

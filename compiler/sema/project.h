@@ -180,14 +180,23 @@ struct Binding {
   TypeRef type;
 };
 
+// What a standalone expression may read besides consts, lists, builtins and
+// its bindings (`playc eval --signal/--now/--context`).
+struct ExpressionScope {
+  const SignalSchema* signal = nullptr;  // `signal`, typed as in a play `on` this type; null: none
+  bool now = false;                      // `now`
+  bool records = false;                  // `account` and `contact`
+};
+
 // Checks `expr` (parsed into project.sources) as a standalone expression, for
 // `playc eval` and the CEL conformance runner: the project's consts, lists and
 // the built-in functions are visible, and `bindings` as variables (resolved as
 // RefKind::Let, index = the binding's position); `signal`, `account`,
-// `contact`, `now` and icps are not. The project must have loaded without
-// errors. Returns the expression's type (TypeKind::Error after diagnostics).
+// `contact` and `now` only as `scope` allows; icps never. The project must
+// have loaded without errors. Returns the expression's type (TypeKind::Error
+// after diagnostics).
 TypeRef check_expression(Project& project, ast::Expr& expr, const std::vector<Binding>& bindings,
-                         Diagnostics& diags);
+                         Diagnostics& diags, const ExpressionScope& scope = {});
 
 // Checks an already-parsed set of files (used by load_project and by tests).
 void check_project(Project& project, Diagnostics& diags);

@@ -42,6 +42,8 @@ TypeRef Checker::value_type(int i) {
   s.constant = !icp;
   s.context = icp;  // an icp reads the account and contact records
   TypeRef t = icp ? check_bool(*decl.value, s, fmt::format("icp '{}'", decl.name)) : check(*decl.value, s);
+  if (is_user_span(decl.name_span))
+    lint_literal_template(*decl.value, fmt::format("{} '{}'", kind_name(decl.kind), decl.name));
   if (!is_error(t)) {
     if (!icp && !is_constant_expr(*decl.value, p_)) {
       d_.error("P0224", decl.value->span,

@@ -248,5 +248,54 @@ with tempfile.TemporaryDirectory() as tmp:
     r = run("eval", "[1.0 / 0.0, -1.0 / 0.0, 0.0 / 0.0, 1.5]")
     check("eval non-finite floats", r.stdout.strip() == '["Infinity","-Infinity","NaN",1.5]', r.stdout + r.stderr)
 
+    # eval binds `signal` (typed by its schema), `now`, and with --context the signal's records.
+    pv = '{"type": "website.page_viewed", "contact": "Ana@BigCo.com", "occurred_at": "2026-06-21T10:00:00Z",' \
+         ' "properties": {"url": "https://acme.com/pricing", "category": "pricing"}}'
+    r = run("eval", 'signal.category == "pricing" && signal.contact == "ana@bigco.com"', "--signal", pv)
+    check("eval --signal", r.returncode == 0 and r.stdout.strip() == "true", r.stdout + r.stderr)
+    r = run("eval", "signal.categroy", "--signal", pv)
+    check("eval --signal typo is a check error", r.returncode == 1 and "did you mean 'category'" in r.stderr, r.stderr)
+    r = run("eval", "signal.category + 1", "--signal", pv)
+    check("eval --signal types the properties", r.returncode == 1 and "P02" in r.stderr, r.stderr)
+    r = run("eval", "signal.url", "--signal", '{"type": "website.page_viewd"}')
+    check("eval --signal unknown type", r.returncode == 1 and "did you mean 'website.page_viewed'" in r.stderr,
+          r.stderr)
+    r = run("eval", "signal.url", "--signal", '{"type": "website.page_viewed", "properties": {}}')
+    check("eval --signal missing property", r.returncode == 1 and "missing property 'url'" in r.stderr, r.stderr)
+    r = run("eval", "signal.url", "--signal", "{broken")
+    check("eval --signal broken JSON", r.returncode == 2 and "JSON object" in r.stderr, r.stderr)
+    r = run("eval", "now - signal.occurred_at", "--signal", pv, "--now", "2026-06-21T15:30:00Z")
+    check("eval --now", r.returncode == 0 and r.stdout.strip() == '"5h30m"', r.stdout + r.stderr)
+    r = run("eval", 'string(now) + " " + string(now.getHours("America/New_York"))', "--signal", pv)
+    check("eval now is the signal's time", r.stdout.strip() == '"2026-06-21T10:00:00Z 6"', r.stdout + r.stderr)
+    r = run("eval", "now", "--now", "yesterday")
+    check("eval --now must be RFC 3339", r.returncode == 2 and "RFC 3339" in r.stderr, r.stderr)
+    r = run("eval", "signal.url")
+    check("eval signal unbound", r.returncode == 1 and "--signal" in r.stderr, r.stderr)
+    r = run("eval", "account.name")
+    check("eval account unbound", r.returncode == 1 and "--context" in r.stderr, r.stderr)
+    ctx = tmp / "ctx.json"
+    ctx.write_text('{"accounts": [{"domain": "bigco.com", "name": "BigCo", "employees": 1200}],'
+                   ' "contacts": [{"email": "ana@bigco.com", "name": "Ana"}]}')
+    r = run("eval", 'account.name + " " + string(account.employees) + " " + contact.name', "--signal", pv,
+            "--context", str(ctx))
+    check("eval --context", r.stdout.strip() == '"BigCo 1200 Ana"', r.stdout + r.stderr)
+    other = pv.replace("Ana@BigCo.com", "bob@other.io")
+    r = run("eval", 'contact.email_domain + " " + string(account == null) + " " + string(contact.name == null)',
+            "--signal", other, "--context", str(ctx))
+    check("eval --context unknown records", r.stdout.strip() == '"other.io true true"', r.stdout + r.stderr)
+    sigfile = tmp / "signal.json"
+    sigfile.write_text(pv)
+    decl = tmp / "decl"
+    decl.mkdir()
+    (decl / "demo.play").write_text("signal app.demo_booked {\n  seats: int?\n}\nconst big_seats = 50\n")
+    r = run("eval", "signal.seats >= big_seats", "--plays", str(decl), "--signal",
+            '{"type": "app.demo_booked", "properties": {"seats": 80}}')
+    check("eval --plays", r.returncode == 0 and r.stdout.strip() == "true", r.stdout + r.stderr)
+    r = run("eval", "signal.category", "--signal", "@" + str(sigfile))
+    check("eval --signal @FILE", r.stdout.strip() == '"pricing"', r.stdout + r.stderr)
+    r = run("eval", "-(signal.visit_count ?? 3)", "--signal", pv)
+    check("eval '-...' with --signal", r.stdout.strip() == "-3", r.stdout + r.stderr)
+
 print(f"cli: {passed} passed, {failed} failed")
 sys.exit(1 if failed else 0)
