@@ -7,14 +7,13 @@
 // envelope as `playc run` reads it, typed by its type's schema as in a play
 // `on` that type; `now` is --now, else the signal's occurred_at, else the
 // clock; `--context` makes `account` and `contact` the signal's records, found
-// as the engine finds them.
+// as the engine finds them (engine::SignalRecords).
 #include <simdjson.h>
 
 #include <cstdio>
 
 #include "apps/playc/commands.h"
 #include "common/json/json.h"
-#include "common/text.h"
 #include "common/time/time.h"
 #include "compiler/codegen/codegen.h"
 #include "compiler/diag/files.h"
@@ -24,6 +23,7 @@
 #include "runtime/engine/memory_context.h"
 #include "runtime/engine/render.h"
 #include "runtime/engine/signal.h"
+#include "runtime/engine/signal_records.h"
 #include "runtime/vm/vm.h"
 
 namespace play::playc {
@@ -135,44 +135,6 @@ int decode_eval_signal(const std::string& arg, int64_t now_ms, const sema::Proje
   return 0;
 }
 
-// The signal's account and contact records, found as the engine finds them:
-// the contact by email; the account by the signal's domain, else the contact
-// record's `account`, else the email's domain. An unknown contact still has
-// its email and email_domain.
-struct EvalRecords {
-  std::span<const vm::Value> account, contact;
-  bool account_known = false, contact_known = false;
-  std::vector<vm::Value> unknown_contact;
-  std::string account_key;
-};
-
-void find_records(const vm::Bundle& bundle, engine::ContextStore& context, const engine::DecodedSignal* s,
-                  EvalRecords& r) {
-  std::string_view email = s ? s->contact : std::string_view();
-  r.contact_known = !email.empty() && context.find(Entity::Contact, email, r.contact);
-  if (!r.contact_known) {
-    r.unknown_contact.assign(bundle.contact.size(), vm::Value());
-    if (!email.empty()) {
-      if (int slot = engine::field_slot(bundle.contact, "email"); slot >= 0)
-        r.unknown_contact[slot] = vm::Value::string(email);
-      if (int slot = engine::field_slot(bundle.contact, "email_domain"); slot >= 0)
-        r.unknown_contact[slot] = vm::Value::string(email_domain(email));
-    }
-    r.contact = r.unknown_contact;
-  }
-  std::string_view account = s ? s->account : std::string_view();
-  int account_slot = engine::field_slot(bundle.contact, "account");
-  if (account.empty() && r.contact_known && account_slot >= 0) {
-    const vm::Value& a = r.contact[account_slot];
-    if (a.kind == vm::Kind::String && a.n > 0) {
-      account = lowered(a.str(), r.account_key);
-    }
-  }
-  if (account.empty()) account = email_domain(email);
-  r.account_known = !account.empty() && context.find(Entity::Account, account, r.account);
-  if (!r.account_known) r.account = {};
-}
-
 }  // namespace
 
 int run_eval(const EvalOptions& o) {
@@ -251,23 +213,13 @@ int run_eval(const EvalOptions& o) {
     for (const auto& f : signal.schema->props) prop_names.push_back(f.name);
     ctx.signal = s.props;
     ctx.signal_names = prop_names;
-    using EF = vm::EnvelopeField;
-    ctx.envelope[int(EF::Id)] = vm::Value::string(s.id);
-    ctx.envelope[int(EF::Type)] = vm::Value::string(s.type_name);
-    ctx.envelope[int(EF::Source)] = s.source.empty() ? vm::Value() : vm::Value::string(s.source);
-    ctx.envelope[int(EF::OccurredAt)] = vm::Value::timestamp(s.occurred_at_ms);
-    ctx.envelope[int(EF::ReceivedAt)] =
-        s.received_at_ms ? vm::Value::timestamp(*s.received_at_ms) : vm::Value();
-    ctx.envelope[int(EF::Account)] = s.account.empty() ? vm::Value() : vm::Value::string(s.account);
-    ctx.envelope[int(EF::Contact)] = s.contact.empty() ? vm::Value() : vm::Value::string(s.contact);
+    engine::fill_envelope(s, ctx);
   }
-  EvalRecords records;
+  engine::SignalRecords records(bundle);
   if (scope.records) {
-    find_records(bundle, context, signal.schema ? &signal.decoded : nullptr, records);
-    ctx.account = records.account;
-    ctx.contact = records.contact;
-    ctx.account_known = records.account_known;
-    ctx.contact_known = records.contact_known;
+    records.find(context, signal.schema ? signal.decoded.contact : "",
+                 signal.schema ? signal.decoded.account : "");
+    records.apply(ctx);
   }
   vm::EvalResult r = vm::eval(program, ctx);
   if (!r.ok) {

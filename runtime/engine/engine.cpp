@@ -65,7 +65,7 @@ void map_updates(const vm::SignalSchema& sig, const std::vector<vm::Field>& enti
 }  // namespace
 
 Engine::Engine(const vm::Bundle& bundle, ContextStore& context, Ledger& ledger, SeenSignals* seen)
-    : bundle_(bundle), context_(context), ledger_(ledger), seen_(seen) {
+    : bundle_(bundle), context_(context), ledger_(ledger), seen_(seen), records_(bundle) {
   plays_by_type_.resize(bundle.signals.size());
   max_priority_.assign(bundle.signals.size(), vm::Priority::Low);
   prop_names_.resize(bundle.signals.size());
@@ -131,7 +131,6 @@ Engine::Engine(const vm::Bundle& bundle, ContextStore& context, Ledger& ledger, 
   account_domain_slot_ = field_slot(bundle.account, "domain");
   contact_email_slot_ = field_slot(bundle.contact, "email");
   contact_email_domain_slot_ = field_slot(bundle.contact, "email_domain");
-  contact_account_slot_ = field_slot(bundle.contact, "account");
   contact_last_enrolled_slot_ = field_slot(bundle.contact, "last_enrolled_at");
   for (uint32_t t = 0; t < bundle.signals.size(); ++t) {
     if (bundle.signals[t].name == kAccountUpdatedType) {
@@ -144,8 +143,6 @@ Engine::Engine(const vm::Bundle& bundle, ContextStore& context, Ledger& ledger, 
     }
   }
 
-  unknown_account_.resize(bundle.account.size());
-  unknown_contact_.resize(bundle.contact.size());
   icp_state_.resize(bundle.icps.size());
   pool_pending_.assign(bundle.pools.size(), 0);
   pools_touched_.reserve(bundle.pools.size());
@@ -192,15 +189,7 @@ void Engine::process(const DecodedSignal& s, OutputSink& out) {
 
   ctx_.signal = s.props;
   ctx_.signal_names = prop_names_[s.type];
-  using EF = vm::EnvelopeField;
-  ctx_.envelope[int(EF::Id)] = vm::Value::string(s.id);
-  ctx_.envelope[int(EF::Type)] = vm::Value::string(s.type_name);
-  ctx_.envelope[int(EF::Source)] = s.source.empty() ? vm::Value() : vm::Value::string(s.source);
-  ctx_.envelope[int(EF::OccurredAt)] = vm::Value::timestamp(s.occurred_at_ms);
-  ctx_.envelope[int(EF::ReceivedAt)] =
-      s.received_at_ms ? vm::Value::timestamp(*s.received_at_ms) : vm::Value();
-  ctx_.envelope[int(EF::Account)] = s.account.empty() ? vm::Value() : vm::Value::string(s.account);
-  ctx_.envelope[int(EF::Contact)] = s.contact.empty() ? vm::Value() : vm::Value::string(s.contact);
+  fill_envelope(s, ctx_);
   ctx_.now_ms = s.occurred_at_ms;
   ctx_.lets = {};
   icp_ctx_ = ctx_;
@@ -240,44 +229,10 @@ void Engine::apply_crm_updates(const DecodedSignal& s) {
 }
 
 void Engine::resolve_context(const DecodedSignal& s) {
-  contact_key_ = s.contact;
-  std::span<const vm::Value> contact;
-  bool contact_known = !s.contact.empty() && context_.find(Entity::Contact, s.contact, contact);
-  if (!contact_known) {
-    std::fill(unknown_contact_.begin(), unknown_contact_.end(), vm::Value());
-    if (!s.contact.empty()) {
-      if (contact_email_slot_ >= 0) unknown_contact_[contact_email_slot_] = vm::Value::string(s.contact);
-      if (contact_email_domain_slot_ >= 0)
-        unknown_contact_[contact_email_domain_slot_] = vm::Value::string(email_domain(s.contact));
-    }
-    contact = unknown_contact_;
-  }
-
-  // The account: the signal's, else the contact record's, else the email's domain.
-  std::string_view account = s.account;
-  if (account.empty() && contact_known && contact_account_slot_ >= 0) {
-    const vm::Value& a = contact[contact_account_slot_];
-    if (a.kind == vm::Kind::String && a.n > 0) {
-      account_key_buf_.assign(a.str());
-      ascii_lower_in_place(account_key_buf_.data(), account_key_buf_.size());
-      account = account_key_buf_;
-    }
-  }
-  if (account.empty()) account = email_domain(s.contact);
-  account_key_ = account;
-
-  std::span<const vm::Value> acc;
-  bool account_known = !account.empty() && context_.find(Entity::Account, account, acc);
-  if (!account_known) {
-    std::fill(unknown_account_.begin(), unknown_account_.end(), vm::Value());
-    if (!account.empty() && account_domain_slot_ >= 0)
-      unknown_account_[account_domain_slot_] = vm::Value::string(account);
-    acc = unknown_account_;
-  }
-  ctx_.contact = contact;
-  ctx_.contact_known = contact_known;
-  ctx_.account = acc;
-  ctx_.account_known = account_known;
+  records_.find(context_, s.contact, s.account);
+  records_.apply(ctx_);
+  contact_key_ = records_.contact_key;
+  account_key_ = records_.account_key;
 }
 
 std::string_view Engine::ledger_key(vm::Per per) const {

@@ -64,6 +64,7 @@
 #include "runtime/engine/ledger.h"
 #include "runtime/engine/output.h"
 #include "runtime/engine/signal.h"
+#include "runtime/engine/signal_records.h"
 #include "runtime/vm/bundle.h"
 #include "runtime/vm/guard.h"
 #include "runtime/vm/vm.h"
@@ -151,14 +152,14 @@ class Engine {
   int account_updated_type_ = -1, contact_updated_type_ = -1;
   std::vector<std::pair<uint32_t, uint32_t>> account_updates_, contact_updates_;
   int account_domain_slot_ = -1, contact_email_slot_ = -1, contact_email_domain_slot_ = -1;
-  int contact_account_slot_ = -1, contact_last_enrolled_slot_ = -1;
+  int contact_last_enrolled_slot_ = -1;
 
   // Per-signal state (reused: no allocation on the steady-state path).
   vm::Arena arena_;
   vm::RegexCache regex_cache_;
-  vm::EvalContext ctx_;                                       // clauses, lets, action arguments
-  vm::EvalContext icp_ctx_;                                   // icps and suppression rules (no lets)
-  std::vector<vm::Value> unknown_account_, unknown_contact_;  // key-only views of unknown records
+  vm::EvalContext ctx_;                  // clauses, lets, action arguments
+  vm::EvalContext icp_ctx_;              // icps and suppression rules (no lets)
+  SignalRecords records_;                // the signal's account and contact
   std::vector<vm::StringGuard> guards_;  // distinct string guards of all plays (see PlayInfo)
   std::vector<uint8_t> guard_state_;     // per signal: 0 unknown, 1 false, 2 true
   std::vector<uint8_t> icp_state_;       // 0 unknown, 1 running, 2 done
@@ -169,8 +170,7 @@ class Engine {
   uint32_t suppress_rule_ = 0;  // the holding rule (Suppressed) or the first failing (Error)
   vm::RuntimeError suppress_error_;
   std::string_view account_key_, contact_key_;
-  std::string account_key_buf_;  // when the account comes from the contact record (may change on upsert)
-  bool shadow_ = false;          // the play being evaluated runs in shadow mode
+  bool shadow_ = false;                  // the play being evaluated runs in shadow mode
   std::vector<uint32_t> pool_pending_;   // per pool: round_robin() calls of the play being evaluated
   std::vector<uint32_t> pools_touched_;  // pools with pending calls (reset after each play)
   bool enrolled_ = false;                // a live enroll fired for this signal's contact

@@ -281,9 +281,9 @@ with tempfile.TemporaryDirectory() as tmp:
             "--context", str(ctx))
     check("eval --context", r.stdout.strip() == '"BigCo 1200 Ana"', r.stdout + r.stderr)
     other = pv.replace("Ana@BigCo.com", "bob@other.io")
-    r = run("eval", 'contact.email_domain + " " + string(account == null) + " " + string(contact.name == null)',
-            "--signal", other, "--context", str(ctx))
-    check("eval --context unknown records", r.stdout.strip() == '"other.io true true"', r.stdout + r.stderr)
+    r = run("eval", 'contact.email_domain + " " + account.domain + " " + string(account == null) + " " +'
+            ' string(contact.name == null)', "--signal", other, "--context", str(ctx))
+    check("eval --context unknown records", r.stdout.strip() == '"other.io other.io true true"', r.stdout + r.stderr)
     sigfile = tmp / "signal.json"
     sigfile.write_text(pv)
     decl = tmp / "decl"
