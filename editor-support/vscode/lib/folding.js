@@ -52,20 +52,16 @@ function foldingRanges(text) {
     }
     const firstOnLine = lineStart;
     lineStart = lineStart && (c === ' ' || c === '\t' || c === '\r');
-    let q = i;
-    let raw = false;
-    if ((c === 'r' || c === 'R') && (text[i + 1] === '"' || text[i + 1] === "'") &&
-        !/[A-Za-z0-9_]/.test(text[i - 1] || '')) {
-      raw = true;
-      q = i + 1;
-    }
+    const q = i;
     const quote = text[q];
     if (quote === '"' || quote === "'") {
       const triple = text.startsWith(quote.repeat(3), q);
       let j = q + (triple ? 3 : 1);
       for (; j < n; j++) {
         const d = text[j];
-        if (d === '\\' && !raw) {
+        // Even in a raw string a backslash keeps the next character in the
+        // string (the lexer's rule: r"\"" is one string); only decoding differs.
+        if (d === '\\') {
           if (text[j + 1] === '\n') line++;
           j++;
           continue;
