@@ -161,3 +161,28 @@ test('a configured path that does not exist is named in the error', async () => 
   assert.strictEqual(fakes.calls.clients.length, 0);
   assert.match(fakes.calls.errors[0].msg, /"\/nonexistent\/playc" does not exist or is not executable/);
 });
+
+test('the pinned vscode-languageclient/node exports what extension.js uses', () => {
+  // Loaded for real, with a stub `vscode` whose every member is an empty
+  // function: the module only reads classes from it at load time.
+  const stub = new Proxy({}, {
+    get(t, k) {
+      if (k === '__esModule') return false;
+      if (!(k in t)) t[k] = function () {};
+      return t[k];
+    },
+  });
+  const load = Module._load;
+  Module._load = function (request, parent, isMain) {
+    return request === 'vscode' ? stub : load.call(this, request, parent, isMain);
+  };
+  try {
+    const lc = require('vscode-languageclient/node');
+    assert.strictEqual(typeof lc.LanguageClient, 'function');
+    assert.strictEqual(typeof lc.LanguageClient.prototype.start, 'function');
+    assert.strictEqual(typeof lc.LanguageClient.prototype.stop, 'function');
+    assert.strictEqual(lc.TransportKind.stdio, 0);
+  } finally {
+    Module._load = load;
+  }
+});
