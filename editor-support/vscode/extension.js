@@ -4,12 +4,13 @@
 'use strict';
 
 const vscode = require('vscode');
-const { LanguageClient, TransportKind } = require('vscode-languageclient/node');
+const { LanguageClient } = require('vscode-languageclient/node');
 const { findExecutable } = require('./lib/server');
 const { foldingRanges } = require('./lib/folding');
 
 let client = null;
 let output = null;
+let watcher = null; // one for the extension's life: restarts reuse it
 
 // The command that starts the server, from the settings `play.server.path`
 // and `play.server.args`. `playc lsp` takes no arguments of its own; extra
@@ -53,7 +54,10 @@ async function startClient() {
     });
     return;
   }
-  const run = { command: cmd.command, args: cmd.args, transport: TransportKind.stdio };
+  // No `transport`: given TransportKind.stdio, the client would append
+  // `--stdio` to the arguments, and `playc lsp` takes none. Without it the
+  // client still talks over the process's stdin and stdout.
+  const run = { command: cmd.command, args: cmd.args };
   const serverOptions = { run, debug: run };
   const clientOptions = {
     documentSelector: [
@@ -61,7 +65,8 @@ async function startClient() {
       { scheme: 'untitled', language: 'play' },
     ],
     outputChannel: output,
-    synchronize: { fileEvents: vscode.workspace.createFileSystemWatcher('**/*.play') },
+    // Files changed outside the editor (a git checkout) reach the server too.
+    synchronize: { fileEvents: watcher },
   };
   // The id 'play' makes the client read the `play.trace.server` setting.
   client = new LanguageClient('play', 'Play language server', serverOptions, clientOptions);
@@ -87,6 +92,8 @@ async function stopClient() {
 async function activate(context) {
   output = vscode.window.createOutputChannel('Play');
   context.subscriptions.push(output);
+  watcher = vscode.workspace.createFileSystemWatcher('**/*.play');
+  context.subscriptions.push(watcher);
   context.subscriptions.push(
     vscode.languages.registerFoldingRangeProvider({ language: 'play' }, {
       provideFoldingRanges(document) {
