@@ -6,10 +6,15 @@ cd "$(dirname "$0")/.."
 WITH_BENCH=1 ./scripts/install-deps.sh
 # Test clients and data from npm (exact versions, lock files): the CEL spec's
 # conformance cases, the real Segment / RudderStack / Standard Webhooks SDKs,
-# and playwright-core, which drives Debian's chromium through the dashboard.
+# playwright-core, which drives Debian's chromium through the dashboard, and
+# the VS Code extension's packages (below).
 npm install --no-audit --no-fund --silent --prefix tests/cel
 npm ci --no-audit --no-fund --silent --prefix tests/npm
 npm ci --no-audit --no-fund --silent --prefix tests/dashboard
+# The VS Code extension's runtime dependency (vscode-languageclient) and its
+# test and packaging tools (vscode-tmgrammar-test, @vscode/vsce). No install
+# scripts: they would only fetch or build what signing and publishing need.
+npm ci --no-audit --no-fund --silent --ignore-scripts --prefix editor-support/vscode
 ./scripts/build.sh
 
 suites_passed=0
