@@ -49,7 +49,7 @@ def main():
     mentions = 0
     for doc in docs:
         for n, text in code_lines(doc.read_text()):
-            for m in re.finditer(r"\bplayc ([a-z][a-z-]*)((?:\s+[^\s`|;&]+)*)", text):
+            for m in re.finditer(r"(?<![\w.])playc ([a-z][a-z-]*)((?:\s+[^\s`|;&]+)*)", text):
                 cmd, rest = m.group(1), m.group(2)
                 mentions += 1
                 where = f"{doc.relative_to(root)}:{n}"
