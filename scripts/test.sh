@@ -6,10 +6,12 @@ cd "$(dirname "$0")/.."
 WITH_BENCH=1 ./scripts/install-deps.sh
 # Test clients and data from npm (exact versions, lock files): the CEL spec's
 # conformance cases, the real Segment / RudderStack / Standard Webhooks SDKs,
-# and playwright-core, which drives Debian's chromium through the dashboard.
+# playwright-core, which drives Debian's chromium through the dashboard, and
+# vscode-languageserver-protocol, the client that drives `playc lsp`.
 npm install --no-audit --no-fund --silent --prefix tests/cel
 npm ci --no-audit --no-fund --silent --prefix tests/npm
 npm ci --no-audit --no-fund --silent --prefix tests/dashboard
+npm ci --no-audit --no-fund --silent --prefix tests/lsp
 ./scripts/build.sh
 
 suites_passed=0

@@ -29,6 +29,15 @@ void write_position(json::Writer& w, TextPosition p) {
   w.end_object();
 }
 
+// An empty span (a missing token) covers the character at it, as `playc
+// check` reports it, so the editor has something to underline.
+uint32_t visible_end(const std::string& text, Span span) {
+  if (span.end > span.begin || span.begin >= text.size() || text[span.begin] == '\n') return span.end;
+  uint32_t end = span.begin + 1;
+  while (end < text.size() && (static_cast<unsigned char>(text[end]) & 0xC0) == 0x80) ++end;
+  return end;
+}
+
 }  // namespace
 
 void write_range(json::Writer& w, const LineMap& lines, uint32_t begin, uint32_t end) {
@@ -42,6 +51,7 @@ void write_range(json::Writer& w, const LineMap& lines, uint32_t begin, uint32_t
 }
 
 std::string diagnostics_json(const Snapshot& snapshot, uint32_t file) {
+  const std::string& text = snapshot.project().sources.file(file).text();
   std::string out;
   json::Writer w(out);
   w.begin_array();
@@ -51,7 +61,7 @@ std::string diagnostics_json(const Snapshot& snapshot, uint32_t file) {
     for (char& c : anchor) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
     w.begin_object();
     w.key("range");
-    write_range(w, snapshot.lines(file), d.span.begin, d.span.end);
+    write_range(w, snapshot.lines(file), d.span.begin, visible_end(text, d.span));
     w.key("severity").value(lsp_severity(d.severity));
     w.key("code").value(d.code);
     w.key("codeDescription")
