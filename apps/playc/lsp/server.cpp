@@ -186,7 +186,11 @@ const Snapshot* Server::snapshot() {
     dirty_ = false;
     published_ = false;
     try {
-      snapshot_ = std::make_shared<Snapshot>(workspace_.sources(docs_));
+      snapshot_ = std::make_shared<Snapshot>(workspace_.sources(docs_), &parses_);
+      std::set<std::string> paths;
+      for (uint32_t id = 1; id < snapshot_->project().sources.size(); ++id)
+        paths.insert(snapshot_->project().sources.file(id).path());
+      parses_.retain(paths);
       if (snapshot_->checked()) last_checked_ = snapshot_;
     } catch (const std::exception& e) {
       analysis_failed_ = true;

@@ -98,6 +98,7 @@ class Server {
 
   Documents docs_;
   Workspace workspace_;
+  ParseCache parses_;
   std::shared_ptr<Snapshot> snapshot_;      // the newest analysis
   std::shared_ptr<Snapshot> last_checked_;  // the newest one without syntax errors (completion)
   bool dirty_ = true, analysis_failed_ = false, published_ = false;

@@ -11,6 +11,7 @@
 #include <string>
 #include <vector>
 
+#include "apps/playc/lsp/parse_cache.h"
 #include "apps/playc/lsp/text_position.h"
 #include "compiler/sema/project.h"
 
@@ -18,7 +19,9 @@ namespace play::lsp {
 
 class Snapshot {
  public:
-  explicit Snapshot(const std::vector<sema::SourceText>& files);
+  // sema::load_sources(files), parsing through `cache` when one is given
+  // (the same project and diagnostics either way: snapshot_test.cpp).
+  explicit Snapshot(const std::vector<sema::SourceText>& files, ParseCache* cache = nullptr);
 
   const sema::Project& project() const { return project_; }
   const Diagnostics& diagnostics() const { return diags_; }
