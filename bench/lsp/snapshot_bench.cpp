@@ -51,8 +51,9 @@ int main(int argc, char** argv) {
     whole += t2 - t1;
     cached += t3 - t2;
   }
-  std::printf("%zu files: parse all %.1f ms, snapshot %.1f ms, snapshot after a one-file edit with the parse cache "
-              "%.1f ms (means of %d)\n",
-              files.size(), ms(parse) / n, ms(whole) / n, ms(cached) / n, n);
+  std::printf(
+      "%zu files: parse all %.1f ms, snapshot %.1f ms, snapshot after a one-file edit with the parse cache "
+      "%.1f ms (means of %d)\n",
+      files.size(), ms(parse) / n, ms(whole) / n, ms(cached) / n, n);
   return 0;
 }

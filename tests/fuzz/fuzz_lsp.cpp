@@ -60,61 +60,86 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   Session& s = *session;
   FuzzedDataProvider in(data, size);
   std::string text = in.ConsumeRandomLengthString(8192);
-  s.server.handle(std::string(R"({"jsonrpc":"2.0","method":"textDocument/didOpen","params":{"textDocument":{"uri":")") +
-                  kUri + R"(","languageId":"play","version":1,"text":)" + play::json::quote(text) + "}}}");
+  s.server.handle(
+      std::string(R"({"jsonrpc":"2.0","method":"textDocument/didOpen","params":{"textDocument":{"uri":")") +
+      kUri + R"(","languageId":"play","version":1,"text":)" + play::json::quote(text) + "}}}");
   int version = 2;
   while (in.remaining_bytes() > 0) {
     switch (in.ConsumeIntegralInRange<int>(0, 13)) {
       case 0: {
         std::string range = R"({"start":)" + position(in) + R"(,"end":)" + position(in) + "}";
         std::string t = in.ConsumeRandomLengthString(64);
-        s.server.handle(std::string(R"({"jsonrpc":"2.0","method":"textDocument/didChange","params":{"textDocument":{"uri":")") +
-                        kUri + R"(","version":)" + std::to_string(version++) + R"(},"contentChanges":[{"range":)" + range +
-                        R"(,"text":)" + play::json::quote(t) + "}]}}");
+        s.server.handle(
+            std::string(
+                R"({"jsonrpc":"2.0","method":"textDocument/didChange","params":{"textDocument":{"uri":")") +
+            kUri + R"(","version":)" + std::to_string(version++) + R"(},"contentChanges":[{"range":)" +
+            range + R"(,"text":)" + play::json::quote(t) + "}]}}");
         break;
       }
       case 1: {
         std::string t = in.ConsumeRandomLengthString(2048);
-        s.server.handle(std::string(R"({"jsonrpc":"2.0","method":"textDocument/didChange","params":{"textDocument":{"uri":")") +
-                        kUri + R"(","version":)" + std::to_string(version++) + R"(},"contentChanges":[{"text":)" +
-                        play::json::quote(t) + "}]}}");
+        s.server.handle(
+            std::string(
+                R"({"jsonrpc":"2.0","method":"textDocument/didChange","params":{"textDocument":{"uri":")") +
+            kUri + R"(","version":)" + std::to_string(version++) + R"(},"contentChanges":[{"text":)" +
+            play::json::quote(t) + "}]}}");
         break;
       }
-      case 2: s.request("textDocument/hover", at(in) + "}"); break;
-      case 3: s.request("textDocument/definition", at(in) + "}"); break;
-      case 4: s.request("textDocument/references", at(in) + R"(,"context":{"includeDeclaration":true}})"); break;
-      case 5: s.request("textDocument/prepareRename", at(in) + "}"); break;
-      case 6:
-        s.request("textDocument/rename", at(in) + R"(,"newName":)" + play::json::quote(in.ConsumeRandomLengthString(16)) + "}");
+      case 2:
+        s.request("textDocument/hover", at(in) + "}");
         break;
-      case 7: s.request("textDocument/completion", at(in) + "}"); break;
-      case 8: s.request("textDocument/documentSymbol", std::string(R"({"textDocument":{"uri":")") + kUri + R"("}})"); break;
+      case 3:
+        s.request("textDocument/definition", at(in) + "}");
+        break;
+      case 4:
+        s.request("textDocument/references", at(in) + R"(,"context":{"includeDeclaration":true}})");
+        break;
+      case 5:
+        s.request("textDocument/prepareRename", at(in) + "}");
+        break;
+      case 6:
+        s.request("textDocument/rename",
+                  at(in) + R"(,"newName":)" + play::json::quote(in.ConsumeRandomLengthString(16)) + "}");
+        break;
+      case 7:
+        s.request("textDocument/completion", at(in) + "}");
+        break;
+      case 8:
+        s.request("textDocument/documentSymbol",
+                  std::string(R"({"textDocument":{"uri":")") + kUri + R"("}})");
+        break;
       case 9:
-        s.request("textDocument/formatting",
-                  std::string(R"({"textDocument":{"uri":")") + kUri + R"("},"options":{"tabSize":2,"insertSpaces":true}})");
+        s.request("textDocument/formatting", std::string(R"({"textDocument":{"uri":")") + kUri +
+                                                 R"("},"options":{"tabSize":2,"insertSpaces":true}})");
         break;
       case 10: {
         // A diagnostic as the client echoes it: any code, any range.
         std::string range = R"({"start":)" + position(in) + R"(,"end":)" + position(in) + "}";
         std::string code = "P0" + std::to_string(in.ConsumeIntegralInRange<int>(100, 999));
-        s.request("textDocument/codeAction", std::string(R"({"textDocument":{"uri":")") + kUri + R"("},"range":)" + range +
-                                                 R"(,"context":{"diagnostics":[{"range":)" + range + R"(,"code":")" + code +
-                                                 R"(","message":"m"}]}})");
+        s.request("textDocument/codeAction", std::string(R"({"textDocument":{"uri":")") + kUri +
+                                                 R"("},"range":)" + range +
+                                                 R"(,"context":{"diagnostics":[{"range":)" + range +
+                                                 R"(,"code":")" + code + R"(","message":"m"}]}})");
         break;
       }
-      case 11: s.server.idle(); break;
+      case 11:
+        s.server.idle();
+        break;
       case 12: {
         std::string body = in.ConsumeRandomLengthString(256);
         // exit / shutdown would end the session for the next inputs (handled above); anything else goes.
         s.server.handle(body);
         break;
       }
-      default: s.request("no/such/method", "{}"); break;
+      default:
+        s.request("no/such/method", "{}");
+        break;
     }
   }
   s.server.idle();
-  s.server.handle(std::string(R"({"jsonrpc":"2.0","method":"textDocument/didClose","params":{"textDocument":{"uri":")") +
-                  kUri + R"("}}})");
+  s.server.handle(
+      std::string(R"({"jsonrpc":"2.0","method":"textDocument/didClose","params":{"textDocument":{"uri":")") +
+      kUri + R"("}}})");
   s.server.idle();
   return 0;
 }

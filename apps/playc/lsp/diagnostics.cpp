@@ -50,13 +50,14 @@ void write_range(json::Writer& w, const LineMap& lines, uint32_t begin, uint32_t
   w.end_object();
 }
 
-std::string diagnostics_json(const Snapshot& snapshot, uint32_t file) {
+std::string diagnostics_json(const Snapshot& snapshot, uint32_t file,
+                             const std::vector<const Diagnostic*>& list) {
   const std::string& text = snapshot.project().sources.file(file).text();
   std::string out;
   json::Writer w(out);
   w.begin_array();
-  for (const auto& d : snapshot.diagnostics().all()) {
-    if (d.span.file != file) continue;
+  for (const Diagnostic* p : list) {
+    const Diagnostic& d = *p;
     std::string anchor = d.code;
     for (char& c : anchor) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
     w.begin_object();
@@ -85,10 +86,12 @@ void DiagnosticsPublisher::publish(const Snapshot& snapshot, const Documents& op
     versions[d.path] = d.version;
     uris[d.path] = uri;
   }
+  std::map<uint32_t, std::vector<const Diagnostic*>> by_file;  // grouped once: a project may have thousands
+  for (const auto& d : snapshot.diagnostics().all()) by_file[d.span.file].push_back(&d);
   std::map<std::string, std::string> now;
   for (const auto& [path, file] : snapshot.user_files()) {
     std::string uri = uris.count(path) ? uris[path] : path_to_uri(path);
-    std::string list = diagnostics_json(snapshot, file);
+    std::string list = diagnostics_json(snapshot, file, by_file[file]);
     auto old = sent_.find(uri);
     bool changed = old == sent_.end() || old->second != list;
     if (changed || edited.count(path)) {

@@ -10,6 +10,7 @@
 #include <map>
 #include <set>
 #include <string>
+#include <vector>
 
 #include "apps/playc/lsp/documents.h"
 #include "apps/playc/lsp/snapshot.h"
@@ -19,8 +20,9 @@ namespace play::lsp {
 
 // {"start":{"line":..,"character":..},"end":{..}}
 void write_range(json::Writer& w, const LineMap& lines, uint32_t begin, uint32_t end);
-// The LSP Diagnostic[] of one user file, as JSON text.
-std::string diagnostics_json(const Snapshot& snapshot, uint32_t file);
+// The LSP Diagnostic[] of one user file (`list`: its diagnostics), as JSON text.
+std::string diagnostics_json(const Snapshot& snapshot, uint32_t file,
+                             const std::vector<const Diagnostic*>& list);
 
 class DiagnosticsPublisher {
  public:

@@ -21,7 +21,8 @@ ast::File ParseCache::parse(const SourceSet& sources, uint32_t id, Diagnostics& 
 }
 
 void ParseCache::retain(const std::set<std::string>& paths) {
-  for (auto it = by_path_.begin(); it != by_path_.end();) it = paths.count(it->first) ? std::next(it) : by_path_.erase(it);
+  for (auto it = by_path_.begin(); it != by_path_.end();)
+    it = paths.count(it->first) ? std::next(it) : by_path_.erase(it);
 }
 
 }  // namespace play::lsp

@@ -21,7 +21,8 @@ static void load_cached(const std::vector<sema::SourceText>& files, ParseCache& 
     project.files.push_back(cache.parse(project.sources, id, diags));
     syntax_errors += diags.error_count() - before;
   };
-  for (const auto& f : sema::stdlib_files()) parse(project.sources.add(std::string(f.path), std::string(f.text)));
+  for (const auto& f : sema::stdlib_files())
+    parse(project.sources.add(std::string(f.path), std::string(f.text)));
   project.stdlib_file_count = project.files.size();
   for (const auto& f : files) parse(project.sources.add(f.path, f.text));
   if (syntax_errors == 0) sema::check_project(project, diags);

@@ -22,7 +22,9 @@ std::vector<play::sema::SourceText> repository_plays() {
   return files;
 }
 
-std::string rendered(const play::lsp::Snapshot& s) { return play::render_json(s.project().sources, s.diagnostics()); }
+std::string rendered(const play::lsp::Snapshot& s) {
+  return play::render_json(s.project().sources, s.diagnostics());
+}
 
 }  // namespace
 
