@@ -171,3 +171,29 @@ TEST(Server, AnOpenDocumentOutsideTheFolderIsChecked) {
   for (const auto& m : h.out) found = found || m.find("untitled:x") != std::string::npos;
   EXPECT_TRUE(found);
 }
+
+TEST(Server, AsksForFileWatchersWhenTheClientCanRegisterThem) {
+  Harness h;
+  h.send(
+      R"({"jsonrpc":"2.0","id":1,"method":"initialize","params":{"capabilities":{"workspace":{"didChangeWatchedFiles":{"dynamicRegistration":true}}}}})");
+  h.send(R"({"jsonrpc":"2.0","method":"initialized","params":{}})");
+  std::string_view method, glob;
+  ASSERT_EQ(h.last()["method"].get(method), simdjson::SUCCESS);
+  EXPECT_EQ(method, "client/registerCapability");
+  ASSERT_EQ(
+      h.last()["params"]["registrations"].at(0)["registerOptions"]["watchers"].at(0)["globPattern"].get(glob),
+      simdjson::SUCCESS);
+  EXPECT_EQ(glob, "**/*.play");
+  // The client's answer to that request is taken without a reply.
+  size_t before = h.out.size();
+  h.send(R"({"jsonrpc":"2.0","id":1,"result":null})");
+  EXPECT_EQ(h.out.size(), before);
+}
+
+TEST(Server, NoWatchersForAClientThatCannotRegisterThem) {
+  Harness h;
+  h.out.clear();
+  h.send(R"({"jsonrpc":"2.0","id":1,"method":"initialize","params":{"capabilities":{}}})");
+  h.send(R"({"jsonrpc":"2.0","method":"initialized","params":{}})");
+  EXPECT_EQ(h.out.size(), 1u);  // the initialize result only
+}
