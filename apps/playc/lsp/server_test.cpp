@@ -32,8 +32,10 @@ struct Harness {
   fs::path dir;
 
   Harness() {
-    dir = fs::temp_directory_path() / ("lsp_test_" + std::to_string(::getpid()) + "_" +
-                                       ::testing::UnitTest::GetInstance()->current_test_info()->name());
+    static int count = 0;  // two harnesses in one test get two folders
+    dir = fs::temp_directory_path() /
+          ("lsp_test_" + std::to_string(::getpid()) + "_" +
+           ::testing::UnitTest::GetInstance()->current_test_info()->name() + "_" + std::to_string(count++));
     fs::remove_all(dir);
     fs::create_directories(dir);
   }
@@ -196,4 +198,38 @@ TEST(Server, NoWatchersForAClientThatCannotRegisterThem) {
   h.send(R"({"jsonrpc":"2.0","id":1,"method":"initialize","params":{"capabilities":{}}})");
   h.send(R"({"jsonrpc":"2.0","method":"initialized","params":{}})");
   EXPECT_EQ(h.out.size(), 1u);  // the initialize result only
+}
+
+TEST(Server, FindsTheWorkspaceFromFoldersOrRootPathNarrowedByPaths) {
+  Harness h;
+  fs::create_directories(h.dir / "one");
+  fs::create_directories(h.dir / "two/plays");
+  fs::create_directories(h.dir / "two/fixtures");
+  std::ofstream(h.dir / "one/a.play") << kPlay;
+  std::ofstream(h.dir / "two/plays/b.play") << kPlay;
+  std::ofstream(h.dir / "two/fixtures/c.play") << kPlay;
+  auto uri = [&](const char* rel) { return play::lsp::path_to_uri((h.dir / rel).string()); };
+  auto published = [&](const char* rel) {
+    for (const auto& m : h.out)
+      if (m.find("publishDiagnostics") != std::string::npos && m.find(uri(rel) + "\"") != std::string::npos)
+        return true;
+    return false;
+  };
+  // Both folders, the second narrowed to its plays/ (initializationOptions.paths is per folder).
+  h.send(R"({"jsonrpc":"2.0","id":1,"method":"initialize","params":{"workspaceFolders":[{"uri":")" +
+         uri("one") + R"(","name":"one"},{"uri":")" + uri("two") +
+         R"(","name":"two"}],"initializationOptions":{"paths":["plays","a.play"]},"capabilities":{}}})");
+  h.send(R"({"jsonrpc":"2.0","method":"initialized","params":{}})");
+  h.server.idle();
+  EXPECT_TRUE(published("one/a.play"));
+  EXPECT_TRUE(published("two/plays/b.play"));
+  EXPECT_FALSE(published("two/fixtures/c.play"));
+
+  Harness old;  // a client of LSP 2: rootPath only
+  std::ofstream(old.dir / "d.play") << kPlay;
+  old.send(R"({"jsonrpc":"2.0","id":1,"method":"initialize","params":{"rootPath":")" + old.dir.string() +
+           R"(","capabilities":{}}})");
+  old.send(R"({"jsonrpc":"2.0","method":"initialized","params":{}})");
+  old.server.idle();
+  EXPECT_EQ(old.published("d.play"), std::vector<std::string>{"P0102"});
 }
