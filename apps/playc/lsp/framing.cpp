@@ -82,17 +82,6 @@ bool Framer::next(std::string& body, std::string& error) {
   return true;
 }
 
-bool Framer::has_complete() const {
-  size_t skip = 0;
-  while (skip < buffer_.size() && (buffer_[skip] == '\r' || buffer_[skip] == '\n')) ++skip;
-  std::string_view rest = std::string_view(buffer_).substr(skip);
-  Header h = read_header(rest);
-  if (h.header_end == std::string::npos) return false;
-  // A bad header counts: next() has something to say about it.
-  if (!h.has_length || h.length > Framer::kMaxBody) return true;
-  return rest.size() - h.header_end >= h.length;
-}
-
 std::string frame(std::string_view body) {
   std::string out = "Content-Length: " + std::to_string(body.size()) + "\r\n\r\n";
   out.append(body);

@@ -19,11 +19,10 @@ class Framer {
   static constexpr size_t kMaxBody = 64u << 20;
 
   void feed(std::string_view bytes) { buffer_.append(bytes); }
-  // The next complete message: true and `body` set; or false when more bytes
-  // are needed. A dropped header block sets `error` (and returns false only if
-  // nothing else is complete yet; call again until false with empty `error`).
+  // The next complete message: true and `body` set; false when more bytes
+  // are needed. A dropped header block returns false with `error` set: call
+  // again, a message may follow it.
   bool next(std::string& body, std::string& error);
-  bool has_complete() const;  // next() would return a body without more bytes
 
  private:
   std::string buffer_;

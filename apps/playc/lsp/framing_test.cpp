@@ -47,12 +47,3 @@ TEST(Framer, RefusesHugeBodies) {
   ASSERT_TRUE(f.next(body, error));
   EXPECT_EQ(body, "1");
 }
-
-TEST(Framer, HasCompleteSaysWhetherNextWouldAnswer) {
-  Framer f;
-  std::string wire = frame("{}");
-  f.feed(wire.substr(0, wire.size() - 1));
-  EXPECT_FALSE(f.has_complete());
-  f.feed(wire.substr(wire.size() - 1));
-  EXPECT_TRUE(f.has_complete());
-}
