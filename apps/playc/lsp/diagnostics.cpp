@@ -29,16 +29,16 @@ void write_position(json::Writer& w, TextPosition p) {
   w.end_object();
 }
 
+}  // namespace
+
 // An empty span (a missing token) covers the character at it, as `playc
 // check` reports it, so the editor has something to underline.
-uint32_t visible_end(const std::string& text, Span span) {
+uint32_t visible_end(std::string_view text, Span span) {
   if (span.end > span.begin || span.begin >= text.size() || text[span.begin] == '\n') return span.end;
   uint32_t end = span.begin + 1;
   while (end < text.size() && (static_cast<unsigned char>(text[end]) & 0xC0) == 0x80) ++end;
   return end;
 }
-
-}  // namespace
 
 void write_range(json::Writer& w, const LineMap& lines, uint32_t begin, uint32_t end) {
   if (end < begin) end = begin;

@@ -10,6 +10,7 @@
 #include <map>
 #include <set>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "apps/playc/lsp/documents.h"
@@ -18,6 +19,9 @@
 
 namespace play::lsp {
 
+// Where a diagnostic's range ends: its span's end, or for an empty span (a
+// missing token) the end of the character at it, as `playc check` reports it.
+uint32_t visible_end(std::string_view text, Span span);
 // {"start":{"line":..,"character":..},"end":{..}}
 void write_range(json::Writer& w, const LineMap& lines, uint32_t begin, uint32_t end);
 // The LSP Diagnostic[] of one user file (`list`: its diagnostics), as JSON text.

@@ -269,7 +269,8 @@ std::string Server::code_action(Json params) {
     uint32_t e =
         lines.offset({uint_field(end, "line", "end.line"), uint_field(end, "character", "end.character")});
     for (const auto& ours : s->diagnostics().all()) {
-      if (ours.span.file != file || ours.code != code || ours.span.begin != b || ours.span.end != e) continue;
+      if (ours.span.file != file || ours.code != code || ours.span.begin != b) continue;
+      if (visible_end(s->project().sources.file(file).text(), ours.span) != e) continue;
       auto fixes = ide::quick_fixes(s->project(), ours);
       for (const auto& fix : fixes) {
         w.begin_object().key("title").value(fix.title).key("kind").value("quickfix");
