@@ -92,6 +92,28 @@ test('diagnostics for every file of the workspace equal playc check, and follow 
   assert.equal(await c.stop(), 0);
 });
 
+test('every golden check file gets the diagnostics playc check gives it', async () => {
+  const golden = 'tests/golden/check';
+  const files = {};
+  for (const f of fs.readdirSync(golden).filter((f) => f.endsWith('.play'))) files[f] = fs.readFileSync(path.join(golden, f), 'utf8');
+  const dir = project(files);
+  const expected = checkJson(dir);
+  const names = Object.keys(files);
+  assert.ok(names.length > 50);
+  const c = new Client();
+  await c.initialize(dir);
+  await c.until(() => names.every((n) => c.diagnostics.has(uriOf(path.join(dir, n)))), 'diagnostics for every file');
+  let compared = 0;
+  for (const n of names) {
+    const file = path.join(dir, n);
+    const got = c.diagnostics.get(uriOf(file)).diagnostics.map(asCheck);
+    assert.deepEqual(got, (expected[file] ?? []).map(stripFile), n);
+    compared += got.length;
+  }
+  assert.ok(compared > 100);
+  assert.equal(await c.stop(), 0);
+});
+
 test('positions count UTF-16 code units on lines with non-ASCII text', async () => {
   const dir = project({ 'project.play': PROJECT_PLAY, 'q.play': GOOD_PLAY });
   const q = path.join(dir, 'q.play');
