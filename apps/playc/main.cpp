@@ -1,7 +1,6 @@
 // playc: what authors and CI use (CLI.md). The command line is parsed with CLI11;
 // each subcommand lives in its own file.
 #include <CLI/CLI.hpp>
-#include <cstdio>
 
 #include "apps/playc/commands.h"
 #include "apps/playc/eval_args.h"
