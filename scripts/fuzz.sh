@@ -5,6 +5,9 @@
 #             .play file in the repository: a third of the time (it is slow)
 #   fmt       parse + format + parse again: the same tree and comments, and
 #             formatting again changes nothing; seeded like check (also slow)
+#   lsp       the language server core in-process: a document (seeded like
+#             check) with random edits, requests at random positions and
+#             raw messages; no crash and no InternalError answer
 #   signal    envelope normalization + the engine's signal decoder + engine
 #   segment   the Segment API mapping + the context schema check
 #   bundle    the bundle loader and verifier, then the engine on what loads
@@ -19,7 +22,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 total=${1:-60}
-read -r -a targets <<<"${FUZZ_TARGETS:-check fmt signal segment bundle template config}"
+read -r -a targets <<<"${FUZZ_TARGETS:-check fmt lsp signal segment bundle template config}"
 launcher=()
 if command -v ccache >/dev/null 2>&1; then
   export CCACHE_BASEDIR="$PWD"
@@ -65,7 +68,7 @@ for t in "${targets[@]}"; do
     check)
       find stdlib plays tests -name '*.play' -size -64k -exec cp --backup=numbered -t "$work" {} +
       args+=(-max_len=16384) ;;
-    fmt)
+    fmt | lsp)
       find stdlib plays tests -name '*.play' -size -64k -exec cp --backup=numbered -t "$work" {} +
       args+=(-max_len=16384 -dict=tests/fuzz/dict/play.dict) ;;
     bundle)

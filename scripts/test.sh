@@ -7,10 +7,12 @@ WITH_BENCH=1 ./scripts/install-deps.sh
 # Test clients and data from npm (exact versions, lock files): the CEL spec's
 # conformance cases, the real Segment / RudderStack / Standard Webhooks SDKs,
 # playwright-core, which drives Debian's chromium through the dashboard, and
+# vscode-languageserver-protocol, the client that drives `playc lsp`, and
 # the VS Code extension's packages (below).
 npm install --no-audit --no-fund --silent --prefix tests/cel
 npm ci --no-audit --no-fund --silent --prefix tests/npm
 npm ci --no-audit --no-fund --silent --prefix tests/dashboard
+npm ci --no-audit --no-fund --silent --prefix tests/lsp
 # The VS Code extension's runtime dependency (vscode-languageclient) and its
 # test and packaging tools (vscode-tmgrammar-test, @vscode/vsce). No install
 # scripts: they would only fetch or build what signing and publishing need.
@@ -28,7 +30,7 @@ run() {  # run NAME COMMAND...: one test suite; keeps going so every failure is 
 run "unit and golden tests (ctest)" ctest --test-dir build --output-on-failure -j2
 run "example plays check without warnings" build/apps/playc/playc check --deny-warnings plays/
 run "repository is formatted (playc fmt --check)" build/apps/playc/playc fmt --check plays/ stdlib/ tests/mistakes/
-run "fuzz (check, signal, segment, bundle, template, config) for ${FUZZ_SECONDS:-60}s" ./scripts/fuzz.sh "${FUZZ_SECONDS:-60}"
+run "fuzz (check, fmt, lsp, signal, segment, bundle, template, config) for ${FUZZ_SECONDS:-60}s" ./scripts/fuzz.sh "${FUZZ_SECONDS:-60}"
 
 echo "suites: $suites_passed passed, $suites_failed failed"
 [ "$suites_failed" -eq 0 ]

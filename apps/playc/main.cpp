@@ -1,10 +1,10 @@
 // playc: what authors and CI use (CLI.md). The command line is parsed with CLI11;
 // each subcommand lives in its own file.
 #include <CLI/CLI.hpp>
-#include <cstdio>
 
 #include "apps/playc/commands.h"
 #include "apps/playc/eval_args.h"
+#include "apps/playc/lsp/run.h"
 
 using namespace play::playc;
 
@@ -96,11 +96,10 @@ int main(int argc, char** argv) {
       app.add_subcommand("bytecode-reference", "print docs/bytecode.md, generated from the opcode table");
   ref->group("");
 
-  // Commands of CLI.md that later issues build: refuse clearly rather than pretend.
-  for (const char* later : {"lsp"}) {
-    auto* s = app.add_subcommand(later, std::string(later) + " (not supported yet)");
-    s->allow_extras();
-  }
+  auto* lsp = app.add_subcommand("lsp", "the language server (LSP 3.17 over standard input and output)");
+  bool stdio = true;
+  // Clients such as vscode-languageclient name the transport; stdio is the only one.
+  lsp->add_flag("--stdio", stdio, "talk over standard input and output (the default and only transport)");
 
   try {
     std::vector<std::string> args = eval_expression_args(argc, argv, *e);
@@ -128,9 +127,6 @@ int main(int argc, char** argv) {
   if (*d) return or_dot(disasm.paths), run_disasm(disasm);
   if (*e) return run_eval(eval);
   if (*ref) return run_bytecode_reference();
-  for (auto* s : app.get_subcommands()) {
-    std::fprintf(stderr, "playc %s: not supported yet\n", s->get_name().c_str());
-    return 2;
-  }
+  if (*lsp) return play::lsp::run_stdio();
   return 2;
 }
