@@ -13,11 +13,13 @@ namespace {
 struct Loader {
   Project& project;
   Diagnostics& diags;
+  const ParseFile& parse_file;
   size_t syntax_errors = 0;
 
   void parse(uint32_t id) {
     size_t before = diags.error_count();
-    project.files.push_back(syntax::parse_file(project.sources, id, diags));
+    project.files.push_back(parse_file ? parse_file(project.sources, id, diags)
+                                       : syntax::parse_file(project.sources, id, diags));
     syntax_errors += diags.error_count() - before;
   }
   void stdlib() {
@@ -34,7 +36,7 @@ struct Loader {
 }  // namespace
 
 bool load_project(const std::vector<std::string>& paths, Project& project, Diagnostics& diags) {
-  Loader loader{project, diags};
+  Loader loader{project, diags, {}};
   loader.stdlib();
   std::vector<std::string> files;
   bool ok = expand_play_paths(paths, files, diags);
@@ -51,8 +53,9 @@ bool load_project(const std::vector<std::string>& paths, Project& project, Diagn
   return ok;
 }
 
-void load_sources(const std::vector<SourceText>& files, Project& project, Diagnostics& diags) {
-  Loader loader{project, diags};
+void load_sources(const std::vector<SourceText>& files, Project& project, Diagnostics& diags,
+                  const ParseFile& parse) {
+  Loader loader{project, diags, parse};
   loader.stdlib();
   for (const auto& f : files) loader.parse(project.sources.add(f.path, f.text));
   loader.check();

@@ -42,6 +42,7 @@
 // WhereIcp -> index into Project::values.
 #pragma once
 
+#include <functional>
 #include <map>
 #include <optional>
 #include <string>
@@ -171,8 +172,12 @@ struct SourceText {
   std::string text;
 };
 // load_project over texts already in memory, in the order given (callers sort
-// them by path as load_project does). Nothing is read from disk.
-void load_sources(const std::vector<SourceText>& files, Project& project, Diagnostics& diags);
+// them by path as load_project does). Nothing is read from disk. `parse`
+// parses one file (default syntax::parse_file; the language server passes
+// its cache of unchanged files' trees).
+using ParseFile = std::function<ast::File(const SourceSet& sources, uint32_t id, Diagnostics& diags)>;
+void load_sources(const std::vector<SourceText>& files, Project& project, Diagnostics& diags,
+                  const ParseFile& parse = {});
 
 // A variable for a standalone expression (`playc eval --bindings`).
 struct Binding {
