@@ -4,6 +4,7 @@
 // play's first `do`.
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <cctype>
 
 #include "compiler/ide/ide.h"
@@ -62,25 +63,63 @@ size_t find_word(std::string_view text, std::string_view word) {
   return std::string_view::npos;
 }
 
+// A suggestion in backquotes may be a pattern (`TEXT.contains("...")`,
+// `a != b`), not text to insert: only a single word or operator is.
+bool concrete(const std::string& meant, char quote) {
+  if (quote != '`') return true;
+  return std::ranges::none_of(meant,
+                              [](char c) { return c == ' ' || std::isupper(static_cast<unsigned char>(c)); });
+}
+
 std::optional<Fix> did_you_mean_fix(const sema::Project& project, const Diagnostic& d) {
   std::string meant;
   char quote = 0;
-  if (!suggestion(d.message, meant, quote)) return std::nullopt;
-  std::string_view text = text_of(project, d.span);
+  if (!suggestion(d.message, meant, quote) || !concrete(meant, quote)) return std::nullopt;
+  Span span = d.span;
+  std::string_view text = text_of(project, span);
   if (text.empty()) return std::nullopt;
+  const std::string& file = project.sources.file(span.file).text();
   Fix fix{fmt::format("Change to '{}'", meant), {}};
+  // The span is the first character of what is quoted (`<` of '<>', `=` of '=<').
+  for (const auto& w : quoted_words(d.message))
+    if (w.size() > text.size() && file.compare(span.begin, w.size(), w) == 0) {
+      span.end = span.begin + uint32_t(w.size());
+      text = text_of(project, span);
+      break;
+    }
+  // `x is not null`: the fix replaces both words.
+  if (d.message.find("(for `is not`)") != std::string::npos) {
+    size_t n = file.find_first_not_of(" \t", span.end);
+    if (n != std::string::npos && file.compare(n, 3, "not") == 0) span.end = uint32_t(n + 3);
+  }
+  // `name = value` in action arguments: the fix `name:` replaces `name =`.
+  if (!meant.empty() && meant.back() == ':' && text == "=") {
+    uint32_t b = span.begin;
+    while (b > 0 && (file[b - 1] == ' ' || file[b - 1] == '\t')) --b;
+    while (b > 0 && word_char(file[b - 1])) --b;
+    span.begin = b;
+    fix.edits.push_back({span, meant});
+    return fix;
+  }
   // A string literal: the suggestion is its text (a time zone, a reason),
   // or, quoted "...", the whole literal.
   bool literal =
       text.size() >= 2 && (text.front() == '"' || text.front() == '\'') && text.back() == text.front();
   if (literal && quote != '"') {
-    fix.edits.push_back({Span{d.span.file, d.span.begin + 1, d.span.end - 1}, meant});
+    fix.edits.push_back({Span{span.file, span.begin + 1, span.end - 1}, meant});
     return fix;
   }
   // The span is the misspelt word (a name, a keyword in capitals, `7days`,
-  // `&`): replace it all.
+  // `&`): replace it all, apart from the words around it (`a&b`).
   if (literal || quote != '\'' || is_word(text)) {
-    fix.edits.push_back({d.span, quote == '"' && !literal ? "\"" + meant + "\"" : meant});
+    std::string with = quote != '"' ? meant
+                       : literal    ? text.front() + meant + text.front()
+                                    : "\"" + meant + "\"";
+    if (is_word(meant) && !is_word(text)) {
+      if (span.begin > 0 && word_char(file[span.begin - 1])) with = " " + with;
+      if (span.end < file.size() && word_char(file[span.end])) with += " ";
+    }
+    fix.edits.push_back({span, with});
     return fix;
   }
   // The span is a whole clause (`expect p do enrol`, `given acount {`): the
@@ -88,10 +127,8 @@ std::optional<Fix> did_you_mean_fix(const sema::Project& project, const Diagnost
   for (const auto& w : quoted_words(d.message)) {
     size_t at = find_word(text, w);
     if (w.empty() || at == std::string_view::npos) continue;
-    bool in_string = at > 0 && (text[at - 1] == '"' || text[at - 1] == '\'');
-    (void)in_string;
-    uint32_t b = d.span.begin + uint32_t(at);
-    fix.edits.push_back({Span{d.span.file, b, b + uint32_t(w.size())}, meant});
+    uint32_t b = span.begin + uint32_t(at);
+    fix.edits.push_back({Span{span.file, b, b + uint32_t(w.size())}, meant});
     return fix;
   }
   return std::nullopt;
