@@ -116,7 +116,8 @@ struct Completer {
     return out;
   }
 
-  void property_items(const std::vector<std::string>& types, bool envelope, bool as_key) {
+  void property_items(const std::vector<std::string>& types, bool envelope, bool as_key,
+                      const std::set<std::string>& skip = {}) {
     // Only what every type of `on any of` declares.
     std::vector<const ast::FieldDecl*> common;
     for (size_t i = 0; i < types.size(); ++i) {
@@ -130,15 +131,17 @@ struct Completer {
       });
     }
     for (const auto* f : common)
-      add(f->name, CompletionKind::Property, std::string(text_of(project, f->type.span)),
-          doc_comment(project, f->span), as_key ? f->name + ": " : "");
+      if (!skip.count(f->name))
+        add(f->name, CompletionKind::Property, std::string(text_of(project, f->type.span)),
+            doc_comment(project, f->span), as_key ? f->name + ": " : "");
     if (!envelope) return;
     for (const auto& f : sema::envelope_fields())
       add(f.name, CompletionKind::Property, f.type->str(), envelope_doc(f.name));
   }
 
-  void field_items(const std::string& entity, bool as_key) {
+  void field_items(const std::string& entity, bool as_key, const std::set<std::string>& skip = {}) {
     for (const auto* f : index.fields(entity)) {
+      if (skip.count(f->name)) continue;
       std::string t(text_of(project, f->type.span));
       if (!t.empty() && t.back() != '?') t += "?";
       add(f->name, CompletionKind::Field, t, doc_comment(project, f->span), as_key ? f->name + ": " : "");
@@ -172,13 +175,25 @@ struct Completer {
     }
   }
 
+  // The `name:` keys already written in a record or an argument list
+  // (directly in it, not in a nested one).
+  std::set<std::string> keys_given(const Frame& f) const {
+    std::set<std::string> given;
+    int depth = 0;
+    for (size_t i = f.open + 1; i + 1 < tokens.size() && i < f.close; ++i) {
+      std::string_view x = tokens[i].text;
+      if (tokens[i].kind == Token::Punct && (x == "(" || x == "[" || x == "{")) ++depth;
+      if (tokens[i].kind == Token::Punct && (x == ")" || x == "]" || x == "}")) --depth;
+      if (depth == 0 && tokens[i].kind == Token::Word && tokens[i + 1].text == ":" && i + 1 != before)
+        given.insert(std::string(x));
+    }
+    return given;
+  }
+
   void argument_items(const Frame& call) {
     auto it = index.actions.find(call.name);
     if (it == index.actions.end()) return;
-    std::set<std::string> given;
-    for (size_t i = call.open + 1; i + 1 < tokens.size() && i < call.close; ++i)
-      if (tokens[i].kind == Token::Word && tokens[i + 1].text == ":" && i + 1 < before)
-        given.insert(std::string(tokens[i].text));
+    std::set<std::string> given = keys_given(call);
     for (const auto& prm : it->second->params) {
       if (given.count(prm.name)) continue;
       add(prm.name, CompletionKind::Argument,
@@ -332,11 +347,13 @@ struct Completer {
     bool key_position = back_is(1, "{") || back_is(1, ",");
     if (in && in->kind == Frame::ActionArgs && (back_is(1, "(") || back_is(1, ",")))
       return argument_items(*in);
-    if (in && in->kind == Frame::Given && key_position) return field_items(in->name, true);
+    if (in && in->kind == Frame::Given && key_position) return field_items(in->name, true, keys_given(*in));
     if (in && in->kind == Frame::TestSignal && key_position) {
-      property_items({in->name}, false, true);
+      std::set<std::string> given = keys_given(*in);
+      property_items({in->name}, false, true, given);
       for (const char* k : {"id", "account", "contact", "source"})
-        add(k, CompletionKind::Property, "string", envelope_doc(k), std::string(k) + ": ");
+        if (!given.count(k))
+          add(k, CompletionKind::Property, "string", envelope_doc(k), std::string(k) + ": ");
       return;
     }
     if (in && in->kind == Frame::Play && line_start(wb)) return play_item_start(*in);
