@@ -5,6 +5,9 @@
 #             .play file in the repository: a third of the time (it is slow)
 #   fmt       parse + format + parse again: the same tree and comments, and
 #             formatting again changes nothing; seeded like check (also slow)
+#   ide       the editor's queries (hover, definition, references, rename,
+#             completion, symbols, quick fixes) at every offset of the input,
+#             seeded like fmt (slow: every offset of an input)
 #   signal    envelope normalization + the engine's signal decoder + engine
 #   segment   the Segment API mapping + the context schema check
 #   bundle    the bundle loader and verifier, then the engine on what loads
@@ -19,7 +22,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 total=${1:-60}
-read -r -a targets <<<"${FUZZ_TARGETS:-check fmt signal segment bundle template config}"
+read -r -a targets <<<"${FUZZ_TARGETS:-check fmt ide signal segment bundle template config}"
 launcher=()
 if command -v ccache >/dev/null 2>&1; then
   export CCACHE_BASEDIR="$PWD"
@@ -68,6 +71,9 @@ for t in "${targets[@]}"; do
     fmt)
       find stdlib plays tests -name '*.play' -size -64k -exec cp --backup=numbered -t "$work" {} +
       args+=(-max_len=16384 -dict=tests/fuzz/dict/play.dict) ;;
+    ide)
+      find stdlib plays tests -name '*.play' -size -4k -exec cp --backup=numbered -t "$work" {} +
+      args+=(-max_len=2048 -dict=tests/fuzz/dict/play.dict) ;;
     bundle)
       args+=(-max_len=65536)
       # The whole sets, and each folder or file with its project (small bundles mutate better).
