@@ -233,8 +233,15 @@ std::optional<Hover> hover(const sema::Project& project, Position at) {
     if (!md.empty()) return Hover{md, here.names.front().span};
   }
   if (here.expr && here.expr->type) {
-    std::string_view text = text_of(project, here.expr->span);
-    if (text.size() > 60) text = text.substr(0, 57);
+    // A long expression is shown by its start: the type is the point.
+    std::string text(text_of(project, here.expr->span));
+    if (text.size() > 60) {
+      size_t cut = 57;
+      while (cut > 0 && (static_cast<unsigned char>(text[cut]) & 0xC0) == 0x80)
+        --cut;  // not inside a UTF-8 character
+      text = text.substr(0, cut) + "...";
+    }
+    if (text.find('\n') != std::string::npos) text = text.substr(0, text.find('\n')) + " ...";
     return Hover{code(fmt::format("{}: {}", text, here.expr->type->str())), here.expr->span};
   }
   return std::nullopt;

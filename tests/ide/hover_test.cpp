@@ -104,6 +104,16 @@ TEST_F(HoverTest, EnvelopeFieldsAndMetadataKeys) {
       "```play\nowner\n```\n\nWho answers for the play (an email or team): `owner \"team@example.com\"`");
 }
 
+TEST_F(HoverTest, ALongExpressionIsShownByItsStart) {
+  auto l2 = load(
+      "play p {\n  owner \"o\"\n  on website.page_viewed\n  where signal.url == "
+      "\"ééééééééééééééééééééééééééééé\" or\n    signal.url == \"b\"\n}\n");
+  ASSERT_FALSE(l2->diags.has_errors()) << l2->dump();
+  auto h = hover(l2->project, l2->at("a.play", " or", 0, 1));
+  ASSERT_TRUE(h);
+  EXPECT_EQ(h->markdown, "```play\nsignal.url == \"ééééééééééééééééééééé...: bool\n```");
+}
+
 TEST_F(HoverTest, NothingInCommentsAndPastTheEnd) {
   EXPECT_EQ(hover_at("p.play", "Pricing pages"), "<none>");
   EXPECT_FALSE(hover(l->project, Position{l->file("p.play"), 1u << 30}));

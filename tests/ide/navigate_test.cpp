@@ -119,5 +119,33 @@ TEST_F(Navigate, AProjectWithSyntaxErrorsStillNavigatesWhatParsed) {
             Strings{"p.play:18: pricing_pages"});
 }
 
+TEST(Shadowing, AMacroVariableHidesALetAndAnInnerOneTheOuter) {
+  auto l = load(
+      "play p {\n  owner \"o\"\n  on website.page_viewed\n  let x = [1, 2]\n"
+      "  let y = x.exists(x, [3].exists(x, x > 1) || x > 0)\n  do notify(channel: \"c\", text: \"{x} "
+      "{y}\")\n}\n");
+  ASSERT_FALSE(l->diags.has_errors()) << l->dump();
+  using S = std::vector<std::string>;
+  // `x.exists(x, ...)`: the receiver is the let; the variable is bound by the outer exists.
+  EXPECT_EQ(l->show(definition(l->project, l->at("a.play", "x.exists"))), S{"a.play:4: x"});
+  EXPECT_EQ(l->show(definition(l->project, l->at("a.play", "x > 1"))), S{"a.play:5: x"});
+  EXPECT_EQ(definition(l->project, l->at("a.play", "x > 1"))[0].begin, l->at("a.play", "x, x > 1").offset);
+  EXPECT_EQ(definition(l->project, l->at("a.play", "x > 0"))[0].begin, l->at("a.play", "x, [3]").offset);
+  EXPECT_EQ(l->show(definition(l->project, l->at("a.play", "{x}", 0, 1))), S{"a.play:4: x"});
+  // The let's references are its uses outside the macros only.
+  EXPECT_EQ(l->show(references(l->project, l->at("a.play", "let x", 0, 4), false)),
+            (S{"a.play:5: x", "a.play:6: x"}));
+}
+
+TEST(Shadowing, ALetNamedLikeAConstIsRefusedAndTheNameIsTheConsts) {
+  // The checker refuses the let (P0314) and reads the name as the const.
+  auto l = load(
+      "const limit = 5\nplay p {\n  owner \"o\"\n  on website.page_viewed\n  let limit = 1\n"
+      "  where signal.visit_count > limit\n}\n");
+  ASSERT_TRUE(l->diags.has_errors());
+  EXPECT_EQ(l->show(definition(l->project, l->at("a.play", "> limit", 0, 2))),
+            std::vector<std::string>{"a.play:1: limit"});
+}
+
 }  // namespace
 }  // namespace play::ide::testing
