@@ -213,6 +213,14 @@ struct Completer {
         if (tokens[i].text == "let" && tokens[i + 1].kind == Token::Word && i + 1 < before)
           add(std::string(tokens[i + 1].text), CompletionKind::Variable, "let");
     }
+    // The variables of the list macros around the cursor: `l.exists(v, |`.
+    for (const auto& f : open) {
+      const builtins::Builtin* b = builtins::method(f.name);
+      bool macro = f.kind == Frame::Parens && b && b->form == builtins::Form::Macro && f.open + 2 < before &&
+                   tokens[f.open + 1].kind == Token::Word && tokens[f.open + 2].text == ",";
+      if (macro)
+        add(std::string(tokens[f.open + 1].text), CompletionKind::Variable, "each element of the list");
+    }
     for (const auto& [name, decl] : index.values)
       if (decl->kind != ast::ValueKind::Pool)
         add(name, CompletionKind::Constant, std::string(text_of(project, decl->span)),

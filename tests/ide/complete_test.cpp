@@ -132,6 +132,14 @@ TEST_F(CompleteTest, NamesInScopeInAnArgumentsValue) {
   EXPECT_FALSE(has(cs, "sequence"));
 }
 
+TEST_F(CompleteTest, AMacrosVariableInItsBody) {
+  auto cs = at(kPlayHead + "  where account.tech_stack.exists(tech, tech.startsWith(\"a\") and |)\n}\n");
+  ASSERT_TRUE(find(cs, "tech"));
+  EXPECT_EQ(find(cs, "tech")->kind, CompletionKind::Variable);
+  cs = at(kPlayHead + "  where account.tech_stack.exists(tech, true) and |\n}\n");
+  EXPECT_FALSE(has(cs, "tech"));
+}
+
 TEST_F(CompleteTest, TheDocumentsOwnDeclarations) {
   auto cs = at("const brand_new = 3\n" + kPlayHead + "  where account.employees > |\n}\n");
   EXPECT_TRUE(has(cs, "brand_new"));
