@@ -1,5 +1,8 @@
 #include "compiler/ide/index.h"
 
+#include <algorithm>
+#include <tuple>
+
 namespace play::ide {
 
 Index::Index(const sema::Project& project) {
@@ -125,6 +128,14 @@ std::string doc_comment(const sema::Project& project, Span decl) {
   std::string out;
   for (const auto& l : lines) out += (out.empty() ? "" : " ") + l;
   return out;
+}
+
+void sort_unique(std::vector<Span>& spans) {
+  auto key = [](const Span& s) { return std::tuple(s.file, s.begin, s.end); };
+  std::sort(spans.begin(), spans.end(), [&](const Span& a, const Span& b) { return key(a) < key(b); });
+  spans.erase(
+      std::unique(spans.begin(), spans.end(), [&](const Span& a, const Span& b) { return key(a) == key(b); }),
+      spans.end());
 }
 
 std::vector<std::string> on_types(const ast::PlayDecl& play) {

@@ -45,6 +45,8 @@ std::string_view text_of(const sema::Project& project, Span span);
 // same line, else the comment lines right above it (not a `// ----` section
 // rule). Without the slashes; "" when there is none.
 std::string doc_comment(const sema::Project& project, Span declaration);
+// Sorted by file and position, each span once.
+void sort_unique(std::vector<Span>& spans);
 // The signal types of a play's `on` clause, as written.
 std::vector<std::string> on_types(const ast::PlayDecl& play);
 

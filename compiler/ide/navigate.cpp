@@ -8,17 +8,6 @@
 
 namespace play::ide {
 
-namespace {
-
-void sort_unique(std::vector<Span>& spans) {
-  auto key = [](const Span& s) { return std::tuple(s.file, s.begin, s.end); };
-  std::ranges::sort(spans, {}, key);
-  auto dup = std::ranges::unique(spans, {}, key);
-  spans.erase(dup.begin(), dup.end());
-}
-
-}  // namespace
-
 std::vector<Span> definition(const sema::Project& project, Position at) {
   Index index(project);
   Located here = locate(project, index, at.file, at.offset);

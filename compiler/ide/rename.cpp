@@ -225,10 +225,7 @@ RenameResult rename(const sema::Project& project, Position at, const std::string
     for (const auto& o : occurrences(project, index, project.files[i]))
       if (std::ranges::any_of(t.names, [&](const Occurrence& h) { return h.sym == o.sym; }))
         spans.push_back(o.span);
-  auto key = [](const Span& s) { return std::tuple(s.file, s.begin, s.end); };
-  std::ranges::sort(spans, {}, key);
-  auto dup = std::ranges::unique(spans, {}, key);
-  spans.erase(dup.begin(), dup.end());
+  sort_unique(spans);
   for (Span s : spans) r.edits.push_back({s, new_name});
   return r;
 }
