@@ -62,11 +62,11 @@ struct Completer {
   // ---- the names
 
   // Signal types: the project's and the document's own declarations.
-  std::vector<std::string> signal_types() const {
+  std::vector<std::string> signal_types() {
     std::set<std::string> names;
     for (const auto& [n, decls] : index.signals) names.insert(n);
     for (size_t i = 0; i + 2 < tokens.size(); ++i)
-      if (tokens[i].text == "signal" && tokens[i + 1].kind == Token::Word && open_at(i).empty()) {
+      if (tokens[i].text == "signal" && tokens[i + 1].kind == Token::Word && top_level_at(i)) {
         std::string n(tokens[i + 1].text);
         for (size_t k = i + 2;
              k + 1 < tokens.size() && tokens[k].text == "." && tokens[k + 1].kind == Token::Word; k += 2)
@@ -75,7 +75,21 @@ struct Completer {
       }
     return {names.begin(), names.end()};
   }
-  std::vector<Frame> open_at(size_t i) const { return frames(tokens, i); }
+  // Is token i outside every bracket (a top-level declaration's keyword)?
+  // Depths are counted once per completion.
+  std::vector<int> depth;
+  bool top_level_at(size_t i) {
+    if (depth.empty()) {
+      int d = 0;
+      for (const auto& t : tokens) {
+        if (t.kind == Token::Punct && (t.text == "}" || t.text == ")" || t.text == "]"))
+          d = d > 0 ? d - 1 : 0;
+        depth.push_back(d);
+        if (t.kind == Token::Punct && (t.text == "{" || t.text == "(" || t.text == "[")) ++d;
+      }
+    }
+    return i < depth.size() && depth[i] == 0;
+  }
 
   void signal_type_items(const std::string& typed_prefix) {
     // The editor replaces the word at the cursor, which stops at a dot:
@@ -336,7 +350,7 @@ struct Completer {
     if (back_is(1, "expect")) {
       for (const auto& [name, decl] : index.plays) add(name, CompletionKind::Variable, "play");
       for (size_t i = 0; i + 1 < tokens.size(); ++i)
-        if (tokens[i].text == "play" && tokens[i + 1].kind == Token::Word && open_at(i).empty())
+        if (tokens[i].text == "play" && tokens[i + 1].kind == Token::Word && top_level_at(i))
           add(std::string(tokens[i + 1].text), CompletionKind::Variable, "play");
       add("nothing else", CompletionKind::Keyword);
       return;
