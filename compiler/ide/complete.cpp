@@ -402,9 +402,25 @@ std::vector<Completion> complete(const sema::Project& project, std::string_view 
   (void)path;
   if (offset > text.size()) offset = static_cast<uint32_t>(text.size());
   bool inside = false;
+  size_t string_start = 0;
   Index index(project);
-  Completer c(project, index, text, scan(text, offset, inside));
-  if (inside) return {};
+  std::vector<Token> tokens = scan(text, offset, inside, string_start);
+  if (inside) {
+    // In a string: only a template's `{expression}` completes, read as if
+    // the expression stood where the string starts.
+    if (string_start == std::string_view::npos) return {};
+    size_t expr = template_expression_start(text, string_start, offset);
+    if (expr == std::string_view::npos) return {};
+    std::string shifted =
+        std::string(text.substr(0, string_start)) + std::string(text.substr(expr, offset - expr));
+    uint32_t at = static_cast<uint32_t>(shifted.size());
+    bool still_inside = false;
+    Completer c(project, index, shifted, scan(shifted, at, still_inside, string_start));
+    if (still_inside) return {};
+    c.run(at);
+    return std::move(c.out);
+  }
+  Completer c(project, index, text, std::move(tokens));
   c.run(offset);
   return std::move(c.out);
 }

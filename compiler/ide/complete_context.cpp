@@ -8,9 +8,10 @@ namespace {
 bool word_char(char c) { return std::isalnum(static_cast<unsigned char>(c)) || c == '_'; }
 }  // namespace
 
-std::vector<Token> scan(std::string_view text, uint32_t offset, bool& inside) {
+std::vector<Token> scan(std::string_view text, uint32_t offset, bool& inside, size_t& string_start) {
   std::vector<Token> out;
   inside = false;
+  string_start = std::string_view::npos;
   size_t i = 0, n = text.size();
   auto covers = [&](size_t b, size_t e, bool open_end) {
     if (offset > b && (offset < e || (open_end && offset == e))) inside = true;
@@ -39,6 +40,7 @@ std::vector<Token> scan(std::string_view text, uint32_t offset, bool& inside) {
       bool closed = e != std::string_view::npos;
       i = closed ? e + 3 : n;
       covers(b, i, !closed);
+      if (inside && string_start == std::string_view::npos && offset > b) string_start = b;
       out.push_back({Token::String, uint32_t(b), uint32_t(i), text.substr(b, i - b)});
       continue;
     }
@@ -56,6 +58,7 @@ std::vector<Token> scan(std::string_view text, uint32_t offset, bool& inside) {
         }
       }
       covers(b, i, !closed);
+      if (inside && string_start == std::string_view::npos && offset > b && offset <= i) string_start = b;
       out.push_back({Token::String, uint32_t(b), uint32_t(i), text.substr(b, i - b)});
       continue;
     }
@@ -68,6 +71,27 @@ std::vector<Token> scan(std::string_view text, uint32_t offset, bool& inside) {
     out.push_back({Token::Punct, uint32_t(b), uint32_t(i), text.substr(b, 1)});
   }
   return out;
+}
+
+size_t template_expression_start(std::string_view text, size_t string_start, uint32_t offset) {
+  size_t open = std::string_view::npos;
+  for (size_t i = string_start + 1; i < offset && i < text.size(); ++i) {
+    char c = text[i];
+    if (c == '\\') {
+      ++i;
+    } else if (c == '{' && open == std::string_view::npos) {
+      if (i + 1 < offset && text[i + 1] == '{') {
+        ++i;  // `{{`: a literal brace
+        continue;
+      }
+      open = i + 1;
+    } else if (c == '}' && open != std::string_view::npos) {
+      open = std::string_view::npos;
+    } else if (c == '}' && i + 1 < offset && text[i + 1] == '}') {
+      ++i;
+    }
+  }
+  return open;
 }
 
 namespace {

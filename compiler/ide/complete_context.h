@@ -18,8 +18,14 @@ struct Token {
 };
 
 // Tokens of `text`; `inside` tells whether `offset` falls in a comment or a
-// string (where nothing is completed).
-std::vector<Token> scan(std::string_view text, uint32_t offset, bool& inside);
+// string (where nothing is completed), and `string_start` where that string
+// begins (npos when it is not one).
+std::vector<Token> scan(std::string_view text, uint32_t offset, bool& inside, size_t& string_start);
+
+// In a string at `offset` (starting at `string_start`): where the template
+// expression around the cursor starts (just after its `{`), or npos when the
+// cursor is in the string's plain text. `"hi {signal.|}"`
+size_t template_expression_start(std::string_view text, size_t string_start, uint32_t offset);
 
 // A block or parenthesis open at the cursor.
 struct Frame {

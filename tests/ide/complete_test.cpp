@@ -191,6 +191,15 @@ TEST_F(CompleteTest, TopLevelAndTestBlocks) {
   EXPECT_TRUE(has(cs, "expect"));
 }
 
+TEST_F(CompleteTest, InAStringTemplatesExpression) {
+  auto cs = at(kPlayHead + "  do notify(channel: \"c\", text: \"seen {signal.|}\")\n}\n");
+  EXPECT_TRUE(has(cs, "category"));
+  cs = at(kPlayHead + "  do notify(channel: \"c\", text: \"seen {sig|");
+  EXPECT_TRUE(has(cs, "signal"));
+  EXPECT_TRUE(at(kPlayHead + "  do notify(channel: \"c\", text: \"seen {signal.url} and |\")\n}\n").empty());
+  EXPECT_TRUE(at(kPlayHead + "  do notify(channel: \"c\", text: \"{{signal.|\")\n}\n").empty());
+}
+
 TEST_F(CompleteTest, NothingInCommentsOrStrings) {
   EXPECT_TRUE(at(kPlayHead + "  // where signal.|\n}\n").empty());
   EXPECT_TRUE(at(kPlayHead + "  where signal.url == \"signal.|\"\n}\n").empty());
