@@ -59,6 +59,17 @@ struct Completer {
     return text.substr(t->end, word_begin - t->end).find('\n') != std::string_view::npos;
   }
 
+  // Does the line before end mid-expression (`where a and`, `x ==`), so the
+  // word typed continues it rather than starting a play item?
+  bool continues() const {
+    const Token* t = back(1);
+    if (!t) return false;
+    if (t->kind == Token::Word)
+      return t->text == "and" || t->text == "or" || t->text == "not" || t->text == "in";
+    if (t->kind == Token::String) return false;
+    return t->text != "}" && t->text != ")" && t->text != "]" && t->text != "{" && t->text != "%";  // `30%`
+  }
+
   // ---- the names
 
   // Signal types: the project's and the document's own declarations.
@@ -378,7 +389,7 @@ struct Completer {
           add(k, CompletionKind::Property, "string", envelope_doc(k), std::string(k) + ": ");
       return;
     }
-    if (in && in->kind == Frame::Play && line_start(wb)) return play_item_start(*in);
+    if (in && in->kind == Frame::Play && line_start(wb) && !continues()) return play_item_start(*in);
     if (in && in->kind == Frame::Test && line_start(wb)) {
       add("given", CompletionKind::Snippet, "given account|contact { ... }", "",
           "given ${1|account,contact|} { $0 }", true);

@@ -164,6 +164,10 @@ TEST_F(CompleteTest, MetadataKeysAndClausesAtTheStartOfAPlaysLine) {
   EXPECT_TRUE(has(cs, "unless suppressed"));
   EXPECT_EQ(find(cs, "owner")->kind, CompletionKind::Keyword);
   EXPECT_FALSE(has(cs, "signal"));
+  // A condition continued on the next line is an expression.
+  cs = at(kPlayHead + "  where signal.url == \"a\" or\n    |\n}\n");
+  EXPECT_TRUE(has(cs, "signal"));
+  EXPECT_FALSE(has(cs, "owner"));
 }
 
 TEST_F(CompleteTest, TopLevelAndTestBlocks) {
