@@ -72,8 +72,8 @@ for t in "${targets[@]}"; do
       find stdlib plays tests -name '*.play' -size -64k -exec cp --backup=numbered -t "$work" {} +
       args+=(-max_len=16384 -dict=tests/fuzz/dict/play.dict) ;;
     ide)
-      find stdlib plays tests -name '*.play' -size -4k -exec cp --backup=numbered -t "$work" {} +
-      args+=(-max_len=2048 -dict=tests/fuzz/dict/play.dict) ;;
+      find stdlib plays tests -name '*.play' -size -3k -exec cp --backup=numbered -t "$work" {} +
+      args+=(-max_len=1024 -dict=tests/fuzz/dict/play.dict) ;;
     bundle)
       args+=(-max_len=65536)
       # The whole sets, and each folder or file with its project (small bundles mutate better).

@@ -5,6 +5,24 @@
 
 namespace play::ide {
 
+namespace {
+template <typename Decls>
+std::vector<const ast::FieldDecl*> all_fields(const Decls& decls) {
+  std::vector<const ast::FieldDecl*> out;
+  for (const auto* d : decls)
+    for (const auto& f : d->fields)
+      if (std::ranges::none_of(out, [&](const ast::FieldDecl* o) { return o->name == f.name; }))
+        out.push_back(&f);
+  return out;
+}
+const std::vector<const ast::FieldDecl*>& find_in(
+    const std::map<std::string, std::vector<const ast::FieldDecl*>>& m, const std::string& key) {
+  static const std::vector<const ast::FieldDecl*> none;
+  auto it = m.find(key);
+  return it == m.end() ? none : it->second;
+}
+}  // namespace
+
 Index::Index(const sema::Project& project) {
   for (const auto& file : project.files)
     for (const auto& d : file.decls) {
@@ -32,41 +50,23 @@ Index::Index(const sema::Project& project) {
           break;
       }
     }
+  for (const auto& [name, decls] : signals) props_[name] = all_fields(decls);
+  for (const auto& [name, decls] : entities) fields_[name] = all_fields(decls);
 }
-
-namespace {
-template <typename Decls>
-std::vector<const ast::FieldDecl*> all_fields(const Decls* decls) {
-  std::vector<const ast::FieldDecl*> out;
-  if (!decls) return out;
-  for (const auto* d : *decls)
-    for (const auto& f : d->fields) {
-      bool seen = false;
-      for (const auto* o : out) seen |= o->name == f.name;
-      if (!seen) out.push_back(&f);
-    }
-  return out;
-}
-template <typename Map>
-const typename Map::mapped_type* find_in(const Map& m, const std::string& key) {
-  auto it = m.find(key);
-  return it == m.end() ? nullptr : &it->second;
-}
-}  // namespace
 
 std::vector<const ast::FieldDecl*> Index::properties(const std::string& type) const {
-  return all_fields(find_in(signals, type));
+  return find_in(props_, type);
 }
 std::vector<const ast::FieldDecl*> Index::fields(const std::string& entity) const {
-  return all_fields(find_in(entities, entity));
+  return find_in(fields_, entity);
 }
 const ast::FieldDecl* Index::property(const std::string& type, const std::string& name) const {
-  for (const auto* f : properties(type))
+  for (const auto* f : find_in(props_, type))
     if (f->name == name) return f;
   return nullptr;
 }
 const ast::FieldDecl* Index::field(const std::string& entity, const std::string& name) const {
-  for (const auto* f : fields(entity))
+  for (const auto* f : find_in(fields_, entity))
     if (f->name == name) return f;
   return nullptr;
 }

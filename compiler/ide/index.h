@@ -30,6 +30,10 @@ struct Index {
   // Property names of a signal type, declaration order (extensions after).
   std::vector<const ast::FieldDecl*> properties(const std::string& type) const;
   std::vector<const ast::FieldDecl*> fields(const std::string& entity) const;
+
+ private:
+  // Per signal type / entity: its properties / fields, first declaration of each name.
+  std::map<std::string, std::vector<const ast::FieldDecl*>> props_, fields_;
 };
 
 // Was the project checked (no syntax errors anywhere)? Only then are the

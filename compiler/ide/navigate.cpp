@@ -23,8 +23,9 @@ std::vector<Span> references(const sema::Project& project, Position at, bool inc
   Located here = locate(project, index, at.file, at.offset);
   std::vector<Span> out;
   if (here.names.empty()) return out;
+  const std::string& here_name = here.names.front().sym.name;  // the same for every symbol here
   for (size_t i = project.stdlib_file_count; i < project.files.size(); ++i)
-    for (const auto& o : occurrences(project, index, project.files[i]))
+    for (const auto& o : occurrences(project, index, project.files[i], &here_name))
       if (!o.declaration &&
           std::ranges::any_of(here.names, [&](const Occurrence& h) { return h.sym == o.sym; }))
         out.push_back(o.span);

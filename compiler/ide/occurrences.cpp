@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cctype>
+#include <optional>
 
 #include "compiler/builtins/builtins.h"
 
@@ -42,6 +43,11 @@ struct Walker {
   std::vector<Occurrence>& out;
   std::vector<std::pair<const ast::Expr*, const ast::PlayDecl*>>* exprs;
 
+  // Only the declarations holding this offset (locate), only names spelt
+  // so (references): a query walks what it needs, on every keystroke.
+  std::optional<uint32_t> only_at;
+  const std::string* only_name = nullptr;
+
   Walker(const sema::Project& p, const Index& i, std::vector<Occurrence>& o,
          std::vector<std::pair<const ast::Expr*, const ast::PlayDecl*>>* e = nullptr)
       : project(p), index(i), out(o), exprs(e) {}
@@ -53,7 +59,7 @@ struct Walker {
 
   void add(SymKind kind, std::string name, Span span, bool decl = false, std::string owner = "",
            const void* scope = nullptr) {
-    if (!span.valid() || name.empty()) return;
+    if (!span.valid() || name.empty() || (only_name && name != *only_name)) return;
     out.push_back({Sym{kind, std::move(name), std::move(owner), scope}, span, decl, current, play});
   }
 
@@ -243,6 +249,7 @@ struct Walker {
 
   void file(const ast::File& f) {
     for (const auto& d : f.decls) {
+      if (only_at && !(d.span.begin <= *only_at && *only_at <= d.span.end)) continue;
       switch (d.kind) {
         case ast::DeclKind::Signal:
           if (!d.signal) break;
@@ -301,9 +308,11 @@ bool better(Span a, Span b, uint32_t offset) {
 
 }  // namespace
 
-std::vector<Occurrence> occurrences(const sema::Project& project, const Index& index, const ast::File& file) {
+std::vector<Occurrence> occurrences(const sema::Project& project, const Index& index, const ast::File& file,
+                                    const std::string* name) {
   std::vector<Occurrence> out;
   Walker w(project, index, out);
+  w.only_name = name;
   w.file(file);
   return out;
 }
@@ -315,6 +324,7 @@ Located locate(const sema::Project& project, const Index& index, uint32_t file_i
   std::vector<Occurrence> all;
   std::vector<std::pair<const ast::Expr*, const ast::PlayDecl*>> exprs;
   Walker w(project, index, all, &exprs);
+  w.only_at = offset;
   w.file(*file);
   for (auto& o : all)
     if (o.span.file == file_id && holds(o.span, offset)) at.names.push_back(std::move(o));

@@ -53,8 +53,10 @@ struct Occurrence {
 };
 
 // Every occurrence of a name in one file, in source order (a `signal.x` of
-// a play `on any of (A, B)` gives one occurrence per type).
-std::vector<Occurrence> occurrences(const sema::Project& project, const Index& index, const ast::File& file);
+// a play `on any of (A, B)` gives one occurrence per type); only those of
+// names spelt `name` when it is given.
+std::vector<Occurrence> occurrences(const sema::Project& project, const Index& index, const ast::File& file,
+                                    const std::string* name = nullptr);
 
 // What is at a position: the occurrences whose span holds it (the word's
 // end counts: the cursor just after a name is on it), the innermost first;

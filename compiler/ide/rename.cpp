@@ -140,7 +140,7 @@ std::string collision(const sema::Project& project, const Index& index, const Oc
       // Another variable of the same play (or declaration) with that name would capture or be captured.
       const ast::File* file = file_of(project, at.span.file);
       if (!file) return "";
-      for (const auto& o : occurrences(project, index, *file))
+      for (const auto& o : occurrences(project, index, *file, &to))
         if (o.play == at.play && o.sym.name == to &&
             (o.sym.kind == SymKind::Let || o.sym.kind == SymKind::MacroVar))
           return taken(o.sym.kind == SymKind::Let ? "a let of this play" : "a variable of this play", o.span);
@@ -221,8 +221,9 @@ RenameResult rename(const sema::Project& project, Position at, const std::string
       return r;
     }
   std::vector<Span> spans;
+  const std::string& here_name = here.sym.name;
   for (size_t i = project.stdlib_file_count; i < project.files.size(); ++i)
-    for (const auto& o : occurrences(project, index, project.files[i]))
+    for (const auto& o : occurrences(project, index, project.files[i], &here_name))
       if (std::ranges::any_of(t.names, [&](const Occurrence& h) { return h.sym == o.sym; }))
         spans.push_back(o.span);
   sort_unique(spans);
