@@ -114,6 +114,18 @@ TEST_F(HoverTest, ALongExpressionIsShownByItsStart) {
   EXPECT_EQ(h->markdown, "```play\nsignal.url == \"ééééééééééééééééééééé...: bool\n```");
 }
 
+TEST_F(HoverTest, TheSignalOfAPlayOnAnyOf) {
+  EXPECT_EQ(hover_at("p.play", "signal.url != null"),
+            "```play\nsignal\n```\n\nThe signal that triggered the play: `any of (website.form_submitted, "
+            "website.chat_started)`.|p.play:34: signal");
+  // Its property: each type's, one after the other.
+  std::string url = hover_at("p.play", "signal.url != null", 0, 7);
+  EXPECT_EQ(url,
+            "```play\nsignal.url: string?\n```\n\nProperty of "
+            "`website.form_submitted`\n\n---\n\n```play\nsignal.url: "
+            "string?\n```\n\nProperty of `website.chat_started`|p.play:34: url");
+}
+
 TEST_F(HoverTest, NothingInCommentsAndPastTheEnd) {
   EXPECT_EQ(hover_at("p.play", "Pricing pages"), "<none>");
   EXPECT_FALSE(hover(l->project, Position{l->file("p.play"), 1u << 30}));

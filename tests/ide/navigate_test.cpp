@@ -90,6 +90,17 @@ TEST_F(Navigate, APropertyOfOnAnyOfIsEveryTypesProperty) {
   EXPECT_EQ(refs("p.play", "{signal.url}", false, 0, 8), (Strings{"p.play:25: url", "p_test.play:3: url"}));
 }
 
+TEST_F(Navigate, ASignalTypeWithAnExtensionAndTheContextRecords) {
+  auto x = load({{"p.play", kProject}, {"x.play", "signal website.page_viewed {\n  campaign: string?\n}\n"}});
+  ASSERT_FALSE(x->diags.has_errors()) << x->dump();
+  EXPECT_EQ(x->show(definition(x->project, x->at("p.play", "website.page_viewed"))),
+            (Strings{"stdlib/signals.play:34: website.page_viewed", "x.play:1: website.page_viewed"}));
+  EXPECT_EQ(x->show(references(x->project, x->at("p.play", "website.page_viewed"), false)),
+            Strings{"p.play:17: website.page_viewed"});
+  EXPECT_EQ(def("p.play", "account.employees"), Strings{"stdlib/entities.play:5: account"});
+  EXPECT_EQ(refs("p.play", "contact.do_not", false), Strings{"p.play:8: contact"});
+}
+
 TEST_F(Navigate, NothingInCommentsStringsOrPastTheEnd) {
   EXPECT_EQ(def("p.play", "Pricing pages"), Strings{});
   EXPECT_EQ(def("p.play", "wiki/pricing"), Strings{});
