@@ -8,6 +8,9 @@
 #   lsp       the language server core in-process: a document (seeded like
 #             check) with random edits, requests at random positions and
 #             raw messages; no crash and no InternalError answer
+#   ide       the editor's queries (hover, definition, references, rename,
+#             completion, symbols, quick fixes) at every offset of the input,
+#             seeded like fmt (slow: every offset of an input)
 #   signal    envelope normalization + the engine's signal decoder + engine
 #   segment   the Segment API mapping + the context schema check
 #   bundle    the bundle loader and verifier, then the engine on what loads
@@ -22,7 +25,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 total=${1:-60}
-read -r -a targets <<<"${FUZZ_TARGETS:-check fmt lsp signal segment bundle template config}"
+read -r -a targets <<<"${FUZZ_TARGETS:-check fmt lsp ide signal segment bundle template config}"
 launcher=()
 if command -v ccache >/dev/null 2>&1; then
   export CCACHE_BASEDIR="$PWD"
@@ -71,6 +74,9 @@ for t in "${targets[@]}"; do
     fmt | lsp)
       find stdlib plays tests -name '*.play' -size -64k -exec cp --backup=numbered -t "$work" {} +
       args+=(-max_len=16384 -dict=tests/fuzz/dict/play.dict) ;;
+    ide)
+      find stdlib plays tests -name '*.play' -size -3k -exec cp --backup=numbered -t "$work" {} +
+      args+=(-max_len=1024 -dict=tests/fuzz/dict/play.dict) ;;
     bundle)
       args+=(-max_len=65536)
       # The whole sets, and each folder or file with its project (small bundles mutate better).

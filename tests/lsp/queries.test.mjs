@@ -1,7 +1,6 @@
 // The editor queries over stdio: hover, definition, references, rename,
 // completion, document symbols and quick fixes, as compiler/ide/ide.h
-// documents them. Registered in ctest only when compiler/ide has its real
-// implementation (apps/playc/lsp/CMakeLists.txt: PLAY_IDE_STUB).
+// documents them.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import fs from 'node:fs';

@@ -1,0 +1,98 @@
+#include "compiler/ide/describe.h"
+
+#include <fmt/format.h>
+
+namespace play::ide {
+
+std::string builtin_result(const builtins::Builtin& b) {
+  using R = builtins::Result;
+  switch (b.result) {
+    case R::Bool:
+    case R::MacroTest:
+      return "bool";
+    case R::NullableBool:
+      return "bool?";
+    case R::Int:
+      return "int";
+    case R::Float:
+      return "float";
+    case R::String:
+    case R::PoolMember:
+    case R::LikeString:
+      return "string";
+    case R::Timestamp:
+      return "timestamp";
+    case R::Duration:
+      return "duration";
+    case R::Dyn:
+      return "dyn";
+    case R::MacroFilter:
+      return "list (the elements that pass)";
+    case R::MacroMap:
+      return "list (the expression's values)";
+  }
+  return "dyn";
+}
+
+std::string builtin_signature(const builtins::Builtin& b) {
+  using F = builtins::Form;
+  std::string name(b.name);
+  if (b.form == F::Function) return name + "(x)";
+  if (b.form == F::Macro)
+    return "l." + name + "(v, " + (b.result == builtins::Result::MacroMap ? "expr" : "condition") + ")";
+  if (b.arity == 0) return "x." + name + "()";
+  if (b.rule == builtins::ArgRule::Optional) return "x." + name + "([time_zone])";
+  return "x." + name + "(y)";
+}
+
+std::string builtin_doc(const builtins::Builtin& b) {
+  using F = builtins::Form;
+  std::string out = fmt::format("```play\n{}\n```\n", builtin_signature(b));
+  const char* what = b.form == F::Function ? "Takes" : "Called on";
+  out += fmt::format("{} {}", what, b.accepts_text);
+  if (!b.arg_text.empty()) out += fmt::format(" with {}", b.arg_text);
+  if (b.form == F::Macro) out += ": binds `v` to each element in turn";
+  out += fmt::format("; gives {}.", builtin_result(b));
+  if (!b.example.empty()) out += fmt::format("\n\nExample: `{}`", b.example);
+  return out;
+}
+
+const std::vector<Word>& meta_keys() {
+  static const std::vector<Word> keys = {
+      {"title", "The play's title, shown in the trigger registry and alerts: `title \"...\"`"},
+      {"owner", "Who answers for the play (an email or team): `owner \"team@example.com\"`"},
+      {"oncall", "Where the play's alerts page (a channel or rotation): `oncall \"#gtm-oncall\"`"},
+      {"priority", "high, normal or low: the default SLA (5m, 15m, 4h) and the order of work"},
+      {"sla", "How soon the actions must be delivered after the signal: `sla 15m`"},
+      {"runbook", "The link whoever is paged follows: `runbook \"https://...\"`"},
+      {"tags", "Labels for the registry: `tags [\"website\", \"enterprise\"]`"},
+      {"mode", "live (acts) or shadow (records what it would do, acts on nothing)"},
+  };
+  return keys;
+}
+
+const std::vector<Word>& outcomes() {
+  static const std::vector<Word> words = {
+      {"fired", "every clause passed and the actions were issued"},
+      {"no_match", "a where clause did not hold"},
+      {"not_icp", "a `where icp` clause did not hold"},
+      {"excluded", "an unless clause held (its reason may follow)"},
+      {"suppressed", "a suppress rule held (`unless suppressed`; its reason may follow)"},
+      {"deduplicated", "`unless fired within` held: the play fired for this contact or account recently"},
+      {"error", "the play failed at run time"},
+  };
+  return words;
+}
+
+std::string envelope_doc(const std::string& name) {
+  if (name == "id") return "The signal's id, unique per source.";
+  if (name == "type") return "The signal's type, e.g. \"website.page_viewed\".";
+  if (name == "source") return "The system the signal came from.";
+  if (name == "occurred_at") return "When it happened, by the source's clock.";
+  if (name == "received_at") return "When playd received it.";
+  if (name == "account") return "The key of the account it is about (its domain), or null.";
+  if (name == "contact") return "The key of the contact it is about (their email), or null.";
+  return "";
+}
+
+}  // namespace play::ide
