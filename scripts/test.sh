@@ -30,7 +30,7 @@ run() {  # run NAME COMMAND...: one test suite; keeps going so every failure is 
 run "unit and golden tests (ctest)" ctest --test-dir build --output-on-failure -j2
 run "example plays check without warnings" build/apps/playc/playc check --deny-warnings plays/
 run "repository is formatted (playc fmt --check)" build/apps/playc/playc fmt --check plays/ stdlib/ tests/mistakes/
-run "fuzz (check, fmt, lsp, signal, segment, bundle, template, config) for ${FUZZ_SECONDS:-60}s" ./scripts/fuzz.sh "${FUZZ_SECONDS:-60}"
+run "fuzz (check, fmt, lsp, ide, signal, segment, bundle, template, config) for ${FUZZ_SECONDS:-60}s" ./scripts/fuzz.sh "${FUZZ_SECONDS:-60}"
 
 echo "suites: $suites_passed passed, $suites_failed failed"
 [ "$suites_failed" -eq 0 ]
