@@ -1,0 +1,78 @@
+// The state of temporal triggers (docs/language.md section 12): for each
+// play's pattern and each account or contact, the signals counted towards
+// its next fire. An interface, like the Ledger: `playc run` and `playc test`
+// keep it in memory (MemoryPatterns), playd in its store (qualify's
+// StorePatterns, written in the transaction that records the decisions).
+//
+// The state of one (play, pattern, key) is O(pattern): a count keeps at most
+// N entries (the N most recent counted signals), `all of` at most one per
+// member (the latest). Each entry carries a hash of its signal's id, so a
+// signal evaluated again (a replay) is never counted twice.
+#pragma once
+
+#include <climits>
+#include <cstdint>
+#include <string>
+#include <string_view>
+#include <unordered_map>
+#include <vector>
+
+#include "common/text.h"
+
+namespace play::engine {
+
+struct PatternEntry {
+  int64_t at_ms = 0;     // the signal's occurred_at
+  uint64_t id_hash = 0;  // pattern_id_hash(signal id)
+  uint32_t member = 0;   // all of: the member it fills; count: 0
+};
+
+struct PatternState {
+  // The highest occurred_at counted for this key: the stream clock, before
+  // the allowed lateness is taken off. INT64_MIN: none yet.
+  int64_t max_seen_ms = INT64_MIN;
+  // The newest occurred_at of the signals that completed the last fire:
+  // a signal at or before it belongs to a window that fired, and is not
+  // counted again. INT64_MIN: never fired.
+  int64_t fired_at_ms = INT64_MIN;
+  std::vector<PatternEntry> entries;  // by at_ms, oldest first
+  void clear() {
+    max_seen_ms = fired_at_ms = INT64_MIN;
+    entries.clear();
+  }
+  bool operator==(const PatternState&) const = default;
+};
+
+uint64_t pattern_id_hash(std::string_view signal_id);
+
+// A compact, versioned byte form for stores (a BLOB); decode refuses
+// anything else (then the state starts afresh).
+void encode_pattern_state(const PatternState& state, std::string& out);
+bool decode_pattern_state(std::string_view bytes, PatternState& out);
+
+class PatternStore {
+ public:
+  virtual ~PatternStore() = default;
+  // The state of `play`'s pattern `pattern` (vm::pattern_hash) for `key`,
+  // copied into `out`; false (and `out` cleared) when there is none.
+  virtual bool load(std::string_view play, uint64_t pattern, std::string_view key, PatternState& out) = 0;
+  virtual void save(std::string_view play, uint64_t pattern, std::string_view key,
+                    const PatternState& state) = 0;
+};
+
+class MemoryPatterns : public PatternStore {
+ public:
+  bool load(std::string_view play, uint64_t pattern, std::string_view key, PatternState& out) override;
+  void save(std::string_view play, uint64_t pattern, std::string_view key,
+            const PatternState& state) override;
+  size_t size() const { return states_.size(); }
+  // Bytes held per state, encoded as a store would keep them (bench reports).
+  size_t encoded_bytes() const;
+
+ private:
+  std::string_view compose(std::string_view play, uint64_t pattern, std::string_view key);
+  std::unordered_map<std::string, PatternState, StringHash, std::equal_to<>> states_;
+  std::string scratch_;
+};
+
+}  // namespace play::engine
