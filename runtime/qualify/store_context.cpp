@@ -190,4 +190,78 @@ void StoreLedger::rolled_back() {
   dirty_pools_.clear();
 }
 
+// ---- temporal triggers' state ----
+
+StorePatterns::StorePatterns(store::Store& store, size_t capacity)
+    : store_(store), capacity_(std::max<size_t>(capacity, 16)) {}
+
+StorePatterns::Entry& StorePatterns::entry(std::string_view play, uint64_t pattern, std::string_view key) {
+  scratch_.assign(play);
+  scratch_ += '\x1f';  // play names are identifiers: the separator cannot occur in them
+  scratch_.append(reinterpret_cast<const char*>(&pattern), sizeof pattern);
+  scratch_ += key;
+  auto it = cache_.find(std::string_view(scratch_));
+  if (it == cache_.end()) {
+    Entry e;
+    e.play = play;
+    e.key = key;
+    e.pattern = pattern;
+    if (auto bytes = store_.pattern_state(play, pattern, key))
+      e.present = engine::decode_pattern_state(*bytes, e.state);  // an unreadable state starts afresh
+    it = cache_.emplace(scratch_, std::move(e)).first;
+  }
+  it->second.used = ++clock_;
+  return it->second;
+}
+
+bool StorePatterns::load(std::string_view play, uint64_t pattern, std::string_view key,
+                         engine::PatternState& out) {
+  Entry& e = entry(play, pattern, key);
+  if (!e.present) {
+    out.clear();
+    return false;
+  }
+  out.max_seen_ms = e.state.max_seen_ms;
+  out.fired_at_ms = e.state.fired_at_ms;
+  out.entries.assign(e.state.entries.begin(), e.state.entries.end());
+  return true;
+}
+
+void StorePatterns::save(std::string_view play, uint64_t pattern, std::string_view key,
+                         const engine::PatternState& state) {
+  Entry& e = entry(play, pattern, key);
+  e.present = true;
+  e.state.max_seen_ms = state.max_seen_ms;
+  e.state.fired_at_ms = state.fired_at_ms;
+  e.state.entries.assign(state.entries.begin(), state.entries.end());
+  dirty_.insert(scratch_);
+}
+
+void StorePatterns::flush(store::Evaluation& ev) {
+  for (const auto& k : dirty_) {
+    auto it = cache_.find(k);
+    if (it == cache_.end() || !it->second.present) continue;
+    engine::encode_pattern_state(it->second.state, bytes_);
+    ev.patterns.push_back({it->second.play, it->second.pattern, it->second.key, bytes_});
+  }
+}
+
+void StorePatterns::committed() {
+  dirty_.clear();
+  if (cache_.size() <= capacity_ + capacity_ / kTrimSlackDiv) return;
+  std::vector<std::pair<uint64_t, std::string_view>> by_use;
+  by_use.reserve(cache_.size());
+  for (const auto& [k, e] : cache_) by_use.emplace_back(e.used, k);
+  size_t excess = cache_.size() - capacity_;
+  std::nth_element(by_use.begin(), by_use.begin() + long(excess - 1), by_use.end());
+  std::vector<std::string> victims;
+  for (size_t i = 0; i < excess; ++i) victims.emplace_back(by_use[i].second);
+  for (const auto& k : victims) cache_.erase(k);
+}
+
+void StorePatterns::rolled_back() {
+  for (const auto& k : dirty_) cache_.erase(k);
+  dirty_.clear();
+}
+
 }  // namespace play::qualify
