@@ -57,6 +57,7 @@ BacktestResult backtest(const vm::Bundle& bundle, const BacktestInput& in, engin
     ++res.signals;
     if (after_signal) after_signal();
   }
+  res.late = eng.stats().late_signals;
   return res;
 }
 

@@ -21,6 +21,7 @@ struct BacktestResult {
   int rc = 0;          // 0; 1 a context error; 2 a file could not be read
   size_t signals = 0;  // signals decoded and evaluated
   size_t skipped = 0;  // lines that were not valid envelopes (reported on stderr)
+  size_t late = 0;     // signals a temporal trigger did not count: later than its lateness
 };
 
 // Runs every signal of `in.signals` through the engine on `bundle`, actions

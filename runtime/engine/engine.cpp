@@ -455,8 +455,11 @@ bool Engine::completes_pattern(uint32_t pi, const DecodedSignal& s, Outcome& o) 
   }
   patterns_->save(info.name, info.pattern_hash, key, st);
   if (complete) return true;
+  // Progress: the counted signals within the window of the newest one.
+  size_t within = 0;
+  for (const PatternEntry& e : st.entries) within += st.entries.back().at_ms - e.at_ms < p.within_ms;
   pattern_reason_.assign("counted ");
-  pattern_reason_ += std::to_string(st.entries.size());
+  pattern_reason_ += std::to_string(within);
   pattern_reason_ += " of ";
   pattern_reason_ += std::to_string(need);
   pattern_reason_ += info.pattern_window;

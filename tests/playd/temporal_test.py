@@ -1,0 +1,97 @@
+"""Temporal triggers (docs/language.md section 12) through a real playd give
+the same actions as `playc run` on the same signal file, across kill -9.
+
+tests/plays/temporal has count windows and an `all of` per account, and a
+count per contact; signals.ndjson (276 lines over 12 accounts) has late
+signals (within and beyond the lateness), repeated ids and signals that
+complete patterns on top of icp, suppression and `unless fired within`.
+
+playd starts on those plays with no config (the file outbox), gets the
+context over HTTP, then the first half of the signals in one NDJSON POST;
+once they are evaluated it is killed with SIGKILL and restarted (the windows
+must come back from the store), gets the second half, is killed again right
+after the acknowledgement (evaluation may be anywhere: a batch either
+committed with its pattern states or is evaluated again from the committed
+ones), and restarted. The outbox must then hold exactly `playc run`'s
+actions, each key once: no signal counted twice, none lost."""
+import json
+import os
+import subprocess
+import sys
+import tempfile
+import time
+from collections import Counter
+
+from playd_harness import Playd, REPO, wait_for
+
+HERE = os.path.join(REPO, "tests", "plays", "temporal")
+
+
+def main(binary, playc):
+    signals = os.path.join(HERE, "signals.ndjson")
+    context_file = os.path.join(HERE, "context.json")
+    run = subprocess.run([playc, "run", HERE, "--signals", signals, "--context", context_file],
+                         capture_output=True, text=True, cwd=REPO)
+    assert run.returncode == 0, (run.returncode, run.stderr)
+    want = [l for l in run.stdout.splitlines() if json.loads(l).get("kind") == "action"]
+    plays = Counter(json.loads(l)["play"] for l in want)
+    assert len(plays) == 3, f"every play fires in the file: {plays}"
+    assert "late signal" in run.stderr, run.stderr
+
+    lines = [l for l in open(signals, "rb").read().splitlines() if l.strip()]
+    half = len(lines) // 2
+    parts = [lines[:half], lines[half:]]
+
+    with tempfile.TemporaryDirectory() as tmp:
+        data = tmp + "/data"
+        outbox = os.path.join(data, "outbox.ndjson")
+
+        def delivered():
+            return open(outbox).read().splitlines() if os.path.exists(outbox) else []
+
+        def evaluated(pd, line):
+            sid = json.loads(line)["id"]
+            _, trace = pd.request("GET", f"/v1/signals/{sid}/trace")
+            return '"status":"evaluated"' in trace
+
+        pd = Playd(binary, data, plays=HERE).start()
+        try:
+            context = json.load(open(context_file))
+            for a in context["accounts"]:
+                status, body = pd.request("PUT", f"/v1/accounts/{a['domain']}",
+                                          {k: v for k, v in a.items() if k != "domain"})
+                assert status == 200, (a, status, body)
+            for c in context["contacts"]:
+                status, body = pd.request("PUT", f"/v1/contacts/{c['email']}",
+                                          {k: v for k, v in c.items() if k != "email"})
+                assert status == 200, (c, status, body)
+
+            status, body = pd.request("POST", "/v1/signals", b"\n".join(parts[0]) + b"\n")
+            assert status == 200, (status, body)
+            wait_for(lambda: evaluated(pd, parts[0][-1]), what="the first half evaluated")
+            pd.kill9()
+
+            pd.start()
+            status, body = pd.request("POST", "/v1/signals", b"\n".join(parts[1]) + b"\n")
+            assert status == 200, (status, body)
+            pd.kill9()  # anywhere in the evaluation of the second half
+
+            pd.start()
+            wait_for(lambda: evaluated(pd, parts[1][-1]), what="the second half evaluated")
+            wait_for(lambda: len(delivered()) >= len(want), what=f"{len(want)} actions delivered")
+            time.sleep(0.5)  # anything extra would show up now
+            got = delivered()
+            missing, extra = Counter(want) - Counter(got), Counter(got) - Counter(want)
+            assert not missing and not extra, f"missing {list(missing)}\nextra {list(extra)}"
+            keys = [json.loads(l)["key"] for l in got]
+            assert len(keys) == len(set(keys)), "a key delivered twice"
+            assert pd.stop() == 0
+        finally:
+            if pd.proc and pd.proc.poll() is None:
+                pd.proc.kill()
+    print(f"temporal triggers over HTTP, killed twice: {len(lines)} signals, {len(got)} actions "
+          f"identical to playc run ({dict(plays)})")
+
+
+if __name__ == "__main__":
+    main(sys.argv[1], sys.argv[2])
