@@ -438,6 +438,8 @@ bool Engine::completes_pattern(uint32_t pi, const DecodedSignal& s, Outcome& o) 
     if (e.id_hash == id) return pending("not counted: this signal was counted already");
   if (st.max_seen_ms != INT64_MIN && at < st.max_seen_ms - p.lateness_ms) {
     ++stats_.late_signals;
+    static_assert(std::string_view("not counted: late, older than the stream clock minus the lateness")
+                      .starts_with(kLateReason));
     return pending("not counted: late, older than the stream clock minus the lateness");
   }
   if (at <= st.fired_at_ms) return pending("not counted: in a window that already fired");

@@ -82,6 +82,10 @@
 
 namespace play::engine {
 
+// The start of the NoMatch reason of a signal a temporal trigger did not
+// count because it came later than the play's lateness allows.
+inline constexpr std::string_view kLateReason = "not counted: late";
+
 struct EngineStats {
   uint64_t signals = 0;  // process() calls, duplicates included
   uint64_t outcomes[size_t(OutcomeKind::kCount)] = {};

@@ -66,6 +66,15 @@ class Collector : public engine::OutputSink {
   const vm::Bundle& bundle_;
 };
 
+// The reason label of an outcome's metric. A temporal trigger's no_match
+// says how far its pattern got ("counted 2 of 3 ..."): traced, but not a
+// label (N values per play); only its late signals are counted apart.
+std::string_view metric_reason(const store::OutcomeRecord& o) {
+  if (o.outcome == "fired") return "";
+  if (o.outcome == "no_match") return o.reason.starts_with(engine::kLateReason) ? "late" : "";
+  return o.reason;
+}
+
 }  // namespace
 
 struct Qualifier::Impl {
@@ -195,7 +204,7 @@ void Qualifier::Impl::hand_over() {
   int64_t now = store::now_ms();
   for (auto& r : evaluation.signals) {
     for (const auto& o : r.outcomes)
-      if (!o.play.empty()) metrics.outcome(o.play, o.outcome, o.outcome == "fired" ? "" : o.reason);
+      if (!o.play.empty()) metrics.outcome(o.play, o.outcome, metric_reason(o));
     for (auto& a : r.actions) {
       metrics.action_issued(a.sink);
       metrics.play_action(a.play, a.sink, a.shadow ? "shadow" : "issued");

@@ -8,14 +8,19 @@ complete patterns on top of icp, suppression and `unless fired within`.
 
 playd starts on those plays with no config (the file outbox), gets the
 context over HTTP, then the first half of the signals in one NDJSON POST;
-once they are evaluated it is killed with SIGKILL and restarted (the windows
-must come back from the store), gets the second half, is killed again right
-after the acknowledgement (evaluation may be anywhere: a batch either
+once they are evaluated its plays are reloaded with new titles (the patterns
+unchanged: their windows must carry over the reload) and it gets the third
+quarter; then it is killed with SIGKILL and restarted (the windows must come
+back from the store), gets the last quarter, is killed again right after
+the acknowledgement (evaluation may be anywhere: a batch either
 committed with its pattern states or is evaluated again from the committed
 ones), and restarted. The outbox must then hold exactly `playc run`'s
 actions, each key once: no signal counted twice, none lost."""
+import datetime
 import json
 import os
+import re
+import shutil
 import subprocess
 import sys
 import tempfile
@@ -39,8 +44,8 @@ def main(binary, playc):
     assert "late signal" in run.stderr, run.stderr
 
     lines = [l for l in open(signals, "rb").read().splitlines() if l.strip()]
-    half = len(lines) // 2
-    parts = [lines[:half], lines[half:]]
+    half, three_quarters = len(lines) // 2, len(lines) * 3 // 4
+    parts = [lines[:half], lines[half:three_quarters], lines[three_quarters:]]
 
     with tempfile.TemporaryDirectory() as tmp:
         data = tmp + "/data"
@@ -54,7 +59,9 @@ def main(binary, playc):
             _, trace = pd.request("GET", f"/v1/signals/{sid}/trace")
             return '"status":"evaluated"' in trace
 
-        pd = Playd(binary, data, plays=HERE).start()
+        plays_dir = os.path.join(tmp, "plays")
+        shutil.copytree(HERE, plays_dir)
+        pd = Playd(binary, data, plays=plays_dir).start()
         try:
             context = json.load(open(context_file))
             for a in context["accounts"]:
@@ -69,15 +76,23 @@ def main(binary, playc):
             status, body = pd.request("POST", "/v1/signals", b"\n".join(parts[0]) + b"\n")
             assert status == 200, (status, body)
             wait_for(lambda: evaluated(pd, parts[0][-1]), what="the first half evaluated")
+            play_file = os.path.join(plays_dir, "temporal.play")
+            text = open(play_file).read()
+            open(play_file, "w").write(re.sub(r'title(\s+)"', r'title\1"Renamed: ', text))
+            status, body = pd.request("POST", "/v1/admin/reload", b"", timeout=60)
+            assert status == 200 and json.loads(body).get("reloaded") is True, (status, body)
+            status, body = pd.request("POST", "/v1/signals", b"\n".join(parts[1]) + b"\n")
+            assert status == 200, (status, body)
+            wait_for(lambda: evaluated(pd, parts[1][-1]), what="the third quarter evaluated")
             pd.kill9()
 
             pd.start()
-            status, body = pd.request("POST", "/v1/signals", b"\n".join(parts[1]) + b"\n")
+            status, body = pd.request("POST", "/v1/signals", b"\n".join(parts[2]) + b"\n")
             assert status == 200, (status, body)
-            pd.kill9()  # anywhere in the evaluation of the second half
+            pd.kill9()  # anywhere in the evaluation of the last quarter
 
             pd.start()
-            wait_for(lambda: evaluated(pd, parts[1][-1]), what="the second half evaluated")
+            wait_for(lambda: evaluated(pd, parts[2][-1]), what="the last quarter evaluated")
             wait_for(lambda: len(delivered()) >= len(want), what=f"{len(want)} actions delivered")
             time.sleep(0.5)  # anything extra would show up now
             got = delivered()
@@ -85,11 +100,30 @@ def main(binary, playc):
             assert not missing and not extra, f"missing {list(missing)}\nextra {list(extra)}"
             keys = [json.loads(l)["key"] for l in got]
             assert len(keys) == len(set(keys)), "a key delivered twice"
+            # A late signal is counted apart in the metrics: a pricing visit 3h
+            # before the newest one an account had (the lateness is 1h).
+            newest = {}
+            for l in lines:
+                e = json.loads(l)
+                if e["type"] == "website.page_viewed" and e["properties"].get("category") == "pricing":
+                    newest[e["account"]] = max(newest.get(e["account"], ""), e["occurred_at"])
+            account, at = sorted(newest.items())[0]
+            late_at = datetime.datetime.strptime(at, "%Y-%m-%dT%H:%M:%SZ") - datetime.timedelta(hours=3)
+            late = {"id": "late-1", "type": "website.page_viewed", "occurred_at": late_at.strftime("%Y-%m-%dT%H:%M:%SZ"),
+                    "account": account, "properties": {"url": "https://acme.com/pricing", "category": "pricing"}}
+            status, body = pd.request("POST", "/v1/signals", late)
+            assert status == 200, (status, body)
+            wait_for(lambda: evaluated(pd, json.dumps(late)), what="the late signal evaluated")
+            _, trace = pd.request("GET", "/v1/signals/late-1/trace")
+            assert "not counted: late" in trace, trace
+            _, metrics = pd.request("GET", "/metrics")
+            assert 'playd_play_outcomes_total{play="pricing_burst",outcome="no_match",reason="late"} 1' in metrics, \
+                [l for l in metrics.splitlines() if "pricing_burst" in l]
             assert pd.stop() == 0
         finally:
             if pd.proc and pd.proc.poll() is None:
                 pd.proc.kill()
-    print(f"temporal triggers over HTTP, killed twice: {len(lines)} signals, {len(got)} actions "
+    print(f"temporal triggers over HTTP, reloaded once and killed twice: {len(lines)} signals, {len(got)} actions "
           f"identical to playc run ({dict(plays)})")
 
 
