@@ -25,6 +25,7 @@ struct PatternEntry {
   int64_t at_ms = 0;     // the signal's occurred_at
   uint64_t id_hash = 0;  // pattern_id_hash(signal id)
   uint32_t member = 0;   // all of: the member it fills; count: 0
+  bool operator==(const PatternEntry&) const = default;
 };
 
 struct PatternState {

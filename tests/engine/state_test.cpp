@@ -205,5 +205,45 @@ TEST(Webhook, SinkComesFromTheSinkArgument) {
   EXPECT_EQ(cap.sink, "zapier");
 }
 
+// Temporal triggers' state: what a store keeps is exactly what the engine
+// saved, and anything else reads as no state (it then starts afresh).
+TEST(EngineState, PatternStatesEncodeAndDecodeExactly) {
+  PatternState s;
+  s.max_seen_ms = 1'750'000'000'000;
+  s.fired_at_ms = 1'749'999'000'000;
+  s.entries = {{1'749'999'500'000, pattern_id_hash("v1"), 0}, {1'750'000'000'000, pattern_id_hash("v2"), 2}};
+  std::string bytes;
+  encode_pattern_state(s, bytes);
+  EXPECT_EQ(bytes.size(), 21u + 20u * 2);
+  PatternState back;
+  ASSERT_TRUE(decode_pattern_state(bytes, back));
+  EXPECT_EQ(back, s);
+  PatternState empty;
+  encode_pattern_state(empty, bytes);
+  ASSERT_TRUE(decode_pattern_state(bytes, back));
+  EXPECT_EQ(back, empty);
+  EXPECT_FALSE(decode_pattern_state("", back));
+  EXPECT_FALSE(decode_pattern_state(bytes.substr(0, bytes.size() - 1), back));
+  std::string other_format = bytes;
+  other_format[0] = 9;
+  EXPECT_FALSE(decode_pattern_state(other_format, back));
+  EXPECT_EQ(back, empty);  // cleared on refusal
+}
+
+TEST(EngineState, MemoryPatternsKeyByPlayPatternAndKey) {
+  MemoryPatterns m;
+  PatternState s, out;
+  s.max_seen_ms = 5;
+  s.entries = {{5, 1, 0}};
+  m.save("burst", 1, "bigco.com", s);
+  EXPECT_TRUE(m.load("burst", 1, "bigco.com", out));
+  EXPECT_EQ(out, s);
+  EXPECT_FALSE(m.load("burst", 2, "bigco.com", out));  // a changed pattern starts afresh
+  EXPECT_EQ(out, PatternState());
+  EXPECT_FALSE(m.load("burst", 1, "acme.io", out));
+  EXPECT_FALSE(m.load("other", 1, "bigco.com", out));
+  EXPECT_EQ(m.size(), 1u);
+}
+
 }  // namespace
 }  // namespace play::engine::testing
