@@ -58,6 +58,10 @@ BacktestResult backtest(const vm::Bundle& bundle, const BacktestInput& in, engin
     if (after_signal) after_signal();
   }
   res.late = eng.stats().late_signals;
+  if (const engine::MemoryPatterns* m = eng.memory_patterns()) {
+    res.windows = m->size();
+    res.window_bytes = m->encoded_bytes();
+  }
   return res;
 }
 

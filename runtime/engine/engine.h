@@ -138,6 +138,11 @@ class Engine {
   // Where temporal triggers keep their state (playd: the store); it must
   // outlive the engine. By default the engine's own MemoryPatterns.
   void set_patterns(PatternStore& patterns) { patterns_ = &patterns; }
+  // The engine's own in-memory pattern state, null after set_patterns():
+  // `playc run` reports its size.
+  const MemoryPatterns* memory_patterns() const {
+    return patterns_ == &own_patterns_ ? &own_patterns_ : nullptr;
+  }
   // The vm::pattern_hash of each play's pattern (0 when it has none).
   uint64_t pattern_hash(uint32_t play_index) const;
   const vm::Bundle& bundle() const { return bundle_; }
