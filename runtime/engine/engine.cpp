@@ -431,7 +431,8 @@ bool Engine::completes_pattern(uint32_t pi, const DecodedSignal& s, Outcome& o) 
     return pending(p.per == vm::Per::Contact ? "not counted: the signal has no contact"
                                              : "not counted: the signal has no account");
   PatternState& st = pattern_state_;
-  patterns_->load(info.name, info.pattern_hash, key, st);
+  const PatternId pattern{pi, info.name, info.pattern_hash};
+  patterns_->load(pattern, key, st);
   int64_t at = s.occurred_at_ms;
   uint64_t id = pattern_id_hash(s.id);
   for (const PatternEntry& e : st.entries)
@@ -455,7 +456,7 @@ bool Engine::completes_pattern(uint32_t pi, const DecodedSignal& s, Outcome& o) 
     st.fired_at_ms = st.entries.back().at_ms;
     st.entries.clear();
   }
-  patterns_->save(info.name, info.pattern_hash, key, st);
+  patterns_->save(pattern, key, st);
   if (complete) return true;
   // Progress: the counted signals within the window of the newest one.
   size_t within = 0;

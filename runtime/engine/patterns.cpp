@@ -59,42 +59,49 @@ bool decode_pattern_state(std::string_view bytes, PatternState& out) {
   return true;
 }
 
-// Play names are identifiers: the separator cannot occur in them.
-std::string_view MemoryPatterns::compose(std::string_view play, uint64_t pattern, std::string_view key) {
-  scratch_.assign(play);
-  scratch_ += '\x1f';
-  char hash[8];
-  std::memcpy(hash, &pattern, 8);
-  scratch_.append(hash, 8);
-  scratch_ += key;
-  return scratch_;
+// The plays a signal reaches ask for the same key in turn: the last one
+// found is kept (node pointers stay valid as the map grows).
+std::vector<MemoryPatterns::Slot>* MemoryPatterns::find(std::string_view key, bool create) {
+  if (last_ && key == last_key_) return last_;
+  auto it = keys_.find(key);
+  if (it == keys_.end()) {
+    if (!create) return nullptr;
+    it = keys_.emplace(std::string(key), std::vector<Slot>()).first;
+  }
+  last_key_.assign(key);
+  return last_ = &it->second;
 }
 
-bool MemoryPatterns::load(std::string_view play, uint64_t pattern, std::string_view key, PatternState& out) {
-  auto it = states_.find(compose(play, pattern, key));
-  if (it == states_.end()) {
+bool MemoryPatterns::load(const PatternId& id, std::string_view key, PatternState& out) {
+  std::vector<Slot>* slots = find(key, false);
+  if (!slots || id.play_index >= slots->size() || (*slots)[id.play_index].hash != id.hash || !id.hash) {
     out.clear();
     return false;
   }
-  out.max_seen_ms = it->second.max_seen_ms;
-  out.fired_at_ms = it->second.fired_at_ms;
-  out.entries.assign(it->second.entries.begin(), it->second.entries.end());
+  const PatternState& s = (*slots)[id.play_index].state;
+  out.max_seen_ms = s.max_seen_ms;
+  out.fired_at_ms = s.fired_at_ms;
+  out.entries.assign(s.entries.begin(), s.entries.end());
   return true;
 }
 
-void MemoryPatterns::save(std::string_view play, uint64_t pattern, std::string_view key,
-                          const PatternState& state) {
-  auto k = compose(play, pattern, key);
-  auto it = states_.find(k);
-  if (it == states_.end()) it = states_.emplace(std::string(k), PatternState()).first;
-  it->second.max_seen_ms = state.max_seen_ms;
-  it->second.fired_at_ms = state.fired_at_ms;
-  it->second.entries.assign(state.entries.begin(), state.entries.end());
+void MemoryPatterns::save(const PatternId& id, std::string_view key, const PatternState& state) {
+  std::vector<Slot>& slots = *find(key, true);
+  if (id.play_index >= slots.size()) slots.resize(id.play_index + 1);
+  Slot& slot = slots[id.play_index];
+  if (!slot.hash) ++windows_;
+  slot.hash = id.hash;
+  slot.play = id.play;
+  slot.state.max_seen_ms = state.max_seen_ms;
+  slot.state.fired_at_ms = state.fired_at_ms;
+  slot.state.entries.assign(state.entries.begin(), state.entries.end());
 }
 
 size_t MemoryPatterns::encoded_bytes() const {
   size_t total = 0;
-  for (const auto& [k, s] : states_) total += k.size() + 21 + 20 * s.entries.size();
+  for (const auto& [k, slots] : keys_)
+    for (const Slot& s : slots)
+      if (s.hash) total += s.play.size() + 8 + k.size() + 21 + 20 * s.state.entries.size();
   return total;
 }
 

@@ -51,29 +51,46 @@ uint64_t pattern_id_hash(std::string_view signal_id);
 void encode_pattern_state(const PatternState& state, std::string& out);
 bool decode_pattern_state(std::string_view bytes, PatternState& out);
 
+// Which pattern: the play's name and vm::pattern_hash (what a state is
+// keyed by), and the play's index in the engine's bundle (dense: an
+// in-memory store's array index; meaningless across play sets).
+struct PatternId {
+  uint32_t play_index = 0;
+  std::string_view play;
+  uint64_t hash = 0;
+};
+
 class PatternStore {
  public:
   virtual ~PatternStore() = default;
-  // The state of `play`'s pattern `pattern` (vm::pattern_hash) for `key`,
-  // copied into `out`; false (and `out` cleared) when there is none.
-  virtual bool load(std::string_view play, uint64_t pattern, std::string_view key, PatternState& out) = 0;
-  virtual void save(std::string_view play, uint64_t pattern, std::string_view key,
-                    const PatternState& state) = 0;
+  // The state of pattern `id` for `key` (an account's domain or a contact's
+  // email), copied into `out`; false (and `out` cleared) when there is none.
+  virtual bool load(const PatternId& id, std::string_view key, PatternState& out) = 0;
+  virtual void save(const PatternId& id, std::string_view key, const PatternState& state) = 0;
 };
 
+// Keyed by account or contact first, then by play: the plays a signal
+// reaches all look up the same key, so one hash lookup serves them all.
 class MemoryPatterns : public PatternStore {
  public:
-  bool load(std::string_view play, uint64_t pattern, std::string_view key, PatternState& out) override;
-  void save(std::string_view play, uint64_t pattern, std::string_view key,
-            const PatternState& state) override;
-  size_t size() const { return states_.size(); }
-  // Bytes held per state, encoded as a store would keep them (bench reports).
+  bool load(const PatternId& id, std::string_view key, PatternState& out) override;
+  void save(const PatternId& id, std::string_view key, const PatternState& state) override;
+  size_t size() const { return windows_; }  // states held
+  // Their bytes, encoded as a store keeps them (keys included): bench reports.
   size_t encoded_bytes() const;
 
+  struct Slot {
+    uint64_t hash = 0;  // 0: no state
+    std::string_view play;
+    PatternState state;
+  };
+
  private:
-  std::string_view compose(std::string_view play, uint64_t pattern, std::string_view key);
-  std::unordered_map<std::string, PatternState, StringHash, std::equal_to<>> states_;
-  std::string scratch_;
+  std::vector<Slot>* find(std::string_view key, bool create);
+  std::unordered_map<std::string, std::vector<Slot>, StringHash, std::equal_to<>> keys_;
+  std::string last_key_;
+  std::vector<Slot>* last_ = nullptr;
+  size_t windows_ = 0;
 };
 
 }  // namespace play::engine

@@ -214,9 +214,8 @@ StorePatterns::Entry& StorePatterns::entry(std::string_view play, uint64_t patte
   return it->second;
 }
 
-bool StorePatterns::load(std::string_view play, uint64_t pattern, std::string_view key,
-                         engine::PatternState& out) {
-  Entry& e = entry(play, pattern, key);
+bool StorePatterns::load(const engine::PatternId& id, std::string_view key, engine::PatternState& out) {
+  Entry& e = entry(id.play, id.hash, key);
   if (!e.present) {
     out.clear();
     return false;
@@ -227,9 +226,9 @@ bool StorePatterns::load(std::string_view play, uint64_t pattern, std::string_vi
   return true;
 }
 
-void StorePatterns::save(std::string_view play, uint64_t pattern, std::string_view key,
+void StorePatterns::save(const engine::PatternId& id, std::string_view key,
                          const engine::PatternState& state) {
-  Entry& e = entry(play, pattern, key);
+  Entry& e = entry(id.play, id.hash, key);
   e.present = true;
   e.state.max_seen_ms = state.max_seen_ms;
   e.state.fired_at_ms = state.fired_at_ms;

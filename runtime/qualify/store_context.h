@@ -99,10 +99,8 @@ class StorePatterns : public engine::PatternStore {
  public:
   StorePatterns(store::Store& store, size_t capacity);
 
-  bool load(std::string_view play, uint64_t pattern, std::string_view key,
-            engine::PatternState& out) override;
-  void save(std::string_view play, uint64_t pattern, std::string_view key,
-            const engine::PatternState& state) override;
+  bool load(const engine::PatternId& id, std::string_view key, engine::PatternState& out) override;
+  void save(const engine::PatternId& id, std::string_view key, const engine::PatternState& state) override;
 
   void flush(store::Evaluation& evaluation);
   void committed();

@@ -235,14 +235,17 @@ TEST(EngineState, MemoryPatternsKeyByPlayPatternAndKey) {
   PatternState s, out;
   s.max_seen_ms = 5;
   s.entries = {{5, 1, 0}};
-  m.save("burst", 1, "bigco.com", s);
-  EXPECT_TRUE(m.load("burst", 1, "bigco.com", out));
+  m.save({0, "burst", 1}, "bigco.com", s);
+  EXPECT_TRUE(m.load({0, "burst", 1}, "bigco.com", out));
   EXPECT_EQ(out, s);
-  EXPECT_FALSE(m.load("burst", 2, "bigco.com", out));  // a changed pattern starts afresh
+  EXPECT_FALSE(m.load({0, "burst", 2}, "bigco.com", out));  // a changed pattern starts afresh
   EXPECT_EQ(out, PatternState());
-  EXPECT_FALSE(m.load("burst", 1, "acme.io", out));
-  EXPECT_FALSE(m.load("other", 1, "bigco.com", out));
-  EXPECT_EQ(m.size(), 1u);
+  EXPECT_FALSE(m.load({0, "burst", 1}, "acme.io", out));
+  EXPECT_FALSE(m.load({1, "other", 1}, "bigco.com", out));
+  m.save({1, "other", 7}, "acme.io", s);
+  EXPECT_TRUE(m.load({1, "other", 7}, "acme.io", out));
+  EXPECT_TRUE(m.load({0, "burst", 1}, "bigco.com", out));
+  EXPECT_EQ(m.size(), 2u);
 }
 
 }  // namespace
