@@ -26,6 +26,7 @@ struct Engine::PlayInfo {
   // the same property values).
   std::vector<int32_t> guards;
   uint64_t pattern_hash = 0;       // vm::pattern_hash, 0 without a pattern
+  uint32_t pattern_index = 0;      // among the bundle's patterns (PatternId::index)
   std::string pattern_window;      // " within 48h per account"
   std::vector<uint8_t> is_enroll;  // per action
   std::vector<int> sink_arg;       // per action: index of the `sink` argument (webhook), or -1
@@ -90,6 +91,7 @@ Engine::Engine(const vm::Bundle& bundle, ContextStore& context, Ledger& ledger, 
     info.shadow = play.mode == vm::Mode::Shadow;
     if (play.pattern.kind != vm::PatternKind::None) {
       info.pattern_hash = vm::pattern_hash(bundle, play.pattern);
+      info.pattern_index = pattern_count_++;
       info.pattern_window =
           " within " + vm::format_duration(play.pattern.within_ms) + per_name(play.pattern.per);
     }
@@ -430,9 +432,8 @@ bool Engine::completes_pattern(uint32_t pi, const DecodedSignal& s, Outcome& o) 
   if (key.empty())
     return pending(p.per == vm::Per::Contact ? "not counted: the signal has no contact"
                                              : "not counted: the signal has no account");
-  PatternState& st = pattern_state_;
-  const PatternId pattern{pi, info.name, info.pattern_hash};
-  patterns_->load(pattern, key, st);
+  const PatternId pattern{info.pattern_index, pattern_count_, info.name, info.pattern_hash};
+  PatternState& st = patterns_->state(pattern, key);
   int64_t at = s.occurred_at_ms;
   uint64_t id = pattern_id_hash(s.id);
   for (const PatternEntry& e : st.entries)
@@ -445,7 +446,7 @@ bool Engine::completes_pattern(uint32_t pi, const DecodedSignal& s, Outcome& o) 
   }
   if (at <= st.fired_at_ms) return pending("not counted: in a window that already fired");
   st.max_seen_ms = std::max(st.max_seen_ms, at);
-  count_member_signal(p, mask, at, id);
+  count_member_signal(p, st, mask, at, id);
 
   // Complete: the N most recent counted signals (count), or one of each
   // member (all of), lie within D of each other: newest - oldest < D.
@@ -456,7 +457,7 @@ bool Engine::completes_pattern(uint32_t pi, const DecodedSignal& s, Outcome& o) 
     st.fired_at_ms = st.entries.back().at_ms;
     st.entries.clear();
   }
-  patterns_->save(pattern, key, st);
+  patterns_->changed(pattern, key);
   if (complete) return true;
   // Progress: the counted signals within the window of the newest one.
   size_t within = 0;
@@ -469,10 +470,11 @@ bool Engine::completes_pattern(uint32_t pi, const DecodedSignal& s, Outcome& o) 
   return pending(pattern_reason_);
 }
 
-// Into pattern_state_, kept by time, oldest first. A count keeps its N most
+// Into `st`, kept by time, oldest first. A count keeps its N most
 // recent signals; `all of` the latest signal of each member.
-void Engine::count_member_signal(const vm::Pattern& p, uint32_t mask, int64_t at, uint64_t id) {
-  auto& entries = pattern_state_.entries;
+void Engine::count_member_signal(const vm::Pattern& p, PatternState& st, uint32_t mask, int64_t at,
+                                 uint64_t id) {
+  auto& entries = st.entries;
   auto insert = [&](uint32_t member) {
     auto it = entries.end();
     while (it != entries.begin() && std::prev(it)->at_ms > at) --it;

@@ -156,7 +156,7 @@ class Engine {
   void evaluate_play(uint32_t play_index, const DecodedSignal& s, OutputSink& out);
   bool passes_clauses(uint32_t play_index, Outcome& o);
   bool completes_pattern(uint32_t play_index, const DecodedSignal& s, Outcome& o);
-  void count_member_signal(const vm::Pattern& p, uint32_t mask, int64_t at, uint64_t id);
+  void count_member_signal(const vm::Pattern& p, PatternState& st, uint32_t mask, int64_t at, uint64_t id);
   bool compute_actions(const vm::Play& play, Outcome& o);
   void issue_actions(uint32_t play_index, const DecodedSignal& s, OutputSink& out, Outcome& o);
   void reject(Outcome& o, OutcomeKind kind, const vm::Clause& c, int32_t ci, std::string_view reason);
@@ -175,6 +175,7 @@ class Engine {
   SeenSignals* seen_;
   MemoryPatterns own_patterns_;
   PatternStore* patterns_ = &own_patterns_;
+  uint32_t pattern_count_ = 0;  // plays with a pattern
   std::vector<std::vector<uint32_t>> plays_by_type_;
   std::vector<vm::Priority> max_priority_;            // per signal type
   std::vector<std::vector<std::string>> prop_names_;  // per signal type (LOAD_SIGNAL_PROP)
@@ -207,7 +208,6 @@ class Engine {
   bool enrolled_ = false;                // a live enroll fired for this signal's contact
   std::vector<vm::Value> lets_, args_;
   std::string error_text_;      // storage for an Outcome's error message
-  PatternState pattern_state_;  // the state of the pattern being advanced (reused)
   std::string pattern_reason_;  // storage for a pattern's NoMatch reason
   EngineStats stats_;
   bool mrkdwn_texts_ = false;

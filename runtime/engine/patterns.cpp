@@ -1,5 +1,6 @@
 #include "runtime/engine/patterns.h"
 
+#include <algorithm>
 #include <cstring>
 
 namespace play::engine {
@@ -61,40 +62,25 @@ bool decode_pattern_state(std::string_view bytes, PatternState& out) {
 
 // The plays a signal reaches ask for the same key in turn: the last one
 // found is kept (node pointers stay valid as the map grows).
-std::vector<MemoryPatterns::Slot>* MemoryPatterns::find(std::string_view key, bool create) {
-  if (last_ && key == last_key_) return last_;
+std::vector<MemoryPatterns::Slot>& MemoryPatterns::find(std::string_view key) {
+  if (last_ && key == last_key_) return *last_;
   auto it = keys_.find(key);
-  if (it == keys_.end()) {
-    if (!create) return nullptr;
-    it = keys_.emplace(std::string(key), std::vector<Slot>()).first;
-  }
+  if (it == keys_.end()) it = keys_.emplace(std::string(key), std::vector<Slot>()).first;
   last_key_.assign(key);
-  return last_ = &it->second;
+  return *(last_ = &it->second);
 }
 
-bool MemoryPatterns::load(const PatternId& id, std::string_view key, PatternState& out) {
-  std::vector<Slot>* slots = find(key, false);
-  if (!slots || id.play_index >= slots->size() || (*slots)[id.play_index].hash != id.hash || !id.hash) {
-    out.clear();
-    return false;
+PatternState& MemoryPatterns::state(const PatternId& id, std::string_view key) {
+  std::vector<Slot>& slots = find(key);
+  if (id.index >= slots.size()) slots.resize(std::max(id.index + 1, id.count));  // once per key
+  Slot& slot = slots[id.index];
+  if (slot.hash != id.hash || !slot.hash) {  // none yet (or another pattern's: not this one's)
+    if (!slot.hash) ++windows_;
+    slot.hash = id.hash;
+    slot.play = id.play;
+    slot.state.clear();
   }
-  const PatternState& s = (*slots)[id.play_index].state;
-  out.max_seen_ms = s.max_seen_ms;
-  out.fired_at_ms = s.fired_at_ms;
-  out.entries.assign(s.entries.begin(), s.entries.end());
-  return true;
-}
-
-void MemoryPatterns::save(const PatternId& id, std::string_view key, const PatternState& state) {
-  std::vector<Slot>& slots = *find(key, true);
-  if (id.play_index >= slots.size()) slots.resize(id.play_index + 1);
-  Slot& slot = slots[id.play_index];
-  if (!slot.hash) ++windows_;
-  slot.hash = id.hash;
-  slot.play = id.play;
-  slot.state.max_seen_ms = state.max_seen_ms;
-  slot.state.fired_at_ms = state.fired_at_ms;
-  slot.state.entries.assign(state.entries.begin(), state.entries.end());
+  return slot.state;
 }
 
 size_t MemoryPatterns::encoded_bytes() const {

@@ -52,10 +52,11 @@ void encode_pattern_state(const PatternState& state, std::string& out);
 bool decode_pattern_state(std::string_view bytes, PatternState& out);
 
 // Which pattern: the play's name and vm::pattern_hash (what a state is
-// keyed by), and the play's index in the engine's bundle (dense: an
-// in-memory store's array index; meaningless across play sets).
+// keyed by), and its index among the patterns of the engine's bundle, of
+// `count` (dense: an in-memory store's array index; meaningless across
+// play sets).
 struct PatternId {
-  uint32_t play_index = 0;
+  uint32_t index = 0, count = 1;
   std::string_view play;
   uint64_t hash = 0;
 };
@@ -64,17 +65,20 @@ class PatternStore {
  public:
   virtual ~PatternStore() = default;
   // The state of pattern `id` for `key` (an account's domain or a contact's
-  // email), copied into `out`; false (and `out` cleared) when there is none.
-  virtual bool load(const PatternId& id, std::string_view key, PatternState& out) = 0;
-  virtual void save(const PatternId& id, std::string_view key, const PatternState& state) = 0;
+  // email), to read and change in place; a cleared state when there was
+  // none. Valid until the next call.
+  virtual PatternState& state(const PatternId& id, std::string_view key) = 0;
+  // The state state() just returned was changed: keep it (playd writes it
+  // with the batch's decisions).
+  virtual void changed(const PatternId& id, std::string_view key) = 0;
 };
 
 // Keyed by account or contact first, then by play: the plays a signal
 // reaches all look up the same key, so one hash lookup serves them all.
 class MemoryPatterns : public PatternStore {
  public:
-  bool load(const PatternId& id, std::string_view key, PatternState& out) override;
-  void save(const PatternId& id, std::string_view key, const PatternState& state) override;
+  PatternState& state(const PatternId& id, std::string_view key) override;
+  void changed(const PatternId&, std::string_view) override {}
   size_t size() const { return windows_; }  // states held
   // Their bytes, encoded as a store keeps them (keys included): bench reports.
   size_t encoded_bytes() const;
@@ -86,7 +90,7 @@ class MemoryPatterns : public PatternStore {
   };
 
  private:
-  std::vector<Slot>* find(std::string_view key, bool create);
+  std::vector<Slot>& find(std::string_view key);
   std::unordered_map<std::string, std::vector<Slot>, StringHash, std::equal_to<>> keys_;
   std::string last_key_;
   std::vector<Slot>* last_ = nullptr;

@@ -195,11 +195,15 @@ void StoreLedger::rolled_back() {
 StorePatterns::StorePatterns(store::Store& store, size_t capacity)
     : store_(store), capacity_(std::max<size_t>(capacity, 16)) {}
 
-StorePatterns::Entry& StorePatterns::entry(std::string_view play, uint64_t pattern, std::string_view key) {
+void StorePatterns::compose(std::string_view play, uint64_t pattern, std::string_view key) {
   scratch_.assign(play);
   scratch_ += '\x1f';  // play names are identifiers: the separator cannot occur in them
   scratch_.append(reinterpret_cast<const char*>(&pattern), sizeof pattern);
   scratch_ += key;
+}
+
+StorePatterns::Entry& StorePatterns::entry(std::string_view play, uint64_t pattern, std::string_view key) {
+  compose(play, pattern, key);
   auto it = cache_.find(std::string_view(scratch_));
   if (it == cache_.end()) {
     Entry e;
@@ -214,25 +218,17 @@ StorePatterns::Entry& StorePatterns::entry(std::string_view play, uint64_t patte
   return it->second;
 }
 
-bool StorePatterns::load(const engine::PatternId& id, std::string_view key, engine::PatternState& out) {
+engine::PatternState& StorePatterns::state(const engine::PatternId& id, std::string_view key) {
   Entry& e = entry(id.play, id.hash, key);
-  if (!e.present) {
-    out.clear();
-    return false;
+  if (!e.present) {  // none: a cleared state, written only if it changes
+    e.state.clear();
+    e.present = true;
   }
-  out.max_seen_ms = e.state.max_seen_ms;
-  out.fired_at_ms = e.state.fired_at_ms;
-  out.entries.assign(e.state.entries.begin(), e.state.entries.end());
-  return true;
+  return e.state;
 }
 
-void StorePatterns::save(const engine::PatternId& id, std::string_view key,
-                         const engine::PatternState& state) {
-  Entry& e = entry(id.play, id.hash, key);
-  e.present = true;
-  e.state.max_seen_ms = state.max_seen_ms;
-  e.state.fired_at_ms = state.fired_at_ms;
-  e.state.entries.assign(state.entries.begin(), state.entries.end());
+void StorePatterns::changed(const engine::PatternId& id, std::string_view key) {
+  compose(id.play, id.hash, key);
   dirty_.insert(scratch_);
 }
 

@@ -99,8 +99,8 @@ class StorePatterns : public engine::PatternStore {
  public:
   StorePatterns(store::Store& store, size_t capacity);
 
-  bool load(const engine::PatternId& id, std::string_view key, engine::PatternState& out) override;
-  void save(const engine::PatternId& id, std::string_view key, const engine::PatternState& state) override;
+  engine::PatternState& state(const engine::PatternId& id, std::string_view key) override;
+  void changed(const engine::PatternId& id, std::string_view key) override;
 
   void flush(store::Evaluation& evaluation);
   void committed();
@@ -118,6 +118,7 @@ class StorePatterns : public engine::PatternStore {
     uint64_t used = 0;
   };
   Entry& entry(std::string_view play, uint64_t pattern, std::string_view key);
+  void compose(std::string_view play, uint64_t pattern, std::string_view key);  // into scratch_
   store::Store& store_;
   size_t capacity_;
   uint64_t clock_ = 0;

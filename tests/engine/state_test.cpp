@@ -232,20 +232,18 @@ TEST(EngineState, PatternStatesEncodeAndDecodeExactly) {
 
 TEST(EngineState, MemoryPatternsKeyByPlayPatternAndKey) {
   MemoryPatterns m;
-  PatternState s, out;
+  PatternState s;
   s.max_seen_ms = 5;
   s.entries = {{5, 1, 0}};
-  m.save({0, "burst", 1}, "bigco.com", s);
-  EXPECT_TRUE(m.load({0, "burst", 1}, "bigco.com", out));
-  EXPECT_EQ(out, s);
-  EXPECT_FALSE(m.load({0, "burst", 2}, "bigco.com", out));  // a changed pattern starts afresh
-  EXPECT_EQ(out, PatternState());
-  EXPECT_FALSE(m.load({0, "burst", 1}, "acme.io", out));
-  EXPECT_FALSE(m.load({1, "other", 1}, "bigco.com", out));
-  m.save({1, "other", 7}, "acme.io", s);
-  EXPECT_TRUE(m.load({1, "other", 7}, "acme.io", out));
-  EXPECT_TRUE(m.load({0, "burst", 1}, "bigco.com", out));
-  EXPECT_EQ(m.size(), 2u);
+  EXPECT_EQ(m.state({0, 2, "burst", 1}, "bigco.com"), PatternState());  // none yet
+  m.state({0, 2, "burst", 1}, "bigco.com") = s;
+  m.changed({0, 2, "burst", 1}, "bigco.com");
+  EXPECT_EQ(m.state({0, 2, "burst", 1}, "bigco.com"), s);
+  EXPECT_EQ(m.state({0, 2, "burst", 1}, "acme.io"), PatternState());
+  EXPECT_EQ(m.state({1, 2, "other", 1}, "bigco.com"), PatternState());
+  EXPECT_EQ(m.state({0, 2, "burst", 1}, "bigco.com"), s);
+  EXPECT_EQ(m.size(), 3u);
+  EXPECT_EQ(m.state({0, 2, "burst", 2}, "bigco.com"), PatternState());  // a changed pattern starts afresh
 }
 
 }  // namespace
