@@ -15,12 +15,16 @@ back from the store), gets the last quarter, is killed again right after
 the acknowledgement (evaluation may be anywhere: a batch either
 committed with its pattern states or is evaluated again from the committed
 ones), and restarted. The outbox must then hold exactly `playc run`'s
-actions, each key once: no signal counted twice, none lost."""
+actions, each key once: no signal counted twice, none lost.
+
+Then a reload that changes a pattern (count >= 3 to >= 2) starts its
+windows afresh, and the old pattern's states leave the store."""
 import datetime
 import json
 import os
 import re
 import shutil
+import sqlite3
 import subprocess
 import sys
 import tempfile
@@ -127,5 +131,55 @@ def main(binary, playc):
           f"identical to playc run ({dict(plays)})")
 
 
+CHANGED_PLAY = """play burst {
+  title "Burst"
+  owner "revops@acme.com"
+  oncall "#gtm-oncall"
+  runbook "https://wiki.acme.com/burst"
+  on count(website.page_viewed) >= N within 48h per account
+  do notify(channel: "#revops", text: "burst {signal.id}")
+}
+"""
+
+
+def changed_pattern_starts_afresh(binary):
+    """A reload that changes a pattern (>= 3 to >= 2) starts its windows
+    from nothing: two visits counted by the old pattern do not count for the
+    new one; and the old pattern's states are dropped from the store."""
+    with tempfile.TemporaryDirectory() as tmp:
+        plays_dir = os.path.join(tmp, "plays")
+        os.makedirs(plays_dir)
+        play_file = os.path.join(plays_dir, "burst.play")
+        open(play_file, "w").write(CHANGED_PLAY.replace("N", "3"))
+        pd = Playd(binary, tmp + "/data", plays=plays_dir).start()
+        try:
+            def visit(i, minutes):
+                e = {"id": f"v{i}", "type": "website.page_viewed", "account": "bigco.com",
+                     "occurred_at": f"2026-06-21T10:{minutes:02d}:00Z", "properties": {"url": "/p"}}
+                status, body = pd.request("POST", "/v1/signals", e)
+                assert status == 200, (status, body)
+                wait_for(lambda: '"status":"evaluated"' in pd.request("GET", f"/v1/signals/v{i}/trace")[1],
+                         what=f"v{i} evaluated")
+                return json.loads(pd.request("GET", f"/v1/signals/v{i}/trace")[1])["plays"][0]
+
+            assert "counted 1 of 3" in visit(1, 0)["reason"]
+            assert "counted 2 of 3" in visit(2, 1)["reason"]
+            open(play_file, "w").write(CHANGED_PLAY.replace("N", "2"))
+            status, body = pd.request("POST", "/v1/admin/reload", b"", timeout=60)
+            assert status == 200 and json.loads(body).get("reloaded") is True, (status, body)
+            third = visit(3, 2)
+            assert third["outcome"] == "no_match" and "counted 1 of 2" in third["reason"], third
+            assert visit(4, 3)["outcome"] == "fired"
+            assert pd.stop() == 0
+        finally:
+            if pd.proc and pd.proc.poll() is None:
+                pd.proc.kill()
+        db = sqlite3.connect(os.path.join(tmp, "data", "playd.db"))
+        patterns = db.execute("SELECT COUNT(DISTINCT pattern) FROM pattern_states WHERE play = 'burst'").fetchone()[0]
+        assert patterns == 1, f"the old pattern's state was purged at the reload: {patterns} patterns stored"
+    print("a changed pattern starts afresh over a reload, and its old states are dropped")
+
+
 if __name__ == "__main__":
     main(sys.argv[1], sys.argv[2])
+    changed_pattern_starts_afresh(sys.argv[1])
