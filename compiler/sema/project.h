@@ -123,6 +123,22 @@ struct AlertOverrides {
   uint8_t off = 0;
 };
 
+// A temporal trigger the checker accepted (`on count(...)`, `on all of
+// (...)`; docs/language.md section 12): what codegen puts in vm::Pattern.
+struct PatternMember {
+  std::string signal_type;
+  const ast::Expr* filter = nullptr;  // the member's `where`, checked over that type alone; null: none
+};
+struct Pattern {
+  ast::OnKind kind = ast::OnKind::Signal;  // Signal: no pattern
+  uint32_t threshold = 0;                  // count: N
+  int64_t within_ms = 0;
+  int64_t lateness_ms = 3600 * 1000;  // `lateness D` in the play's metadata; 1h by default
+  ast::Per per = ast::Per::Account;
+  std::vector<PatternMember> members;
+  Span span;
+};
+
 struct Play {
   const ast::PlayDecl* decl = nullptr;
   std::string name;
@@ -137,7 +153,9 @@ struct Play {
   std::vector<std::string> icps_used;  // by `where icp N`, in order
   bool uses_suppression = false;
   uint32_t worst_case_cost = 0;        // checker's estimate (abstract steps), see cost.cpp
-  bool temporal = false;               // `on` is a section-10 form (rejected with P0900)
+  bool temporal = false;               // `on` is a temporal form not supported yet (rejected with P0900)
+  Pattern pattern;                     // `on count(...)` / `on all of (...)`
+  std::optional<int64_t> lateness_ms;  // `lateness D`, only with a pattern
   std::vector<std::string> let_names;  // by slot
   std::vector<std::string> actions;    // action names of the `do` items, in order
 };
