@@ -14,8 +14,6 @@ namespace play::sema {
 
 namespace {
 
-const std::vector<std::string> kMetaKeys = {"title",   "owner", "oncall", "priority", "sla",
-                                            "runbook", "tags",  "mode",   "lateness"};
 // Words a misspelt clause keyword may be meant as (a misspelt keyword parses as a metadata key).
 const std::vector<std::string> kItemWords = {"title",   "owner", "oncall", "priority", "sla",
                                              "runbook", "tags",  "mode",   "on",       "where",
@@ -176,7 +174,8 @@ void Checker::check_play_metadata(ast::PlayDecl& decl, Play& play, bool user) {
   for (auto& item : decl.items) {
     if (item.kind != ast::PlayItemKind::Meta) continue;
     const std::string& k = item.name;
-    if (std::ranges::find(kMetaKeys, k) == kMetaKeys.end()) {
+    static const std::vector<std::string> known = names_of(meta_keys());
+    if (std::ranges::find(known, k) == known.end()) {
       std::string near = did_you_mean(k, kItemWords);
       // Words from other rule languages for the clauses this one has.
       struct Meant {
@@ -193,10 +192,9 @@ void Checker::check_play_metadata(ast::PlayDecl& decl, Play& play, bool user) {
         for (const char* w : m.words)
           if (w && k == w) near = fmt::format("; did you mean '{}'?", m.clause);
       d_.error("P0301", item.name_span,
-               near.empty() ? fmt::format("unknown play item '{}': metadata keys are title, owner, oncall, "
-                                          "priority, sla, runbook, tags and mode",
-                                          k)
-                            : fmt::format("unknown play item '{}'{}", k, near));
+               near.empty()
+                   ? fmt::format("unknown play item '{}': metadata keys are {}", k, listed(meta_keys()))
+                   : fmt::format("unknown play item '{}'{}", k, near));
       continue;
     }
     if (!keys.insert(k).second) {

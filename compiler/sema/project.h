@@ -183,6 +183,17 @@ struct Project {
 // errors (reported in `diags` with code P0001); check errors are in `diags`.
 bool load_project(const std::vector<std::string>& paths, Project& project, Diagnostics& diags);
 
+// A fixed word of the language and what it means (compiler/sema/words.cpp):
+// the checker's lists of valid words, and the editor's hover and completion.
+struct Word {
+  const char* word;
+  const char* doc;
+};
+const std::vector<Word>& meta_keys();  // a play's metadata keys (title, owner, ...)
+const std::vector<Word>& outcomes();   // what `expect ... outcome` may name (fired, no_match, ...)
+std::vector<std::string> names_of(const std::vector<Word>& words);
+std::string listed(const std::vector<Word>& words);  // "a, b and c"
+
 // A user file given as text (the language server's open documents and the
 // files on disk it read): path as the diagnostics name it, and its contents.
 struct SourceText {
