@@ -190,6 +190,7 @@ void Checker::run() {
 void check_project(Project& project, Diagnostics& diags) {
   Checker checker(project, diags);
   checker.run();
+  project.checked = true;
 }
 
 }  // namespace play::sema

@@ -174,6 +174,9 @@ struct Project {
   std::unordered_map<std::string, int> play_index;
   std::vector<const ast::TestDecl*> tests;
   size_t stdlib_file_count = 0;  // files[0 .. stdlib_file_count) are stdlib/*.play
+  // check_project ran: no file had syntax errors, so the tables above and the
+  // AST's annotations are filled (else only the parse is known).
+  bool checked = false;
 };
 
 // Expands paths (a directory means every *.play below it, sorted), loads the
