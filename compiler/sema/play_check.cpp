@@ -8,6 +8,7 @@
 #include <algorithm>
 #include <set>
 
+#include "common/text.h"
 #include "compiler/sema/checker.h"
 
 namespace play::sema {
@@ -217,12 +218,9 @@ void Checker::check_play_metadata(ast::PlayDecl& decl, Play& play, bool user) {
   for (const char* k : {"title", "oncall", "runbook"})
     if (!keys.count(k)) missing.push_back(k);
   if (!missing.empty() && user) {
-    std::string list;
-    for (size_t i = 0; i < missing.size(); ++i)
-      list += (i == 0 ? "" : i + 1 == missing.size() ? " or " : ", ") + missing[i];
     d_.warning("P0305", decl.name_span,
                fmt::format("play '{}' has no {}; the trigger registry shows them to whoever is paged",
-                           decl.name, list));
+                           decl.name, spoken_list(missing, "or")));
   }
 }
 

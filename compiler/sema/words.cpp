@@ -1,6 +1,7 @@
 // The language's fixed words with what each means: one list for the checker
 // (which words are valid, what to suggest) and for the editor (hover and
 // completion show the docs).
+#include "common/text.h"
 #include "compiler/sema/project.h"
 
 namespace play::sema {
@@ -41,11 +42,6 @@ std::vector<std::string> names_of(const std::vector<Word>& words) {
   return out;
 }
 
-std::string listed(const std::vector<Word>& words) {
-  std::string out;
-  for (size_t i = 0; i < words.size(); ++i)
-    out += (i == 0 ? "" : i + 1 == words.size() ? " and " : ", ") + std::string(words[i].word);
-  return out;
-}
+std::string listed(const std::vector<Word>& words) { return spoken_list(names_of(words), "and"); }
 
 }  // namespace play::sema
