@@ -60,6 +60,7 @@ class CollectSink : public engine::OutputSink {
     run_.actions.emplace(std::move(id), std::move(body));
   }
   void outcome(const engine::Outcome&) override {}
+  bool wants_progress() const override { return false; }
 
  private:
   Run& run_;

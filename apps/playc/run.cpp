@@ -38,6 +38,7 @@ class Summary : public engine::OutputSink {
     }
     inner_.outcome(o);
   }
+  bool wants_progress() const override { return inner_.wants_progress(); }
 
   size_t actions = 0;
   size_t outcomes[size_t(engine::OutcomeKind::kCount)] = {};

@@ -189,6 +189,8 @@ std::span<const uint32_t> Engine::plays_for(uint32_t signal_type) const {
 void Engine::process(const DecodedSignal& s, OutputSink& out) {
   ++stats_.signals;
   arena_.reset();
+  wants_progress_ = out.wants_progress();
+  id_hash_ready_ = false;
   if (seen_ && !seen_->first_time(s.id, s.occurred_at_ms)) {
     Outcome o;
     o.signal = s.id;
@@ -435,7 +437,8 @@ bool Engine::completes_pattern(uint32_t pi, const DecodedSignal& s, Outcome& o) 
   const PatternId pattern{info.pattern_index, pattern_count_, info.name, info.pattern_hash};
   PatternState& st = patterns_->state(pattern, key);
   int64_t at = s.occurred_at_ms;
-  uint64_t id = pattern_id_hash(s.id);
+  if (!id_hash_ready_) id_hash_ = pattern_id_hash(s.id), id_hash_ready_ = true;
+  const uint64_t id = id_hash_;
   for (const PatternEntry& e : st.entries)
     if (e.id_hash == id) return pending("not counted: this signal was counted already");
   if (st.max_seen_ms != INT64_MIN && at < st.max_seen_ms - p.lateness_ms) {
@@ -455,10 +458,11 @@ bool Engine::completes_pattern(uint32_t pi, const DecodedSignal& s, Outcome& o) 
       st.entries.size() >= need && st.entries.back().at_ms - st.entries.front().at_ms < p.within_ms;
   if (complete) {
     st.fired_at_ms = st.entries.back().at_ms;
-    st.entries.clear();
+    st.entries.erase(st.entries.begin(), st.entries.end());  // keeps its capacity (clear() would free it)
   }
   patterns_->changed(pattern, key);
   if (complete) return true;
+  if (!wants_progress_) return pending(kPatternPending);
   // Progress: the counted signals within the window of the newest one.
   size_t within = 0;
   for (const PatternEntry& e : st.entries) within += st.entries.back().at_ms - e.at_ms < p.within_ms;

@@ -209,6 +209,11 @@ class Engine {
   std::vector<vm::Value> lets_, args_;
   std::string error_text_;      // storage for an Outcome's error message
   std::string pattern_reason_;  // storage for a pattern's NoMatch reason
+  bool wants_progress_ = true;  // the sink's, for this signal
+  // pattern_id_hash of this signal's id, computed by the first pattern that
+  // needs it (a signal reaches ~25 patterns in a temporal corpus).
+  uint64_t id_hash_ = 0;
+  bool id_hash_ready_ = false;
   EngineStats stats_;
   bool mrkdwn_texts_ = false;
 };

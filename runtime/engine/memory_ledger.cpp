@@ -33,10 +33,6 @@ uint64_t MemoryLedger::pool_cursor(std::string_view pool, bool advance) {
   return at;
 }
 
-bool MemorySeenSignals::first_time(std::string_view id, int64_t) {
-  if (seen_.find(id) != seen_.end()) return false;
-  seen_.emplace(id);
-  return true;
-}
+bool MemorySeenSignals::first_time(std::string_view id, int64_t) { return seen_.emplace(id).second; }
 
 }  // namespace play::engine

@@ -69,6 +69,13 @@ class OutputSink {
   virtual ~OutputSink() = default;
   virtual void action(const Action& action) = 0;
   virtual void outcome(const Outcome& outcome) = 0;
+  // Whether a temporal trigger's no_match should say how far its pattern
+  // got ("counted 2 of 3 within 48h per account"). Formatting it for every
+  // signal a pattern sees is a real part of a backtest, and `playc run`
+  // without --trace never prints it; otherwise the reason is kPatternPending.
+  virtual bool wants_progress() const { return true; }
 };
+
+inline constexpr std::string_view kPatternPending = "counted, the pattern is not complete yet";
 
 }  // namespace play::engine

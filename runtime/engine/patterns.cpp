@@ -61,23 +61,30 @@ bool decode_pattern_state(std::string_view bytes, PatternState& out) {
 }
 
 // The plays a signal reaches ask for the same key in turn: the last one
-// found is kept (node pointers stay valid as the map grows).
-std::vector<MemoryPatterns::Slot>& MemoryPatterns::find(std::string_view key) {
+// found is kept (until the next insertion, which may move the table's
+// values: last_ is then the inserted one).
+MemoryPatterns::Key& MemoryPatterns::find(std::string_view key) {
   if (last_ && key == last_key_) return *last_;
   auto it = keys_.find(key);
-  if (it == keys_.end()) it = keys_.emplace(std::string(key), std::vector<Slot>()).first;
+  if (it == keys_.end()) it = keys_.try_emplace(std::string(key)).first;
   last_key_.assign(key);
   return *(last_ = &it->second);
 }
 
 PatternState& MemoryPatterns::state(const PatternId& id, std::string_view key) {
-  std::vector<Slot>& slots = find(key);
-  if (id.index >= slots.size()) slots.resize(std::max(id.index + 1, id.count));  // once per key
-  Slot& slot = slots[id.index];
-  if (slot.hash != id.hash || !slot.hash) {  // none yet (or another pattern's: not this one's)
-    if (!slot.hash) ++windows_;
+  Key& k = find(key);
+  if (id.index >= k.at.size()) k.at.resize(std::max(id.index + 1, id.count));  // once per key
+  if (id.index >= plays_.size()) plays_.resize(std::max(id.index + 1, id.count));
+  uint32_t& at = k.at[id.index];
+  if (!at) {
+    k.slots.emplace_back();
+    at = uint32_t(k.slots.size());
+    plays_[id.index] = id.play;
+    ++windows_;
+  }
+  Slot& slot = k.slots[at - 1];
+  if (slot.hash != id.hash) {  // none yet, or another pattern's (another bundle's index): not this one's
     slot.hash = id.hash;
-    slot.play = id.play;
     slot.state.clear();
   }
   return slot.state;
@@ -85,9 +92,10 @@ PatternState& MemoryPatterns::state(const PatternId& id, std::string_view key) {
 
 size_t MemoryPatterns::encoded_bytes() const {
   size_t total = 0;
-  for (const auto& [k, slots] : keys_)
-    for (const Slot& s : slots)
-      if (s.hash) total += s.play.size() + 8 + k.size() + 21 + 20 * s.state.entries.size();
+  for (const auto& [key, k] : keys_)
+    for (uint32_t i = 0; i < k.at.size(); ++i)
+      if (k.at[i])
+        total += plays_[i].size() + 8 + key.size() + 21 + 20 * k.slots[k.at[i] - 1].state.entries.size();
   return total;
 }
 

@@ -10,11 +10,13 @@
 // signal evaluated again (a replay) is never counted twice.
 #pragma once
 
+#include <absl/container/flat_hash_map.h>
+#include <absl/container/inlined_vector.h>
+
 #include <climits>
 #include <cstdint>
 #include <string>
 #include <string_view>
-#include <unordered_map>
 #include <vector>
 
 #include "common/text.h"
@@ -36,7 +38,11 @@ struct PatternState {
   // a signal at or before it belongs to a window that fired, and is not
   // counted again. INT64_MIN: never fired.
   int64_t fired_at_ms = INT64_MIN;
-  std::vector<PatternEntry> entries;  // by at_ms, oldest first
+  // By at_ms, oldest first. Most patterns need a few (count >= 2..3, all of
+  // two or three members): those live in the state itself, not in a heap
+  // block of their own, so a signal reaching 25 patterns of an account
+  // walks one contiguous array instead of 25 scattered blocks.
+  absl::InlinedVector<PatternEntry, 3> entries;
   void clear() {
     max_seen_ms = fired_at_ms = INT64_MIN;
     entries.clear();
@@ -84,16 +90,23 @@ class MemoryPatterns : public PatternStore {
   size_t encoded_bytes() const;
 
   struct Slot {
-    uint64_t hash = 0;  // 0: no state
-    std::string_view play;
+    uint64_t hash = 0;  // the pattern's hash; 0: no state
     PatternState state;
+  };
+  // One account's (or contact's) states: only the patterns it has state for,
+  // in the order they were first touched (the plays one signal type reaches
+  // end up side by side), found through `at` (pattern index -> position + 1).
+  struct Key {
+    std::vector<uint32_t> at;
+    std::vector<Slot> slots;
   };
 
  private:
-  std::vector<Slot>& find(std::string_view key);
-  std::unordered_map<std::string, std::vector<Slot>, StringHash, std::equal_to<>> keys_;
+  Key& find(std::string_view key);
+  absl::flat_hash_map<std::string, Key, StringHash, std::equal_to<>> keys_;
+  std::vector<std::string_view> plays_;  // by pattern index: encoded_bytes counts the names
   std::string last_key_;
-  std::vector<Slot>* last_ = nullptr;
+  Key* last_ = nullptr;
   size_t windows_ = 0;
 };
 

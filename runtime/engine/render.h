@@ -44,6 +44,7 @@ class NdjsonSink : public OutputSink {
       : bundle_(bundle), out_(out), trace_(trace) {}
   void action(const Action& a) override;
   void outcome(const Outcome& o) override;
+  bool wants_progress() const override { return trace_; }
 
  private:
   const vm::Bundle& bundle_;
