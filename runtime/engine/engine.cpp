@@ -12,6 +12,8 @@
 
 namespace play::engine {
 
+constexpr uint32_t kNoPattern = UINT32_MAX;  // PlayInfo::pattern_index of a play without one
+
 // What the engine precomputes per play so the per-signal path only reads.
 struct Engine::PlayInfo {
   std::string_view name;  // the play's name (points into the bundle)
@@ -25,11 +27,11 @@ struct Engine::PlayInfo {
   // signal however many plays share it (plays on one type often filter on
   // the same property values).
   std::vector<int32_t> guards;
-  uint64_t pattern_hash = 0;       // vm::pattern_hash, 0 without a pattern
-  uint32_t pattern_index = 0;      // among the bundle's patterns (PatternId::index)
-  std::string pattern_window;      // " within 48h per account"
-  std::vector<uint8_t> is_enroll;  // per action
-  std::vector<int> sink_arg;       // per action: index of the `sink` argument (webhook), or -1
+  uint64_t pattern_hash = 0;            // vm::pattern_hash, 0 without a pattern
+  uint32_t pattern_index = kNoPattern;  // among the bundle's patterns (PatternId::index)
+  std::string pattern_window;           // " within 48h per account"
+  std::vector<uint8_t> is_enroll;       // per action
+  std::vector<int> sink_arg;            // per action: index of the `sink` argument (webhook), or -1
   size_t total_args = 0;
 };
 
@@ -91,7 +93,6 @@ Engine::Engine(const vm::Bundle& bundle, ContextStore& context, Ledger& ledger, 
     info.shadow = play.mode == vm::Mode::Shadow;
     if (play.pattern.kind != vm::PatternKind::None) {
       info.pattern_hash = vm::pattern_hash(bundle, play.pattern);
-      info.pattern_index = pattern_count_++;
       info.pattern_window =
           " within " + vm::format_duration(play.pattern.within_ms) + per_name(play.pattern.per);
     }
@@ -138,6 +139,14 @@ Engine::Engine(const vm::Bundle& bundle, ContextStore& context, Ledger& ledger, 
   }
   lets_.resize(max_lets);
   args_.resize(max_args);
+  // Patterns are numbered by signal type (a play on several types, by the
+  // first): the patterns one signal reaches get neighbouring numbers, so an
+  // account's lookup table (MemoryPatterns) is read in one or two cache
+  // lines rather than across all of it.
+  for (const std::vector<uint32_t>& plays : plays_by_type_)
+    for (uint32_t p : plays)
+      if (plays_[p].pattern_hash && plays_[p].pattern_index == kNoPattern)
+        plays_[p].pattern_index = pattern_count_++;
 
   account_domain_slot_ = field_slot(bundle.account, "domain");
   contact_email_slot_ = field_slot(bundle.contact, "email");
