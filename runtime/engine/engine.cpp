@@ -27,6 +27,7 @@ struct Engine::PlayInfo {
   // signal however many plays share it (plays on one type often filter on
   // the same property values).
   std::vector<int32_t> guards;
+  std::vector<int32_t> member_guards;   // the same, per pattern member's where
   uint64_t pattern_hash = 0;            // vm::pattern_hash, 0 without a pattern
   uint32_t pattern_index = kNoPattern;  // among the bundle's patterns (PatternId::index)
   std::string pattern_window;           // " within 48h per account"
@@ -112,19 +113,14 @@ Engine::Engine(const vm::Bundle& bundle, ContextStore& context, Ledger& ledger, 
           break;
       }
       info.clause_reasons.push_back(std::move(reason));
-      vm::StringGuard g;
-      int32_t gi = -1;
-      if ((c.kind == vm::ClauseKind::Where || c.kind == vm::ClauseKind::Unless) &&
-          vm::match_string_guard(c.program, g)) {
-        for (size_t k = 0; k < guards_.size() && gi < 0; ++k)
-          if (guards_[k].slot == g.slot && guards_[k].value == g.value && guards_[k].negated == g.negated)
-            gi = int32_t(k);
-        if (gi < 0) gi = int32_t(guards_.size()), guards_.push_back(g);
-      }
+      int32_t gi =
+          c.kind == vm::ClauseKind::Where || c.kind == vm::ClauseKind::Unless ? intern_guard(c.program) : -1;
       info.guards.push_back(gi);
       if (info.guards.size() == 1 && c.kind == vm::ClauseKind::Where)
         info.first_guard = gi, info.first_pos = c.pos;
     }
+    for (const vm::PatternMember& m : play.pattern.members)
+      info.member_guards.push_back(m.filter.code.empty() ? -1 : intern_guard(m.filter));
     for (const vm::Action& a : play.actions) {
       info.is_enroll.push_back(a.name == "enroll");
       int sink_arg = -1;
@@ -179,6 +175,24 @@ Engine::Engine(const vm::Bundle& bundle, ContextStore& context, Ledger& ledger, 
 }
 
 Engine::~Engine() = default;
+
+// The index of `program` among guards_ when it is a `signal.x == "c"` guard
+// (the same guard once, however many plays share it), else -1.
+int32_t Engine::intern_guard(const vm::Program& program) {
+  vm::StringGuard g;
+  if (!vm::match_string_guard(program, g)) return -1;
+  for (size_t k = 0; k < guards_.size(); ++k)
+    if (guards_[k].slot == g.slot && guards_[k].value == g.value && guards_[k].negated == g.negated)
+      return int32_t(k);
+  guards_.push_back(g);
+  return int32_t(guards_.size() - 1);
+}
+
+bool Engine::guard_holds(int32_t gi) {
+  uint8_t& st = guard_state_[gi];
+  if (st == 0) st = vm::guard_holds(guards_[gi], ctx_.signal) ? 2 : 1;
+  return st == 2;
+}
 
 vm::Priority Engine::max_priority(uint32_t signal_type) const {
   return signal_type < max_priority_.size() ? max_priority_[signal_type] : vm::Priority::Low;
@@ -389,9 +403,7 @@ void Engine::evaluate_play(uint32_t pi, const DecodedSignal& s, OutputSink& out)
   // decide those from PlayInfo alone (contiguous), without touching the
   // play's clauses and programs, which live all over the heap.
   if (info.first_guard >= 0) {
-    uint8_t& st = guard_state_[info.first_guard];
-    if (st == 0) st = vm::guard_holds(guards_[info.first_guard], ctx_.signal) ? 2 : 1;
-    if (st == 1) {
+    if (!guard_holds(info.first_guard)) {
       o.kind = OutcomeKind::NoMatch;
       o.clause_pos = info.first_pos;
       o.clause_index = 0;
@@ -431,7 +443,9 @@ bool Engine::completes_pattern(uint32_t pi, const DecodedSignal& s, Outcome& o) 
   for (uint32_t m = 0; m < p.members.size(); ++m) {
     const vm::PatternMember& member = p.members[m];
     if (member.signal_type != s.type) continue;
-    if (!member.filter.code.empty()) {
+    if (info.member_guards[m] >= 0) {
+      if (!guard_holds(info.member_guards[m])) continue;
+    } else if (!member.filter.code.empty()) {
       vm::EvalResult r = vm::eval(member.filter, ctx_);
       if (!r.ok) return fail(o, r.error, p.pos, -1), false;
       if (!r.holds()) continue;
@@ -522,9 +536,7 @@ bool Engine::passes_clauses(uint32_t pi, Outcome& o) {
       case vm::ClauseKind::Where:
       case vm::ClauseKind::Unless: {
         if (int32_t gi = info.guards[ci]; gi >= 0) {  // same result as eval(), without the interpreter
-          uint8_t& st = guard_state_[gi];
-          if (st == 0) st = vm::guard_holds(guards_[gi], ctx_.signal) ? 2 : 1;
-          bool holds = st == 2;
+          bool holds = guard_holds(gi);
           if (c.kind == vm::ClauseKind::Where && !holds)
             return reject(o, OutcomeKind::NoMatch, c, ci, {}), false;
           if (c.kind == vm::ClauseKind::Unless && holds)

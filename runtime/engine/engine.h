@@ -194,7 +194,9 @@ class Engine {
   SignalRecords records_;                // the signal's account and contact
   std::vector<vm::StringGuard> guards_;  // distinct string guards of all plays (see PlayInfo)
   std::vector<uint8_t> guard_state_;     // per signal: 0 unknown, 1 false, 2 true
-  std::vector<uint8_t> icp_state_;       // 0 unknown, 1 running, 2 done
+  int32_t intern_guard(const vm::Program& program);
+  bool guard_holds(int32_t guard);  // for this signal, computed once
+  std::vector<uint8_t> icp_state_;  // 0 unknown, 1 running, 2 done
   std::vector<vm::Value> icp_values_;
   std::vector<vm::RuntimeError> icp_errors_;  // valid where icp_failed_
   std::vector<uint8_t> icp_failed_;
