@@ -3,6 +3,7 @@
 
 #include <cstdio>
 
+#include "apps/playc/line_reader.h"
 #include "compiler/diag/files.h"
 #include "runtime/engine/engine.h"
 #include "runtime/engine/memory_context.h"
@@ -29,8 +30,8 @@ BacktestResult backtest(const vm::Bundle& bundle, const BacktestInput& in, engin
       return res;
     }
   }
-  std::string signals;
-  if (!read_file(in.signals, signals, err)) {
+  LineReader signals;  // streamed: memory does not grow with the input
+  if (!signals.open(in.signals, err)) {
     std::fprintf(stderr, "%s: cannot read '%s': %s\n", in.command, in.signals.c_str(), err.c_str());
     res.rc = 2;
     return res;
@@ -40,11 +41,8 @@ BacktestResult backtest(const vm::Bundle& bundle, const BacktestInput& in, engin
   engine::SignalDecoder decoder(bundle);
   engine::DecodedSignal signal;
   size_t line_no = 0;
-  std::string_view rest(signals);
-  while (!rest.empty()) {
-    size_t nl = rest.find('\n');
-    std::string_view line = rest.substr(0, nl);
-    rest = nl == std::string_view::npos ? std::string_view() : rest.substr(nl + 1);
+  std::string_view line;
+  while (signals.next(line)) {
     ++line_no;
     if (!line.empty() && line.back() == '\r') line.remove_suffix(1);
     if (line.find_first_not_of(" \t") == std::string_view::npos) continue;
@@ -56,6 +54,12 @@ BacktestResult backtest(const vm::Bundle& bundle, const BacktestInput& in, engin
     eng.process(signal, sink);
     ++res.signals;
     if (after_signal) after_signal();
+  }
+  if (!signals.error().empty()) {
+    std::fprintf(stderr, "%s: cannot read '%s': %s\n", in.command, in.signals.c_str(),
+                 signals.error().c_str());
+    res.rc = 2;
+    return res;
   }
   res.late = eng.stats().late_signals;
   if (const engine::MemoryPatterns* m = eng.memory_patterns()) {
