@@ -16,7 +16,7 @@ BacktestResult backtest(const vm::Bundle& bundle, const BacktestInput& in, engin
   BacktestResult res;
   engine::MemoryContext context(bundle);
   engine::MemoryLedger ledger;
-  engine::MemorySeenSignals seen;
+  engine::MemorySeenSignals seen(in.dedup_ttl_ms);
   std::string text, err;
   if (!in.context.empty()) {
     if (!read_file(in.context, text, err)) {

@@ -15,6 +15,9 @@ struct BacktestInput {
   std::string signals;                // an NDJSON file of signal envelopes
   std::string context;                // {"accounts": [...], "contacts": [...]}, or ""
   const char* command = "playc run";  // names the command in I/O errors
+  // A repeated signal id is a duplicate within this much event time of its
+  // first sighting: playd's store.dedup_ttl (default 30d). 0: forever.
+  int64_t dedup_ttl_ms = 30LL * 24 * 3600 * 1000;
 };
 
 struct BacktestResult {

@@ -39,7 +39,8 @@ struct RunOptions {
   std::vector<std::string> paths;
   std::string signals, context;
   bool trace = false;
-  bool fail_on_error = false;  // exit 1 when any play hit a runtime error
+  bool fail_on_error = false;     // exit 1 when any play hit a runtime error
+  std::string dedup_ttl = "30d";  // as playd's store.dedup_ttl
 };
 int run_run(const RunOptions& o);
 

@@ -13,6 +13,7 @@
 
 #include "apps/playc/backtest.h"
 #include "apps/playc/commands.h"
+#include "common/time/time.h"
 #include "runtime/engine/render.h"
 
 namespace play::playc {
@@ -84,6 +85,12 @@ void print_summary(const Summary& s, const BacktestResult& r) {
 }  // namespace
 
 int run_run(const RunOptions& o) {
+  BacktestInput in{o.signals, o.context, "playc run"};
+  if (!parse_duration(o.dedup_ttl, in.dedup_ttl_ms) || in.dedup_ttl_ms < 0) {
+    std::fprintf(stderr, "playc run: --dedup-ttl: '%s' is not a duration (e.g. 30d, 12h, 0s)\n",
+                 o.dedup_ttl.c_str());
+    return 2;
+  }
   vm::Bundle bundle;
   if (int rc = report_load(loader::load(o.paths, bundle))) return rc;
 
@@ -95,7 +102,7 @@ int run_run(const RunOptions& o) {
   bool shown = false;
   size_t seen = 0;
   auto last = std::chrono::steady_clock::now();
-  BacktestResult r = backtest(bundle, {o.signals, o.context, "playc run"}, summary, [&] {
+  BacktestResult r = backtest(bundle, in, summary, [&] {
     if (out.size() > (1 << 16)) {
       std::fwrite(out.data(), 1, out.size(), stdout);
       out.clear();

@@ -1,5 +1,7 @@
 #include "runtime/engine/memory_ledger.h"
 
+#include <algorithm>
+
 namespace play::engine {
 
 // Play names are identifiers, so the separator cannot occur in them.
@@ -33,6 +35,24 @@ uint64_t MemoryLedger::pool_cursor(std::string_view pool, bool advance) {
   return at;
 }
 
-bool MemorySeenSignals::first_time(std::string_view id, int64_t) { return seen_.emplace(id).second; }
+bool MemorySeenSignals::first_time(std::string_view id, int64_t occurred_at_ms) {
+  clock_ = std::max(clock_, occurred_at_ms);
+  if (current_since_ == INT64_MIN) current_since_ = clock_;
+  if (ttl_ms_ > 0 && clock_ - current_since_ >= ttl_ms_) {
+    // Every id of previous_ was first seen before current_since_, now at
+    // least a TTL ago: all expired. current_'s may be live: they move over.
+    previous_ = std::move(current_);
+    current_ = Ids();
+    if (clock_ - current_since_ >= 2 * ttl_ms_) previous_.clear();  // a gap: those expired too
+    current_since_ = clock_;
+  }
+  auto live = [&](const Ids& ids) {
+    auto it = ids.find(id);
+    return it != ids.end() && (ttl_ms_ <= 0 || clock_ - it->second < ttl_ms_);
+  };
+  if (live(current_) || live(previous_)) return false;
+  current_.insert_or_assign(std::string(id), clock_);
+  return true;
+}
 
 }  // namespace play::engine

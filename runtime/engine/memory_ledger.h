@@ -1,11 +1,11 @@
-// In-memory Ledger and SeenSignals (playc run / playc test; tests). They
-// remember everything for the life of the process: backtests are bounded.
+// In-memory Ledger and SeenSignals (playc run / playc test; tests). The
+// ledger holds a fire per play and entity (bounded by the entities); the
+// seen ids are forgotten after the dedup TTL, as playd's store forgets them.
 #pragma once
 
-#include <absl/container/flat_hash_set.h>
+#include <absl/container/flat_hash_map.h>
 
 #include <string>
-#include <unordered_map>
 
 #include "common/text.h"
 #include "runtime/engine/ledger.h"
@@ -20,20 +20,32 @@ class MemoryLedger : public Ledger {
 
  private:
   std::string_view compose(std::string_view play, std::string_view key);
-  std::unordered_map<std::string, int64_t, StringHash, std::equal_to<>> fires_;  // "play\x1fkey"
-  std::unordered_map<std::string, uint64_t, StringHash, std::equal_to<>> cursors_;
+  // Flat tables: a backtest asks for every play that passes its clauses.
+  absl::flat_hash_map<std::string, int64_t, StringHash, std::equal_to<>> fires_;  // "play\x1fkey"
+  absl::flat_hash_map<std::string, uint64_t, StringHash, std::equal_to<>> cursors_;
   std::string scratch_;
 };
 
+// A repeat of an id is a duplicate while the stream clock (the newest
+// occurred_at so far) is less than `ttl_ms` past the id's first sighting:
+// playd's store.dedup_ttl, in event time. Ids are kept in two generations,
+// each spanning at least the TTL, and the older is dropped whole once all
+// its ids have expired: memory follows the ids of about two TTLs of input,
+// not all of it. ttl_ms 0: remember every id.
 class MemorySeenSignals : public SeenSignals {
  public:
+  explicit MemorySeenSignals(int64_t ttl_ms = 0) : ttl_ms_(ttl_ms) {}
   bool first_time(std::string_view id, int64_t occurred_at_ms) override;
-  size_t size() const { return seen_.size(); }
+  size_t size() const { return current_.size() + previous_.size(); }
 
  private:
-  // A flat (open-addressing) table: a backtest asks once per signal, and
+  using Ids = absl::flat_hash_map<std::string, int64_t, StringHash, std::equal_to<>>;  // id -> first seen
+  int64_t ttl_ms_;
+  int64_t clock_ = INT64_MIN;
+  int64_t current_since_ = INT64_MIN;  // the stream clock when current_ began
+  // Flat (open-addressing) tables: a backtest asks once per signal, and
   // std::unordered_set's node per id was a cache miss and a malloc each.
-  absl::flat_hash_set<std::string, StringHash, std::equal_to<>> seen_;
+  Ids current_, previous_;
 };
 
 }  // namespace play::engine
