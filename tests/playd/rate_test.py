@@ -105,7 +105,7 @@ def main(binary, playc):
             if pd.proc and pd.proc.poll() is None:
                 pd.proc.kill()
         db = sqlite3.connect(os.path.join(data, "playd.db"))
-        sizes = dict(db.execute("SELECT key, LENGTH(state) FROM pattern_states WHERE play = 'usage_drop'").fetchall())
+        sizes = dict(db.execute("SELECT per_key, LENGTH(state) FROM pattern_states WHERE play = 'usage_drop'").fetchall())
         assert len(sizes) == 10 and set(sizes.values()) == {154}, sizes
     print(f"rates over HTTP, reloaded once and killed twice: {len(lines)} signals, {len(got)} actions "
           f"identical to playc run ({dict(plays)}); usage_drop state {sizes[next(iter(sizes))]} bytes per account")
