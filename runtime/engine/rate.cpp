@@ -44,13 +44,16 @@ RateStep close_buckets(const vm::Pattern& p, PatternState& st, int64_t until_ms)
   const int64_t w = p.within_ms;
   const size_t n = static_cast<size_t>(p.baseline_ms / w);
   auto& closed = st.closed_counts;
+  if (st.open_bucket_ms > until_ms - w) return r;        // nothing to close: the common case
   if (closed.capacity() < n + 1) closed.reserve(n + 1);  // once per state
+  uint64_t sum = std::accumulate(closed.begin(), closed.end(), uint64_t{0});
   while (st.open_bucket_ms <= until_ms - w) {
-    // After n + 2 closes with no signal the history is all zeros and the
-    // open buckets empty; one more settles rate_held. Every later close
-    // would be the same 0-against-0 comparison: skip them (a long silence
-    // costs O(H/W), not O(silence/W)).
-    if (r.closed > static_cast<int64_t>(n) + 3) {
+    // Once the history is full of zeros, the open buckets are empty and a
+    // 0-against-0 comparison has settled rate_held, every later close is
+    // the same: skip them (a long silence costs O(H/W), not O(silence/W)).
+    bool settled = r.evaluated && r.count == 0 && r.sum == 0 && sum == 0 && st.open_counts[0] == 0 &&
+                   st.open_counts[1] == 0;
+    if (settled || r.closed > static_cast<int64_t>(n) + 3) {
       int64_t skip = (until_ms - w - st.open_bucket_ms) / w + 1;
       st.open_bucket_ms += skip * w;
       r.closed += skip;
@@ -65,14 +68,16 @@ RateStep close_buckets(const vm::Pattern& p, PatternState& st, int64_t until_ms)
     r.history = static_cast<uint32_t>(closed.size());
     r.evaluated = r.held = false;
     if (closed.size() == n) {  // a full history: compare
-      r.sum = std::accumulate(closed.begin(), closed.end(), uint64_t{0});
+      r.sum = sum;
       r.evaluated = true;
-      r.held = compare(p, count, r.sum, n);
+      r.held = compare(p, count, sum, n);
       if (r.held && !st.rate_held) r.fired = true;
       st.rate_held = r.held;
+      sum -= closed.front();
       closed.erase(closed.begin());
     }
     closed.push_back(count);
+    sum += count;
   }
   return r;
 }

@@ -142,6 +142,28 @@ TEST(Rate, ALongSilenceIsJudgedInBoundedSteps) {
   EXPECT_EQ(st.open_counts[0], 1u);
 }
 
+// Skipping the settled part of a silence leaves the state, and whether
+// the play fired, exactly as closing it one day at a time.
+TEST(Rate, SkippingASilenceEqualsClosingItDayByDay) {
+  for (vm::RateCmp cmp : {vm::RateCmp::Lt, vm::RateCmp::Le, vm::RateCmp::Gt, vm::RateCmp::Ge}) {
+    vm::Pattern p = rate(7, cmp);
+    PatternState at_once, daily;
+    for (int64_t d = 0; d < 10; ++d) day(p, at_once, d, int(d % 4));
+    daily = at_once;
+    RateStep once = close_buckets(p, at_once, kT0 + 200 * kDay);
+    bool fired = false;
+    int64_t closed = 0;
+    for (int64_t d = 1; d <= 200; ++d) {
+      RateStep s = close_buckets(p, daily, kT0 + d * kDay);
+      fired = fired || s.fired;
+      closed += s.closed;
+    }
+    EXPECT_EQ(at_once, daily) << int(cmp);
+    EXPECT_EQ(once.fired, fired) << int(cmp);
+    EXPECT_EQ(once.closed, closed) << int(cmp);
+  }
+}
+
 TEST(Rate, AClockAloneClosesBuckets) {  // what a timer will drive
   vm::Pattern p = rate(1);
   PatternState st;
