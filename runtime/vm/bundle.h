@@ -232,8 +232,8 @@ std::string verify_bundle(Bundle& bundle);
 
 // What identifies a pattern's state across play sets (docs/language.md
 // section 12, "Hot reload"): a hash of its kind, threshold, window,
-// lateness, key, and each member's signal type name and filter code
-// (not its source positions). A play whose pattern is unchanged keeps its
+// lateness, key, each member's signal type name and filter code, and a
+// rate's baseline, k and comparison (not its source positions). A play whose pattern is unchanged keeps its
 // windows over a reload; a changed one starts from nothing.
 uint64_t pattern_hash(const Bundle& bundle, const Pattern& pattern);
 
