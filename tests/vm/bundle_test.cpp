@@ -7,6 +7,7 @@
 
 #include <cmath>
 
+#include "runtime/vm/disasm.h"
 #include "tests/vm/sample_bundle.h"
 
 namespace play::vm::testing {
@@ -404,6 +405,11 @@ TEST(VmBundle, RatesRoundTripAndTheirHashCoversBaselineAndComparison) {
   EXPECT_EQ(r.cmp, RateCmp::Lt);
   EXPECT_EQ(write_bundle(back), bytes);
   EXPECT_EQ(rate_text(r, "product.usage"), "rate(product.usage, 1d) < 0.5 * baseline(product.usage, 28d)");
+  const std::string& type = back.signals[r.members[0].signal_type].name;
+  EXPECT_NE(disassemble(back).find("  pattern rate(" + type + ", 1d) < 0.5 * baseline(" + type +
+                                   ", 28d) per account  lateness 1h\n"),
+            std::string::npos)
+      << disassemble(back);
   uint64_t h = pattern_hash(back, r);
   EXPECT_EQ(pattern_hash(b, rate_pattern(b, 0, 10)), h);  // positions do not matter
   for (int change = 1; change <= 6; ++change)
