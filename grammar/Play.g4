@@ -91,7 +91,7 @@ onClause
   | ON ABSENCE OF signalName FOR DURATION perClause?                        # onAbsence
   | ON COUNT LPAREN signalFilter RPAREN cmpOp expr WITHIN DURATION perClause? # onCount
   | ON ALL OF LPAREN signalFilter (COMMA signalFilter)* COMMA? RPAREN WITHIN DURATION perClause? # onAllOf
-  | ON RATE LPAREN signalName COMMA DURATION RPAREN cmpOp expr perClause?   # onRate
+  | ON RATE LPAREN signalFilter COMMA DURATION RPAREN cmpOp expr perClause? # onRate
   | ON SCORE ident CROSSES expr                                             # onScore
   ;
 

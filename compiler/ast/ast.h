@@ -182,7 +182,7 @@ enum class OnKind : uint8_t {
   Absence,  // on absence of T for D per X
   Count,    // on count(T where e) >= N within D per X
   AllOf,    // on all of (T where e, ...) within D per X
-  Rate,     // on rate(T, D) < e per X
+  Rate,     // on rate(T [where e], D) < k * baseline(T, H) per X
   Score,    // on score N crosses e
 };
 

@@ -205,7 +205,17 @@ class Generator {
   // A temporal trigger: each member's filter is compiled over its own type's slots.
   vm::Pattern pattern(const sema::Pattern& sp, const std::string& what, Span owner) {
     vm::Pattern vp;
-    vp.kind = sp.kind == ast::OnKind::Count ? vm::PatternKind::Count : vm::PatternKind::AllOf;
+    vp.kind = sp.kind == ast::OnKind::Count  ? vm::PatternKind::Count
+              : sp.kind == ast::OnKind::Rate ? vm::PatternKind::Rate
+                                             : vm::PatternKind::AllOf;
+    if (sp.kind == ast::OnKind::Rate) {  // rate: its baseline and comparison
+      vp.baseline_ms = sp.baseline_ms;
+      vp.factor_micros = sp.factor_micros;
+      vp.cmp = sp.cmp == "<="   ? vm::RateCmp::Le
+               : sp.cmp == ">"  ? vm::RateCmp::Gt
+               : sp.cmp == ">=" ? vm::RateCmp::Ge
+                                : vm::RateCmp::Lt;
+    }
     vp.threshold = sp.threshold;
     vp.within_ms = sp.within_ms;
     vp.lateness_ms = sp.lateness_ms;

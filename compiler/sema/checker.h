@@ -150,6 +150,9 @@ class Checker {
   uint8_t check_alert_threshold(const ast::AlertItem& a, Play& play);  // the rule's bit, 0 on an error
   SignalScope check_on(ast::PlayDecl& decl, Play& play);
   SignalScope check_pattern(ast::OnClause& on, Play& play);
+  // pattern_rate.cpp: `on rate(T, W) OP k * baseline(T, H)` (P0335-P0339)
+  void check_rate(const ast::OnClause& on, Pattern& pat);
+  void check_rate_lateness(const ast::PlayDecl& decl, const Pattern& pat);
   std::vector<LetInfo> declare_lets(ast::PlayDecl& decl, Play& play);
   ClauseSummary check_clauses(ast::PlayDecl& decl, Play& play, PlayScope& scope);
   void check_where_icp(ast::PlayItem& item, Play& play);

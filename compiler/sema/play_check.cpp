@@ -1,8 +1,8 @@
 // Plays (LANGUAGE.md section 5): metadata, the `on` clause and the signal
 // scope it gives, filters in source order, lets, and `do` actions. Of the
 // temporal `on` forms (section 10), count windows and `all of` are checked
-// here (check_pattern); the others and `score` declarations are rejected
-// with P0900.
+// here (check_pattern), rates in pattern_rate.cpp; the others and `score`
+// declarations are rejected with P0900.
 #include <fmt/format.h>
 
 #include <algorithm>
@@ -135,7 +135,7 @@ void Checker::check_score(const ast::ScoreDecl& decl) {
       "P0900", Span{decl.span.file, decl.span.begin, decl.name_span.end},
       fmt::format(
           "`score {}` declarations are not supported yet: of the temporal forms (docs/language.md section "
-          "12) only `on count(...)` and `on all of (...)` are built so far",
+          "12) only `on count(...)`, `on all of (...)` and `on rate(...)` are built so far",
           decl.name));
 }
 
@@ -161,6 +161,7 @@ void Checker::check_play(ast::PlayDecl& decl) {
                       decl.name));
     } else {
       play.pattern.lateness_ms = *play.lateness_ms;
+      if (play.pattern.kind == ast::OnKind::Rate) check_rate_lateness(decl, play.pattern);
     }
   }
   scope.lets = declare_lets(decl, play);
@@ -305,13 +306,14 @@ SignalScope Checker::check_on(ast::PlayDecl& decl, Play& play) {
     sc.unknown = true;
     return sc;
   }
-  if (on->on.kind == ast::OnKind::Count || on->on.kind == ast::OnKind::AllOf)
+  if (on->on.kind == ast::OnKind::Count || on->on.kind == ast::OnKind::AllOf ||
+      on->on.kind == ast::OnKind::Rate)
     return check_pattern(on->on, play);
   if (on->on.kind != ast::OnKind::Signal && on->on.kind != ast::OnKind::AnyOf) {
     d_.error(
         "P0900", on->on.span,
         fmt::format("{} is not supported yet: of the temporal forms (docs/language.md section 12) only `on "
-                    "count(...)` and `on all of (...)` are built so far",
+                    "count(...)`, `on all of (...)` and `on rate(...)` are built so far",
                     temporal_form(on->on.kind)));
     play.temporal = true;
     sc.unknown = true;
@@ -349,9 +351,11 @@ SignalScope Checker::check_pattern(ast::OnClause& on, Play& play) {
   pat.kind = on.kind;
   pat.span = on.span;
   pat.within_ms = on.window_ms;
-  bool count = on.kind == ast::OnKind::Count;
-  const char* form = count ? "count(...)" : "all of (...)";
-  if (count) {
+  bool count = on.kind == ast::OnKind::Count, rate = on.kind == ast::OnKind::Rate;
+  const char* form = count ? "count(...)" : rate ? "rate(...)" : "all of (...)";
+  if (rate) {
+    check_rate(on, pat);  // pattern_rate.cpp
+  } else if (count) {
     if (on.cmp_op != ">=")
       d_.error(
           "P0323", on.span,
@@ -372,7 +376,7 @@ SignalScope Checker::check_pattern(ast::OnClause& on, Play& play) {
                     "within D per ...` or `on T`",
                     kMaxMembers, on.signals.size()));
   }
-  if (on.window_ms <= 0 || on.window_ms > kMaxWindowMs)
+  if (!rate && (on.window_ms <= 0 || on.window_ms > kMaxWindowMs))
     d_.error(
         "P0321", on.span,
         fmt::format("the window of {} must be a positive duration of at most 90d, e.g. `within 48h`", form));

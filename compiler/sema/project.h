@@ -137,6 +137,10 @@ struct Pattern {
   ast::Per per = ast::Per::Account;
   std::vector<PatternMember> members;
   Span span;
+  // rate: `rate(T, W) OP k * baseline(T, H)` (W is within_ms)
+  int64_t baseline_ms = 0;    // H
+  int64_t factor_micros = 0;  // k in millionths
+  std::string cmp;            // "<", "<=", ">" or ">="
 };
 
 struct Play {

@@ -376,7 +376,7 @@ OnClause Builder::on_clause(P::OnClauseContext* ctx) {
     on.per = per(c->perClause());
   } else if (auto* c = dynamic_cast<P::OnRateContext*>(ctx)) {
     on.kind = OnKind::Rate;
-    on.signals.push_back(signal_ref(c->signalName(), nullptr, on.span));
+    if (auto* f = c->signalFilter()) on.signals.push_back(signal_ref(f->signalName(), f->expr(), span(f)));
     on.window_ms = duration_of(c->DURATION(), &on.window_raw);
     on.cmp_op = cmp(c->cmpOp());
     on.value = expr_at(c->expr(), on.span);

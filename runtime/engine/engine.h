@@ -157,6 +157,9 @@ class Engine {
   bool passes_clauses(uint32_t play_index, Outcome& o);
   bool completes_pattern(uint32_t play_index, const DecodedSignal& s, Outcome& o);
   void count_member_signal(const vm::Pattern& p, PatternState& st, uint32_t mask, int64_t at, uint64_t id);
+  // rate.cpp: a rate's buckets (`window`: " (1d buckets per account)", for the reason)
+  bool counts_rate(const vm::Pattern& p, const PatternId& id, std::string_view key, PatternState& st,
+                   const DecodedSignal& s, std::string_view window, Outcome& o);
   bool compute_actions(const vm::Play& play, Outcome& o);
   void issue_actions(uint32_t play_index, const DecodedSignal& s, OutputSink& out, Outcome& o);
   void reject(Outcome& o, OutcomeKind kind, const vm::Clause& c, int32_t ci, std::string_view reason);

@@ -14,6 +14,7 @@ uint64_t pattern_id_hash(std::string_view id) {
 namespace {
 
 constexpr uint8_t kStateFormat = 1;
+constexpr uint8_t kRateStateFormat = 2;  // format 1, then the rate's buckets
 
 void put64(std::string& out, uint64_t v) {
   for (int i = 0; i < 8; ++i) out.push_back(static_cast<char>(v >> (8 * i)));
@@ -24,12 +25,24 @@ uint64_t get64(const unsigned char* p) {
   return v;
 }
 
+void put32(std::string& out, uint32_t v) {
+  for (int i = 0; i < 4; ++i) out.push_back(static_cast<char>(v >> (8 * i)));
+}
+uint32_t get32(const unsigned char* p) {
+  return uint32_t(p[0]) | uint32_t(p[1]) << 8 | uint32_t(p[2]) << 16 | uint32_t(p[3]) << 24;
+}
+
+// Format 2 (a rate) after format 1's bytes: open bucket i64, its count and
+// the next's u32 u32, held u8, closed count u32, each closed count u32.
+constexpr size_t kRateHeader = 8 + 4 + 4 + 1 + 4;
+
 }  // namespace
 
 // format u8, max_seen i64, fired_at i64, count u32, then per entry at i64, id u64, member u32.
 void encode_pattern_state(const PatternState& s, std::string& out) {
   out.clear();
-  out.push_back(static_cast<char>(kStateFormat));
+  bool rate = s.open_bucket_ms != INT64_MIN;
+  out.push_back(static_cast<char>(rate ? kRateStateFormat : kStateFormat));
   put64(out, static_cast<uint64_t>(s.max_seen_ms));
   put64(out, static_cast<uint64_t>(s.fired_at_ms));
   uint32_t n = static_cast<uint32_t>(s.entries.size());
@@ -39,14 +52,37 @@ void encode_pattern_state(const PatternState& s, std::string& out) {
     put64(out, e.id_hash);
     for (int i = 0; i < 4; ++i) out.push_back(static_cast<char>(e.member >> (8 * i)));
   }
+  if (!rate) return;
+  put64(out, static_cast<uint64_t>(s.open_bucket_ms));
+  put32(out, s.open_counts[0]);
+  put32(out, s.open_counts[1]);
+  out.push_back(static_cast<char>(s.rate_held ? 1 : 0));
+  put32(out, static_cast<uint32_t>(s.closed_counts.size()));
+  for (uint32_t c : s.closed_counts) put32(out, c);
 }
 
 bool decode_pattern_state(std::string_view bytes, PatternState& out) {
   out.clear();
   const auto* p = reinterpret_cast<const unsigned char*>(bytes.data());
-  if (bytes.size() < 21 || p[0] != kStateFormat) return false;
-  uint32_t n = uint32_t(p[17]) | uint32_t(p[18]) << 8 | uint32_t(p[19]) << 16 | uint32_t(p[20]) << 24;
-  if ((bytes.size() - 21) / 20 != n || (bytes.size() - 21) % 20 != 0) return false;
+  if (bytes.size() < 21 || (p[0] != kStateFormat && p[0] != kRateStateFormat)) return false;
+  uint32_t n = get32(p + 17);
+  size_t rest = bytes.size() - 21;
+  if (rest / 20 < n) return false;
+  rest -= 20 * size_t(n);
+  if (p[0] == kStateFormat && rest != 0) return false;
+  if (p[0] == kRateStateFormat) {
+    const unsigned char* r = p + 21 + 20 * size_t(n);
+    if (rest < kRateHeader) return false;
+    uint32_t closed = get32(r + 17);
+    if ((rest - kRateHeader) / 4 != closed || (rest - kRateHeader) % 4 != 0 || r[16] > 1) return false;
+    out.open_bucket_ms = static_cast<int64_t>(get64(r));
+    if (out.open_bucket_ms == INT64_MIN) return false;
+    out.open_counts[0] = get32(r + 8);
+    out.open_counts[1] = get32(r + 12);
+    out.rate_held = r[16] == 1;
+    out.closed_counts.resize(closed);
+    for (uint32_t i = 0; i < closed; ++i) out.closed_counts[i] = get32(r + kRateHeader + 4 * size_t(i));
+  }
   out.max_seen_ms = static_cast<int64_t>(get64(p + 1));
   out.fired_at_ms = static_cast<int64_t>(get64(p + 9));
   out.entries.resize(n);
@@ -94,8 +130,11 @@ size_t MemoryPatterns::encoded_bytes() const {
   size_t total = 0;
   for (const auto& [key, k] : keys_)
     for (uint32_t i = 0; i < k.at.size(); ++i)
-      if (k.at[i])
-        total += plays_[i].size() + 8 + key.size() + 21 + 20 * k.slots[k.at[i] - 1].state.entries.size();
+      if (k.at[i]) {
+        const PatternState& s = k.slots[k.at[i] - 1].state;
+        total += plays_[i].size() + 8 + key.size() + 21 + 20 * s.entries.size() +
+                 (s.open_bucket_ms == INT64_MIN ? 0 : kRateHeader + 4 * s.closed_counts.size());
+      }
   return total;
 }
 

@@ -7,7 +7,8 @@
 // The state of one (play, pattern, key) is O(pattern): a count keeps at most
 // N entries (the N most recent counted signals), `all of` at most one per
 // member (the latest). Each entry carries a hash of its signal's id, so a
-// signal evaluated again (a replay) is never counted twice.
+// signal evaluated again (a replay) is never counted twice. A rate keeps
+// counts per bucket instead (its H/W closed ones and at most two open).
 #pragma once
 
 #include <absl/container/flat_hash_map.h>
@@ -43,9 +44,18 @@ struct PatternState {
   // block of their own, so a signal reaching 25 patterns of an account
   // walks one contiguous array instead of 25 scattered blocks.
   absl::InlinedVector<PatternEntry, 3> entries;
+  // rate (runtime/engine/rate.h): signals counted per bucket of the rate's
+  // window W, no signal kept. INT64_MIN: no bucket yet.
+  int64_t open_bucket_ms = INT64_MIN;   // start of the oldest bucket not closed yet
+  uint32_t open_counts[2] = {0, 0};     // that bucket's count and the next one's (lateness <= W)
+  bool rate_held = false;               // the last evaluated bucket's comparison held (an episode)
+  std::vector<uint32_t> closed_counts;  // the last H/W closed buckets' counts, oldest first
   void clear() {
-    max_seen_ms = fired_at_ms = INT64_MIN;
+    max_seen_ms = fired_at_ms = open_bucket_ms = INT64_MIN;
     entries.clear();
+    open_counts[0] = open_counts[1] = 0;
+    rate_held = false;
+    closed_counts.clear();
   }
   bool operator==(const PatternState&) const = default;
 };

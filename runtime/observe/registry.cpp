@@ -61,8 +61,10 @@ std::vector<RegistryEntry> registry(const vm::Bundle& bundle) {
       }
       e.trigger = pat.kind == vm::PatternKind::Count
                       ? "count(" + members + ") >= " + std::to_string(pat.threshold)
-                      : "all of (" + members + ")";
-      e.trigger += " within " + vm::format_duration(pat.within_ms) +
+                  : pat.kind == vm::PatternKind::Rate ? vm::rate_text(pat, members)
+                                                      : "all of (" + members + ")";
+      e.trigger += (pat.kind == vm::PatternKind::Rate ? std::string()
+                                                      : " within " + vm::format_duration(pat.within_ms)) +
                    (pat.per == vm::Per::Contact ? " per contact" : " per account") + ", lateness " +
                    vm::format_duration(pat.lateness_ms);
     }

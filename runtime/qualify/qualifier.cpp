@@ -137,15 +137,22 @@ struct Qualifier::Impl {
 
   // The states of temporal triggers no running pattern needs: of a removed
   // or changed pattern, or untouched for the pattern's window, its lateness
-  // and a day more (docs/language.md section 12, "State"). At each play set
-  // and hourly.
+  // and a day more (docs/language.md section 12, "State"; a rate's only with
+  // its pattern). At each play set and hourly.
   void purge_patterns() {
     const vm::Bundle& b = *plays.set->bundle;
     std::vector<store::PatternId> keep;
     for (uint32_t i = 0; i < b.plays.size(); ++i)
-      if (uint64_t h = plays.engine->pattern_hash(i))
-        keep.push_back({b.plays[i].name, h,
-                        b.plays[i].pattern.within_ms + b.plays[i].pattern.lateness_ms + 24 * 3600 * 1000});
+      if (uint64_t h = plays.engine->pattern_hash(i)) {
+        const vm::Pattern& pat = b.plays[i].pattern;
+        // A rate's history is what it compares with, however old: its
+        // buckets are kept while its pattern runs (the next signal after a
+        // long silence still judges the empty buckets, as `playc run` does).
+        int64_t keep_ms = pat.kind == vm::PatternKind::Rate
+                              ? INT64_MAX / 2
+                              : pat.within_ms + pat.lateness_ms + 24 * 3600 * 1000;
+        keep.push_back({b.plays[i].name, h, keep_ms});
+      }
     int64_t now = store::now_ms();
     last_purge_ms = now;
     try {

@@ -332,6 +332,11 @@ void write_pattern(Out& o, const Pattern& p) {
     o.program(m.filter);
   }
   o.pos(p.pos);
+  if (p.kind == PatternKind::Rate) {  // rate: its baseline and comparison
+    o.i64(p.baseline_ms);
+    o.i64(p.factor_micros);
+    o.u8(static_cast<uint8_t>(p.cmp));
+  }
 }
 
 void read_pattern(In& in, Pattern& p) {
@@ -349,6 +354,11 @@ void read_pattern(In& in, Pattern& p) {
     p.members.push_back(std::move(m));
   }
   p.pos = in.pos();
+  if (!in.failed() && p.kind == PatternKind::Rate) {
+    p.baseline_ms = in.i64("rate baseline");
+    p.factor_micros = in.i64("rate factor");
+    p.cmp = in.enum_<RateCmp>(static_cast<uint8_t>(RateCmp::kCount), "rate comparison");
+  }
 }
 
 void write_play(Out& o, const Play& p) {
@@ -609,6 +619,22 @@ std::string verify_alerts(const AlertOverrides& a) {
   return "";
 }
 
+// A rate (compiler/sema/pattern_rate.cpp): one member, buckets of at least
+// an hour, lateness within a bucket (at most two open), a baseline of 1 to
+// kMaxBaselineBuckets whole buckets, a positive factor.
+std::string verify_rate(const Pattern& p) {
+  if (p.members.size() != 1) return "a rate has one member";
+  if (p.threshold != 0) return "a rate has no threshold";
+  if (p.within_ms < kMinRateWindowMs) return "rate window must be at least 1h";
+  if (p.lateness_ms > p.within_ms) return "rate lateness must be at most its window";
+  if (p.baseline_ms <= 0 || p.baseline_ms % p.within_ms != 0 ||
+      p.baseline_ms / p.within_ms > kMaxBaselineBuckets)
+    return "rate baseline must be 1 to 366 whole windows";
+  if (p.factor_micros <= 0 || p.factor_micros > kMaxRateFactorMicros)
+    return "rate factor must be in (0, 1000]";
+  return "";
+}
+
 // What the checker allows (compiler/sema/play_check.cpp, check_pattern), and
 // that the play is indexed by exactly the types its pattern names.
 std::string verify_pattern(Bundle& b, Play& play, const ProgramLimits& base) {
@@ -620,6 +646,8 @@ std::string verify_pattern(Bundle& b, Play& play, const ProgramLimits& base) {
   if (p.kind == PatternKind::Count) {
     if (p.members.size() != 1) return "a count has one member";
     if (p.threshold < 1 || p.threshold > kMaxCountThreshold) return "count threshold must be in [1, 1000]";
+  } else if (p.kind == PatternKind::Rate) {
+    if (std::string e = verify_rate(p); !e.empty()) return e;
   } else {
     if (p.members.size() < 2 || p.members.size() > kMaxAllOfMembers) return "all of needs 2 to 16 members";
     if (p.threshold != 0) return "all of has no threshold";
@@ -661,10 +689,28 @@ uint64_t pattern_hash(const Bundle& b, const Pattern& p) {
     o.str(m.signal_type < b.signals.size() ? std::string_view(b.signals[m.signal_type].name) : "");
     o.program(m.filter);
   }
+  if (p.kind == PatternKind::Rate) {  // W is within_ms, above
+    o.i64(p.baseline_ms);
+    o.i64(p.factor_micros);
+    o.u8(static_cast<uint8_t>(p.cmp));
+  }
   // FNV-1a, 64 bits: stable across builds and platforms (it is stored).
   uint64_t h = 1469598103934665603ull;
   for (unsigned char c : o.buf) h = (h ^ c) * 1099511628211ull;
   return h;
+}
+
+std::string rate_text(const Pattern& p, std::string_view type) {
+  static const char* const kOps[] = {"<", "<=", ">", ">="};
+  std::string k = std::to_string(p.factor_micros / 1000000);
+  if (int64_t frac = p.factor_micros % 1000000) {
+    std::string f = std::to_string(1000000 + frac).substr(1);
+    while (!f.empty() && f.back() == '0') f.pop_back();
+    k += "." + f;
+  }
+  std::string t(type);
+  return "rate(" + t + ", " + format_duration(p.within_ms) + ") " + kOps[static_cast<size_t>(p.cmp) % 4] +
+         " " + k + " * baseline(" + t + ", " + format_duration(p.baseline_ms) + ")";
 }
 
 std::string verify_bundle(Bundle& b) {

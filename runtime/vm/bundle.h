@@ -28,7 +28,7 @@
 
 namespace play::vm {
 
-constexpr uint32_t kBundleVersion = 4;  // 2: Action::mrkdwn_text; 3: Play::alerts; 4: Play::pattern
+constexpr uint32_t kBundleVersion = 5;  // 2: Action::mrkdwn_text; 3: Play::alerts; 4: Play::pattern; 5: rate
 constexpr char kBundleMagic[8] = {'P', 'L', 'A', 'Y', 'B', 'N', 'D', 'L'};
 constexpr size_t kBundleHeaderSize = 32;
 
@@ -155,7 +155,13 @@ constexpr int64_t kMaxAlertWaitMs = 7LL * 24 * 3600 * 1000;  // lag and undelive
 // [1, kMaxCountThreshold] (count) or 2..kMaxAllOfMembers members (all of),
 // within_ms in (0, kMaxPatternWindowMs], lateness_ms in [0, within_ms
 // bounds], per Contact or Account.
-enum class PatternKind : uint8_t { None, Count, AllOf, kCount };
+// Rate (`on rate(T, W) OP k * baseline(T, H) per X`): one member; within_ms
+// is the bucket width W, in [kMinRateWindowMs, kMaxPatternWindowMs];
+// lateness_ms at most W; baseline_ms a multiple of W, at most
+// kMaxBaselineBuckets of them; factor_micros k in millionths, in
+// (0, kMaxRateFactorMicros]; threshold 0.
+enum class PatternKind : uint8_t { None, Count, AllOf, Rate, kCount };
+enum class RateCmp : uint8_t { Lt, Le, Gt, Ge, kCount };
 struct PatternMember {
   uint32_t signal_type = 0;
   Program filter;  // empty: every signal of the type
@@ -168,8 +174,15 @@ struct Pattern {
   Per per = Per::Account;
   std::vector<PatternMember> members;
   SourcePos pos;
+  // rate: the baseline it compares each closed bucket's count against
+  int64_t baseline_ms = 0;    // H
+  int64_t factor_micros = 0;  // k * 1e6
+  RateCmp cmp = RateCmp::Lt;  // rate OP k * baseline
 };
 constexpr uint32_t kMaxCountThreshold = 1000;
+constexpr int64_t kMinRateWindowMs = 3600 * 1000;
+constexpr int64_t kMaxBaselineBuckets = 366;
+constexpr int64_t kMaxRateFactorMicros = 1000LL * 1000 * 1000;  // k <= 1000
 constexpr size_t kMaxAllOfMembers = 16;
 constexpr int64_t kMaxPatternWindowMs = 90LL * 24 * 3600 * 1000;
 constexpr int64_t kDefaultLatenessMs = 3600 * 1000;
@@ -219,10 +232,14 @@ std::string verify_bundle(Bundle& bundle);
 
 // What identifies a pattern's state across play sets (docs/language.md
 // section 12, "Hot reload"): a hash of its kind, threshold, window,
-// lateness, key, and each member's signal type name and filter code
-// (not its source positions). A play whose pattern is unchanged keeps its
+// lateness, key, each member's signal type name and filter code, and a
+// rate's baseline, k and comparison (not its source positions). A play whose pattern is unchanged keeps its
 // windows over a reload; a changed one starts from nothing.
 uint64_t pattern_hash(const Bundle& bundle, const Pattern& pattern);
+
+// A rate as written, for disasm and the registry: "rate(product.usage, 1d)
+// < 0.5 * baseline(product.usage, 28d)" (`type`: its signal type's name).
+std::string rate_text(const Pattern& pattern, std::string_view type);
 
 uint32_t crc32c(std::string_view bytes, uint32_t crc = 0);
 

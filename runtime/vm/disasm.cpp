@@ -190,8 +190,13 @@ std::string disassemble(const Bundle& b) {
     if (p.pattern.kind != PatternKind::None) {
       const Pattern& pat = p.pattern;
       out += std::string("  pattern ") +
-             (pat.kind == PatternKind::Count ? "count >= " + std::to_string(pat.threshold) : "all of") +
-             " within " + format_duration(pat.within_ms) +
+             (pat.kind == PatternKind::Count ? "count >= " + std::to_string(pat.threshold)
+              : pat.kind == PatternKind::Rate
+                  ? rate_text(pat, pat.members.empty() || pat.members[0].signal_type >= b.signals.size()
+                                       ? std::string_view("?")
+                                       : std::string_view(b.signals[pat.members[0].signal_type].name))
+                  : "all of") +
+             (pat.kind == PatternKind::Rate ? std::string() : " within " + format_duration(pat.within_ms)) +
              (pat.per == Per::Contact ? " per contact" : " per account") + "  lateness " +
              format_duration(pat.lateness_ms) + "\n";
       const std::vector<Field>* play_signal = n.signal;

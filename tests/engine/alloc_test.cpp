@@ -152,5 +152,61 @@ TEST(Allocation, SteadyStateTemporalTriggersAllocateNothing) {
   EXPECT_EQ(engine.stats().count(OutcomeKind::Fired) - fired_before, 4u * 4 + 3u * 3 + 3u * 2);
 }
 
+// Rates: each signal closes an hourly bucket (every third hour empty, a
+// drop against the six before it): the history ring and the reason's text
+// stay at their size once grown.
+TEST(Allocation, SteadyStateRatesAllocateNothing) {
+  if (!PLAY_COUNT_ALLOCATIONS) GTEST_SKIP() << "allocation counting is off under sanitizers";
+  Bundle b = base_bundle();
+  for (int i = 0; i < 10; ++i) {
+    std::vector<vm::Action> acts;
+    acts.push_back(notify("#c", text("drop")));
+    vm::Play p = play(("drop" + std::to_string(i)).c_str(), {}, std::move(acts));
+    p.pattern.kind = vm::PatternKind::Rate;
+    p.pattern.within_ms = kHour;
+    p.pattern.baseline_ms = 6 * kHour;
+    p.pattern.factor_micros = 500000;
+    p.pattern.cmp = vm::RateCmp::Lt;
+    p.pattern.lateness_ms = 0;
+    p.pattern.per = vm::Per::Account;
+    vm::PatternMember m;
+    m.signal_type = kPageViewed;
+    p.pattern.members.push_back(std::move(m));
+    b.plays.push_back(std::move(p));
+  }
+  Harness h(std::move(b));
+  std::string out;
+  NdjsonSink sink(h.bundle, out, true);
+  std::string err;
+  Engine engine(h.bundle, *h.context, h.ledger, nullptr);
+  std::vector<std::string> lines;
+  for (int i = 0; i < 48; ++i) {
+    if (i % 3 == 2) continue;
+    char at[32];
+    std::snprintf(at, sizeof at, "2026-06-%02dT%02d:00:00Z", 1 + i / 24, i % 24);
+    lines.push_back(page_view("evt_" + std::to_string(i), at, "", "pricing", "bigco.com"));
+  }
+  out.reserve(1 << 16);
+  size_t half = lines.size() / 2;
+  for (size_t i = 0; i < half; ++i) {
+    ASSERT_TRUE(h.decoder->decode(lines[i], h.signal, err)) << err;
+    engine.process(h.signal, sink);
+    out.clear();
+  }
+  uint64_t fired_before = engine.stats().count(OutcomeKind::Fired);
+  allocations = 0;
+  counting = true;
+  for (size_t i = half; i < lines.size(); ++i) {
+    bool ok = h.decoder->decode(lines[i], h.signal, err);
+    engine.process(h.signal, sink);
+    out.clear();
+    if (!ok) break;
+  }
+  counting = false;
+  EXPECT_EQ(allocations.load(), 0u);
+  // Each empty hour is a drop (0 < 0.5 * 4/6), the hour after it re-arms: 8 in the second day, 10 plays.
+  EXPECT_EQ(engine.stats().count(OutcomeKind::Fired) - fired_before, 8u * 10);
+}
+
 }  // namespace
 }  // namespace play::engine::testing

@@ -7,6 +7,7 @@
 
 #include <cmath>
 
+#include "runtime/vm/disasm.h"
 #include "tests/vm/sample_bundle.h"
 
 namespace play::vm::testing {
@@ -367,6 +368,78 @@ TEST(VmBundle, VerifierRefusesBadPatterns) {
         f.emit(Op::RETURN, 0);
       },
       "member 1 filter");
+}
+
+// A rate on plays[0]'s signal type: `rate(T, 1d) < 0.5 * baseline(T, 28d)`.
+// `change` picks a variant (W, H, k, comparison, lateness, key).
+Pattern rate_pattern(const Bundle& b, int change = 0, uint32_t shift = 0) {
+  constexpr int64_t kDay = 24LL * 3600 * 1000;
+  Pattern p;
+  p.kind = PatternKind::Rate;
+  p.within_ms = change == 1 ? kDay / 2 : kDay;
+  p.baseline_ms = change == 2 ? 27 * kDay : 28 * kDay;
+  p.factor_micros = change == 3 ? 500001 : 500000;
+  p.cmp = change == 4 ? RateCmp::Le : RateCmp::Lt;
+  p.lateness_ms = change == 5 ? 0 : kDefaultLatenessMs;
+  p.per = change == 6 ? Per::Contact : Per::Account;
+  p.pos = {1, 5 + shift, 3};
+  PatternMember m;
+  m.signal_type = b.plays[0].signal_types[0];
+  p.members.push_back(std::move(m));
+  return p;
+}
+
+TEST(VmBundle, RatesRoundTripAndTheirHashCoversBaselineAndComparison) {
+  Bundle b = sample_bundle();
+  b.plays[0].signal_types.resize(1);
+  b.plays[0].pattern = rate_pattern(b);
+  std::string bytes = write_bundle(b);
+  Bundle back;
+  std::string err;
+  ASSERT_TRUE(read_bundle(bytes, back, err)) << err;
+  const Pattern& r = back.plays[0].pattern;
+  EXPECT_EQ(r.kind, PatternKind::Rate);
+  EXPECT_EQ(r.within_ms, 24LL * 3600 * 1000);
+  EXPECT_EQ(r.baseline_ms, 28LL * 24 * 3600 * 1000);
+  EXPECT_EQ(r.factor_micros, 500000);
+  EXPECT_EQ(r.cmp, RateCmp::Lt);
+  EXPECT_EQ(write_bundle(back), bytes);
+  EXPECT_EQ(rate_text(r, "product.usage"), "rate(product.usage, 1d) < 0.5 * baseline(product.usage, 28d)");
+  const std::string& type = back.signals[r.members[0].signal_type].name;
+  EXPECT_NE(disassemble(back).find("  pattern rate(" + type + ", 1d) < 0.5 * baseline(" + type +
+                                   ", 28d) per account  lateness 1h\n"),
+            std::string::npos)
+      << disassemble(back);
+  uint64_t h = pattern_hash(back, r);
+  EXPECT_EQ(pattern_hash(b, rate_pattern(b, 0, 10)), h);  // positions do not matter
+  for (int change = 1; change <= 6; ++change)
+    EXPECT_NE(pattern_hash(b, rate_pattern(b, change)), h) << change;
+  b.plays[0].pattern.cmp = RateCmp::kCount;  // a comparison the reader does not know
+  std::string bad = write_bundle(b);
+  EXPECT_FALSE(read_bundle(bad, back, err));
+}
+
+TEST(VmBundle, VerifierRefusesBadRates) {
+  auto refused = [](void (*set)(Bundle&), const char* why) {
+    Bundle b = sample_bundle();
+    b.plays[0].signal_types.resize(1);
+    b.plays[0].pattern = rate_pattern(b);
+    set(b);
+    std::string err = refusal(std::move(b));
+    EXPECT_NE(err.find("play 'pricing_visit_enterprise' pattern: "), std::string::npos) << err;
+    EXPECT_NE(err.find(why), std::string::npos) << err;
+  };
+  refused([](Bundle& b) { b.plays[0].pattern.within_ms = 60 * 1000; }, "at least 1h");
+  refused([](Bundle& b) { b.plays[0].pattern.lateness_ms = 2 * b.plays[0].pattern.within_ms; }, "lateness");
+  refused([](Bundle& b) { b.plays[0].pattern.baseline_ms += 3600 * 1000; }, "whole windows");
+  refused([](Bundle& b) { b.plays[0].pattern.baseline_ms = 0; }, "whole windows");
+  refused([](Bundle& b) { b.plays[0].pattern.baseline_ms = 367 * b.plays[0].pattern.within_ms; },
+          "whole windows");
+  refused([](Bundle& b) { b.plays[0].pattern.factor_micros = 0; }, "factor");
+  refused([](Bundle& b) { b.plays[0].pattern.factor_micros = kMaxRateFactorMicros + 1; }, "factor");
+  refused([](Bundle& b) { b.plays[0].pattern.threshold = 3; }, "no threshold");
+  refused([](Bundle& b) { b.plays[0].pattern.members.push_back(std::move(rate_pattern(b).members[0])); },
+          "one member");
 }
 
 }  // namespace
