@@ -112,7 +112,9 @@ class Checker {
   void check_values();
   void check_suppress();
   void check_play(ast::PlayDecl& decl);
+  // pattern_score.cpp: `score` declarations, `on score NAME crosses N`, the unused-score lint
   void check_score(const ast::ScoreDecl& decl);
+  void lint_unused_scores();
   void check_test(ast::TestDecl& decl);
   // Named arguments against an action's parameters. `subset`: a test's
   // expectation, which may leave out required ones.
@@ -150,6 +152,7 @@ class Checker {
   uint8_t check_alert_threshold(const ast::AlertItem& a, Play& play);  // the rule's bit, 0 on an error
   SignalScope check_on(ast::PlayDecl& decl, Play& play);
   SignalScope check_pattern(ast::OnClause& on, Play& play);
+  SignalScope check_score_trigger(ast::OnClause& on, Play& play);  // pattern_score.cpp
   std::vector<LetInfo> declare_lets(ast::PlayDecl& decl, Play& play);
   ClauseSummary check_clauses(ast::PlayDecl& decl, Play& play, PlayScope& scope);
   void check_where_icp(ast::PlayItem& item, Play& play);
