@@ -205,7 +205,9 @@ class Generator {
   // A temporal trigger: each member's filter is compiled over its own type's slots.
   vm::Pattern pattern(const sema::Pattern& sp, const std::string& what, Span owner) {
     vm::Pattern vp;
-    vp.kind = sp.kind == ast::OnKind::Count ? vm::PatternKind::Count : vm::PatternKind::AllOf;
+    vp.kind = sp.kind == ast::OnKind::Count   ? vm::PatternKind::Count
+              : sp.kind == ast::OnKind::Score ? vm::PatternKind::Score
+                                              : vm::PatternKind::AllOf;
     vp.threshold = sp.threshold;
     vp.within_ms = sp.within_ms;
     vp.lateness_ms = sp.lateness_ms;
@@ -215,8 +217,13 @@ class Generator {
       vm::PatternMember vm_member;
       vm_member.signal_type = signal_index_.at(m.signal_type);
       if (m.filter) vm_member.filter = program(*m.filter, true, what, owner);
+      if (m.weight) vm_member.weight = program(*m.weight, true, what, owner);
       vp.members.push_back(std::move(vm_member));
     }
+    // score: its name, half life and the value to cross (a score has no window)
+    vp.score_name = sp.score_name;
+    vp.half_life_ms = sp.half_life_ms;
+    vp.crosses = sp.crosses;
     return vp;
   }
 

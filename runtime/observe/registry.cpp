@@ -59,12 +59,16 @@ std::vector<RegistryEntry> registry(const vm::Bundle& bundle) {
         members += (i ? ", " : "") + (t < bundle.signals.size() ? bundle.signals[t].name : std::string("?"));
         if (!pat.members[i].filter.code.empty()) members += " where ...";
       }
-      e.trigger = pat.kind == vm::PatternKind::Count
-                      ? "count(" + members + ") >= " + std::to_string(pat.threshold)
-                      : "all of (" + members + ")";
-      e.trigger += " within " + vm::format_duration(pat.within_ms) +
-                   (pat.per == vm::Per::Contact ? " per contact" : " per account") + ", lateness " +
-                   vm::format_duration(pat.lateness_ms);
+      if (pat.kind == vm::PatternKind::Score)
+        e.trigger = "score " + pat.score_name + " crosses " + vm::render(vm::Value::floating(pat.crosses)) +
+                    " (" + members + ") half_life " + vm::format_duration(pat.half_life_ms);
+      else
+        e.trigger =
+            (pat.kind == vm::PatternKind::Count ? "count(" + members + ") >= " + std::to_string(pat.threshold)
+                                                : "all of (" + members + ")") +
+            " within " + vm::format_duration(pat.within_ms);
+      e.trigger += std::string(pat.per == vm::Per::Contact ? " per contact" : " per account") +
+                   ", lateness " + vm::format_duration(pat.lateness_ms);
     }
     for (const auto& c : p.clauses) {
       switch (c.kind) {

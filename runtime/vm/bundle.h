@@ -28,7 +28,8 @@
 
 namespace play::vm {
 
-constexpr uint32_t kBundleVersion = 4;  // 2: Action::mrkdwn_text; 3: Play::alerts; 4: Play::pattern
+constexpr uint32_t kBundleVersion =
+    5;  // 2: Action::mrkdwn_text; 3: Play::alerts; 4: Play::pattern; 5: scores
 constexpr char kBundleMagic[8] = {'P', 'L', 'A', 'Y', 'B', 'N', 'D', 'L'};
 constexpr size_t kBundleHeaderSize = 32;
 
@@ -155,10 +156,14 @@ constexpr int64_t kMaxAlertWaitMs = 7LL * 24 * 3600 * 1000;  // lag and undelive
 // [1, kMaxCountThreshold] (count) or 2..kMaxAllOfMembers members (all of),
 // within_ms in (0, kMaxPatternWindowMs], lateness_ms in [0, within_ms
 // bounds], per Contact or Account.
-enum class PatternKind : uint8_t { None, Count, AllOf, kCount };
+// Score (`on score NAME crosses N`): one member per rule of the score's
+// declaration, each with its weight program; within_ms and threshold 0;
+// half_life_ms in [1m, 90d], crosses in (0, kMaxScoreThreshold].
+enum class PatternKind : uint8_t { None, Count, AllOf, Score, kCount };
 struct PatternMember {
   uint32_t signal_type = 0;
   Program filter;  // empty: every signal of the type
+  Program weight;  // score: the rule's weight, a number over the same slots; empty otherwise
 };
 struct Pattern {
   PatternKind kind = PatternKind::None;
@@ -168,8 +173,15 @@ struct Pattern {
   Per per = Per::Account;
   std::vector<PatternMember> members;
   SourcePos pos;
+  // score: the declaration's name, its half life, the value to cross
+  std::string score_name;
+  int64_t half_life_ms = 0;
+  double crosses = 0;
 };
 constexpr uint32_t kMaxCountThreshold = 1000;
+constexpr size_t kMaxScoreRules = 32;  // a signal's matching rules are a 32-bit mask
+constexpr double kMaxScoreThreshold = 1e9;
+constexpr int64_t kMinHalfLifeMs = 60 * 1000;
 constexpr size_t kMaxAllOfMembers = 16;
 constexpr int64_t kMaxPatternWindowMs = 90LL * 24 * 3600 * 1000;
 constexpr int64_t kDefaultLatenessMs = 3600 * 1000;
@@ -220,7 +232,8 @@ std::string verify_bundle(Bundle& bundle);
 // What identifies a pattern's state across play sets (docs/language.md
 // section 12, "Hot reload"): a hash of its kind, threshold, window,
 // lateness, key, and each member's signal type name and filter code
-// (not its source positions). A play whose pattern is unchanged keeps its
+// (not its source positions); for a score also each rule's weight code,
+// the half life and the value to cross. A play whose pattern is unchanged keeps its
 // windows over a reload; a changed one starts from nothing.
 uint64_t pattern_hash(const Bundle& bundle, const Pattern& pattern);
 
