@@ -93,7 +93,10 @@ Engine::Engine(const vm::Bundle& bundle, ContextStore& context, Ledger& ledger, 
       info.pattern_hash = vm::pattern_hash(bundle, play.pattern);
       info.pattern_index = pattern_count_++;
       info.pattern_window =
-          " within " + vm::format_duration(play.pattern.within_ms) + per_name(play.pattern.per);
+          play.pattern.kind == vm::PatternKind::Score
+              ? " (score " + play.pattern.score_name + ", half_life " +
+                    vm::format_duration(play.pattern.half_life_ms) + per_name(play.pattern.per) + ")"
+              : " within " + vm::format_duration(play.pattern.within_ms) + per_name(play.pattern.per);
     }
     for (const vm::Clause& c : play.clauses) {
       std::string reason;
@@ -434,6 +437,12 @@ bool Engine::completes_pattern(uint32_t pi, const DecodedSignal& s, Outcome& o) 
                                              : "not counted: the signal has no account");
   const PatternId pattern{info.pattern_index, pattern_count_, info.name, info.pattern_hash};
   PatternState& st = patterns_->state(pattern, key);
+  if (p.kind == vm::PatternKind::Score) {
+    bool counted = false;
+    bool crossed = adds_to_score(p, info.pattern_window, s, mask, st, o, counted);
+    if (counted) patterns_->changed(pattern, key);
+    return crossed;
+  }
   int64_t at = s.occurred_at_ms;
   uint64_t id = pattern_id_hash(s.id);
   for (const PatternEntry& e : st.entries)

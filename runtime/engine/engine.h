@@ -157,6 +157,11 @@ class Engine {
   bool passes_clauses(uint32_t play_index, Outcome& o);
   bool completes_pattern(uint32_t play_index, const DecodedSignal& s, Outcome& o);
   void count_member_signal(const vm::Pattern& p, PatternState& st, uint32_t mask, int64_t at, uint64_t id);
+  // score.cpp: adds the signal's weight to a score's state (`counted`: the
+  // state changed); true when the value crossed.
+  // `what`: " (score intent, half_life 7d per account)", for reasons.
+  bool adds_to_score(const vm::Pattern& p, std::string_view what, const DecodedSignal& s, uint32_t mask,
+                     PatternState& st, Outcome& o, bool& counted);
   bool compute_actions(const vm::Play& play, Outcome& o);
   void issue_actions(uint32_t play_index, const DecodedSignal& s, OutputSink& out, Outcome& o);
   void reject(Outcome& o, OutcomeKind kind, const vm::Clause& c, int32_t ci, std::string_view reason);

@@ -1,6 +1,7 @@
 #include "runtime/engine/patterns.h"
 
 #include <algorithm>
+#include <cmath>
 #include <cstring>
 
 namespace play::engine {
@@ -13,7 +14,7 @@ uint64_t pattern_id_hash(std::string_view id) {
 
 namespace {
 
-constexpr uint8_t kStateFormat = 1;
+constexpr uint8_t kStateFormat = 2;  // 2: the score's value at the end (f64 bits)
 
 void put64(std::string& out, uint64_t v) {
   for (int i = 0; i < 8; ++i) out.push_back(static_cast<char>(v >> (8 * i)));
@@ -26,7 +27,8 @@ uint64_t get64(const unsigned char* p) {
 
 }  // namespace
 
-// format u8, max_seen i64, fired_at i64, count u32, then per entry at i64, id u64, member u32.
+// format u8, max_seen i64, fired_at i64, count u32, then per entry at i64, id u64, member u32,
+// then score f64 (as its IEEE bits: stored exactly, so a restart continues the same value).
 void encode_pattern_state(const PatternState& s, std::string& out) {
   out.clear();
   out.push_back(static_cast<char>(kStateFormat));
@@ -39,14 +41,21 @@ void encode_pattern_state(const PatternState& s, std::string& out) {
     put64(out, e.id_hash);
     for (int i = 0; i < 4; ++i) out.push_back(static_cast<char>(e.member >> (8 * i)));
   }
+  uint64_t bits;
+  std::memcpy(&bits, &s.score, 8);
+  put64(out, bits);
 }
 
 bool decode_pattern_state(std::string_view bytes, PatternState& out) {
   out.clear();
   const auto* p = reinterpret_cast<const unsigned char*>(bytes.data());
-  if (bytes.size() < 21 || p[0] != kStateFormat) return false;
+  // Format 1 (before scores) is format 2 without the trailing value.
+  if (bytes.size() < 21 || (p[0] != 1 && p[0] != kStateFormat)) return false;
+  size_t tail = p[0] == 1 ? 0 : 8;
+  if (bytes.size() < 21 + tail) return false;
+  size_t body = bytes.size() - 21 - tail;
   uint32_t n = uint32_t(p[17]) | uint32_t(p[18]) << 8 | uint32_t(p[19]) << 16 | uint32_t(p[20]) << 24;
-  if ((bytes.size() - 21) / 20 != n || (bytes.size() - 21) % 20 != 0) return false;
+  if (body / 20 != n || body % 20 != 0) return false;
   out.max_seen_ms = static_cast<int64_t>(get64(p + 1));
   out.fired_at_ms = static_cast<int64_t>(get64(p + 9));
   out.entries.resize(n);
@@ -56,6 +65,11 @@ bool decode_pattern_state(std::string_view bytes, PatternState& out) {
     out.entries[i].id_hash = get64(e + 8);
     out.entries[i].member =
         uint32_t(e[16]) | uint32_t(e[17]) << 8 | uint32_t(e[18]) << 16 | uint32_t(e[19]) << 24;
+  }
+  if (tail) {
+    uint64_t bits = get64(p + 21 + 20 * size_t(n));
+    std::memcpy(&out.score, &bits, 8);
+    if (!std::isfinite(out.score)) return out.clear(), false;
   }
   return true;
 }
@@ -87,7 +101,7 @@ size_t MemoryPatterns::encoded_bytes() const {
   size_t total = 0;
   for (const auto& [k, slots] : keys_)
     for (const Slot& s : slots)
-      if (s.hash) total += s.play.size() + 8 + k.size() + 21 + 20 * s.state.entries.size();
+      if (s.hash) total += s.play.size() + 8 + k.size() + 29 + 20 * s.state.entries.size();
   return total;
 }
 

@@ -137,15 +137,18 @@ struct Qualifier::Impl {
 
   // The states of temporal triggers no running pattern needs: of a removed
   // or changed pattern, or untouched for the pattern's window, its lateness
-  // and a day more (docs/language.md section 12, "State"). At each play set
-  // and hourly.
+  // and a day more (docs/language.md section 12, "State"); a score's window
+  // is 40 half lives, after which its value is below 1e-12 of what it was.
+  // At each play set and hourly.
   void purge_patterns() {
     const vm::Bundle& b = *plays.set->bundle;
     std::vector<store::PatternId> keep;
     for (uint32_t i = 0; i < b.plays.size(); ++i)
-      if (uint64_t h = plays.engine->pattern_hash(i))
-        keep.push_back({b.plays[i].name, h,
-                        b.plays[i].pattern.within_ms + b.plays[i].pattern.lateness_ms + 24 * 3600 * 1000});
+      if (uint64_t h = plays.engine->pattern_hash(i)) {
+        const vm::Pattern& pat = b.plays[i].pattern;
+        int64_t span = pat.kind == vm::PatternKind::Score ? 40 * pat.half_life_ms : pat.within_ms;
+        keep.push_back({b.plays[i].name, h, span + pat.lateness_ms + 24 * 3600 * 1000});
+      }
     int64_t now = store::now_ms();
     last_purge_ms = now;
     try {
