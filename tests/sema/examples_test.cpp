@@ -34,7 +34,7 @@ TEST(LangExamples, Sections4And5CheckWithoutErrors) {
   EXPECT_GE(p.account.find("segment"), 0);
 }
 
-TEST(LangExamples, Section10ChecksCountAndAllOfAndRefusesTheRest) {
+TEST(LangExamples, Section10ChecksCountAllOfAndScoresAndRefusesTheRest) {
   Project p;
   Diagnostics d;
   ASSERT_TRUE(load_project({"tests/lang_examples/section10_temporal.play"}, p, d));
@@ -47,8 +47,8 @@ TEST(LangExamples, Section10ChecksCountAndAllOfAndRefusesTheRest) {
     }
     p0900 += x.code == "P0900";
   }
-  EXPECT_EQ(p0900, 4u) << all;  // absence, rate, `on score` and the `score` declaration
-  for (const char* built : {"pricing_binge", "buying_committee"}) {
+  EXPECT_EQ(p0900, 2u) << all;  // absence and rate
+  for (const char* built : {"pricing_binge", "buying_committee", "intent_threshold"}) {
     const Play& play = p.plays[p.play_index.at(built)];
     EXPECT_FALSE(play.temporal) << built;
     EXPECT_NE(play.pattern.kind, ast::OnKind::Signal) << built;
