@@ -18,6 +18,7 @@ run`'s actions, each key once.
 
 Then a reload that changes a weight starts the score from 0, and the old
 score's states leave the store."""
+import datetime
 import json
 import os
 import re
@@ -102,6 +103,28 @@ def main(binary, playc):
             assert not missing and not extra, f"missing {list(missing)}\nextra {list(extra)}"
             keys = [json.loads(l)["key"] for l in got]
             assert len(keys) == len(set(keys)), "a key delivered twice"
+            # A late signal is counted apart in the metrics (of this process: the
+            # file's late ones may have been evaluated before a restart): a
+            # comparison 3h before the newest signal the score counted for its account.
+            def counted(e):
+                p = e["properties"]
+                return (e["type"] == "review_site.compared"
+                        or (e["type"] == "website.page_viewed" and p.get("category") == "pricing")
+                        or (e["type"] == "jobs.posting_changed" and p.get("change") == "opened"))
+            newest = {}
+            for l in lines:
+                e = json.loads(l)
+                if counted(e):
+                    newest[e["account"]] = max(newest.get(e["account"], ""), e["occurred_at"])
+            account, at = sorted(newest.items())[0]
+            late_at = datetime.datetime.strptime(at, "%Y-%m-%dT%H:%M:%SZ") - datetime.timedelta(hours=3)
+            late = {"id": "late-x", "type": "review_site.compared", "account": account,
+                    "occurred_at": late_at.strftime("%Y-%m-%dT%H:%M:%SZ"), "properties": {}}
+            status, body = pd.request("POST", "/v1/signals", late)
+            assert status == 200, (status, body)
+            wait_for(lambda: evaluated(pd, json.dumps(late)), what="the late signal evaluated")
+            _, trace = pd.request("GET", "/v1/signals/late-x/trace")
+            assert "not counted: late" in trace, trace
             _, metrics = pd.request("GET", "/metrics")
             assert re.search(r'playd_play_outcomes_total\{play="hot_account",outcome="no_match",reason="late"\} [1-9]',
                              metrics), [l for l in metrics.splitlines() if "hot_account" in l]
