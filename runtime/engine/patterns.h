@@ -6,8 +6,8 @@
 //
 // The state of one (play, pattern, key) is O(pattern): a count keeps at most
 // N entries (the N most recent counted signals), `all of` at most one per
-// member (the latest), a score one number and the ids of its last few
-// signals. Each entry carries a hash of its signal's id, so a signal
+// member (the latest), a score one number and the ids of the signals it
+// counted within the lateness (at most 16). Each entry carries a hash of its signal's id, so a signal
 // evaluated again (a replay) is never counted twice.
 #pragma once
 
@@ -39,8 +39,9 @@ struct PatternState {
   int64_t fired_at_ms = INT64_MIN;
   std::vector<PatternEntry> entries;  // by at_ms, oldest first
   // score (runtime/engine/score.cpp): the value at max_seen_ms (the
-  // reference time); entries then hold the ids of the last few signals
-  // counted (kScoreRecentIds), fired_at_ms is unused.
+  // reference time); entries then hold the ids of the signals counted
+  // within the lateness (at most 16), fired_at_ms the time of the newest
+  // id forgotten past those 16.
   double score = 0;
   void clear() {
     max_seen_ms = fired_at_ms = INT64_MIN;

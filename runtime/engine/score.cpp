@@ -1,7 +1,8 @@
 // Decaying scores (docs/language.md section 12, "Scores"): `on score NAME
 // crosses N`. Per (play, key) the state is one number, the value at the
 // reference time (the stream clock: the newest occurred_at counted), plus
-// the ids of the last few signals counted. The value at time t is
+// the ids of the signals counted within the lateness (remember_id). The
+// value at time t is
 //   v(t) = sum of weight_i * 2^(-(t - t_i) / half_life)
 // over the signals counted, so moving the reference time forward multiplies
 // the value by 2^(-dt / half_life), and a signal older than the reference
@@ -14,8 +15,10 @@
 // fired re-arms once it has decayed below N, as seen by the next signal of
 // the score: there is no timer. `playc run` and playd run this same code,
 // so they decide the same for the same signals.
+#include <algorithm>
 #include <charconv>
 #include <cmath>
+#include <iterator>
 
 #include "runtime/engine/engine.h"
 
@@ -23,14 +26,35 @@ namespace play::engine {
 
 namespace {
 
-// The ids of the last signals counted, kept against a replay of one of
-// them (playd deduplicates ids before the engine; this is the engine's own
-// guard, bounded: a score keeps no list of every signal it counted).
-constexpr size_t kScoreRecentIds = 4;
+// A signal evaluated again (`playd replay`, which bypasses ingestion's
+// dedup) must not add its weight twice. A signal older than the stream
+// clock minus the lateness is late anyway, so only the ids of the signals
+// counted within the lateness are kept (entries, by time), at most this
+// many: when more came in that span, the oldest id is forgotten and
+// fired_at_ms (unused otherwise by a score) becomes its time, and a signal
+// at or before it that is not among the ids kept is treated as late (it
+// cannot be told from a replay). Bounded, and never counts twice.
+constexpr size_t kScoreIds = 16;
 
 // The share of a weight left after `dt_ms` with this half life.
 double decay(int64_t dt_ms, int64_t half_life_ms) {
   return std::exp2(-static_cast<double>(dt_ms) / static_cast<double>(half_life_ms));
+}
+
+// Into the ids kept (by time): those older than the lateness go (a signal
+// that old is late anyway); past kScoreIds the oldest is forgotten.
+void remember_id(PatternState& st, int64_t at, uint64_t id, int64_t lateness_ms) {
+  auto& ids = st.entries;
+  auto it = ids.end();
+  while (it != ids.begin() && std::prev(it)->at_ms > at) --it;
+  ids.insert(it, PatternEntry{at, id, 0});
+  size_t stale = 0;
+  while (stale < ids.size() && ids[stale].at_ms < st.max_seen_ms - lateness_ms) ++stale;
+  ids.erase(ids.begin(), ids.begin() + static_cast<ptrdiff_t>(stale));
+  if (ids.size() > kScoreIds) {
+    st.fired_at_ms = std::max(st.fired_at_ms, ids.front().at_ms);
+    ids.erase(ids.begin());
+  }
 }
 
 // "42.5", "50", "0.01": two decimals at most, as a reason shows it.
@@ -60,6 +84,10 @@ bool Engine::adds_to_score(const vm::Pattern& p, std::string_view what, const De
   if (st.max_seen_ms != INT64_MIN && at < st.max_seen_ms - p.lateness_ms) {
     ++stats_.late_signals;
     return pending("not counted: late, older than the stream clock minus the lateness");
+  }
+  if (at <= st.fired_at_ms) {
+    ++stats_.late_signals;
+    return pending("not counted: late, older than the signal ids the score keeps");
   }
   // The weights of the rules this signal matches, summed (each rule that
   // matches adds its weight, as a points sheet does).
@@ -106,8 +134,7 @@ bool Engine::adds_to_score(const vm::Pattern& p, std::string_view what, const De
   }
   if (!std::isfinite(after)) after = before;  // a sum past double's range: keep the value
   st.score = after;
-  if (st.entries.size() >= kScoreRecentIds) st.entries.erase(st.entries.begin());
-  st.entries.push_back(PatternEntry{at, id, 0});
+  remember_id(st, at, id, p.lateness_ms);
   counted = true;
   if (before < p.crosses && after >= p.crosses) return true;
 

@@ -312,6 +312,48 @@ TEST(Score, AReplayedSignalIsNotCountedTwice) {
   // A week later the 60 is worth 30: 45 after this one, below 50 again.
   send("c5", "2026-06-28T10:00:00Z");
   EXPECT_EQ(cap.reasons.back(), "score 45 of 50 (score intent, half_life 7d per account)");
+  // A replay of c4, a week old: late (older than the lateness), not counted.
+  send("c4", "2026-06-21T10:00:00Z");
+  EXPECT_EQ(cap.reasons.back(), "not counted: late, older than the stream clock minus the lateness");
+}
+
+// The ids kept are those within the lateness, at most 16: past that, a
+// signal at or before the newest id forgotten cannot be told from a replay
+// and is not counted (late); a newer one is.
+TEST(Score, IdsKeptAreBoundedAndAReplayIsNeverCountedTwice) {
+  Bundle b = base_bundle();
+  b.plays.push_back(score_play("hot", 1000));
+  ASSERT_EQ(verify_bundle(b), "");
+  MemoryContext ctx(b);
+  MemoryLedger ledger;
+  Engine engine(b, ctx, ledger);
+  MemoryPatterns patterns;
+  engine.set_patterns(patterns);
+  struct Capture : OutputSink {
+    std::string reason;
+    void action(const Action&) override {}
+    void outcome(const Outcome& o) override { reason = std::string(o.reason); }
+  } cap;
+  auto send = [&](const std::string& id, const char* at) -> std::string {
+    DecodedSignal s;
+    std::string err;
+    EXPECT_TRUE(decode_signal(page_view(id, at, "", "pricing", "bigco.com"), b, s, err)) << err;
+    engine.process(s, cap);
+    return cap.reason;
+  };
+  char at[32];
+  for (int i = 0; i < 20; ++i) {  // one a minute
+    std::snprintf(at, sizeof at, "2026-06-21T10:%02d:00Z", i);
+    send("v" + std::to_string(i), at);
+  }
+  const PatternState& st = patterns.state({0, 1, "hot", engine.pattern_hash(0)}, "bigco.com");
+  EXPECT_EQ(st.entries.size(), 16u);
+  EXPECT_EQ(st.fired_at_ms, st.entries.front().at_ms - 60'000);  // v3's time: v0..v3 forgotten
+  EXPECT_EQ(send("v19", "2026-06-21T10:19:00Z"), "not counted: this signal was counted already");
+  EXPECT_EQ(send("v4", "2026-06-21T10:04:00Z"), "not counted: this signal was counted already");
+  EXPECT_EQ(send("v2", "2026-06-21T10:02:00Z"),
+            "not counted: late, older than the signal ids the score keeps");
+  EXPECT_EQ(send("new", "2026-06-21T10:05:30Z").rfind("score ", 0), 0u) << cap.reason;  // counted
 }
 
 TEST(EngineState, MemoryPatternsKeyByPlayPatternAndKey) {
