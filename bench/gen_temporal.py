@@ -2,8 +2,10 @@
 """Temporal-trigger benchmark input: PLAYS temporal plays (count windows and
 `all of`, per account, with filters) and SIGNALS signals over ACCOUNTS
 accounts, in event-time order, one every 0.5 s (bench/temporal_bench.sh).
+SCORES of the plays (0 by default) are `on score ... crosses N` instead,
+over 10 score declarations of 2 to 4 rules each.
 
-usage: gen_temporal.py OUT_DIR [PLAYS] [SIGNALS] [ACCOUNTS]"""
+usage: gen_temporal.py OUT_DIR [PLAYS] [SIGNALS] [ACCOUNTS] [SCORES]"""
 import json
 import os
 import random
@@ -14,6 +16,7 @@ out = sys.argv[1]
 n_plays = int(sys.argv[2]) if len(sys.argv) > 2 else 100
 n_signals = int(sys.argv[3]) if len(sys.argv) > 3 else 1_000_000
 n_accounts = int(sys.argv[4]) if len(sys.argv) > 4 else 100_000
+n_scores = int(sys.argv[5]) if len(sys.argv) > 5 else 0
 rnd = random.Random(13)
 os.makedirs(os.path.join(out, "plays"), exist_ok=True)
 
@@ -36,8 +39,14 @@ def member():
 
 
 with open(os.path.join(out, "plays", "temporal.play"), "w") as w:
+    if n_scores:
+        for k in range(10):
+            rules = "".join(f"  {member()} => {rnd.randint(1, 20)}\n" for _ in range(rnd.randint(2, 4)))
+            w.write(f"score s{k} per account half_life {rnd.choice(windows)} {{\n{rules}}}\n\n")
     for i in range(n_plays):
-        if i % 4 == 3:
+        if i < n_scores:
+            on = f"on score s{i % 10} crosses {rnd.randint(20, 80)}"
+        elif i % 4 == 3:
             members = [member() for _ in range(rnd.choice([2, 3]))]
             on = "on all of (" + ", ".join(members) + f") within {rnd.choice(windows)} per account"
         else:

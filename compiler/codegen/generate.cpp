@@ -205,9 +205,10 @@ class Generator {
   // A temporal trigger: each member's filter is compiled over its own type's slots.
   vm::Pattern pattern(const sema::Pattern& sp, const std::string& what, Span owner) {
     vm::Pattern vp;
-    vp.kind = sp.kind == ast::OnKind::Count  ? vm::PatternKind::Count
-              : sp.kind == ast::OnKind::Rate ? vm::PatternKind::Rate
-                                             : vm::PatternKind::AllOf;
+    vp.kind = sp.kind == ast::OnKind::Count   ? vm::PatternKind::Count
+              : sp.kind == ast::OnKind::Rate  ? vm::PatternKind::Rate
+              : sp.kind == ast::OnKind::Score ? vm::PatternKind::Score
+                                              : vm::PatternKind::AllOf;
     if (sp.kind == ast::OnKind::Rate) {  // rate: its baseline and comparison
       vp.baseline_ms = sp.baseline_ms;
       vp.factor_micros = sp.factor_micros;
@@ -225,8 +226,13 @@ class Generator {
       vm::PatternMember vm_member;
       vm_member.signal_type = signal_index_.at(m.signal_type);
       if (m.filter) vm_member.filter = program(*m.filter, true, what, owner);
+      if (m.weight) vm_member.weight = program(*m.weight, true, what, owner);
       vp.members.push_back(std::move(vm_member));
     }
+    // score: its name, half life and the value to cross (a score has no window)
+    vp.score_name = sp.score_name;
+    vp.half_life_ms = sp.half_life_ms;
+    vp.crosses = sp.crosses;
     return vp;
   }
 

@@ -112,7 +112,9 @@ class Checker {
   void check_values();
   void check_suppress();
   void check_play(ast::PlayDecl& decl);
+  // pattern_score.cpp: `score` declarations, `on score NAME crosses N`, the unused-score lint
   void check_score(const ast::ScoreDecl& decl);
+  void lint_unused_scores();
   void check_test(ast::TestDecl& decl);
   // Named arguments against an action's parameters. `subset`: a test's
   // expectation, which may leave out required ones.
@@ -153,6 +155,7 @@ class Checker {
   // pattern_rate.cpp: `on rate(T, W) OP k * baseline(T, H)` (P0335-P0339)
   void check_rate(const ast::OnClause& on, Pattern& pat);
   void check_rate_lateness(const ast::PlayDecl& decl, const Pattern& pat);
+  SignalScope check_score_trigger(ast::OnClause& on, Play& play);  // pattern_score.cpp
   std::vector<LetInfo> declare_lets(ast::PlayDecl& decl, Play& play);
   ClauseSummary check_clauses(ast::PlayDecl& decl, Play& play, PlayScope& scope);
   void check_where_icp(ast::PlayItem& item, Play& play);

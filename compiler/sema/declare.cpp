@@ -159,7 +159,8 @@ void Checker::declare_all() {
           break;
         }
         case ast::DeclKind::Score:
-          claim_name(d.score->name, d.score->name_span, "score");
+          if (claim_name(d.score->name, d.score->name_span, "score"))
+            p_.scores[d.score->name].decl = d.score.get();
           break;
         case ast::DeclKind::Test:
           p_.tests.push_back(d.test.get());
@@ -184,6 +185,7 @@ void Checker::run() {
     for (auto& d : file.decls)
       if (d.kind == ast::DeclKind::Test) check_test(*d.test);
   lint_unused_values();
+  lint_unused_scores();
   lint_double_enrollment();
 }
 

@@ -1,8 +1,8 @@
 // Plays (LANGUAGE.md section 5): metadata, the `on` clause and the signal
 // scope it gives, filters in source order, lets, and `do` actions. Of the
 // temporal `on` forms (section 10), count windows and `all of` are checked
-// here (check_pattern), rates in pattern_rate.cpp; the others and `score`
-// declarations are rejected with P0900.
+// here (check_pattern), rates in pattern_rate.cpp, scores in
+// pattern_score.cpp; the others are rejected with P0900.
 #include <fmt/format.h>
 
 #include <algorithm>
@@ -30,8 +30,6 @@ const char* temporal_form(ast::OnKind k) {
       return "`on absence of ... for ...` (a stall trigger)";
     case ast::OnKind::Rate:
       return "`on rate(...)` (a rate-change trigger)";
-    case ast::OnKind::Score:
-      return "`on score ... crosses ...` (a score trigger)";
     default:
       return "this form";
   }
@@ -130,15 +128,6 @@ void Checker::check_action_args(const ActionSig& sig, std::vector<ast::NamedArg>
                fmt::format("{} needs the argument '{}' ({})", sig.name, prm.name, prm.type->str()));
 }
 
-void Checker::check_score(const ast::ScoreDecl& decl) {
-  d_.error(
-      "P0900", Span{decl.span.file, decl.span.begin, decl.name_span.end},
-      fmt::format(
-          "`score {}` declarations are not supported yet: of the temporal forms (docs/language.md section "
-          "12) only `on count(...)`, `on all of (...)` and `on rate(...)` are built so far",
-          decl.name));
-}
-
 // ---- a play, in named steps: metadata, alert thresholds, the `on` clause, lets, the clauses
 // in source order, then the play's lints and its cost.
 
@@ -157,7 +146,7 @@ void Checker::check_play(ast::PlayDecl& decl) {
       d_.error(
           "P0324", it->name_span,
           fmt::format("`lateness` only applies to a play with a temporal trigger (`on count(...)`, `on all "
-                      "of (...)`); play '{}' reacts to each signal as it comes",
+                      "of (...)`, `on score ...`); play '{}' reacts to each signal as it comes",
                       decl.name));
     } else {
       play.pattern.lateness_ms = *play.lateness_ms;
@@ -309,12 +298,14 @@ SignalScope Checker::check_on(ast::PlayDecl& decl, Play& play) {
   if (on->on.kind == ast::OnKind::Count || on->on.kind == ast::OnKind::AllOf ||
       on->on.kind == ast::OnKind::Rate)
     return check_pattern(on->on, play);
+  if (on->on.kind == ast::OnKind::Score) return check_score_trigger(on->on, play);
   if (on->on.kind != ast::OnKind::Signal && on->on.kind != ast::OnKind::AnyOf) {
     d_.error(
         "P0900", on->on.span,
-        fmt::format("{} is not supported yet: of the temporal forms (docs/language.md section 12) only `on "
-                    "count(...)`, `on all of (...)` and `on rate(...)` are built so far",
-                    temporal_form(on->on.kind)));
+        fmt::format(
+            "{} is not supported yet: of the temporal forms (docs/language.md section 12) only `on "
+            "count(...)`, `on all of (...)`, `on rate(...)` and `on score ... crosses ...` are built so far",
+            temporal_form(on->on.kind)));
     play.temporal = true;
     sc.unknown = true;
     return sc;

@@ -128,6 +128,7 @@ struct AlertOverrides {
 struct PatternMember {
   std::string signal_type;
   const ast::Expr* filter = nullptr;  // the member's `where`, checked over that type alone; null: none
+  const ast::Expr* weight = nullptr;  // score: the rule's weight (a number), over that type alone
 };
 struct Pattern {
   ast::OnKind kind = ast::OnKind::Signal;  // Signal: no pattern
@@ -141,6 +142,21 @@ struct Pattern {
   int64_t baseline_ms = 0;    // H
   int64_t factor_micros = 0;  // k in millionths
   std::string cmp;            // "<", "<=", ">" or ">="
+  // score (`on score NAME crosses N`): the declaration's rules are the
+  // members; a value decaying by half every half_life, firing when it
+  // reaches `crosses` from below (pattern_score.cpp).
+  std::string score_name;
+  int64_t half_life_ms = 0;
+  double crosses = 0;
+};
+
+// A `score NAME per X half_life D { T [where e] => w ... }` declaration
+// (pattern_score.cpp): checked once, on first use or in file order.
+struct Score {
+  const ast::ScoreDecl* decl = nullptr;
+  ast::Per per = ast::Per::Account;
+  bool checked = false, ok = false, used = false;
+  std::vector<PatternMember> rules;  // the rules whose signal type is known
 };
 
 struct Play {
@@ -176,6 +192,7 @@ struct Project {
   std::unordered_map<std::string, int> action_index;
   std::vector<Play> plays;
   std::unordered_map<std::string, int> play_index;
+  std::map<std::string, Score> scores;  // `score` declarations by name
   std::vector<const ast::TestDecl*> tests;
   size_t stdlib_file_count = 0;  // files[0 .. stdlib_file_count) are stdlib/*.play
   // check_project ran: no file had syntax errors, so the tables above and the

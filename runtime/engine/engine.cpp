@@ -95,9 +95,11 @@ Engine::Engine(const vm::Bundle& bundle, ContextStore& context, Ledger& ledger, 
     if (play.pattern.kind != vm::PatternKind::None) {
       info.pattern_hash = vm::pattern_hash(bundle, play.pattern);
       info.pattern_window =
-          play.pattern.kind == vm::PatternKind::Rate
-              ? " (" + vm::format_duration(play.pattern.within_ms) + " buckets" + per_name(play.pattern.per) +
-                    ")"
+          play.pattern.kind == vm::PatternKind::Rate ? " (" + vm::format_duration(play.pattern.within_ms) +
+                                                           " buckets" + per_name(play.pattern.per) + ")"
+          : play.pattern.kind == vm::PatternKind::Score
+              ? " (score " + play.pattern.score_name + ", half_life " +
+                    vm::format_duration(play.pattern.half_life_ms) + per_name(play.pattern.per) + ")"
               : " within " + vm::format_duration(play.pattern.within_ms) + per_name(play.pattern.per);
     }
     for (const vm::Clause& c : play.clauses) {
@@ -463,6 +465,12 @@ bool Engine::completes_pattern(uint32_t pi, const DecodedSignal& s, Outcome& o) 
   const PatternId pattern{info.pattern_index, pattern_count_, info.name, info.pattern_hash};
   PatternState& st = patterns_->state(pattern, key);
   if (p.kind == vm::PatternKind::Rate) return counts_rate(p, pattern, key, st, s, info.pattern_window, o);
+  if (p.kind == vm::PatternKind::Score) {
+    bool counted = false;
+    bool crossed = adds_to_score(p, info.pattern_window, s, mask, st, o, counted);
+    if (counted) patterns_->changed(pattern, key);
+    return crossed;
+  }
   int64_t at = s.occurred_at_ms;
   if (!id_hash_ready_) id_hash_ = pattern_id_hash(s.id), id_hash_ready_ = true;
   const uint64_t id = id_hash_;

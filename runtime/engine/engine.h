@@ -160,6 +160,11 @@ class Engine {
   // rate.cpp: a rate's buckets (`window`: " (1d buckets per account)", for the reason)
   bool counts_rate(const vm::Pattern& p, const PatternId& id, std::string_view key, PatternState& st,
                    const DecodedSignal& s, std::string_view window, Outcome& o);
+  // score.cpp: adds the signal's weight to a score's state (`counted`: the
+  // state changed); true when the value crossed.
+  // `what`: " (score intent, half_life 7d per account)", for reasons.
+  bool adds_to_score(const vm::Pattern& p, std::string_view what, const DecodedSignal& s, uint32_t mask,
+                     PatternState& st, Outcome& o, bool& counted);
   bool compute_actions(const vm::Play& play, Outcome& o);
   void issue_actions(uint32_t play_index, const DecodedSignal& s, OutputSink& out, Outcome& o);
   void reject(Outcome& o, OutcomeKind kind, const vm::Clause& c, int32_t ci, std::string_view reason);

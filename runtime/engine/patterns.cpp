@@ -1,6 +1,7 @@
 #include "runtime/engine/patterns.h"
 
 #include <algorithm>
+#include <cmath>
 #include <cstring>
 
 namespace play::engine {
@@ -13,8 +14,11 @@ uint64_t pattern_id_hash(std::string_view id) {
 
 namespace {
 
-constexpr uint8_t kStateFormat = 1;
-constexpr uint8_t kRateStateFormat = 2;  // format 1, then the rate's buckets
+// The first byte says what follows the common part (max_seen i64, fired_at
+// i64, entry count u32, per entry at i64, id u64, member u32):
+constexpr uint8_t kStateFormat = 1;       // nothing (count, all of; a score at 0)
+constexpr uint8_t kRateStateFormat = 2;   // a rate's buckets
+constexpr uint8_t kScoreStateFormat = 3;  // a score's value (f64 bits)
 
 void put64(std::string& out, uint64_t v) {
   for (int i = 0; i < 8; ++i) out.push_back(static_cast<char>(v >> (8 * i)));
@@ -32,25 +36,31 @@ uint32_t get32(const unsigned char* p) {
   return uint32_t(p[0]) | uint32_t(p[1]) << 8 | uint32_t(p[2]) << 16 | uint32_t(p[3]) << 24;
 }
 
-// Format 2 (a rate) after format 1's bytes: open bucket i64, its count and
+// Format 2 (a rate) after the common bytes: open bucket i64, its count and
 // the next's u32 u32, held u8, closed count u32, each closed count u32.
 constexpr size_t kRateHeader = 8 + 4 + 4 + 1 + 4;
 
 }  // namespace
 
-// format u8, max_seen i64, fired_at i64, count u32, then per entry at i64, id u64, member u32.
+// Format 3 keeps the score as its IEEE bits: stored exactly, so a restart
+// continues the same value. A score of 0 is format 1 (it decodes as 0).
 void encode_pattern_state(const PatternState& s, std::string& out) {
   out.clear();
   bool rate = s.open_bucket_ms != INT64_MIN;
-  out.push_back(static_cast<char>(rate ? kRateStateFormat : kStateFormat));
+  bool score = !rate && s.score != 0;
+  out.push_back(static_cast<char>(rate ? kRateStateFormat : score ? kScoreStateFormat : kStateFormat));
   put64(out, static_cast<uint64_t>(s.max_seen_ms));
   put64(out, static_cast<uint64_t>(s.fired_at_ms));
-  uint32_t n = static_cast<uint32_t>(s.entries.size());
-  for (int i = 0; i < 4; ++i) out.push_back(static_cast<char>(n >> (8 * i)));
+  put32(out, static_cast<uint32_t>(s.entries.size()));
   for (const auto& e : s.entries) {
     put64(out, static_cast<uint64_t>(e.at_ms));
     put64(out, e.id_hash);
-    for (int i = 0; i < 4; ++i) out.push_back(static_cast<char>(e.member >> (8 * i)));
+    put32(out, e.member);
+  }
+  if (score) {
+    uint64_t bits;
+    std::memcpy(&bits, &s.score, 8);
+    put64(out, bits);
   }
   if (!rate) return;
   put64(out, static_cast<uint64_t>(s.open_bucket_ms));
@@ -64,24 +74,30 @@ void encode_pattern_state(const PatternState& s, std::string& out) {
 bool decode_pattern_state(std::string_view bytes, PatternState& out) {
   out.clear();
   const auto* p = reinterpret_cast<const unsigned char*>(bytes.data());
-  if (bytes.size() < 21 || (p[0] != kStateFormat && p[0] != kRateStateFormat)) return false;
+  if (bytes.size() < 21 || p[0] < kStateFormat || p[0] > kScoreStateFormat) return false;
   uint32_t n = get32(p + 17);
   size_t rest = bytes.size() - 21;
   if (rest / 20 < n) return false;
   rest -= 20 * size_t(n);
+  const unsigned char* tail = p + 21 + 20 * size_t(n);
   if (p[0] == kStateFormat && rest != 0) return false;
+  if (p[0] == kScoreStateFormat) {
+    if (rest != 8) return false;
+    uint64_t bits = get64(tail);
+    std::memcpy(&out.score, &bits, 8);
+    if (!std::isfinite(out.score)) return out.clear(), false;
+  }
   if (p[0] == kRateStateFormat) {
-    const unsigned char* r = p + 21 + 20 * size_t(n);
     if (rest < kRateHeader) return false;
-    uint32_t closed = get32(r + 17);
-    if ((rest - kRateHeader) / 4 != closed || (rest - kRateHeader) % 4 != 0 || r[16] > 1) return false;
-    out.open_bucket_ms = static_cast<int64_t>(get64(r));
-    if (out.open_bucket_ms == INT64_MIN) return false;
-    out.open_counts[0] = get32(r + 8);
-    out.open_counts[1] = get32(r + 12);
-    out.rate_held = r[16] == 1;
+    uint32_t closed = get32(tail + 17);
+    if ((rest - kRateHeader) / 4 != closed || (rest - kRateHeader) % 4 != 0 || tail[16] > 1) return false;
+    out.open_bucket_ms = static_cast<int64_t>(get64(tail));
+    if (out.open_bucket_ms == INT64_MIN) return out.clear(), false;
+    out.open_counts[0] = get32(tail + 8);
+    out.open_counts[1] = get32(tail + 12);
+    out.rate_held = tail[16] == 1;
     out.closed_counts.resize(closed);
-    for (uint32_t i = 0; i < closed; ++i) out.closed_counts[i] = get32(r + kRateHeader + 4 * size_t(i));
+    for (uint32_t i = 0; i < closed; ++i) out.closed_counts[i] = get32(tail + kRateHeader + 4 * size_t(i));
   }
   out.max_seen_ms = static_cast<int64_t>(get64(p + 1));
   out.fired_at_ms = static_cast<int64_t>(get64(p + 9));
@@ -90,8 +106,7 @@ bool decode_pattern_state(std::string_view bytes, PatternState& out) {
     const unsigned char* e = p + 21 + 20 * size_t(i);
     out.entries[i].at_ms = static_cast<int64_t>(get64(e));
     out.entries[i].id_hash = get64(e + 8);
-    out.entries[i].member =
-        uint32_t(e[16]) | uint32_t(e[17]) << 8 | uint32_t(e[18]) << 16 | uint32_t(e[19]) << 24;
+    out.entries[i].member = get32(e + 16);
   }
   return true;
 }
@@ -133,7 +148,9 @@ size_t MemoryPatterns::encoded_bytes() const {
       if (k.at[i]) {
         const PatternState& s = k.slots[k.at[i] - 1].state;
         total += plays_[i].size() + 8 + key.size() + 21 + 20 * s.entries.size() +
-                 (s.open_bucket_ms == INT64_MIN ? 0 : kRateHeader + 4 * s.closed_counts.size());
+                 (s.open_bucket_ms != INT64_MIN ? kRateHeader + 4 * s.closed_counts.size()
+                  : s.score != 0                ? 8
+                                                : 0);
       }
   return total;
 }

@@ -6,9 +6,11 @@
 //
 // The state of one (play, pattern, key) is O(pattern): a count keeps at most
 // N entries (the N most recent counted signals), `all of` at most one per
-// member (the latest). Each entry carries a hash of its signal's id, so a
-// signal evaluated again (a replay) is never counted twice. A rate keeps
-// counts per bucket instead (its H/W closed ones and at most two open).
+// member (the latest), a score one number and the ids of the signals it
+// counted within the lateness (at most 16). Each entry carries a hash of
+// its signal's id, so a signal evaluated again (a replay) is never counted
+// twice. A rate keeps counts per bucket instead (its H/W closed ones and at
+// most two open).
 #pragma once
 
 #include <absl/container/flat_hash_map.h>
@@ -50,12 +52,18 @@ struct PatternState {
   uint32_t open_counts[2] = {0, 0};     // that bucket's count and the next one's (lateness <= W)
   bool rate_held = false;               // the last evaluated bucket's comparison held (an episode)
   std::vector<uint32_t> closed_counts;  // the last H/W closed buckets' counts, oldest first
+  // score (runtime/engine/score.cpp): the value at max_seen_ms (the
+  // reference time); entries then hold the ids of the signals counted
+  // within the lateness (at most 16), fired_at_ms the time of the newest
+  // id forgotten past those 16.
+  double score = 0;
   void clear() {
     max_seen_ms = fired_at_ms = open_bucket_ms = INT64_MIN;
     entries.clear();
     open_counts[0] = open_counts[1] = 0;
     rate_held = false;
     closed_counts.clear();
+    score = 0;
   }
   bool operator==(const PatternState&) const = default;
 };

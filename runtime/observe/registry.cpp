@@ -59,14 +59,18 @@ std::vector<RegistryEntry> registry(const vm::Bundle& bundle) {
         members += (i ? ", " : "") + (t < bundle.signals.size() ? bundle.signals[t].name : std::string("?"));
         if (!pat.members[i].filter.code.empty()) members += " where ...";
       }
-      e.trigger = pat.kind == vm::PatternKind::Count
-                      ? "count(" + members + ") >= " + std::to_string(pat.threshold)
-                  : pat.kind == vm::PatternKind::Rate ? vm::rate_text(pat, members)
-                                                      : "all of (" + members + ")";
-      e.trigger += (pat.kind == vm::PatternKind::Rate ? std::string()
-                                                      : " within " + vm::format_duration(pat.within_ms)) +
-                   (pat.per == vm::Per::Contact ? " per contact" : " per account") + ", lateness " +
-                   vm::format_duration(pat.lateness_ms);
+      if (pat.kind == vm::PatternKind::Score)
+        e.trigger = "score " + pat.score_name + " crosses " + vm::render(vm::Value::floating(pat.crosses)) +
+                    " (" + members + ") half_life " + vm::format_duration(pat.half_life_ms);
+      else if (pat.kind == vm::PatternKind::Rate)
+        e.trigger = vm::rate_text(pat, members);
+      else
+        e.trigger =
+            (pat.kind == vm::PatternKind::Count ? "count(" + members + ") >= " + std::to_string(pat.threshold)
+                                                : "all of (" + members + ")") +
+            " within " + vm::format_duration(pat.within_ms);
+      e.trigger += std::string(pat.per == vm::Per::Contact ? " per contact" : " per account") +
+                   ", lateness " + vm::format_duration(pat.lateness_ms);
     }
     for (const auto& c : p.clauses) {
       switch (c.kind) {

@@ -138,7 +138,8 @@ struct Qualifier::Impl {
   // The states of temporal triggers no running pattern needs: of a removed
   // or changed pattern, or untouched for the pattern's window, its lateness
   // and a day more (docs/language.md section 12, "State"; a rate's only with
-  // its pattern). At each play set and hourly.
+  // its pattern); a score's window is 40 half lives, after which its value
+  // is below 1e-12 of what it was. At each play set and hourly.
   void purge_patterns() {
     const vm::Bundle& b = *plays.set->bundle;
     std::vector<store::PatternId> keep;
@@ -148,9 +149,9 @@ struct Qualifier::Impl {
         // A rate's history is what it compares with, however old: its
         // buckets are kept while its pattern runs (the next signal after a
         // long silence still judges the empty buckets, as `playc run` does).
-        int64_t keep_ms = pat.kind == vm::PatternKind::Rate
-                              ? INT64_MAX / 2
-                              : pat.within_ms + pat.lateness_ms + 24 * 3600 * 1000;
+        int64_t span = pat.kind == vm::PatternKind::Score ? 40 * pat.half_life_ms : pat.within_ms;
+        int64_t keep_ms =
+            pat.kind == vm::PatternKind::Rate ? INT64_MAX / 2 : span + pat.lateness_ms + 24 * 3600 * 1000;
         keep.push_back({b.plays[i].name, h, keep_ms});
       }
     int64_t now = store::now_ms();

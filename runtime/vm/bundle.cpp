@@ -317,6 +317,23 @@ void read_alerts(In& in, AlertOverrides& a) {
     in.err = "bundle corrupt: bad alerts off " + std::to_string(a.off);
 }
 
+// A score's part of a pattern (after the common part): its name, half
+// life, the value to cross, and each member's weight.
+void write_score(Out& o, const Pattern& p) {
+  o.str(p.score_name);
+  o.i64(p.half_life_ms);
+  o.f64(p.crosses);
+  for (const auto& m : p.members) o.program(m.weight);
+}
+
+void read_score(In& in, Pattern& p) {
+  p.score_name = in.str("score name");
+  p.half_life_ms = in.i64("score half_life");
+  p.crosses = in.f64("score crosses");
+  for (auto& m : p.members)
+    if (!in.failed()) in.program(m.weight);
+}
+
 // A pattern: its kind (None: nothing follows), threshold, window, lateness,
 // key, members (signal type and filter each) and position.
 void write_pattern(Out& o, const Pattern& p) {
@@ -337,6 +354,7 @@ void write_pattern(Out& o, const Pattern& p) {
     o.i64(p.factor_micros);
     o.u8(static_cast<uint8_t>(p.cmp));
   }
+  if (p.kind == PatternKind::Score) write_score(o, p);
 }
 
 void read_pattern(In& in, Pattern& p) {
@@ -359,6 +377,7 @@ void read_pattern(In& in, Pattern& p) {
     p.factor_micros = in.i64("rate factor");
     p.cmp = in.enum_<RateCmp>(static_cast<uint8_t>(RateCmp::kCount), "rate comparison");
   }
+  if (!in.failed() && p.kind == PatternKind::Score) read_score(in, p);
 }
 
 void write_play(Out& o, const Play& p) {
@@ -635,15 +654,33 @@ std::string verify_rate(const Pattern& p) {
   return "";
 }
 
+// A score's own fields (compiler/sema/pattern_score.cpp): 1 to 32 rules,
+// no window nor count, a half life in [1m, 90d], a value to cross in (0, 1e9].
+std::string verify_score(const Pattern& p) {
+  if (p.members.empty() || p.members.size() > kMaxScoreRules) return "a score needs 1 to 32 rules";
+  if (p.within_ms != 0 || p.threshold != 0) return "a score has no window nor count";
+  if (p.half_life_ms < kMinHalfLifeMs || p.half_life_ms > kMaxPatternWindowMs)
+    return "half_life must be in [1m, 90d]";
+  if (!(p.crosses > 0 && p.crosses <= kMaxScoreThreshold)) return "crosses must be in (0, 1e9]";
+  if (p.score_name.empty()) return "a score needs its name";
+  return "";
+}
+
 // What the checker allows (compiler/sema/play_check.cpp, check_pattern), and
 // that the play is indexed by exactly the types its pattern names.
 std::string verify_pattern(Bundle& b, Play& play, const ProgramLimits& base) {
   Pattern& p = play.pattern;
   if (p.kind == PatternKind::None) return p.members.empty() ? "" : "members without a pattern";
   if (p.per != Per::Account && p.per != Per::Contact) return "per must be account or contact";
-  if (p.within_ms <= 0 || p.within_ms > kMaxPatternWindowMs) return "window must be in (0, 90d]";
+  if (p.kind == PatternKind::Score) {
+    if (std::string e = verify_score(p); !e.empty()) return e;
+  } else if (p.within_ms <= 0 || p.within_ms > kMaxPatternWindowMs) {
+    return "window must be in (0, 90d]";
+  }
   if (p.lateness_ms < 0 || p.lateness_ms > kMaxPatternWindowMs) return "lateness must be in [0, 90d]";
-  if (p.kind == PatternKind::Count) {
+  if (p.kind == PatternKind::Score) {
+    // checked in verify_score
+  } else if (p.kind == PatternKind::Count) {
     if (p.members.size() != 1) return "a count has one member";
     if (p.threshold < 1 || p.threshold > kMaxCountThreshold) return "count threshold must be in [1, 1000]";
   } else if (p.kind == PatternKind::Rate) {
@@ -668,6 +705,19 @@ std::string verify_pattern(Bundle& b, Play& play, const ProgramLimits& base) {
     std::string e = verify(m.filter, l);
     if (!e.empty()) return "member " + std::to_string(i + 1) + " filter: " + e;
   }
+  for (size_t i = 0; i < p.members.size(); ++i) {
+    PatternMember& m = p.members[i];
+    if (p.kind != PatternKind::Score) {
+      if (!m.weight.code.empty() || m.weight.constants.size()) return "a weight outside a score";
+      continue;
+    }
+    if (m.weight.code.empty()) return "rule " + std::to_string(i + 1) + " has no weight";
+    ProgramLimits l = base;
+    l.signal_slots = static_cast<uint32_t>(b.signals[m.signal_type].props.size());
+    l.icps = static_cast<uint32_t>(b.icps.size());
+    std::string e = verify(m.weight, l);
+    if (!e.empty()) return "rule " + std::to_string(i + 1) + " weight: " + e;
+  }
   std::vector<uint32_t> indexed = play.signal_types;
   std::sort(types.begin(), types.end());
   std::sort(indexed.begin(), indexed.end());
@@ -688,6 +738,11 @@ uint64_t pattern_hash(const Bundle& b, const Pattern& p) {
   for (const auto& m : p.members) {
     o.str(m.signal_type < b.signals.size() ? std::string_view(b.signals[m.signal_type].name) : "");
     o.program(m.filter);
+    if (p.kind == PatternKind::Score) o.program(m.weight);
+  }
+  if (p.kind == PatternKind::Score) {  // the name is not hashed: a rename keeps the values
+    o.i64(p.half_life_ms);
+    o.f64(p.crosses);
   }
   if (p.kind == PatternKind::Rate) {  // W is within_ms, above
     o.i64(p.baseline_ms);

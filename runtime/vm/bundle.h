@@ -28,7 +28,8 @@
 
 namespace play::vm {
 
-constexpr uint32_t kBundleVersion = 5;  // 2: Action::mrkdwn_text; 3: Play::alerts; 4: Play::pattern; 5: rate
+constexpr uint32_t kBundleVersion =
+    5;  // 2: Action::mrkdwn_text; 3: Play::alerts; 4: Play::pattern; 5: rate, score
 constexpr char kBundleMagic[8] = {'P', 'L', 'A', 'Y', 'B', 'N', 'D', 'L'};
 constexpr size_t kBundleHeaderSize = 32;
 
@@ -160,11 +161,15 @@ constexpr int64_t kMaxAlertWaitMs = 7LL * 24 * 3600 * 1000;  // lag and undelive
 // lateness_ms at most W; baseline_ms a multiple of W, at most
 // kMaxBaselineBuckets of them; factor_micros k in millionths, in
 // (0, kMaxRateFactorMicros]; threshold 0.
-enum class PatternKind : uint8_t { None, Count, AllOf, Rate, kCount };
+// Score (`on score NAME crosses N`): one member per rule of the score's
+// declaration, each with its weight program; within_ms and threshold 0;
+// half_life_ms in [1m, 90d], crosses in (0, kMaxScoreThreshold].
+enum class PatternKind : uint8_t { None, Count, AllOf, Rate, Score, kCount };
 enum class RateCmp : uint8_t { Lt, Le, Gt, Ge, kCount };
 struct PatternMember {
   uint32_t signal_type = 0;
   Program filter;  // empty: every signal of the type
+  Program weight;  // score: the rule's weight, a number over the same slots; empty otherwise
 };
 struct Pattern {
   PatternKind kind = PatternKind::None;
@@ -178,11 +183,18 @@ struct Pattern {
   int64_t baseline_ms = 0;    // H
   int64_t factor_micros = 0;  // k * 1e6
   RateCmp cmp = RateCmp::Lt;  // rate OP k * baseline
+  // score: the declaration's name, its half life, the value to cross
+  std::string score_name;
+  int64_t half_life_ms = 0;
+  double crosses = 0;
 };
 constexpr uint32_t kMaxCountThreshold = 1000;
 constexpr int64_t kMinRateWindowMs = 3600 * 1000;
 constexpr int64_t kMaxBaselineBuckets = 366;
 constexpr int64_t kMaxRateFactorMicros = 1000LL * 1000 * 1000;  // k <= 1000
+constexpr size_t kMaxScoreRules = 32;                           // a signal's matching rules are a 32-bit mask
+constexpr double kMaxScoreThreshold = 1e9;
+constexpr int64_t kMinHalfLifeMs = 60 * 1000;
 constexpr size_t kMaxAllOfMembers = 16;
 constexpr int64_t kMaxPatternWindowMs = 90LL * 24 * 3600 * 1000;
 constexpr int64_t kDefaultLatenessMs = 3600 * 1000;
@@ -232,8 +244,9 @@ std::string verify_bundle(Bundle& bundle);
 
 // What identifies a pattern's state across play sets (docs/language.md
 // section 12, "Hot reload"): a hash of its kind, threshold, window,
-// lateness, key, each member's signal type name and filter code, and a
-// rate's baseline, k and comparison (not its source positions). A play whose pattern is unchanged keeps its
+// lateness, key, each member's signal type name and filter code (not its
+// source positions), a rate's baseline, k and comparison, and a score's
+// rules' weight code, half life and value to cross. A play whose pattern is unchanged keeps its
 // windows over a reload; a changed one starts from nothing.
 uint64_t pattern_hash(const Bundle& bundle, const Pattern& pattern);
 

@@ -189,25 +189,29 @@ std::string disassemble(const Bundle& b) {
     out += alerts_text(p.alerts);
     if (p.pattern.kind != PatternKind::None) {
       const Pattern& pat = p.pattern;
+      bool score = pat.kind == PatternKind::Score;
       out += std::string("  pattern ") +
-             (pat.kind == PatternKind::Count ? "count >= " + std::to_string(pat.threshold)
+             (score ? "score " + pat.score_name + " crosses " + render(Value::floating(pat.crosses)) +
+                          " half_life " + format_duration(pat.half_life_ms)
+              : pat.kind == PatternKind::Count
+                  ? "count >= " + std::to_string(pat.threshold) + " within " + format_duration(pat.within_ms)
               : pat.kind == PatternKind::Rate
                   ? rate_text(pat, pat.members.empty() || pat.members[0].signal_type >= b.signals.size()
                                        ? std::string_view("?")
                                        : std::string_view(b.signals[pat.members[0].signal_type].name))
-                  : "all of") +
-             (pat.kind == PatternKind::Rate ? std::string() : " within " + format_duration(pat.within_ms)) +
+                  : "all of within " + format_duration(pat.within_ms)) +
              (pat.per == Per::Contact ? " per contact" : " per account") + "  lateness " +
              format_duration(pat.lateness_ms) + "\n";
       const std::vector<Field>* play_signal = n.signal;
       for (size_t i = 0; i < pat.members.size(); ++i) {
         uint32_t t = pat.members[i].signal_type;
         bool known = t < b.signals.size();
-        out += "  member " + std::to_string(i + 1) + ": " +
+        out += std::string(score ? "  rule " : "  member ") + std::to_string(i + 1) + ": " +
                (known ? b.signals[t].name : "#" + std::to_string(t)) +
                (pat.members[i].filter.code.empty() ? " (every signal)\n" : " where\n");
         n.signal = known ? &b.signals[t].props : nullptr;
         if (!pat.members[i].filter.code.empty()) out += disassemble(pat.members[i].filter, n, "    ");
+        if (score) out += "    weight\n" + disassemble(pat.members[i].weight, n, "      ");
       }
       n.signal = play_signal;
     }

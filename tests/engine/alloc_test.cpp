@@ -208,5 +208,60 @@ TEST(Allocation, SteadyStateRatesAllocateNothing) {
   EXPECT_EQ(engine.stats().count(OutcomeKind::Fired) - fired_before, 8u * 10);
 }
 
+// Scores: adding a weight, reporting the value and firing allocate nothing
+// once an account's state exists.
+TEST(Allocation, SteadyStateScoresAllocateNothing) {
+  if (!PLAY_COUNT_ALLOCATIONS) GTEST_SKIP() << "allocation counting is off under sanitizers";
+  Bundle b = base_bundle();
+  for (int i = 0; i < 10; ++i) {
+    std::vector<vm::Action> acts;
+    acts.push_back(notify("#c", text("hot")));
+    vm::Play p = play(("hot" + std::to_string(i)).c_str(), {}, std::move(acts));
+    p.pattern.kind = vm::PatternKind::Score;
+    p.pattern.score_name = "intent";
+    p.pattern.half_life_ms = 2 * kHour;
+    p.pattern.crosses = 25 + i;
+    p.pattern.lateness_ms = kHour;
+    p.pattern.per = vm::Per::Account;
+    vm::PatternMember m;
+    m.signal_type = kPageViewed;
+    m.filter = sig_eq(kCategory, "pricing");
+    m.weight = constant(vm::Value::integer(10));
+    p.pattern.members.push_back(std::move(m));
+    b.plays.push_back(std::move(p));
+  }
+  Harness h(std::move(b));
+  std::string out;
+  NdjsonSink sink(h.bundle, out, true);
+  Engine engine(h.bundle, *h.context, h.ledger, nullptr);
+  std::vector<std::string> lines;
+  for (int i = 0; i < 48; ++i) {
+    char at[32];
+    std::snprintf(at, sizeof at, "2026-06-%02dT%02d:00:00Z", 1 + i / 24, i % 24);
+    lines.push_back(page_view("evt_" + std::to_string(i), at, "", "pricing", "bigco.com"));
+  }
+  out.reserve(1 << 16);
+  std::string err;
+  for (int i = 0; i < 24; ++i) {  // warm-up
+    ASSERT_TRUE(h.decoder->decode(lines[i], h.signal, err)) << err;
+    engine.process(h.signal, sink);
+    out.clear();
+  }
+  uint64_t fired_before = engine.stats().count(OutcomeKind::Fired);
+  allocations = 0;
+  counting = true;
+  for (int i = 24; i < 48; ++i) {
+    bool ok = h.decoder->decode(lines[i], h.signal, err);
+    engine.process(h.signal, sink);
+    out.clear();
+    if (!ok) break;
+  }
+  counting = false;
+  EXPECT_EQ(allocations.load(), 0u);
+  // An hourly 10 with a 2h half life settles near 10 / (1 - 2^-0.5) = 34.1, just
+  // after a signal, and 24.1 just before one: plays at 25..34 fire again and again.
+  EXPECT_GT(engine.stats().count(OutcomeKind::Fired), fired_before);
+}
+
 }  // namespace
 }  // namespace play::engine::testing

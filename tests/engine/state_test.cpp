@@ -214,7 +214,8 @@ TEST(EngineState, PatternStatesEncodeAndDecodeExactly) {
   s.entries = {{1'749'999'500'000, pattern_id_hash("v1"), 0}, {1'750'000'000'000, pattern_id_hash("v2"), 2}};
   std::string bytes;
   encode_pattern_state(s, bytes);
-  EXPECT_EQ(bytes.size(), 21u + 20u * 2);
+  EXPECT_EQ(bytes.size(), 21u + 20u * 2);  // format 1: a count keeps no score value
+  EXPECT_EQ(bytes[0], 1);
   PatternState back;
   ASSERT_TRUE(decode_pattern_state(bytes, back));
   EXPECT_EQ(back, s);
@@ -228,6 +229,133 @@ TEST(EngineState, PatternStatesEncodeAndDecodeExactly) {
   other_format[0] = 9;
   EXPECT_FALSE(decode_pattern_state(other_format, back));
   EXPECT_EQ(back, empty);  // cleared on refusal
+}
+
+// A score's value is stored as its exact bits (a restart continues the
+// same double), and a state written before scores (format 1) still reads.
+TEST(EngineState, ScoreStatesKeepTheirValueExactly) {
+  PatternState s;
+  s.max_seen_ms = 1'750'000'000'000;
+  s.score = 49.999999999999993;  // not a round number: bits, not text
+  s.entries = {{1'750'000'000'000, pattern_id_hash("c1"), 0}};
+  std::string bytes;
+  encode_pattern_state(s, bytes);
+  EXPECT_EQ(bytes.size(), 21u + 20u + 8u);
+  EXPECT_EQ(bytes[0], 3);  // format 3: the value's bits follow
+  PatternState back;
+  ASSERT_TRUE(decode_pattern_state(bytes, back));
+  EXPECT_EQ(back, s);
+  EXPECT_EQ(back.score, 49.999999999999993);
+  std::string format1 = bytes.substr(0, bytes.size() - 8);
+  format1[0] = 1;
+  ASSERT_TRUE(decode_pattern_state(format1, back));
+  EXPECT_EQ(back.score, 0.0);
+  EXPECT_EQ(back.entries, s.entries);
+  std::string infinite = bytes;
+  for (int i = 0; i < 8; ++i) infinite[bytes.size() - 8 + i] = i < 6 ? 0 : i == 6 ? char(0xf0) : char(0x7f);
+  EXPECT_FALSE(decode_pattern_state(infinite, back));  // +inf: refused, starts afresh
+}
+
+// `on score intent crosses 50`, one rule: every pricing view is worth 15, half life 7d.
+vm::Play score_play(const char* name, double crosses = 50) {
+  std::vector<vm::Action> acts;
+  acts.push_back(notify("#x", text("x")));
+  vm::Play p = play(name, {}, std::move(acts));
+  p.pattern.kind = vm::PatternKind::Score;
+  p.pattern.score_name = "intent";
+  p.pattern.half_life_ms = 7 * 24 * kHour;
+  p.pattern.crosses = crosses;
+  p.pattern.lateness_ms = kHour;
+  p.pattern.per = vm::Per::Account;
+  vm::PatternMember m;
+  m.signal_type = kPageViewed;
+  m.filter = sig_eq(kCategory, "pricing");
+  m.weight = constant(Value::integer(15));
+  p.pattern.members.push_back(std::move(m));
+  return p;
+}
+
+// Without a SeenSignals (playd deduplicates before the engine), a signal
+// evaluated again is still not counted twice: the score keeps its last ids.
+TEST(Score, AReplayedSignalIsNotCountedTwice) {
+  Bundle b = base_bundle();
+  b.plays.push_back(score_play("hot"));
+  ASSERT_EQ(verify_bundle(b), "");
+  MemoryContext ctx(b);
+  MemoryLedger ledger;
+  Engine engine(b, ctx, ledger);
+  struct Capture : OutputSink {
+    std::vector<std::string> reasons;
+    int fired = 0;
+    void action(const Action&) override {}
+    void outcome(const Outcome& o) override {
+      reasons.emplace_back(o.reason);
+      fired += o.kind == OutcomeKind::Fired;
+    }
+  } cap;
+  auto send = [&](const std::string& id, const char* at) {
+    DecodedSignal s;
+    std::string err;
+    ASSERT_TRUE(decode_signal(page_view(id, at, "", "pricing", "bigco.com"), b, s, err)) << err;
+    engine.process(s, cap);
+  };
+  send("c1", "2026-06-21T10:00:00Z");
+  send("c1", "2026-06-21T10:00:00Z");
+  send("c2", "2026-06-21T10:00:00Z");
+  send("c3", "2026-06-21T10:00:00Z");
+  ASSERT_EQ(cap.reasons.size(), 4u);
+  EXPECT_EQ(cap.reasons[0], "score 15 of 50 (score intent, half_life 7d per account)");
+  EXPECT_EQ(cap.reasons[1], "not counted: this signal was counted already");
+  EXPECT_EQ(cap.reasons[2], "score 30 of 50 (score intent, half_life 7d per account)");
+  EXPECT_EQ(cap.reasons[3], "score 45 of 50 (score intent, half_life 7d per account)");
+  EXPECT_EQ(cap.fired, 0);
+  send("c4", "2026-06-21T10:00:00Z");
+  EXPECT_EQ(cap.fired, 1);
+  // A week later the 60 is worth 30: 45 after this one, below 50 again.
+  send("c5", "2026-06-28T10:00:00Z");
+  EXPECT_EQ(cap.reasons.back(), "score 45 of 50 (score intent, half_life 7d per account)");
+  // A replay of c4, a week old: late (older than the lateness), not counted.
+  send("c4", "2026-06-21T10:00:00Z");
+  EXPECT_EQ(cap.reasons.back(), "not counted: late, older than the stream clock minus the lateness");
+}
+
+// The ids kept are those within the lateness, at most 16: past that, a
+// signal at or before the newest id forgotten cannot be told from a replay
+// and is not counted (late); a newer one is.
+TEST(Score, IdsKeptAreBoundedAndAReplayIsNeverCountedTwice) {
+  Bundle b = base_bundle();
+  b.plays.push_back(score_play("hot", 1000));
+  ASSERT_EQ(verify_bundle(b), "");
+  MemoryContext ctx(b);
+  MemoryLedger ledger;
+  Engine engine(b, ctx, ledger);
+  MemoryPatterns patterns;
+  engine.set_patterns(patterns);
+  struct Capture : OutputSink {
+    std::string reason;
+    void action(const Action&) override {}
+    void outcome(const Outcome& o) override { reason = std::string(o.reason); }
+  } cap;
+  auto send = [&](const std::string& id, const char* at) -> std::string {
+    DecodedSignal s;
+    std::string err;
+    EXPECT_TRUE(decode_signal(page_view(id, at, "", "pricing", "bigco.com"), b, s, err)) << err;
+    engine.process(s, cap);
+    return cap.reason;
+  };
+  char at[32];
+  for (int i = 0; i < 20; ++i) {  // one a minute
+    std::snprintf(at, sizeof at, "2026-06-21T10:%02d:00Z", i);
+    send("v" + std::to_string(i), at);
+  }
+  const PatternState& st = patterns.state({0, 1, "hot", engine.pattern_hash(0)}, "bigco.com");
+  EXPECT_EQ(st.entries.size(), 16u);
+  EXPECT_EQ(st.fired_at_ms, st.entries.front().at_ms - 60'000);  // v3's time: v0..v3 forgotten
+  EXPECT_EQ(send("v19", "2026-06-21T10:19:00Z"), "not counted: this signal was counted already");
+  EXPECT_EQ(send("v4", "2026-06-21T10:04:00Z"), "not counted: this signal was counted already");
+  EXPECT_EQ(send("v2", "2026-06-21T10:02:00Z"),
+            "not counted: late, older than the signal ids the score keeps");
+  EXPECT_EQ(send("new", "2026-06-21T10:05:30Z").rfind("score ", 0), 0u) << cap.reason;  // counted
 }
 
 TEST(EngineState, MemoryPatternsKeyByPlayPatternAndKey) {

@@ -34,7 +34,7 @@ TEST(LangExamples, Sections4And5CheckWithoutErrors) {
   EXPECT_GE(p.account.find("segment"), 0);
 }
 
-TEST(LangExamples, Section10ChecksCountAllOfAndRateAndRefusesTheRest) {
+TEST(LangExamples, Section10ChecksCountAllOfRateAndScoresAndRefusesTheRest) {
   Project p;
   Diagnostics d;
   ASSERT_TRUE(load_project({"tests/lang_examples/section10_temporal.play"}, p, d));
@@ -47,8 +47,8 @@ TEST(LangExamples, Section10ChecksCountAllOfAndRateAndRefusesTheRest) {
     }
     p0900 += x.code == "P0900";
   }
-  EXPECT_EQ(p0900, 3u) << all;  // absence, `on score` and the `score` declaration
-  for (const char* built : {"pricing_binge", "buying_committee", "usage_drop"}) {
+  EXPECT_EQ(p0900, 1u) << all;  // absence
+  for (const char* built : {"pricing_binge", "buying_committee", "usage_drop", "intent_threshold"}) {
     const Play& play = p.plays[p.play_index.at(built)];
     EXPECT_FALSE(play.temporal) << built;
     EXPECT_NE(play.pattern.kind, ast::OnKind::Signal) << built;

@@ -226,14 +226,40 @@ TEST(Plays, TemporalFormsAreNotSupportedYetWithoutCascade) {
   where signal.nonexistent == 1
   do review(queue: "q", note: "{signal.whatever}")
 }
-score intent per account half_life 7d {
-  website.page_viewed => 10
-}
 )");
-  EXPECT_EQ(c->count("P0900"), 2) << c->dump();
-  EXPECT_EQ(c->diags.error_count(), 2u) << c->dump();
+  EXPECT_EQ(c->count("P0900"), 1) << c->dump();
+  EXPECT_EQ(c->diags.error_count(), 1u) << c->dump();
   EXPECT_NE(c->first("P0900")->message.find("is not supported yet"), std::string::npos);
   EXPECT_TRUE(c->play("p")->temporal);
+}
+
+// `on score NAME crosses N`: the rules become the pattern's members, and the
+// play's signal is what the rules' types share (`category` here, not `url`).
+TEST(Plays, ScoreTriggerTakesTheRulesAndTheirSharedScope) {
+  auto c = check_source(R"(score intent per contact half_life 2d {
+  website.page_viewed where signal.category == "pricing" => 10
+  review_site.compared => 2.5 * 6
+}
+play p {
+  owner "o" title "t" oncall "c" runbook "r"
+  on score intent crosses 40.5
+  where signal.category != "docs" && signal.url != ""
+  do review(queue: "q")
+}
+)");
+  EXPECT_EQ(c->diags.error_count(), 1u) << c->dump();
+  ASSERT_NE(c->first("P0103"), nullptr) << c->dump();  // signal.url: not every rule's type has it
+  const Play* p = c->play("p");
+  EXPECT_EQ(p->pattern.kind, ast::OnKind::Score);
+  EXPECT_EQ(p->pattern.per, ast::Per::Contact);
+  EXPECT_EQ(p->pattern.half_life_ms, 2 * 24 * 3600 * 1000LL);
+  EXPECT_EQ(p->pattern.crosses, 40.5);
+  ASSERT_EQ(p->pattern.members.size(), 2u);
+  EXPECT_NE(p->pattern.members[0].filter, nullptr);
+  EXPECT_EQ(p->pattern.members[1].filter, nullptr);
+  EXPECT_NE(p->pattern.members[1].weight, nullptr);
+  EXPECT_EQ(p->signal_types, (std::vector<std::string>{"website.page_viewed", "review_site.compared"}));
+  EXPECT_FALSE(p->temporal);
 }
 
 TEST(Plays, WorstCaseCostBoundsMacros) {

@@ -442,5 +442,75 @@ TEST(VmBundle, VerifierRefusesBadRates) {
           "one member");
 }
 
+// A score on plays[0]'s signal type: one rule, its filter reading slot 0,
+// its weight a constant. `change` picks a variant.
+Pattern score_pattern(const Bundle& b, int change = 0, uint32_t shift = 0) {
+  Pattern p = count_pattern(b, 0, shift);
+  p.kind = PatternKind::Score;
+  p.threshold = 0;
+  p.within_ms = 0;
+  p.score_name = change == 4 ? "renamed" : "intent";
+  p.half_life_ms = 7LL * 24 * 3600 * 1000 + (change == 1 ? 1 : 0);
+  p.crosses = change == 2 ? 50.5 : 50;
+  Program& w = p.members[0].weight;
+  w.num_registers = 1;
+  w.emit(Op::LOAD_CONST, 0, w.constants.add(Value::integer(change == 3 ? 15 : 10)), 0, 0, {1, 7 + shift, 3});
+  w.emit(Op::RETURN, 0, 0, 0, 0, {1, 7 + shift, 3});
+  return p;
+}
+
+TEST(VmBundle, ScoresRoundTripAndTheirHashCoversWeightsHalfLifeAndThreshold) {
+  Bundle b = sample_bundle();
+  b.plays[0].signal_types.resize(1);
+  b.plays[0].pattern = score_pattern(b);
+  std::string bytes = write_bundle(b);
+  Bundle back;
+  std::string err;
+  ASSERT_TRUE(read_bundle(bytes, back, err)) << err;
+  const Pattern& p = back.plays[0].pattern;
+  EXPECT_EQ(p.kind, PatternKind::Score);
+  EXPECT_EQ(p.score_name, "intent");
+  EXPECT_EQ(p.half_life_ms, 7LL * 24 * 3600 * 1000);
+  EXPECT_EQ(p.crosses, 50.0);
+  ASSERT_EQ(p.members.size(), 1u);
+  EXPECT_FALSE(p.members[0].weight.code.empty());
+  EXPECT_EQ(write_bundle(back), bytes);
+  uint64_t h = pattern_hash(back, p);
+  EXPECT_EQ(pattern_hash(b, score_pattern(b, 0, 10)), h);  // other lines: the same state
+  EXPECT_EQ(pattern_hash(b, score_pattern(b, 4)), h);      // a rename keeps the values
+  for (int change = 1; change <= 3; ++change)              // half life, threshold, weight
+    EXPECT_NE(pattern_hash(b, score_pattern(b, change)), h) << change;
+  EXPECT_NE(pattern_hash(b, count_pattern(b)), h);
+}
+
+TEST(VmBundle, VerifierRefusesBadScores) {
+  auto refused = [](void (*set)(Bundle&), const char* why) {
+    Bundle b = sample_bundle();
+    b.plays[0].signal_types.resize(1);
+    b.plays[0].pattern = score_pattern(b);
+    set(b);
+    std::string err = refusal(std::move(b));
+    EXPECT_NE(err.find("play 'pricing_visit_enterprise' pattern: "), std::string::npos) << err;
+    EXPECT_NE(err.find(why), std::string::npos) << err;
+  };
+  refused([](Bundle& b) { b.plays[0].pattern.half_life_ms = 1000; }, "half_life");
+  refused([](Bundle& b) { b.plays[0].pattern.half_life_ms = kMaxPatternWindowMs + 1; }, "half_life");
+  refused([](Bundle& b) { b.plays[0].pattern.crosses = 0; }, "crosses");
+  refused([](Bundle& b) { b.plays[0].pattern.crosses = NAN; }, "crosses");
+  refused([](Bundle& b) { b.plays[0].pattern.within_ms = 1; }, "no window");
+  refused([](Bundle& b) { b.plays[0].pattern.score_name.clear(); }, "name");
+  refused([](Bundle& b) { b.plays[0].pattern.members.clear(); }, "1 to 32 rules");
+  refused([](Bundle& b) { b.plays[0].pattern.members[0].weight = Program(); }, "no weight");
+  refused(
+      [](Bundle& b) {  // a weight reading past its type's slots
+        Program& w = b.plays[0].pattern.members[0].weight;
+        w.code.clear();
+        w.positions.clear();
+        w.emit(Op::LOAD_SIGNAL_SLOT, 0, 999);
+        w.emit(Op::RETURN, 0);
+      },
+      "rule 1 weight");
+}
+
 }  // namespace
 }  // namespace play::vm::testing
