@@ -6,10 +6,11 @@
 // delivery attempts and works the DLQ; observe reads traces and counts.
 //
 // An interface, as OPA's storage.Store is, with one backend per engine: the
-// embedded SQLite store (runtime/store/sqlite, open_store()) and, later,
-// PostgreSQL. Transactions are the store's, never the caller's: every
+// embedded SQLite store (runtime/store/sqlite) and PostgreSQL
+// (runtime/store/postgres, for N playd processes on one database), both
+// opened by open_store(). Transactions are the store's, never the caller's: every
 // member that writes is one atomic, durable unit, and returns (or calls
-// back) only after it committed. tests/store/conformance_test.cpp states
+// back) only after it committed. runtime/store/conformance_test.cpp states
 // what every backend guarantees and runs it against each.
 //
 // Durability: a caller of enqueue_signals()/upsert_context() hears back
@@ -175,8 +176,19 @@ class Store {
   virtual void wake() = 0;
 };
 
-// The embedded store: DIR/playd.db (SQLite, WAL), created and migrated if
-// needed. nullptr with `error` on failure (a damaged database included).
-std::unique_ptr<Store> open_store(const std::string& dir, const StoreOptions& options, std::string& error);
+// Whether `where` names a PostgreSQL database (a postgres:// or
+// postgresql:// connection URL) rather than a data directory.
+bool is_database_url(std::string_view where);
+
+// The store `where` names: a data directory, the embedded store in
+// DIR/playd.db (SQLite, WAL); or a PostgreSQL URL, the shared store
+// (runtime/store/postgres/pg_store.h). Created and migrated if needed.
+// nullptr with `error` on failure (a damaged database, an unreachable
+// server, a build without PostgreSQL).
+std::unique_ptr<Store> open_store(const std::string& where, const StoreOptions& options, std::string& error);
+
+// Creates or migrates the schema of the store `where` names, and nothing
+// else (`playd migrate`). The schema version, or -1 with `error`.
+int migrate_store(const std::string& where, std::string& error);
 
 }  // namespace play::store

@@ -1,0 +1,198 @@
+#include "runtime/store/postgres/schema.h"
+
+#include <chrono>
+#include <iterator>
+
+namespace play::store::pg {
+
+namespace {
+
+// Version 1: the SQLite schema's four versions in one (runtime/store/sqlite/
+// schema.cpp explains the columns), plus what N nodes need: the nodes and
+// their heartbeats, signal claims, action owners, the context log.
+// Times are Unix milliseconds of the service's clock, except the nodes'
+// heartbeats, which are the database server's (liveness must not follow a
+// simulated clock).
+const char* const kV1 = R"sql(
+CREATE FUNCTION playd_try_jsonb(t text) RETURNS jsonb LANGUAGE plpgsql IMMUTABLE AS $$
+BEGIN RETURN t::jsonb; EXCEPTION WHEN others THEN RETURN NULL; END $$;
+CREATE TABLE nodes (              -- every playd process on this database
+  node TEXT PRIMARY KEY,
+  started_ms BIGINT NOT NULL,
+  heartbeat_ms BIGINT NOT NULL    -- server clock; a node silent for long is dead: its claims are free
+);
+CREATE TABLE signals (
+  seq BIGSERIAL PRIMARY KEY,
+  id TEXT NOT NULL,
+  type TEXT NOT NULL,
+  lane SMALLINT NOT NULL,
+  received_at_ms BIGINT NOT NULL,
+  occurred_at_ms BIGINT NOT NULL,
+  envelope TEXT NOT NULL,
+  evaluated_at_ms BIGINT,
+  play_set TEXT,
+  claimed_by TEXT                 -- the node evaluating it (NULL: free)
+);
+CREATE INDEX signals_queued ON signals(lane, seq) WHERE evaluated_at_ms IS NULL;
+CREATE INDEX signals_evaluated ON signals(evaluated_at_ms) WHERE evaluated_at_ms IS NOT NULL;
+CREATE TABLE seen_signals (
+  id TEXT PRIMARY KEY,
+  seq BIGINT NOT NULL,
+  expires_at_ms BIGINT NOT NULL
+);
+CREATE INDEX seen_signals_expiry ON seen_signals(expires_at_ms);
+CREATE TABLE outcomes (
+  n BIGSERIAL PRIMARY KEY,        -- insertion order
+  signal_id TEXT NOT NULL,
+  play TEXT NOT NULL,
+  outcome TEXT NOT NULL,
+  reason TEXT NOT NULL,
+  clause TEXT NOT NULL,
+  error TEXT NOT NULL,
+  shadow BOOLEAN NOT NULL,
+  at_ms BIGINT NOT NULL
+);
+CREATE INDEX outcomes_signal ON outcomes(signal_id);
+CREATE INDEX outcomes_play ON outcomes(play, n);
+CREATE INDEX outcomes_at ON outcomes(at_ms);
+CREATE TABLE actions (
+  key TEXT PRIMARY KEY,
+  signal_id TEXT NOT NULL,
+  play TEXT NOT NULL,
+  action TEXT NOT NULL,
+  sink TEXT NOT NULL,
+  lane SMALLINT NOT NULL,
+  account TEXT NOT NULL,
+  contact TEXT NOT NULL,
+  line TEXT NOT NULL,
+  text TEXT NOT NULL DEFAULT '',
+  signal_type TEXT NOT NULL DEFAULT '',
+  status TEXT NOT NULL,
+  attempts INTEGER NOT NULL DEFAULT 0,
+  budget_from INTEGER NOT NULL DEFAULT 0,
+  next_attempt_ms BIGINT NOT NULL,
+  created_at_ms BIGINT NOT NULL,
+  occurred_at_ms BIGINT NOT NULL,
+  received_at_ms BIGINT NOT NULL,
+  last_error TEXT NOT NULL DEFAULT '',
+  flagged BOOLEAN NOT NULL DEFAULT false,
+  owner TEXT NOT NULL DEFAULT ''  -- the node delivering it (a dead node's open actions are taken over)
+);
+CREATE INDEX actions_signal ON actions(signal_id);
+CREATE INDEX actions_open ON actions(status) WHERE status IN ('pending', 'retrying', 'dlq');
+CREATE INDEX actions_by_action ON actions(action, created_at_ms);
+CREATE INDEX actions_done ON actions(created_at_ms) WHERE status IN ('sent', 'cancelled', 'shadow');
+CREATE TABLE attempts (
+  key TEXT NOT NULL,
+  n INTEGER NOT NULL,
+  at_ms BIGINT NOT NULL,
+  result TEXT NOT NULL,
+  http_status INTEGER NOT NULL,
+  detail TEXT NOT NULL,
+  PRIMARY KEY (key, n)
+);
+CREATE TABLE accounts (domain TEXT PRIMARY KEY, fields JSONB NOT NULL, updated_at_ms BIGINT NOT NULL);
+CREATE TABLE contacts (email TEXT PRIMARY KEY, fields JSONB NOT NULL, updated_at_ms BIGINT NOT NULL);
+CREATE TABLE context_log (        -- committed upserts, in commit order, for every node's qualification
+  n BIGSERIAL PRIMARY KEY,
+  entity SMALLINT NOT NULL,
+  key TEXT NOT NULL,
+  fields TEXT NOT NULL,
+  at_ms BIGINT NOT NULL
+);
+CREATE TABLE ledger (
+  play TEXT NOT NULL,
+  per_key TEXT NOT NULL,
+  last_fired_ms BIGINT NOT NULL,
+  PRIMARY KEY (play, per_key)
+);
+CREATE TABLE round_robin (pool TEXT PRIMARY KEY, cursor BIGINT NOT NULL);
+CREATE TABLE play_sets (
+  version TEXT PRIMARY KEY,
+  plays INTEGER NOT NULL,
+  names TEXT NOT NULL,
+  first_loaded_at_ms BIGINT NOT NULL,
+  last_loaded_at_ms BIGINT NOT NULL
+);
+CREATE TABLE file_sinks (path TEXT PRIMARY KEY, size BIGINT NOT NULL);
+CREATE TABLE history (
+  hour_ms BIGINT NOT NULL,
+  play TEXT NOT NULL,
+  signal_type TEXT NOT NULL,
+  metric TEXT NOT NULL,
+  label TEXT NOT NULL,
+  n BIGINT NOT NULL,
+  PRIMARY KEY (hour_ms, play, signal_type, metric, label)
+);
+CREATE TABLE history_latency (
+  hour_ms BIGINT NOT NULL,
+  play TEXT NOT NULL,
+  signal_type TEXT NOT NULL,
+  origin TEXT NOT NULL,
+  sketch BYTEA NOT NULL,
+  PRIMARY KEY (hour_ms, play, signal_type, origin)
+);
+CREATE TABLE history_plays (play TEXT PRIMARY KEY, first_hour_ms BIGINT NOT NULL);
+CREATE TABLE alerts (
+  key TEXT NOT NULL,
+  since_ms BIGINT NOT NULL,
+  rule TEXT NOT NULL,
+  play TEXT NOT NULL,
+  subject TEXT NOT NULL,
+  state TEXT NOT NULL,
+  until_ms BIGINT NOT NULL,
+  value DOUBLE PRECISION NOT NULL,
+  threshold DOUBLE PRECISION NOT NULL,
+  summary TEXT NOT NULL,
+  notified TEXT NOT NULL,
+  PRIMARY KEY (key, since_ms)
+);
+CREATE TABLE review_queue (
+  key TEXT PRIMARY KEY,
+  play TEXT NOT NULL,
+  signal_id TEXT NOT NULL,
+  account TEXT NOT NULL,
+  contact TEXT NOT NULL,
+  queue TEXT NOT NULL,
+  note TEXT NOT NULL,
+  created_at_ms BIGINT NOT NULL,
+  status TEXT NOT NULL,
+  done_at_ms BIGINT NOT NULL,
+  done_by TEXT NOT NULL,
+  comment TEXT NOT NULL
+);
+CREATE INDEX review_queue_by_status ON review_queue(status, queue, created_at_ms);
+)sql";
+
+const char* const kMigrations[] = {kV1};
+
+// pg_advisory_xact_lock key of migrations: "playd" in ASCII (0x706c617964).
+constexpr const char* kLock = "SELECT pg_advisory_xact_lock(482854664548)";
+
+}  // namespace
+
+int schema_version() { return int(std::size(kMigrations)); }
+
+int migrate(Conn& conn) {
+  int n = schema_version();
+  return transaction(conn, [&](Conn& c) {
+    c.exec(kLock);
+    c.exec(
+        "CREATE TABLE IF NOT EXISTS migrations (version INTEGER PRIMARY KEY, applied_at_ms BIGINT NOT "
+        "NULL)");
+    int current = int(c.exec("SELECT COALESCE(MAX(version), 0) FROM migrations").i64(0, 0));
+    if (current > n)
+      throw StoreError("store: database schema version " + std::to_string(current) +
+                       " is newer than this playd (" + std::to_string(n) + ")");
+    for (int v = current + 1; v <= n; ++v) {
+      c.exec(kMigrations[v - 1]);
+      int64_t now = std::chrono::duration_cast<std::chrono::milliseconds>(
+                        std::chrono::system_clock::now().time_since_epoch())
+                        .count();
+      c.exec("INSERT INTO migrations(version, applied_at_ms) VALUES ($1, $2)", Params().add(v).add(now));
+    }
+    return n;
+  });
+}
+
+}  // namespace play::store::pg
