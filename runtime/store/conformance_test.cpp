@@ -1,6 +1,8 @@
 // What every backend of the store guarantees (store.h), run against each
-// one: the embedded SQLite store now, PostgreSQL next. A new backend adds a
-// Backend type to kBackends and must pass all of it unchanged.
+// one: the embedded SQLite store, and PostgreSQL (a throwaway cluster,
+// postgres/test_cluster.h; a fresh database per test) when built with it.
+// A new backend adds a Backend type to kBackends and must pass all of it
+// unchanged.
 //
 // "Crash" here is real where it matters: the durability test enqueues in a
 // child process that _exit()s right after the call returns (no destructor,
@@ -14,6 +16,9 @@
 #include <thread>
 
 #include "runtime/store/store.h"
+#ifdef PLAY_POSTGRES
+#include "runtime/store/postgres/test_cluster.h"
+#endif
 
 namespace play::store {
 namespace {
@@ -39,6 +44,39 @@ struct SqliteBackend {
     static int n = 0;
     return n;
   }
+  bool available(std::string&) const { return true; }
+};
+
+#ifdef PLAY_POSTGRES
+// A fresh database on the process's throwaway cluster. The node is named,
+// so the same store opened again is the same node restarted.
+struct PostgresBackend {
+  static constexpr const char* kName = "postgres";
+  std::string url, error;
+  PostgresBackend() {
+    if (pg::TestCluster* cluster = pg::TestCluster::shared(error)) {
+      url = cluster->create_database(error);
+      if (!url.empty()) url += "&playd_node=conformance";
+    }
+  }
+  std::unique_ptr<Store> open(const StoreOptions& options) {
+    std::string e;
+    auto s = open_store(url, options, e);
+    EXPECT_TRUE(s) << e;
+    return s;
+  }
+  bool available(std::string& why) const {
+    why = error;
+    return !url.empty();
+  }
+};
+#endif
+
+struct BackendName {
+  template <class T>
+  static std::string GetName(int) {
+    return T::kName;
+  }
 };
 
 template <class Backend>
@@ -49,6 +87,8 @@ class StoreConformance : public ::testing::Test {
   std::unique_ptr<Store> store;
 
   void SetUp() override {
+    std::string why;
+    if (!backend.available(why)) GTEST_SKIP() << "backend not available: " << why;
     options.high_lane_types = {"website.page_viewed"};
     options.integrity_check_ms = 5000;
     store = backend.open(options);
@@ -102,8 +142,12 @@ class StoreConformance : public ::testing::Test {
   }
 };
 
+#ifdef PLAY_POSTGRES
+using kBackends = ::testing::Types<SqliteBackend, PostgresBackend>;
+#else
 using kBackends = ::testing::Types<SqliteBackend>;
-TYPED_TEST_SUITE(StoreConformance, kBackends);
+#endif
+TYPED_TEST_SUITE(StoreConformance, kBackends, BackendName);
 
 TYPED_TEST(StoreConformance, AcknowledgedSignalsSurviveAProcessThatDiesRightAfter) {
   this->store.reset();
