@@ -36,8 +36,9 @@ void PgStore::enqueue_signals_async(std::vector<IncomingSignal> signals, Enqueue
           "WITH d AS (INSERT INTO seen_signals(id, seq, expires_at_ms) VALUES ($1, "
           "nextval(pg_get_serial_sequence('signals', 'seq')), $2) ON CONFLICT (id) DO UPDATE SET seq = "
           "excluded.seq, expires_at_ms = excluded.expires_at_ms WHERE seen_signals.expires_at_ms < $3 "
-          "RETURNING seq) INSERT INTO signals(seq, id, type, lane, received_at_ms, occurred_at_ms, envelope) "
-          "SELECT seq, $1, $4::text, $5::smallint, $6::bigint, $7::bigint, $8::text FROM d RETURNING seq",
+          "RETURNING seq) INSERT INTO signals(seq, id, type, lane, received_at_ms, occurred_at_ms, envelope, "
+          "account_key) SELECT seq, $1, $4::text, $5::smallint, $6::bigint, $7::bigint, $8::text, "
+          "lower(COALESCE($8::json->>'account', $8::json->>'contact')) FROM d RETURNING seq",
           pg::Params()
               .add(in.id)
               .add(now + options_.dedup_ttl_ms)

@@ -271,6 +271,14 @@ void PgStore::stop_queue() {
 // Free: never claimed, or claimed by a node that is gone (no heartbeat for
 // kDeadAfterMs). Taken in lane order, then arrival; rows another node is
 // claiming right now are skipped, not waited for.
+//
+// Per-account order across nodes: a signal is taken only when every
+// earlier signal of its account (account_key) still queued is this node's
+// already (taken in an earlier batch, so evaluated before it). So two
+// signals of one account are never evaluated by two nodes at once, nor out
+// of order; a batch holds at most the first waiting signal of an account
+// not yet here. The check is conservative under concurrency: a row another
+// node is claiming right now still looks unclaimed, which blocks.
 bool PgStore::take_signals(size_t max, std::vector<QueuedSignal>& out, int64_t wait_ms) {
   auto deadline = std::chrono::steady_clock::now() + std::chrono::milliseconds(std::max<int64_t>(wait_ms, 0));
   for (;;) {
@@ -285,7 +293,9 @@ bool PgStore::take_signals(size_t max, std::vector<QueuedSignal>& out, int64_t w
           "UPDATE signals s SET claimed_by = $1 FROM (SELECT seq FROM signals q WHERE evaluated_at_ms IS "
           "NULL "
           "AND (claimed_by IS NULL OR NOT EXISTS (SELECT 1 FROM nodes n WHERE n.node = q.claimed_by AND "
-          "n.heartbeat_ms >= (extract(epoch FROM clock_timestamp()) * 1000)::bigint - $2::bigint)) ORDER BY "
+          "n.heartbeat_ms >= (extract(epoch FROM clock_timestamp()) * 1000)::bigint - $2::bigint)) AND "
+          "(q.account_key IS NULL OR NOT EXISTS (SELECT 1 FROM signals e WHERE e.account_key = q.account_key "
+          "AND e.evaluated_at_ms IS NULL AND e.seq < q.seq AND e.claimed_by IS DISTINCT FROM $1)) ORDER BY "
           "lane, seq LIMIT $3 FOR UPDATE SKIP LOCKED) c WHERE s.seq = c.seq RETURNING s.seq, s.id, s.type, "
           "s.lane, s.received_at_ms, s.occurred_at_ms, s.envelope",
           pg::Params().add(node_).add(kDeadAfterMs).add(int64_t(max)));

@@ -31,9 +31,11 @@ CREATE TABLE signals (
   envelope TEXT NOT NULL,
   evaluated_at_ms BIGINT,
   play_set TEXT,
-  claimed_by TEXT                 -- the node evaluating it (NULL: free)
+  claimed_by TEXT,                -- the node evaluating it (NULL: free)
+  account_key TEXT                -- the envelope's account, else its contact: evaluated in order (NULL: any)
 );
 CREATE INDEX signals_queued ON signals(lane, seq) WHERE evaluated_at_ms IS NULL;
+CREATE INDEX signals_queued_by_account ON signals(account_key, seq) WHERE evaluated_at_ms IS NULL;
 CREATE INDEX signals_evaluated ON signals(evaluated_at_ms) WHERE evaluated_at_ms IS NOT NULL;
 CREATE TABLE seen_signals (
   id TEXT PRIMARY KEY,
