@@ -311,6 +311,36 @@ TYPED_TEST(StoreConformance, AnEvaluationWritesContextLedgerAndCursorsTogether) 
   EXPECT_TRUE(this->store->context_record(Entity::Account, "bigco.com"));
 }
 
+// Check-and-record (records.h): what several processes sharing one store
+// need for `fired within` and round-robin to stay exact.
+TYPED_TEST(StoreConformance, AFireOrRotationDecidedFromAStaleLedgerIsRefusedWhole) {
+  Evaluation ev;
+  ev.play_set = "v1";
+  ev.fires = {{"p", "ana@bigco.com", 5000, true, std::nullopt}};
+  ev.pools = {{"sdrs", 1, 0}};
+  this->store->commit_evaluation(ev);
+  // Another evaluation that also saw no fire and cursor 0: refused, nothing of it written.
+  this->store->enqueue_signals({this->signal("a")});
+  auto taken = this->take_all();
+  ev.signals.push_back(
+      {taken[0].seq, "a", {{"p", "fired", "", "", "", false}}, {this->action("k_a")}, taken[0].type});
+  ev.fires = {{"p", "ana@bigco.com", 6000, true, std::nullopt}};
+  EXPECT_THROW(this->store->commit_evaluation(ev), StoreError);
+  ev.fires = {{"p", "ana@bigco.com", 6000, true, 5000}};
+  ev.pools = {{"sdrs", 2, 0}};
+  EXPECT_THROW(this->store->commit_evaluation(ev), StoreError);
+  EXPECT_EQ(this->store->last_fired("p", "ana@bigco.com"), std::optional<int64_t>(5000));
+  EXPECT_EQ(this->store->pool_cursor("sdrs"), std::optional<uint64_t>(1));
+  EXPECT_TRUE(this->store->open_actions().empty());
+  EXPECT_TRUE(this->store->outcomes("a").empty());
+  // Evaluated again from what is stored: committed.
+  ev.pools = {{"sdrs", 2, 1}};
+  this->store->commit_evaluation(ev);
+  EXPECT_EQ(this->store->last_fired("p", "ana@bigco.com"), std::optional<int64_t>(6000));
+  EXPECT_EQ(this->store->pool_cursor("sdrs"), std::optional<uint64_t>(2));
+  EXPECT_EQ(this->store->open_actions().size(), 1u);
+}
+
 TYPED_TEST(StoreConformance, UndeliveredActionsAreFlaggedOnce) {
   this->store->enqueue_signals({this->signal("a"), this->signal("b")});
   this->evaluate(this->take_all());

@@ -1,5 +1,8 @@
 // Qualification's reads (context records, the ledger, round-robin cursors)
 // and its one write per batch: the Evaluation, in one transaction.
+#include <algorithm>
+#include <tuple>
+
 #include "runtime/store/postgres/history.h"
 #include "runtime/store/postgres/pg_store.h"
 
@@ -17,6 +20,46 @@ void merge_context(pg::Conn& c, Entity entity, const std::string& key, const std
                "(email) DO UPDATE SET fields = contacts.fields || excluded.fields, updated_at_ms = "
                "excluded.updated_at_ms",
          pg::Params().add(key).add(fields).add(now));
+}
+
+// Check-and-record (records.h, FireWrite): each checked entry is locked
+// (an advisory lock on its key: a row that does not exist yet cannot be
+// locked) and compared with what the evaluation saw, in key order so two
+// nodes' transactions never wait on each other in a cycle. The locks are
+// held until the commit that records the new values.
+void check_ledger(pg::Conn& c, const Evaluation& ev) {
+  std::vector<const FireWrite*> fires;
+  for (const auto& f : ev.fires)
+    if (f.check) fires.push_back(&f);
+  std::sort(fires.begin(), fires.end(), [](const FireWrite* a, const FireWrite* b) {
+    return std::tie(a->play, a->key) < std::tie(b->play, b->key);
+  });
+  for (const FireWrite* f : fires) {
+    pg::Params key;
+    key.add(f->play).add(f->key);
+    c.exec("SELECT pg_advisory_xact_lock(hashtextextended('ledger' || chr(31) || $1 || chr(31) || $2, 0))",
+           key);
+    pg::Result r = c.exec("SELECT last_fired_ms FROM ledger WHERE play = $1 AND per_key = $2", key);
+    std::optional<int64_t> now = r.rows() ? std::optional<int64_t>(r.i64(0, 0)) : std::nullopt;
+    if (now != f->seen)
+      throw StoreError("store: play " + f->play + " fired for " + f->key +
+                       " on another node since this batch was evaluated; it is evaluated again");
+  }
+  std::vector<const PoolWrite*> pools;
+  for (const auto& p : ev.pools)
+    if (p.from) pools.push_back(&p);
+  std::sort(pools.begin(), pools.end(),
+            [](const PoolWrite* a, const PoolWrite* b) { return a->pool < b->pool; });
+  for (const PoolWrite* p : pools) {
+    pg::Params key;
+    key.add(p->pool);
+    c.exec("SELECT pg_advisory_xact_lock(hashtextextended('pool' || chr(31) || $1, 0))", key);
+    pg::Result r = c.exec("SELECT cursor FROM round_robin WHERE pool = $1", key);
+    uint64_t now = r.rows() ? uint64_t(r.i64(0, 0)) : 0;
+    if (now != *p->from)
+      throw StoreError("store: pool " + p->pool +
+                       " rotated on another node since this batch was evaluated; it is evaluated again");
+  }
 }
 
 }  // namespace
@@ -88,6 +131,7 @@ void PgStore::commit_evaluation(const Evaluation& ev) {
              pg::Params().add(now).add(ev.play_set).add(s.seq));
     }
     for (const auto& w : ev.context) merge_context(c, w.entity, w.key, w.fields_json, now);
+    check_ledger(c, ev);
     for (const auto& f : ev.fires)
       c.exec(
           "INSERT INTO ledger(play, per_key, last_fired_ms) VALUES ($1, $2, $3) ON CONFLICT (play, per_key) "
