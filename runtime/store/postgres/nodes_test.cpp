@@ -81,11 +81,37 @@ TEST_F(Nodes, ANodeTakesTheNextSignalOfAnAccountItHoldsAlready) {
   auto a = node("a"), b = node("b");
   a->enqueue_signals({signal("x1", "x.com"), signal("x2", "x.com")});
   std::vector<QueuedSignal> first, second, other;
-  ASSERT_TRUE(a->take_signals(10, first, 0));
-  EXPECT_EQ(ids(first), std::vector<std::string>{"x1"});  // one per account and batch
+  ASSERT_TRUE(a->take_signals(1, first, 0));
+  EXPECT_EQ(ids(first), std::vector<std::string>{"x1"});
   EXPECT_FALSE(b->take_signals(10, other, 0));
   ASSERT_TRUE(a->take_signals(10, second, 0));  // after x1, on the same node
   EXPECT_EQ(ids(second), std::vector<std::string>{"x2"});
+}
+
+TEST_F(Nodes, ANodeTakesARunOfOneAccountsSignalsInOneBatchInOrder) {
+  auto a = node("a"), b = node("b");
+  a->enqueue_signals({signal("x1", "x.com"), signal("x2", "x.com"), signal("x3", "x.com")});
+  std::vector<QueuedSignal> taken, other;
+  ASSERT_TRUE(a->take_signals(10, taken, 0));
+  EXPECT_EQ(ids(taken), (std::vector<std::string>{"x1", "x2", "x3"}));
+  EXPECT_FALSE(b->take_signals(10, other, 0));
+}
+
+TEST_F(Nodes, ALaterHighLaneSignalWaitsForItsAccountsEarlierNormalOne) {
+  StoreOptions options;
+  options.high_lane_types = {"website.page_viewed"};
+  std::string error;
+  auto a = open_store(url + "&playd_node=a", options, error);
+  ASSERT_TRUE(a) << error;
+  IncomingSignal high = signal("x2", "x.com");
+  high.type = "website.page_viewed";
+  a->enqueue_signals({signal("x1", "x.com"), high, signal("y1", "y.com")});
+  std::vector<QueuedSignal> taken;
+  ASSERT_TRUE(a->take_signals(1, taken, 0));
+  EXPECT_EQ(ids(taken), std::vector<std::string>{"x1"});  // not x2: it would overtake x1
+  taken.clear();
+  ASSERT_TRUE(a->take_signals(10, taken, 0));
+  EXPECT_EQ(ids(taken), (std::vector<std::string>{"x2", "y1"}));
 }
 
 TEST_F(Nodes, ARepeatIdIsADuplicateOnAnyNode) {

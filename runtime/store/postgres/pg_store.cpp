@@ -272,13 +272,15 @@ void PgStore::stop_queue() {
 // kDeadAfterMs). Taken in lane order, then arrival; rows another node is
 // claiming right now are skipped, not waited for.
 //
-// Per-account order across nodes: a signal is taken only when every
-// earlier signal of its account (account_key) still queued is this node's
-// already (taken in an earlier batch, so evaluated before it). So two
-// signals of one account are never evaluated by two nodes at once, nor out
-// of order; a batch holds at most the first waiting signal of an account
-// not yet here. The check is conservative under concurrency: a row another
-// node is claiming right now still looks unclaimed, which blocks.
+// Per-account order across nodes: a signal is taken only when no earlier
+// signal of its account (account_key) still queued is claimed by another
+// node, or waits in a lane taken after its own (it would come later). So
+// two signals of one account are never evaluated by two nodes at once,
+// nor out of order, and a node takes a run of one account's signals in
+// one batch. A node claiming an account holds a transaction-scoped
+// advisory lock on it, and the others skip the account meanwhile: without
+// it, a claim could skip a row another claim has locked and take the
+// signal after it.
 bool PgStore::take_signals(size_t max, std::vector<QueuedSignal>& out, int64_t wait_ms) {
   auto deadline = std::chrono::steady_clock::now() + std::chrono::milliseconds(std::max<int64_t>(wait_ms, 0));
   for (;;) {
@@ -294,9 +296,14 @@ bool PgStore::take_signals(size_t max, std::vector<QueuedSignal>& out, int64_t w
           "NULL "
           "AND (claimed_by IS NULL OR NOT EXISTS (SELECT 1 FROM nodes n WHERE n.node = q.claimed_by AND "
           "n.heartbeat_ms >= (extract(epoch FROM clock_timestamp()) * 1000)::bigint - $2::bigint)) AND "
-          "(q.account_key IS NULL OR NOT EXISTS (SELECT 1 FROM signals e WHERE e.account_key = q.account_key "
-          "AND e.evaluated_at_ms IS NULL AND e.seq < q.seq AND e.claimed_by IS DISTINCT FROM $1)) ORDER BY "
-          "lane, seq LIMIT $3 FOR UPDATE SKIP LOCKED) c WHERE s.seq = c.seq RETURNING s.seq, s.id, s.type, "
+          "(q.account_key IS NULL OR (NOT EXISTS (SELECT 1 FROM signals e WHERE e.account_key = "
+          "q.account_key "
+          "AND e.evaluated_at_ms IS NULL AND e.seq < q.seq AND ((e.claimed_by IS NOT NULL AND e.claimed_by "
+          "<> $1) "
+          "OR (e.claimed_by IS NULL AND e.lane > q.lane))) AND "
+          "pg_try_advisory_xact_lock(hashtextextended('account' "
+          "|| chr(31) || q.account_key, 0)))) ORDER BY lane, seq LIMIT $3 FOR UPDATE SKIP LOCKED) c WHERE "
+          "s.seq = c.seq RETURNING s.seq, s.id, s.type, "
           "s.lane, s.received_at_ms, s.occurred_at_ms, s.envelope",
           pg::Params().add(node_).add(kDeadAfterMs).add(int64_t(max)));
     });
