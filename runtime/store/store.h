@@ -91,6 +91,11 @@ class Store {
   // ---- execution ------------------------------------------------------------
   // Actions pending or retrying (what a start resumes).
   virtual std::vector<OpenAction> open_actions() = 0;
+  // Several playd processes on one store (PostgreSQL): the open actions of
+  // processes that are gone, this one's to deliver from now on (each handed
+  // to one process). Called now and then by a running executor; the
+  // embedded store has no other process: none.
+  virtual std::vector<OpenAction> adopt_orphaned_actions() { return {}; }
   // One transaction: each attempt (the action's new state and its history
   // row) and, for a file sink's batch, the file's new size. Throws StoreError.
   virtual void record_attempts(const std::vector<AttemptRecord>& attempts,

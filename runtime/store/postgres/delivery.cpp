@@ -97,6 +97,18 @@ std::vector<OpenAction> PgStore::open_actions() {
   });
 }
 
+std::vector<OpenAction> PgStore::adopt_orphaned_actions() {
+  return write([&](pg::Conn& c) {
+    return open_actions_of(c.exec(
+        std::string(
+            "UPDATE actions a SET owner = $1 WHERE status IN ('pending','retrying') AND owner <> $1 AND "
+            "owner <> '' AND NOT EXISTS (SELECT 1 FROM nodes n WHERE n.node = a.owner AND n.heartbeat_ms >= "
+            "(extract(epoch FROM clock_timestamp()) * 1000)::bigint - $2::bigint) RETURNING ") +
+            kOpenActionColumns,
+        pg::Params().add(node_).add(kDeadAfterMs)));
+  });
+}
+
 void PgStore::record_attempts(const std::vector<AttemptRecord>& attempts, const FileMark* file) {
   write([&](pg::Conn& c) {
     pg::HistoryDelta history;

@@ -1,7 +1,7 @@
 // What N playd processes on one PostgreSQL store share (pg_store.h), shown
 // with two or three stores on one database, each a node: claims in lane
 // and account order, dedup across nodes, a dead node's claims and actions
-// taken over, context upserts reaching every node. The conformance suite
+// and actions taken over, context upserts reaching every node. The conformance suite
 // (runtime/store/conformance_test.cpp) covers the single node.
 #include <gtest/gtest.h>
 #include <sys/wait.h>
@@ -158,11 +158,13 @@ TEST_F(Nodes, ALiveNodesOpenActionsAreItsOwnAndADeadNodesAreTakenOver) {
   std::this_thread::sleep_for(std::chrono::milliseconds(PgStore::kDeadAfterMs + 1500));
   ASSERT_TRUE(a->take_signals(10, taken, 0));
   EXPECT_EQ(ids(taken), std::vector<std::string>{"s2"});
-  auto open = a->open_actions();
-  ASSERT_EQ(open.size(), 1u);
-  EXPECT_EQ(open[0].key, "k_s1");
   auto b = node("b");
-  EXPECT_TRUE(b->open_actions().empty());  // "a" is alive: k_s1 is a's now
+  auto adopted = a->adopt_orphaned_actions();  // a running node's executor, now and then
+  ASSERT_EQ(adopted.size(), 1u);
+  EXPECT_EQ(adopted[0].key, "k_s1");
+  EXPECT_TRUE(b->adopt_orphaned_actions().empty());  // each handed to one node
+  EXPECT_TRUE(b->open_actions().empty());            // "a" is alive: k_s1 is a's now
+  EXPECT_EQ(a->open_actions().size(), 1u);           // what a restart of "a" would resume
 }
 
 }  // namespace

@@ -9,7 +9,8 @@
 // - dedup is the unique key of seen_signals (INSERT ... ON CONFLICT), so a
 //   repeat id on any node is a duplicate;
 // - outbox actions are owned by the node whose Evaluation wrote them;
-//   open_actions() takes over those of dead nodes;
+//   open_actions() (at start) and adopt_orphaned_actions() (a running
+//   executor, every few seconds) take over those of dead nodes;
 // - context upserts are logged in commit order (an advisory lock orders
 //   them) and every node's take_context() reads the log.
 //
@@ -67,6 +68,7 @@ class PgStore final : public Store {
   std::vector<std::pair<std::string, uint64_t>> pool_cursors() override;
 
   std::vector<OpenAction> open_actions() override;
+  std::vector<OpenAction> adopt_orphaned_actions() override;
   void record_attempts(const std::vector<AttemptRecord>& attempts, const FileMark* file) override;
   std::vector<FlaggedAction> flag_undelivered(int64_t created_before_ms) override;
   int64_t file_sink_size(const std::string& path) override;
