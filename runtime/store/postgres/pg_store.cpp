@@ -84,22 +84,30 @@ PgStore::~PgStore() {
 }
 
 PgStore::Lease::~Lease() {
-  if (!c_ || !s_) return;
-  if (!c_->ok() || c_->in_transaction()) return;  // dropped: a broken or confused session
-  std::lock_guard<std::mutex> lock(s_->pool_mu_);
-  s_->pool_.push_back(std::move(c_));
+  if (!s_) return;
+  {
+    std::lock_guard<std::mutex> lock(s_->pool_mu_);
+    --s_->leased_;
+    // A broken or confused session is dropped; the next lease connects anew.
+    if (c_ && c_->ok() && !c_->in_transaction()) s_->pool_.push_back(std::move(c_));
+  }
+  s_->pool_cv_.notify_one();
 }
 
 PgStore::Lease PgStore::conn() const {
+  std::unique_ptr<pg::Conn> c;
   {
-    std::lock_guard<std::mutex> lock(pool_mu_);
+    std::unique_lock<std::mutex> lock(pool_mu_);
+    pool_cv_.wait(lock, [&] { return leased_ < kMaxConnections; });
+    ++leased_;
     if (!pool_.empty()) {
-      auto c = std::move(pool_.back());
+      c = std::move(pool_.back());
       pool_.pop_back();
-      return Lease(this, std::move(c));
     }
   }
-  return Lease(this, std::make_unique<pg::Conn>(url_));
+  Lease lease(this, std::move(c));  // gives the slot back if connecting throws
+  if (!lease.has_conn()) lease.set(std::make_unique<pg::Conn>(url_));
+  return lease;
 }
 
 Lane PgStore::lane_of(std::string_view type) const {

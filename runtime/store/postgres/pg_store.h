@@ -116,9 +116,12 @@ class PgStore final : public Store {
   class Lease {
    public:
     Lease(const PgStore* s, std::unique_ptr<pg::Conn> c) : s_(s), c_(std::move(c)) {}
-    Lease(Lease&&) = default;
+    Lease(Lease&& o) noexcept : s_(o.s_), c_(std::move(o.c_)) { o.s_ = nullptr; }
+    Lease& operator=(Lease&&) = delete;
     ~Lease();
     pg::Conn& operator*() { return *c_; }
+    bool has_conn() const { return c_ != nullptr; }
+    void set(std::unique_ptr<pg::Conn> c) { c_ = std::move(c); }
 
    private:
     const PgStore* s_;
@@ -168,8 +171,14 @@ class PgStore final : public Store {
   StoreOptions options_;
   mutable Health health_;
 
+  // At most kMaxConnections leased at once (the ingest thread's own aside):
+  // N nodes must fit the server's max_connections. No member leases a
+  // second connection while it holds one, so waiting cannot deadlock.
+  static constexpr size_t kMaxConnections = 16;
   mutable std::mutex pool_mu_;
+  mutable std::condition_variable pool_cv_;
   mutable std::vector<std::unique_ptr<pg::Conn>> pool_;
+  mutable size_t leased_ = 0;
 
   mutable std::mutex lanes_mu_;
   std::shared_ptr<const std::unordered_set<std::string>> high_lane_types_;
