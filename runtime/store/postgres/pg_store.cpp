@@ -56,7 +56,7 @@ PgStore::PgStore(const std::string& url, const StoreOptions& options)
     (*c).exec("UPDATE signals SET claimed_by = NULL WHERE claimed_by = $1 AND evaluated_at_ms IS NULL",
               pg::Params().add(node_));
     context_seen_ = (*c).exec("SELECT COALESCE(MAX(n), 0) FROM context_log").i64(0, 0);
-    queued_ = uint64_t((*c).exec("SELECT count(*) FROM signals WHERE evaluated_at_ms IS NULL").i64(0, 0));
+    refresh_lane_stats(*c);
   }
   ingest_thread_ = std::thread([this] { ingest_loop(); });
   background_thread_ = std::thread([this] { background_loop(); });
@@ -214,9 +214,7 @@ void PgStore::background_loop() {
       if (std::chrono::steady_clock::now() >= next_beat) {
         next_beat = std::chrono::steady_clock::now() + std::chrono::seconds(1);
         write([&](pg::Conn& c) { heartbeat(c); });  // also the degraded store's probe
-        queued_ = read([&](pg::Conn& c) {
-          return uint64_t(c.exec("SELECT count(*) FROM signals WHERE evaluated_at_ms IS NULL").i64(0, 0));
-        });
+        read([&](pg::Conn& c) { refresh_lane_stats(c); });
         notify_local();  // signals of other nodes' ingestion (until LISTEN/NOTIFY)
       }
       // A clock set back (a simulated clock) sweeps at once too.
@@ -289,6 +287,24 @@ void PgStore::stop_queue() {
 // advisory lock on it, and the others skip the account meanwhile: without
 // it, a claim could skip a row another claim has locked and take the
 // signal after it.
+constexpr const char* kClaim =
+    "UPDATE signals s SET claimed_by = $1 FROM ("
+    "SELECT seq FROM signals q WHERE evaluated_at_ms IS NULL "
+    "AND (claimed_by IS NULL OR NOT EXISTS (SELECT 1 FROM nodes n WHERE n.node = q.claimed_by "
+    "AND n.heartbeat_ms >= (extract(epoch FROM clock_timestamp()) * 1000)::bigint - $2::bigint)) "
+    "AND (q.account_key IS NULL OR (NOT EXISTS (SELECT 1 FROM signals e WHERE e.account_key = q.account_key "
+    "AND e.evaluated_at_ms IS NULL AND e.seq < q.seq "
+    "AND ((e.claimed_by IS NOT NULL AND e.claimed_by <> $1) OR (e.claimed_by IS NULL AND e.lane > q.lane))) "
+    "AND pg_try_advisory_xact_lock(hashtextextended('account' || chr(31) || q.account_key, 0)))) "
+    "ORDER BY lane, seq LIMIT $3 FOR UPDATE SKIP LOCKED) c WHERE s.seq = c.seq "
+    "RETURNING s.seq, s.id, s.type, s.lane, s.received_at_ms, s.occurred_at_ms, s.envelope";
+
+pg::Result PgStore::claim(size_t max) {
+  return write([&](pg::Conn& c) {
+    return c.exec(kClaim, pg::Params().add(node_).add(kDeadAfterMs).add(int64_t(max)));
+  });
+}
+
 bool PgStore::take_signals(size_t max, std::vector<QueuedSignal>& out, int64_t wait_ms) {
   auto deadline = std::chrono::steady_clock::now() + std::chrono::milliseconds(std::max<int64_t>(wait_ms, 0));
   for (;;) {
@@ -298,23 +314,16 @@ bool PgStore::take_signals(size_t max, std::vector<QueuedSignal>& out, int64_t w
       if (queue_stopped_) return false;
       epoch = queue_epoch_;
     }
-    pg::Result r = write([&](pg::Conn& c) {
-      return c.exec(
-          "UPDATE signals s SET claimed_by = $1 FROM (SELECT seq FROM signals q WHERE evaluated_at_ms IS "
-          "NULL "
-          "AND (claimed_by IS NULL OR NOT EXISTS (SELECT 1 FROM nodes n WHERE n.node = q.claimed_by AND "
-          "n.heartbeat_ms >= (extract(epoch FROM clock_timestamp()) * 1000)::bigint - $2::bigint)) AND "
-          "(q.account_key IS NULL OR (NOT EXISTS (SELECT 1 FROM signals e WHERE e.account_key = "
-          "q.account_key "
-          "AND e.evaluated_at_ms IS NULL AND e.seq < q.seq AND ((e.claimed_by IS NOT NULL AND e.claimed_by "
-          "<> $1) "
-          "OR (e.claimed_by IS NULL AND e.lane > q.lane))) AND "
-          "pg_try_advisory_xact_lock(hashtextextended('account' "
-          "|| chr(31) || q.account_key, 0)))) ORDER BY lane, seq LIMIT $3 FOR UPDATE SKIP LOCKED) c WHERE "
-          "s.seq = c.seq RETURNING s.seq, s.id, s.type, "
-          "s.lane, s.received_at_ms, s.occurred_at_ms, s.envelope",
-          pg::Params().add(node_).add(kDeadAfterMs).add(int64_t(max)));
-    });
+    pg::Result r;
+    try {
+      r = claim(max);
+    } catch (const StoreError&) {
+      // The database is unreachable (write() reported it to health): the
+      // signals wait where they are; the caller asks again.
+      std::unique_lock<std::mutex> lock(queue_mu_);
+      queue_cv_.wait_until(lock, deadline, [&] { return queue_stopped_; });
+      return false;
+    }
     if (r.rows() > 0) {
       std::vector<QueuedSignal> got;
       for (int i = 0; i < r.rows(); ++i) {
@@ -342,22 +351,46 @@ bool PgStore::take_signals(size_t max, std::vector<QueuedSignal>& out, int64_t w
   }
 }
 
-LaneStats PgStore::lane_stats(Lane lane) const {
-  return read([&](pg::Conn& c) {
-    pg::Result r = c.exec(
-        "SELECT count(*), COALESCE(MIN(received_at_ms), 0) FROM signals WHERE evaluated_at_ms IS NULL AND "
-        "lane "
-        "= $1",
-        pg::Params().add(int64_t(lane)));
-    LaneStats s;
-    s.depth = uint64_t(r.i64(0, 0));
-    s.oldest_received_at_ms = r.i64(0, 1);
-    return s;
-  });
+void PgStore::refresh_lane_stats(pg::Conn& c) const {
+  pg::Result r = c.exec(
+      "SELECT lane, count(*), MIN(received_at_ms) FROM signals WHERE evaluated_at_ms IS NULL GROUP BY lane");
+  LaneStats stats[kLaneCount];
+  uint64_t total = 0;
+  for (int i = 0; i < r.rows(); ++i) {
+    int64_t lane = r.i64(i, 0);
+    if (lane < 0 || lane >= kLaneCount) continue;
+    stats[lane].depth = uint64_t(r.i64(i, 1));
+    stats[lane].oldest_received_at_ms = r.i64(i, 2);
+    total += stats[lane].depth;
+  }
+  std::lock_guard<std::mutex> lock(stats_mu_);
+  for (int l = 0; l < kLaneCount; ++l) lane_stats_[l] = stats[l];
+  queued_ = total;
 }
 
+// Read now; while the database is unreachable, the last counts read.
+LaneStats PgStore::lane_stats(Lane lane) const {
+  try {
+    read([&](pg::Conn& c) { refresh_lane_stats(c); });
+  } catch (const StoreError&) {
+  }
+  std::lock_guard<std::mutex> lock(stats_mu_);
+  return lane_stats_[int(lane)];
+}
+
+// Read on qualification's thread before each batch: a failure (the
+// database unreachable) hands out nothing now, and the same upserts at the
+// next call.
 std::vector<ContextUpsert> PgStore::take_context() {
   std::lock_guard<std::mutex> lock(context_mu_);
+  try {
+    return take_context_locked();
+  } catch (const StoreError&) {
+    return {};
+  }
+}
+
+std::vector<ContextUpsert> PgStore::take_context_locked() {
   return read([&](pg::Conn& c) {
     pg::Result r = c.exec("SELECT n, entity, key, fields FROM context_log WHERE n > $1 ORDER BY n",
                           pg::Params().add(context_seen_));

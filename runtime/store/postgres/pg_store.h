@@ -165,6 +165,8 @@ class PgStore final : public Store {
   void heartbeat(pg::Conn& c);
   void sweep(pg::Conn& c);
   Lane lane_of(std::string_view type) const;
+  pg::Result claim(size_t max);  // take_signals()' statement
+  std::vector<ContextUpsert> take_context_locked();
   void notify_local();
 
   std::string url_, node_;
@@ -198,7 +200,14 @@ class PgStore final : public Store {
   std::mutex context_mu_;
   int64_t context_seen_ = 0;  // the last context_log row handed out
 
-  std::atomic<uint64_t> accepted_{0}, duplicates_{0}, queued_{0};
+  std::atomic<uint64_t> accepted_{0}, duplicates_{0};
+  mutable std::atomic<uint64_t> queued_{0};
+  // The lanes' counts as last read (lane_stats() reads them; the background
+  // thread every second): what lane_stats() answers while the database is
+  // unreachable (its callers -- metrics, alerts, the dashboard -- must not fail).
+  mutable std::mutex stats_mu_;
+  mutable LaneStats lane_stats_[kLaneCount];
+  void refresh_lane_stats(pg::Conn& c) const;
 };
 
 }  // namespace play::store
