@@ -11,6 +11,7 @@
 #include <memory>
 #include <string>
 #include <string_view>
+#include <type_traits>
 #include <vector>
 
 #include "runtime/store/records.h"
@@ -83,10 +84,9 @@ class Conn {
   PGconn* c_ = nullptr;
 };
 
-// Runs `f(conn)` inside BEGIN ... COMMIT; rolls back and rethrows on error.
+// After BEGIN: runs `f(conn)` and COMMIT; rolls back and rethrows on error.
 template <class F>
-auto transaction(Conn& c, F&& f) -> decltype(f(c)) {
-  c.exec("BEGIN");
+auto in_transaction(Conn& c, F&& f) -> decltype(f(c)) {
   try {
     if constexpr (std::is_void_v<decltype(f(c))>) {
       f(c);
@@ -105,6 +105,13 @@ auto transaction(Conn& c, F&& f) -> decltype(f(c)) {
     }
     throw;
   }
+}
+
+// Runs `f(conn)` inside BEGIN ... COMMIT; rolls back and rethrows on error.
+template <class F>
+auto transaction(Conn& c, F&& f) -> decltype(f(c)) {
+  c.exec("BEGIN");
+  return in_transaction(c, f);
 }
 
 }  // namespace play::store::pg

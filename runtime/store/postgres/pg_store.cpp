@@ -110,6 +110,25 @@ PgStore::Lease PgStore::conn() const {
   return lease;
 }
 
+PgStore::Lease PgStore::begin() const {
+  for (int attempt = 0;; ++attempt) {
+    Lease c = conn();
+    try {
+      (*c).exec("BEGIN");
+      return c;
+    } catch (const StoreError&) {
+      if ((*c).ok() || attempt > 0) throw;
+      drop_pool();
+    }
+  }
+}
+
+void PgStore::drop_pool() const {
+  std::vector<std::unique_ptr<pg::Conn>> dropped;
+  std::lock_guard<std::mutex> lock(pool_mu_);
+  dropped.swap(pool_);
+}
+
 Lane PgStore::lane_of(std::string_view type) const {
   std::shared_ptr<const std::unordered_set<std::string>> types;
   {
@@ -157,7 +176,13 @@ void PgStore::ingest_loop() {
     std::string commit_error;
     try {
       if (!c || !c->ok()) c = std::make_unique<pg::Conn>(url_);
-      c->exec("BEGIN");
+      try {
+        c->exec("BEGIN");
+      } catch (const StoreError&) {
+        if (c->ok()) throw;
+        c = std::make_unique<pg::Conn>(url_);  // dropped by the server while idle: once more
+        c->exec("BEGIN");
+      }
       for (size_t i = 0; i < batch.size(); ++i) {
         c->exec("SAVEPOINT job");
         try {

@@ -133,12 +133,12 @@ class PgStore final : public Store {
   template <class F>
   auto write(F&& f) {
     try {
-      Lease c = conn();
+      Lease c = begin();
       if constexpr (std::is_void_v<decltype(f(*c))>) {
-        pg::transaction(*c, f);
+        pg::in_transaction(*c, f);
         health_.committed();
       } else {
-        auto r = pg::transaction(*c, f);
+        auto r = pg::in_transaction(*c, f);
         health_.committed();
         return r;
       }
@@ -147,11 +147,23 @@ class PgStore final : public Store {
       throw;
     }
   }
+  // A pooled connection the server dropped (a restart, a failover) fails
+  // at its first statement: reads, and BEGIN (nothing done yet), are tried
+  // once more on a fresh connection, and the pool is emptied.
   template <class F>
   auto read(F&& f) const {
-    Lease c = conn();
-    return f(*c);
+    for (int attempt = 0;; ++attempt) {
+      Lease c = conn();
+      try {
+        return f(*c);
+      } catch (const StoreError&) {
+        if ((*c).ok() || attempt > 0) throw;
+        drop_pool();
+      }
+    }
   }
+  Lease begin() const;  // a connection in a transaction (BEGIN done)
+  void drop_pool() const;
 
   // The ingest thread: pending enqueue/upsert calls share one transaction.
   struct Job {
