@@ -4,6 +4,7 @@
 #include <cstddef>
 #include <string>
 #include <string_view>
+#include <vector>
 
 namespace play {
 
@@ -17,6 +18,16 @@ inline std::string_view lowered(std::string_view key, std::string& scratch) {
   scratch.assign(key);
   ascii_lower_in_place(scratch.data(), scratch.size());
   return scratch;
+}
+
+// Items as a sentence says them: "a", "a and b", "a, b and c" (with `last` = "and").
+inline std::string spoken_list(const std::vector<std::string>& items, std::string_view last) {
+  std::string out;
+  for (size_t i = 0; i < items.size(); ++i) {
+    if (i > 0) out += i + 1 == items.size() ? " " + std::string(last) + " " : std::string(", ");
+    out += items[i];
+  }
+  return out;
 }
 
 // "ana@bigco.com" -> "bigco.com"; "" when there is no '@'.

@@ -75,8 +75,21 @@ print(f"   {len(ctx['accounts'])} accounts, {len(ctx['contacts'])} contacts")
 PY
 
 echo "-- signals: POST /v1/signals with plays/signals/sample.ndjson (18 lines, one repeated id, one broken line)"
+# The sample's times are fixed (June 2026); moved so its last signal happened a minute ago, spacing
+# kept, the dashboard's signal-to-action latency reads as it would live instead of months.
+python3 - plays/signals/sample.ndjson "$DATA/sample.ndjson" <<'PY'
+import datetime, re, sys
+stamp = re.compile(r'"occurred_at":"([0-9T:.-]+Z)"')
+lines = open(sys.argv[1]).read().splitlines()
+parse = lambda t: datetime.datetime.fromisoformat(t.replace("Z", "+00:00"))
+times = [parse(m.group(1)) for m in map(stamp.search, lines) if m]
+shift = datetime.datetime.now(datetime.timezone.utc) - datetime.timedelta(minutes=1) - max(times)
+move = lambda m: '"occurred_at":"%sZ"' % (parse(m.group(1)) + shift).strftime("%Y-%m-%dT%H:%M:%S.%f")[:-3]
+open(sys.argv[2], "w").write("\n".join(stamp.sub(move, l) for l in lines) + "\n")
+print(f"   times moved by {shift.days}d so the last signal happened a minute ago")
+PY
 code=$(curl -sS -o "$DATA/answer.json" -w '%{http_code}' -H 'Content-Type: application/x-ndjson' \
-       --data-binary @plays/signals/sample.ndjson "$URL/v1/signals")
+       --data-binary @"$DATA/sample.ndjson" "$URL/v1/signals")
 echo "   HTTP $code: $(cat "$DATA/answer.json")"
 
 # Wait until every accepted signal is evaluated and the outbox is quiet.

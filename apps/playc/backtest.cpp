@@ -57,6 +57,11 @@ BacktestResult backtest(const vm::Bundle& bundle, const BacktestInput& in, engin
     ++res.signals;
     if (after_signal) after_signal();
   }
+  res.late = eng.stats().late_signals;
+  if (const engine::MemoryPatterns* m = eng.memory_patterns()) {
+    res.windows = m->size();
+    res.window_bytes = m->encoded_bytes();
+  }
   return res;
 }
 

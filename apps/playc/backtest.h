@@ -18,9 +18,12 @@ struct BacktestInput {
 };
 
 struct BacktestResult {
-  int rc = 0;          // 0; 1 a context error; 2 a file could not be read
-  size_t signals = 0;  // signals decoded and evaluated
-  size_t skipped = 0;  // lines that were not valid envelopes (reported on stderr)
+  int rc = 0;               // 0; 1 a context error; 2 a file could not be read
+  size_t signals = 0;       // signals decoded and evaluated
+  size_t skipped = 0;       // lines that were not valid envelopes (reported on stderr)
+  size_t late = 0;          // signals a temporal trigger did not count: later than its lateness
+  size_t windows = 0;       // temporal triggers' states at the end (per play and account or contact)
+  size_t window_bytes = 0;  // their size, encoded as a store keeps them (keys included)
 };
 
 // Runs every signal of `in.signals` through the engine on `bundle`, actions

@@ -149,6 +149,7 @@ void md_entry(std::string& out, const RegistryEntry& e, const vm::Play& p, const
   std::vector<std::string> sig;
   for (const auto& s : e.signals) sig.push_back(code(s));
   row("Signals", join(sig, ", "));
+  row("Trigger", e.trigger.empty() ? "" : code(e.trigger));
   for (const auto& [label, value] : facts(e)) row(label, value);
   row("Mode", e.mode == "shadow" ? "shadow (actions recorded, never sent)" : e.mode);
   row("Tags", join(e.tags, ", "));
@@ -205,6 +206,7 @@ std::string html(const std::vector<RegistryEntry>& entries, const vm::Bundle& b)
       if (!v.empty()) out += "<dt>" + k + "</dt><dd>" + html_escape(v) + "</dd>\n";
     };
     row("Signals", join(e.signals, ", "));
+    row("Trigger", e.trigger);
     for (const auto& [label, value] : facts(e)) row(label, value);
     row("Mode", e.mode);
     row("Tags", join(e.tags, ", "));

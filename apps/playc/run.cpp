@@ -53,7 +53,8 @@ std::string plural(size_t n, const char* one, const char* many) {
   return std::to_string(n) + " " + (n == 1 ? one : many);
 }
 
-void print_summary(const Summary& s, size_t signals) {
+void print_summary(const Summary& s, const BacktestResult& r) {
+  size_t signals = r.signals, late = r.late;
   std::string line = "playc run: " + plural(signals, "signal", "signals") + ", " +
                      plural(s.actions, "action", "actions") + "; outcomes:";
   bool any = false;
@@ -64,7 +65,11 @@ void print_summary(const Summary& s, size_t signals) {
       any = true;
     }
   if (!any) line += " none";
+  if (late) line += "; " + plural(late, "late signal", "late signals") + " not counted by temporal triggers";
   std::fprintf(stderr, "%s\n", line.c_str());
+  if (r.windows)
+    std::fprintf(stderr, "playc run: temporal triggers hold %s, %zu bytes (%zu per window)\n",
+                 plural(r.windows, "window", "windows").c_str(), r.window_bytes, r.window_bytes / r.windows);
   size_t errors = s.outcomes[size_t(engine::OutcomeKind::Error)];
   if (!errors) return;
   std::fprintf(stderr, "playc run: %s in %s; first: %s\n",
@@ -107,7 +112,7 @@ int run_run(const RunOptions& o) {
   std::fflush(stdout);
   if (shown) std::fprintf(stderr, "\r\033[K");
   if (r.rc) return r.rc;
-  print_summary(summary, r.signals);
+  print_summary(summary, r);
   if (r.skipped) {
     std::fprintf(stderr, "%zu signal line%s skipped\n", r.skipped, r.skipped == 1 ? "" : "s");
     return 1;

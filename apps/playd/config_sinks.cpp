@@ -11,6 +11,7 @@
 
 #include "apps/playd/config.h"
 #include "apps/playd/config_reader.h"
+#include "common/text.h"
 #include "runtime/sinks/adapter.h"
 
 namespace play::playd::config_reader {
@@ -68,12 +69,10 @@ void refuse_other_kinds_keys(Reader& r, Node s, const std::string& where, const 
       if (std::find(all.begin(), all.end(), key) == all.end()) all.push_back(key);
   for (const auto& key : all) {
     if (!s[key] || std::find(mine.keys.begin(), mine.keys.end(), key) != mine.keys.end()) continue;
-    std::string owners;
     std::vector<std::string> having;
     for (const auto& k : kinds())
       if (std::find(k.keys.begin(), k.keys.end(), key) != k.keys.end()) having.push_back(k.kind);
-    for (size_t i = 0; i < having.size(); ++i)
-      owners += (i == 0 ? "" : i + 1 == having.size() ? " and " : ", ") + having[i];
+    std::string owners = spoken_list(having, "and");
     r.seen(s[key], where + "." + key);
     r.fail(where + "." + key,
            article(mine) + mine.kind + " sink has no " + key + " (only " + owners + " sinks have it)");

@@ -122,6 +122,20 @@ struct EntityDecl {  // `entity account { ... }` (extends a context record)
 };
 
 enum class ValueKind : uint8_t { List, Const, Pool, Icp };
+// The keyword that declares such a value, as messages and hovers name it.
+inline const char* value_keyword(ValueKind k) {
+  switch (k) {
+    case ValueKind::List:
+      return "list";
+    case ValueKind::Const:
+      return "const";
+    case ValueKind::Pool:
+      return "pool";
+    case ValueKind::Icp:
+      return "icp";
+  }
+  return "value";
+}
 struct ValueDecl {  // list / const / pool / icp NAME = expr
   ValueKind kind;
   std::string name;

@@ -156,6 +156,7 @@ class Generator {
     vp.worst_case_cost = play.worst_case_cost;
     vp.pos = pos(decl.name_span.valid() ? decl.name_span : decl.span);
     for (const auto& t : play.signal_types) vp.signal_types.push_back(signal_index_.at(t));
+    if (play.pattern.kind != ast::OnKind::Signal) vp.pattern = pattern(play.pattern, what, decl.name_span);
     vp.lets.resize(static_cast<size_t>(std::max(play.n_lets, 0)));
 
     for (const auto& item : decl.items) {
@@ -199,6 +200,24 @@ class Generator {
       vp.clauses.push_back(std::move(c));
     }
     out_.plays.push_back(std::move(vp));
+  }
+
+  // A temporal trigger: each member's filter is compiled over its own type's slots.
+  vm::Pattern pattern(const sema::Pattern& sp, const std::string& what, Span owner) {
+    vm::Pattern vp;
+    vp.kind = sp.kind == ast::OnKind::Count ? vm::PatternKind::Count : vm::PatternKind::AllOf;
+    vp.threshold = sp.threshold;
+    vp.within_ms = sp.within_ms;
+    vp.lateness_ms = sp.lateness_ms;
+    vp.per = sp.per == ast::Per::Contact ? vm::Per::Contact : vm::Per::Account;
+    vp.pos = pos(sp.span);
+    for (const auto& m : sp.members) {
+      vm::PatternMember vm_member;
+      vm_member.signal_type = signal_index_.at(m.signal_type);
+      if (m.filter) vm_member.filter = program(*m.filter, true, what, owner);
+      vp.members.push_back(std::move(vm_member));
+    }
+    return vp;
   }
 
   // Every parameter of the action's signature, in signature order; the ones

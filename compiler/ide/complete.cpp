@@ -116,24 +116,56 @@ struct Completer {
     }
   }
 
-  // The `on` types of the play around the cursor, read from its text.
+  // A dotted name starting at token k (advanced past it), or "".
+  std::string dotted(size_t& k) const {
+    if (k >= tokens.size() || tokens[k].kind != Token::Word) return "";
+    std::string n(tokens[k].text);
+    while (k + 2 < tokens.size() && tokens[k + 1].text == "." && tokens[k + 2].kind == Token::Word) {
+      n += "." + std::string(tokens[k + 2].text);
+      k += 2;
+    }
+    ++k;
+    return n;
+  }
+
+  // The `on` types of the play around the cursor, read from its text:
+  // `on T`, `on any of (T, ...)`, and the members of a temporal trigger
+  // (`count(T where ...)`, `all of (T where ..., U)`, `absence of T`). Inside
+  // a member's `where`, `signal` is that member's type alone.
   std::vector<std::string> play_types(const Frame& play) const {
     std::vector<std::string> out;
     for (size_t i = play.open + 1; i < play.close && i + 1 < tokens.size(); ++i) {
       if (tokens[i].text != "on") continue;
       size_t k = i + 1;
-      bool any = k + 2 < tokens.size() && tokens[k].text == "any" && tokens[k + 1].text == "of" &&
-                 tokens[k + 2].text == "(";
-      if (any) k += 3;
-      while (k < tokens.size() && tokens[k].kind == Token::Word) {
-        std::string n(tokens[k].text);
-        while (k + 2 < tokens.size() && tokens[k + 1].text == "." && tokens[k + 2].kind == Token::Word) {
-          n += "." + std::string(tokens[k + 2].text);
-          k += 2;
+      auto word = [&](size_t j, const char* w) { return j < tokens.size() && tokens[j].text == w; };
+      bool list = false;
+      if (word(k, "any") && word(k + 1, "of") && word(k + 2, "("))
+        k += 3, list = true;
+      else if (word(k, "all") && word(k + 1, "of") && word(k + 2, "("))
+        k += 3, list = true;
+      else if (word(k, "count") && word(k + 1, "("))
+        k += 2;
+      else if (word(k, "absence") && word(k + 1, "of"))
+        k += 2;
+      if (!list) {
+        std::string n = dotted(k);
+        if (!n.empty()) out.push_back(n);
+        break;
+      }
+      // Members up to the list's `)`: a type, then anything (its filter) up to a `,` at depth 0.
+      while (k < tokens.size()) {
+        size_t member_start = k;
+        std::string n = dotted(k);
+        if (n.empty()) break;
+        int depth = 0;
+        while (k < tokens.size() && !(depth == 0 && (tokens[k].text == "," || tokens[k].text == ")"))) {
+          if (tokens[k].text == "(" || tokens[k].text == "[") ++depth;
+          if (tokens[k].text == ")" || tokens[k].text == "]") --depth;
+          ++k;
         }
+        if (before > member_start && before <= k) return {n};  // the cursor is in this member
         out.push_back(n);
-        ++k;
-        if (!any || k >= tokens.size() || tokens[k].text != ",") break;
+        if (k >= tokens.size() || tokens[k].text != ",") break;
         ++k;
       }
       break;

@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "compiler/builtins/builtins.h"
+#include "compiler/sema/project.h"
 
 namespace play::ide {
 
@@ -17,14 +18,11 @@ std::string builtin_doc(const builtins::Builtin& b);
 // The result type as a word: "int", "bool", "string", ...
 std::string builtin_result(const builtins::Builtin& b);
 
-struct Word {
-  const char* word;
-  const char* doc;
-};
-// A play's metadata keys (title, owner, ...), with what each is for.
-const std::vector<Word>& meta_keys();
-// The outcomes an expectation may name (fired, no_match, ...).
-const std::vector<Word>& outcomes();
+// A play's metadata keys and the outcomes, with their docs: sema::meta_keys()
+// and sema::outcomes() (the checker's own lists).
+using sema::meta_keys;
+using sema::outcomes;
+using sema::Word;
 // The envelope fields' meanings, by name ("" for an unknown name).
 std::string envelope_doc(const std::string& name);
 

@@ -19,20 +19,6 @@ std::string with_doc(std::string md, const std::string& doc) {
 
 std::string type_of(const ast::Expr* e) { return e && e->type ? e->type->str() : ""; }
 
-const char* value_word(ast::ValueKind k) {
-  switch (k) {
-    case ast::ValueKind::List:
-      return "list";
-    case ast::ValueKind::Const:
-      return "const";
-    case ast::ValueKind::Pool:
-      return "pool";
-    case ast::ValueKind::Icp:
-      return "icp";
-  }
-  return "value";
-}
-
 struct Hoverer {
   const sema::Project& project;
   const Index& index;
@@ -44,7 +30,8 @@ struct Hoverer {
     std::string md = code(text_of(project, d.span));
     if (auto v = project.value_index.find(s.name);
         v != project.value_index.end() && project.values[v->second].type)
-      md += fmt::format("\n\n{} `{}`: {}", value_word(d.kind), s.name, project.values[v->second].type->str());
+      md += fmt::format("\n\n{} `{}`: {}", ast::value_keyword(d.kind), s.name,
+                        project.values[v->second].type->str());
     return with_doc(md, doc_comment(project, d.span));
   }
 

@@ -71,9 +71,7 @@ const ast::FieldDecl* Index::field(const std::string& entity, const std::string&
   return nullptr;
 }
 
-// declare_all names the context records first thing, and only a project
-// without syntax errors reaches it.
-bool checked(const sema::Project& project) { return !project.account.name.empty(); }
+bool checked(const sema::Project& project) { return project.checked; }
 
 bool is_stdlib(const sema::Project& project, uint32_t file) {
   for (size_t i = 0; i < project.stdlib_file_count && i < project.files.size(); ++i)

@@ -148,7 +148,8 @@ class Checker {
   // alerts.cpp: the play's `alert` lines -> Play::alerts
   void check_play_alerts(const ast::PlayDecl& decl, Play& play);
   uint8_t check_alert_threshold(const ast::AlertItem& a, Play& play);  // the rule's bit, 0 on an error
-  SignalScope check_on(const ast::PlayDecl& decl, Play& play);
+  SignalScope check_on(ast::PlayDecl& decl, Play& play);
+  SignalScope check_pattern(ast::OnClause& on, Play& play);
   std::vector<LetInfo> declare_lets(ast::PlayDecl& decl, Play& play);
   ClauseSummary check_clauses(ast::PlayDecl& decl, Play& play, PlayScope& scope);
   void check_where_icp(ast::PlayItem& item, Play& play);

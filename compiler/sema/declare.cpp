@@ -16,20 +16,6 @@ std::string position(const SourceSet& sources, Span s) {
   return fmt::format("{}:{}:{}", f.path(), lc.line, lc.col);
 }
 
-const char* value_kind_name(ast::ValueKind k) {
-  switch (k) {
-    case ast::ValueKind::List:
-      return "list";
-    case ast::ValueKind::Const:
-      return "const";
-    case ast::ValueKind::Pool:
-      return "pool";
-    case ast::ValueKind::Icp:
-      return "icp";
-  }
-  return "value";
-}
-
 // Names the language gives a meaning of its own inside plays.
 bool reserved(const std::string& n) {
   return n == "account" || n == "contact" || n == "now" || n == "signal";
@@ -145,7 +131,7 @@ void Checker::declare_all() {
           break;
         case ast::DeclKind::Value: {
           auto& v = *d.value;
-          if (!claim_name(v.name, v.name_span, value_kind_name(v.kind))) break;
+          if (!claim_name(v.name, v.name_span, ast::value_keyword(v.kind))) break;
           p_.value_index[v.name] = static_cast<int>(p_.values.size());
           p_.values.push_back({v.kind, v.name, &v, nullptr, false});
           value_decls_.push_back(&v);
@@ -204,6 +190,7 @@ void Checker::run() {
 void check_project(Project& project, Diagnostics& diags) {
   Checker checker(project, diags);
   checker.run();
+  project.checked = true;
 }
 
 }  // namespace play::sema

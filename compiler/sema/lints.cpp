@@ -110,10 +110,12 @@ void Checker::lint_double_enrollment() {
   for (size_t j = 0; j < p_.plays.size(); ++j) {
     const Play& b = p_.plays[j];
     // Shadow plays decide and trace but never send, so they cannot enroll twice.
-    if (!enrolls(b) || b.mode == Mode::Shadow || b.temporal) continue;
+    if (!enrolls(b) || b.mode == Mode::Shadow || b.temporal || b.pattern.kind != ast::OnKind::Signal)
+      continue;
     for (size_t i = 0; i < j; ++i) {
       const Play& a = p_.plays[i];
-      if (!enrolls(a) || a.mode == Mode::Shadow || a.temporal) continue;
+      if (!enrolls(a) || a.mode == Mode::Shadow || a.temporal || a.pattern.kind != ast::OnKind::Signal)
+        continue;
       if (!is_user_span(a.decl->name_span) && !is_user_span(b.decl->name_span)) continue;
       std::string shared;
       for (const auto& t : b.signal_types)

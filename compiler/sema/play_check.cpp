@@ -1,32 +1,33 @@
 // Plays (LANGUAGE.md section 5): metadata, the `on` clause and the signal
-// scope it gives, filters in source order, lets, and `do` actions. Temporal
-// `on` forms and `score` declarations (section 10) are rejected with P0900.
+// scope it gives, filters in source order, lets, and `do` actions. Of the
+// temporal `on` forms (section 10), count windows and `all of` are checked
+// here (check_pattern); the others and `score` declarations are rejected
+// with P0900.
 #include <fmt/format.h>
 
 #include <algorithm>
 #include <set>
 
+#include "common/text.h"
 #include "compiler/sema/checker.h"
 
 namespace play::sema {
 
 namespace {
 
-const std::vector<std::string> kMetaKeys = {"title", "owner",   "oncall", "priority",
-                                            "sla",   "runbook", "tags",   "mode"};
 // Words a misspelt clause keyword may be meant as (a misspelt keyword parses as a metadata key).
 const std::vector<std::string> kItemWords = {"title",   "owner", "oncall", "priority", "sla",
                                              "runbook", "tags",  "mode",   "on",       "where",
-                                             "unless",  "let",   "do",     "alert"};
+                                             "unless",  "let",   "do",     "alert",    "lateness"};
+
+constexpr int64_t kMaxWindowMs = 90LL * 24 * 3600 * 1000;  // vm::kMaxPatternWindowMs
+constexpr int64_t kMaxThreshold = 1000;                    // vm::kMaxCountThreshold
+constexpr size_t kMaxMembers = 16;                         // vm::kMaxAllOfMembers
 
 const char* temporal_form(ast::OnKind k) {
   switch (k) {
     case ast::OnKind::Absence:
       return "`on absence of ... for ...` (a stall trigger)";
-    case ast::OnKind::Count:
-      return "`on count(...) ... within ...` (a threshold trigger)";
-    case ast::OnKind::AllOf:
-      return "`on all of (...) within ...` (a combination trigger)";
     case ast::OnKind::Rate:
       return "`on rate(...)` (a rate-change trigger)";
     case ast::OnKind::Score:
@@ -133,8 +134,8 @@ void Checker::check_score(const ast::ScoreDecl& decl) {
   d_.error(
       "P0900", Span{decl.span.file, decl.span.begin, decl.name_span.end},
       fmt::format(
-          "`score {}` declarations are not supported yet: temporal signals (docs/language.md section 12) "
-          "are reserved, and are rejected until they are built",
+          "`score {}` declarations are not supported yet: of the temporal forms (docs/language.md section "
+          "12) only `on count(...)` and `on all of (...)` are built so far",
           decl.name));
 }
 
@@ -148,6 +149,20 @@ void Checker::check_play(ast::PlayDecl& decl) {
   check_play_alerts(decl, play);
   PlayScope scope;
   scope.signal = check_on(decl, play);
+  if (play.lateness_ms) {
+    if (play.pattern.kind == ast::OnKind::Signal && !play.temporal) {
+      auto it = std::ranges::find_if(decl.items, [](const ast::PlayItem& i) {
+        return i.kind == ast::PlayItemKind::Meta && i.name == "lateness";
+      });
+      d_.error(
+          "P0324", it->name_span,
+          fmt::format("`lateness` only applies to a play with a temporal trigger (`on count(...)`, `on all "
+                      "of (...)`); play '{}' reacts to each signal as it comes",
+                      decl.name));
+    } else {
+      play.pattern.lateness_ms = *play.lateness_ms;
+    }
+  }
   scope.lets = declare_lets(decl, play);
   ClauseSummary summary = check_clauses(decl, play, scope);
   lint_play(decl, summary, scope.lets, user);
@@ -160,7 +175,8 @@ void Checker::check_play_metadata(ast::PlayDecl& decl, Play& play, bool user) {
   for (auto& item : decl.items) {
     if (item.kind != ast::PlayItemKind::Meta) continue;
     const std::string& k = item.name;
-    if (std::ranges::find(kMetaKeys, k) == kMetaKeys.end()) {
+    static const std::vector<std::string> known = names_of(meta_keys());
+    if (std::ranges::find(known, k) == known.end()) {
       std::string near = did_you_mean(k, kItemWords);
       // Words from other rule languages for the clauses this one has.
       struct Meant {
@@ -177,10 +193,9 @@ void Checker::check_play_metadata(ast::PlayDecl& decl, Play& play, bool user) {
         for (const char* w : m.words)
           if (w && k == w) near = fmt::format("; did you mean '{}'?", m.clause);
       d_.error("P0301", item.name_span,
-               near.empty() ? fmt::format("unknown play item '{}': metadata keys are title, owner, oncall, "
-                                          "priority, sla, runbook, tags and mode",
-                                          k)
-                            : fmt::format("unknown play item '{}'{}", k, near));
+               near.empty()
+                   ? fmt::format("unknown play item '{}': metadata keys are {}", k, listed(meta_keys()))
+                   : fmt::format("unknown play item '{}'{}", k, near));
       continue;
     }
     if (!keys.insert(k).second) {
@@ -203,12 +218,9 @@ void Checker::check_play_metadata(ast::PlayDecl& decl, Play& play, bool user) {
   for (const char* k : {"title", "oncall", "runbook"})
     if (!keys.count(k)) missing.push_back(k);
   if (!missing.empty() && user) {
-    std::string list;
-    for (size_t i = 0; i < missing.size(); ++i)
-      list += (i == 0 ? "" : i + 1 == missing.size() ? " or " : ", ") + missing[i];
     d_.warning("P0305", decl.name_span,
                fmt::format("play '{}' has no {}; the trigger registry shows them to whoever is paged",
-                           decl.name, list));
+                           decl.name, spoken_list(missing, "or")));
   }
 }
 
@@ -242,6 +254,12 @@ bool Checker::check_meta_value(const std::string& k, const ast::Expr& v, Play& p
     play.mode = v.name == "shadow" ? Mode::Shadow : Mode::Live;
     return true;
   }
+  if (k == "lateness") {
+    if (v.kind != ast::ExprKind::Duration || v.int_value < 0 || v.int_value > kMaxWindowMs)
+      return bad("a duration from 0s to 90d, e.g. lateness 2h");
+    play.lateness_ms = v.int_value;
+    return true;
+  }
   if (k == "sla") {
     if (v.kind != ast::ExprKind::Duration || v.int_value <= 0)
       return bad("a positive duration, e.g. sla 15m");
@@ -264,9 +282,9 @@ bool Checker::check_meta_value(const std::string& k, const ast::Expr& v, Play& p
   return true;
 }
 
-SignalScope Checker::check_on(const ast::PlayDecl& decl, Play& play) {
+SignalScope Checker::check_on(ast::PlayDecl& decl, Play& play) {
   SignalScope sc;
-  const ast::PlayItem* on = nullptr;
+  ast::PlayItem* on = nullptr;
   for (auto& item : decl.items) {
     if (item.kind != ast::PlayItemKind::On) continue;
     if (on) {
@@ -287,12 +305,14 @@ SignalScope Checker::check_on(const ast::PlayDecl& decl, Play& play) {
     sc.unknown = true;
     return sc;
   }
+  if (on->on.kind == ast::OnKind::Count || on->on.kind == ast::OnKind::AllOf)
+    return check_pattern(on->on, play);
   if (on->on.kind != ast::OnKind::Signal && on->on.kind != ast::OnKind::AnyOf) {
-    d_.error("P0900", on->on.span,
-             fmt::format(
-                 "{} is not supported yet: temporal signals (docs/language.md section 12) are reserved, and "
-                 "are rejected until they are built",
-                 temporal_form(on->on.kind)));
+    d_.error(
+        "P0900", on->on.span,
+        fmt::format("{} is not supported yet: of the temporal forms (docs/language.md section 12) only `on "
+                    "count(...)` and `on all of (...)` are built so far",
+                    temporal_form(on->on.kind)));
     play.temporal = true;
     sc.unknown = true;
     return sc;
@@ -317,6 +337,83 @@ SignalScope Checker::check_on(const ast::PlayDecl& decl, Play& play) {
   }
   if (!sc.unknown && !types.empty()) sc = signal_scope(types);
   if (types.empty()) sc.unknown = true;
+  return sc;
+}
+
+// `on count(T [where e]) >= N within D per X` and `on all of (T [where e],
+// ...) within D per X`: each member's `where` sees `signal` as its own type;
+// the rest of the play sees the signal that completed the pattern, typed as
+// `on any of` the types named.
+SignalScope Checker::check_pattern(ast::OnClause& on, Play& play) {
+  Pattern& pat = play.pattern;
+  pat.kind = on.kind;
+  pat.span = on.span;
+  pat.within_ms = on.window_ms;
+  bool count = on.kind == ast::OnKind::Count;
+  const char* form = count ? "count(...)" : "all of (...)";
+  if (count) {
+    if (on.cmp_op != ">=")
+      d_.error(
+          "P0323", on.span,
+          fmt::format("a count trigger fires when the count reaches a number: write `>= N`, not `{} N` (use "
+                      "`>= N + 1` for more than N)",
+                      on.cmp_op));
+    const ast::Expr* n = on.value.get();
+    if (!n || n->kind != ast::ExprKind::Int || n->int_value < 1 || n->int_value > kMaxThreshold)
+      d_.error(
+          "P0320", n ? n->span : on.span,
+          fmt::format("the count to reach must be a whole number from 1 to {}, e.g. `>= 3`", kMaxThreshold));
+    else
+      pat.threshold = static_cast<uint32_t>(n->int_value);
+  } else if (on.signals.size() < 2 || on.signals.size() > kMaxMembers) {
+    d_.error(
+        "P0325", on.span,
+        fmt::format("`all of (...)` needs from 2 to {} signals (it has {}); for one, use `on count(T) >= 1 "
+                    "within D per ...` or `on T`",
+                    kMaxMembers, on.signals.size()));
+  }
+  if (on.window_ms <= 0 || on.window_ms > kMaxWindowMs)
+    d_.error(
+        "P0321", on.span,
+        fmt::format("the window of {} must be a positive duration of at most 90d, e.g. `within 48h`", form));
+  if (on.per == "account" || on.per == "contact") {
+    pat.per = on.per == "account" ? ast::Per::Account : ast::Per::Contact;
+  } else {
+    d_.error(
+        "P0322", on.span,
+        on.per.empty()
+            ? fmt::format("say whose signals {} counts together: end it with `per account` or `per contact`",
+                          form)
+            : fmt::format("`per {}`: a window is kept per account or per contact{}", on.per,
+                          did_you_mean(on.per, {"account", "contact"})));
+  }
+  std::vector<const SignalSchema*> types;
+  std::vector<std::string> known;
+  for (const auto& [name, schema] : p_.signals) known.push_back(name);
+  bool unknown = false;
+  for (auto& ref : on.signals) {
+    auto it = p_.signals.find(ref.name);
+    if (it == p_.signals.end()) {
+      d_.error("P0105", ref.span,
+               fmt::format("unknown signal type '{}'{}", ref.name, did_you_mean(ref.name, known)));
+      unknown = true;
+      continue;
+    }
+    if (ref.filter) {
+      PlayScope member;
+      member.signal = signal_scope({&it->second});
+      Scope s = member.clause(fmt::format("the where of {}", form), true);
+      check_bool(*ref.filter, s, fmt::format("the where of {}", form));
+    }
+    pat.members.push_back({ref.name, ref.filter.get()});
+    if (std::ranges::find(play.signal_types, ref.name) == play.signal_types.end()) {
+      play.signal_types.push_back(ref.name);
+      types.push_back(&it->second);
+    }
+  }
+  SignalScope sc;
+  if (!unknown && !types.empty()) sc = signal_scope(types);
+  if (unknown || types.empty()) sc.unknown = true;
   return sc;
 }
 

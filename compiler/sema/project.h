@@ -123,6 +123,22 @@ struct AlertOverrides {
   uint8_t off = 0;
 };
 
+// A temporal trigger the checker accepted (`on count(...)`, `on all of
+// (...)`; docs/language.md section 12): what codegen puts in vm::Pattern.
+struct PatternMember {
+  std::string signal_type;
+  const ast::Expr* filter = nullptr;  // the member's `where`, checked over that type alone; null: none
+};
+struct Pattern {
+  ast::OnKind kind = ast::OnKind::Signal;  // Signal: no pattern
+  uint32_t threshold = 0;                  // count: N
+  int64_t within_ms = 0;
+  int64_t lateness_ms = 3600 * 1000;  // `lateness D` in the play's metadata; 1h by default
+  ast::Per per = ast::Per::Account;
+  std::vector<PatternMember> members;
+  Span span;
+};
+
 struct Play {
   const ast::PlayDecl* decl = nullptr;
   std::string name;
@@ -137,7 +153,9 @@ struct Play {
   std::vector<std::string> icps_used;  // by `where icp N`, in order
   bool uses_suppression = false;
   uint32_t worst_case_cost = 0;        // checker's estimate (abstract steps), see cost.cpp
-  bool temporal = false;               // `on` is a section-10 form (rejected with P0900)
+  bool temporal = false;               // `on` is a temporal form not supported yet (rejected with P0900)
+  Pattern pattern;                     // `on count(...)` / `on all of (...)`
+  std::optional<int64_t> lateness_ms;  // `lateness D`, only with a pattern
   std::vector<std::string> let_names;  // by slot
   std::vector<std::string> actions;    // action names of the `do` items, in order
 };
@@ -156,6 +174,9 @@ struct Project {
   std::unordered_map<std::string, int> play_index;
   std::vector<const ast::TestDecl*> tests;
   size_t stdlib_file_count = 0;  // files[0 .. stdlib_file_count) are stdlib/*.play
+  // check_project ran: no file had syntax errors, so the tables above and the
+  // AST's annotations are filled (else only the parse is known).
+  bool checked = false;
 };
 
 // Expands paths (a directory means every *.play below it, sorted), loads the
@@ -164,6 +185,17 @@ struct Project {
 // tree would give errors about code the author did not write). Returns false on I/O
 // errors (reported in `diags` with code P0001); check errors are in `diags`.
 bool load_project(const std::vector<std::string>& paths, Project& project, Diagnostics& diags);
+
+// A fixed word of the language and what it means (compiler/sema/words.cpp):
+// the checker's lists of valid words, and the editor's hover and completion.
+struct Word {
+  const char* word;
+  const char* doc;
+};
+const std::vector<Word>& meta_keys();  // a play's metadata keys (title, owner, ...)
+const std::vector<Word>& outcomes();   // what `expect ... outcome` may name (fired, no_match, ...)
+std::vector<std::string> names_of(const std::vector<Word>& words);
+std::string listed(const std::vector<Word>& words);  // "a, b and c"
 
 // A user file given as text (the language server's open documents and the
 // files on disk it read): path as the diagnostics name it, and its contents.

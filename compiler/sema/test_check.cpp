@@ -11,8 +11,6 @@
 namespace play::sema {
 
 namespace {
-const std::vector<std::string> kOutcomes = {"fired",      "no_match",     "not_icp", "excluded",
-                                            "suppressed", "deduplicated", "error"};
 const std::vector<std::string> kEnvelopeKeys = {"id", "account", "contact", "source"};
 }  // namespace
 
@@ -144,13 +142,13 @@ void Checker::check_expect_action(ast::TestItem& item, Scope& s) {
 
 void Checker::check_expect_outcome(const ast::TestItem& item) {
   const Play* play = find_test_play(item);
-  if (std::ranges::find(kOutcomes, item.outcome) == kOutcomes.end()) {
-    std::string near = did_you_mean(item.outcome, kOutcomes);
+  static const std::vector<std::string> names = names_of(outcomes());
+  if (std::ranges::find(names, item.outcome) == names.end()) {
+    std::string near = did_you_mean(item.outcome, names);
     d_.error("P0609", item.outcome_span,
-             near.empty() ? fmt::format("unknown outcome '{}': outcomes are fired, no_match, not_icp, "
-                                        "excluded, suppressed, deduplicated and error",
-                                        item.outcome)
-                          : fmt::format("unknown outcome '{}'{}", item.outcome, near));
+             near.empty()
+                 ? fmt::format("unknown outcome '{}': outcomes are {}", item.outcome, listed(outcomes()))
+                 : fmt::format("unknown outcome '{}'{}", item.outcome, near));
     return;
   }
   if (!item.has_reason) return;

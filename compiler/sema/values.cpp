@@ -6,29 +6,13 @@
 
 namespace play::sema {
 
-namespace {
-const char* kind_name(ast::ValueKind k) {
-  switch (k) {
-    case ast::ValueKind::List:
-      return "list";
-    case ast::ValueKind::Const:
-      return "const";
-    case ast::ValueKind::Pool:
-      return "pool";
-    case ast::ValueKind::Icp:
-      return "icp";
-  }
-  return "value";
-}
-}  // namespace
-
 TypeRef Checker::value_type(int i) {
   Value& v = p_.values[i];
   if (value_state_[i] == ValueState::Done) return v.type;
   ast::ValueDecl& decl = *value_decls_[i];
   if (value_state_[i] == ValueState::Checking) {
     d_.error("P0116", decl.name_span,
-             fmt::format("{} '{}' is defined in terms of itself", kind_name(decl.kind), decl.name));
+             fmt::format("{} '{}' is defined in terms of itself", ast::value_keyword(decl.kind), decl.name));
     return Type::error();
   }
   if (!decl.value) {  // recovered from a syntax error
@@ -37,18 +21,18 @@ TypeRef Checker::value_type(int i) {
   }
   value_state_[i] = ValueState::Checking;
   Scope s;
-  s.what = fmt::format("{} '{}'", kind_name(decl.kind), decl.name);
+  s.what = fmt::format("{} '{}'", ast::value_keyword(decl.kind), decl.name);
   bool icp = decl.kind == ast::ValueKind::Icp;
   s.constant = !icp;
   s.context = icp;  // an icp reads the account and contact records
   TypeRef t = icp ? check_bool(*decl.value, s, fmt::format("icp '{}'", decl.name)) : check(*decl.value, s);
   if (is_user_span(decl.name_span))
-    lint_literal_template(*decl.value, fmt::format("{} '{}'", kind_name(decl.kind), decl.name));
+    lint_literal_template(*decl.value, fmt::format("{} '{}'", ast::value_keyword(decl.kind), decl.name));
   if (!is_error(t)) {
     if (!icp && !is_constant_expr(*decl.value, p_)) {
       d_.error("P0224", decl.value->span,
                fmt::format("{} '{}' must be known at check time (literals and other consts and lists)",
-                           kind_name(decl.kind), decl.name));
+                           ast::value_keyword(decl.kind), decl.name));
       t = Type::error();
     } else if (decl.kind == ast::ValueKind::List && t->kind != TypeKind::List) {
       d_.error(

@@ -1,6 +1,8 @@
 #include "runtime/engine/engine.h"
 
+#include <algorithm>
 #include <cstdlib>
+#include <iterator>
 #include <optional>
 
 #include "common/context_signals.h"
@@ -23,6 +25,9 @@ struct Engine::PlayInfo {
   // signal however many plays share it (plays on one type often filter on
   // the same property values).
   std::vector<int32_t> guards;
+  uint64_t pattern_hash = 0;       // vm::pattern_hash, 0 without a pattern
+  uint32_t pattern_index = 0;      // among the bundle's patterns (PatternId::index)
+  std::string pattern_window;      // " within 48h per account"
   std::vector<uint8_t> is_enroll;  // per action
   std::vector<int> sink_arg;       // per action: index of the `sink` argument (webhook), or -1
   size_t total_args = 0;
@@ -84,6 +89,12 @@ Engine::Engine(const vm::Bundle& bundle, ContextStore& context, Ledger& ledger, 
     PlayInfo& info = plays_[p];
     info.name = play.name;
     info.shadow = play.mode == vm::Mode::Shadow;
+    if (play.pattern.kind != vm::PatternKind::None) {
+      info.pattern_hash = vm::pattern_hash(bundle, play.pattern);
+      info.pattern_index = pattern_count_++;
+      info.pattern_window =
+          " within " + vm::format_duration(play.pattern.within_ms) + per_name(play.pattern.per);
+    }
     for (const vm::Clause& c : play.clauses) {
       std::string reason;
       switch (c.kind) {
@@ -162,6 +173,10 @@ Engine::~Engine() = default;
 
 vm::Priority Engine::max_priority(uint32_t signal_type) const {
   return signal_type < max_priority_.size() ? max_priority_[signal_type] : vm::Priority::Low;
+}
+
+uint64_t Engine::pattern_hash(uint32_t play_index) const {
+  return play_index < plays_.size() ? plays_[play_index].pattern_hash : 0;
 }
 
 std::span<const uint32_t> Engine::plays_for(uint32_t signal_type) const {
@@ -349,6 +364,16 @@ void Engine::evaluate_play(uint32_t pi, const DecodedSignal& s, OutputSink& out)
   o.play = info.name;
   o.signal = s.id;
   o.shadow = info.shadow;
+  if (info.pattern_hash) {
+    auto mark = arena_.mark();
+    bool completed = completes_pattern(pi, s, o);
+    arena_.release(mark);
+    if (!completed) {
+      ++stats_.outcomes[size_t(o.kind)];
+      out.outcome(o);
+      return;
+    }
+  }
   // Most plays a signal reaches reject it at a first `where signal.x == "c"`:
   // decide those from PlayInfo alone (contiguous), without touching the
   // play's clauses and programs, which live all over the heap.
@@ -373,6 +398,103 @@ void Engine::evaluate_play(uint32_t pi, const DecodedSignal& s, OutputSink& out)
   ++stats_.outcomes[size_t(o.kind)];
   out.outcome(o);
   arena_.release(mark);  // after the sink calls: actions point into the arena
+}
+
+// ------------------------------------------------------------------ temporal triggers
+
+// Counts the signal into the play's pattern state for its key (docs/language.md
+// section 12) and says whether this signal completed the pattern. If not, `o`
+// is the NoMatch (or Error) outcome, with what happened as its reason.
+bool Engine::completes_pattern(uint32_t pi, const DecodedSignal& s, Outcome& o) {
+  const vm::Pattern& p = bundle_.plays[pi].pattern;
+  const PlayInfo& info = plays_[pi];
+  auto pending = [&](std::string_view why) {
+    o.kind = OutcomeKind::NoMatch;
+    o.clause_pos = p.pos;
+    o.reason = why;
+    return false;
+  };
+  // The members this signal is: its type, and the member's where.
+  uint32_t mask = 0;
+  ctx_.lets = {};
+  for (uint32_t m = 0; m < p.members.size(); ++m) {
+    const vm::PatternMember& member = p.members[m];
+    if (member.signal_type != s.type) continue;
+    if (!member.filter.code.empty()) {
+      vm::EvalResult r = vm::eval(member.filter, ctx_);
+      if (!r.ok) return fail(o, r.error, p.pos, -1), false;
+      if (!r.holds()) continue;
+    }
+    mask |= 1u << m;
+  }
+  if (!mask) return pending("not counted: the pattern's where does not hold");
+  std::string_view key = p.per == vm::Per::Contact ? contact_key_ : account_key_;
+  if (key.empty())
+    return pending(p.per == vm::Per::Contact ? "not counted: the signal has no contact"
+                                             : "not counted: the signal has no account");
+  const PatternId pattern{info.pattern_index, pattern_count_, info.name, info.pattern_hash};
+  PatternState& st = patterns_->state(pattern, key);
+  int64_t at = s.occurred_at_ms;
+  uint64_t id = pattern_id_hash(s.id);
+  for (const PatternEntry& e : st.entries)
+    if (e.id_hash == id) return pending("not counted: this signal was counted already");
+  if (st.max_seen_ms != INT64_MIN && at < st.max_seen_ms - p.lateness_ms) {
+    ++stats_.late_signals;
+    static_assert(std::string_view("not counted: late, older than the stream clock minus the lateness")
+                      .starts_with(kLateReason));
+    return pending("not counted: late, older than the stream clock minus the lateness");
+  }
+  if (at <= st.fired_at_ms) return pending("not counted: in a window that already fired");
+  st.max_seen_ms = std::max(st.max_seen_ms, at);
+  count_member_signal(p, st, mask, at, id);
+
+  // Complete: the N most recent counted signals (count), or one of each
+  // member (all of), lie within D of each other: newest - oldest < D.
+  size_t need = p.kind == vm::PatternKind::Count ? p.threshold : p.members.size();
+  bool complete =
+      st.entries.size() >= need && st.entries.back().at_ms - st.entries.front().at_ms < p.within_ms;
+  if (complete) {
+    st.fired_at_ms = st.entries.back().at_ms;
+    st.entries.clear();
+  }
+  patterns_->changed(pattern, key);
+  if (complete) return true;
+  // Progress: the counted signals within the window of the newest one.
+  size_t within = 0;
+  for (const PatternEntry& e : st.entries) within += st.entries.back().at_ms - e.at_ms < p.within_ms;
+  pattern_reason_.assign("counted ");
+  pattern_reason_ += std::to_string(within);
+  pattern_reason_ += " of ";
+  pattern_reason_ += std::to_string(need);
+  pattern_reason_ += info.pattern_window;
+  return pending(pattern_reason_);
+}
+
+// Into `st`, kept by time, oldest first. A count keeps its N most
+// recent signals; `all of` the latest signal of each member.
+void Engine::count_member_signal(const vm::Pattern& p, PatternState& st, uint32_t mask, int64_t at,
+                                 uint64_t id) {
+  auto& entries = st.entries;
+  auto insert = [&](uint32_t member) {
+    auto it = entries.end();
+    while (it != entries.begin() && std::prev(it)->at_ms > at) --it;
+    entries.insert(it, PatternEntry{at, id, member});
+  };
+  if (p.kind == vm::PatternKind::Count) {
+    insert(0);
+    if (entries.size() > p.threshold) entries.erase(entries.begin(), entries.end() - p.threshold);
+    return;
+  }
+  for (uint32_t m = 0; m < p.members.size(); ++m) {
+    if (!(mask & (1u << m))) continue;
+    auto old =
+        std::find_if(entries.begin(), entries.end(), [&](const PatternEntry& e) { return e.member == m; });
+    if (old != entries.end()) {
+      if (old->at_ms >= at) continue;  // the member's latest signal is newer: keep it
+      entries.erase(old);
+    }
+    insert(m);
+  }
 }
 
 // Clauses in source order; the first that rejects (or fails) fills `o` and stops.

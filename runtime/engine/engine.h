@@ -43,6 +43,16 @@
 // (then the window is play-wide). A fire records the key of every
 // `fired within` clause of the play.
 //
+// Temporal triggers (`on count(...) >= N within D per X`, `on all of (...)
+// within D per X`; docs/language.md section 12): before its clauses, a play
+// with a pattern counts the signal into its state for the signal's account
+// or contact (a PatternStore; in memory unless set_patterns() gives
+// another). Until the pattern completes, the outcome is NoMatch with the
+// progress as its reason ("counted 2 of 3 within 48h per account", "late:
+// ...", "not counted: ..."); the signal that completes it goes on through
+// the clauses, lets and actions like any other, and the counted signals are
+// consumed (the next fire needs a new set, all after this one).
+//
 // Shadow plays (`mode shadow`) are evaluated, traced and recorded in the
 // ledger like live ones and their actions are issued with shadow = true
 // (the sink decides not to send), but they never change what live plays
@@ -63,6 +73,7 @@
 #include "runtime/engine/context.h"
 #include "runtime/engine/ledger.h"
 #include "runtime/engine/output.h"
+#include "runtime/engine/patterns.h"
 #include "runtime/engine/signal.h"
 #include "runtime/engine/signal_records.h"
 #include "runtime/vm/bundle.h"
@@ -71,6 +82,10 @@
 
 namespace play::engine {
 
+// The start of the NoMatch reason of a signal a temporal trigger did not
+// count because it came later than the play's lateness allows.
+inline constexpr std::string_view kLateReason = "not counted: late";
+
 struct EngineStats {
   uint64_t signals = 0;  // process() calls, duplicates included
   uint64_t outcomes[size_t(OutcomeKind::kCount)] = {};
@@ -78,6 +93,8 @@ struct EngineStats {
   uint64_t icp_evaluations = 0;          // icp programs run (<= icps per signal)
   uint64_t suppression_evaluations = 0;  // suppress blocks evaluated (<= 1 per signal)
   uint64_t runtime_errors = 0;           // failed evaluations (clauses, icps, rules, lets, args)
+  uint64_t late_signals =
+      0;  // signals a pattern did not count: older than its stream clock minus the lateness
   uint64_t count(OutcomeKind k) const { return outcomes[size_t(k)]; }
 };
 
@@ -118,6 +135,16 @@ class Engine {
   // Also render each notify's text as Slack mrkdwn (Action::mrkdwn_text):
   // playd does, for Slack sinks; `playc run` has no use for it.
   void set_mrkdwn_texts(bool on) { mrkdwn_texts_ = on; }
+  // Where temporal triggers keep their state (playd: the store); it must
+  // outlive the engine. By default the engine's own MemoryPatterns.
+  void set_patterns(PatternStore& patterns) { patterns_ = &patterns; }
+  // The engine's own in-memory pattern state, null after set_patterns():
+  // `playc run` reports its size.
+  const MemoryPatterns* memory_patterns() const {
+    return patterns_ == &own_patterns_ ? &own_patterns_ : nullptr;
+  }
+  // The vm::pattern_hash of each play's pattern (0 when it has none).
+  uint64_t pattern_hash(uint32_t play_index) const;
   const vm::Bundle& bundle() const { return bundle_; }
 
  private:
@@ -128,6 +155,8 @@ class Engine {
   void resolve_context(const DecodedSignal& s);
   void evaluate_play(uint32_t play_index, const DecodedSignal& s, OutputSink& out);
   bool passes_clauses(uint32_t play_index, Outcome& o);
+  bool completes_pattern(uint32_t play_index, const DecodedSignal& s, Outcome& o);
+  void count_member_signal(const vm::Pattern& p, PatternState& st, uint32_t mask, int64_t at, uint64_t id);
   bool compute_actions(const vm::Play& play, Outcome& o);
   void issue_actions(uint32_t play_index, const DecodedSignal& s, OutputSink& out, Outcome& o);
   void reject(Outcome& o, OutcomeKind kind, const vm::Clause& c, int32_t ci, std::string_view reason);
@@ -144,6 +173,9 @@ class Engine {
   ContextStore& context_;
   Ledger& ledger_;
   SeenSignals* seen_;
+  MemoryPatterns own_patterns_;
+  PatternStore* patterns_ = &own_patterns_;
+  uint32_t pattern_count_ = 0;  // plays with a pattern
   std::vector<std::vector<uint32_t>> plays_by_type_;
   std::vector<vm::Priority> max_priority_;            // per signal type
   std::vector<std::vector<std::string>> prop_names_;  // per signal type (LOAD_SIGNAL_PROP)
@@ -175,7 +207,8 @@ class Engine {
   std::vector<uint32_t> pools_touched_;  // pools with pending calls (reset after each play)
   bool enrolled_ = false;                // a live enroll fired for this signal's contact
   std::vector<vm::Value> lets_, args_;
-  std::string error_text_;  // storage for an Outcome's error message
+  std::string error_text_;      // storage for an Outcome's error message
+  std::string pattern_reason_;  // storage for a pattern's NoMatch reason
   EngineStats stats_;
   bool mrkdwn_texts_ = false;
 };

@@ -52,6 +52,20 @@ std::vector<RegistryEntry> registry(const vm::Bundle& bundle) {
     e.line = p.pos.line;
     for (uint32_t t : p.signal_types)
       if (t < bundle.signals.size()) e.signals.push_back(bundle.signals[t].name);
+    if (const vm::Pattern& pat = p.pattern; pat.kind != vm::PatternKind::None) {
+      std::string members;
+      for (size_t i = 0; i < pat.members.size(); ++i) {
+        uint32_t t = pat.members[i].signal_type;
+        members += (i ? ", " : "") + (t < bundle.signals.size() ? bundle.signals[t].name : std::string("?"));
+        if (!pat.members[i].filter.code.empty()) members += " where ...";
+      }
+      e.trigger = pat.kind == vm::PatternKind::Count
+                      ? "count(" + members + ") >= " + std::to_string(pat.threshold)
+                      : "all of (" + members + ")";
+      e.trigger += " within " + vm::format_duration(pat.within_ms) +
+                   (pat.per == vm::Per::Contact ? " per contact" : " per account") + ", lateness " +
+                   vm::format_duration(pat.lateness_ms);
+    }
     for (const auto& c : p.clauses) {
       switch (c.kind) {
         case vm::ClauseKind::WhereIcp:
@@ -95,6 +109,7 @@ void write_registry_entry(json::Writer& w, const RegistryEntry& e) {
   w.key("file").value(e.file);
   w.key("line").value(int64_t(e.line));
   strings(w, "signals", e.signals);
+  if (!e.trigger.empty()) w.key("trigger").value(e.trigger);
   strings(w, "icps", e.icps);
   w.key("suppression").value(e.suppression);
   strings(w, "suppression_rules", e.suppression_rules);

@@ -30,7 +30,10 @@ struct RegistryEntry {
   std::string title;
   std::string file;  // the source file, as given to the compiler ("" from a bundle without paths)
   uint32_t line = 0;
-  std::vector<std::string> signals;            // signal types it is `on`
+  std::vector<std::string> signals;  // signal types it is `on`
+  // A temporal trigger, as written in short: "count(website.page_viewed where ...) >= 3
+  // within 2d per account", "all of (...) within 2d per account"; "" for `on T`.
+  std::string trigger;
   std::vector<std::string> icps;               // named ICPs its clauses require
   bool suppression = false;                    // `unless suppressed`
   std::vector<std::string> suppression_rules;  // the suppress block's reasons, in order (when it applies)

@@ -66,6 +66,15 @@ class Collector : public engine::OutputSink {
   const vm::Bundle& bundle_;
 };
 
+// The reason label of an outcome's metric. A temporal trigger's no_match
+// says how far its pattern got ("counted 2 of 3 ..."): traced, but not a
+// label (N values per play); only its late signals are counted apart.
+std::string_view metric_reason(const store::OutcomeRecord& o) {
+  if (o.outcome == "fired") return "";
+  if (o.outcome == "no_match") return o.reason.starts_with(engine::kLateReason) ? "late" : "";
+  return o.reason;
+}
+
 }  // namespace
 
 struct Qualifier::Impl {
@@ -75,6 +84,9 @@ struct Qualifier::Impl {
   Qualifier::Execution execution;
   QualifierOptions options;
   StoreLedger ledger;  // keyed by play and pool names: carries over a reload
+  // Keyed by play and pattern hash: an unchanged pattern keeps its windows over a reload.
+  StorePatterns patterns;
+  int64_t last_purge_ms = 0;
 
   // What is derived from one play set: rebuilt, between two batches, when
   // the live set changes. The context cache too: entity schemas may differ.
@@ -98,7 +110,8 @@ struct Qualifier::Impl {
         metrics(m),
         execution(std::move(e)),
         options(std::move(o)),
-        ledger(s, options.ledger_cache) {
+        ledger(s, options.ledger_cache),
+        patterns(s, options.ledger_cache) {
     install(live->current());
   }
 
@@ -108,6 +121,7 @@ struct Qualifier::Impl {
     next.context = std::make_unique<StoreContext>(b, store, options.context_cache);
     next.engine = std::make_unique<engine::Engine>(b, *next.context, ledger);
     next.engine->set_mrkdwn_texts(true);
+    next.engine->set_patterns(patterns);
     next.decoder = std::make_unique<engine::SignalDecoder>(b);
     next.collector = std::make_unique<Collector>(b);
     next.set = std::move(set);
@@ -118,6 +132,28 @@ struct Qualifier::Impl {
     plays.context.reset();
     plays = std::move(next);
     generation = plays.set->generation;
+    purge_patterns();
+  }
+
+  // The states of temporal triggers no running pattern needs: of a removed
+  // or changed pattern, or untouched for the pattern's window, its lateness
+  // and a day more (docs/language.md section 12, "State"). At each play set
+  // and hourly.
+  void purge_patterns() {
+    const vm::Bundle& b = *plays.set->bundle;
+    std::vector<store::PatternId> keep;
+    for (uint32_t i = 0; i < b.plays.size(); ++i)
+      if (uint64_t h = plays.engine->pattern_hash(i))
+        keep.push_back({b.plays[i].name, h,
+                        b.plays[i].pattern.within_ms + b.plays[i].pattern.lateness_ms + 24 * 3600 * 1000});
+    int64_t now = store::now_ms();
+    last_purge_ms = now;
+    try {
+      if (store.purge_patterns(keep, now) > 0) patterns.forget_all();
+    } catch (const std::exception& e) {
+      std::fprintf(stderr, "playd: could not purge temporal trigger states (%s); tried again in an hour\n",
+                   e.what());
+    }
   }
 
   bool outbox_full() const {
@@ -158,6 +194,7 @@ void Qualifier::Impl::evaluate() {
   }
   plays.context->flush(evaluation);
   ledger.flush(evaluation);
+  patterns.flush(evaluation);
 }
 
 // After the commit: metrics, the lanes' bookkeeping, and the actions to
@@ -167,7 +204,7 @@ void Qualifier::Impl::hand_over() {
   int64_t now = store::now_ms();
   for (auto& r : evaluation.signals) {
     for (const auto& o : r.outcomes)
-      if (!o.play.empty()) metrics.outcome(o.play, o.outcome, o.outcome == "fired" ? "" : o.reason);
+      if (!o.play.empty()) metrics.outcome(o.play, o.outcome, metric_reason(o));
     for (auto& a : r.actions) {
       metrics.action_issued(a.sink);
       metrics.play_action(a.play, a.sink, a.shadow ? "shadow" : "issued");
@@ -214,12 +251,17 @@ void Qualifier::run(const std::atomic<bool>& stop) {
     // Ingest upserts that committed before these signals were taken apply
     // before they are evaluated.
     for (const auto& u : q.store.take_context()) q.plays.context->apply(u);
+    // Another node may have counted this batch's accounts since this one
+    // last did (claims hand an account to one node only until its batch
+    // commits): their windows are read afresh, in the claim's order.
+    if (q.store.shared()) q.patterns.forget_all();
     for (;;) {
       q.evaluate();
       try {
         q.store.commit_evaluation(q.evaluation);
         q.plays.context->committed();
         q.ledger.committed();
+        q.patterns.committed();
         failures = 0;
         break;
       } catch (const std::exception& e) {
@@ -227,6 +269,7 @@ void Qualifier::run(const std::atomic<bool>& stop) {
         // can write (the store logs and reports its own degraded state).
         q.plays.context->rolled_back();
         q.ledger.rolled_back();
+        q.patterns.rolled_back();
         q.metrics.qualify_commit_failed();
         if (failures++ % 60 == 0)
           std::fprintf(stderr,
@@ -241,6 +284,7 @@ void Qualifier::run(const std::atomic<bool>& stop) {
       }
     }
     q.hand_over();
+    if (store::now_ms() - q.last_purge_ms > 3600 * 1000) q.purge_patterns();
   }
 }
 

@@ -198,4 +198,73 @@ void StoreLedger::rolled_back() {
   dirty_pools_.clear();
 }
 
+// ---- temporal triggers' state ----
+
+StorePatterns::StorePatterns(store::Store& store, size_t capacity)
+    : store_(store), capacity_(std::max<size_t>(capacity, 16)) {}
+
+void StorePatterns::compose(std::string_view play, uint64_t pattern, std::string_view key) {
+  scratch_.assign(play);
+  scratch_ += '\x1f';  // play names are identifiers: the separator cannot occur in them
+  scratch_.append(reinterpret_cast<const char*>(&pattern), sizeof pattern);
+  scratch_ += key;
+}
+
+StorePatterns::Entry& StorePatterns::entry(std::string_view play, uint64_t pattern, std::string_view key) {
+  compose(play, pattern, key);
+  auto it = cache_.find(std::string_view(scratch_));
+  if (it == cache_.end()) {
+    Entry e;
+    e.play = play;
+    e.key = key;
+    e.pattern = pattern;
+    if (auto bytes = store_.pattern_state(play, pattern, key))
+      e.present = engine::decode_pattern_state(*bytes, e.state);  // an unreadable state starts afresh
+    it = cache_.emplace(scratch_, std::move(e)).first;
+  }
+  it->second.used = ++clock_;
+  return it->second;
+}
+
+engine::PatternState& StorePatterns::state(const engine::PatternId& id, std::string_view key) {
+  Entry& e = entry(id.play, id.hash, key);
+  if (!e.present) {  // none: a cleared state, written only if it changes
+    e.state.clear();
+    e.present = true;
+  }
+  return e.state;
+}
+
+void StorePatterns::changed(const engine::PatternId& id, std::string_view key) {
+  compose(id.play, id.hash, key);
+  dirty_.insert(scratch_);
+}
+
+void StorePatterns::flush(store::Evaluation& ev) {
+  for (const auto& k : dirty_) {
+    auto it = cache_.find(k);
+    if (it == cache_.end() || !it->second.present) continue;
+    engine::encode_pattern_state(it->second.state, bytes_);
+    ev.patterns.push_back({it->second.play, it->second.pattern, it->second.key, bytes_});
+  }
+}
+
+void StorePatterns::committed() {
+  dirty_.clear();
+  if (cache_.size() <= capacity_ + capacity_ / kTrimSlackDiv) return;
+  std::vector<std::pair<uint64_t, std::string_view>> by_use;
+  by_use.reserve(cache_.size());
+  for (const auto& [k, e] : cache_) by_use.emplace_back(e.used, k);
+  size_t excess = cache_.size() - capacity_;
+  std::nth_element(by_use.begin(), by_use.begin() + long(excess - 1), by_use.end());
+  std::vector<std::string> victims;
+  for (size_t i = 0; i < excess; ++i) victims.emplace_back(by_use[i].second);
+  for (const auto& k : victims) cache_.erase(k);
+}
+
+void StorePatterns::rolled_back() {
+  for (const auto& k : dirty_) cache_.erase(k);
+  dirty_.clear();
+}
+
 }  // namespace play::qualify

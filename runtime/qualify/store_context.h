@@ -29,6 +29,7 @@
 #include "runtime/engine/context.h"
 #include "runtime/engine/ledger.h"
 #include "runtime/engine/memory_context.h"
+#include "runtime/engine/patterns.h"
 #include "runtime/store/store.h"
 
 namespace play::qualify {
@@ -90,6 +91,44 @@ class StoreLedger : public engine::Ledger {
   std::unordered_map<std::string, std::optional<int64_t>> fires_before_;
   std::unordered_map<std::string, uint64_t> pools_before_;
   std::string scratch_;
+};
+
+// The engine's PatternStore for playd: the states of temporal triggers, read
+// from the store on first use and cached (at most `capacity`, the least
+// recently used forgotten between batches). What the engine saves is
+// written by flush() in the batch's transaction, with the decisions that
+// counted it; rolled_back() forgets it, so the batch evaluated again counts
+// from the committed state.
+class StorePatterns : public engine::PatternStore {
+ public:
+  StorePatterns(store::Store& store, size_t capacity);
+
+  engine::PatternState& state(const engine::PatternId& id, std::string_view key) override;
+  void changed(const engine::PatternId& id, std::string_view key) override;
+
+  void flush(store::Evaluation& evaluation);
+  void committed();
+  void rolled_back();
+  // After the store purged states: the cache forgets everything.
+  void forget_all() { cache_.clear(); }
+  size_t cached() const { return cache_.size(); }
+
+ private:
+  struct Entry {
+    std::string play, key;
+    uint64_t pattern = 0;
+    bool present = false;  // false: known to have no state
+    engine::PatternState state;
+    uint64_t used = 0;
+  };
+  Entry& entry(std::string_view play, uint64_t pattern, std::string_view key);
+  void compose(std::string_view play, uint64_t pattern, std::string_view key);  // into scratch_
+  store::Store& store_;
+  size_t capacity_;
+  uint64_t clock_ = 0;
+  std::unordered_map<std::string, Entry, StringHash, std::equal_to<>> cache_;
+  std::set<std::string> dirty_;
+  std::string scratch_, bytes_;
 };
 
 }  // namespace play::qualify

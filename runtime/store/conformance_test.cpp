@@ -341,6 +341,41 @@ TYPED_TEST(StoreConformance, AFireOrRotationDecidedFromAStaleLedgerIsRefusedWhol
   EXPECT_EQ(this->store->open_actions().size(), 1u);
 }
 
+TYPED_TEST(StoreConformance, PatternStatesAreCommittedWithTheirDecisionsAndPurgedWhenNoPatternNeedsThem) {
+  this->store->enqueue_signals({this->signal("a")});
+  auto taken = this->take_all();
+  const std::string state("\x01bytes\0with a NUL", 18);
+  const uint64_t pattern = 0xF00DF00DF00DF00Dull;  // above INT64_MAX: stored as its two's complement
+  Evaluation ev;
+  ev.play_set = "v1";
+  ev.signals.push_back(
+      {taken[0].seq, "a", {{"burst", "no_match", "counted 1 of 3", "", "", false}}, {}, taken[0].type});
+  ev.patterns.push_back({"gone", 7, "bigco.com", "y"});
+  ev.patterns.push_back({"burst", pattern, "old.com", "x"});
+  this->store->commit_evaluation(ev);
+  ev.signals.clear();
+  std::this_thread::sleep_for(std::chrono::milliseconds(30));
+  int64_t between = now_ms();
+  std::this_thread::sleep_for(std::chrono::milliseconds(30));
+  ev.patterns = {{"burst", pattern, "bigco.com", state}};
+  this->store->commit_evaluation(ev);
+  this->reopen();
+  EXPECT_EQ(this->store->pattern_state("burst", pattern, "bigco.com"), std::optional<std::string>(state));
+  EXPECT_FALSE(
+      this->store->pattern_state("burst", pattern + 1, "bigco.com"));  // another pattern: its own state
+  EXPECT_FALSE(this->store->pattern_state("burst", pattern, "acme.com"));
+  // A later write replaces the state.
+  ev.patterns = {{"burst", pattern, "bigco.com", "z"}};
+  this->store->commit_evaluation(ev);
+  EXPECT_EQ(this->store->pattern_state("burst", pattern, "bigco.com"), std::optional<std::string>("z"));
+  // Purge: the play `gone` is no longer running; old.com's state was last
+  // written longer ago than the pattern keeps it.
+  EXPECT_EQ(this->store->purge_patterns({{"burst", pattern, 0}}, between), 2u);
+  EXPECT_TRUE(this->store->pattern_state("burst", pattern, "bigco.com"));
+  EXPECT_FALSE(this->store->pattern_state("burst", pattern, "old.com"));
+  EXPECT_FALSE(this->store->pattern_state("gone", 7, "bigco.com"));
+}
+
 TYPED_TEST(StoreConformance, UndeliveredActionsAreFlaggedOnce) {
   this->store->enqueue_signals({this->signal("a"), this->signal("b")});
   this->evaluate(this->take_all());
@@ -687,7 +722,7 @@ TYPED_TEST(StoreConformance, ReviewActionsAreQueuedOnceWithTheirActionUntilDone)
   EXPECT_EQ(open[1].queue, "weekly");
   EXPECT_EQ(open[1].note, "look");
   EXPECT_EQ(open[1].status, "open");
-  // The service's clock runs on from the time set: a busy machine adds milliseconds.
+  // The service clock runs on from each set_clock(): stamped at kT0, give or take the commit's time.
   EXPECT_GE(open[1].created_at_ms, kT0);
   EXPECT_LT(open[1].created_at_ms, kT0 + 1000);
   EXPECT_EQ(open[1].done_at_ms, 0);

@@ -174,12 +174,31 @@ struct PoolWrite {
   std::optional<uint64_t> from = std::nullopt;
 };
 
+// A temporal trigger's state for one account or contact (engine/patterns.h:
+// opaque bytes to the store), keyed by play, pattern hash and key; replaces
+// the stored one, stamped with the commit's time (the service clock), which
+// purge_patterns() ages it by.
+struct PatternWrite {
+  std::string play;
+  uint64_t pattern = 0;
+  std::string key;
+  std::string state;
+};
+// A pattern of the running play set: its states are kept by purge_patterns()
+// until no signal has touched them for keep_ms of the service clock.
+struct PatternId {
+  std::string play;
+  uint64_t pattern = 0;
+  int64_t keep_ms = 0;
+};
+
 struct Evaluation {
   std::string play_set;  // the version that decided these signals
   std::vector<EvaluatedSignal> signals;
   std::vector<ContextWrite> context;
   std::vector<FireWrite> fires;
   std::vector<PoolWrite> pools;
+  std::vector<PatternWrite> patterns;
 };
 
 // ---- execution --------------------------------------------------------------

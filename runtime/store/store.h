@@ -79,7 +79,9 @@ class Store {
   // ---- qualification ----------------------------------------------------------
   // One transaction: the outcomes and actions of every signal (an action
   // whose key exists is ignored: keys are unique), the signals marked
-  // evaluated by `play_set`, the context, ledger and cursor writes.
+  // evaluated by `play_set`, the context, ledger, cursor and pattern-state
+  // writes (so a signal is counted into a window exactly when its decision
+  // is recorded: a crash never counts it twice nor loses it).
   // Throws StoreError (nothing of it committed).
   virtual void commit_evaluation(const Evaluation& evaluation) = 0;
   // The committed record's fields (a JSON object), nullopt when none.
@@ -87,6 +89,14 @@ class Store {
   virtual std::optional<int64_t> last_fired(std::string_view play, std::string_view key) = 0;
   virtual std::optional<uint64_t> pool_cursor(std::string_view pool) = 0;
   virtual std::vector<std::pair<std::string, uint64_t>> pool_cursors() = 0;
+  // A temporal trigger's committed state (PatternWrite::state), nullopt when none.
+  virtual std::optional<std::string> pattern_state(std::string_view play, uint64_t pattern,
+                                                   std::string_view key) = 0;
+  // Drops the states no running pattern needs: those of patterns not in
+  // `keep` (a play removed, or its pattern changed), and those last written
+  // before now_ms - keep_ms (the service clock). Returns how many were
+  // dropped. One transaction.
+  virtual size_t purge_patterns(const std::vector<PatternId>& keep, int64_t now_ms) = 0;
 
   // ---- execution ------------------------------------------------------------
   // Actions pending or retrying (what a start resumes).
@@ -96,6 +106,9 @@ class Store {
   // to one process). Called now and then by a running executor; the
   // embedded store has no other process: none.
   virtual std::vector<OpenAction> adopt_orphaned_actions() { return {}; }
+  // Whether other playd processes write this store too (PostgreSQL): what
+  // a process cached between two batches may then be stale.
+  virtual bool shared() const { return false; }
   // One transaction: each attempt (the action's new state and its history
   // row) and, for a file sink's batch, the file's new size. Throws StoreError.
   virtual void record_attempts(const std::vector<AttemptRecord>& attempts,

@@ -35,6 +35,7 @@ namespace {
 
 struct Out {
   std::string buf;
+  bool positions = true;  // false: programs without their source positions (pattern_hash)
   void u8(uint8_t v) { buf.push_back(static_cast<char>(v)); }
   void u16(uint16_t v) {
     u8(v & 0xFF);
@@ -108,7 +109,7 @@ struct Out {
       u16(in.a);
       u16(in.b);
       u16(in.c);
-      pos(i < p.positions.size() ? p.positions[i] : SourcePos{});
+      if (positions) pos(i < p.positions.size() ? p.positions[i] : SourcePos{});
     }
     u32(static_cast<uint32_t>(p.constants.size()));
     for (auto& v : p.constants.values()) value(v);
@@ -316,6 +317,40 @@ void read_alerts(In& in, AlertOverrides& a) {
     in.err = "bundle corrupt: bad alerts off " + std::to_string(a.off);
 }
 
+// A pattern: its kind (None: nothing follows), threshold, window, lateness,
+// key, members (signal type and filter each) and position.
+void write_pattern(Out& o, const Pattern& p) {
+  o.u8(static_cast<uint8_t>(p.kind));
+  if (p.kind == PatternKind::None) return;
+  o.u32(p.threshold);
+  o.i64(p.within_ms);
+  o.i64(p.lateness_ms);
+  o.u8(static_cast<uint8_t>(p.per));
+  o.u32(static_cast<uint32_t>(p.members.size()));
+  for (const auto& m : p.members) {
+    o.u32(m.signal_type);
+    o.program(m.filter);
+  }
+  o.pos(p.pos);
+}
+
+void read_pattern(In& in, Pattern& p) {
+  p.kind = in.enum_<PatternKind>(static_cast<uint8_t>(PatternKind::kCount), "pattern kind");
+  if (in.failed() || p.kind == PatternKind::None) return;
+  p.threshold = in.u32("pattern threshold");
+  p.within_ms = in.i64("pattern window");
+  p.lateness_ms = in.i64("pattern lateness");
+  p.per = in.enum_<Per>(static_cast<uint8_t>(Per::kCount), "pattern per");
+  uint32_t n = in.count(8, "pattern member");
+  for (uint32_t i = 0; i < n && !in.failed(); ++i) {
+    PatternMember m;
+    m.signal_type = in.u32("pattern member type");
+    in.program(m.filter);
+    p.members.push_back(std::move(m));
+  }
+  p.pos = in.pos();
+}
+
 void write_play(Out& o, const Play& p) {
   o.str(p.name);
   o.str(p.title);
@@ -329,6 +364,7 @@ void write_play(Out& o, const Play& p) {
   write_alerts(o, p.alerts);
   o.u32(static_cast<uint32_t>(p.signal_types.size()));
   for (uint32_t t : p.signal_types) o.u32(t);
+  write_pattern(o, p.pattern);
   o.u32(static_cast<uint32_t>(p.clauses.size()));
   for (auto& c : p.clauses) {
     o.u8(static_cast<uint8_t>(c.kind));
@@ -373,6 +409,7 @@ void read_play(In& in, Play& p) {
   read_alerts(in, p.alerts);
   uint32_t nt = in.count(4, "signal type");
   for (uint32_t i = 0; i < nt && !in.failed(); ++i) p.signal_types.push_back(in.u32("signal type"));
+  read_pattern(in, p.pattern);
   uint32_t nc = in.count(10, "clause");
   for (uint32_t i = 0; i < nc && !in.failed(); ++i) {
     Clause c;
@@ -572,7 +609,63 @@ std::string verify_alerts(const AlertOverrides& a) {
   return "";
 }
 
+// What the checker allows (compiler/sema/play_check.cpp, check_pattern), and
+// that the play is indexed by exactly the types its pattern names.
+std::string verify_pattern(Bundle& b, Play& play, const ProgramLimits& base) {
+  Pattern& p = play.pattern;
+  if (p.kind == PatternKind::None) return p.members.empty() ? "" : "members without a pattern";
+  if (p.per != Per::Account && p.per != Per::Contact) return "per must be account or contact";
+  if (p.within_ms <= 0 || p.within_ms > kMaxPatternWindowMs) return "window must be in (0, 90d]";
+  if (p.lateness_ms < 0 || p.lateness_ms > kMaxPatternWindowMs) return "lateness must be in [0, 90d]";
+  if (p.kind == PatternKind::Count) {
+    if (p.members.size() != 1) return "a count has one member";
+    if (p.threshold < 1 || p.threshold > kMaxCountThreshold) return "count threshold must be in [1, 1000]";
+  } else {
+    if (p.members.size() < 2 || p.members.size() > kMaxAllOfMembers) return "all of needs 2 to 16 members";
+    if (p.threshold != 0) return "all of has no threshold";
+  }
+  if (p.pos.file >= base.files) return "source file index out of range";
+  std::vector<uint32_t> types;
+  for (size_t i = 0; i < p.members.size(); ++i) {
+    PatternMember& m = p.members[i];
+    if (m.signal_type >= b.signals.size()) return "member signal type out of range";
+    if (std::find(types.begin(), types.end(), m.signal_type) == types.end()) types.push_back(m.signal_type);
+    if (m.filter.code.empty()) {
+      if (m.filter.constants.size()) return "member " + std::to_string(i + 1) + ": constants without code";
+      continue;
+    }
+    ProgramLimits l = base;
+    l.signal_slots = static_cast<uint32_t>(b.signals[m.signal_type].props.size());
+    l.icps = static_cast<uint32_t>(b.icps.size());
+    std::string e = verify(m.filter, l);
+    if (!e.empty()) return "member " + std::to_string(i + 1) + " filter: " + e;
+  }
+  std::vector<uint32_t> indexed = play.signal_types;
+  std::sort(types.begin(), types.end());
+  std::sort(indexed.begin(), indexed.end());
+  if (types != indexed) return "the play's signal types are not the pattern's";
+  return "";
+}
+
 }  // namespace
+
+uint64_t pattern_hash(const Bundle& b, const Pattern& p) {
+  Out o;
+  o.positions = false;
+  o.u8(static_cast<uint8_t>(p.kind));
+  o.u32(p.threshold);
+  o.i64(p.within_ms);
+  o.i64(p.lateness_ms);
+  o.u8(static_cast<uint8_t>(p.per));
+  for (const auto& m : p.members) {
+    o.str(m.signal_type < b.signals.size() ? std::string_view(b.signals[m.signal_type].name) : "");
+    o.program(m.filter);
+  }
+  // FNV-1a, 64 bits: stable across builds and platforms (it is stored).
+  uint64_t h = 1469598103934665603ull;
+  for (unsigned char c : o.buf) h = (h ^ c) * 1099511628211ull;
+  return h;
+}
 
 std::string verify_bundle(Bundle& b) {
   ProgramLimits base;
@@ -608,6 +701,7 @@ std::string verify_bundle(Bundle& b) {
     ProgramLimits l = base;
     l.signal_slots = slots;
     l.icps = static_cast<uint32_t>(b.icps.size());
+    if (std::string e = verify_pattern(b, p, base); !e.empty()) return where + " pattern: " + e;
     for (size_t i = 0; i < p.clauses.size(); ++i) {
       Clause& c = p.clauses[i];
       const std::string cw = where + " clause " + std::to_string(i + 1);

@@ -28,7 +28,7 @@
 
 namespace play::vm {
 
-constexpr uint32_t kBundleVersion = 3;  // 2: Action::mrkdwn_text; 3: Play::alerts
+constexpr uint32_t kBundleVersion = 4;  // 2: Action::mrkdwn_text; 3: Play::alerts; 4: Play::pattern
 constexpr char kBundleMagic[8] = {'P', 'L', 'A', 'Y', 'B', 'N', 'D', 'L'};
 constexpr size_t kBundleHeaderSize = 32;
 
@@ -145,6 +145,35 @@ struct AlertOverrides {
 constexpr int64_t kMaxAlertLatencyMs = 24 * 3600 * 1000;     // playd's latency histograms end at 24 h
 constexpr int64_t kMaxAlertWaitMs = 7LL * 24 * 3600 * 1000;  // lag and undelivered
 
+// A temporal trigger (docs/language.md section 12): the play's `on count(...)
+// >= N within D per X` or `on all of (...) within D per X`. Kind None: the
+// play triggers on every signal of its types (`on T`, `on any of`).
+// Members: one for count, one per listed signal for all of; each names a
+// signal type (Bundle::signals index, also in Play::signal_types) and an
+// optional filter (its `where`), a program over that type's slots alone.
+// The verifier holds them to what the checker allows: threshold in
+// [1, kMaxCountThreshold] (count) or 2..kMaxAllOfMembers members (all of),
+// within_ms in (0, kMaxPatternWindowMs], lateness_ms in [0, within_ms
+// bounds], per Contact or Account.
+enum class PatternKind : uint8_t { None, Count, AllOf, kCount };
+struct PatternMember {
+  uint32_t signal_type = 0;
+  Program filter;  // empty: every signal of the type
+};
+struct Pattern {
+  PatternKind kind = PatternKind::None;
+  uint32_t threshold = 0;  // Count: N
+  int64_t within_ms = 0;
+  int64_t lateness_ms = 0;
+  Per per = Per::Account;
+  std::vector<PatternMember> members;
+  SourcePos pos;
+};
+constexpr uint32_t kMaxCountThreshold = 1000;
+constexpr size_t kMaxAllOfMembers = 16;
+constexpr int64_t kMaxPatternWindowMs = 90LL * 24 * 3600 * 1000;
+constexpr int64_t kDefaultLatenessMs = 3600 * 1000;
+
 struct Play {
   std::string name;
   std::string title, owner, oncall, runbook;
@@ -153,10 +182,12 @@ struct Play {
   Mode mode = Mode::Live;
   int64_t sla_ms = 0;
   AlertOverrides alerts;
-  std::vector<uint32_t> signal_types;  // Bundle::signals indexes (`on T` / `on any of (...)`)
-  std::vector<Clause> clauses;         // in source order: the first that rejects gives the outcome
-  std::vector<Let> lets;               // computed in order when all clauses pass
-  std::vector<Action> actions;         // each issues one action
+  std::vector<uint32_t>
+      signal_types;             // Bundle::signals indexes (`on T` / `on any of (...)`, a pattern's types)
+  Pattern pattern;              // kind None unless the play has a temporal trigger
+  std::vector<Clause> clauses;  // in source order: the first that rejects gives the outcome
+  std::vector<Let> lets;        // computed in order when all clauses pass
+  std::vector<Action> actions;  // each issues one action
   uint32_t worst_case_cost = 0;
   SourcePos pos;
 };
@@ -185,6 +216,13 @@ bool read_bundle(std::string_view bytes, Bundle& out, std::string& error);
 // Verifies every program of an in-memory bundle (what read_bundle runs
 // after decoding; codegen runs it before writing). "" when all is well.
 std::string verify_bundle(Bundle& bundle);
+
+// What identifies a pattern's state across play sets (docs/language.md
+// section 12, "Hot reload"): a hash of its kind, threshold, window,
+// lateness, key, and each member's signal type name and filter code
+// (not its source positions). A play whose pattern is unchanged keeps its
+// windows over a reload; a changed one starts from nothing.
+uint64_t pattern_hash(const Bundle& bundle, const Pattern& pattern);
 
 uint32_t crc32c(std::string_view bytes, uint32_t crc = 0);
 

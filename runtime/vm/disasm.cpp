@@ -187,6 +187,25 @@ std::string disassemble(const Bundle& b) {
     std::string pt = pos_text(p.pos, n);
     out += (pt.empty() ? "" : "  (" + pt + ")") + "\n";
     out += alerts_text(p.alerts);
+    if (p.pattern.kind != PatternKind::None) {
+      const Pattern& pat = p.pattern;
+      out += std::string("  pattern ") +
+             (pat.kind == PatternKind::Count ? "count >= " + std::to_string(pat.threshold) : "all of") +
+             " within " + format_duration(pat.within_ms) +
+             (pat.per == Per::Contact ? " per contact" : " per account") + "  lateness " +
+             format_duration(pat.lateness_ms) + "\n";
+      const std::vector<Field>* play_signal = n.signal;
+      for (size_t i = 0; i < pat.members.size(); ++i) {
+        uint32_t t = pat.members[i].signal_type;
+        bool known = t < b.signals.size();
+        out += "  member " + std::to_string(i + 1) + ": " +
+               (known ? b.signals[t].name : "#" + std::to_string(t)) +
+               (pat.members[i].filter.code.empty() ? " (every signal)\n" : " where\n");
+        n.signal = known ? &b.signals[t].props : nullptr;
+        if (!pat.members[i].filter.code.empty()) out += disassemble(pat.members[i].filter, n, "    ");
+      }
+      n.signal = play_signal;
+    }
     for (size_t i = 0; i < p.clauses.size(); ++i) {
       const Clause& c = p.clauses[i];
       std::string head = "  clause " + std::to_string(i + 1) + ": ";

@@ -99,5 +99,58 @@ TEST(Allocation, SteadyStateDecodeAndEvaluateAllocateNothing) {
   EXPECT_EQ(engine.stats().count(OutcomeKind::Fired), 8u * 10);  // the 10 pricing plays, every signal
 }
 
+// Temporal triggers: once an account's window exists, counting into it,
+// reporting progress and firing allocate nothing either.
+TEST(Allocation, SteadyStateTemporalTriggersAllocateNothing) {
+  if (!PLAY_COUNT_ALLOCATIONS) GTEST_SKIP() << "allocation counting is off under sanitizers";
+  Bundle b = base_bundle();
+  for (int i = 0; i < 10; ++i) {
+    std::vector<vm::Action> acts;
+    acts.push_back(notify("#c", text("burst")));
+    vm::Play p = play(("burst" + std::to_string(i)).c_str(), {}, std::move(acts));
+    p.pattern.kind = vm::PatternKind::Count;
+    p.pattern.threshold = 3 + i % 3;
+    p.pattern.within_ms = 48 * kHour;
+    p.pattern.lateness_ms = kHour;
+    p.pattern.per = vm::Per::Account;
+    vm::PatternMember m;
+    m.signal_type = kPageViewed;
+    m.filter = sig_eq(kCategory, "pricing");
+    p.pattern.members.push_back(std::move(m));
+    b.plays.push_back(std::move(p));
+  }
+  Harness h(std::move(b));
+  std::string out;
+  NdjsonSink sink(h.bundle, out, true);
+  std::string err;
+  Engine engine(h.bundle, *h.context, h.ledger, nullptr);
+  std::vector<std::string> lines;
+  for (int i = 0; i < 24; ++i) {
+    char at[32];
+    std::snprintf(at, sizeof at, "2026-06-01T%02d:00:00Z", i);
+    lines.push_back(page_view("evt_" + std::to_string(i), at, "", "pricing", "bigco.com"));
+  }
+  out.reserve(1 << 16);
+  for (int i = 0; i < 12; ++i) {  // warm-up: the windows and buffers grow to their working size
+    ASSERT_TRUE(h.decoder->decode(lines[i], h.signal, err)) << err;
+    engine.process(h.signal, sink);
+    out.clear();
+  }
+  uint64_t fired_before = engine.stats().count(OutcomeKind::Fired);
+  allocations = 0;
+  counting = true;
+  for (int i = 12; i < 24; ++i) {
+    bool ok = h.decoder->decode(lines[i], h.signal, err);
+    engine.process(h.signal, sink);
+    out.clear();
+    if (!ok) break;
+  }
+  counting = false;
+  EXPECT_EQ(allocations.load(), 0u);
+  // Signals 13..24: N=3 fires on the 15th, 18th, 21st, 24th; N=4 on the 16th, 20th, 24th; N=5 on the 15th,
+  // 20th.
+  EXPECT_EQ(engine.stats().count(OutcomeKind::Fired) - fired_before, 4u * 4 + 3u * 3 + 3u * 2);
+}
+
 }  // namespace
 }  // namespace play::engine::testing

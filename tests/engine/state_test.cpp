@@ -205,5 +205,46 @@ TEST(Webhook, SinkComesFromTheSinkArgument) {
   EXPECT_EQ(cap.sink, "zapier");
 }
 
+// Temporal triggers' state: what a store keeps is exactly what the engine
+// saved, and anything else reads as no state (it then starts afresh).
+TEST(EngineState, PatternStatesEncodeAndDecodeExactly) {
+  PatternState s;
+  s.max_seen_ms = 1'750'000'000'000;
+  s.fired_at_ms = 1'749'999'000'000;
+  s.entries = {{1'749'999'500'000, pattern_id_hash("v1"), 0}, {1'750'000'000'000, pattern_id_hash("v2"), 2}};
+  std::string bytes;
+  encode_pattern_state(s, bytes);
+  EXPECT_EQ(bytes.size(), 21u + 20u * 2);
+  PatternState back;
+  ASSERT_TRUE(decode_pattern_state(bytes, back));
+  EXPECT_EQ(back, s);
+  PatternState empty;
+  encode_pattern_state(empty, bytes);
+  ASSERT_TRUE(decode_pattern_state(bytes, back));
+  EXPECT_EQ(back, empty);
+  EXPECT_FALSE(decode_pattern_state("", back));
+  EXPECT_FALSE(decode_pattern_state(bytes.substr(0, bytes.size() - 1), back));
+  std::string other_format = bytes;
+  other_format[0] = 9;
+  EXPECT_FALSE(decode_pattern_state(other_format, back));
+  EXPECT_EQ(back, empty);  // cleared on refusal
+}
+
+TEST(EngineState, MemoryPatternsKeyByPlayPatternAndKey) {
+  MemoryPatterns m;
+  PatternState s;
+  s.max_seen_ms = 5;
+  s.entries = {{5, 1, 0}};
+  EXPECT_EQ(m.state({0, 2, "burst", 1}, "bigco.com"), PatternState());  // none yet
+  m.state({0, 2, "burst", 1}, "bigco.com") = s;
+  m.changed({0, 2, "burst", 1}, "bigco.com");
+  EXPECT_EQ(m.state({0, 2, "burst", 1}, "bigco.com"), s);
+  EXPECT_EQ(m.state({0, 2, "burst", 1}, "acme.io"), PatternState());
+  EXPECT_EQ(m.state({1, 2, "other", 1}, "bigco.com"), PatternState());
+  EXPECT_EQ(m.state({0, 2, "burst", 1}, "bigco.com"), s);
+  EXPECT_EQ(m.size(), 3u);
+  EXPECT_EQ(m.state({0, 2, "burst", 2}, "bigco.com"), PatternState());  // a changed pattern starts afresh
+}
+
 }  // namespace
 }  // namespace play::engine::testing

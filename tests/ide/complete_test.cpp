@@ -82,6 +82,28 @@ TEST_F(CompleteTest, PropertiesOfOnAnyOfAreTheShared) {
   EXPECT_FALSE(has(cs, "topic"));
 }
 
+TEST_F(CompleteTest, PropertiesInATemporalTriggersMembers) {
+  // count(T where signal.|): T's properties.
+  auto cs = at("play p {\n  on count(website.form_submitted where signal.|) >= 3 within 1d per account\n}\n");
+  EXPECT_TRUE(has(cs, "form"));
+  EXPECT_TRUE(has(cs, "occurred_at"));
+  // all of (A where signal.|, B): A's alone inside A's filter, the shared ones after it.
+  std::string all = "play p {\n  on all of (website.form_submitted where signal.|, review_site.compared)";
+  cs = at(all + " within 2d per account\n}\n");
+  EXPECT_TRUE(has(cs, "form"));
+  EXPECT_FALSE(has(cs, "competitor"));
+  cs = at(
+      "play p {\n  on all of (website.form_submitted, review_site.compared where signal.|) within 2d\n}\n");
+  EXPECT_TRUE(has(cs, "competitor"));
+  EXPECT_FALSE(has(cs, "form"));
+  cs =
+      at("play p {\n  on all of (website.page_viewed, review_site.compared) within 2d per account\n"
+         "  where signal.|\n}\n");
+  EXPECT_TRUE(has(cs, "category"));
+  EXPECT_FALSE(has(cs, "url"));
+  EXPECT_FALSE(has(cs, "competitor"));
+}
+
 TEST_F(CompleteTest, HalfTypedTextWithoutItsClosingBrace) {
   auto cs = at(kPlayHead + "  where signal.|");
   EXPECT_TRUE(has(cs, "category"));

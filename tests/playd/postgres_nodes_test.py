@@ -9,15 +9,12 @@ effect (docs/operations.md, "PostgreSQL").
 What a dead node held -- its claimed signals and its open actions
 (evaluated, not delivered yet) -- is taken over by the live nodes once it
 has been silent for 10 s."""
-import os
-import pwd
-import shutil
-import subprocess
 import sys
 import tempfile
 import threading
 import time
 
+from pg_cluster import Cluster
 from playd_harness import IdempotentSink, Playd, demo_signal, expected_keys, setup_context
 
 N, BATCH, NODES = 3000, 50, 3
@@ -40,43 +37,6 @@ kind = "http"
 url = "{url}"
 concurrency = {CONCURRENCY}
 """
-
-
-def pg_bin():
-    for d in ("/usr/lib/postgresql/15/bin", "/usr/lib/postgresql/16/bin"):
-        if os.path.exists(os.path.join(d, "initdb")):
-            return d
-    initdb = shutil.which("initdb")
-    return os.path.dirname(initdb) if initdb else None
-
-
-class Cluster:
-    def __init__(self):
-        self.bin = pg_bin()
-        if not self.bin:
-            raise RuntimeError("no PostgreSQL server binaries (initdb): install postgresql-15")
-        self.dir = tempfile.mkdtemp(prefix="playd_pg_", dir="/tmp")  # short: the socket path
-        self.prefix = []
-        if os.geteuid() == 0:  # PostgreSQL refuses to run as root
-            nobody = pwd.getpwnam("nobody")
-            os.chown(self.dir, nobody.pw_uid, nobody.pw_gid)
-            self.prefix = ["runuser", "-u", "nobody", "--"]
-        self.run("initdb", "-D", self.dir + "/data", "-A", "trust", "-U", "postgres", "--no-sync", "-E", "UTF8",
-                 "--locale=C")
-        self.run("pg_ctl", "-D", self.dir + "/data", "-w", "-l", self.dir + "/server.log", "-o",
-                 f"-k {self.dir} -c listen_addresses='' -c max_connections=200", "start")
-        self.run("createdb", "-h", self.dir, "-U", "postgres", "playd")
-        self.url = f"postgresql:///playd?host={self.dir}&user=postgres"
-
-    def run(self, tool, *args):
-        subprocess.run(self.prefix + [os.path.join(self.bin, tool), *args], check=True,
-                       stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
-
-    def stop(self):
-        try:
-            self.run("pg_ctl", "-D", self.dir + "/data", "-m", "immediate", "-w", "stop")
-        finally:
-            shutil.rmtree(self.dir, ignore_errors=True)
 
 
 def main(binary):

@@ -34,7 +34,7 @@ TEST(LangExamples, Sections4And5CheckWithoutErrors) {
   EXPECT_GE(p.account.find("segment"), 0);
 }
 
-TEST(LangExamples, Section10GivesOnlyNotSupportedYet) {
+TEST(LangExamples, Section10ChecksCountAndAllOfAndRefusesTheRest) {
   Project p;
   Diagnostics d;
   ASSERT_TRUE(load_project({"tests/lang_examples/section10_temporal.play"}, p, d));
@@ -47,7 +47,12 @@ TEST(LangExamples, Section10GivesOnlyNotSupportedYet) {
     }
     p0900 += x.code == "P0900";
   }
-  EXPECT_EQ(p0900, 6u) << all;  // five temporal `on` forms and one `score`
+  EXPECT_EQ(p0900, 4u) << all;  // absence, rate, `on score` and the `score` declaration
+  for (const char* built : {"pricing_binge", "buying_committee"}) {
+    const Play& play = p.plays[p.play_index.at(built)];
+    EXPECT_FALSE(play.temporal) << built;
+    EXPECT_NE(play.pattern.kind, ast::OnKind::Signal) << built;
+  }
 }
 
 TEST(LangExamples, WholeDirectoryLoadsSorted) {

@@ -286,5 +286,88 @@ TEST(VmBundle, VerifierRefusesBadAlertOverrides) {
   EXPECT_NE(err.find("bad alerts off"), std::string::npos) << err;
 }
 
+// A count pattern on plays[0]'s signal type: its filter reads slot 0.
+// `change` picks a variant; `shift` moves its source positions.
+Pattern count_pattern(const Bundle& b, int change = 0, uint32_t shift = 0) {
+  Pattern p;
+  p.kind = PatternKind::Count;
+  p.threshold = change == 1 ? 4 : 3;
+  p.within_ms = 48LL * 3600 * 1000 + (change == 2 ? 1 : 0);
+  p.lateness_ms = change == 3 ? 0 : kDefaultLatenessMs;
+  p.per = change == 4 ? Per::Contact : Per::Account;
+  p.pos = {1, 5 + shift, 3};
+  PatternMember m;
+  m.signal_type = b.plays[0].signal_types[0];
+  if (change != 5) {
+    m.filter.num_registers = 1;
+    m.filter.emit(Op::LOAD_SIGNAL_SLOT, 0, 0, 0, 0, {1, 6 + shift, 10});
+    m.filter.emit(Op::RETURN, 0, 0, 0, 0, {1, 6 + shift, 10});
+  }
+  p.members.push_back(std::move(m));
+  return p;
+}
+
+TEST(VmBundle, PatternsRoundTripAndTheirHashIgnoresPositions) {
+  Bundle b = sample_bundle();
+  b.plays[0].signal_types.resize(1);
+  b.plays[0].pattern = count_pattern(b);
+  std::string bytes = write_bundle(b);
+  Bundle back;
+  std::string err;
+  ASSERT_TRUE(read_bundle(bytes, back, err)) << err;
+  EXPECT_EQ(back.plays[0].pattern.kind, PatternKind::Count);
+  EXPECT_EQ(back.plays[0].pattern.threshold, 3u);
+  EXPECT_EQ(back.plays[0].pattern.members.size(), 1u);
+  EXPECT_EQ(write_bundle(back), bytes);
+  uint64_t h = pattern_hash(back, back.plays[0].pattern);
+  EXPECT_EQ(h, pattern_hash(b, count_pattern(b)));
+  // The same pattern on other lines: the same state (a reload keeps it).
+  EXPECT_EQ(pattern_hash(b, count_pattern(b, 0, 10)), h);
+  // Another threshold, window, lateness, key or filter: another pattern.
+  for (int change = 1; change <= 5; ++change)
+    EXPECT_NE(pattern_hash(b, count_pattern(b, change)), h) << change;
+}
+
+TEST(VmBundle, VerifierRefusesBadPatterns) {
+  auto refused = [](void (*set)(Bundle&), const char* why) {
+    Bundle b = sample_bundle();
+    b.plays[0].signal_types.resize(1);
+    b.plays[0].pattern = count_pattern(b);
+    set(b);
+    std::string err = refusal(std::move(b));
+    EXPECT_NE(err.find("play 'pricing_visit_enterprise' pattern: "), std::string::npos) << err;
+    EXPECT_NE(err.find(why), std::string::npos) << err;
+  };
+  refused([](Bundle& b) { b.plays[0].pattern.threshold = 0; }, "threshold");
+  refused([](Bundle& b) { b.plays[0].pattern.threshold = kMaxCountThreshold + 1; }, "threshold");
+  refused([](Bundle& b) { b.plays[0].pattern.within_ms = 0; }, "window");
+  refused([](Bundle& b) { b.plays[0].pattern.lateness_ms = -1; }, "lateness");
+  refused([](Bundle& b) { b.plays[0].pattern.per = Per::Default; }, "per");
+  refused([](Bundle& b) { b.plays[0].pattern.members[0].signal_type = 9999; }, "out of range");
+  refused([](Bundle& b) { b.plays[0].pattern.members.push_back(std::move(count_pattern(b).members[0])); },
+          "one member");
+  refused(
+      [](Bundle& b) {
+        b.plays[0].pattern.kind = PatternKind::AllOf;
+        b.plays[0].pattern.threshold = 0;
+      },
+      "2 to 16");
+  refused(
+      [](Bundle& b) {  // indexed by a type the pattern does not name
+        b.signals.push_back({"other.type", {}});
+        b.plays[0].signal_types.push_back(uint32_t(b.signals.size() - 1));
+      },
+      "signal types");
+  refused(
+      [](Bundle& b) {  // a filter reading past its type's slots
+        Program& f = b.plays[0].pattern.members[0].filter;
+        f.code.clear();
+        f.positions.clear();
+        f.emit(Op::LOAD_SIGNAL_SLOT, 0, 999);
+        f.emit(Op::RETURN, 0);
+      },
+      "member 1 filter");
+}
+
 }  // namespace
 }  // namespace play::vm::testing

@@ -4,10 +4,6 @@
 
 namespace play::lsp {
 
-bool is_syntax_code(const std::string& code) {
-  return code.size() == 5 && code.compare(0, 3, "P00") == 0 && code != "P0001";
-}
-
 Snapshot::Snapshot(const std::vector<sema::SourceText>& files, ParseCache* cache) {
   sema::ParseFile parse;
   if (cache)
@@ -16,8 +12,6 @@ Snapshot::Snapshot(const std::vector<sema::SourceText>& files, ParseCache* cache
     };
   sema::load_sources(files, project_, diags_, parse);
   diags_.sort(project_.sources);
-  for (const auto& d : diags_.all())
-    if (d.severity == Severity::Error && is_syntax_code(d.code)) checked_ = false;
   std::set<std::string> wanted;
   for (const auto& f : files) wanted.insert(f.path);
   // User files were added after the stdlib's, in order; match by path from there.

@@ -26,7 +26,7 @@ class Snapshot {
   const sema::Project& project() const { return project_; }
   const Diagnostics& diagnostics() const { return diags_; }
   // False when a user file had syntax errors: the project was then only parsed.
-  bool checked() const { return checked_; }
+  bool checked() const { return project_.checked; }
 
   // The compiler's file id of a user file, or 0.
   uint32_t file_of(const std::string& path) const;
@@ -38,13 +38,9 @@ class Snapshot {
  private:
   sema::Project project_;
   Diagnostics diags_;
-  bool checked_ = true;
   std::map<std::string, uint32_t> user_files_;
   std::map<uint32_t, std::string> user_ids_;
   mutable std::map<uint32_t, std::unique_ptr<LineMap>> lines_;
 };
-
-// A syntax error's code (P0002, P0010-P0099): such a file stops the check.
-bool is_syntax_code(const std::string& code);
 
 }  // namespace play::lsp

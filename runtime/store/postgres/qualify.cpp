@@ -143,6 +143,12 @@ void PgStore::commit_evaluation(const Evaluation& ev) {
           "INSERT INTO round_robin(pool, cursor) VALUES ($1, $2) ON CONFLICT (pool) DO UPDATE SET cursor = "
           "excluded.cursor",
           pg::Params().add(p.pool).add(p.cursor));
+    for (const auto& w : ev.patterns)
+      c.exec(
+          "INSERT INTO pattern_states(play, pattern, per_key, state, updated_at_ms) VALUES ($1, $2, $3, "
+          "$4::bytea, $5) ON CONFLICT (play, pattern, per_key) DO UPDATE SET state = excluded.state, "
+          "updated_at_ms = excluded.updated_at_ms",
+          pg::Params().add(w.play).add(w.pattern).add(w.key).add_bytea(w.state).add(now));
     history.write(c);
   });
   uint64_t n = ev.signals.size(), q = queued_.load();
@@ -190,6 +196,43 @@ std::vector<std::pair<std::string, uint64_t>> PgStore::pool_cursors() {
     pg::Result r = c.exec("SELECT pool, cursor FROM round_robin ORDER BY pool");
     for (int i = 0; i < r.rows(); ++i) out.emplace_back(r.str(i, 0), uint64_t(r.i64(i, 1)));
     return out;
+  });
+}
+
+std::optional<std::string> PgStore::pattern_state(std::string_view play, uint64_t pattern,
+                                                  std::string_view key) {
+  return read([&](pg::Conn& c) -> std::optional<std::string> {
+    pg::Result r =
+        c.exec("SELECT state FROM pattern_states WHERE play = $1 AND pattern = $2 AND per_key = $3",
+               pg::Params().add(play).add(pattern).add(key));
+    if (r.rows() == 0) return std::nullopt;
+    return r.bytea(0, 0);
+  });
+}
+
+// The patterns kept travel as three arrays: one statement drops the states
+// of every other pattern and the aged ones of the kept.
+size_t PgStore::purge_patterns(const std::vector<PatternId>& keep, int64_t now_ms) {
+  std::string plays = "{", patterns = "{", before = "{";
+  for (size_t i = 0; i < keep.size(); ++i) {
+    const char* sep = i ? "," : "";
+    plays += sep;
+    plays += '"';
+    plays += keep[i].play;  // play names are identifiers: nothing to escape
+    plays += '"';
+    patterns += sep + std::to_string(int64_t(keep[i].pattern));
+    before += sep + std::to_string(now_ms - keep[i].keep_ms);
+  }
+  plays += '}';
+  patterns += '}';
+  before += '}';
+  return write([&](pg::Conn& c) {
+    pg::Result r = c.exec(
+        "DELETE FROM pattern_states s WHERE NOT EXISTS (SELECT 1 FROM unnest($1::text[], $2::bigint[], "
+        "$3::bigint[]) AS k(play, pattern, before) WHERE k.play = s.play AND k.pattern = s.pattern AND "
+        "s.updated_at_ms >= k.before)",
+        pg::Params().add(plays).add(patterns).add(before));
+    return size_t(r.affected());
   });
 }
 

@@ -166,7 +166,21 @@ CREATE TABLE review_queue (
 CREATE INDEX review_queue_by_status ON review_queue(status, queue, created_at_ms);
 )sql";
 
-const char* const kMigrations[] = {kV1};
+// Version 2: temporal triggers' state (engine/patterns.h), as SQLite's
+// version 5: per play, pattern hash and account or contact, written in the
+// transaction that records the decisions that counted it.
+const char* const kV2 = R"sql(
+CREATE TABLE pattern_states (
+  play TEXT NOT NULL,
+  pattern BIGINT NOT NULL,         -- vm::pattern_hash (a u64 stored as its two's-complement i64)
+  per_key TEXT NOT NULL,           -- the account's domain or the contact's email
+  state BYTEA NOT NULL,            -- engine::encode_pattern_state
+  updated_at_ms BIGINT NOT NULL,   -- its last write (service clock): purge_patterns ages states by it
+  PRIMARY KEY (play, pattern, per_key)
+);
+)sql";
+
+const char* const kMigrations[] = {kV1, kV2};
 
 // pg_advisory_xact_lock key of migrations: "playd" in ASCII (0x706c617964).
 constexpr const char* kLock = "SELECT pg_advisory_xact_lock(482854664548)";

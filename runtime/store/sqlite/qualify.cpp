@@ -132,8 +132,58 @@ void SqliteStore::commit_evaluation(const Evaluation& ev) {
           .bind(1, p.pool)
           .bind(2, int64_t(p.cursor))
           .run();
+    for (const auto& w : ev.patterns)
+      sql.prepare(
+             "INSERT INTO pattern_states(play, pattern, per_key, state, updated_at_ms) VALUES (?1, ?2, ?3, "
+             "?4, ?5) "
+             "ON CONFLICT(play, pattern, per_key) DO UPDATE SET state = excluded.state, updated_at_ms = "
+             "excluded.updated_at_ms")
+          .bind(1, w.play)
+          .bind(2, int64_t(w.pattern))
+          .bind(3, w.key)
+          .bind_blob(4, w.state)
+          .bind(5, now)
+          .run();
     history.write(sql);
   });
+}
+
+std::optional<std::string> SqliteStore::pattern_state(std::string_view play, uint64_t pattern,
+                                                      std::string_view key) {
+  return db_->read([&](Sql& sql) -> std::optional<std::string> {
+    Stmt& s = sql.prepare("SELECT state FROM pattern_states WHERE play = ? AND pattern = ? AND per_key = ?");
+    s.bind(1, play).bind(2, int64_t(pattern)).bind(3, key);
+    std::optional<std::string> out;
+    if (s.step()) out = std::string(s.blob(0));
+    s.reset();
+    return out;
+  });
+}
+
+size_t SqliteStore::purge_patterns(const std::vector<PatternId>& keep, int64_t now_ms) {
+  size_t dropped = 0;
+  db_->write([&](Sql& sql) {
+    std::vector<std::pair<std::string, int64_t>> stored;
+    {
+      Stmt& s = sql.prepare("SELECT DISTINCT play, pattern FROM pattern_states");
+      while (s.step()) stored.emplace_back(std::string(s.text(0)), s.i64(1));
+      s.reset();
+    }
+    for (const auto& [play, pattern] : stored) {
+      const PatternId* kept = nullptr;
+      for (const auto& k : keep)
+        if (k.play == play && int64_t(k.pattern) == pattern) kept = &k;
+      Stmt& d =
+          kept ? sql.prepare(
+                     "DELETE FROM pattern_states WHERE play = ?1 AND pattern = ?2 AND updated_at_ms < ?3")
+               : sql.prepare("DELETE FROM pattern_states WHERE play = ?1 AND pattern = ?2");
+      d.bind(1, play).bind(2, pattern);
+      if (kept) d.bind(3, now_ms - kept->keep_ms);
+      d.run();
+      dropped += size_t(sql.changes());
+    }
+  });
+  return dropped;
 }
 
 std::optional<std::string> SqliteStore::context_record(Entity entity, std::string_view key) {

@@ -159,7 +159,20 @@ CREATE TABLE review_queue (
 CREATE INDEX review_queue_by_status ON review_queue(status, queue, created_at_ms);
 )sql";
 
-const char* const kMigrations[] = {kV1, kV2, kV3, kV4};
+// Version 5: temporal triggers' state (engine/patterns.h), per play, pattern
+// hash and account or contact; written with the decisions that counted it.
+const char* const kV5 = R"sql(
+CREATE TABLE pattern_states (
+  play TEXT NOT NULL,
+  pattern INTEGER NOT NULL,       -- vm::pattern_hash (a u64 stored as its two's-complement i64)
+  per_key TEXT NOT NULL,          -- the account's domain or the contact's email
+  state BLOB NOT NULL,            -- engine::encode_pattern_state
+  updated_at_ms INTEGER NOT NULL, -- its last write (service clock): purge_patterns ages states by it
+  PRIMARY KEY (play, pattern, per_key)
+) WITHOUT ROWID;
+)sql";
+
+const char* const kMigrations[] = {kV1, kV2, kV3, kV4, kV5};
 
 }  // namespace
 

@@ -50,6 +50,9 @@ class SqliteStore final : public Store {
   std::optional<int64_t> last_fired(std::string_view play, std::string_view key) override;
   std::optional<uint64_t> pool_cursor(std::string_view pool) override;
   std::vector<std::pair<std::string, uint64_t>> pool_cursors() override;
+  std::optional<std::string> pattern_state(std::string_view play, uint64_t pattern,
+                                           std::string_view key) override;
+  size_t purge_patterns(const std::vector<PatternId>& keep, int64_t now_ms) override;
 
   std::vector<OpenAction> open_actions() override;
   void record_attempts(const std::vector<AttemptRecord>& attempts, const FileMark* file) override;

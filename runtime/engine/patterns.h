@@ -1,0 +1,100 @@
+// The state of temporal triggers (docs/language.md section 12): for each
+// play's pattern and each account or contact, the signals counted towards
+// its next fire. An interface, like the Ledger: `playc run` and `playc test`
+// keep it in memory (MemoryPatterns), playd in its store (qualify's
+// StorePatterns, written in the transaction that records the decisions).
+//
+// The state of one (play, pattern, key) is O(pattern): a count keeps at most
+// N entries (the N most recent counted signals), `all of` at most one per
+// member (the latest). Each entry carries a hash of its signal's id, so a
+// signal evaluated again (a replay) is never counted twice.
+#pragma once
+
+#include <climits>
+#include <cstdint>
+#include <string>
+#include <string_view>
+#include <unordered_map>
+#include <vector>
+
+#include "common/text.h"
+
+namespace play::engine {
+
+struct PatternEntry {
+  int64_t at_ms = 0;     // the signal's occurred_at
+  uint64_t id_hash = 0;  // pattern_id_hash(signal id)
+  uint32_t member = 0;   // all of: the member it fills; count: 0
+  bool operator==(const PatternEntry&) const = default;
+};
+
+struct PatternState {
+  // The highest occurred_at counted for this key: the stream clock, before
+  // the allowed lateness is taken off. INT64_MIN: none yet.
+  int64_t max_seen_ms = INT64_MIN;
+  // The newest occurred_at of the signals that completed the last fire:
+  // a signal at or before it belongs to a window that fired, and is not
+  // counted again. INT64_MIN: never fired.
+  int64_t fired_at_ms = INT64_MIN;
+  std::vector<PatternEntry> entries;  // by at_ms, oldest first
+  void clear() {
+    max_seen_ms = fired_at_ms = INT64_MIN;
+    entries.clear();
+  }
+  bool operator==(const PatternState&) const = default;
+};
+
+uint64_t pattern_id_hash(std::string_view signal_id);
+
+// A compact, versioned byte form for stores (a BLOB); decode refuses
+// anything else (then the state starts afresh).
+void encode_pattern_state(const PatternState& state, std::string& out);
+bool decode_pattern_state(std::string_view bytes, PatternState& out);
+
+// Which pattern: the play's name and vm::pattern_hash (what a state is
+// keyed by), and its index among the patterns of the engine's bundle, of
+// `count` (dense: an in-memory store's array index; meaningless across
+// play sets).
+struct PatternId {
+  uint32_t index = 0, count = 1;
+  std::string_view play;
+  uint64_t hash = 0;
+};
+
+class PatternStore {
+ public:
+  virtual ~PatternStore() = default;
+  // The state of pattern `id` for `key` (an account's domain or a contact's
+  // email), to read and change in place; a cleared state when there was
+  // none. Valid until the next call.
+  virtual PatternState& state(const PatternId& id, std::string_view key) = 0;
+  // The state state() just returned was changed: keep it (playd writes it
+  // with the batch's decisions).
+  virtual void changed(const PatternId& id, std::string_view key) = 0;
+};
+
+// Keyed by account or contact first, then by play: the plays a signal
+// reaches all look up the same key, so one hash lookup serves them all.
+class MemoryPatterns : public PatternStore {
+ public:
+  PatternState& state(const PatternId& id, std::string_view key) override;
+  void changed(const PatternId&, std::string_view) override {}
+  size_t size() const { return windows_; }  // states held
+  // Their bytes, encoded as a store keeps them (keys included): bench reports.
+  size_t encoded_bytes() const;
+
+  struct Slot {
+    uint64_t hash = 0;  // 0: no state
+    std::string_view play;
+    PatternState state;
+  };
+
+ private:
+  std::vector<Slot>& find(std::string_view key);
+  std::unordered_map<std::string, std::vector<Slot>, StringHash, std::equal_to<>> keys_;
+  std::string last_key_;
+  std::vector<Slot>* last_ = nullptr;
+  size_t windows_ = 0;
+};
+
+}  // namespace play::engine
