@@ -324,8 +324,17 @@ constexpr const char* kClaim =
     "ORDER BY lane, seq LIMIT $3 FOR UPDATE SKIP LOCKED) c WHERE s.seq = c.seq "
     "RETURNING s.seq, s.id, s.type, s.lane, s.received_at_ms, s.occurred_at_ms, s.envelope";
 
+// Claims are serialized across nodes (a transaction-scoped lock, held for
+// one short statement): under READ COMMITTED the claim's snapshot is taken
+// when its statement starts, and a claim that committed after it would be
+// invisible to its order check -- a node could take an account's later
+// signal while another holds an earlier one. After the lock, the snapshot
+// holds every claim made before.
+constexpr const char* kClaimLock = "SELECT pg_advisory_xact_lock(hashtextextended('playd claims', 0))";
+
 pg::Result PgStore::claim(size_t max) {
   return write([&](pg::Conn& c) {
+    c.exec(kClaimLock);
     return c.exec(kClaim, pg::Params().add(node_).add(kDeadAfterMs).add(int64_t(max)));
   });
 }
