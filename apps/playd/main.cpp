@@ -224,6 +224,13 @@ bool Service::open_store() {
     // A degraded store at start (a full disk): each signal records its set anyway.
     std::fprintf(stderr, "playd: cannot record play set %s yet: %s\n", play_set.c_str(), e.what());
   }
+  // A shared store: the plays this node starts with become every node's.
+  try {
+    store->publish_play_set(play_set, vm::write_bundle(*bundle));
+  } catch (const std::exception& e) {
+    std::fprintf(stderr, "playd: cannot publish play set %s: %s; the store's current set runs instead\n",
+                 play_set.c_str(), e.what());
+  }
   return true;
 }
 
@@ -241,6 +248,9 @@ void Service::start_execution_and_qualification() {
   q.context_cache = config.context_cache;
   q.ledger_cache = config.ledger_cache;
   q.max_pending_actions = config.execution.max_pending_actions;
+  q.adopt_play_set = [this](const std::string& version) {
+    playd::adopt_play_set(version, config, *live, *store, metrics);
+  };
   qualifier = std::make_unique<qualify::Qualifier>(
       live, *store, metrics,
       qualify::Qualifier::Execution{

@@ -156,6 +156,18 @@ struct Qualifier::Impl {
     }
   }
 
+  // Another node replaced the play set (the claim read the store's
+  // current one): take it up before evaluating. If it cannot be, the batch
+  // is still evaluated with the running set, and the store refuses its
+  // commit: it waits, queued, rather than be decided by a stale set.
+  void follow_store_play_set() {
+    if (!options.adopt_play_set) return;
+    std::string want = store.current_play_set();
+    if (want.empty() || want == plays.set->version) return;
+    options.adopt_play_set(want);
+    if (auto set = live->current(); set->generation != plays.set->generation) install(std::move(set));
+  }
+
   bool outbox_full() const {
     return options.max_pending_actions && execution.backlog() >= options.max_pending_actions;
   }
@@ -256,6 +268,7 @@ void Qualifier::run(const std::atomic<bool>& stop) {
     // commits): their windows are read afresh, in the claim's order.
     if (q.store.shared()) q.patterns.forget_all();
     for (;;) {
+      q.follow_store_play_set();
       q.evaluate();
       try {
         q.store.commit_evaluation(q.evaluation);

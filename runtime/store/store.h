@@ -175,6 +175,19 @@ class Store {
   // ---- play sets and replay ----------------------------------------------------
   // Records that play set `version` (the bundle's checksum) was loaded now.
   virtual void record_play_set(const std::string& version, const std::vector<std::string>& play_names) = 0;
+  // Several processes on one store (PostgreSQL) evaluate with one play set,
+  // the store's current one. publish_play_set(): this process loaded
+  // `version` (at its start or a reload), whose bundle is `bundle`
+  // (vm::write_bundle): it becomes the current set, and its bundle is kept
+  // for the other processes. Throws StoreError.
+  virtual void publish_play_set(const std::string& /*version*/, const std::string& /*bundle*/) {}
+  // The current set as the last take_signals() claim read it (in the
+  // claim's transaction), or a commit_evaluation() refused for deciding
+  // with another set; "" when the store keeps none (the embedded store has
+  // one process: its own set is the current one).
+  virtual std::string current_play_set() { return ""; }
+  // A published set's bundle, nullopt when the store has none by that version.
+  virtual std::optional<std::string> play_set_bundle(const std::string& /*version*/) { return std::nullopt; }
   // Signals already evaluated, put back in their lanes to be evaluated again
   // by the running plays: received in [since, until) and, when `play_set` is
   // set, evaluated by it. Their old outcomes are dropped; their actions keep

@@ -335,6 +335,10 @@ constexpr const char* kClaimLock = "SELECT pg_advisory_xact_lock(hashtextextende
 pg::Result PgStore::claim(size_t max) {
   return write([&](pg::Conn& c) {
     c.exec(kClaimLock);
+    // The set these signals must be evaluated with: the qualifier takes it
+    // up before it evaluates them (a reload on another node).
+    pg::Result set = c.exec("SELECT version FROM play_set_current");
+    if (set.rows()) set_current_play_set(set.str(0, 0));
     return c.exec(kClaim, pg::Params().add(node_).add(kDeadAfterMs).add(int64_t(max)));
   });
 }

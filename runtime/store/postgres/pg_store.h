@@ -70,6 +70,9 @@ class PgStore final : public Store {
                                            std::string_view key) override;
   size_t purge_patterns(const std::vector<PatternId>& keep, int64_t now_ms) override;
   bool shared() const override { return true; }
+  void publish_play_set(const std::string& version, const std::string& bundle) override;
+  std::string current_play_set() override;
+  std::optional<std::string> play_set_bundle(const std::string& version) override;
 
   std::vector<OpenAction> open_actions() override;
   std::vector<OpenAction> adopt_orphaned_actions() override;
@@ -185,6 +188,10 @@ class PgStore final : public Store {
   std::vector<ContextUpsert> take_context_locked();
   void notify_local();
 
+  // The store's current play set as the last claim or refused commit read it.
+  void set_current_play_set(std::string version) const;
+  mutable std::mutex play_set_mu_;
+  mutable std::string current_play_set_;
   std::string url_, node_;
   StoreOptions options_;
   mutable Health health_;

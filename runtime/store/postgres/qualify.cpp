@@ -67,6 +67,17 @@ void check_ledger(pg::Conn& c, const Evaluation& ev) {
 void PgStore::commit_evaluation(const Evaluation& ev) {
   int64_t now = now_ms();
   write([&](pg::Conn& c) {
+    // Decided with the current play set, or refused: another node replaced
+    // it since the claim (held FOR SHARE until the commit: a replacement
+    // waits for this commit, and none after it decides with the old set).
+    if (!ev.play_set.empty()) {
+      pg::Result set = c.exec("SELECT version FROM play_set_current FOR SHARE");
+      if (set.rows() && set.str(0, 0) != ev.play_set) {
+        set_current_play_set(set.str(0, 0));
+        throw StoreError("store: play set " + ev.play_set + " was replaced by " + set.str(0, 0) +
+                         " on another node; the batch is evaluated again with it");
+      }
+    }
     pg::HistoryDelta history;
     for (const auto& s : ev.signals) {
       for (const auto& o : s.outcomes) {

@@ -102,6 +102,43 @@ void PgStore::record_play_set(const std::string& version, const std::vector<std:
   });
 }
 
+void PgStore::publish_play_set(const std::string& version, const std::string& bundle) {
+  int64_t now = now_ms();
+  write([&](pg::Conn& c) {
+    c.exec(
+        "INSERT INTO play_set_bundles(version, bundle, published_at_ms) VALUES ($1, $2::bytea, $3) ON "
+        "CONFLICT "
+        "(version) DO NOTHING",
+        pg::Params().add(version).add_bytea(bundle).add(now));
+    c.exec(
+        "INSERT INTO play_set_current(one, version, published_at_ms, node) VALUES (true, $1, $2, $3) ON "
+        "CONFLICT "
+        "(one) DO UPDATE SET version = excluded.version, published_at_ms = excluded.published_at_ms, node = "
+        "excluded.node",
+        pg::Params().add(version).add(now).add(node_));
+  });
+  set_current_play_set(version);
+}
+
+void PgStore::set_current_play_set(std::string version) const {
+  std::lock_guard<std::mutex> lock(play_set_mu_);
+  current_play_set_ = std::move(version);
+}
+
+std::string PgStore::current_play_set() {
+  std::lock_guard<std::mutex> lock(play_set_mu_);
+  return current_play_set_;
+}
+
+std::optional<std::string> PgStore::play_set_bundle(const std::string& version) {
+  return read([&](pg::Conn& c) -> std::optional<std::string> {
+    pg::Result r =
+        c.exec("SELECT bundle FROM play_set_bundles WHERE version = $1", pg::Params().add(version));
+    if (r.rows() == 0) return std::nullopt;
+    return r.bytea(0, 0);
+  });
+}
+
 ReplayResult PgStore::replay(const ReplayFilter& f) {
   auto run = [&](pg::Conn& c) {
     ReplayResult result;

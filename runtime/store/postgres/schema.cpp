@@ -180,7 +180,26 @@ CREATE TABLE pattern_states (
 );
 )sql";
 
-const char* const kMigrations[] = {kV1, kV2};
+// Version 3: the play set every node evaluates with (a reload on one node,
+// or a node started with new plays, replaces it for all): its bundle, and
+// the one current version. Claims read it; commits hold it (FOR SHARE), so
+// a replacement waits for the commits decided with the old set, and no
+// commit after it uses the old set.
+const char* const kV3 = R"sql(
+CREATE TABLE play_set_bundles (
+  version TEXT PRIMARY KEY,
+  bundle BYTEA NOT NULL,            -- vm::write_bundle
+  published_at_ms BIGINT NOT NULL
+);
+CREATE TABLE play_set_current (
+  one BOOLEAN PRIMARY KEY DEFAULT true CHECK (one),
+  version TEXT NOT NULL REFERENCES play_set_bundles(version),
+  published_at_ms BIGINT NOT NULL,
+  node TEXT NOT NULL                -- the node that published it
+);
+)sql";
+
+const char* const kMigrations[] = {kV1, kV2, kV3};
 
 // pg_advisory_xact_lock key of migrations: "playd" in ASCII (0x706c617964).
 constexpr const char* kLock = "SELECT pg_advisory_xact_lock(482854664548)";
