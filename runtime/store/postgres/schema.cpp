@@ -199,7 +199,28 @@ CREATE TABLE play_set_current (
 );
 )sql";
 
-const char* const kMigrations[] = {kV1, kV2, kV3};
+// Version 4: autovacuum for the queue tables. Every signal is inserted,
+// updated twice (claimed, evaluated) and deleted after trace_ttl; every
+// action inserted, updated per attempt and deleted. The default thresholds
+// (20 % of the table dead before a vacuum) let a large table carry a
+// large dead tail; 1 % keeps it short, and vacuum runs unthrottled on them
+// (bench/README.md, "PostgreSQL queue tables over 10 minutes").
+const char* const kV4 = R"sql(
+ALTER TABLE signals SET (autovacuum_vacuum_scale_factor = 0.01, autovacuum_vacuum_insert_scale_factor = 0.01,
+  autovacuum_analyze_scale_factor = 0.02, autovacuum_vacuum_cost_delay = 0);
+ALTER TABLE seen_signals SET (autovacuum_vacuum_scale_factor = 0.01, autovacuum_vacuum_insert_scale_factor = 0.01,
+  autovacuum_vacuum_cost_delay = 0);
+ALTER TABLE outcomes SET (autovacuum_vacuum_scale_factor = 0.01, autovacuum_vacuum_insert_scale_factor = 0.01,
+  autovacuum_vacuum_cost_delay = 0);
+ALTER TABLE actions SET (autovacuum_vacuum_scale_factor = 0.01, autovacuum_vacuum_insert_scale_factor = 0.01,
+  autovacuum_analyze_scale_factor = 0.02, autovacuum_vacuum_cost_delay = 0);
+ALTER TABLE attempts SET (autovacuum_vacuum_scale_factor = 0.01, autovacuum_vacuum_insert_scale_factor = 0.01,
+  autovacuum_vacuum_cost_delay = 0);
+ALTER TABLE context_log SET (autovacuum_vacuum_scale_factor = 0.01, autovacuum_vacuum_cost_delay = 0);
+ALTER TABLE nodes SET (autovacuum_vacuum_scale_factor = 0.0, autovacuum_vacuum_threshold = 100);
+)sql";
+
+const char* const kMigrations[] = {kV1, kV2, kV3, kV4};
 
 // pg_advisory_xact_lock key of migrations: "playd" in ASCII (0x706c617964).
 constexpr const char* kLock = "SELECT pg_advisory_xact_lock(482854664548)";
