@@ -368,6 +368,19 @@ int migrate(const std::string& data, const std::string& url) {
   return 0;
 }
 
+// `playd migrate --from DIR --store URL`: an embedded deployment moved to
+// PostgreSQL (runtime/store/postgres/copy.h).
+int copy(const std::string& from, const std::string& url) {
+  std::string error;
+  std::string report = store::copy_store(from, url, error);
+  if (report.empty()) {
+    std::fprintf(stderr, "playd migrate: %s\n", error.c_str());
+    return kUsage;
+  }
+  std::printf("copied %s into %s: %s\n", from.c_str(), without_password(url).c_str(), report.c_str());
+  return 0;
+}
+
 int serve(const ServeFlags& f) {
   // Block the shutdown signals (and SIGHUP) in every thread before any
   // starts; main waits for them below. SIGHUP does not stop playd.
@@ -486,10 +499,13 @@ int run(int argc, char** argv) {
   v->add_option("--admin-token", admin.token,
                 "the running playd's admin token (default: $PLAYD_ADMIN_TOKEN)");
 
-  std::string migrate_data = "data", migrate_url;
+  std::string migrate_data = "data", migrate_url, migrate_from;
   auto* m = app.add_subcommand("migrate", "create or migrate the store's schema, then exit");
   m->add_option("--store", migrate_url, "a PostgreSQL URL (postgres://...)");
   m->add_option("--data", migrate_data, "data directory of the embedded store (default ./data)");
+  m->add_option("--from", migrate_from,
+                "copy the embedded store in this data directory (stopped) into the --store database, which "
+                "must hold no data yet");
 
   static const std::set<std::string> kCommands = {"serve", "dlq", "replay", "review", "migrate"};
   if (argc > 1 && argv[1][0] != '-' && !kCommands.count(argv[1])) {
@@ -522,6 +538,13 @@ int run(int argc, char** argv) {
     if (!migrate_url.empty() && !store::is_database_url(migrate_url)) {
       std::fprintf(stderr, "playd migrate: --store: expected a postgres:// or postgresql:// URL\n");
       return kUsage;
+    }
+    if (!migrate_from.empty()) {
+      if (migrate_url.empty()) {
+        std::fprintf(stderr, "playd migrate: --from needs --store postgres://... (where the data goes)\n");
+        return kUsage;
+      }
+      return copy(migrate_from, migrate_url);
     }
     return migrate(migrate_data, migrate_url);
   }

@@ -222,4 +222,11 @@ std::unique_ptr<Store> open_store(const std::string& where, const StoreOptions& 
 // else (`playd migrate`). The schema version, or -1 with `error`.
 int migrate_store(const std::string& where, std::string& error);
 
+// `playd migrate --from DIR --store URL`: copies the embedded store in DIR
+// (not running: its lock is taken) into the PostgreSQL database at URL,
+// whose schema is created or migrated, and which must hold no data yet
+// (runtime/store/postgres/copy.h says what moves). One transaction. What
+// was copied ("signals 12, ..."), or "" with `error`.
+std::string copy_store(const std::string& dir, const std::string& url, std::string& error);
+
 }  // namespace play::store
