@@ -1,7 +1,7 @@
 // playd: runs compiled plays as a service (RUNTIME.md).
 //   playd serve --plays PATH|BUNDLE [--data DIR] [--store URL] [--config FILE] [--listen HOST:PORT]
 //               [--allow-no-plays]
-//   playd migrate [--store URL | --data DIR]
+//   playd migrate [--store URL | --data DIR] [--from DIR]
 //   playd dlq list|show KEY|replay KEY|replay --all [--data DIR]
 //   playd replay --since TIME|--play-set VERSION [--until TIME] [--dry-run] [--data DIR]
 //   playd review list [--queue Q] [--status open|done|all] [--data DIR]

@@ -133,6 +133,38 @@ TEST_F(Nodes, ContextUpsertsOnOneNodeReachQualificationOnEvery) {
   }
 }
 
+// A play's context write (crm.* upsert, enroll's last_enrolled_at) on one
+// node must reach the others' caches: suppression reads it.
+TEST_F(Nodes, ContextThePlaysWriteOnOneNodeReachesQualificationOnEvery) {
+  auto a = node("a"), b = node("b");
+  Evaluation ev;
+  ev.play_set = "v1";
+  ev.context = {{Entity::Contact, "ana@x.com", R"({"last_enrolled_at":5})"}};
+  a->commit_evaluation(ev);
+  auto got = b->take_context();
+  ASSERT_EQ(got.size(), 1u);
+  EXPECT_EQ(got[0].key, "ana@x.com");
+  EXPECT_EQ(got[0].fields_json, R"({"last_enrolled_at":5})");
+}
+
+// A context row whose number was taken before a row already read, and that
+// commits after it, is still handed out.
+TEST_F(Nodes, AContextRowCommittedAfterAHigherNumberedOneIsNotSkipped) {
+  auto a = node("a");
+  pg::Conn late(url);
+  late.exec("BEGIN");
+  late.exec("INSERT INTO context_log(entity, key, fields, at_ms) VALUES (0, 'late.com', '{}', 0)");
+  a->upsert_context({{Entity::Account, "early.com", R"({"tier":1})"}});
+  auto first = a->take_context();
+  ASSERT_EQ(first.size(), 1u);
+  EXPECT_EQ(first[0].key, "early.com");
+  late.exec("COMMIT");
+  auto second = a->take_context();
+  ASSERT_EQ(second.size(), 1u);
+  EXPECT_EQ(second[0].key, "late.com");
+  EXPECT_TRUE(a->take_context().empty());
+}
+
 TEST_F(Nodes, ALiveNodesOpenActionsAreItsOwnAndADeadNodesAreTakenOver) {
   // Node "dead" evaluates and dies (no destructor: as kill -9) holding a
   // claim and an open action.

@@ -429,12 +429,29 @@ std::vector<ContextUpsert> PgStore::take_context() {
 }
 
 std::vector<ContextUpsert> PgStore::take_context_locked() {
+  constexpr int64_t kContextGapMs = 10000;
+  constexpr size_t kMaxGaps = 10000;
+  int64_t now = std::chrono::duration_cast<std::chrono::milliseconds>(
+                    std::chrono::steady_clock::now().time_since_epoch())
+                    .count();
+  std::erase_if(context_gaps_, [&](const auto& g) { return now - g.second > kContextGapMs; });
+  std::string gaps = "{";
+  for (const auto& [n, at] : context_gaps_) gaps += (gaps.size() > 1 ? "," : "") + std::to_string(n);
+  gaps += '}';
   return read([&](pg::Conn& c) {
-    pg::Result r = c.exec("SELECT n, entity, key, fields FROM context_log WHERE n > $1 ORDER BY n",
-                          pg::Params().add(context_seen_));
+    pg::Result r = c.exec(
+        "SELECT n, entity, key, fields FROM context_log WHERE n > $1 OR n = ANY($2::bigint[]) ORDER BY n",
+        pg::Params().add(context_seen_).add(gaps));
     std::vector<ContextUpsert> out;
     for (int i = 0; i < r.rows(); ++i) {
-      context_seen_ = r.i64(i, 0);
+      int64_t n = r.i64(i, 0);
+      if (n > context_seen_) {
+        for (int64_t m = context_seen_ + 1; m < n && context_gaps_.size() < kMaxGaps; ++m)
+          context_gaps_.emplace(m, now);
+        context_seen_ = n;
+      } else {
+        context_gaps_.erase(n);
+      }
       out.push_back({Entity(r.i64(i, 1)), r.str(i, 2), r.str(i, 3)});
     }
     return out;

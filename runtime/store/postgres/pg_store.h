@@ -26,6 +26,7 @@
 #include <atomic>
 #include <condition_variable>
 #include <deque>
+#include <map>
 #include <memory>
 #include <mutex>
 #include <thread>
@@ -222,6 +223,11 @@ class PgStore final : public Store {
 
   std::mutex context_mu_;
   int64_t context_seen_ = 0;  // the last context_log row handed out
+  // Rows below context_seen_ not seen yet (row -> when first missed): a
+  // transaction takes its number at insert and shows it at commit, so a
+  // lower number can appear after a higher one was read. Asked for again
+  // for kContextGapMs (a rolled-back insert leaves a gap for good).
+  std::map<int64_t, int64_t> context_gaps_;
 
   std::atomic<uint64_t> accepted_{0}, duplicates_{0};
   mutable std::atomic<uint64_t> queued_{0};

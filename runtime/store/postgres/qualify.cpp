@@ -141,7 +141,13 @@ void PgStore::commit_evaluation(const Evaluation& ev) {
       c.exec("UPDATE signals SET evaluated_at_ms = $1, play_set = $2, claimed_by = NULL WHERE seq = $3",
              pg::Params().add(now).add(ev.play_set).add(s.seq));
     }
-    for (const auto& w : ev.context) merge_context(c, w.entity, w.key, w.fields_json, now);
+    // What the plays wrote (crm.* upserts, enroll's last_enrolled_at) reaches
+    // the other nodes' caches through the context log, as ingested upserts do.
+    for (const auto& w : ev.context) {
+      merge_context(c, w.entity, w.key, w.fields_json, now);
+      c.exec("INSERT INTO context_log(entity, key, fields, at_ms) VALUES ($1, $2, $3, $4)",
+             pg::Params().add(int64_t(w.entity)).add(w.key).add(w.fields_json).add(now));
+    }
     check_ledger(c, ev);
     for (const auto& f : ev.fires)
       c.exec(
