@@ -20,6 +20,7 @@
 #include "runtime/ingest/source_policy.h"
 #include "runtime/ingest/webhook_signature.h"
 #include "runtime/sinks/adapter.h"
+#include "runtime/store/store.h"
 
 namespace play::playd {
 
@@ -120,6 +121,9 @@ void read_server(Reader& r, toml::table& t, Config& c) {
   r.integer(server["max_inflight_body_bytes"], "server.max_inflight_body_bytes", c.max_inflight_body_bytes, 1,
             kNoMax);
   r.string(server["data"], "server.data", c.data_dir, false);
+  if (r.string(server["store"], "server.store", c.store_url, false) && !c.store_url.empty() &&
+      !store::is_database_url(c.store_url))
+    r.fail("server.store", "expected a postgres:// or postgresql:// URL (the embedded store is server.data)");
 }
 
 void read_store(Reader& r, toml::table& t, Config& c) {

@@ -24,6 +24,9 @@ struct Config {
   size_t max_connections = 0;  // server.max_connections (0: ingest::connections_for_fd_limit)
   uint64_t max_inflight_body_bytes = 256ull * 1024 * 1024;  // server.max_inflight_body_bytes
   std::string data_dir = "data";
+  // server.store / --store: a PostgreSQL URL (postgres://...), the store N
+  // playd processes share; "" (the default): the embedded store in data_dir.
+  std::string store_url;
   ingest::IngestConfig
       ingest;  // sources and what they may send, admin token, trust_loopback, limits, Segment
   store::StoreOptions store;

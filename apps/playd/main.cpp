@@ -1,5 +1,7 @@
 // playd: runs compiled plays as a service (RUNTIME.md).
-//   playd serve --plays PATH|BUNDLE [--data DIR] [--config FILE] [--listen HOST:PORT] [--allow-no-plays]
+//   playd serve --plays PATH|BUNDLE [--data DIR] [--store URL] [--config FILE] [--listen HOST:PORT]
+//               [--allow-no-plays]
+//   playd migrate [--store URL | --data DIR] [--from DIR]
 //   playd dlq list|show KEY|replay KEY|replay --all [--data DIR]
 //   playd replay --since TIME|--play-set VERSION [--until TIME] [--dry-run] [--data DIR]
 //   playd review list [--queue Q] [--status open|done|all] [--data DIR]
@@ -45,6 +47,7 @@
 #include "runtime/qualify/suppression_recheck.h"
 #include "runtime/sinks/executor.h"
 #include "runtime/store/lock.h"
+#include "runtime/store/store.h"
 
 using namespace play;
 
@@ -96,7 +99,7 @@ bool check_path_flag(const char* flag, const std::string& path, bool dir) {
 
 struct ServeFlags {
   std::vector<std::string> plays;
-  std::optional<std::string> data, config, listen;  // nullopt: not given
+  std::optional<std::string> data, store, config, listen;  // nullopt: not given
   bool allow_no_plays = false;
   bool simulated_clock = false;
   bool watch = false;
@@ -115,6 +118,14 @@ bool settle_config(const ServeFlags& f, playd::Config& config) {
     return false;
   }
   if (f.data) config.data_dir = *f.data;
+  if (f.store) {
+    if (!store::is_database_url(*f.store)) {
+      std::fprintf(stderr, "playd: --store: expected a postgres:// or postgresql:// URL, got '%s'\n",
+                   f.store->c_str());
+      return false;
+    }
+    config.store_url = *f.store;
+  }
   if (f.allow_no_plays) config.allow_no_plays = true;
   config.simulated_clock = f.simulated_clock;
   if (f.listen && !playd::parse_listen(*f.listen, config.listen_address, config.listen_port, error)) {
@@ -197,7 +208,8 @@ struct Service {
 bool Service::open_store() {
   std::string error;
   config.store.high_lane_types = qualify::high_lane_types(*bundle);
-  store = store::open_store(config.data_dir, config.store, error);
+  store =
+      store::open_store(config.store_url.empty() ? config.data_dir : config.store_url, config.store, error);
   if (!store) {
     std::fprintf(stderr, "playd: %s\n", error.c_str());
     return false;
@@ -211,6 +223,13 @@ bool Service::open_store() {
   } catch (const std::exception& e) {
     // A degraded store at start (a full disk): each signal records its set anyway.
     std::fprintf(stderr, "playd: cannot record play set %s yet: %s\n", play_set.c_str(), e.what());
+  }
+  // A shared store: the plays this node starts with become every node's.
+  try {
+    store->publish_play_set(play_set, vm::write_bundle(*bundle));
+  } catch (const std::exception& e) {
+    std::fprintf(stderr, "playd: cannot publish play set %s: %s; the store's current set runs instead\n",
+                 play_set.c_str(), e.what());
   }
   return true;
 }
@@ -229,6 +248,9 @@ void Service::start_execution_and_qualification() {
   q.context_cache = config.context_cache;
   q.ledger_cache = config.ledger_cache;
   q.max_pending_actions = config.execution.max_pending_actions;
+  q.adopt_play_set = [this](const std::string& version) {
+    playd::adopt_play_set(version, config, *live, *store, metrics);
+  };
   qualifier = std::make_unique<qualify::Qualifier>(
       live, *store, metrics,
       qualify::Qualifier::Execution{
@@ -320,6 +342,45 @@ void Service::drain() {
   if (executor) executor->stop();
 }
 
+// A database URL as logs may show it: postgres://user:***@host/db.
+std::string without_password(const std::string& url) {
+  size_t scheme = url.find("://");
+  size_t at = url.find('@', scheme == std::string::npos ? 0 : scheme + 3);
+  if (scheme == std::string::npos || at == std::string::npos) return url;
+  size_t colon = url.find(':', scheme + 3);
+  if (colon == std::string::npos || colon > at) return url;
+  return url.substr(0, colon + 1) + "***" + url.substr(at);
+}
+
+// `playd migrate`: creates or migrates the store's schema and exits (N
+// nodes on one database: run it once before starting them, or let the
+// first node do it; migrations take a lock either way).
+int migrate(const std::string& data, const std::string& url) {
+  std::string error;
+  std::string where = url.empty() ? data : url;
+  int version = store::migrate_store(where, error);
+  if (version < 0) {
+    std::fprintf(stderr, "playd migrate: %s\n", error.c_str());
+    return kUsage;
+  }
+  std::printf("store %s: schema version %d\n", url.empty() ? data.c_str() : without_password(url).c_str(),
+              version);
+  return 0;
+}
+
+// `playd migrate --from DIR --store URL`: an embedded deployment moved to
+// PostgreSQL (runtime/store/postgres/copy.h).
+int copy(const std::string& from, const std::string& url) {
+  std::string error;
+  std::string report = store::copy_store(from, url, error);
+  if (report.empty()) {
+    std::fprintf(stderr, "playd migrate: %s\n", error.c_str());
+    return kUsage;
+  }
+  std::printf("copied %s into %s: %s\n", from.c_str(), without_password(url).c_str(), report.c_str());
+  return 0;
+}
+
 int serve(const ServeFlags& f) {
   // Block the shutdown signals (and SIGHUP) in every thread before any
   // starts; main waits for them below. SIGHUP does not stop playd.
@@ -360,8 +421,9 @@ int serve(const ServeFlags& f) {
   lock->set_url(url);
   service.alerting->start(url);
   service.review_digest->start(config.alerts_dashboard_url.empty() ? url : config.alerts_dashboard_url);
+  std::string where = config.store_url.empty() ? config.data_dir : without_password(config.store_url);
   std::fprintf(stderr, "playd: %zu plays (play set %s); store %s; listening on %s\n", bundle->plays.size(),
-               service.play_set.c_str(), config.data_dir.c_str(), url.c_str());
+               service.play_set.c_str(), where.c_str(), url.c_str());
   std::fprintf(
       stderr, "playd: dashboard at %s/%s\n", url.c_str(),
       config.ingest.admin_token.empty() ? " (open from loopback)" : " (log in with the admin token)");
@@ -388,10 +450,13 @@ int run(int argc, char** argv) {
   CLI::App app{"playd: runs compiled plays as a service"};
   app.require_subcommand(1);
   ServeFlags serve_flags;
-  std::string data, config, listen;
+  std::string data, store_url, config, listen;
   auto* s = app.add_subcommand("serve", "receive signals, evaluate plays, deliver actions");
   s->add_option("--plays", serve_flags.plays, ".play files or directories, or one bundle file")->required();
   s->add_option("--data", data, "data directory (default ./data)");
+  s->add_option("--store", store_url,
+                "a PostgreSQL URL (postgres://...): the store N playd processes share, instead of the "
+                "embedded one in --data");
   s->add_option("--config", config, "TOML configuration file");
   s->add_option("--listen", listen, "HOST:PORT, overrides the config (port 0: any free port)");
   s->add_flag("--simulated-clock", serve_flags.simulated_clock,
@@ -434,11 +499,20 @@ int run(int argc, char** argv) {
   v->add_option("--admin-token", admin.token,
                 "the running playd's admin token (default: $PLAYD_ADMIN_TOKEN)");
 
-  static const std::set<std::string> kCommands = {"serve", "dlq", "replay", "review"};
+  std::string migrate_data = "data", migrate_url, migrate_from;
+  auto* m = app.add_subcommand("migrate", "create or migrate the store's schema, then exit");
+  m->add_option("--store", migrate_url, "a PostgreSQL URL (postgres://...)");
+  m->add_option("--data", migrate_data, "data directory of the embedded store (default ./data)");
+  m->add_option("--from", migrate_from,
+                "copy the embedded store in this data directory (stopped) into the --store database, which "
+                "must hold no data yet");
+
+  static const std::set<std::string> kCommands = {"serve", "dlq", "replay", "review", "migrate"};
   if (argc > 1 && argv[1][0] != '-' && !kCommands.count(argv[1])) {
-    std::fprintf(stderr,
-                 "playd: unknown command '%s' (expected serve, dlq, replay or review; see playd --help)\n",
-                 argv[1]);
+    std::fprintf(
+        stderr,
+        "playd: unknown command '%s' (expected serve, dlq, replay, review or migrate; see playd --help)\n",
+        argv[1]);
     return kUsage;
   }
   try {
@@ -455,9 +529,24 @@ int run(int argc, char** argv) {
   };
   if (s->parsed()) {
     serve_flags.data = given(s, "--data", data);
+    serve_flags.store = given(s, "--store", store_url);
     serve_flags.config = given(s, "--config", config);
     serve_flags.listen = given(s, "--listen", listen);
     return serve(serve_flags);
+  }
+  if (m->parsed()) {
+    if (!migrate_url.empty() && !store::is_database_url(migrate_url)) {
+      std::fprintf(stderr, "playd migrate: --store: expected a postgres:// or postgresql:// URL\n");
+      return kUsage;
+    }
+    if (!migrate_from.empty()) {
+      if (migrate_url.empty()) {
+        std::fprintf(stderr, "playd migrate: --from needs --store postgres://... (where the data goes)\n");
+        return kUsage;
+      }
+      return copy(migrate_from, migrate_url);
+    }
+    return migrate(migrate_data, migrate_url);
   }
   if (r->parsed()) return playd::replay_command(admin, replay);
   if (v->parsed()) return playd::review_command(admin, review);

@@ -7,6 +7,7 @@
 #include <chrono>
 #include <cstdio>
 #include <filesystem>
+#include <optional>
 #include <thread>
 
 #include "apps/playd/plays_loader.h"
@@ -14,6 +15,7 @@
 #include "common/time/time.h"
 #include "compiler/diag/render.h"
 #include "compiler/loader/loader.h"
+#include "runtime/vm/bundle.h"
 
 namespace play::playd {
 
@@ -84,9 +86,17 @@ ReloadResult Reloader::reload(const char* why) {
   }
   std::vector<std::string> names;
   for (const auto& p : bundle->plays) names.push_back(p.name);
+  // Published first: a shared store's nodes (this one included) evaluate
+  // with the store's current set from their next claim.
+  try {
+    store_.publish_play_set(version, vm::write_bundle(*bundle));
+  } catch (const std::exception& e) {
+    return fail(std::string("cannot publish the play set to the store: ") + e.what(), "");
+  }
   store_.set_high_lane_types(qualify::high_lane_types(*bundle));
   size_t plays = bundle->plays.size();
-  live_.replace(bundle, version, now_ms());
+  // Qualification may have taken it up from the store already.
+  if (live_.current()->version != version) live_.replace(bundle, version, now_ms());
   uint64_t generation = live_.current()->generation;
   // Answer once qualification evaluates with the new set (it takes it up
   // between two batches; a batch takes milliseconds).
@@ -114,6 +124,44 @@ ReloadResult Reloader::reload(const char* why) {
       .value(uint64_t(plays))
       .end_object();
   return {200, body};
+}
+
+bool adopt_play_set(const std::string& version, const Config& config, engine::LivePlays& live,
+                    store::Store& store, observe::Metrics& metrics) {
+  auto refuse = [&](const std::string& why) {
+    metrics.reloaded("failed");
+    std::fprintf(
+        stderr,
+        "playd: play set %s, current in the store, cannot run here (%s): signals wait until it can or "
+        "another set is published\n",
+        version.c_str(), why.c_str());
+    std::fflush(stderr);
+    return false;
+  };
+  std::optional<std::string> bytes;
+  try {
+    bytes = store.play_set_bundle(version);
+  } catch (const std::exception& e) {
+    return refuse(e.what());
+  }
+  if (!bytes) return refuse("the store has no bundle by that version");
+  auto bundle = std::make_shared<vm::Bundle>();
+  std::string error;
+  if (!vm::read_bundle(*bytes, *bundle, error)) return refuse("unreadable bundle: " + error);
+  if (play_set_version(*bundle) != version) return refuse("the bundle does not match its version");
+  Config check = config;
+  if (!finish_config(check, *bundle, error))
+    return refuse("the configuration does not fit its plays: " + error);
+  auto previous = live.current();
+  if (previous->version == version) return true;
+  store.set_high_lane_types(qualify::high_lane_types(*bundle));
+  size_t plays = bundle->plays.size();
+  live.replace(std::move(bundle), version, now_ms());
+  metrics.reloaded("ok");
+  std::fprintf(stderr, "playd: play set %s from the store (published by another node): %zu plays (was %s)\n",
+               version.c_str(), plays, previous->version.c_str());
+  std::fflush(stderr);
+  return true;
 }
 
 // inotify on every directory under the paths (and a file's directory);

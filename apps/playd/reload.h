@@ -46,6 +46,18 @@ class Reloader {
   std::mutex mu_;
 };
 
+// Several nodes on one store (PostgreSQL): the play set every node
+// evaluates with is the store's current one. A reload publishes its set to
+// the store before it runs it (a publish that fails refuses the reload), and
+// a node started with its plays publishes them. The others take the set up
+// from the store before their next batch: adopt_play_set(), called by
+// qualification with the version the claim read. The bundle is read from
+// the store, checked against its version and this node's configuration,
+// and replaces the live set; on any error the running set stays (and the
+// store refuses the commits it decides: the signals wait). True if adopted.
+bool adopt_play_set(const std::string& version, const Config& config, engine::LivePlays& live,
+                    store::Store& store, observe::Metrics& metrics);
+
 // `playd serve --watch`: reloads when a .play file under `paths` changes
 // (inotify, debounced). Runs until `stop`.
 void watch_plays(const std::vector<std::string>& paths, Reloader& reloader, const std::atomic<bool>& stop);

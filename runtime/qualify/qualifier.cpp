@@ -164,6 +164,18 @@ struct Qualifier::Impl {
     }
   }
 
+  // Another node replaced the play set (the claim read the store's
+  // current one): take it up before evaluating. If it cannot be, the batch
+  // is still evaluated with the running set, and the store refuses its
+  // commit: it waits, queued, rather than be decided by a stale set.
+  void follow_store_play_set() {
+    if (!options.adopt_play_set) return;
+    std::string want = store.current_play_set();
+    if (want.empty() || want == plays.set->version) return;
+    options.adopt_play_set(want);
+    if (auto set = live->current(); set->generation != plays.set->generation) install(std::move(set));
+  }
+
   bool outbox_full() const {
     return options.max_pending_actions && execution.backlog() >= options.max_pending_actions;
   }
@@ -259,7 +271,12 @@ void Qualifier::run(const std::atomic<bool>& stop) {
     // Ingest upserts that committed before these signals were taken apply
     // before they are evaluated.
     for (const auto& u : q.store.take_context()) q.plays.context->apply(u);
+    // Another node may have counted this batch's accounts since this one
+    // last did (claims hand an account to one node only until its batch
+    // commits): their windows are read afresh, in the claim's order.
+    if (q.store.shared()) q.patterns.forget_all();
     for (;;) {
+      q.follow_store_play_set();
       q.evaluate();
       try {
         q.store.commit_evaluation(q.evaluation);

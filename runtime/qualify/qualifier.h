@@ -35,6 +35,11 @@ struct QualifierOptions {
   // signals wait in their lanes, durable, and ingestion answers 503 once
   // the lanes fill): the outbox never grows without bound. 0: no limit.
   size_t max_pending_actions = 100000;
+  // Several nodes on one store: when the store's current play set
+  // (Store::current_play_set) is not the one running, this is called with
+  // its version, before any signal is evaluated, to make it the live set
+  // (playd: adopt_play_set in apps/playd/reload.h). Unset: never.
+  std::function<void(const std::string& version)> adopt_play_set;
 };
 
 class Qualifier {

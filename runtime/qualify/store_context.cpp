@@ -144,16 +144,16 @@ std::optional<int64_t> StoreLedger::last_fired(std::string_view play, std::strin
 
 void StoreLedger::record_fire(std::string_view play, std::string_view key, int64_t at_ms) {
   Fire& f = entry(play, key);
+  if (dirty_fires_.insert(scratch_).second) fires_before_[scratch_] = f.at;
   if (!f.at || at_ms > *f.at) f.at = at_ms;
-  dirty_fires_.insert(scratch_);
 }
 
 uint64_t StoreLedger::pool_cursor(std::string_view pool, bool advance) {
   auto [it, inserted] = cursors_.emplace(std::string(pool), 0);
   uint64_t at = it->second;
   if (advance) {
+    if (dirty_pools_.insert(it->first).second) pools_before_[it->first] = at;
     ++it->second;
-    dirty_pools_.insert(it->first);
   }
   return at;
 }
@@ -163,14 +163,20 @@ void StoreLedger::flush(store::Evaluation& ev) {
     size_t sep = k.find('\x1f');
     auto it = fires_.find(k);
     if (it == fires_.end() || !it->second.at) continue;
-    ev.fires.push_back({k.substr(0, sep), k.substr(sep + 1), *it->second.at});
+    // Checked: with several playd processes on one store, another may
+    // have fired since this one read the entry (the store refuses the
+    // batch, rolled_back() forgets the entry, and the batch is evaluated
+    // again from the stored fire).
+    ev.fires.push_back({k.substr(0, sep), k.substr(sep + 1), *it->second.at, true, fires_before_[k]});
   }
-  for (const auto& p : dirty_pools_) ev.pools.push_back({p, cursors_[p]});
+  for (const auto& p : dirty_pools_) ev.pools.push_back({p, cursors_[p], pools_before_[p]});
 }
 
 void StoreLedger::committed() {
   dirty_fires_.clear();
   dirty_pools_.clear();
+  fires_before_.clear();
+  pools_before_.clear();
   if (fires_.size() <= capacity_ + capacity_ / kTrimSlackDiv) return;
   std::vector<std::pair<uint64_t, std::string_view>> by_use;
   by_use.reserve(fires_.size());
@@ -185,6 +191,8 @@ void StoreLedger::committed() {
 void StoreLedger::rolled_back() {
   for (const auto& k : dirty_fires_) fires_.erase(k);
   dirty_fires_.clear();
+  fires_before_.clear();
+  pools_before_.clear();
   if (dirty_pools_.empty()) return;
   for (const auto& p : dirty_pools_) cursors_[p] = store_.pool_cursor(p).value_or(0);
   dirty_pools_.clear();

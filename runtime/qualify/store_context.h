@@ -86,6 +86,10 @@ class StoreLedger : public engine::Ledger {
   std::unordered_map<std::string, Fire, StringHash, std::equal_to<>> fires_;  // play \x1f key
   std::unordered_map<std::string, uint64_t> cursors_;                         // every pool: few
   std::set<std::string> dirty_fires_, dirty_pools_;
+  // What the batch decided from, for the store's check-and-record
+  // (records.h, FireWrite): each dirty entry's value before the batch.
+  std::unordered_map<std::string, std::optional<int64_t>> fires_before_;
+  std::unordered_map<std::string, uint64_t> pools_before_;
   std::string scratch_;
 };
 

@@ -387,13 +387,31 @@ bool Executor::record(Sink& s, std::vector<Attempt>& attempts, const std::string
 // a timer, not only when an attempt happens to run -- an action parked by a
 // long Retry-After, or behind a stuck sink, must be flagged too. Each
 // action is flagged (counted, logged) once.
+//
+// The same thread adopts, every 2 s, the open actions of other playd
+// processes sharing the store that are gone (store.h,
+// adopt_orphaned_actions: none with the embedded store).
 void Executor::watch_undelivered() {
+  constexpr int64_t kAdoptEveryMs = 2000;
   int64_t period = std::clamp<int64_t>(options_.undelivered_alert_ms / 10, 200, 60000);
+  auto next_check = std::chrono::steady_clock::now() + std::chrono::milliseconds(period);
   std::unique_lock<std::mutex> lock(watch_mu_);
   while (!stop_flag_) {
     // Woken early by stop() and by a clock set forward (a check then is harmless).
-    watch_cv_.wait_for(lock, std::chrono::milliseconds(period));
+    bool early = watch_cv_.wait_for(lock, std::chrono::milliseconds(std::min(period, kAdoptEveryMs))) ==
+                 std::cv_status::no_timeout;
     if (stop_flag_ || !store_.writable()) continue;
+    try {
+      std::vector<PendingAction> orphans = store_.adopt_orphaned_actions();
+      if (!orphans.empty()) {
+        std::fprintf(stderr, "playd: took over %zu open actions of a playd that is gone\n", orphans.size());
+        submit(std::move(orphans));
+      }
+    } catch (const std::exception&) {
+      // the store says why; the next tick retries
+    }
+    if (!early && std::chrono::steady_clock::now() < next_check) continue;
+    next_check = std::chrono::steady_clock::now() + std::chrono::milliseconds(period);
     std::vector<store::FlaggedAction> flagged;
     int64_t now = store::now_ms();
     try {

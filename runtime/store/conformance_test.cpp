@@ -1,6 +1,8 @@
 // What every backend of the store guarantees (store.h), run against each
-// one: the embedded SQLite store now, PostgreSQL next. A new backend adds a
-// Backend type to kBackends and must pass all of it unchanged.
+// one: the embedded SQLite store, and PostgreSQL (a throwaway cluster,
+// postgres/test_cluster.h; a fresh database per test) when built with it.
+// A new backend adds a Backend type to kBackends and must pass all of it
+// unchanged.
 //
 // "Crash" here is real where it matters: the durability test enqueues in a
 // child process that _exit()s right after the call returns (no destructor,
@@ -14,6 +16,9 @@
 #include <thread>
 
 #include "runtime/store/store.h"
+#ifdef PLAY_POSTGRES
+#include "runtime/store/postgres/test_cluster.h"
+#endif
 
 namespace play::store {
 namespace {
@@ -39,6 +44,39 @@ struct SqliteBackend {
     static int n = 0;
     return n;
   }
+  bool available(std::string&) const { return true; }
+};
+
+#ifdef PLAY_POSTGRES
+// A fresh database on the process's throwaway cluster. The node is named,
+// so the same store opened again is the same node restarted.
+struct PostgresBackend {
+  static constexpr const char* kName = "postgres";
+  std::string url, error;
+  PostgresBackend() {
+    if (pg::TestCluster* cluster = pg::TestCluster::shared(error)) {
+      url = cluster->create_database(error);
+      if (!url.empty()) url += "&playd_node=conformance";
+    }
+  }
+  std::unique_ptr<Store> open(const StoreOptions& options) {
+    std::string e;
+    auto s = open_store(url, options, e);
+    EXPECT_TRUE(s) << e;
+    return s;
+  }
+  bool available(std::string& why) const {
+    why = error;
+    return !url.empty();
+  }
+};
+#endif
+
+struct BackendName {
+  template <class T>
+  static std::string GetName(int) {
+    return T::kName;
+  }
 };
 
 template <class Backend>
@@ -49,6 +87,8 @@ class StoreConformance : public ::testing::Test {
   std::unique_ptr<Store> store;
 
   void SetUp() override {
+    std::string why;
+    if (!backend.available(why)) GTEST_SKIP() << "backend not available: " << why;
     options.high_lane_types = {"website.page_viewed"};
     options.integrity_check_ms = 5000;
     store = backend.open(options);
@@ -102,8 +142,12 @@ class StoreConformance : public ::testing::Test {
   }
 };
 
+#ifdef PLAY_POSTGRES
+using kBackends = ::testing::Types<SqliteBackend, PostgresBackend>;
+#else
 using kBackends = ::testing::Types<SqliteBackend>;
-TYPED_TEST_SUITE(StoreConformance, kBackends);
+#endif
+TYPED_TEST_SUITE(StoreConformance, kBackends, BackendName);
 
 TYPED_TEST(StoreConformance, AcknowledgedSignalsSurviveAProcessThatDiesRightAfter) {
   this->store.reset();
@@ -265,6 +309,36 @@ TYPED_TEST(StoreConformance, AnEvaluationWritesContextLedgerAndCursorsTogether) 
   EXPECT_EQ(this->store->pool_cursor("sdrs"), std::optional<uint64_t>(4));
   EXPECT_EQ(this->store->pool_cursors().size(), 1u);
   EXPECT_TRUE(this->store->context_record(Entity::Account, "bigco.com"));
+}
+
+// Check-and-record (records.h): what several processes sharing one store
+// need for `fired within` and round-robin to stay exact.
+TYPED_TEST(StoreConformance, AFireOrRotationDecidedFromAStaleLedgerIsRefusedWhole) {
+  Evaluation ev;
+  ev.play_set = "v1";
+  ev.fires = {{"p", "ana@bigco.com", 5000, true, std::nullopt}};
+  ev.pools = {{"sdrs", 1, 0}};
+  this->store->commit_evaluation(ev);
+  // Another evaluation that also saw no fire and cursor 0: refused, nothing of it written.
+  this->store->enqueue_signals({this->signal("a")});
+  auto taken = this->take_all();
+  ev.signals.push_back(
+      {taken[0].seq, "a", {{"p", "fired", "", "", "", false}}, {this->action("k_a")}, taken[0].type});
+  ev.fires = {{"p", "ana@bigco.com", 6000, true, std::nullopt}};
+  EXPECT_THROW(this->store->commit_evaluation(ev), StoreError);
+  ev.fires = {{"p", "ana@bigco.com", 6000, true, 5000}};
+  ev.pools = {{"sdrs", 2, 0}};
+  EXPECT_THROW(this->store->commit_evaluation(ev), StoreError);
+  EXPECT_EQ(this->store->last_fired("p", "ana@bigco.com"), std::optional<int64_t>(5000));
+  EXPECT_EQ(this->store->pool_cursor("sdrs"), std::optional<uint64_t>(1));
+  EXPECT_TRUE(this->store->open_actions().empty());
+  EXPECT_TRUE(this->store->outcomes("a").empty());
+  // Evaluated again from what is stored: committed.
+  ev.pools = {{"sdrs", 2, 1}};
+  this->store->commit_evaluation(ev);
+  EXPECT_EQ(this->store->last_fired("p", "ana@bigco.com"), std::optional<int64_t>(6000));
+  EXPECT_EQ(this->store->pool_cursor("sdrs"), std::optional<uint64_t>(2));
+  EXPECT_EQ(this->store->open_actions().size(), 1u);
 }
 
 TYPED_TEST(StoreConformance, PatternStatesAreCommittedWithTheirDecisionsAndPurgedWhenNoPatternNeedsThem) {

@@ -155,13 +155,23 @@ struct ContextWrite {  // merged into the stored record: fields present replace,
   std::string key;
   std::string fields_json;
 };
+// Check-and-record: with `check`, the commit is refused (StoreError, nothing
+// of it committed) unless the stored ledger entry is still `seen` (nullopt:
+// none), what the evaluation decided from. Several playd processes share
+// one store: another may have fired the play for the key since this one
+// read it, and the batch must then be evaluated again with the new fire.
 struct FireWrite {  // `fired within`: the latest fire wins
   std::string play, key;
   int64_t at_ms = 0;
+  bool check = false;
+  std::optional<int64_t> seen = std::nullopt;
 };
+// The same for round-robin: with `from`, refused unless the stored cursor
+// (0 when none) is still `from`, where the evaluation advanced it from.
 struct PoolWrite {
   std::string pool;
   uint64_t cursor = 0;
+  std::optional<uint64_t> from = std::nullopt;
 };
 
 // A temporal trigger's state for one account or contact (engine/patterns.h:

@@ -6,10 +6,11 @@
 // delivery attempts and works the DLQ; observe reads traces and counts.
 //
 // An interface, as OPA's storage.Store is, with one backend per engine: the
-// embedded SQLite store (runtime/store/sqlite, open_store()) and, later,
-// PostgreSQL. Transactions are the store's, never the caller's: every
+// embedded SQLite store (runtime/store/sqlite) and PostgreSQL
+// (runtime/store/postgres, for N playd processes on one database), both
+// opened by open_store(). Transactions are the store's, never the caller's: every
 // member that writes is one atomic, durable unit, and returns (or calls
-// back) only after it committed. tests/store/conformance_test.cpp states
+// back) only after it committed. runtime/store/conformance_test.cpp states
 // what every backend guarantees and runs it against each.
 //
 // Durability: a caller of enqueue_signals()/upsert_context() hears back
@@ -100,6 +101,14 @@ class Store {
   // ---- execution ------------------------------------------------------------
   // Actions pending or retrying (what a start resumes).
   virtual std::vector<OpenAction> open_actions() = 0;
+  // Several playd processes on one store (PostgreSQL): the open actions of
+  // processes that are gone, this one's to deliver from now on (each handed
+  // to one process). Called now and then by a running executor; the
+  // embedded store has no other process: none.
+  virtual std::vector<OpenAction> adopt_orphaned_actions() { return {}; }
+  // Whether other playd processes write this store too (PostgreSQL): what
+  // a process cached between two batches may then be stale.
+  virtual bool shared() const { return false; }
   // One transaction: each attempt (the action's new state and its history
   // row) and, for a file sink's batch, the file's new size. Throws StoreError.
   virtual void record_attempts(const std::vector<AttemptRecord>& attempts,
@@ -166,6 +175,19 @@ class Store {
   // ---- play sets and replay ----------------------------------------------------
   // Records that play set `version` (the bundle's checksum) was loaded now.
   virtual void record_play_set(const std::string& version, const std::vector<std::string>& play_names) = 0;
+  // Several processes on one store (PostgreSQL) evaluate with one play set,
+  // the store's current one. publish_play_set(): this process loaded
+  // `version` (at its start or a reload), whose bundle is `bundle`
+  // (vm::write_bundle): it becomes the current set, and its bundle is kept
+  // for the other processes. Throws StoreError.
+  virtual void publish_play_set(const std::string& /*version*/, const std::string& /*bundle*/) {}
+  // The current set as the last take_signals() claim read it (in the
+  // claim's transaction), or a commit_evaluation() refused for deciding
+  // with another set; "" when the store keeps none (the embedded store has
+  // one process: its own set is the current one).
+  virtual std::string current_play_set() { return ""; }
+  // A published set's bundle, nullopt when the store has none by that version.
+  virtual std::optional<std::string> play_set_bundle(const std::string& /*version*/) { return std::nullopt; }
   // Signals already evaluated, put back in their lanes to be evaluated again
   // by the running plays: received in [since, until) and, when `play_set` is
   // set, evaluated by it. Their old outcomes are dropped; their actions keep
@@ -185,8 +207,26 @@ class Store {
   virtual void wake() = 0;
 };
 
-// The embedded store: DIR/playd.db (SQLite, WAL), created and migrated if
-// needed. nullptr with `error` on failure (a damaged database included).
-std::unique_ptr<Store> open_store(const std::string& dir, const StoreOptions& options, std::string& error);
+// Whether `where` names a PostgreSQL database (a postgres:// or
+// postgresql:// connection URL) rather than a data directory.
+bool is_database_url(std::string_view where);
+
+// The store `where` names: a data directory, the embedded store in
+// DIR/playd.db (SQLite, WAL); or a PostgreSQL URL, the shared store
+// (runtime/store/postgres/pg_store.h). Created and migrated if needed.
+// nullptr with `error` on failure (a damaged database, an unreachable
+// server, a build without PostgreSQL).
+std::unique_ptr<Store> open_store(const std::string& where, const StoreOptions& options, std::string& error);
+
+// Creates or migrates the schema of the store `where` names, and nothing
+// else (`playd migrate`). The schema version, or -1 with `error`.
+int migrate_store(const std::string& where, std::string& error);
+
+// `playd migrate --from DIR --store URL`: copies the embedded store in DIR
+// (not running: its lock is taken) into the PostgreSQL database at URL,
+// whose schema is created or migrated, and which must hold no data yet
+// (runtime/store/postgres/copy.h says what moves). One transaction. What
+// was copied ("signals 12, ..."), or "" with `error`.
+std::string copy_store(const std::string& dir, const std::string& url, std::string& error);
 
 }  // namespace play::store

@@ -39,7 +39,7 @@ FLAG_CASES = [
     ("one of several plays missing", ["serve", "--plays", PLAYS, "extra.play"], ["--plays", "extra.play"]),
     ("stray argument", ["serve", "extra", "--plays", PLAYS], ["extra"]),
     ("no subcommand", [], ["subcommand"]),
-    ("unknown subcommand", ["start"], ["'start'", "serve, dlq, replay or review"]),
+    ("unknown subcommand", ["start"], ["'start'", "serve, dlq, replay, review or migrate"]),
     ("dlq without command", ["dlq"], ["command"]),
     ("dlq unknown command", ["dlq", "purge"], ["dlq", "'purge'", "list, show"]),
     ("dlq show without key", ["dlq", "show", "--data", "{store}"], ["dlq", "show needs a KEY"]),

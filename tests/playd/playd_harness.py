@@ -88,6 +88,7 @@ class IdempotentSink:
         self.effects = []    # keys, in the order their (single) effect happened
         self.answers = {}    # key -> stored answer body
         self.raw = {}        # key -> requests received with it
+        self.first_at = {}   # key -> time.time() of its first request
         sink = self
 
         class Handler(http.server.BaseHTTPRequestHandler):
@@ -104,6 +105,7 @@ class IdempotentSink:
                     payload = sink.answers.get(key)
                     if payload is None:  # first time: the effect
                         sink.effects.append(key)
+                        sink.first_at[key] = time.time()
                         payload = b'{"id":"eff_%d","bytes":%d}' % (len(sink.effects), len(body))
                         sink.answers[key] = payload
                 self.send_response(200)

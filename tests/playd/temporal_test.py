@@ -18,7 +18,10 @@ ones), and restarted. The outbox must then hold exactly `playc run`'s
 actions, each key once: no signal counted twice, none lost.
 
 Then a reload that changes a pattern (count >= 3 to >= 2) starts its
-windows afresh, and the old pattern's states leave the store."""
+windows afresh, and the old pattern's states leave the store.
+
+With `postgres` as third argument, the same on the PostgreSQL store (a
+throwaway cluster, pg_cluster.py; ctest playd_temporal_postgres)."""
 import datetime
 import json
 import os
@@ -36,7 +39,7 @@ from playd_harness import Playd, REPO, wait_for
 HERE = os.path.join(REPO, "tests", "plays", "temporal")
 
 
-def main(binary, playc):
+def main(binary, playc, store=None):
     signals = os.path.join(HERE, "signals.ndjson")
     context_file = os.path.join(HERE, "context.json")
     run = subprocess.run([playc, "run", HERE, "--signals", signals, "--context", context_file],
@@ -65,7 +68,9 @@ def main(binary, playc):
 
         plays_dir = os.path.join(tmp, "plays")
         shutil.copytree(HERE, plays_dir)
-        pd = Playd(binary, data, plays=plays_dir).start()
+        pd = Playd(binary, data, plays=plays_dir)
+        pd.start_args = ["--store", store] if store else []
+        pd.start()
         try:
             context = json.load(open(context_file))
             for a in context["accounts"]:
@@ -142,7 +147,7 @@ CHANGED_PLAY = """play burst {
 """
 
 
-def changed_pattern_starts_afresh(binary):
+def changed_pattern_starts_afresh(binary, store=None, count_patterns=None):
     """A reload that changes a pattern (>= 3 to >= 2) starts its windows
     from nothing: two visits counted by the old pattern do not count for the
     new one; and the old pattern's states are dropped from the store."""
@@ -151,7 +156,9 @@ def changed_pattern_starts_afresh(binary):
         os.makedirs(plays_dir)
         play_file = os.path.join(plays_dir, "burst.play")
         open(play_file, "w").write(CHANGED_PLAY.replace("N", "3"))
-        pd = Playd(binary, tmp + "/data", plays=plays_dir).start()
+        pd = Playd(binary, tmp + "/data", plays=plays_dir)
+        pd.start_args = ["--store", store] if store else []
+        pd.start()
         try:
             def visit(i, minutes):
                 e = {"id": f"v{i}", "type": "website.page_viewed", "account": "bigco.com",
@@ -174,12 +181,25 @@ def changed_pattern_starts_afresh(binary):
         finally:
             if pd.proc and pd.proc.poll() is None:
                 pd.proc.kill()
-        db = sqlite3.connect(os.path.join(tmp, "data", "playd.db"))
-        patterns = db.execute("SELECT COUNT(DISTINCT pattern) FROM pattern_states WHERE play = 'burst'").fetchone()[0]
+        sql = "SELECT COUNT(DISTINCT pattern) FROM pattern_states WHERE play = 'burst'"
+        if count_patterns:
+            patterns = int(count_patterns(sql))
+        else:
+            patterns = sqlite3.connect(os.path.join(tmp, "data", "playd.db")).execute(sql).fetchone()[0]
         assert patterns == 1, f"the old pattern's state was purged at the reload: {patterns} patterns stored"
     print("a changed pattern starts afresh over a reload, and its old states are dropped")
 
 
 if __name__ == "__main__":
-    main(sys.argv[1], sys.argv[2])
-    changed_pattern_starts_afresh(sys.argv[1])
+    if sys.argv[3:] == ["postgres"]:
+        from pg_cluster import Cluster
+        cluster = Cluster()
+        try:
+            main(sys.argv[1], sys.argv[2], cluster.url)
+            changed_pattern_starts_afresh(sys.argv[1], cluster.database("changed"),
+                                          lambda sql: cluster.query(sql, "changed")[0][0])
+        finally:
+            cluster.stop()
+    else:
+        main(sys.argv[1], sys.argv[2])
+        changed_pattern_starts_afresh(sys.argv[1])

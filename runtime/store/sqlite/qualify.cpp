@@ -93,6 +93,29 @@ void SqliteStore::commit_evaluation(const Evaluation& ev) {
           .bind(2, c.fields_json)
           .bind(3, now)
           .run();
+    // Check-and-record (records.h): one writer, so nothing moves between
+    // the check and the write; it matters when the ledger is shared.
+    for (const auto& f : ev.fires) {
+      if (!f.check) continue;
+      Stmt& s = sql.prepare("SELECT last_fired_ms FROM ledger WHERE play = ? AND per_key = ?");
+      s.bind(1, f.play).bind(2, f.key);
+      std::optional<int64_t> stored;
+      if (s.step()) stored = s.i64(0);
+      s.reset();
+      if (stored != f.seen)
+        throw StoreError("store: play " + f.play + " fired for " + f.key +
+                         " since this batch was evaluated; it is evaluated again");
+    }
+    for (const auto& p : ev.pools) {
+      if (!p.from) continue;
+      Stmt& s = sql.prepare("SELECT cursor FROM round_robin WHERE pool = ?");
+      s.bind(1, p.pool);
+      uint64_t stored = s.step() ? uint64_t(s.i64(0)) : 0;
+      s.reset();
+      if (stored != *p.from)
+        throw StoreError("store: pool " + p.pool +
+                         " rotated since this batch was evaluated; it is evaluated again");
+    }
     for (const auto& f : ev.fires)
       sql.prepare(
              "INSERT INTO ledger(play, per_key, last_fired_ms) VALUES (?1, ?2, ?3) ON CONFLICT(play, "

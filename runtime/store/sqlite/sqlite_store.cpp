@@ -2,15 +2,6 @@
 
 namespace play::store {
 
-std::unique_ptr<Store> open_store(const std::string& dir, const StoreOptions& options, std::string& error) {
-  try {
-    return std::make_unique<SqliteStore>(dir, options);
-  } catch (const StoreError& e) {
-    error = e.what();
-    return nullptr;
-  }
-}
-
 SqliteStore::SqliteStore(const std::string& dir, const StoreOptions& options)
     : options_(options),
       high_lane_types_(std::make_shared<std::unordered_set<std::string>>(options.high_lane_types)),
