@@ -205,7 +205,9 @@ class Generator {
   // A temporal trigger: each member's filter is compiled over its own type's slots.
   vm::Pattern pattern(const sema::Pattern& sp, const std::string& what, Span owner) {
     vm::Pattern vp;
-    vp.kind = sp.kind == ast::OnKind::Count ? vm::PatternKind::Count : vm::PatternKind::AllOf;
+    vp.kind = sp.kind == ast::OnKind::Count     ? vm::PatternKind::Count
+              : sp.kind == ast::OnKind::Absence ? vm::PatternKind::Absence
+                                                : vm::PatternKind::AllOf;
     vp.threshold = sp.threshold;
     vp.within_ms = sp.within_ms;
     vp.lateness_ms = sp.lateness_ms;

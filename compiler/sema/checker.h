@@ -150,6 +150,7 @@ class Checker {
   uint8_t check_alert_threshold(const ast::AlertItem& a, Play& play);  // the rule's bit, 0 on an error
   SignalScope check_on(ast::PlayDecl& decl, Play& play);
   SignalScope check_pattern(ast::OnClause& on, Play& play);
+  SignalScope check_absence(ast::OnClause& on, Play& play);  // pattern_absence.cpp
   std::vector<LetInfo> declare_lets(ast::PlayDecl& decl, Play& play);
   ClauseSummary check_clauses(ast::PlayDecl& decl, Play& play, PlayScope& scope);
   void check_where_icp(ast::PlayItem& item, Play& play);

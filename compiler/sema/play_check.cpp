@@ -26,8 +26,6 @@ constexpr size_t kMaxMembers = 16;                         // vm::kMaxAllOfMembe
 
 const char* temporal_form(ast::OnKind k) {
   switch (k) {
-    case ast::OnKind::Absence:
-      return "`on absence of ... for ...` (a stall trigger)";
     case ast::OnKind::Rate:
       return "`on rate(...)` (a rate-change trigger)";
     case ast::OnKind::Score:
@@ -135,7 +133,7 @@ void Checker::check_score(const ast::ScoreDecl& decl) {
       "P0900", Span{decl.span.file, decl.span.begin, decl.name_span.end},
       fmt::format(
           "`score {}` declarations are not supported yet: of the temporal forms (docs/language.md section "
-          "12) only `on count(...)` and `on all of (...)` are built so far",
+          "12) only `on count(...)`, `on all of (...)` and `on absence of ...` are built so far",
           decl.name));
 }
 
@@ -157,7 +155,7 @@ void Checker::check_play(ast::PlayDecl& decl) {
       d_.error(
           "P0324", it->name_span,
           fmt::format("`lateness` only applies to a play with a temporal trigger (`on count(...)`, `on all "
-                      "of (...)`); play '{}' reacts to each signal as it comes",
+                      "of (...)`, `on absence of ...`); play '{}' reacts to each signal as it comes",
                       decl.name));
     } else {
       play.pattern.lateness_ms = *play.lateness_ms;
@@ -307,11 +305,12 @@ SignalScope Checker::check_on(ast::PlayDecl& decl, Play& play) {
   }
   if (on->on.kind == ast::OnKind::Count || on->on.kind == ast::OnKind::AllOf)
     return check_pattern(on->on, play);
+  if (on->on.kind == ast::OnKind::Absence) return check_absence(on->on, play);
   if (on->on.kind != ast::OnKind::Signal && on->on.kind != ast::OnKind::AnyOf) {
     d_.error(
         "P0900", on->on.span,
         fmt::format("{} is not supported yet: of the temporal forms (docs/language.md section 12) only `on "
-                    "count(...)` and `on all of (...)` are built so far",
+                    "count(...)`, `on all of (...)` and `on absence of ...` are built so far",
                     temporal_form(on->on.kind)));
     play.temporal = true;
     sc.unknown = true;

@@ -28,7 +28,8 @@
 
 namespace play::vm {
 
-constexpr uint32_t kBundleVersion = 4;  // 2: Action::mrkdwn_text; 3: Play::alerts; 4: Play::pattern
+constexpr uint32_t kBundleVersion =
+    5;  // 2: Action::mrkdwn_text; 3: Play::alerts; 4: Play::pattern; 5: more pattern kinds
 constexpr char kBundleMagic[8] = {'P', 'L', 'A', 'Y', 'B', 'N', 'D', 'L'};
 constexpr size_t kBundleHeaderSize = 32;
 
@@ -155,7 +156,15 @@ constexpr int64_t kMaxAlertWaitMs = 7LL * 24 * 3600 * 1000;  // lag and undelive
 // [1, kMaxCountThreshold] (count) or 2..kMaxAllOfMembers members (all of),
 // within_ms in (0, kMaxPatternWindowMs], lateness_ms in [0, within_ms
 // bounds], per Contact or Account.
-enum class PatternKind : uint8_t { None, Count, AllOf, kCount };
+// Absence (`on absence of T for D per X`): one member, no threshold;
+// within_ms is D, the time without a T after which the play fires.
+enum class PatternKind : uint8_t {
+  None,
+  Count,
+  AllOf,
+  Absence,  // absence form
+  kCount
+};
 struct PatternMember {
   uint32_t signal_type = 0;
   Program filter;  // empty: every signal of the type

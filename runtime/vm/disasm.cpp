@@ -190,10 +190,11 @@ std::string disassemble(const Bundle& b) {
     if (p.pattern.kind != PatternKind::None) {
       const Pattern& pat = p.pattern;
       out += std::string("  pattern ") +
-             (pat.kind == PatternKind::Count ? "count >= " + std::to_string(pat.threshold) : "all of") +
-             " within " + format_duration(pat.within_ms) +
-             (pat.per == Per::Contact ? " per contact" : " per account") + "  lateness " +
-             format_duration(pat.lateness_ms) + "\n";
+             (pat.kind == PatternKind::Count     ? "count >= " + std::to_string(pat.threshold) + " within "
+              : pat.kind == PatternKind::Absence ? std::string("absence for ")
+                                                 : std::string("all of within ")) +
+             format_duration(pat.within_ms) + (pat.per == Per::Contact ? " per contact" : " per account") +
+             "  lateness " + format_duration(pat.lateness_ms) + "\n";
       const std::vector<Field>* play_signal = n.signal;
       for (size_t i = 0; i < pat.members.size(); ++i) {
         uint32_t t = pat.members[i].signal_type;
