@@ -3,6 +3,8 @@
 // runs, with in-memory context, ledger and seen-signal set.
 #pragma once
 
+#include <climits>
+#include <cstdint>
 #include <functional>
 #include <string>
 
@@ -15,6 +17,9 @@ struct BacktestInput {
   std::string signals;                // an NDJSON file of signal envelopes
   std::string context;                // {"accounts": [...], "contacts": [...]}, or ""
   const char* command = "playc run";  // names the command in I/O errors
+  // The stream clock at the end (`playc run --until`): absence timers due
+  // by it fire after the last signal. INT64_MIN: the newest occurred_at read.
+  int64_t until_ms = INT64_MIN;
 };
 
 struct BacktestResult {
@@ -24,6 +29,7 @@ struct BacktestResult {
   size_t late = 0;          // signals a temporal trigger did not count: later than its lateness
   size_t windows = 0;       // temporal triggers' states at the end (per play and account or contact)
   size_t window_bytes = 0;  // their size, encoded as a store keeps them (keys included)
+  size_t absences = 0;      // absence timers that fired (each ran its play on a synthetic signal)
 };
 
 // Runs every signal of `in.signals` through the engine on `bundle`, actions

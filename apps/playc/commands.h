@@ -40,6 +40,7 @@ struct RunOptions {
   std::string signals, context;
   bool trace = false;
   bool fail_on_error = false;  // exit 1 when any play hit a runtime error
+  std::string until;           // RFC 3339: the stream clock at the end (absence timers), "" none
 };
 int run_run(const RunOptions& o);
 

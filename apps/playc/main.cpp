@@ -40,6 +40,9 @@ int main(int argc, char** argv) {
   r->add_option("--context", run.context, "context records: {\"accounts\":[...],\"contacts\":[...]}");
   r->add_flag("--trace", run.trace, "also print an outcome line for every evaluation");
   r->add_flag("--fail-on-error", run.fail_on_error, "exit 1 if any play hit a runtime error");
+  r->add_option("--until", run.until,
+                "RFC 3339 time: move the stream clock to it after the last signal, so absence timers "
+                "due by then fire");
 
   DiffOptions diff;
   auto* df = app.add_subcommand(

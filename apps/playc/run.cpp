@@ -13,6 +13,7 @@
 
 #include "apps/playc/backtest.h"
 #include "apps/playc/commands.h"
+#include "common/time/time.h"
 #include "runtime/engine/render.h"
 
 namespace play::playc {
@@ -66,6 +67,7 @@ void print_summary(const Summary& s, const BacktestResult& r) {
     }
   if (!any) line += " none";
   if (late) line += "; " + plural(late, "late signal", "late signals") + " not counted by temporal triggers";
+  if (r.absences) line += "; " + plural(r.absences, "absence", "absences") + " fired";
   std::fprintf(stderr, "%s\n", line.c_str());
   if (r.windows)
     std::fprintf(stderr, "playc run: temporal triggers hold %s, %zu bytes (%zu per window)\n",
@@ -86,6 +88,12 @@ int run_run(const RunOptions& o) {
   vm::Bundle bundle;
   if (int rc = report_load(loader::load(o.paths, bundle))) return rc;
 
+  BacktestInput in{o.signals, o.context, "playc run"};
+  if (!o.until.empty() && !parse_timestamp(o.until, in.until_ms)) {
+    std::fprintf(stderr, "playc run: --until '%s' is not an RFC 3339 time (e.g. 2026-07-01T00:00:00Z)\n",
+                 o.until.c_str());
+    return 2;
+  }
   std::string out;
   engine::NdjsonSink ndjson(bundle, out, o.trace);
   Summary summary(bundle, ndjson);
@@ -94,7 +102,7 @@ int run_run(const RunOptions& o) {
   bool shown = false;
   size_t seen = 0;
   auto last = std::chrono::steady_clock::now();
-  BacktestResult r = backtest(bundle, {o.signals, o.context, "playc run"}, summary, [&] {
+  BacktestResult r = backtest(bundle, in, summary, [&] {
     if (out.size() > (1 << 16)) {
       std::fwrite(out.data(), 1, out.size(), stdout);
       out.clear();

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cstring>
+#include <functional>
 
 namespace play::engine {
 
@@ -79,8 +80,43 @@ PatternState& MemoryPatterns::state(const PatternId& id, std::string_view key) {
     slot.hash = id.hash;
     slot.play = id.play;
     slot.state.clear();
+    slot.queued_ms = INT64_MIN;
   }
   return slot.state;
+}
+
+void MemoryPatterns::changed(const PatternId& id, std::string_view key) {
+  std::vector<Slot>& slots = find(key);
+  if (id.index >= slots.size()) return;
+  Slot& slot = slots[id.index];
+  if (slot.state.timer_ms == INT64_MIN || slot.queued_ms != INT64_MIN) return;  // none, or queued already
+  slot.queued_ms = slot.state.timer_ms;
+  timers_.push_back(Timer{slot.queued_ms, id.index, std::string(key)});
+  std::push_heap(timers_.begin(), timers_.end(), std::greater<>());
+}
+
+bool MemoryPatterns::next_due(int64_t clock_ms, uint32_t& index, std::string& key) {
+  while (!timers_.empty() && timers_.front().at_ms <= clock_ms) {
+    std::pop_heap(timers_.begin(), timers_.end(), std::greater<>());
+    Timer t = std::move(timers_.back());
+    timers_.pop_back();
+    std::vector<Slot>& slots = find(t.key);
+    if (t.index >= slots.size()) continue;
+    Slot& slot = slots[t.index];
+    slot.queued_ms = INT64_MIN;
+    if (slot.state.timer_ms == INT64_MIN) continue;  // fired or cleared since
+    if (slot.state.timer_ms > t.at_ms) {             // pushed later since: queued again for then
+      slot.queued_ms = slot.state.timer_ms;
+      t.at_ms = slot.queued_ms;
+      timers_.push_back(std::move(t));
+      std::push_heap(timers_.begin(), timers_.end(), std::greater<>());
+      continue;
+    }
+    index = t.index;
+    key = std::move(t.key);
+    return true;
+  }
+  return false;
 }
 
 size_t MemoryPatterns::encoded_bytes() const {
