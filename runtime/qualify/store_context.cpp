@@ -237,7 +237,8 @@ void StorePatterns::flush(store::Evaluation& ev) {
     auto it = cache_.find(k);
     if (it == cache_.end() || !it->second.present) continue;
     engine::encode_pattern_state(it->second.state, bytes_);
-    ev.patterns.push_back({it->second.play, it->second.pattern, it->second.key, bytes_});
+    ev.patterns.push_back(
+        {it->second.play, it->second.pattern, it->second.key, bytes_, it->second.state.timer_ms});
   }
 }
 
