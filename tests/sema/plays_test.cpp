@@ -222,7 +222,7 @@ TEST(Plays, TemplatesAreChecked) {
 TEST(Plays, TemporalFormsAreNotSupportedYetWithoutCascade) {
   auto c = check_source(R"(play p {
   owner "o" title "t" oncall "c" runbook "r"
-  on absence of product.login for 7d per account
+  on rate(product.usage, 1d) < 0.5 * baseline(product.usage, 28d) per account
   where signal.nonexistent == 1
   do review(queue: "q", note: "{signal.whatever}")
 }
