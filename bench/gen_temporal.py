@@ -3,7 +3,10 @@
 `all of`, per account, with filters) and SIGNALS signals over ACCOUNTS
 accounts, in event-time order, one every 0.5 s (bench/temporal_bench.sh).
 
-usage: gen_temporal.py OUT_DIR [PLAYS] [SIGNALS] [ACCOUNTS]"""
+usage: gen_temporal.py OUT_DIR [PLAYS] [SIGNALS] [ACCOUNTS] [ABSENCE]
+
+ABSENCE (default 0): one play in ABSENCE is `on absence of T for D per account`
+instead (its timers fire on the stream clock)."""
 import json
 import os
 import random
@@ -14,6 +17,7 @@ out = sys.argv[1]
 n_plays = int(sys.argv[2]) if len(sys.argv) > 2 else 100
 n_signals = int(sys.argv[3]) if len(sys.argv) > 3 else 1_000_000
 n_accounts = int(sys.argv[4]) if len(sys.argv) > 4 else 100_000
+absence_every = int(sys.argv[5]) if len(sys.argv) > 5 else 0
 rnd = random.Random(13)
 os.makedirs(os.path.join(out, "plays"), exist_ok=True)
 
@@ -37,7 +41,10 @@ def member():
 
 with open(os.path.join(out, "plays", "temporal.play"), "w") as w:
     for i in range(n_plays):
-        if i % 4 == 3:
+        if absence_every and i % absence_every == absence_every - 1:
+            m = member()
+            on = f"on absence of {'(' + m + ')' if ' where ' in m else m} for {rnd.choice(['1h', '6h', '24h'])} per account"
+        elif i % 4 == 3:
             members = [member() for _ in range(rnd.choice([2, 3]))]
             on = "on all of (" + ", ".join(members) + f") within {rnd.choice(windows)} per account"
         else:

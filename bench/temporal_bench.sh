@@ -1,15 +1,15 @@
 #!/usr/bin/env bash
 # Temporal triggers through `playc run` (docs/language.md section 12):
 # PLAYS temporal plays, SIGNALS signals over ACCOUNTS accounts
-# (bench/gen_temporal.py); prints signals/s (hyperfine when installed, else
+# (bench/gen_temporal.py; ABSENCE=N makes one play in N an absence); prints signals/s (hyperfine when installed, else
 # one timed run) and the windows' state per account from playc run's summary.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-PLAYS=${PLAYS:-100} SIGNALS=${SIGNALS:-1000000} ACCOUNTS=${ACCOUNTS:-100000}
+PLAYS=${PLAYS:-100} SIGNALS=${SIGNALS:-1000000} ACCOUNTS=${ACCOUNTS:-100000} ABSENCE=${ABSENCE:-0}
 playc=build/apps/playc/playc
 dir=$(mktemp -d)
 trap 'rm -rf "$dir"' EXIT
-python3 bench/gen_temporal.py "$dir" "$PLAYS" "$SIGNALS" "$ACCOUNTS"
+python3 bench/gen_temporal.py "$dir" "$PLAYS" "$SIGNALS" "$ACCOUNTS" "$ABSENCE"
 $playc check "$dir/plays" >/dev/null
 run=("$playc" run "$dir/plays" --signals "$dir/signals.ndjson")
 start=$(date +%s.%N)
