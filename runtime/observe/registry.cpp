@@ -59,10 +59,13 @@ std::vector<RegistryEntry> registry(const vm::Bundle& bundle) {
         members += (i ? ", " : "") + (t < bundle.signals.size() ? bundle.signals[t].name : std::string("?"));
         if (!pat.members[i].filter.code.empty()) members += " where ...";
       }
+      bool absence = pat.kind == vm::PatternKind::Absence;  // absence form: "absence of T for 7d"
       e.trigger = pat.kind == vm::PatternKind::Count
                       ? "count(" + members + ") >= " + std::to_string(pat.threshold)
-                      : "all of (" + members + ")";
-      e.trigger += " within " + vm::format_duration(pat.within_ms) +
+                  : absence ? (pat.members[0].filter.code.empty() ? "absence of " + members
+                                                                  : "absence of (" + members + ")")
+                            : "all of (" + members + ")";
+      e.trigger += (absence ? " for " : " within ") + vm::format_duration(pat.within_ms) +
                    (pat.per == vm::Per::Contact ? " per contact" : " per account") + ", lateness " +
                    vm::format_duration(pat.lateness_ms);
     }
