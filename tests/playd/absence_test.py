@@ -17,7 +17,10 @@ down fires exactly once after the restart, across kill -9.
    before that, and started again after it: the stall fires once. playd is
    killed again right after the fire is delivered, and started: nothing
    fires twice (the decision, the action and the cleared timer were one
-   transaction). The store then holds no armed timer."""
+   transaction). The store then holds no armed timer.
+
+3. A reload that changes the absence's pattern drops its armed timers; one
+   that keeps the pattern keeps them."""
 import datetime
 import json
 import os
@@ -142,6 +145,50 @@ def fires_once_after_a_restart(binary):
     print("an absence timer due while playd was down fired once after the restart, across two kill -9")
 
 
+def changed_pattern_drops_its_timers(binary):
+    """A reload that changes an absence (1d to 2d) drops the old pattern's
+    armed timers: the new pattern starts from nothing (docs/language.md
+    section 12, "Hot reload"); one that keeps it keeps them."""
+    with tempfile.TemporaryDirectory() as tmp:
+        plays_dir = os.path.join(tmp, "plays")
+        os.makedirs(plays_dir)
+        play_file = os.path.join(plays_dir, "quiet.play")
+        open(play_file, "w").write(QUIET_PLAY)
+        data = tmp + "/data"
+        pd = Playd(binary, data, plays=plays_dir).start()
+        try:
+            login = {"id": "login-1", "type": "product.login", "account": "bigco.com",
+                     "occurred_at": datetime.datetime.now(datetime.timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ"),
+                     "properties": {}}
+            status, body = pd.request("POST", "/v1/signals", login)
+            assert status == 200, (status, body)
+            wait_for(lambda: '"status":"evaluated"' in pd.request("GET", "/v1/signals/login-1/trace")[1],
+                     what="the login evaluated")
+
+            def armed():
+                db = sqlite3.connect(os.path.join(data, "playd.db"))
+                try:
+                    return db.execute("SELECT COUNT(*) FROM pattern_states WHERE play = 'quiet' AND timer_ms IS NOT NULL"
+                                      ).fetchone()[0]
+                finally:
+                    db.close()
+            assert armed() == 1
+            open(play_file, "w").write(QUIET_PLAY.replace('"Quiet for a day"', '"Quiet, renamed"'))
+            status, body = pd.request("POST", "/v1/admin/reload", b"", timeout=60)
+            assert status == 200 and json.loads(body).get("reloaded") is True, (status, body)
+            assert armed() == 1, "an unchanged pattern keeps its timer over a reload"
+            open(play_file, "w").write(QUIET_PLAY.replace("for 1d", "for 2d"))
+            status, body = pd.request("POST", "/v1/admin/reload", b"", timeout=60)
+            assert status == 200 and json.loads(body).get("reloaded") is True, (status, body)
+            wait_for(lambda: armed() == 0, what="the changed pattern's timer dropped")
+            assert pd.stop() == 0
+        finally:
+            if pd.proc and pd.proc.poll() is None:
+                pd.proc.kill()
+    print("a changed absence pattern drops its timers over a reload; an unchanged one keeps them")
+
+
 if __name__ == "__main__":
     same_as_playc_run(sys.argv[1], sys.argv[2])
     fires_once_after_a_restart(sys.argv[1])
+    changed_pattern_drops_its_timers(sys.argv[1])
