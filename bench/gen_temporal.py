@@ -5,7 +5,10 @@ accounts, in event-time order, one every 0.5 s (bench/temporal_bench.sh).
 SCORES of the plays (0 by default) are `on score ... crosses N` instead,
 over 10 score declarations of 2 to 4 rules each.
 
-usage: gen_temporal.py OUT_DIR [PLAYS] [SIGNALS] [ACCOUNTS] [SCORES]"""
+usage: gen_temporal.py OUT_DIR [PLAYS] [SIGNALS] [ACCOUNTS] [SCORES] [ABSENCE]
+
+ABSENCE (default 0): one play in ABSENCE is `on absence of T for D per account`
+instead (its timers fire on the stream clock)."""
 import json
 import os
 import random
@@ -17,6 +20,7 @@ n_plays = int(sys.argv[2]) if len(sys.argv) > 2 else 100
 n_signals = int(sys.argv[3]) if len(sys.argv) > 3 else 1_000_000
 n_accounts = int(sys.argv[4]) if len(sys.argv) > 4 else 100_000
 n_scores = int(sys.argv[5]) if len(sys.argv) > 5 else 0
+absence_every = int(sys.argv[6]) if len(sys.argv) > 6 else 0
 rnd = random.Random(13)
 os.makedirs(os.path.join(out, "plays"), exist_ok=True)
 
@@ -46,6 +50,9 @@ with open(os.path.join(out, "plays", "temporal.play"), "w") as w:
     for i in range(n_plays):
         if i < n_scores:
             on = f"on score s{i % 10} crosses {rnd.randint(20, 80)}"
+        elif absence_every and i % absence_every == absence_every - 1:
+            m = member()
+            on = f"on absence of {'(' + m + ')' if ' where ' in m else m} for {rnd.choice(['1h', '6h', '24h'])} per account"
         elif i % 4 == 3:
             members = [member() for _ in range(rnd.choice([2, 3]))]
             on = "on all of (" + ", ".join(members) + f") within {rnd.choice(windows)} per account"

@@ -87,8 +87,10 @@ namedArg : anyName COLON expr ;
 onClause
   : ON signalName                                                          # onSignal
   | ON ANY OF LPAREN signalName (COMMA signalName)* COMMA? RPAREN          # onAnyOf
-  // --- temporal forms (LANGUAGE.md section 10): parsed, rejected by the checker for now
-  | ON ABSENCE OF signalName FOR DURATION perClause?                        # onAbsence
+  // --- temporal forms (LANGUAGE.md section 10; docs/language.md section 12)
+  // absence: `absence of T` or, filtered, `absence of (T where e)`: the
+  // parentheses keep the filter apart from `for D`, as in count(...) and all of (...)
+  | ON ABSENCE OF (signalName | LPAREN signalFilter RPAREN) FOR DURATION perClause? # onAbsence
   | ON COUNT LPAREN signalFilter RPAREN cmpOp expr WITHIN DURATION perClause? # onCount
   | ON ALL OF LPAREN signalFilter (COMMA signalFilter)* COMMA? RPAREN WITHIN DURATION perClause? # onAllOf
   | ON RATE LPAREN signalFilter COMMA DURATION RPAREN cmpOp expr perClause? # onRate
@@ -121,6 +123,7 @@ testDecl : TEST STRING LBRACE testItem* RBRACE ;
 testItem
   : GIVEN ident record                                                       # testGiven
   | SIGNAL signalName (AT DURATION)? record?                                 # testSignal
+  | AFTER DURATION                                                           # testAfter
   | EXPECT ident DO ident (LPAREN (namedArg (COMMA namedArg)* COMMA?)? RPAREN)? timesClause? # testExpectAction
   | EXPECT ident OUTCOME ident STRING? (ON STRING)? timesClause?            # testExpectOutcome
   | EXPECT NOTHING ELSE                                                      # testExpectNothingElse

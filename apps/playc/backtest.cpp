@@ -41,6 +41,10 @@ BacktestResult backtest(const vm::Bundle& bundle, const BacktestInput& in, engin
   engine::SignalDecoder decoder(bundle);
   engine::DecodedSignal signal;
   size_t line_no = 0;
+  // The stream clock: the newest occurred_at read so far, over all signals.
+  // Absence timers run on it (docs/language.md section 12), before the
+  // signal that moved it: a backtest never invents time.
+  int64_t clock = INT64_MIN;
   std::string_view line;
   while (signals.next(line)) {
     ++line_no;
@@ -51,6 +55,7 @@ BacktestResult backtest(const vm::Bundle& bundle, const BacktestInput& in, engin
       ++res.skipped;
       continue;
     }
+    if (signal.occurred_at_ms > clock) eng.advance_clock(clock = signal.occurred_at_ms, sink);
     eng.process(signal, sink);
     ++res.signals;
     if (after_signal) after_signal();
@@ -61,6 +66,9 @@ BacktestResult backtest(const vm::Bundle& bundle, const BacktestInput& in, engin
     res.rc = 2;
     return res;
   }
+  if (in.until_ms > clock) eng.advance_clock(clock = in.until_ms, sink);
+  if (after_signal) after_signal();
+  res.absences = eng.stats().absences_fired;
   res.late = eng.stats().late_signals;
   if (const engine::MemoryPatterns* m = eng.memory_patterns()) {
     res.windows = m->size();

@@ -3,6 +3,8 @@
 // runs, with in-memory context, ledger and seen-signal set.
 #pragma once
 
+#include <climits>
+#include <cstdint>
 #include <functional>
 #include <string>
 
@@ -18,6 +20,9 @@ struct BacktestInput {
   // A repeated signal id is a duplicate within this much event time of its
   // first sighting: playd's store.dedup_ttl (default 30d). 0: forever.
   int64_t dedup_ttl_ms = 30LL * 24 * 3600 * 1000;
+  // The stream clock at the end (`playc run --until`): absence timers due
+  // by it fire after the last signal. INT64_MIN: the newest occurred_at read.
+  int64_t until_ms = INT64_MIN;
 };
 
 struct BacktestResult {
@@ -27,6 +32,7 @@ struct BacktestResult {
   size_t late = 0;          // signals a temporal trigger did not count: later than its lateness
   size_t windows = 0;       // temporal triggers' states at the end (per play and account or contact)
   size_t window_bytes = 0;  // their size, encoded as a store keeps them (keys included)
+  size_t absences = 0;      // absence timers that fired (each ran its play on a synthetic signal)
 };
 
 // Runs every signal of `in.signals` through the engine on `bundle`, actions

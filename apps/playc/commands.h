@@ -41,6 +41,7 @@ struct RunOptions {
   bool trace = false;
   bool fail_on_error = false;     // exit 1 when any play hit a runtime error
   std::string dedup_ttl = "30d";  // as playd's store.dedup_ttl
+  std::string until;              // RFC 3339: the stream clock at the end (absence timers), "" none
 };
 int run_run(const RunOptions& o);
 

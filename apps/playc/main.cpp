@@ -43,6 +43,9 @@ int main(int argc, char** argv) {
   r->add_option("--dedup-ttl", run.dedup_ttl,
                 "a repeated signal id is a duplicate within this much event time, as playd's store.dedup_ttl "
                 "(default 30d; 0s: forever)");
+  r->add_option("--until", run.until,
+                "RFC 3339 time: move the stream clock to it after the last signal, so absence timers "
+                "due by then fire");
 
   DiffOptions diff;
   auto* df = app.add_subcommand(

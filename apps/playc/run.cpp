@@ -68,6 +68,7 @@ void print_summary(const Summary& s, const BacktestResult& r) {
     }
   if (!any) line += " none";
   if (late) line += "; " + plural(late, "late signal", "late signals") + " not counted by temporal triggers";
+  if (r.absences) line += "; " + plural(r.absences, "absence", "absences") + " fired";
   std::fprintf(stderr, "%s\n", line.c_str());
   if (r.windows)
     std::fprintf(stderr, "playc run: temporal triggers hold %s, %zu bytes (%zu per window)\n",
@@ -89,6 +90,11 @@ int run_run(const RunOptions& o) {
   if (!parse_duration(o.dedup_ttl, in.dedup_ttl_ms) || in.dedup_ttl_ms < 0) {
     std::fprintf(stderr, "playc run: --dedup-ttl: '%s' is not a duration (e.g. 30d, 12h, 0s)\n",
                  o.dedup_ttl.c_str());
+    return 2;
+  }
+  if (!o.until.empty() && !parse_timestamp(o.until, in.until_ms)) {
+    std::fprintf(stderr, "playc run: --until '%s' is not an RFC 3339 time (e.g. 2026-07-01T00:00:00Z)\n",
+                 o.until.c_str());
     return 2;
   }
   vm::Bundle bundle;

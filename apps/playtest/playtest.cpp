@@ -81,7 +81,7 @@ class TestRun {
   bool load_givens();
   bool load_given(const ast::TestItem& item);
   bool send_signals();
-  bool envelope_of(const ast::TestItem& item, int n, std::string& out);
+  bool envelope_of(const ast::TestItem& item, int n, int64_t at_ms, std::string& out);
   void check_expectations();
   bool expect_action(const ast::TestItem& item, std::vector<bool>& explained);
   void expect_outcome(const ast::TestItem& item);
@@ -171,22 +171,33 @@ bool TestRun::send_signals() {
   engine::SignalDecoder decoder(bundle_);
   engine::DecodedSignal signal;
   int n = 0;
+  // The test's clock, as `playc run`'s stream clock: the newest occurred_at
+  // so far, moved on by `after D`; absence timers run on it. A signal
+  // without `at` occurs at T0, or at the clock of the last `after`.
+  int64_t clock = kT0, after = kT0;
   for (const auto& item : test_.items) {
+    if (item.kind == ast::TestItemKind::After) {
+      after = clock += item.at_ms;
+      engine_.advance_clock(clock, recorder_);
+      continue;
+    }
     if (item.kind != ast::TestItemKind::Signal) continue;
     std::string env, err;
-    if (!envelope_of(item, ++n, env)) return false;
+    int64_t at = item.at_raw.empty() ? after : kT0 + item.at_ms;
+    if (!envelope_of(item, ++n, at, env)) return false;
     if (!decoder.decode(env, signal, err)) {
       failures_.push_back(where(item.span) + ": bad signal: " + err);
       return false;
     }
+    if (signal.occurred_at_ms > clock) engine_.advance_clock(clock = signal.occurred_at_ms, recorder_);
     engine_.process(signal, recorder_);
   }
   return true;
 }
 
 // The n-th signal of the test as the JSON envelope playd would receive:
-// id "test-N" and source "test" unless given, occurred at T0 + `at`.
-bool TestRun::envelope_of(const ast::TestItem& item, int n, std::string& env) {
+// id "test-N" and source "test" unless given, occurred at at_ms.
+bool TestRun::envelope_of(const ast::TestItem& item, int n, int64_t at_ms, std::string& env) {
   json::Writer w(env);
   w.begin_object();
   bool has_id = false, has_source = false;
@@ -208,7 +219,7 @@ bool TestRun::envelope_of(const ast::TestItem& item, int n, std::string& env) {
   if (!has_id) w.key("id").value("test-" + std::to_string(n));
   if (!has_source) w.key("source").value("test");
   w.key("type").value(item.signal_type);
-  w.key("occurred_at").value(vm::format_timestamp(kT0 + item.at_ms));
+  w.key("occurred_at").value(vm::format_timestamp(at_ms));
   w.key("properties").raw(props);
   w.end_object();
   return true;

@@ -274,6 +274,7 @@ enum class TestItemKind : uint8_t {
   ExpectAction,   // expect PLAY do ACTION[(arg: value, ...)] [times N]
   ExpectOutcome,  // expect PLAY outcome KIND ["reason"] [on "signal-id"] [times N]
   ExpectNothingElse,
+  After,  // after D: the test's clock moves on by D (temporal triggers' timers fire)
 };
 
 struct TestItem {
@@ -283,7 +284,7 @@ struct TestItem {
   std::vector<RecordField> fields;  // Given, Signal
   std::string signal_type;          // Signal
   Span type_span;
-  int64_t at_ms = 0;  // Signal: offset from the test's start
+  int64_t at_ms = 0;  // Signal: offset from the test's start; After: how far the clock moves
   std::string at_raw;
   std::string play;  // Expect*
   Span play_span;

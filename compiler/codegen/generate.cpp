@@ -205,10 +205,11 @@ class Generator {
   // A temporal trigger: each member's filter is compiled over its own type's slots.
   vm::Pattern pattern(const sema::Pattern& sp, const std::string& what, Span owner) {
     vm::Pattern vp;
-    vp.kind = sp.kind == ast::OnKind::Count   ? vm::PatternKind::Count
-              : sp.kind == ast::OnKind::Rate  ? vm::PatternKind::Rate
-              : sp.kind == ast::OnKind::Score ? vm::PatternKind::Score
-                                              : vm::PatternKind::AllOf;
+    vp.kind = sp.kind == ast::OnKind::Count     ? vm::PatternKind::Count
+              : sp.kind == ast::OnKind::Rate    ? vm::PatternKind::Rate
+              : sp.kind == ast::OnKind::Score   ? vm::PatternKind::Score
+              : sp.kind == ast::OnKind::Absence ? vm::PatternKind::Absence
+                                                : vm::PatternKind::AllOf;
     if (sp.kind == ast::OnKind::Rate) {  // rate: its baseline and comparison
       vp.baseline_ms = sp.baseline_ms;
       vp.factor_micros = sp.factor_micros;

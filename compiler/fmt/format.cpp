@@ -387,7 +387,9 @@ class Printer {
       case OnKind::AnyOf:
         return s + "any of (" + list() + ")";
       case OnKind::Absence:
-        return s + "absence of " + first() + " for " + on.window_raw + per(on.per);
+        return s + "absence of " +
+               (on.signals.size() == 1 && on.signals[0].filter ? "(" + first() + ")" : first()) + " for " +
+               on.window_raw + per(on.per);
       case OnKind::Count:
         return s + "count(" + first() + ") " + on.cmp_op + " " + value() + " within " + on.window_raw +
                per(on.per);
@@ -526,6 +528,9 @@ class Printer {
           break;
         case TestItemKind::ExpectNothingElse:
           s = "expect nothing else";
+          break;
+        case TestItemKind::After:
+          s = "after " + it.at_raw;
           break;
       }
       item(s, it.span, 1);

@@ -238,6 +238,7 @@ struct Walker {
           add(SymKind::Outcome, item.outcome, item.outcome_span);
           break;
         case ast::TestItemKind::ExpectNothingElse:
+        case ast::TestItemKind::After:
           break;
       }
     }

@@ -2,7 +2,7 @@
 // scope it gives, filters in source order, lets, and `do` actions. Of the
 // temporal `on` forms (section 10), count windows and `all of` are checked
 // here (check_pattern), rates in pattern_rate.cpp, scores in
-// pattern_score.cpp; the others are rejected with P0900.
+// pattern_score.cpp, absences in pattern_absence.cpp.
 #include <fmt/format.h>
 
 #include <algorithm>
@@ -26,8 +26,6 @@ constexpr size_t kMaxMembers = 16;                         // vm::kMaxAllOfMembe
 
 const char* temporal_form(ast::OnKind k) {
   switch (k) {
-    case ast::OnKind::Absence:
-      return "`on absence of ... for ...` (a stall trigger)";
     case ast::OnKind::Rate:
       return "`on rate(...)` (a rate-change trigger)";
     default:
@@ -145,9 +143,11 @@ void Checker::check_play(ast::PlayDecl& decl) {
       });
       d_.error(
           "P0324", it->name_span,
-          fmt::format("`lateness` only applies to a play with a temporal trigger (`on count(...)`, `on all "
-                      "of (...)`, `on score ...`); play '{}' reacts to each signal as it comes",
-                      decl.name));
+          fmt::format(
+              "`lateness` only applies to a play with a temporal trigger (`on count(...)`, `on all "
+              "of (...)`, `on rate(...)`, `on score ...`, `on absence of ...`); play '{}' reacts to each "
+              "signal as it comes",
+              decl.name));
     } else {
       play.pattern.lateness_ms = *play.lateness_ms;
       if (play.pattern.kind == ast::OnKind::Rate) check_rate_lateness(decl, play.pattern);
@@ -299,13 +299,14 @@ SignalScope Checker::check_on(ast::PlayDecl& decl, Play& play) {
       on->on.kind == ast::OnKind::Rate)
     return check_pattern(on->on, play);
   if (on->on.kind == ast::OnKind::Score) return check_score_trigger(on->on, play);
+  if (on->on.kind == ast::OnKind::Absence) return check_absence(on->on, play);
   if (on->on.kind != ast::OnKind::Signal && on->on.kind != ast::OnKind::AnyOf) {
     d_.error(
         "P0900", on->on.span,
-        fmt::format(
-            "{} is not supported yet: of the temporal forms (docs/language.md section 12) only `on "
-            "count(...)`, `on all of (...)`, `on rate(...)` and `on score ... crosses ...` are built so far",
-            temporal_form(on->on.kind)));
+        fmt::format("{} is not supported yet: of the temporal forms (docs/language.md section 12) only `on "
+                    "count(...)`, `on all of (...)`, `on rate(...)`, `on score ... crosses ...` and `on "
+                    "absence of ...` are built so far",
+                    temporal_form(on->on.kind)));
     play.temporal = true;
     sc.unknown = true;
     return sc;

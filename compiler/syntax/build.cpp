@@ -359,7 +359,10 @@ OnClause Builder::on_clause(P::OnClauseContext* ctx) {
     for (auto* n : c->signalName()) on.signals.push_back(signal_ref(n, nullptr, on.span));
   } else if (auto* c = dynamic_cast<P::OnAbsenceContext*>(ctx)) {
     on.kind = OnKind::Absence;
-    on.signals.push_back(signal_ref(c->signalName(), nullptr, on.span));
+    if (auto* f = c->signalFilter())
+      on.signals.push_back(signal_ref(f->signalName(), f->expr(), span(f)));
+    else
+      on.signals.push_back(signal_ref(c->signalName(), nullptr, on.span));
     on.window_ms = duration_of(c->DURATION(), &on.window_raw);
     on.per = per(c->perClause());
   } else if (auto* c = dynamic_cast<P::OnCountContext*>(ctx)) {
@@ -441,6 +444,9 @@ TestItem Builder::test_item(P::TestItemContext* ctx) {
         it.has_reason = true, it.reason = string_of(str);
     }
     times(c->timesClause());
+  } else if (auto* c = dynamic_cast<P::TestAfterContext*>(ctx)) {
+    it.kind = TestItemKind::After;
+    it.at_ms = duration_of(c->DURATION(), &it.at_raw);
   } else {
     it.kind = TestItemKind::ExpectNothingElse;
   }

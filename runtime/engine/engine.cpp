@@ -8,33 +8,10 @@
 #include "common/context_signals.h"
 #include "common/text.h"
 #include "runtime/engine/idempotency.h"
+#include "runtime/engine/play_info.h"
 #include "runtime/vm/guard.h"
 
 namespace play::engine {
-
-constexpr uint32_t kNoPattern = UINT32_MAX;  // PlayInfo::pattern_index of a play without one
-
-// What the engine precomputes per play so the per-signal path only reads.
-struct Engine::PlayInfo {
-  std::string_view name;  // the play's name (points into the bundle)
-  bool shadow = false;
-  int32_t first_guard = -1;                 // guards_ index when the first clause is a `where` guard
-  vm::SourcePos first_pos;                  // that clause's position (for its no_match outcome)
-  std::vector<std::string> clause_reasons;  // per clause: what an outcome's `reason` says
-  // Per clause: the index in Engine::guards_ when the clause is a
-  // `signal.x == "c"` guard (vm/guard.h), else -1. A guard is evaluated as one
-  // string comparison instead of an interpreter run, and at most once per
-  // signal however many plays share it (plays on one type often filter on
-  // the same property values).
-  std::vector<int32_t> guards;
-  std::vector<int32_t> member_guards;   // the same, per pattern member's where
-  uint64_t pattern_hash = 0;            // vm::pattern_hash, 0 without a pattern
-  uint32_t pattern_index = kNoPattern;  // among the bundle's patterns (PatternId::index)
-  std::string pattern_window;           // " within 48h per account"
-  std::vector<uint8_t> is_enroll;       // per action
-  std::vector<int> sink_arg;            // per action: index of the `sink` argument (webhook), or -1
-  size_t total_args = 0;
-};
 
 namespace {
 
@@ -100,6 +77,8 @@ Engine::Engine(const vm::Bundle& bundle, ContextStore& context, Ledger& ledger, 
           : play.pattern.kind == vm::PatternKind::Score
               ? " (score " + play.pattern.score_name + ", half_life " +
                     vm::format_duration(play.pattern.half_life_ms) + per_name(play.pattern.per) + ")"
+          : play.pattern.kind == vm::PatternKind::Absence
+              ? " for " + vm::format_duration(play.pattern.within_ms) + per_name(play.pattern.per)
               : " within " + vm::format_duration(play.pattern.within_ms) + per_name(play.pattern.per);
     }
     for (const vm::Clause& c : play.clauses) {
@@ -146,8 +125,10 @@ Engine::Engine(const vm::Bundle& bundle, ContextStore& context, Ledger& ledger, 
   // lines rather than across all of it.
   for (const std::vector<uint32_t>& plays : plays_by_type_)
     for (uint32_t p : plays)
-      if (plays_[p].pattern_hash && plays_[p].pattern_index == kNoPattern)
+      if (plays_[p].pattern_hash && plays_[p].pattern_index == kNoPattern) {
         plays_[p].pattern_index = pattern_count_++;
+        pattern_plays_.push_back(p);
+      }
 
   account_domain_slot_ = field_slot(bundle.account, "domain");
   contact_email_slot_ = field_slot(bundle.contact, "email");
@@ -231,7 +212,23 @@ void Engine::process(const DecodedSignal& s, OutputSink& out) {
 
   apply_crm_updates(s);
   resolve_context(s);
+  begin_signal(s);
 
+  for (uint32_t p : plays_by_type_[s.type]) evaluate_play(p, s, out);
+
+  if (enrolled_ && !contact_key_.empty() && contact_last_enrolled_slot_ >= 0) {
+    FieldValue f{uint32_t(contact_last_enrolled_slot_), vm::Value::timestamp(s.occurred_at_ms)};
+    context_.upsert(Entity::Contact, contact_key_, {&f, 1});
+  }
+  // Absences this signal ended (it came at or after their due time): they
+  // fire now, each on its synthetic signal, after this signal's plays.
+  for (size_t i = 0; i < ended_.size(); ++i)
+    fire_absence(ended_[i].play, ended_[i].key, ended_[i].due_ms, out);
+  ended_.clear();
+}
+
+// The per-signal evaluation state, for a signal whose context is resolved.
+void Engine::begin_signal(const DecodedSignal& s) {
   ctx_.signal = s.props;
   ctx_.signal_names = prop_names_[s.type];
   fill_envelope(s, ctx_);
@@ -245,13 +242,6 @@ void Engine::process(const DecodedSignal& s, OutputSink& out) {
   std::fill(icp_failed_.begin(), icp_failed_.end(), 0);
   suppress_state_ = SuppressState::Unknown;
   enrolled_ = false;
-
-  for (uint32_t p : plays_by_type_[s.type]) evaluate_play(p, s, out);
-
-  if (enrolled_ && !contact_key_.empty() && contact_last_enrolled_slot_ >= 0) {
-    FieldValue f{uint32_t(contact_last_enrolled_slot_), vm::Value::timestamp(s.occurred_at_ms)};
-    context_.upsert(Entity::Contact, contact_key_, {&f, 1});
-  }
 }
 
 void Engine::apply_crm_updates(const DecodedSignal& s) {
@@ -394,6 +384,12 @@ void Engine::evaluate_play(uint32_t pi, const DecodedSignal& s, OutputSink& out)
   o.play = info.name;
   o.signal = s.id;
   o.shadow = info.shadow;
+  if (info.pattern_hash && bundle_.plays[pi].pattern.kind == vm::PatternKind::Absence) {
+    arm_absence(pi, s, o);  // the signal only arms the timer: the play runs when it fires
+    ++stats_.outcomes[size_t(o.kind)];
+    out.outcome(o);
+    return;
+  }
   if (info.pattern_hash) {
     auto mark = arena_.mark();
     bool completed = completes_pattern(pi, s, o);
@@ -417,7 +413,13 @@ void Engine::evaluate_play(uint32_t pi, const DecodedSignal& s, OutputSink& out)
       return;
     }
   }
+  run_clauses_and_actions(pi, s, out, o);
+}
+
+// The play's clauses, lets and actions on `s` (its trigger has let it through).
+void Engine::run_clauses_and_actions(uint32_t pi, const DecodedSignal& s, OutputSink& out, Outcome& o) {
   const vm::Play& play = bundle_.plays[pi];
+  const PlayInfo& info = plays_[pi];
   shadow_ = info.shadow;
   auto mark = arena_.mark();
   bool fires = passes_clauses(pi, o) && compute_actions(play, o);

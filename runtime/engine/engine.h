@@ -95,6 +95,7 @@ struct EngineStats {
   uint64_t runtime_errors = 0;           // failed evaluations (clauses, icps, rules, lets, args)
   uint64_t late_signals =
       0;  // signals a pattern did not count: older than its stream clock minus the lateness
+  uint64_t absences_fired = 0;  // absence form: timers that ran the play on a synthetic signal
   uint64_t count(OutcomeKind k) const { return outcomes[size_t(k)]; }
 };
 
@@ -145,6 +146,21 @@ class Engine {
   }
   // The vm::pattern_hash of each play's pattern (0 when it has none).
   uint64_t pattern_hash(uint32_t play_index) const;
+
+  // ---- the absence form's timers (absence.cpp; docs/language.md section 12)
+  // Runs the timer of play `play_index`'s absence pattern for `key` (an
+  // account's domain or a contact's email) if it is due at `clock_ms`
+  // (the due time plus the lateness at or before it): the rest of the play
+  // runs on a synthetic signal (docs/signals.md) and the timer is cleared
+  // until a newer signal arms it again. False when nothing was due (a timer
+  // pushed later, or none). playd calls it for the timers its store finds due.
+  bool run_timer(uint32_t play_index, std::string_view key, int64_t clock_ms, OutputSink& out);
+  // With the engine's own MemoryPatterns (`playc run`, `playc test`): runs
+  // every timer due at `clock_ms`, earliest first. Returns how many fired.
+  size_t advance_clock(int64_t clock_ms, OutputSink& out);
+  // The id of the synthetic signal of an absence that was due at due_ms:
+  // "absence:<play>:<key>:<due_ms>" (stable: idempotency keys derive from it).
+  static std::string absence_signal_id(std::string_view play, std::string_view key, int64_t due_ms);
   const vm::Bundle& bundle() const { return bundle_; }
 
  private:
@@ -156,6 +172,10 @@ class Engine {
   void evaluate_play(uint32_t play_index, const DecodedSignal& s, OutputSink& out);
   bool passes_clauses(uint32_t play_index, Outcome& o);
   bool completes_pattern(uint32_t play_index, const DecodedSignal& s, Outcome& o);
+  void arm_absence(uint32_t play_index, const DecodedSignal& s, Outcome& o);
+  void fire_absence(uint32_t play_index, std::string_view key, int64_t due_ms, OutputSink& out);
+  void run_clauses_and_actions(uint32_t play_index, const DecodedSignal& s, OutputSink& out, Outcome& o);
+  void begin_signal(const DecodedSignal& s);
   void count_member_signal(const vm::Pattern& p, PatternState& st, uint32_t mask, int64_t at, uint64_t id);
   // rate.cpp: a rate's buckets (`window`: " (1d buckets per account)", for the reason)
   bool counts_rate(const vm::Pattern& p, const PatternId& id, std::string_view key, PatternState& st,
@@ -224,6 +244,17 @@ class Engine {
   // needs it (a signal reaches ~25 patterns in a temporal corpus).
   uint64_t id_hash_ = 0;
   bool id_hash_ready_ = false;
+  // Absence form: absences a signal ended (a newer signal came at or after
+  // the due time, before the timer ran), fired after its plays ran.
+  struct EndedAbsence {
+    uint32_t play;
+    std::string key;
+    int64_t due_ms;
+  };
+  std::vector<EndedAbsence> ended_;
+  std::vector<uint32_t> pattern_plays_;  // PatternId::index -> play index
+  DecodedSignal synthetic_;              // the signal an absence fires on
+  std::string synthetic_id_, timer_key_;
   EngineStats stats_;
   bool mrkdwn_texts_ = false;
 };

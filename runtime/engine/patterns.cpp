@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cmath>
 #include <cstring>
+#include <functional>
 
 namespace play::engine {
 
@@ -137,8 +138,43 @@ PatternState& MemoryPatterns::state(const PatternId& id, std::string_view key) {
   if (slot.hash != id.hash) {  // none yet, or another pattern's (another bundle's index): not this one's
     slot.hash = id.hash;
     slot.state.clear();
+    slot.queued_ms = INT64_MIN;
   }
   return slot.state;
+}
+
+void MemoryPatterns::changed(const PatternId& id, std::string_view key) {
+  Key& k = find(key);
+  if (id.index >= k.at.size() || !k.at[id.index]) return;
+  Slot& slot = k.slots[k.at[id.index] - 1];
+  if (slot.state.timer_ms == INT64_MIN || slot.queued_ms != INT64_MIN) return;  // none, or queued already
+  slot.queued_ms = slot.state.timer_ms;
+  timers_.push_back(Timer{slot.queued_ms, id.index, std::string(key)});
+  std::push_heap(timers_.begin(), timers_.end(), std::greater<>());
+}
+
+bool MemoryPatterns::next_due(int64_t clock_ms, uint32_t& index, std::string& key) {
+  while (!timers_.empty() && timers_.front().at_ms <= clock_ms) {
+    std::pop_heap(timers_.begin(), timers_.end(), std::greater<>());
+    Timer t = std::move(timers_.back());
+    timers_.pop_back();
+    Key& k = find(t.key);
+    if (t.index >= k.at.size() || !k.at[t.index]) continue;
+    Slot& slot = k.slots[k.at[t.index] - 1];
+    slot.queued_ms = INT64_MIN;
+    if (slot.state.timer_ms == INT64_MIN) continue;  // fired or cleared since
+    if (slot.state.timer_ms > t.at_ms) {             // pushed later since: queued again for then
+      slot.queued_ms = slot.state.timer_ms;
+      t.at_ms = slot.queued_ms;
+      timers_.push_back(std::move(t));
+      std::push_heap(timers_.begin(), timers_.end(), std::greater<>());
+      continue;
+    }
+    index = t.index;
+    key = std::move(t.key);
+    return true;
+  }
+  return false;
 }
 
 size_t MemoryPatterns::encoded_bytes() const {

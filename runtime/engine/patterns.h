@@ -57,8 +57,13 @@ struct PatternState {
   // within the lateness (at most 16), fired_at_ms the time of the newest
   // id forgotten past those 16.
   double score = 0;
+  // Absence form: when its timer runs (the due time plus the lateness),
+  // INT64_MIN when none is armed. Not in the encoded bytes: a store keeps
+  // it in a column of its own, which it finds due timers by; the engine
+  // sets it whenever it changes an absence state.
+  int64_t timer_ms = INT64_MIN;
   void clear() {
-    max_seen_ms = fired_at_ms = open_bucket_ms = INT64_MIN;
+    max_seen_ms = fired_at_ms = open_bucket_ms = timer_ms = INT64_MIN;
     entries.clear();
     open_counts[0] = open_counts[1] = 0;
     rate_held = false;
@@ -102,14 +107,21 @@ class PatternStore {
 class MemoryPatterns : public PatternStore {
  public:
   PatternState& state(const PatternId& id, std::string_view key) override;
-  void changed(const PatternId&, std::string_view) override {}
-  size_t size() const { return windows_; }  // states held
+  void changed(const PatternId& id, std::string_view key) override;
+  // Absence form: the next armed timer due at `clock_ms` (its timer_ms at
+  // or before it), earliest first: its PatternId::index and key. Each
+  // armed state is queued once; a timer pushed later is queued again
+  // when its old time comes.
+  bool next_due(int64_t clock_ms, uint32_t& index, std::string& key);
+  size_t timers() const { return timers_.size(); }  // queued (some may have been pushed later)
+  size_t size() const { return windows_; }          // states held
   // Their bytes, encoded as a store keeps them (keys included): bench reports.
   size_t encoded_bytes() const;
 
   struct Slot {
     uint64_t hash = 0;  // the pattern's hash; 0: no state
     PatternState state;
+    int64_t queued_ms = INT64_MIN;  // absence form: its entry in timers_, INT64_MIN when none
   };
   // One account's (or contact's) states: only the patterns it has state for,
   // in the order they were first touched (the plays one signal type reaches
@@ -126,6 +138,13 @@ class MemoryPatterns : public PatternStore {
   std::string last_key_;
   Key* last_ = nullptr;
   size_t windows_ = 0;
+  struct Timer {
+    int64_t at_ms;
+    uint32_t index;
+    std::string key;
+    bool operator>(const Timer& o) const { return at_ms > o.at_ms; }
+  };
+  std::vector<Timer> timers_;  // a min-heap by at_ms
 };
 
 }  // namespace play::engine

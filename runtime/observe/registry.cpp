@@ -59,11 +59,16 @@ std::vector<RegistryEntry> registry(const vm::Bundle& bundle) {
         members += (i ? ", " : "") + (t < bundle.signals.size() ? bundle.signals[t].name : std::string("?"));
         if (!pat.members[i].filter.code.empty()) members += " where ...";
       }
+      bool absence = pat.kind == vm::PatternKind::Absence;  // absence form: "absence of T for 7d"
       if (pat.kind == vm::PatternKind::Score)
         e.trigger = "score " + pat.score_name + " crosses " + vm::render(vm::Value::floating(pat.crosses)) +
                     " (" + members + ") half_life " + vm::format_duration(pat.half_life_ms);
       else if (pat.kind == vm::PatternKind::Rate)
         e.trigger = vm::rate_text(pat, members);
+      else if (absence)
+        e.trigger =
+            (pat.members[0].filter.code.empty() ? "absence of " + members : "absence of (" + members + ")") +
+            " for " + vm::format_duration(pat.within_ms);
       else
         e.trigger =
             (pat.kind == vm::PatternKind::Count ? "count(" + members + ") >= " + std::to_string(pat.threshold)

@@ -34,6 +34,16 @@ class Collector : public engine::OutputSink {
   std::vector<store::OutcomeRecord> outcomes;
   std::vector<store::ActionRecord> actions;
   const store::QueuedSignal* signal = nullptr;
+  // What absences a signal ended decided, on their synthetic signals
+  // (engine/absence.cpp): recorded under those ids, not the signal's.
+  std::vector<store::EvaluatedSignal> synthetic;
+
+  store::EvaluatedSignal* synthetic_for(std::string_view id) {
+    if (id == signal->id) return nullptr;
+    if (synthetic.empty() || synthetic.back().id != id)
+      synthetic.push_back({0, std::string(id), {}, {}, signal->type});
+    return &synthetic.back();
+  }
 
   void action(const engine::Action& a) override {
     store::ActionRecord r;
@@ -49,6 +59,7 @@ class Collector : public engine::OutputSink {
     r.shadow = a.shadow;
     r.occurred_at_ms = signal->occurred_at_ms;
     r.received_at_ms = signal->received_at_ms;
+    if (auto* s = synthetic_for(a.signal)) return s->actions.push_back(std::move(r));
     actions.push_back(std::move(r));
   }
   void outcome(const engine::Outcome& o) override {
@@ -59,6 +70,7 @@ class Collector : public engine::OutputSink {
     r.clause = engine::format_pos(bundle_, o.kind == engine::OutcomeKind::Error ? o.error_pos : o.clause_pos);
     r.error = std::string(o.error);
     r.shadow = o.shadow;
+    if (auto* s = synthetic_for(o.signal)) return s->outcomes.push_back(std::move(r));
     outcomes.push_back(std::move(r));
   }
 
@@ -181,7 +193,73 @@ struct Qualifier::Impl {
   }
   void evaluate();
   void hand_over();
+  void run_timers();
 };
+
+// The absence form's timers due on the service clock (docs/language.md
+// section 12): each runs its play on a synthetic signal, and its decisions
+// commit with the state's cleared timer in one transaction, so a timer due
+// while playd was down fires once after the start, never twice. A timer of
+// a pattern not running (changed or removed by a reload) is left to the
+// purge, which drops it.
+void Qualifier::Impl::run_timers() {
+  const vm::Bundle& b = *plays.set->bundle;
+  int64_t now = store::now_ms();
+  std::vector<store::PatternTimer> due;
+  try {
+    due = store.due_pattern_timers(now, options.max_batch);
+  } catch (const std::exception&) {
+    return;  // the store reports its own state; tried again on the next round
+  }
+  if (due.empty()) return;
+  // Nodes sharing the store: read the windows afresh (another node may have
+  // fired or moved these timers); the commit checks them again.
+  if (store.shared()) patterns.forget_all();
+  Collector& collector = *plays.collector;
+  evaluation = store::Evaluation();
+  evaluation.play_set = plays.set->version;
+  store::QueuedSignal carrier;  // the synthetic signal's times, for its actions
+  for (const auto& t : due) {
+    uint32_t pi = 0;
+    while (pi < b.plays.size() &&
+           !(b.plays[pi].name == t.play && plays.engine->pattern_hash(pi) == t.pattern))
+      ++pi;
+    if (pi == b.plays.size()) continue;
+    int64_t due_ms = t.timer_ms - b.plays[pi].pattern.lateness_ms;
+    collector.outcomes.clear();
+    collector.actions.clear();
+    collector.synthetic.clear();
+    carrier.id = engine::Engine::absence_signal_id(t.play, t.key, due_ms);
+    carrier.type = b.signals[b.plays[pi].pattern.members[0].signal_type].name;
+    carrier.occurred_at_ms = due_ms;
+    carrier.received_at_ms = now;
+    collector.signal = &carrier;
+    if (!plays.engine->run_timer(pi, t.key, now, collector)) continue;
+    evaluation.signals.push_back(
+        {0, carrier.id, std::move(collector.outcomes), std::move(collector.actions), carrier.type});
+  }
+  plays.context->flush(evaluation);
+  ledger.flush(evaluation);
+  patterns.flush(evaluation);
+  if (evaluation.signals.empty() && evaluation.patterns.empty()) return;
+  try {
+    store.commit_evaluation(evaluation);
+    plays.context->committed();
+    ledger.committed();
+    patterns.committed();
+  } catch (const std::exception& e) {
+    plays.context->rolled_back();
+    ledger.rolled_back();
+    patterns.rolled_back();
+    metrics.qualify_commit_failed();
+    std::fprintf(stderr,
+                 "playd: cannot commit %zu fired absence timers (%s); they fire when the store can write\n",
+                 evaluation.signals.size(), e.what());
+    return;
+  }
+  batch.clear();
+  hand_over();
+}
 
 Qualifier::Qualifier(std::shared_ptr<const engine::LivePlays> plays, store::Store& store,
                      observe::Metrics& metrics, Execution execution, QualifierOptions options)
@@ -201,6 +279,7 @@ void Qualifier::Impl::evaluate() {
   for (const auto& s : batch) {
     collector.outcomes.clear();
     collector.actions.clear();
+    collector.synthetic.clear();
     collector.signal = &s;
     if (plays.decoder->decode(s.envelope, decoded, error)) {
       plays.engine->process(decoded, collector);
@@ -211,6 +290,7 @@ void Qualifier::Impl::evaluate() {
     }
     evaluation.signals.push_back(
         {s.seq, s.id, std::move(collector.outcomes), std::move(collector.actions), s.type});
+    for (auto& e : collector.synthetic) evaluation.signals.push_back(std::move(e));
   }
   plays.context->flush(evaluation);
   ledger.flush(evaluation);
@@ -247,7 +327,7 @@ void Qualifier::Impl::hand_over() {
       p.signal_type = r.type;
       to_send.push_back(std::move(p));
     }
-    metrics.signal_evaluated();
+    if (r.seq) metrics.signal_evaluated();  // not an absence's synthetic signal
   }
   store.done_signals(batch);
   execution.submit(std::move(to_send));
@@ -267,7 +347,10 @@ void Qualifier::run(const std::atomic<bool>& stop) {
       continue;
     }
     q.batch.clear();
-    if (!q.store.take_signals(q.options.max_batch, q.batch, 200)) continue;
+    if (!q.store.take_signals(q.options.max_batch, q.batch, 200)) {
+      q.run_timers();  // idle: at least every 200 ms
+      continue;
+    }
     // Ingest upserts that committed before these signals were taken apply
     // before they are evaluated.
     for (const auto& u : q.store.take_context()) q.plays.context->apply(u);
@@ -305,6 +388,7 @@ void Qualifier::run(const std::atomic<bool>& stop) {
       }
     }
     q.hand_over();
+    q.run_timers();
     if (store::now_ms() - q.last_purge_ms > 3600 * 1000) q.purge_patterns();
   }
 }

@@ -218,8 +218,8 @@ StorePatterns::Entry& StorePatterns::entry(std::string_view play, uint64_t patte
     e.play = play;
     e.key = key;
     e.pattern = pattern;
-    if (auto bytes = store_.pattern_state(play, pattern, key))
-      e.present = engine::decode_pattern_state(*bytes, e.state);  // an unreadable state starts afresh
+    e.stored = store_.pattern_state(play, pattern, key);
+    if (e.stored) e.present = engine::decode_pattern_state(*e.stored, e.state);  // unreadable: afresh
     it = cache_.emplace(scratch_, std::move(e)).first;
   }
   it->second.used = ++clock_;
@@ -245,11 +245,20 @@ void StorePatterns::flush(store::Evaluation& ev) {
     auto it = cache_.find(k);
     if (it == cache_.end() || !it->second.present) continue;
     engine::encode_pattern_state(it->second.state, bytes_);
-    ev.patterns.push_back({it->second.play, it->second.pattern, it->second.key, bytes_});
+    ev.patterns.push_back(
+        {it->second.play, it->second.pattern, it->second.key, bytes_, it->second.state.timer_ms});
+    if (store_.shared()) {
+      ev.patterns.back().check = true;
+      ev.patterns.back().before = it->second.stored;
+    }
+    it->second.writing = bytes_;
   }
 }
 
 void StorePatterns::committed() {
+  for (const auto& k : dirty_)
+    if (auto it = cache_.find(k); it != cache_.end() && it->second.writing)
+      it->second.stored = std::move(it->second.writing), it->second.writing.reset();
   dirty_.clear();
   if (cache_.size() <= capacity_ + capacity_ / kTrimSlackDiv) return;
   std::vector<std::pair<uint64_t, std::string_view>> by_use;

@@ -18,6 +18,7 @@
 // Single-threaded: owned by the qualification thread.
 #pragma once
 
+#include <optional>
 #include <set>
 #include <string>
 #include <unordered_map>
@@ -119,6 +120,10 @@ class StorePatterns : public engine::PatternStore {
     uint64_t pattern = 0;
     bool present = false;  // false: known to have no state
     engine::PatternState state;
+    // The bytes the store holds (nullopt: none), and those this batch
+    // writes: a store nodes share checks the one in the commit (records.h
+    // PatternWrite::before), the other becomes it once committed.
+    std::optional<std::string> stored, writing;
     uint64_t used = 0;
   };
   Entry& entry(std::string_view play, uint64_t pattern, std::string_view key);

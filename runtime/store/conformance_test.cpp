@@ -376,6 +376,52 @@ TYPED_TEST(StoreConformance, PatternStatesAreCommittedWithTheirDecisionsAndPurge
   EXPECT_FALSE(this->store->pattern_state("gone", 7, "bigco.com"));
 }
 
+// The absence form's timers (records.h PatternWrite::timer_ms): found due
+// by due_pattern_timers() earliest first, cleared or moved by the write that
+// records the fire (one transaction: after it, the timer is gone for good),
+// kept by the purge while armed, and dropped with a pattern that goes.
+TYPED_TEST(StoreConformance, AbsenceTimersAreFoundDueAndClearedWithTheirFire) {
+  Evaluation ev;
+  ev.play_set = "v1";
+  const uint64_t pattern = 0xFEEDFEEDFEEDFEEDull;
+  ev.patterns.push_back({"stall", pattern, "late.com", "s1", 5000});
+  ev.patterns.push_back({"stall", pattern, "early.com", "s2", 1000});
+  ev.patterns.push_back({"stall", pattern, "idle.com", "s3"});  // no timer armed
+  ev.patterns.push_back({"gone", 9, "bigco.com", "s4", 2000});
+  this->store->commit_evaluation(ev);
+  this->reopen();
+  EXPECT_TRUE(this->store->due_pattern_timers(999, 10).empty());
+  auto due = this->store->due_pattern_timers(5000, 10);
+  ASSERT_EQ(due.size(), 3u);
+  EXPECT_EQ(due[0].key, "early.com");
+  EXPECT_EQ(due[0].play, "stall");
+  EXPECT_EQ(due[0].pattern, pattern);
+  EXPECT_EQ(due[0].timer_ms, 1000);
+  EXPECT_EQ(due[1].play, "gone");
+  EXPECT_EQ(due[2].key, "late.com");
+  EXPECT_EQ(this->store->due_pattern_timers(5000, 1).size(), 1u);
+  // The fire of early.com commits its decision with the cleared timer; late.com's is moved on.
+  ev.patterns = {{"stall", pattern, "early.com", "fired"}, {"stall", pattern, "late.com", "s1", 9000}};
+  ev.signals.push_back(
+      {0, "absence:stall:early.com:1000", {{"stall", "fired", "", "", "", false}}, {}, "product.login"});
+  this->store->commit_evaluation(ev);
+  this->reopen();
+  due = this->store->due_pattern_timers(8999, 10);
+  ASSERT_EQ(due.size(), 1u);
+  EXPECT_EQ(due[0].play, "gone");
+  EXPECT_EQ(this->store->pattern_state("stall", pattern, "early.com"), std::optional<std::string>("fired"));
+  // The purge keeps armed states however old, drops the others as before,
+  // and every state (timers included) of a pattern no longer running.
+  std::this_thread::sleep_for(std::chrono::milliseconds(20));
+  EXPECT_EQ(this->store->purge_patterns({{"stall", pattern, 0}}, now_ms()), 3u);  // gone, idle, early
+  EXPECT_TRUE(this->store->pattern_state("stall", pattern, "late.com"));
+  EXPECT_FALSE(this->store->pattern_state("stall", pattern, "idle.com"));
+  due = this->store->due_pattern_timers(INT64_MAX, 10);
+  ASSERT_EQ(due.size(), 1u);
+  EXPECT_EQ(due[0].key, "late.com");
+  EXPECT_EQ(due[0].timer_ms, 9000);
+}
+
 TYPED_TEST(StoreConformance, UndeliveredActionsAreFlaggedOnce) {
   this->store->enqueue_signals({this->signal("a"), this->signal("b")});
   this->evaluate(this->take_all());

@@ -3,6 +3,7 @@
 // SQL: a backend turns them into its own rows.
 #pragma once
 
+#include <climits>
 #include <cstdint>
 #include <map>
 #include <optional>
@@ -183,6 +184,24 @@ struct PatternWrite {
   uint64_t pattern = 0;
   std::string key;
   std::string state;
+  // The absence form's timer: when it runs (ms, compared with the service
+  // clock), INT64_MIN when none is armed. due_pattern_timers() finds it;
+  // purge_patterns() never drops a state whose timer is armed.
+  int64_t timer_ms = INT64_MIN;
+  // On a store several nodes share: the state as this evaluation read it
+  // (`before`; nullopt: there was none), checked in the commit. Another
+  // node's write since (an absence its timer fired, a count of the same
+  // account) refuses the commit, which is then evaluated again, so a
+  // pattern never fires twice nor loses a count across nodes.
+  bool check = false;
+  std::optional<std::string> before = std::nullopt;
+};
+// An armed absence timer (PatternWrite::timer_ms) that is due.
+struct PatternTimer {
+  std::string play;
+  uint64_t pattern = 0;
+  std::string key;
+  int64_t timer_ms = 0;
 };
 // A pattern of the running play set: its states are kept by purge_patterns()
 // until no signal has touched them for keep_ms of the service clock.

@@ -95,8 +95,15 @@ class Store {
   // Drops the states no running pattern needs: those of patterns not in
   // `keep` (a play removed, or its pattern changed), and those last written
   // before now_ms - keep_ms (the service clock). Returns how many were
-  // dropped. One transaction.
+  // dropped. A state with an armed timer (PatternWrite::timer_ms) is
+  // kept however old, until its pattern goes: it still has to fire. One
+  // transaction.
   virtual size_t purge_patterns(const std::vector<PatternId>& keep, int64_t now_ms) = 0;
+  // The absence form's timers due at now_ms (timer_ms <= now_ms), earliest
+  // first, at most `limit`. A read: qualification fires each and commits
+  // its decisions with the state's new timer in one commit_evaluation, so
+  // a timer fires exactly once, whatever crashes in between.
+  virtual std::vector<PatternTimer> due_pattern_timers(int64_t now_ms, size_t limit) = 0;
 
   // ---- execution ------------------------------------------------------------
   // Actions pending or retrying (what a start resumes).

@@ -680,6 +680,9 @@ std::string verify_pattern(Bundle& b, Play& play, const ProgramLimits& base) {
   if (p.lateness_ms < 0 || p.lateness_ms > kMaxPatternWindowMs) return "lateness must be in [0, 90d]";
   if (p.kind == PatternKind::Score) {
     // checked in verify_score
+  } else if (p.kind == PatternKind::Absence) {  // absence form
+    if (p.members.size() != 1) return "an absence has one member";
+    if (p.threshold != 0) return "an absence has no threshold";
   } else if (p.kind == PatternKind::Count) {
     if (p.members.size() != 1) return "a count has one member";
     if (p.threshold < 1 || p.threshold > kMaxCountThreshold) return "count threshold must be in [1, 1000]";

@@ -29,7 +29,7 @@
 namespace play::vm {
 
 constexpr uint32_t kBundleVersion =
-    5;  // 2: Action::mrkdwn_text; 3: Play::alerts; 4: Play::pattern; 5: rate, score
+    5;  // 2: Action::mrkdwn_text; 3: Play::alerts; 4: Play::pattern; 5: rate, score, absence
 constexpr char kBundleMagic[8] = {'P', 'L', 'A', 'Y', 'B', 'N', 'D', 'L'};
 constexpr size_t kBundleHeaderSize = 32;
 
@@ -164,7 +164,9 @@ constexpr int64_t kMaxAlertWaitMs = 7LL * 24 * 3600 * 1000;  // lag and undelive
 // Score (`on score NAME crosses N`): one member per rule of the score's
 // declaration, each with its weight program; within_ms and threshold 0;
 // half_life_ms in [1m, 90d], crosses in (0, kMaxScoreThreshold].
-enum class PatternKind : uint8_t { None, Count, AllOf, Rate, Score, kCount };
+// Absence (`on absence of T for D per X`): one member, no threshold;
+// within_ms is D, the time without a T after which the play fires.
+enum class PatternKind : uint8_t { None, Count, AllOf, Rate, Score, Absence, kCount };
 enum class RateCmp : uint8_t { Lt, Le, Gt, Ge, kCount };
 struct PatternMember {
   uint32_t signal_type = 0;

@@ -199,7 +199,8 @@ std::string disassemble(const Bundle& b) {
                   ? rate_text(pat, pat.members.empty() || pat.members[0].signal_type >= b.signals.size()
                                        ? std::string_view("?")
                                        : std::string_view(b.signals[pat.members[0].signal_type].name))
-                  : "all of within " + format_duration(pat.within_ms)) +
+              : pat.kind == PatternKind::Absence ? "absence for " + format_duration(pat.within_ms)
+                                                 : "all of within " + format_duration(pat.within_ms)) +
              (pat.per == Per::Contact ? " per contact" : " per account") + "  lateness " +
              format_duration(pat.lateness_ms) + "\n";
       const std::vector<Field>* play_signal = n.signal;

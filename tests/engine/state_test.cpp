@@ -374,5 +374,38 @@ TEST(EngineState, MemoryPatternsKeyByPlayPatternAndKey) {
   EXPECT_EQ(m.state({0, 2, "burst", 2}, "bigco.com"), PatternState());  // a changed pattern starts afresh
 }
 
+// The absence form's timers in memory: each armed state is queued once; a
+// timer pushed later comes back at its new time, a cleared one never.
+TEST(EngineState, MemoryPatternsQueueAbsenceTimersEarliestFirst) {
+  MemoryPatterns m;
+  const PatternId stall{0, 1, "stall", 7};
+  auto arm = [&](std::string_view key, int64_t at) {
+    m.state(stall, key).timer_ms = at;
+    m.changed(stall, key);
+  };
+  arm("late.com", 300);
+  arm("early.com", 100);
+  arm("pushed.com", 150);
+  arm("pushed.com", 400);  // pushed later before its first time came
+  arm("gone.com", 120);
+  m.state(stall, "gone.com").timer_ms = INT64_MIN;  // fired or cleared since
+  uint32_t index = 9;
+  std::string key;
+  EXPECT_FALSE(m.next_due(99, index, key));
+  ASSERT_TRUE(m.next_due(200, index, key));
+  EXPECT_EQ(key, "early.com");
+  EXPECT_EQ(index, 0u);
+  m.state(stall, "early.com").timer_ms = INT64_MIN;  // what the fire does
+  EXPECT_FALSE(m.next_due(299, index, key));         // gone.com dropped, pushed.com queued for 400
+  ASSERT_TRUE(m.next_due(1000, index, key));
+  EXPECT_EQ(key, "late.com");
+  m.state(stall, "late.com").timer_ms = INT64_MIN;
+  ASSERT_TRUE(m.next_due(1000, index, key));
+  EXPECT_EQ(key, "pushed.com");
+  m.state(stall, "pushed.com").timer_ms = INT64_MIN;
+  EXPECT_FALSE(m.next_due(INT64_MAX, index, key));
+  EXPECT_EQ(m.timers(), 0u);
+}
+
 }  // namespace
 }  // namespace play::engine::testing

@@ -219,18 +219,20 @@ TEST(Plays, TemplatesAreChecked) {
   EXPECT_EQ(ok->diags.error_count(), 0u) << ok->dump();
 }
 
-TEST(Plays, TemporalFormsAreNotSupportedYetWithoutCascade) {
+// Every temporal form is built now: the rest of the play is checked against
+// the trigger's signal as usual (no P0900, no "temporal" escape hatch).
+TEST(Plays, TemporalTriggersCheckTheRestOfThePlay) {
   auto c = check_source(R"(play p {
   owner "o" title "t" oncall "c" runbook "r"
-  on absence of product.login for 7d per account
+  on rate(product.usage, 1d) < 0.5 * baseline(product.usage, 28d) per account
   where signal.nonexistent == 1
   do review(queue: "q", note: "{signal.whatever}")
 }
 )");
-  EXPECT_EQ(c->count("P0900"), 1) << c->dump();
-  EXPECT_EQ(c->diags.error_count(), 1u) << c->dump();
-  EXPECT_NE(c->first("P0900")->message.find("is not supported yet"), std::string::npos);
-  EXPECT_TRUE(c->play("p")->temporal);
+  EXPECT_EQ(c->count("P0900"), 0) << c->dump();
+  EXPECT_EQ(c->count("P0102"), 2) << c->dump();
+  EXPECT_EQ(c->diags.error_count(), 2u) << c->dump();
+  EXPECT_FALSE(c->play("p")->temporal);
 }
 
 // `on score NAME crosses N`: the rules become the pattern's members, and the

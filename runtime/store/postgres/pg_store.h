@@ -70,6 +70,7 @@ class PgStore final : public Store {
   std::optional<std::string> pattern_state(std::string_view play, uint64_t pattern,
                                            std::string_view key) override;
   size_t purge_patterns(const std::vector<PatternId>& keep, int64_t now_ms) override;
+  std::vector<PatternTimer> due_pattern_timers(int64_t now_ms, size_t limit) override;
   bool shared() const override { return true; }
   void publish_play_set(const std::string& version, const std::string& bundle) override;
   std::string current_play_set() override;

@@ -27,6 +27,32 @@ void merge_context(pg::Conn& c, Entity entity, const std::string& key, const std
 // locked) and compared with what the evaluation saw, in key order so two
 // nodes' transactions never wait on each other in a cycle. The locks are
 // held until the commit that records the new values.
+// Check-and-record for temporal states (PatternWrite::check): each state
+// locked (in key order, as the ledger's), then compared with what the
+// evaluation read.
+void check_patterns(pg::Conn& c, const Evaluation& ev) {
+  std::vector<const PatternWrite*> writes;
+  for (const auto& w : ev.patterns)
+    if (w.check) writes.push_back(&w);
+  std::sort(writes.begin(), writes.end(), [](const PatternWrite* a, const PatternWrite* b) {
+    return std::tie(a->play, a->pattern, a->key) < std::tie(b->play, b->pattern, b->key);
+  });
+  for (const PatternWrite* w : writes) {
+    pg::Params key;
+    key.add(w->play).add(w->pattern).add(w->key);
+    c.exec(
+        "SELECT pg_advisory_xact_lock(hashtextextended('pattern' || chr(31) || $1 || chr(31) || $2::text || "
+        "chr(31) || $3, 0))",
+        key);
+    pg::Result r =
+        c.exec("SELECT state FROM pattern_states WHERE play = $1 AND pattern = $2 AND per_key = $3", key);
+    std::optional<std::string> now = r.rows() ? std::optional<std::string>(r.bytea(0, 0)) : std::nullopt;
+    if (now != w->before)
+      throw StoreError("store: the window of play " + w->play + " for " + w->key +
+                       " changed on another node since this batch was evaluated; it is evaluated again");
+  }
+}
+
 void check_ledger(pg::Conn& c, const Evaluation& ev) {
   std::vector<const FireWrite*> fires;
   for (const auto& f : ev.fires)
@@ -160,12 +186,21 @@ void PgStore::commit_evaluation(const Evaluation& ev) {
           "INSERT INTO round_robin(pool, cursor) VALUES ($1, $2) ON CONFLICT (pool) DO UPDATE SET cursor = "
           "excluded.cursor",
           pg::Params().add(p.pool).add(p.cursor));
-    for (const auto& w : ev.patterns)
+    check_patterns(c, ev);
+    for (const auto& w : ev.patterns) {
+      pg::Params p;
+      p.add(w.play).add(w.pattern).add(w.key).add_bytea(w.state).add(now);
+      if (w.timer_ms == INT64_MIN)
+        p.add_null();
+      else
+        p.add(w.timer_ms);
       c.exec(
-          "INSERT INTO pattern_states(play, pattern, per_key, state, updated_at_ms) VALUES ($1, $2, $3, "
-          "$4::bytea, $5) ON CONFLICT (play, pattern, per_key) DO UPDATE SET state = excluded.state, "
-          "updated_at_ms = excluded.updated_at_ms",
-          pg::Params().add(w.play).add(w.pattern).add(w.key).add_bytea(w.state).add(now));
+          "INSERT INTO pattern_states(play, pattern, per_key, state, updated_at_ms, timer_ms) VALUES ($1, "
+          "$2, "
+          "$3, $4::bytea, $5, $6) ON CONFLICT (play, pattern, per_key) DO UPDATE SET state = excluded.state, "
+          "updated_at_ms = excluded.updated_at_ms, timer_ms = excluded.timer_ms",
+          p);
+    }
     history.write(c);
   });
   uint64_t n = ev.signals.size(), q = queued_.load();
@@ -227,6 +262,19 @@ std::optional<std::string> PgStore::pattern_state(std::string_view play, uint64_
   });
 }
 
+std::vector<PatternTimer> PgStore::due_pattern_timers(int64_t now_ms, size_t limit) {
+  return read([&](pg::Conn& c) {
+    std::vector<PatternTimer> out;
+    pg::Result r = c.exec(
+        "SELECT play, pattern, per_key, timer_ms FROM pattern_states WHERE timer_ms IS NOT NULL AND timer_ms "
+        "<= $1 ORDER BY timer_ms LIMIT $2",
+        pg::Params().add(now_ms).add(int64_t(limit)));
+    for (int i = 0; i < r.rows(); ++i)
+      out.push_back({r.str(i, 0), uint64_t(r.i64(i, 1)), r.str(i, 2), r.i64(i, 3)});
+    return out;
+  });
+}
+
 // The patterns kept travel as three arrays: one statement drops the states
 // of every other pattern and the aged ones of the kept.
 size_t PgStore::purge_patterns(const std::vector<PatternId>& keep, int64_t now_ms) {
@@ -247,7 +295,7 @@ size_t PgStore::purge_patterns(const std::vector<PatternId>& keep, int64_t now_m
     pg::Result r = c.exec(
         "DELETE FROM pattern_states s WHERE NOT EXISTS (SELECT 1 FROM unnest($1::text[], $2::bigint[], "
         "$3::bigint[]) AS k(play, pattern, before) WHERE k.play = s.play AND k.pattern = s.pattern AND "
-        "s.updated_at_ms >= k.before)",
+        "(s.updated_at_ms >= k.before OR s.timer_ms IS NOT NULL))",
         pg::Params().add(plays).add(patterns).add(before));
     return size_t(r.affected());
   });

@@ -220,7 +220,15 @@ ALTER TABLE context_log SET (autovacuum_vacuum_scale_factor = 0.01, autovacuum_v
 ALTER TABLE nodes SET (autovacuum_vacuum_scale_factor = 0.0, autovacuum_vacuum_threshold = 100);
 )sql";
 
-const char* const kMigrations[] = {kV1, kV2, kV3, kV4};
+// Version 5: the absence form's timers (records.h PatternWrite::timer_ms),
+// as the embedded store's schema v6: when each armed timer runs, NULL when
+// none; due_pattern_timers() reads the index.
+const char* const kV5 = R"sql(
+ALTER TABLE pattern_states ADD COLUMN timer_ms BIGINT;
+CREATE INDEX pattern_states_by_timer ON pattern_states(timer_ms) WHERE timer_ms IS NOT NULL;
+)sql";
+
+const char* const kMigrations[] = {kV1, kV2, kV3, kV4, kV5};
 
 // pg_advisory_xact_lock key of migrations: "playd" in ASCII (0x706c617964).
 constexpr const char* kLock = "SELECT pg_advisory_xact_lock(482854664548)";

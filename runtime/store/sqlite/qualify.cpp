@@ -132,18 +132,20 @@ void SqliteStore::commit_evaluation(const Evaluation& ev) {
           .bind(1, p.pool)
           .bind(2, int64_t(p.cursor))
           .run();
-    for (const auto& w : ev.patterns)
-      sql.prepare(
-             "INSERT INTO pattern_states(play, pattern, per_key, state, updated_at_ms) VALUES (?1, ?2, ?3, "
-             "?4, ?5) "
-             "ON CONFLICT(play, pattern, per_key) DO UPDATE SET state = excluded.state, updated_at_ms = "
-             "excluded.updated_at_ms")
-          .bind(1, w.play)
-          .bind(2, int64_t(w.pattern))
-          .bind(3, w.key)
-          .bind_blob(4, w.state)
-          .bind(5, now)
-          .run();
+    for (const auto& w : ev.patterns) {
+      Stmt& s = sql.prepare(
+          "INSERT INTO pattern_states(play, pattern, per_key, state, updated_at_ms, timer_ms) VALUES (?1, "
+          "?2, "
+          "?3, ?4, ?5, ?6) "
+          "ON CONFLICT(play, pattern, per_key) DO UPDATE SET state = excluded.state, updated_at_ms = "
+          "excluded.updated_at_ms, timer_ms = excluded.timer_ms");
+      s.bind(1, w.play).bind(2, int64_t(w.pattern)).bind(3, w.key).bind_blob(4, w.state).bind(5, now);
+      if (w.timer_ms == INT64_MIN)
+        s.bind_null(6);
+      else
+        s.bind(6, w.timer_ms);
+      s.run();
+    }
     history.write(sql);
   });
 }
@@ -175,7 +177,8 @@ size_t SqliteStore::purge_patterns(const std::vector<PatternId>& keep, int64_t n
         if (k.play == play && int64_t(k.pattern) == pattern) kept = &k;
       Stmt& d =
           kept ? sql.prepare(
-                     "DELETE FROM pattern_states WHERE play = ?1 AND pattern = ?2 AND updated_at_ms < ?3")
+                     "DELETE FROM pattern_states WHERE play = ?1 AND pattern = ?2 AND updated_at_ms < ?3 AND "
+                     "timer_ms IS NULL")
                : sql.prepare("DELETE FROM pattern_states WHERE play = ?1 AND pattern = ?2");
       d.bind(1, play).bind(2, pattern);
       if (kept) d.bind(3, now_ms - kept->keep_ms);
@@ -184,6 +187,21 @@ size_t SqliteStore::purge_patterns(const std::vector<PatternId>& keep, int64_t n
     }
   });
   return dropped;
+}
+
+std::vector<PatternTimer> SqliteStore::due_pattern_timers(int64_t now_ms, size_t limit) {
+  return db_->read([&](Sql& sql) {
+    std::vector<PatternTimer> out;
+    Stmt& s = sql.prepare(
+        "SELECT play, pattern, per_key, timer_ms FROM pattern_states WHERE timer_ms IS NOT NULL AND timer_ms "
+        "<= "
+        "?1 ORDER BY timer_ms LIMIT ?2");
+    s.bind(1, now_ms).bind(2, int64_t(limit));
+    while (s.step())
+      out.push_back({std::string(s.text(0)), uint64_t(s.i64(1)), std::string(s.text(2)), s.i64(3)});
+    s.reset();
+    return out;
+  });
 }
 
 std::optional<std::string> SqliteStore::context_record(Entity entity, std::string_view key) {

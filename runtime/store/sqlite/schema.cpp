@@ -172,7 +172,15 @@ CREATE TABLE pattern_states (
 ) WITHOUT ROWID;
 )sql";
 
-const char* const kMigrations[] = {kV1, kV2, kV3, kV4, kV5};
+// Version 6: the absence form's timers (records.h PatternWrite::timer_ms):
+// when each armed timer runs, NULL when none; due_pattern_timers() reads
+// the index.
+const char* const kV6 = R"sql(
+ALTER TABLE pattern_states ADD COLUMN timer_ms INTEGER;
+CREATE INDEX pattern_states_by_timer ON pattern_states(timer_ms) WHERE timer_ms IS NOT NULL;
+)sql";
+
+const char* const kMigrations[] = {kV1, kV2, kV3, kV4, kV5, kV6};
 
 }  // namespace
 
