@@ -253,7 +253,7 @@ void Qualifier::Impl::run_timers() {
     patterns.rolled_back();
     metrics.qualify_commit_failed();
     std::fprintf(stderr,
-                 "playd: cannot commit %zu fired absence timers (%s); they fire when the store can write\n",
+                 "playd: %zu fired absence timers not committed (%s); the due ones are looked for again\n",
                  evaluation.signals.size(), e.what());
     return;
   }
