@@ -125,9 +125,9 @@ def main(binary, playc, store=None):
             wait_for(lambda: evaluated(pd, json.dumps(late)), what="the late signal evaluated")
             _, trace = pd.request("GET", "/v1/signals/late-1/trace")
             assert "not counted: late" in trace, trace
-            _, metrics = pd.request("GET", "/metrics")
-            assert 'playd_play_outcomes_total{play="pricing_burst",outcome="no_match",reason="late"} 1' in metrics, \
-                [l for l in metrics.splitlines() if "pricing_burst" in l]
+            # The metrics are counted just after the commit the trace shows: wait for them.
+            late_line = 'playd_play_outcomes_total{play="pricing_burst",outcome="no_match",reason="late"} 1'
+            wait_for(lambda: late_line in pd.request("GET", "/metrics")[1], what="the late signal's metric")
             assert pd.stop() == 0
         finally:
             if pd.proc and pd.proc.poll() is None:
