@@ -6,6 +6,7 @@ import http.server
 import json
 import os
 import re
+import shutil
 import signal
 import socket
 import subprocess
@@ -14,6 +15,7 @@ import threading
 import time
 import urllib.error
 import urllib.request
+from collections import Counter
 
 REPO = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 PLAYS = os.path.join(REPO, "plays")
@@ -285,3 +287,88 @@ def wait_for(pred, timeout=30, what="condition"):
             return
         time.sleep(0.05)
     raise AssertionError("timed out waiting for " + what)
+
+
+def evaluated(pd, signal_id):
+    """Whether playd's trace of the signal says it was evaluated (committed)."""
+    _, trace = pd.request("GET", f"/v1/signals/{signal_id}/trace")
+    return '"status":"evaluated"' in trace
+
+
+def replay_file(binary, playc, plays_src, play_file, tmp, store=None, while_running=None):
+    """The same signal file through `playc run` and through playd, for the
+    temporal forms' directories (tests/plays/<form>: plays, signals.ndjson,
+    context.json). playd takes the context over HTTP, the first half of the
+    signals, a reload that renames every title of `play_file` (the patterns
+    are unchanged, so their windows carry over), the third quarter, a kill -9,
+    the last quarter, and another kill -9 anywhere in its evaluation. Its
+    delivered actions must be exactly `playc run`'s, each key once.
+    `while_running(pd, lines)` checks more before playd stops; playd's data
+    is tmp/data. Returns (the `playc run` result, the signal lines, its
+    action lines, playd's delivered lines)."""
+    signals = os.path.join(plays_src, "signals.ndjson")
+    context_file = os.path.join(plays_src, "context.json")
+    run = subprocess.run([playc, "run", plays_src, "--signals", signals, "--context", context_file],
+                         capture_output=True, text=True, cwd=REPO)
+    assert run.returncode == 0, (run.returncode, run.stderr)
+    want = [l for l in run.stdout.splitlines() if json.loads(l).get("kind") == "action"]
+
+    lines = [l for l in open(signals, "rb").read().splitlines() if l.strip()]
+    half, three_quarters = len(lines) // 2, len(lines) * 3 // 4
+    parts = [lines[:half], lines[half:three_quarters], lines[three_quarters:]]
+    last_id = [json.loads(p[-1])["id"] for p in parts]
+    outbox = os.path.join(tmp, "data", "outbox.ndjson")
+
+    def delivered():
+        return open(outbox).read().splitlines() if os.path.exists(outbox) else []
+
+    plays_dir = os.path.join(tmp, "plays")
+    shutil.copytree(plays_src, plays_dir)
+    pd = Playd(binary, os.path.join(tmp, "data"), plays=plays_dir)
+    pd.start_args = ["--store", store] if store else []
+    pd.start()
+    try:
+        context = json.load(open(context_file))
+        for a in context["accounts"]:
+            status, body = pd.request("PUT", f"/v1/accounts/{a['domain']}",
+                                      {k: v for k, v in a.items() if k != "domain"})
+            assert status == 200, (a, status, body)
+        for c in context["contacts"]:
+            status, body = pd.request("PUT", f"/v1/contacts/{c['email']}",
+                                      {k: v for k, v in c.items() if k != "email"})
+            assert status == 200, (c, status, body)
+
+        status, body = pd.request("POST", "/v1/signals", b"\n".join(parts[0]) + b"\n")
+        assert status == 200, (status, body)
+        wait_for(lambda: evaluated(pd, last_id[0]), what="the first half evaluated")
+        path = os.path.join(plays_dir, play_file)
+        text = open(path).read()
+        open(path, "w").write(re.sub(r'title(\s+)"', r'title\1"Renamed: ', text))
+        status, body = pd.request("POST", "/v1/admin/reload", b"", timeout=60)
+        assert status == 200 and json.loads(body).get("reloaded") is True, (status, body)
+        status, body = pd.request("POST", "/v1/signals", b"\n".join(parts[1]) + b"\n")
+        assert status == 200, (status, body)
+        wait_for(lambda: evaluated(pd, last_id[1]), what="the third quarter evaluated")
+        pd.kill9()
+
+        pd.start()
+        status, body = pd.request("POST", "/v1/signals", b"\n".join(parts[2]) + b"\n")
+        assert status == 200, (status, body)
+        pd.kill9()  # anywhere in the evaluation of the last quarter
+
+        pd.start()
+        wait_for(lambda: evaluated(pd, last_id[2]), what="the last quarter evaluated")
+        wait_for(lambda: len(delivered()) >= len(want), what=f"{len(want)} actions delivered")
+        time.sleep(0.5)  # anything extra would show up now
+        got = delivered()
+        missing, extra = Counter(want) - Counter(got), Counter(got) - Counter(want)
+        assert not missing and not extra, f"missing {list(missing)}\nextra {list(extra)}"
+        keys = [json.loads(l)["key"] for l in got]
+        assert len(keys) == len(set(keys)), "a key delivered twice"
+        if while_running:
+            while_running(pd, lines)
+        assert pd.stop() == 0
+    finally:
+        if pd.proc and pd.proc.poll() is None:
+            pd.proc.kill()
+    return run, lines, want, got

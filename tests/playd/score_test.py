@@ -22,116 +22,50 @@ import datetime
 import json
 import os
 import re
-import shutil
 import sqlite3
-import subprocess
 import sys
 import tempfile
-import time
 from collections import Counter
 
-from playd_harness import Playd, REPO, wait_for
+from playd_harness import Playd, REPO, evaluated, replay_file, wait_for
 
 HERE = os.path.join(REPO, "tests", "plays", "score")
 
 
 def main(binary, playc):
-    signals = os.path.join(HERE, "signals.ndjson")
-    context_file = os.path.join(HERE, "context.json")
-    run = subprocess.run([playc, "run", HERE, "--signals", signals, "--context", context_file],
-                         capture_output=True, text=True, cwd=REPO)
-    assert run.returncode == 0, (run.returncode, run.stderr)
-    want = [l for l in run.stdout.splitlines() if json.loads(l).get("kind") == "action"]
+    def late_is_counted_apart(pd, lines):
+        # A late signal is counted apart in the metrics (of this process: the
+        # file's late ones may have been evaluated before a restart): a
+        # comparison 3h before the newest signal the score counted for its account.
+        def counted(e):
+            p = e["properties"]
+            return (e["type"] == "review_site.compared"
+                    or (e["type"] == "website.page_viewed" and p.get("category") == "pricing")
+                    or (e["type"] == "jobs.posting_changed" and p.get("change") == "opened"))
+        newest = {}
+        for l in lines:
+            e = json.loads(l)
+            if counted(e):
+                newest[e["account"]] = max(newest.get(e["account"], ""), e["occurred_at"])
+        account, at = sorted(newest.items())[0]
+        late_at = datetime.datetime.strptime(at, "%Y-%m-%dT%H:%M:%SZ") - datetime.timedelta(hours=3)
+        late = {"id": "late-x", "type": "review_site.compared", "account": account,
+                "occurred_at": late_at.strftime("%Y-%m-%dT%H:%M:%SZ"), "properties": {}}
+        status, body = pd.request("POST", "/v1/signals", late)
+        assert status == 200, (status, body)
+        wait_for(lambda: evaluated(pd, late["id"]), what="the late signal evaluated")
+        _, trace = pd.request("GET", "/v1/signals/late-x/trace")
+        assert "not counted: late" in trace, trace
+        # The metrics are counted just after the commit the trace shows: wait for them.
+        late_line = r'playd_play_outcomes_total\{play="hot_account",outcome="no_match",reason="late"\} [1-9]'
+        wait_for(lambda: re.search(late_line, pd.request("GET", "/metrics")[1]), what="the late signal's metric")
+
+    with tempfile.TemporaryDirectory() as tmp:
+        run, lines, want, got = replay_file(binary, playc, HERE, "score.play", tmp,
+                                            while_running=late_is_counted_apart)
     plays = Counter(json.loads(l)["play"] for l in want)
     assert len(plays) == 2 and min(plays.values()) >= 5, f"both plays fire, several times: {plays}"
     assert "late signal" in run.stderr, run.stderr
-
-    lines = [l for l in open(signals, "rb").read().splitlines() if l.strip()]
-    half, three_quarters = len(lines) // 2, len(lines) * 3 // 4
-    parts = [lines[:half], lines[half:three_quarters], lines[three_quarters:]]
-
-    with tempfile.TemporaryDirectory() as tmp:
-        data = tmp + "/data"
-        outbox = os.path.join(data, "outbox.ndjson")
-
-        def delivered():
-            return open(outbox).read().splitlines() if os.path.exists(outbox) else []
-
-        def evaluated(pd, line):
-            sid = json.loads(line)["id"]
-            _, trace = pd.request("GET", f"/v1/signals/{sid}/trace")
-            return '"status":"evaluated"' in trace
-
-        plays_dir = os.path.join(tmp, "plays")
-        shutil.copytree(HERE, plays_dir)
-        pd = Playd(binary, data, plays=plays_dir).start()
-        try:
-            context = json.load(open(context_file))
-            for a in context["accounts"]:
-                status, body = pd.request("PUT", f"/v1/accounts/{a['domain']}",
-                                          {k: v for k, v in a.items() if k != "domain"})
-                assert status == 200, (a, status, body)
-            for c in context["contacts"]:
-                status, body = pd.request("PUT", f"/v1/contacts/{c['email']}",
-                                          {k: v for k, v in c.items() if k != "email"})
-                assert status == 200, (c, status, body)
-
-            status, body = pd.request("POST", "/v1/signals", b"\n".join(parts[0]) + b"\n")
-            assert status == 200, (status, body)
-            wait_for(lambda: evaluated(pd, parts[0][-1]), what="the first half evaluated")
-            play_file = os.path.join(plays_dir, "score.play")
-            text = open(play_file).read()
-            open(play_file, "w").write(re.sub(r'title(\s+)"', r'title\1"Renamed: ', text))
-            status, body = pd.request("POST", "/v1/admin/reload", b"", timeout=60)
-            assert status == 200 and json.loads(body).get("reloaded") is True, (status, body)
-            status, body = pd.request("POST", "/v1/signals", b"\n".join(parts[1]) + b"\n")
-            assert status == 200, (status, body)
-            wait_for(lambda: evaluated(pd, parts[1][-1]), what="the third quarter evaluated")
-            pd.kill9()
-
-            pd.start()
-            status, body = pd.request("POST", "/v1/signals", b"\n".join(parts[2]) + b"\n")
-            assert status == 200, (status, body)
-            pd.kill9()  # anywhere in the evaluation of the last quarter
-
-            pd.start()
-            wait_for(lambda: evaluated(pd, parts[2][-1]), what="the last quarter evaluated")
-            wait_for(lambda: len(delivered()) >= len(want), what=f"{len(want)} actions delivered")
-            time.sleep(0.5)  # anything extra would show up now
-            got = delivered()
-            missing, extra = Counter(want) - Counter(got), Counter(got) - Counter(want)
-            assert not missing and not extra, f"missing {list(missing)}\nextra {list(extra)}"
-            keys = [json.loads(l)["key"] for l in got]
-            assert len(keys) == len(set(keys)), "a key delivered twice"
-            # A late signal is counted apart in the metrics (of this process: the
-            # file's late ones may have been evaluated before a restart): a
-            # comparison 3h before the newest signal the score counted for its account.
-            def counted(e):
-                p = e["properties"]
-                return (e["type"] == "review_site.compared"
-                        or (e["type"] == "website.page_viewed" and p.get("category") == "pricing")
-                        or (e["type"] == "jobs.posting_changed" and p.get("change") == "opened"))
-            newest = {}
-            for l in lines:
-                e = json.loads(l)
-                if counted(e):
-                    newest[e["account"]] = max(newest.get(e["account"], ""), e["occurred_at"])
-            account, at = sorted(newest.items())[0]
-            late_at = datetime.datetime.strptime(at, "%Y-%m-%dT%H:%M:%SZ") - datetime.timedelta(hours=3)
-            late = {"id": "late-x", "type": "review_site.compared", "account": account,
-                    "occurred_at": late_at.strftime("%Y-%m-%dT%H:%M:%SZ"), "properties": {}}
-            status, body = pd.request("POST", "/v1/signals", late)
-            assert status == 200, (status, body)
-            wait_for(lambda: evaluated(pd, json.dumps(late)), what="the late signal evaluated")
-            _, trace = pd.request("GET", "/v1/signals/late-x/trace")
-            assert "not counted: late" in trace, trace
-            _, metrics = pd.request("GET", "/metrics")
-            assert re.search(r'playd_play_outcomes_total\{play="hot_account",outcome="no_match",reason="late"\} [1-9]',
-                             metrics), [l for l in metrics.splitlines() if "hot_account" in l]
-            assert pd.stop() == 0
-        finally:
-            if pd.proc and pd.proc.poll() is None:
-                pd.proc.kill()
     print(f"scores over HTTP, reloaded once and killed twice: {len(lines)} signals, {len(got)} actions "
           f"identical to playc run ({dict(plays)})")
 

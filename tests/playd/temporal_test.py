@@ -25,113 +25,44 @@ throwaway cluster, pg_cluster.py; ctest playd_temporal_postgres)."""
 import datetime
 import json
 import os
-import re
-import shutil
 import sqlite3
-import subprocess
 import sys
 import tempfile
-import time
 from collections import Counter
 
-from playd_harness import Playd, REPO, wait_for
+from playd_harness import Playd, REPO, evaluated, replay_file, wait_for
 
 HERE = os.path.join(REPO, "tests", "plays", "temporal")
 
 
 def main(binary, playc, store=None):
-    signals = os.path.join(HERE, "signals.ndjson")
-    context_file = os.path.join(HERE, "context.json")
-    run = subprocess.run([playc, "run", HERE, "--signals", signals, "--context", context_file],
-                         capture_output=True, text=True, cwd=REPO)
-    assert run.returncode == 0, (run.returncode, run.stderr)
-    want = [l for l in run.stdout.splitlines() if json.loads(l).get("kind") == "action"]
+    def late_is_counted_apart(pd, lines):
+        # A late signal is counted apart in the metrics: a pricing visit 3h
+        # before the newest one an account had (the lateness is 1h).
+        newest = {}
+        for l in lines:
+            e = json.loads(l)
+            if e["type"] == "website.page_viewed" and e["properties"].get("category") == "pricing":
+                newest[e["account"]] = max(newest.get(e["account"], ""), e["occurred_at"])
+        account, at = sorted(newest.items())[0]
+        late_at = datetime.datetime.strptime(at, "%Y-%m-%dT%H:%M:%SZ") - datetime.timedelta(hours=3)
+        late = {"id": "late-1", "type": "website.page_viewed", "occurred_at": late_at.strftime("%Y-%m-%dT%H:%M:%SZ"),
+                "account": account, "properties": {"url": "https://acme.com/pricing", "category": "pricing"}}
+        status, body = pd.request("POST", "/v1/signals", late)
+        assert status == 200, (status, body)
+        wait_for(lambda: evaluated(pd, late["id"]), what="the late signal evaluated")
+        _, trace = pd.request("GET", "/v1/signals/late-1/trace")
+        assert "not counted: late" in trace, trace
+        # The metrics are counted just after the commit the trace shows: wait for them.
+        late_line = 'playd_play_outcomes_total{play="pricing_burst",outcome="no_match",reason="late"} 1'
+        wait_for(lambda: late_line in pd.request("GET", "/metrics")[1], what="the late signal's metric")
+
+    with tempfile.TemporaryDirectory() as tmp:
+        run, lines, want, got = replay_file(binary, playc, HERE, "temporal.play", tmp, store=store,
+                                            while_running=late_is_counted_apart)
     plays = Counter(json.loads(l)["play"] for l in want)
     assert len(plays) == 3, f"every play fires in the file: {plays}"
     assert "late signal" in run.stderr, run.stderr
-
-    lines = [l for l in open(signals, "rb").read().splitlines() if l.strip()]
-    half, three_quarters = len(lines) // 2, len(lines) * 3 // 4
-    parts = [lines[:half], lines[half:three_quarters], lines[three_quarters:]]
-
-    with tempfile.TemporaryDirectory() as tmp:
-        data = tmp + "/data"
-        outbox = os.path.join(data, "outbox.ndjson")
-
-        def delivered():
-            return open(outbox).read().splitlines() if os.path.exists(outbox) else []
-
-        def evaluated(pd, line):
-            sid = json.loads(line)["id"]
-            _, trace = pd.request("GET", f"/v1/signals/{sid}/trace")
-            return '"status":"evaluated"' in trace
-
-        plays_dir = os.path.join(tmp, "plays")
-        shutil.copytree(HERE, plays_dir)
-        pd = Playd(binary, data, plays=plays_dir)
-        pd.start_args = ["--store", store] if store else []
-        pd.start()
-        try:
-            context = json.load(open(context_file))
-            for a in context["accounts"]:
-                status, body = pd.request("PUT", f"/v1/accounts/{a['domain']}",
-                                          {k: v for k, v in a.items() if k != "domain"})
-                assert status == 200, (a, status, body)
-            for c in context["contacts"]:
-                status, body = pd.request("PUT", f"/v1/contacts/{c['email']}",
-                                          {k: v for k, v in c.items() if k != "email"})
-                assert status == 200, (c, status, body)
-
-            status, body = pd.request("POST", "/v1/signals", b"\n".join(parts[0]) + b"\n")
-            assert status == 200, (status, body)
-            wait_for(lambda: evaluated(pd, parts[0][-1]), what="the first half evaluated")
-            play_file = os.path.join(plays_dir, "temporal.play")
-            text = open(play_file).read()
-            open(play_file, "w").write(re.sub(r'title(\s+)"', r'title\1"Renamed: ', text))
-            status, body = pd.request("POST", "/v1/admin/reload", b"", timeout=60)
-            assert status == 200 and json.loads(body).get("reloaded") is True, (status, body)
-            status, body = pd.request("POST", "/v1/signals", b"\n".join(parts[1]) + b"\n")
-            assert status == 200, (status, body)
-            wait_for(lambda: evaluated(pd, parts[1][-1]), what="the third quarter evaluated")
-            pd.kill9()
-
-            pd.start()
-            status, body = pd.request("POST", "/v1/signals", b"\n".join(parts[2]) + b"\n")
-            assert status == 200, (status, body)
-            pd.kill9()  # anywhere in the evaluation of the last quarter
-
-            pd.start()
-            wait_for(lambda: evaluated(pd, parts[2][-1]), what="the last quarter evaluated")
-            wait_for(lambda: len(delivered()) >= len(want), what=f"{len(want)} actions delivered")
-            time.sleep(0.5)  # anything extra would show up now
-            got = delivered()
-            missing, extra = Counter(want) - Counter(got), Counter(got) - Counter(want)
-            assert not missing and not extra, f"missing {list(missing)}\nextra {list(extra)}"
-            keys = [json.loads(l)["key"] for l in got]
-            assert len(keys) == len(set(keys)), "a key delivered twice"
-            # A late signal is counted apart in the metrics: a pricing visit 3h
-            # before the newest one an account had (the lateness is 1h).
-            newest = {}
-            for l in lines:
-                e = json.loads(l)
-                if e["type"] == "website.page_viewed" and e["properties"].get("category") == "pricing":
-                    newest[e["account"]] = max(newest.get(e["account"], ""), e["occurred_at"])
-            account, at = sorted(newest.items())[0]
-            late_at = datetime.datetime.strptime(at, "%Y-%m-%dT%H:%M:%SZ") - datetime.timedelta(hours=3)
-            late = {"id": "late-1", "type": "website.page_viewed", "occurred_at": late_at.strftime("%Y-%m-%dT%H:%M:%SZ"),
-                    "account": account, "properties": {"url": "https://acme.com/pricing", "category": "pricing"}}
-            status, body = pd.request("POST", "/v1/signals", late)
-            assert status == 200, (status, body)
-            wait_for(lambda: evaluated(pd, json.dumps(late)), what="the late signal evaluated")
-            _, trace = pd.request("GET", "/v1/signals/late-1/trace")
-            assert "not counted: late" in trace, trace
-            # The metrics are counted just after the commit the trace shows: wait for them.
-            late_line = 'playd_play_outcomes_total{play="pricing_burst",outcome="no_match",reason="late"} 1'
-            wait_for(lambda: late_line in pd.request("GET", "/metrics")[1], what="the late signal's metric")
-            assert pd.stop() == 0
-        finally:
-            if pd.proc and pd.proc.poll() is None:
-                pd.proc.kill()
     print(f"temporal triggers over HTTP, reloaded once and killed twice: {len(lines)} signals, {len(got)} actions "
           f"identical to playc run ({dict(plays)})")
 
