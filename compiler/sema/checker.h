@@ -156,7 +156,7 @@ class Checker {
   void check_rate(const ast::OnClause& on, Pattern& pat);
   void check_rate_lateness(const ast::PlayDecl& decl, const Pattern& pat);
   SignalScope check_score_trigger(ast::OnClause& on, Play& play);  // pattern_score.cpp
-  SignalScope check_absence(ast::OnClause& on, Play& play);  // pattern_absence.cpp
+  SignalScope check_absence(ast::OnClause& on, Play& play);        // pattern_absence.cpp
   std::vector<LetInfo> declare_lets(ast::PlayDecl& decl, Play& play);
   ClauseSummary check_clauses(ast::PlayDecl& decl, Play& play, PlayScope& scope);
   void check_where_icp(ast::PlayItem& item, Play& play);
