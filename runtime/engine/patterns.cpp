@@ -144,9 +144,9 @@ PatternState& MemoryPatterns::state(const PatternId& id, std::string_view key) {
 }
 
 void MemoryPatterns::changed(const PatternId& id, std::string_view key) {
-  Key& k = find(key);
-  if (id.index >= k.at.size() || !k.at[id.index]) return;
-  Slot& slot = k.slots[k.at[id.index] - 1];
+  Slot* found = find(key).slot(id.index);
+  if (!found) return;
+  Slot& slot = *found;
   if (slot.state.timer_ms == INT64_MIN || slot.queued_ms != INT64_MIN) return;  // none, or queued already
   slot.queued_ms = slot.state.timer_ms;
   timers_.push_back(Timer{slot.queued_ms, id.index, std::string(key)});
@@ -158,9 +158,9 @@ bool MemoryPatterns::next_due(int64_t clock_ms, uint32_t& index, std::string& ke
     std::pop_heap(timers_.begin(), timers_.end(), std::greater<>());
     Timer t = std::move(timers_.back());
     timers_.pop_back();
-    Key& k = find(t.key);
-    if (t.index >= k.at.size() || !k.at[t.index]) continue;
-    Slot& slot = k.slots[k.at[t.index] - 1];
+    Slot* found = find(t.key).slot(t.index);
+    if (!found) continue;
+    Slot& slot = *found;
     slot.queued_ms = INT64_MIN;
     if (slot.state.timer_ms == INT64_MIN) continue;  // fired or cleared since
     if (slot.state.timer_ms > t.at_ms) {             // pushed later since: queued again for then
@@ -182,7 +182,7 @@ size_t MemoryPatterns::encoded_bytes() const {
   for (const auto& [key, k] : keys_)
     for (uint32_t i = 0; i < k.at.size(); ++i)
       if (k.at[i]) {
-        const PatternState& s = k.slots[k.at[i] - 1].state;
+        const PatternState& s = k.slot(i)->state;
         total += plays_[i].size() + 8 + key.size() + 21 + 20 * s.entries.size() +
                  (s.open_bucket_ms != INT64_MIN ? kRateHeader + 4 * s.closed_counts.size()
                   : s.score != 0                ? 8

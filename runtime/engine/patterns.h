@@ -129,6 +129,10 @@ class MemoryPatterns : public PatternStore {
   struct Key {
     std::vector<uint32_t> at;
     std::vector<Slot> slots;
+    Slot* slot(uint32_t index) { return index < at.size() && at[index] ? &slots[at[index] - 1] : nullptr; }
+    const Slot* slot(uint32_t index) const {
+      return index < at.size() && at[index] ? &slots[at[index] - 1] : nullptr;
+    }
   };
 
  private:
