@@ -2,6 +2,7 @@
 #include "apps/playc/backtest.h"
 
 #include <cstdio>
+#include <memory>
 
 #include "apps/playc/line_reader.h"
 #include "compiler/diag/files.h"
@@ -11,12 +12,38 @@
 
 namespace play::playc {
 
+namespace {
+
+// A leak checker (PLAY_SANITIZE builds) would report the state left to the OS.
+#if defined(__SANITIZE_ADDRESS__)
+constexpr bool kLeakChecked = true;
+#elif defined(__has_feature)
+#if __has_feature(address_sanitizer)
+constexpr bool kLeakChecked = true;
+#else
+constexpr bool kLeakChecked = false;
+#endif
+#else
+constexpr bool kLeakChecked = false;
+#endif
+
+// What one backtest keeps in memory.
+struct State {
+  engine::MemoryContext context;
+  engine::MemoryLedger ledger;
+  engine::MemorySeenSignals seen;
+  engine::Engine engine;
+  State(const vm::Bundle& bundle, int64_t dedup_ttl_ms)
+      : context(bundle), seen(dedup_ttl_ms), engine(bundle, context, ledger, &seen) {}
+};
+
+}  // namespace
+
 BacktestResult backtest(const vm::Bundle& bundle, const BacktestInput& in, engine::OutputSink& sink,
                         const std::function<void()>& after_signal) {
   BacktestResult res;
-  engine::MemoryContext context(bundle);
-  engine::MemoryLedger ledger;
-  engine::MemorySeenSignals seen(in.dedup_ttl_ms);
+  auto state = std::make_unique<State>(bundle, in.dedup_ttl_ms);
+  engine::MemoryContext& context = state->context;
   std::string text, err;
   if (!in.context.empty()) {
     if (!read_file(in.context, text, err)) {
@@ -37,24 +64,37 @@ BacktestResult backtest(const vm::Bundle& bundle, const BacktestInput& in, engin
     return res;
   }
 
-  engine::Engine eng(bundle, context, ledger, &seen);
+  engine::Engine& eng = state->engine;
   engine::SignalDecoder decoder(bundle);
-  engine::DecodedSignal signal;
   size_t line_no = 0;
+  // The next valid signal of the file into `into`; false at its end. Lines
+  // that are not valid envelopes are reported and skipped.
+  auto read = [&](engine::DecodedSignal& into) {
+    std::string_view line;
+    while (signals.next(line)) {
+      ++line_no;
+      if (!line.empty() && line.back() == '\r') line.remove_suffix(1);
+      if (line.find_first_not_of(" \t") == std::string_view::npos) continue;
+      if (decoder.decode(line, into, err)) return true;
+      std::fprintf(stderr, "%s:%zu: error: %s; line skipped\n", in.signals.c_str(), line_no, err.c_str());
+      ++res.skipped;
+    }
+    return false;
+  };
   // The stream clock: the newest occurred_at read so far, over all signals.
   // Absence timers run on it (docs/language.md section 12), before the
   // signal that moved it: a backtest never invents time.
   int64_t clock = INT64_MIN;
-  std::string_view line;
-  while (signals.next(line)) {
-    ++line_no;
-    if (!line.empty() && line.back() == '\r') line.remove_suffix(1);
-    if (line.find_first_not_of(" \t") == std::string_view::npos) continue;
-    if (!decoder.decode(line, signal, err)) {
-      std::fprintf(stderr, "%s:%zu: error: %s; line skipped\n", in.signals.c_str(), line_no, err.c_str());
-      ++res.skipped;
-      continue;
-    }
+  // One signal is read ahead, and the engine told (Engine::prefetch): its
+  // account's states load while the signal before it is evaluated.
+  engine::DecodedSignal ahead[2];
+  size_t at = 0;
+  bool more = read(ahead[0]);
+  while (more) {
+    engine::DecodedSignal& signal = ahead[at];
+    at ^= 1;
+    more = read(ahead[at]);
+    if (more) eng.prefetch(ahead[at]);
     if (signal.occurred_at_ms > clock) eng.advance_clock(clock = signal.occurred_at_ms, sink);
     eng.process(signal, sink);
     ++res.signals;
@@ -74,6 +114,7 @@ BacktestResult backtest(const vm::Bundle& bundle, const BacktestInput& in, engin
     res.windows = m->size();
     res.window_bytes = m->encoded_bytes();
   }
+  if (in.exits_after && !kLeakChecked) (void)state.release();  // see BacktestInput::exits_after
   return res;
 }
 

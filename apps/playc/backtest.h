@@ -23,6 +23,10 @@ struct BacktestInput {
   // The stream clock at the end (`playc run --until`): absence timers due
   // by it fire after the last signal. INT64_MIN: the newest occurred_at read.
   int64_t until_ms = INT64_MIN;
+  // The process exits after this backtest: its in-memory state (every
+  // account's windows, context and ledger) is left to the OS, which takes
+  // it back at once; freeing it block by block took ~5% of a large run.
+  bool exits_after = false;
 };
 
 struct BacktestResult {

@@ -99,6 +99,7 @@ int run_run(const RunOptions& o) {
   }
   vm::Bundle bundle;
   if (int rc = report_load(loader::load(o.paths, bundle))) return rc;
+  in.exits_after = true;  // run() is the whole process
 
   std::string out;
   engine::NdjsonSink ndjson(bundle, out, o.trace);

@@ -129,6 +129,11 @@ Engine::Engine(const vm::Bundle& bundle, ContextStore& context, Ledger& ledger, 
         plays_[p].pattern_index = pattern_count_++;
         pattern_plays_.push_back(p);
       }
+  account_patterns_by_type_.resize(plays_by_type_.size());
+  for (size_t t = 0; t < plays_by_type_.size(); ++t)
+    for (uint32_t p : plays_by_type_[t])
+      if (plays_[p].pattern_index != kNoPattern && bundle.plays[p].pattern.per == vm::Per::Account)
+        account_patterns_by_type_[t].push_back(plays_[p].pattern_index);
 
   account_domain_slot_ = field_slot(bundle.account, "domain");
   contact_email_slot_ = field_slot(bundle.contact, "email");
@@ -225,6 +230,13 @@ void Engine::process(const DecodedSignal& s, OutputSink& out) {
   for (size_t i = 0; i < ended_.size(); ++i)
     fire_absence(ended_[i].play, ended_[i].key, ended_[i].due_ms, out);
   ended_.clear();
+}
+
+void Engine::prefetch(const DecodedSignal& s) {
+  if (seen_) seen_->prefetch(s.id);
+  if (s.type < account_patterns_by_type_.size() && !s.account.empty() &&
+      !account_patterns_by_type_[s.type].empty())
+    patterns_->prefetch(s.account, account_patterns_by_type_[s.type]);
 }
 
 // The per-signal evaluation state, for a signal whose context is resolved.
@@ -519,7 +531,7 @@ void Engine::count_member_signal(const vm::Pattern& p, PatternState& st, uint32_
   auto insert = [&](uint32_t member) {
     auto it = entries.end();
     while (it != entries.begin() && std::prev(it)->at_ms > at) --it;
-    entries.insert(it, PatternEntry{at, id, member});
+    entries.insert(it, PatternEntry{.at_ms = at, .member = member, .id_hash = id});
   };
   if (p.kind == vm::PatternKind::Count) {
     insert(0);

@@ -113,6 +113,11 @@ class Engine {
   // `out` in the order issued (a fired play's actions, then its outcome).
   // `signal` must have been decoded against the same bundle.
   void process(const DecodedSignal& signal, OutputSink& out);
+  // `signal` will be processed soon (a backtest reads one signal ahead):
+  // starts loading what process() will read for it (its id in the seen
+  // set, its account's pattern states) so those cache misses overlap the
+  // signal before it instead of stalling one after another. Changes nothing.
+  void prefetch(const DecodedSignal& signal);
 
   // The suppress block alone, for an action decided earlier and about to be
   // sent (playd re-checks an action that waited: RUNTIME.md "Execution").
@@ -202,6 +207,7 @@ class Engine {
   Ledger& ledger_;
   SeenSignals* seen_;
   MemoryPatterns own_patterns_;
+  std::vector<std::vector<uint32_t>> account_patterns_by_type_;  // prefetch: pattern indexes per signal type
   PatternStore* patterns_ = &own_patterns_;
   uint32_t pattern_count_ = 0;  // plays with a pattern
   std::vector<std::vector<uint32_t>> plays_by_type_;

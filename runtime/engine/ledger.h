@@ -31,6 +31,8 @@ class SeenSignals {
   virtual ~SeenSignals() = default;
   // True the first time `id` is seen (and remembers it), false for a repeat.
   virtual bool first_time(std::string_view id, int64_t occurred_at_ms) = 0;
+  // first_time(id) comes soon: an in-memory set starts loading its entry.
+  virtual void prefetch(std::string_view /*id*/) const {}
 };
 
 }  // namespace play::engine

@@ -36,6 +36,10 @@ class MemorySeenSignals : public SeenSignals {
  public:
   explicit MemorySeenSignals(int64_t ttl_ms = 0) : ttl_ms_(ttl_ms) {}
   bool first_time(std::string_view id, int64_t occurred_at_ms) override;
+  void prefetch(std::string_view id) const override {
+    current_.prefetch(id);
+    previous_.prefetch(id);
+  }
   size_t size() const { return current_.size() + previous_.size(); }
 
  private:

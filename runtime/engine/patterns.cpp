@@ -105,9 +105,14 @@ bool decode_pattern_state(std::string_view bytes, PatternState& out) {
   out.entries.resize(n);
   for (uint32_t i = 0; i < n; ++i) {
     const unsigned char* e = p + 21 + 20 * size_t(i);
-    out.entries[i].at_ms = static_cast<int64_t>(get64(e));
+    int64_t at = static_cast<int64_t>(get64(e));
+    uint32_t member = get32(e + 16);
+    // What PatternEntry holds (a signal's time, a member number): anything
+    // else was never written by encode_pattern_state.
+    if (at < -(int64_t{1} << 55) || at >= (int64_t{1} << 55) || member > 255) return out.clear(), false;
+    out.entries[i].at_ms = at;
     out.entries[i].id_hash = get64(e + 8);
-    out.entries[i].member = get32(e + 16);
+    out.entries[i].member = member;
   }
   return true;
 }
@@ -125,7 +130,12 @@ MemoryPatterns::Key& MemoryPatterns::find(std::string_view key) {
 
 PatternState& MemoryPatterns::state(const PatternId& id, std::string_view key) {
   Key& k = find(key);
-  if (id.index >= k.at.size()) k.at.resize(std::max(id.index + 1, id.count));  // once per key
+  if (id.index >= k.at.size()) {  // once per key
+    k.at.resize(std::max(id.index + 1, id.count));
+    // Room for every pattern at once: an account reaches most of them, and
+    // growing by doubling moved its states about six times.
+    k.slots.reserve(id.count);
+  }
   if (id.index >= plays_.size()) plays_.resize(std::max(id.index + 1, id.count));
   uint32_t& at = k.at[id.index];
   if (!at) {
@@ -141,6 +151,19 @@ PatternState& MemoryPatterns::state(const PatternId& id, std::string_view key) {
     slot.queued_ms = INT64_MIN;
   }
   return slot.state;
+}
+
+void MemoryPatterns::prefetch(std::string_view key, std::span<const uint32_t> indexes) {
+  auto it = keys_.find(key);
+  if (it == keys_.end()) return;
+  const Key& k = it->second;
+  // What a count or `all of` reads of its slot: the hash, the times and the
+  // inline entries (PatternState puts them first), up to the score.
+  for (uint32_t i : indexes)
+    if (const Slot* s = k.slot(i))
+      for (const char* b = reinterpret_cast<const char*>(s);
+           b < reinterpret_cast<const char*>(&s->state.score); b += 64)
+        __builtin_prefetch(b);
 }
 
 void MemoryPatterns::changed(const PatternId& id, std::string_view key) {

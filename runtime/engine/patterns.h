@@ -18,6 +18,7 @@
 
 #include <climits>
 #include <cstdint>
+#include <span>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -26,13 +27,18 @@
 
 namespace play::engine {
 
+// 16 bytes: a signal's occurred_at (RFC 3339 years 0000-9999 need 48 bits)
+// shares its word with the member. Build one with designated initializers
+// ({.at_ms = .., .member = .., .id_hash = ..}): the order is the layout's.
 struct PatternEntry {
-  int64_t at_ms = 0;     // the signal's occurred_at
-  uint64_t id_hash = 0;  // pattern_id_hash(signal id)
-  uint32_t member = 0;   // all of: the member it fills; count: 0
+  int64_t at_ms : 56 = 0;   // the signal's occurred_at
+  uint64_t member : 8 = 0;  // all of: the member it fills (at most 16); count: 0
+  uint64_t id_hash = 0;     // pattern_id_hash(signal id)
   bool operator==(const PatternEntry&) const = default;
 };
 
+// The fields every form reads come first, so a count or `all of` (most
+// patterns) is read from its slot's first two cache lines (MemoryPatterns).
 struct PatternState {
   // The highest occurred_at counted for this key: the stream clock, before
   // the allowed lateness is taken off. INT64_MIN: none yet.
@@ -41,27 +47,27 @@ struct PatternState {
   // a signal at or before it belongs to a window that fired, and is not
   // counted again. INT64_MIN: never fired.
   int64_t fired_at_ms = INT64_MIN;
+  // Absence form: when its timer runs (the due time plus the lateness),
+  // INT64_MIN when none is armed. Not in the encoded bytes: a store keeps
+  // it in a column of its own, which it finds due timers by; the engine
+  // sets it whenever it changes an absence state.
+  int64_t timer_ms = INT64_MIN;
   // By at_ms, oldest first. Most patterns need a few (count >= 2..3, all of
   // two or three members): those live in the state itself, not in a heap
   // block of their own, so a signal reaching 25 patterns of an account
   // walks one contiguous array instead of 25 scattered blocks.
   absl::InlinedVector<PatternEntry, 3> entries;
+  // score (runtime/engine/score.cpp): the value at max_seen_ms (the
+  // reference time); entries then hold the ids of the signals counted
+  // within the lateness (at most 16), fired_at_ms the time of the newest
+  // id forgotten past those 16.
+  double score = 0;
   // rate (runtime/engine/rate.h): signals counted per bucket of the rate's
   // window W, no signal kept. INT64_MIN: no bucket yet.
   int64_t open_bucket_ms = INT64_MIN;   // start of the oldest bucket not closed yet
   uint32_t open_counts[2] = {0, 0};     // that bucket's count and the next one's (lateness <= W)
   bool rate_held = false;               // the last evaluated bucket's comparison held (an episode)
   std::vector<uint32_t> closed_counts;  // the last H/W closed buckets' counts, oldest first
-  // score (runtime/engine/score.cpp): the value at max_seen_ms (the
-  // reference time); entries then hold the ids of the signals counted
-  // within the lateness (at most 16), fired_at_ms the time of the newest
-  // id forgotten past those 16.
-  double score = 0;
-  // Absence form: when its timer runs (the due time plus the lateness),
-  // INT64_MIN when none is armed. Not in the encoded bytes: a store keeps
-  // it in a column of its own, which it finds due timers by; the engine
-  // sets it whenever it changes an absence state.
-  int64_t timer_ms = INT64_MIN;
   void clear() {
     max_seen_ms = fired_at_ms = open_bucket_ms = timer_ms = INT64_MIN;
     entries.clear();
@@ -100,6 +106,9 @@ class PatternStore {
   // The state state() just returned was changed: keep it (playd writes it
   // with the batch's decisions).
   virtual void changed(const PatternId& id, std::string_view key) = 0;
+  // The patterns `indexes` of `key` will be read soon (a signal's plays,
+  // Engine::prefetch): a store in memory starts loading them all at once.
+  virtual void prefetch(std::string_view /*key*/, std::span<const uint32_t> /*indexes*/) {}
 };
 
 // Keyed by account or contact first, then by play: the plays a signal
@@ -108,6 +117,7 @@ class MemoryPatterns : public PatternStore {
  public:
   PatternState& state(const PatternId& id, std::string_view key) override;
   void changed(const PatternId& id, std::string_view key) override;
+  void prefetch(std::string_view key, std::span<const uint32_t> indexes) override;
   // Absence form: the next armed timer due at `clock_ms` (its timer_ms at
   // or before it), earliest first: its PatternId::index and key. Each
   // armed state is queued once; a timer pushed later is queued again
@@ -119,9 +129,9 @@ class MemoryPatterns : public PatternStore {
   size_t encoded_bytes() const;
 
   struct Slot {
-    uint64_t hash = 0;  // the pattern's hash; 0: no state
-    PatternState state;
+    uint64_t hash = 0;              // the pattern's hash; 0: no state
     int64_t queued_ms = INT64_MIN;  // absence form: its entry in timers_, INT64_MIN when none
+    PatternState state;
   };
   // One account's (or contact's) states: only the patterns it has state for,
   // in the order they were first touched (the plays one signal type reaches

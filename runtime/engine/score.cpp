@@ -47,7 +47,7 @@ void remember_id(PatternState& st, int64_t at, uint64_t id, int64_t lateness_ms)
   auto& ids = st.entries;
   auto it = ids.end();
   while (it != ids.begin() && std::prev(it)->at_ms > at) --it;
-  ids.insert(it, PatternEntry{at, id, 0});
+  ids.insert(it, PatternEntry{.at_ms = at, .member = 0, .id_hash = id});
   size_t stale = 0;
   while (stale < ids.size() && ids[stale].at_ms < st.max_seen_ms - lateness_ms) ++stale;
   ids.erase(ids.begin(), ids.begin() + static_cast<ptrdiff_t>(stale));

@@ -211,7 +211,8 @@ TEST(EngineState, PatternStatesEncodeAndDecodeExactly) {
   PatternState s;
   s.max_seen_ms = 1'750'000'000'000;
   s.fired_at_ms = 1'749'999'000'000;
-  s.entries = {{1'749'999'500'000, pattern_id_hash("v1"), 0}, {1'750'000'000'000, pattern_id_hash("v2"), 2}};
+  s.entries = {{.at_ms = 1'749'999'500'000, .member = 0, .id_hash = pattern_id_hash("v1")},
+               {.at_ms = 1'750'000'000'000, .member = 2, .id_hash = pattern_id_hash("v2")}};
   std::string bytes;
   encode_pattern_state(s, bytes);
   EXPECT_EQ(bytes.size(), 21u + 20u * 2);  // format 1: a count keeps no score value
@@ -229,6 +230,19 @@ TEST(EngineState, PatternStatesEncodeAndDecodeExactly) {
   other_format[0] = 9;
   EXPECT_FALSE(decode_pattern_state(other_format, back));
   EXPECT_EQ(back, empty);  // cleared on refusal
+  // An entry keeps a signal's time in 56 bits and its member in 8: bytes
+  // that do not fit (never written by encode) are refused, not truncated.
+  PatternState far = s;
+  encode_pattern_state(far, bytes);
+  std::string huge_time = bytes;
+  huge_time[21 + 7] = 0x01;  // the first entry's at_ms, its top byte: 2^56 and more
+  EXPECT_FALSE(decode_pattern_state(huge_time, back));
+  std::string huge_member = bytes;
+  huge_member[21 + 16 + 1] = 1;  // the first entry's member: 256
+  EXPECT_FALSE(decode_pattern_state(huge_member, back));
+  ASSERT_TRUE(decode_pattern_state(bytes, back));
+  EXPECT_EQ(back.entries[1].member, 2u);
+  EXPECT_EQ(back.entries[0].at_ms, 1'749'999'500'000);
 }
 
 // A score's value is stored as its exact bits (a restart continues the
@@ -237,7 +251,7 @@ TEST(EngineState, ScoreStatesKeepTheirValueExactly) {
   PatternState s;
   s.max_seen_ms = 1'750'000'000'000;
   s.score = 49.999999999999993;  // not a round number: bits, not text
-  s.entries = {{1'750'000'000'000, pattern_id_hash("c1"), 0}};
+  s.entries = {{.at_ms = 1'750'000'000'000, .member = 0, .id_hash = pattern_id_hash("c1")}};
   std::string bytes;
   encode_pattern_state(s, bytes);
   EXPECT_EQ(bytes.size(), 21u + 20u + 8u);
@@ -362,7 +376,7 @@ TEST(EngineState, MemoryPatternsKeyByPlayPatternAndKey) {
   MemoryPatterns m;
   PatternState s;
   s.max_seen_ms = 5;
-  s.entries = {{5, 1, 0}};
+  s.entries = {{.at_ms = 5, .member = 0, .id_hash = 1}};
   EXPECT_EQ(m.state({0, 2, "burst", 1}, "bigco.com"), PatternState());  // none yet
   m.state({0, 2, "burst", 1}, "bigco.com") = s;
   m.changed({0, 2, "burst", 1}, "bigco.com");
