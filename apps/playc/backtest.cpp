@@ -85,20 +85,29 @@ BacktestResult backtest(const vm::Bundle& bundle, const BacktestInput& in, engin
   // Absence timers run on it (docs/language.md section 12), before the
   // signal that moved it: a backtest never invents time.
   int64_t clock = INT64_MIN;
-  // One signal is read ahead, and the engine told (Engine::prefetch): its
-  // account's states load while the signal before it is evaluated.
-  engine::DecodedSignal ahead[2];
-  size_t at = 0;
-  bool more = read(ahead[0]);
-  while (more) {
-    engine::DecodedSignal& signal = ahead[at];
-    at ^= 1;
-    more = read(ahead[at]);
-    if (more) eng.prefetch(ahead[at]);
+  // Three signals are read ahead, and the engine told (Engine::prefetch):
+  // the third's account entry, the second's pattern table and the next
+  // one's states load while the signal before them is evaluated.
+  using Step = engine::PatternStore::Prefetch;
+  constexpr size_t kAhead = 4;
+  engine::DecodedSignal ahead[kAhead];
+  size_t queued = 0, first = 0;  // ahead[first..first+queued) in file order (mod kAhead)
+  bool more = true;
+  for (;;) {
+    while (more && queued < kAhead) {
+      more = read(ahead[(first + queued) % kAhead]);
+      if (more) ++queued;
+    }
+    if (queued == 0) break;
+    static constexpr Step kSteps[] = {Step::States, Step::Table, Step::Key};
+    for (size_t d = 1; d < queued; ++d) eng.prefetch(ahead[(first + d) % kAhead], kSteps[d - 1]);
+    engine::DecodedSignal& signal = ahead[first];
     if (signal.occurred_at_ms > clock) eng.advance_clock(clock = signal.occurred_at_ms, sink);
     eng.process(signal, sink);
     ++res.signals;
     if (after_signal) after_signal();
+    first = (first + 1) % kAhead;
+    --queued;
   }
   if (!signals.error().empty()) {
     std::fprintf(stderr, "%s: cannot read '%s': %s\n", in.command, in.signals.c_str(),

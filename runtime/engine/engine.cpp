@@ -69,6 +69,12 @@ Engine::Engine(const vm::Bundle& bundle, ContextStore& context, Ledger& ledger, 
     PlayInfo& info = plays_[p];
     info.name = play.name;
     info.shadow = play.mode == vm::Mode::Shadow;
+    info.pattern_kind = play.pattern.kind;
+    info.per = play.pattern.per;
+    info.threshold = play.pattern.threshold;
+    info.within_ms = play.pattern.within_ms;
+    info.lateness_ms = play.pattern.lateness_ms;
+    info.pattern_pos = play.pattern.pos;
     if (play.pattern.kind != vm::PatternKind::None) {
       info.pattern_hash = vm::pattern_hash(bundle, play.pattern);
       info.pattern_window =
@@ -104,7 +110,8 @@ Engine::Engine(const vm::Bundle& bundle, ContextStore& context, Ledger& ledger, 
         info.first_guard = gi, info.first_pos = c.pos;
     }
     for (const vm::PatternMember& m : play.pattern.members)
-      info.member_guards.push_back(m.filter.code.empty() ? -1 : intern_guard(m.filter));
+      info.members.push_back(
+          {m.signal_type, m.filter.code.empty() ? -1 : intern_guard(m.filter), !m.filter.code.empty()});
     for (const vm::Action& a : play.actions) {
       info.is_enroll.push_back(a.name == "enroll");
       int sink_arg = -1;
@@ -129,11 +136,12 @@ Engine::Engine(const vm::Bundle& bundle, ContextStore& context, Ledger& ledger, 
         plays_[p].pattern_index = pattern_count_++;
         pattern_plays_.push_back(p);
       }
-  account_patterns_by_type_.resize(plays_by_type_.size());
+  prefetch_by_type_.resize(plays_by_type_.size());
   for (size_t t = 0; t < plays_by_type_.size(); ++t)
     for (uint32_t p : plays_by_type_[t])
       if (plays_[p].pattern_index != kNoPattern && bundle.plays[p].pattern.per == vm::Per::Account)
-        account_patterns_by_type_[t].push_back(plays_[p].pattern_index);
+        for (const PlayInfo::Member& m : plays_[p].members)
+          if (m.signal_type == t) prefetch_by_type_[t].push_back({plays_[p].pattern_index, m.guard});
 
   account_domain_slot_ = field_slot(bundle.account, "domain");
   contact_email_slot_ = field_slot(bundle.contact, "email");
@@ -232,11 +240,15 @@ void Engine::process(const DecodedSignal& s, OutputSink& out) {
   ended_.clear();
 }
 
-void Engine::prefetch(const DecodedSignal& s) {
-  if (seen_) seen_->prefetch(s.id);
-  if (s.type < account_patterns_by_type_.size() && !s.account.empty() &&
-      !account_patterns_by_type_[s.type].empty())
-    patterns_->prefetch(s.account, account_patterns_by_type_[s.type]);
+void Engine::prefetch(const DecodedSignal& s, PatternStore::Prefetch step) {
+  if (seen_ && step == PatternStore::Prefetch::Key) seen_->prefetch(s.id);
+  if (s.type >= prefetch_by_type_.size() || s.account.empty() || prefetch_by_type_[s.type].empty()) return;
+  prefetch_patterns_.clear();
+  for (const PrefetchMember& m : prefetch_by_type_[s.type])
+    if ((m.guard < 0 || vm::guard_holds(guards_[m.guard], s.props)) &&
+        (prefetch_patterns_.empty() || prefetch_patterns_.back() != m.pattern))
+      prefetch_patterns_.push_back(m.pattern);
+  patterns_->prefetch(step, s.account, prefetch_patterns_);
 }
 
 // The per-signal evaluation state, for a signal whose context is resolved.
@@ -396,7 +408,7 @@ void Engine::evaluate_play(uint32_t pi, const DecodedSignal& s, OutputSink& out)
   o.play = info.name;
   o.signal = s.id;
   o.shadow = info.shadow;
-  if (info.pattern_hash && bundle_.plays[pi].pattern.kind == vm::PatternKind::Absence) {
+  if (info.pattern_hash && info.pattern_kind == vm::PatternKind::Absence) {
     arm_absence(pi, s, o);  // the signal only arms the timer: the play runs when it fires
     ++stats_.outcomes[size_t(o.kind)];
     out.outcome(o);
@@ -452,34 +464,35 @@ bool Engine::completes_pattern(uint32_t pi, const DecodedSignal& s, Outcome& o) 
   const PlayInfo& info = plays_[pi];
   auto pending = [&](std::string_view why) {
     o.kind = OutcomeKind::NoMatch;
-    o.clause_pos = p.pos;
+    o.clause_pos = info.pattern_pos;
     o.reason = why;
     return false;
   };
   // The members this signal is: its type, and the member's where.
   uint32_t mask = 0;
   ctx_.lets = {};
-  for (uint32_t m = 0; m < p.members.size(); ++m) {
-    const vm::PatternMember& member = p.members[m];
+  for (uint32_t m = 0; m < info.members.size(); ++m) {
+    const PlayInfo::Member& member = info.members[m];
     if (member.signal_type != s.type) continue;
-    if (info.member_guards[m] >= 0) {
-      if (!guard_holds(info.member_guards[m])) continue;
-    } else if (!member.filter.code.empty()) {
-      vm::EvalResult r = vm::eval(member.filter, ctx_);
+    if (member.guard >= 0) {
+      if (!guard_holds(member.guard)) continue;
+    } else if (member.filtered) {
+      vm::EvalResult r = vm::eval(p.members[m].filter, ctx_);
       if (!r.ok) return fail(o, r.error, p.pos, -1), false;
       if (!r.holds()) continue;
     }
     mask |= 1u << m;
   }
   if (!mask) return pending("not counted: the pattern's where does not hold");
-  std::string_view key = p.per == vm::Per::Contact ? contact_key_ : account_key_;
+  std::string_view key = info.per == vm::Per::Contact ? contact_key_ : account_key_;
   if (key.empty())
-    return pending(p.per == vm::Per::Contact ? "not counted: the signal has no contact"
-                                             : "not counted: the signal has no account");
+    return pending(info.per == vm::Per::Contact ? "not counted: the signal has no contact"
+                                                : "not counted: the signal has no account");
   const PatternId pattern{info.pattern_index, pattern_count_, info.name, info.pattern_hash};
   PatternState& st = patterns_->state(pattern, key);
-  if (p.kind == vm::PatternKind::Rate) return counts_rate(p, pattern, key, st, s, info.pattern_window, o);
-  if (p.kind == vm::PatternKind::Score) {
+  if (info.pattern_kind == vm::PatternKind::Rate)
+    return counts_rate(p, pattern, key, st, s, info.pattern_window, o);
+  if (info.pattern_kind == vm::PatternKind::Score) {
     bool counted = false;
     bool crossed = adds_to_score(p, info.pattern_window, s, mask, st, o, counted);
     if (counted) patterns_->changed(pattern, key);
@@ -490,7 +503,7 @@ bool Engine::completes_pattern(uint32_t pi, const DecodedSignal& s, Outcome& o) 
   const uint64_t id = id_hash_;
   for (const PatternEntry& e : st.entries)
     if (e.id_hash == id) return pending("not counted: this signal was counted already");
-  if (st.max_seen_ms != INT64_MIN && at < st.max_seen_ms - p.lateness_ms) {
+  if (st.max_seen_ms != INT64_MIN && at < st.max_seen_ms - info.lateness_ms) {
     ++stats_.late_signals;
     static_assert(std::string_view("not counted: late, older than the stream clock minus the lateness")
                       .starts_with(kLateReason));
@@ -498,13 +511,13 @@ bool Engine::completes_pattern(uint32_t pi, const DecodedSignal& s, Outcome& o) 
   }
   if (at <= st.fired_at_ms) return pending("not counted: in a window that already fired");
   st.max_seen_ms = std::max(st.max_seen_ms, at);
-  count_member_signal(p, st, mask, at, id);
+  count_member_signal(info, st, mask, at, id);
 
   // Complete: the N most recent counted signals (count), or one of each
   // member (all of), lie within D of each other: newest - oldest < D.
-  size_t need = p.kind == vm::PatternKind::Count ? p.threshold : p.members.size();
+  size_t need = info.pattern_kind == vm::PatternKind::Count ? info.threshold : info.members.size();
   bool complete =
-      st.entries.size() >= need && st.entries.back().at_ms - st.entries.front().at_ms < p.within_ms;
+      st.entries.size() >= need && st.entries.back().at_ms - st.entries.front().at_ms < info.within_ms;
   if (complete) {
     st.fired_at_ms = st.entries.back().at_ms;
     st.entries.erase(st.entries.begin(), st.entries.end());  // keeps its capacity (clear() would free it)
@@ -514,7 +527,7 @@ bool Engine::completes_pattern(uint32_t pi, const DecodedSignal& s, Outcome& o) 
   if (!wants_progress_) return pending(kPatternPending);
   // Progress: the counted signals within the window of the newest one.
   size_t within = 0;
-  for (const PatternEntry& e : st.entries) within += st.entries.back().at_ms - e.at_ms < p.within_ms;
+  for (const PatternEntry& e : st.entries) within += st.entries.back().at_ms - e.at_ms < info.within_ms;
   pattern_reason_.assign("counted ");
   pattern_reason_ += std::to_string(within);
   pattern_reason_ += " of ";
@@ -525,7 +538,7 @@ bool Engine::completes_pattern(uint32_t pi, const DecodedSignal& s, Outcome& o) 
 
 // Into `st`, kept by time, oldest first. A count keeps its N most
 // recent signals; `all of` the latest signal of each member.
-void Engine::count_member_signal(const vm::Pattern& p, PatternState& st, uint32_t mask, int64_t at,
+void Engine::count_member_signal(const PlayInfo& info, PatternState& st, uint32_t mask, int64_t at,
                                  uint64_t id) {
   auto& entries = st.entries;
   auto insert = [&](uint32_t member) {
@@ -533,12 +546,12 @@ void Engine::count_member_signal(const vm::Pattern& p, PatternState& st, uint32_
     while (it != entries.begin() && std::prev(it)->at_ms > at) --it;
     entries.insert(it, PatternEntry{.at_ms = at, .member = member, .id_hash = id});
   };
-  if (p.kind == vm::PatternKind::Count) {
+  if (info.pattern_kind == vm::PatternKind::Count) {
     insert(0);
-    if (entries.size() > p.threshold) entries.erase(entries.begin(), entries.end() - p.threshold);
+    if (entries.size() > info.threshold) entries.erase(entries.begin(), entries.end() - info.threshold);
     return;
   }
-  for (uint32_t m = 0; m < p.members.size(); ++m) {
+  for (uint32_t m = 0; m < info.members.size(); ++m) {
     if (!(mask & (1u << m))) continue;
     auto old =
         std::find_if(entries.begin(), entries.end(), [&](const PatternEntry& e) { return e.member == m; });

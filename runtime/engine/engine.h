@@ -113,11 +113,12 @@ class Engine {
   // `out` in the order issued (a fired play's actions, then its outcome).
   // `signal` must have been decoded against the same bundle.
   void process(const DecodedSignal& signal, OutputSink& out);
-  // `signal` will be processed soon (a backtest reads one signal ahead):
+  // `signal` will be processed soon (a backtest reads a few signals ahead):
   // starts loading what process() will read for it (its id in the seen
   // set, its account's pattern states) so those cache misses overlap the
-  // signal before it instead of stalling one after another. Changes nothing.
-  void prefetch(const DecodedSignal& signal);
+  // signals before it instead of stalling one after another. Call it with
+  // each step in turn, a signal apart (PatternStore::Prefetch). Changes nothing.
+  void prefetch(const DecodedSignal& signal, PatternStore::Prefetch step);
 
   // The suppress block alone, for an action decided earlier and about to be
   // sent (playd re-checks an action that waited: RUNTIME.md "Execution").
@@ -181,7 +182,7 @@ class Engine {
   void fire_absence(uint32_t play_index, std::string_view key, int64_t due_ms, OutputSink& out);
   void run_clauses_and_actions(uint32_t play_index, const DecodedSignal& s, OutputSink& out, Outcome& o);
   void begin_signal(const DecodedSignal& s);
-  void count_member_signal(const vm::Pattern& p, PatternState& st, uint32_t mask, int64_t at, uint64_t id);
+  void count_member_signal(const PlayInfo& info, PatternState& st, uint32_t mask, int64_t at, uint64_t id);
   // rate.cpp: a rate's buckets (`window`: " (1d buckets per account)", for the reason)
   bool counts_rate(const vm::Pattern& p, const PatternId& id, std::string_view key, PatternState& st,
                    const DecodedSignal& s, std::string_view window, Outcome& o);
@@ -207,7 +208,15 @@ class Engine {
   Ledger& ledger_;
   SeenSignals* seen_;
   MemoryPatterns own_patterns_;
-  std::vector<std::vector<uint32_t>> account_patterns_by_type_;  // prefetch: pattern indexes per signal type
+  // prefetch(): per signal type, its plays' account patterns with the
+  // guard of a member on that type (-1: none, or a where that is not a
+  // guard), so only the states a signal will count into are loaded.
+  struct PrefetchMember {
+    uint32_t pattern = 0;
+    int32_t guard = -1;
+  };
+  std::vector<std::vector<PrefetchMember>> prefetch_by_type_;
+  std::vector<uint32_t> prefetch_patterns_;  // the ones a signal reaches (reused)
   PatternStore* patterns_ = &own_patterns_;
   uint32_t pattern_count_ = 0;  // plays with a pattern
   std::vector<std::vector<uint32_t>> plays_by_type_;

@@ -7,7 +7,7 @@
 
 #include <string>
 
-#include "common/text.h"
+#include "runtime/engine/key_hash.h"
 #include "runtime/engine/ledger.h"
 
 namespace play::engine {
@@ -21,8 +21,8 @@ class MemoryLedger : public Ledger {
  private:
   std::string_view compose(std::string_view play, std::string_view key);
   // Flat tables: a backtest asks for every play that passes its clauses.
-  absl::flat_hash_map<std::string, int64_t, StringHash, std::equal_to<>> fires_;  // "play\x1fkey"
-  absl::flat_hash_map<std::string, uint64_t, StringHash, std::equal_to<>> cursors_;
+  absl::flat_hash_map<std::string, int64_t, KeyHash, std::equal_to<>> fires_;  // "play\x1fkey"
+  absl::flat_hash_map<std::string, uint64_t, KeyHash, std::equal_to<>> cursors_;
   std::string scratch_;
 };
 
@@ -43,7 +43,7 @@ class MemorySeenSignals : public SeenSignals {
   size_t size() const { return current_.size() + previous_.size(); }
 
  private:
-  using Ids = absl::flat_hash_map<std::string, int64_t, StringHash, std::equal_to<>>;  // id -> first seen
+  using Ids = absl::flat_hash_map<std::string, int64_t, KeyHash, std::equal_to<>>;  // id -> first seen
   int64_t ttl_ms_;
   int64_t clock_ = INT64_MIN;
   int64_t current_since_ = INT64_MIN;  // the stream clock when current_ began

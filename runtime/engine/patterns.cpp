@@ -153,10 +153,17 @@ PatternState& MemoryPatterns::state(const PatternId& id, std::string_view key) {
   return slot.state;
 }
 
-void MemoryPatterns::prefetch(std::string_view key, std::span<const uint32_t> indexes) {
+void MemoryPatterns::prefetch(Prefetch step, std::string_view key, std::span<const uint32_t> indexes) {
+  if (step == Prefetch::Key) return keys_.prefetch(key);
   auto it = keys_.find(key);
-  if (it == keys_.end()) return;
+  if (it == keys_.end() || indexes.empty()) return;
   const Key& k = it->second;
+  if (step == Prefetch::Table) {
+    for (uint32_t i : indexes)
+      if (i < k.at.size() && (i == indexes.front() || (reinterpret_cast<uintptr_t>(&k.at[i]) & 63) == 0))
+        __builtin_prefetch(&k.at[i]);
+    return;
+  }
   // What a count or `all of` reads of its slot: the hash, the times and the
   // inline entries (PatternState puts them first), up to the score.
   for (uint32_t i : indexes)

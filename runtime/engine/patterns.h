@@ -23,7 +23,7 @@
 #include <string_view>
 #include <vector>
 
-#include "common/text.h"
+#include "runtime/engine/key_hash.h"
 
 namespace play::engine {
 
@@ -107,8 +107,11 @@ class PatternStore {
   // with the batch's decisions).
   virtual void changed(const PatternId& id, std::string_view key) = 0;
   // The patterns `indexes` of `key` will be read soon (a signal's plays,
-  // Engine::prefetch): a store in memory starts loading them all at once.
-  virtual void prefetch(std::string_view /*key*/, std::span<const uint32_t> /*indexes*/) {}
+  // Engine::prefetch): a store in memory starts loading them, in `step`s a
+  // signal apart (each needs what the one before loaded: the key's entry,
+  // then its table of patterns, then the states).
+  enum class Prefetch { Key, Table, States };
+  virtual void prefetch(Prefetch /*step*/, std::string_view /*key*/, std::span<const uint32_t> /*indexes*/) {}
 };
 
 // Keyed by account or contact first, then by play: the plays a signal
@@ -117,7 +120,7 @@ class MemoryPatterns : public PatternStore {
  public:
   PatternState& state(const PatternId& id, std::string_view key) override;
   void changed(const PatternId& id, std::string_view key) override;
-  void prefetch(std::string_view key, std::span<const uint32_t> indexes) override;
+  void prefetch(Prefetch step, std::string_view key, std::span<const uint32_t> indexes) override;
   // Absence form: the next armed timer due at `clock_ms` (its timer_ms at
   // or before it), earliest first: its PatternId::index and key. Each
   // armed state is queued once; a timer pushed later is queued again
@@ -129,9 +132,9 @@ class MemoryPatterns : public PatternStore {
   size_t encoded_bytes() const;
 
   struct Slot {
-    uint64_t hash = 0;              // the pattern's hash; 0: no state
-    int64_t queued_ms = INT64_MIN;  // absence form: its entry in timers_, INT64_MIN when none
+    uint64_t hash = 0;  // the pattern's hash; 0: no state
     PatternState state;
+    int64_t queued_ms = INT64_MIN;  // absence form: its entry in timers_, INT64_MIN when none
   };
   // One account's (or contact's) states: only the patterns it has state for,
   // in the order they were first touched (the plays one signal type reaches
@@ -147,7 +150,7 @@ class MemoryPatterns : public PatternStore {
 
  private:
   Key& find(std::string_view key);
-  absl::flat_hash_map<std::string, Key, StringHash, std::equal_to<>> keys_;
+  absl::flat_hash_map<std::string, Key, KeyHash, std::equal_to<>> keys_;
   std::vector<std::string_view> plays_;  // by pattern index: encoded_bytes counts the names
   std::string last_key_;
   Key* last_ = nullptr;

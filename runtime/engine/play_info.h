@@ -1,6 +1,8 @@
 // Engine::PlayInfo, for the engine's own files (engine.cpp, absence.cpp).
 #pragma once
 
+#include <absl/container/inlined_vector.h>
+
 #include <string>
 #include <string_view>
 #include <vector>
@@ -13,10 +15,30 @@ constexpr uint32_t kNoPattern = UINT32_MAX;  // PlayInfo::pattern_index of a pla
 
 // What the engine precomputes per play so the per-signal path only reads.
 struct Engine::PlayInfo {
-  std::string_view name;  // the play's name (points into the bundle)
+  // ---- What every signal the play is on reads, first and side by side: a
+  // signal reaching 25 plays reads 25 of these (two cache lines each), not
+  // 25 vm::Plays and their patterns spread over the heap.
+  std::string_view name;                // the play's name (points into the bundle)
+  uint64_t pattern_hash = 0;            // vm::pattern_hash, 0 without a pattern
+  uint32_t pattern_index = kNoPattern;  // among the bundle's patterns (PatternId::index)
+  int32_t first_guard = -1;             // guards_ index when the first clause is a `where` guard
+  vm::PatternKind pattern_kind = vm::PatternKind::None;
+  vm::Per per = vm::Per::Account;  // the pattern's
   bool shadow = false;
-  int32_t first_guard = -1;                 // guards_ index when the first clause is a `where` guard
-  vm::SourcePos first_pos;                  // that clause's position (for its no_match outcome)
+  uint32_t threshold = 0;  // the pattern's (count)
+  int64_t within_ms = 0;   // the pattern's window
+  int64_t lateness_ms = 0;
+  vm::SourcePos first_pos;    // the first clause's position (for its no_match outcome)
+  vm::SourcePos pattern_pos;  // the pattern's (for its outcomes)
+  // Per pattern member: what a signal is matched against.
+  struct Member {
+    uint32_t signal_type = 0;
+    int32_t guard = -1;     // its where as a shared guard; -1 none
+    bool filtered = false;  // it has a where (a guard, or a program to run)
+  };
+  absl::InlinedVector<Member, 2> members;
+
+  // ---- The rest: read once a play's trigger let a signal through.
   std::vector<std::string> clause_reasons;  // per clause: what an outcome's `reason` says
   // Per clause: the index in Engine::guards_ when the clause is a
   // `signal.x == "c"` guard (vm/guard.h), else -1. A guard is evaluated as one
@@ -24,12 +46,9 @@ struct Engine::PlayInfo {
   // signal however many plays share it (plays on one type often filter on
   // the same property values).
   std::vector<int32_t> guards;
-  std::vector<int32_t> member_guards;   // the same, per pattern member's where
-  uint64_t pattern_hash = 0;            // vm::pattern_hash, 0 without a pattern
-  uint32_t pattern_index = kNoPattern;  // among the bundle's patterns (PatternId::index)
-  std::string pattern_window;           // " within 48h per account"
-  std::vector<uint8_t> is_enroll;       // per action
-  std::vector<int> sink_arg;            // per action: index of the `sink` argument (webhook), or -1
+  std::string pattern_window;      // " within 48h per account"
+  std::vector<uint8_t> is_enroll;  // per action
+  std::vector<int> sink_arg;       // per action: index of the `sink` argument (webhook), or -1
   size_t total_args = 0;
 };
 
