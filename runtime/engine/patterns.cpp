@@ -123,7 +123,7 @@ bool decode_pattern_state(std::string_view bytes, PatternState& out) {
 MemoryPatterns::Key& MemoryPatterns::find(std::string_view key) {
   if (last_ && key == last_key_) return *last_;
   auto it = keys_.find(key);
-  if (it == keys_.end()) it = keys_.try_emplace(std::string(key)).first;
+  if (it == keys_.end()) it = keys_.try_emplace(std::string(key), &arena_).first;
   last_key_.assign(key);
   return *(last_ = &it->second);
 }

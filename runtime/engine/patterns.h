@@ -24,6 +24,7 @@
 #include <vector>
 
 #include "runtime/engine/key_hash.h"
+#include "runtime/engine/state_arena.h"
 
 namespace play::engine {
 
@@ -118,6 +119,9 @@ class PatternStore {
 // reaches all look up the same key, so one hash lookup serves them all.
 class MemoryPatterns : public PatternStore {
  public:
+  MemoryPatterns() = default;
+  MemoryPatterns(const MemoryPatterns&) = delete;
+  MemoryPatterns& operator=(const MemoryPatterns&) = delete;
   PatternState& state(const PatternId& id, std::string_view key) override;
   void changed(const PatternId& id, std::string_view key) override;
   void prefetch(Prefetch step, std::string_view key, std::span<const uint32_t> indexes) override;
@@ -140,8 +144,10 @@ class MemoryPatterns : public PatternStore {
   // in the order they were first touched (the plays one signal type reaches
   // end up side by side), found through `at` (pattern index -> position + 1).
   struct Key {
-    std::vector<uint32_t> at;
-    std::vector<Slot> slots;
+    explicit Key(StateArena* arena)
+        : at(ArenaAllocator<uint32_t>(arena)), slots(ArenaAllocator<Slot>(arena)) {}
+    std::vector<uint32_t, ArenaAllocator<uint32_t>> at;
+    std::vector<Slot, ArenaAllocator<Slot>> slots;
     Slot* slot(uint32_t index) { return index < at.size() && at[index] ? &slots[at[index] - 1] : nullptr; }
     const Slot* slot(uint32_t index) const {
       return index < at.size() && at[index] ? &slots[at[index] - 1] : nullptr;
@@ -150,6 +156,7 @@ class MemoryPatterns : public PatternStore {
 
  private:
   Key& find(std::string_view key);
+  StateArena arena_;  // before keys_: their tables live in it
   absl::flat_hash_map<std::string, Key, KeyHash, std::equal_to<>> keys_;
   std::vector<std::string_view> plays_;  // by pattern index: encoded_bytes counts the names
   std::string last_key_;
