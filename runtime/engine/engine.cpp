@@ -140,8 +140,7 @@ Engine::Engine(const vm::Bundle& bundle, ContextStore& context, Ledger& ledger, 
   for (size_t t = 0; t < plays_by_type_.size(); ++t)
     for (uint32_t p : plays_by_type_[t])
       if (plays_[p].pattern_index != kNoPattern && bundle.plays[p].pattern.per == vm::Per::Account)
-        for (const PlayInfo::Member& m : plays_[p].members)
-          if (m.signal_type == t) prefetch_by_type_[t].push_back({plays_[p].pattern_index, m.guard});
+        prefetch_by_type_[t].push_back(plays_[p].pattern_index);
 
   account_domain_slot_ = field_slot(bundle.account, "domain");
   contact_email_slot_ = field_slot(bundle.contact, "email");
@@ -242,13 +241,10 @@ void Engine::process(const DecodedSignal& s, OutputSink& out) {
 
 void Engine::prefetch(const DecodedSignal& s, PatternStore::Prefetch step) {
   if (seen_ && step == PatternStore::Prefetch::Key) seen_->prefetch(s.id);
-  if (s.type >= prefetch_by_type_.size() || s.account.empty() || prefetch_by_type_[s.type].empty()) return;
-  prefetch_patterns_.clear();
-  for (const PrefetchMember& m : prefetch_by_type_[s.type])
-    if ((m.guard < 0 || vm::guard_holds(guards_[m.guard], s.props)) &&
-        (prefetch_patterns_.empty() || prefetch_patterns_.back() != m.pattern))
-      prefetch_patterns_.push_back(m.pattern);
-  patterns_->prefetch(step, s.account, prefetch_patterns_);
+  // Every account pattern on the type, whether its member's where will
+  // hold or not: checking the guards here cost more than the extra loads.
+  if (s.type < prefetch_by_type_.size() && !s.account.empty() && !prefetch_by_type_[s.type].empty())
+    patterns_->prefetch(step, s.account, prefetch_by_type_[s.type]);
 }
 
 // The per-signal evaluation state, for a signal whose context is resolved.

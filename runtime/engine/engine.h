@@ -208,15 +208,8 @@ class Engine {
   Ledger& ledger_;
   SeenSignals* seen_;
   MemoryPatterns own_patterns_;
-  // prefetch(): per signal type, its plays' account patterns with the
-  // guard of a member on that type (-1: none, or a where that is not a
-  // guard), so only the states a signal will count into are loaded.
-  struct PrefetchMember {
-    uint32_t pattern = 0;
-    int32_t guard = -1;
-  };
-  std::vector<std::vector<PrefetchMember>> prefetch_by_type_;
-  std::vector<uint32_t> prefetch_patterns_;  // the ones a signal reaches (reused)
+  // prefetch(): per signal type, the account patterns of its plays.
+  std::vector<std::vector<uint32_t>> prefetch_by_type_;
   PatternStore* patterns_ = &own_patterns_;
   uint32_t pattern_count_ = 0;  // plays with a pattern
   std::vector<std::vector<uint32_t>> plays_by_type_;
