@@ -1,14 +1,16 @@
 // The in-memory ContextStore (playc run / playc test; tests).
 #pragma once
 
+#include <absl/container/node_hash_map.h>
+
 #include <functional>
 #include <memory>
 #include <string>
-#include <unordered_map>
 #include <vector>
 
 #include "common/text.h"
 #include "runtime/engine/context.h"
+#include "runtime/engine/key_hash.h"
 #include "runtime/engine/owned_value.h"
 
 namespace play::engine {
@@ -39,7 +41,8 @@ class MemoryContext : public ContextStore {
     std::vector<vm::Field> schema;
     int key_slot = -1;           // domain / email
     int email_domain_slot = -1;  // contacts only
-    std::unordered_map<std::string, Record, StringHash, std::equal_to<>> records;
+    // Nodes: a record stays where it is while others come and go.
+    absl::node_hash_map<std::string, Record, KeyHash, std::equal_to<>> records;
     uint64_t clock = 0;
   };
   Table& table(Entity e) { return e == Entity::Account ? accounts_ : contacts_; }

@@ -138,14 +138,15 @@ PatternState& MemoryPatterns::state(const PatternId& id, std::string_view key) {
   }
   if (id.index >= plays_.size()) plays_.resize(std::max(id.index + 1, id.count));
   uint32_t& at = k.at[id.index];
-  if (!at) {
-    k.slots.emplace_back();
+  if (!at) {  // a new state, constructed empty (not written twice: most states are new ones)
+    k.slots.emplace_back().hash = id.hash;
     at = uint32_t(k.slots.size());
     plays_[id.index] = id.play;
     ++windows_;
+    return k.slots.back().state;
   }
   Slot& slot = k.slots[at - 1];
-  if (slot.hash != id.hash) {  // none yet, or another pattern's (another bundle's index): not this one's
+  if (slot.hash != id.hash) {  // another pattern's (another bundle's index): not this one's
     slot.hash = id.hash;
     slot.state.clear();
     slot.queued_ms = INT64_MIN;
