@@ -5,6 +5,7 @@
 #include <memory>
 
 #include "apps/playc/line_reader.h"
+#include "apps/playc/signal_feed.h"
 #include "compiler/diag/files.h"
 #include "runtime/engine/engine.h"
 #include "runtime/engine/memory_context.h"
@@ -65,50 +66,27 @@ BacktestResult backtest(const vm::Bundle& bundle, const BacktestInput& in, engin
   }
 
   engine::Engine& eng = state->engine;
-  engine::SignalDecoder decoder(bundle);
-  size_t line_no = 0;
-  // The next valid signal of the file into `into`; false at its end. Lines
-  // that are not valid envelopes are reported and skipped.
-  auto read = [&](engine::DecodedSignal& into) {
-    std::string_view line;
-    while (signals.next(line)) {
-      ++line_no;
-      if (!line.empty() && line.back() == '\r') line.remove_suffix(1);
-      if (line.find_first_not_of(" \t") == std::string_view::npos) continue;
-      if (decoder.decode(line, into, err)) return true;
-      std::fprintf(stderr, "%s:%zu: error: %s; line skipped\n", in.signals.c_str(), line_no, err.c_str());
-      ++res.skipped;
-    }
-    return false;
-  };
   // The stream clock: the newest occurred_at read so far, over all signals.
   // Absence timers run on it (docs/language.md section 12), before the
   // signal that moved it: a backtest never invents time.
   int64_t clock = INT64_MIN;
-  // Three signals are read ahead, and the engine told (Engine::prefetch):
-  // the third's account entry, the second's pattern table and the next
-  // one's states load while the signal before them is evaluated.
+  // While one signal is evaluated, the engine is told of the three after it
+  // (Engine::prefetch): the third's account entry, the second's pattern
+  // table and the next one's states load meanwhile.
   using Step = engine::PatternStore::Prefetch;
-  constexpr size_t kAhead = 4;
-  engine::DecodedSignal ahead[kAhead];
-  size_t queued = 0, first = 0;  // ahead[first..first+queued) in file order (mod kAhead)
-  bool more = true;
-  for (;;) {
-    while (more && queued < kAhead) {
-      more = read(ahead[(first + queued) % kAhead]);
-      if (more) ++queued;
+  static constexpr Step kSteps[] = {Step::States, Step::Table, Step::Key};
+  SignalFeed feed(bundle, signals, in.signals);
+  for (std::span<engine::DecodedSignal> batch = feed.next(); !batch.empty(); batch = feed.next()) {
+    for (size_t i = 0; i < batch.size(); ++i) {
+      for (size_t d = 1; d <= 3 && i + d < batch.size(); ++d) eng.prefetch(batch[i + d], kSteps[d - 1]);
+      engine::DecodedSignal& signal = batch[i];
+      if (signal.occurred_at_ms > clock) eng.advance_clock(clock = signal.occurred_at_ms, sink);
+      eng.process(signal, sink);
+      ++res.signals;
+      if (after_signal) after_signal();
     }
-    if (queued == 0) break;
-    static constexpr Step kSteps[] = {Step::States, Step::Table, Step::Key};
-    for (size_t d = 1; d < queued; ++d) eng.prefetch(ahead[(first + d) % kAhead], kSteps[d - 1]);
-    engine::DecodedSignal& signal = ahead[first];
-    if (signal.occurred_at_ms > clock) eng.advance_clock(clock = signal.occurred_at_ms, sink);
-    eng.process(signal, sink);
-    ++res.signals;
-    if (after_signal) after_signal();
-    first = (first + 1) % kAhead;
-    --queued;
   }
+  res.skipped = feed.skipped();
   if (!signals.error().empty()) {
     std::fprintf(stderr, "%s: cannot read '%s': %s\n", in.command, in.signals.c_str(),
                  signals.error().c_str());
