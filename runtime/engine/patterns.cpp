@@ -167,11 +167,23 @@ void MemoryPatterns::prefetch(Prefetch step, std::string_view key, std::span<con
   }
   // What a count or `all of` reads of its slot: the hash, the times and the
   // inline entries (PatternState puts them first), up to the score.
-  for (uint32_t i : indexes)
-    if (const Slot* s = k.slot(i))
-      for (const char* b = reinterpret_cast<const char*>(s);
-           b < reinterpret_cast<const char*>(&s->state.score); b += 64)
-        __builtin_prefetch(b);
+  size_t missing = 0;
+  for (uint32_t i : indexes) {
+    const Slot* s = k.slot(i);
+    if (!s) {
+      ++missing;
+      continue;
+    }
+    for (const char* b = reinterpret_cast<const char*>(s); b < reinterpret_cast<const char*>(&s->state.score);
+         b += 64)
+      __builtin_prefetch(b);
+  }
+  // Most states a signal reaches are new ones, written where the account's
+  // next slots go (reserved: state()): those lines are loaded for writing.
+  const char* end = reinterpret_cast<const char*>(k.slots.data() + k.slots.size());
+  const char* room = reinterpret_cast<const char*>(k.slots.data() + k.slots.capacity());
+  for (const char* b = end; b < std::min(room, end + missing * sizeof(Slot)); b += 64)
+    __builtin_prefetch(b, 1);
 }
 
 void MemoryPatterns::changed(const PatternId& id, std::string_view key) {
