@@ -220,17 +220,21 @@ bool MemoryPatterns::next_due(int64_t clock_ms, uint32_t& index, std::string& ke
   return false;
 }
 
+// The names and keys through the index, the states in the order they lie
+// (a sequential walk of each account's slots).
 size_t MemoryPatterns::encoded_bytes() const {
   size_t total = 0;
-  for (const auto& [key, k] : keys_)
+  for (const auto& [key, k] : keys_) {
     for (uint32_t i = 0; i < k.at.size(); ++i)
-      if (k.at[i]) {
-        const PatternState& s = k.slot(i)->state;
-        total += plays_[i].size() + 8 + key.size() + 21 + 20 * s.entries.size() +
-                 (s.open_bucket_ms != INT64_MIN ? kRateHeader + 4 * s.closed_counts.size()
-                  : s.score != 0                ? 8
-                                                : 0);
-      }
+      if (k.at[i]) total += plays_[i].size() + 8 + key.size() + 21;
+    for (const Slot& slot : k.slots) {
+      const PatternState& s = slot.state;
+      total +=
+          20 * s.entries.size() + (s.open_bucket_ms != INT64_MIN ? kRateHeader + 4 * s.closed_counts.size()
+                                   : s.score != 0                ? 8
+                                                                 : 0);
+    }
+  }
   return total;
 }
 
