@@ -38,6 +38,10 @@ class ContextStore {
   // creating it if needed. The key fields (`domain`, `email`) and the
   // derived `email_domain` are kept by the store and never overwritten.
   virtual void upsert(Entity entity, std::string_view key, std::span<const FieldValue> fields) = 0;
+  // find(entity, key) comes soon (Engine::prefetch, a signal or two
+  // ahead): an in-memory store starts loading the record. `deep`: its
+  // entry was asked for a signal before, now the record itself.
+  virtual void prefetch(Entity /*entity*/, std::string_view /*key*/, bool /*deep*/) {}
 };
 
 // Slot of a named field in an entity schema, or -1.

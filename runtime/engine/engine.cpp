@@ -241,6 +241,8 @@ void Engine::process(const DecodedSignal& s, OutputSink& out) {
 
 void Engine::prefetch(const DecodedSignal& s, PatternStore::Prefetch step) {
   if (seen_ && step == PatternStore::Prefetch::Key) seen_->prefetch(s.id);
+  if (!s.account.empty() && step != PatternStore::Prefetch::States)
+    context_.prefetch(Entity::Account, s.account, step == PatternStore::Prefetch::Table);
   // Every account pattern on the type, whether its member's where will
   // hold or not: checking the guards here cost more than the extra loads.
   if (s.type < prefetch_by_type_.size() && !s.account.empty() && !prefetch_by_type_[s.type].empty())

@@ -32,6 +32,17 @@ bool MemoryContext::find(Entity entity, std::string_view key, std::span<const vm
   return true;
 }
 
+// Keys are looked up lower-cased; a signal's are already (the decoder
+// lower-cases them), so the prefetch uses them as they are.
+void MemoryContext::prefetch(Entity entity, std::string_view key, bool deep) {
+  Table& t = table(entity);
+  if (!deep) return t.records.prefetch(key);
+  auto it = t.records.find(key);
+  if (it == t.records.end()) return;
+  __builtin_prefetch(&it->second);
+  __builtin_prefetch(it->second.slots.data());
+}
+
 bool MemoryContext::erase(Entity entity, std::string_view key) {
   Table& t = table(entity);
   auto it = t.records.find(lowered(key, scratch_));

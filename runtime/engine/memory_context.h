@@ -21,6 +21,7 @@ class MemoryContext : public ContextStore {
 
   bool find(Entity entity, std::string_view key, std::span<const vm::Value>& slots) override;
   void upsert(Entity entity, std::string_view key, std::span<const FieldValue> fields) override;
+  void prefetch(Entity entity, std::string_view key, bool deep) override;
 
   size_t size(Entity entity) const { return table(entity).records.size(); }
 
