@@ -97,6 +97,7 @@ BacktestResult backtest(const vm::Bundle& bundle, const BacktestInput& in, engin
   if (after_signal) after_signal();
   res.absences = eng.stats().absences_fired;
   res.late = eng.stats().late_signals;
+  res.no_match = eng.stats().outcomes[size_t(engine::OutcomeKind::NoMatch)];
   if (const engine::MemoryPatterns* m = eng.memory_patterns()) {
     res.windows = m->size();
     res.window_bytes = m->encoded_bytes();

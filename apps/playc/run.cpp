@@ -40,6 +40,7 @@ class Summary : public engine::OutputSink {
     inner_.outcome(o);
   }
   bool wants_progress() const override { return inner_.wants_progress(); }
+  bool wants_no_match() const override { return inner_.wants_no_match(); }
 
   size_t actions = 0;
   size_t outcomes[size_t(engine::OutcomeKind::kCount)] = {};
@@ -60,12 +61,15 @@ void print_summary(const Summary& s, const BacktestResult& r) {
   std::string line = "playc run: " + plural(signals, "signal", "signals") + ", " +
                      plural(s.actions, "action", "actions") + "; outcomes:";
   bool any = false;
-  for (size_t k = 0; k < size_t(engine::OutcomeKind::kCount); ++k)
-    if (s.outcomes[k]) {
+  for (size_t k = 0; k < size_t(engine::OutcomeKind::kCount); ++k) {
+    // NoMatch from the engine's count: the sink takes them only with --trace.
+    size_t n = engine::OutcomeKind(k) == engine::OutcomeKind::NoMatch ? r.no_match : s.outcomes[k];
+    if (n) {
       line += std::string(any ? ", " : " ") + engine::outcome_name(engine::OutcomeKind(k)) + " " +
-              std::to_string(s.outcomes[k]);
+              std::to_string(n);
       any = true;
     }
+  }
   if (!any) line += " none";
   if (late) line += "; " + plural(late, "late signal", "late signals") + " not counted by temporal triggers";
   if (r.absences) line += "; " + plural(r.absences, "absence", "absences") + " fired";

@@ -211,6 +211,7 @@ void Engine::process(const DecodedSignal& s, OutputSink& out) {
   ++stats_.signals;
   arena_.reset();
   wants_progress_ = out.wants_progress();
+  wants_no_match_ = out.wants_no_match();
   id_hash_ready_ = false;
   if (seen_ && !seen_->first_time(s.id, s.occurred_at_ms)) {
     Outcome o;
@@ -409,7 +410,7 @@ void Engine::evaluate_play(uint32_t pi, const DecodedSignal& s, OutputSink& out)
   if (info.pattern_hash && info.pattern_kind == vm::PatternKind::Absence) {
     arm_absence(pi, s, o);  // the signal only arms the timer: the play runs when it fires
     ++stats_.outcomes[size_t(o.kind)];
-    out.outcome(o);
+    if (wants_no_match_ || o.kind != OutcomeKind::NoMatch) out.outcome(o);
     return;
   }
   if (info.pattern_hash) {
@@ -418,7 +419,7 @@ void Engine::evaluate_play(uint32_t pi, const DecodedSignal& s, OutputSink& out)
     arena_.release(mark);
     if (!completed) {
       ++stats_.outcomes[size_t(o.kind)];
-      out.outcome(o);
+      if (wants_no_match_ || o.kind != OutcomeKind::NoMatch) out.outcome(o);
       return;
     }
   }
@@ -431,7 +432,7 @@ void Engine::evaluate_play(uint32_t pi, const DecodedSignal& s, OutputSink& out)
       o.clause_pos = info.first_pos;
       o.clause_index = 0;
       ++stats_.outcomes[size_t(o.kind)];
-      out.outcome(o);
+      if (wants_no_match_ || o.kind != OutcomeKind::NoMatch) out.outcome(o);
       return;
     }
   }

@@ -248,6 +248,7 @@ class Engine {
   std::string error_text_;      // storage for an Outcome's error message
   std::string pattern_reason_;  // storage for a pattern's NoMatch reason
   bool wants_progress_ = true;  // the sink's, for this signal
+  bool wants_no_match_ = true;  // the sink's, for this signal
   // pattern_id_hash of this signal's id, computed by the first pattern that
   // needs it (a signal reaches ~25 patterns in a temporal corpus).
   uint64_t id_hash_ = 0;

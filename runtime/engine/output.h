@@ -74,6 +74,10 @@ class OutputSink {
   // signal a pattern sees is a real part of a backtest, and `playc run`
   // without --trace never prints it; otherwise the reason is kPatternPending.
   virtual bool wants_progress() const { return true; }
+  // Whether it takes NoMatch outcomes (by far the most common: every play a
+  // signal reaches and does not fire). A sink that would drop them says no,
+  // and the engine only counts them (EngineStats::outcomes).
+  virtual bool wants_no_match() const { return true; }
 };
 
 inline constexpr std::string_view kPatternPending = "counted, the pattern is not complete yet";

@@ -45,6 +45,7 @@ class NdjsonSink : public OutputSink {
   void action(const Action& a) override;
   void outcome(const Outcome& o) override;
   bool wants_progress() const override { return trace_; }
+  bool wants_no_match() const override { return trace_; }
 
  private:
   const vm::Bundle& bundle_;
