@@ -41,9 +41,10 @@ BacktestResult backtest(const vm::Bundle& bundle, const BacktestInput& in, engin
   engine::SignalDecoder decoder(bundle);
   engine::DecodedSignal signal;
   size_t line_no = 0;
-  // The stream clock: the newest occurred_at read so far, over all signals.
-  // Absence timers run on it (docs/language.md section 12), before the
-  // signal that moved it: a backtest never invents time.
+  // The stream clock: the newest occurred_at read so far, over all signals
+  // (no later than each one's received_at: Engine::clock_time). Absence and
+  // rate timers run on it (docs/language.md section 12), before the signal
+  // that moved it: a backtest never invents time.
   int64_t clock = INT64_MIN;
   std::string_view line;
   while (signals.next(line)) {
@@ -55,7 +56,7 @@ BacktestResult backtest(const vm::Bundle& bundle, const BacktestInput& in, engin
       ++res.skipped;
       continue;
     }
-    if (signal.occurred_at_ms > clock) eng.advance_clock(clock = signal.occurred_at_ms, sink);
+    if (int64_t at = engine::Engine::clock_time(signal); at > clock) eng.advance_clock(clock = at, sink);
     eng.process(signal, sink);
     ++res.signals;
     if (after_signal) after_signal();
@@ -69,6 +70,7 @@ BacktestResult backtest(const vm::Bundle& bundle, const BacktestInput& in, engin
   if (in.until_ms > clock) eng.advance_clock(clock = in.until_ms, sink);
   if (after_signal) after_signal();
   res.absences = eng.stats().absences_fired;
+  res.rates = eng.stats().rates_fired;
   res.late = eng.stats().late_signals;
   if (const engine::MemoryPatterns* m = eng.memory_patterns()) {
     res.windows = m->size();

@@ -33,6 +33,7 @@ struct BacktestResult {
   size_t windows = 0;       // temporal triggers' states at the end (per play and account or contact)
   size_t window_bytes = 0;  // their size, encoded as a store keeps them (keys included)
   size_t absences = 0;      // absence timers that fired (each ran its play on a synthetic signal)
+  size_t rates = 0;         // closed rate buckets that fired (likewise)
 };
 
 // Runs every signal of `in.signals` through the engine on `bundle`, actions

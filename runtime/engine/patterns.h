@@ -58,9 +58,11 @@ struct PatternState {
   // id forgotten past those 16.
   double score = 0;
   // Absence form: when its timer runs (the due time plus the lateness),
-  // INT64_MIN when none is armed. Not in the encoded bytes: a store keeps
+  // INT64_MIN when none is armed; rate form: when its open bucket closes
+  // (its end plus the lateness, on the stream clock), INT64_MIN when it is
+  // settled (rate.h rate_timer_ms). Not in the encoded bytes: a store keeps
   // it in a column of its own, which it finds due timers by; the engine
-  // sets it whenever it changes an absence state.
+  // sets it whenever it changes an absence or rate state.
   int64_t timer_ms = INT64_MIN;
   void clear() {
     max_seen_ms = fired_at_ms = open_bucket_ms = timer_ms = INT64_MIN;
@@ -100,6 +102,10 @@ class PatternStore {
   // The state state() just returned was changed: keep it (playd writes it
   // with the batch's decisions).
   virtual void changed(const PatternId& id, std::string_view key) = 0;
+  // Whether pattern `id` may have a state for `key`: false lets a caller
+  // that only closes what exists (a rate's buckets before a signal) skip
+  // state(), which would make one. A store that cannot tell cheaply says true.
+  virtual bool has_state(const PatternId& /*id*/, std::string_view /*key*/) { return true; }
 };
 
 // Keyed by account or contact first, then by play: the plays a signal
@@ -108,10 +114,11 @@ class MemoryPatterns : public PatternStore {
  public:
   PatternState& state(const PatternId& id, std::string_view key) override;
   void changed(const PatternId& id, std::string_view key) override;
-  // Absence form: the next armed timer due at `clock_ms` (its timer_ms at
-  // or before it), earliest first: its PatternId::index and key. Each
-  // armed state is queued once; a timer pushed later is queued again
-  // when its old time comes.
+  bool has_state(const PatternId& id, std::string_view key) override;
+  // Absence and rate forms: the next timer due at `clock_ms` (its timer_ms
+  // at or before it), earliest first: its PatternId::index and key. Each
+  // state with a timer is queued once; a timer pushed later is queued
+  // again when its old time comes.
   bool next_due(int64_t clock_ms, uint32_t& index, std::string& key);
   size_t timers() const { return timers_.size(); }  // queued (some may have been pushed later)
   size_t size() const { return windows_; }          // states held
@@ -121,7 +128,7 @@ class MemoryPatterns : public PatternStore {
   struct Slot {
     uint64_t hash = 0;  // the pattern's hash; 0: no state
     PatternState state;
-    int64_t queued_ms = INT64_MIN;  // absence form: its entry in timers_, INT64_MIN when none
+    int64_t queued_ms = INT64_MIN;  // absence, rate: its entry in timers_, INT64_MIN when none
   };
   // One account's (or contact's) states: only the patterns it has state for,
   // in the order they were first touched (the plays one signal type reaches
