@@ -391,7 +391,16 @@ void Qualifier::run(const std::atomic<bool>& stop) {
     // Another node may have counted this batch's accounts since this one
     // last did (claims hand an account to one node only until its batch
     // commits): their windows are read afresh, in the claim's order.
-    if (q.store.shared()) q.patterns.forget_all();
+    if (q.store.shared()) {
+      q.patterns.forget_all();
+      // ... and the stream clock, which their signals moved: rate buckets
+      // close, and signals are late, on the clock of every node's signals.
+      try {
+        q.plays.engine->restore_stream_clock(q.store.stream_clock());
+      } catch (const std::exception&) {
+        // the store reports its own state; the commit below fails the same way
+      }
+    }
     for (;;) {
       q.follow_store_play_set();
       q.evaluate();
