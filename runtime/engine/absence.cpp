@@ -5,6 +5,11 @@
 // plus the play's lateness; then the rest of the play runs once, on a
 // synthetic signal (docs/signals.md), and the timer waits for a newer T.
 //
+// Also the timers of both forms: run_timer() (a rate's goes to rate.cpp's
+// close_rate), advance_clock() over MemoryPatterns' one timer heap, and
+// fire_synthetic(), the one way an absence or a rate runs its play on a
+// synthetic signal (synthetic_signal_id()).
+//
 // The state (PatternState): max_seen_ms is the newest counted T (the
 // arming), fired_at_ms the due time of the last fire, timer_ms when the
 // timer runs (INT64_MIN: not armed). Armed exactly when max_seen_ms + D >

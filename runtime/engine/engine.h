@@ -51,7 +51,11 @@
 // progress as its reason ("counted 2 of 3 within 48h per account", "late:
 // ...", "not counted: ..."); the signal that completes it goes on through
 // the clauses, lets and actions like any other, and the counted signals are
-// consumed (the next fire needs a new set, all after this one).
+// consumed (the next fire needs a new set, all after this one). Rates and
+// absences fire on synthetic signals instead, from timers (rate.h,
+// absence.cpp); a rate's buckets close on the engine's stream clock, and
+// a signal first closes what that clock closes in its own key's rate
+// states, firing them before its plays run (as a timer would have).
 //
 // Shadow plays (`mode shadow`) are evaluated, traced and recorded in the
 // ledger like live ones and their actions are issued with shadow = true

@@ -10,7 +10,9 @@
 // counted within the lateness (at most 16). Each entry carries a hash of
 // its signal's id, so a signal evaluated again (a replay) is never counted
 // twice. A rate keeps counts per bucket instead (its H/W closed ones and at
-// most two open).
+// most two open). Absence and rate states carry a timer (timer_ms): an
+// absence's on the service clock in playd, a rate's on the stream clock;
+// MemoryPatterns keeps one heap of both for `playc run` and `playc test`.
 #pragma once
 
 #include <absl/container/flat_hash_map.h>
@@ -35,7 +37,8 @@ struct PatternEntry {
 
 struct PatternState {
   // The highest occurred_at counted for this key: the stream clock, before
-  // the allowed lateness is taken off. INT64_MIN: none yet.
+  // the allowed lateness is taken off (a rate's closes on the engine's
+  // stream clock instead, over all keys). INT64_MIN: none yet.
   int64_t max_seen_ms = INT64_MIN;
   // The newest occurred_at of the signals that completed the last fire:
   // a signal at or before it belongs to a window that fired, and is not

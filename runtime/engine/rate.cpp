@@ -1,3 +1,6 @@
+// The rate form (rate.h): buckets, their comparison and timer, and the
+// engine's part -- closing a key's buckets on the stream clock, firing each
+// fire on a synthetic signal (absence.cpp fire_synthetic), counting.
 #include "runtime/engine/rate.h"
 
 #include <algorithm>
