@@ -176,6 +176,9 @@ class Engine {
   int64_t stream_clock_ms() const { return stream_clock_ms_; }
   // playd, at a start or a reload: the clock its store kept (never back).
   void restore_stream_clock(int64_t clock_ms) { stream_clock_ms_ = std::max(stream_clock_ms_, clock_ms); }
+  // playd, when a batch's commit failed: back to the clock before it, so
+  // that evaluating the batch again decides as the first time.
+  void rewind_stream_clock(int64_t clock_ms) { stream_clock_ms_ = clock_ms; }
   // What a signal moves the stream clock to: its occurred_at, but no later
   // than its received_at when it has one (a future-dated signal must not
   // close other accounts' buckets ahead of time).

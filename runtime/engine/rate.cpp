@@ -180,11 +180,16 @@ bool Engine::counts_rate(const vm::Pattern& p, const PatternId& id, std::string_
     return false;
   };
   const int64_t until = std::max(stream_clock_ms_, s.occurred_at_ms) - p.lateness_ms;
-  for (RateStep step; (step = close_buckets(p, st, until)).fired;)
-    ended_.push_back({pattern_plays_[id.index], std::string(key), step.fired_end_ms});
+  bool closed = false;
+  for (;;) {
+    RateStep r = close_buckets(p, st, until);
+    closed = closed || r.closed;
+    if (!r.fired) break;
+    ended_.push_back({pattern_plays_[id.index], std::string(key), r.fired_end_ms});
+  }
   RateStep step;
   bool counted = count_rate_signal(p, st, s.occurred_at_ms, step, stream_clock_ms_);
-  if (counted || step.closed) patterns_->changed(id, key);
+  if (counted || closed) patterns_->changed(id, key);
   if (!counted) {
     ++stats_.late_signals;
     static_assert(std::string_view("not counted: late, its bucket has closed").starts_with(kLateReason));

@@ -403,6 +403,7 @@ void Qualifier::run(const std::atomic<bool>& stop) {
     }
     for (;;) {
       q.follow_store_play_set();
+      int64_t clock_before = q.plays.engine->stream_clock_ms();
       q.evaluate();
       try {
         q.store.commit_evaluation(q.evaluation);
@@ -417,6 +418,9 @@ void Qualifier::run(const std::atomic<bool>& stop) {
         q.plays.context->rolled_back();
         q.ledger.rolled_back();
         q.patterns.rolled_back();
+        // ... the stream clock too: the batch is evaluated again from the
+        // clock it started with, as its first signal saw it.
+        q.plays.engine->rewind_stream_clock(clock_before);
         q.metrics.qualify_commit_failed();
         if (failures++ % 60 == 0)
           std::fprintf(stderr,
