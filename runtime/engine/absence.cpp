@@ -100,7 +100,17 @@ void Engine::arm_absence(uint32_t pi, const DecodedSignal& s, Outcome& o) {
 bool Engine::run_timer(uint32_t pi, std::string_view key, int64_t clock_ms, OutputSink& out) {
   if (pi >= plays_.size() || !plays_[pi].pattern_hash) return false;
   const vm::Pattern& p = bundle_.plays[pi].pattern;
-  if (p.kind == vm::PatternKind::Rate) return close_rate(pi, key, clock_ms - p.lateness_ms, out);
+  if (p.kind == vm::PatternKind::Rate) {
+    bool fired = close_rate(pi, key, clock_ms - p.lateness_ms, out);
+    // Written whatever it did: a store that found this timer due stops
+    // finding it (a state it could not decode closes nothing, and would
+    // otherwise be found due again every round).
+    const PatternId pattern{plays_[pi].pattern_index, pattern_count_, plays_[pi].name,
+                            plays_[pi].pattern_hash};
+    patterns_->state(pattern, key);
+    patterns_->changed(pattern, key);
+    return fired;
+  }
   if (p.kind != vm::PatternKind::Absence) return false;
   const PlayInfo& info = plays_[pi];
   const PatternId pattern{info.pattern_index, pattern_count_, info.name, info.pattern_hash};
