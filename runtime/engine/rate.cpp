@@ -103,14 +103,40 @@ RateStep close_all_buckets(const vm::Pattern& p, PatternState& st, int64_t until
   }
 }
 
+// Closing later gives the same state as closing now (close_buckets is the
+// same in one step or many), so the timer only needs to run where a close
+// can fire: simulate closing the open buckets, then empty ones, without
+// touching the state, until one's comparison fires (its end plus the
+// lateness) or everything later is the same (nothing to run). At most
+// H/W + 3 steps, no allocation.
 int64_t rate_timer_ms(const vm::Pattern& p, const PatternState& st) {
   if (st.open_bucket_ms == INT64_MIN || p.within_ms <= 0) return INT64_MIN;
   const size_t n = static_cast<size_t>(p.baseline_ms / p.within_ms);
-  const auto& closed = st.closed_counts;
-  bool settled = closed.size() == n && st.open_counts[0] == 0 && st.open_counts[1] == 0 &&
-                 std::all_of(closed.begin(), closed.end(), [](uint32_t c) { return c == 0; }) &&
-                 st.rate_held == compare(p, 0, 0, n);
-  return settled ? INT64_MIN : st.open_bucket_ms + p.within_ms + p.lateness_ms;
+  const auto& hist = st.closed_counts;
+  const size_t h = hist.size();
+  // The counts in closing order: the history, then the open buckets, then empty ones.
+  auto at = [&](size_t k) -> uint64_t {
+    if (k < h) return hist[k];
+    k -= h;
+    return k < 2 ? st.open_counts[k] : 0;
+  };
+  uint64_t sum = std::accumulate(hist.begin(), hist.end(), uint64_t{0});
+  bool held = st.rate_held;
+  const bool zero_holds = compare(p, 0, 0, n);
+  for (size_t j = 0; j <= n + 3; ++j) {
+    size_t size = std::min(h + j, n);  // the history before closing bucket j
+    uint32_t count = static_cast<uint32_t>(at(h + j));
+    if (size == n && j >= 2 && sum == 0 && held == zero_holds) return INT64_MIN;  // settled
+    if (size == n) {
+      bool holds = compare(p, count, sum, n);
+      if (holds && !held)
+        return st.open_bucket_ms + static_cast<int64_t>(j + 1) * p.within_ms + p.lateness_ms;
+      held = holds;
+      sum -= at(h + j - n);
+    }
+    sum += count;
+  }
+  return INT64_MIN;
 }
 
 bool count_rate_signal(const vm::Pattern& p, PatternState& st, int64_t at_ms, RateStep& step,

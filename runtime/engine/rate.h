@@ -13,9 +13,9 @@
 // later bucket's is false (an episode fires once).
 //
 // Who closes a bucket does not change what it decides: a timer (the state's
-// timer_ms, rate_timer_ms(): the open bucket's end plus the lateness) on
-// the stream clock, or the key's own next signal, before that signal's
-// plays run (Engine::close_rates).
+// timer_ms, rate_timer_ms(): the end plus the lateness of the first bucket
+// whose close would fire) on the stream clock, or the key's own next
+// signal, before that signal's plays run (Engine::close_rates).
 #pragma once
 
 #include <cstdint>
@@ -49,11 +49,16 @@ RateStep close_buckets(const vm::Pattern& p, PatternState& st, int64_t until_ms)
 // All of them: fired when any fired (tests, and what a reason reports).
 RateStep close_all_buckets(const vm::Pattern& p, PatternState& st, int64_t until_ms);
 
-// When the state's timer runs: its open bucket's end plus the lateness (a
-// stream clock at or past it closes that bucket), INT64_MIN when nothing is
-// left to decide -- no bucket yet, or settled (a full history of zeros, no
+// When the state's timer runs: the end plus the lateness of the first
+// bucket whose close would fire if no signal came (a stream clock at or
+// past it closes every bucket up to it), INT64_MIN when none would -- no
+// bucket yet, or the account settles first (a full history of zeros, no
 // signal open and the episode flag at what an empty bucket gives: every
-// later close would be the same). A settled state is purgeable.
+// later close is the same). Buckets that cannot fire are closed later, by
+// the next timer or signal: the same state, the same decisions, and a
+// silent account costs one timer run per fire, not one per bucket (a 1h
+// rate against 28d would otherwise run 672 timers after each signal).
+// A settled state is purgeable.
 int64_t rate_timer_ms(const vm::Pattern& p, const PatternState& st);
 
 // Counts a signal at `at_ms` into the state, after closing what the clock

@@ -201,18 +201,38 @@ TEST(Rate, StateEncodesAndDecodesExactly) {
   EXPECT_EQ(bytes.size(), 21u);
 }
 
-TEST(Rate, ATimerSettlesOnceTheHistoryIsEmpty) {
+// The timer runs where a close would fire, not at every bucket: closing
+// later gives the same state.
+TEST(Rate, ATimerRunsWhereACloseWouldFireThenSettles) {
   vm::Pattern p = rate(2);
   PatternState st;
   day(p, st, 0, 1);
-  day(p, st, 1, 1);
-  EXPECT_EQ(st.timer_ms, kT0 + 2 * kDay + kHour);  // day 1's end plus the lateness
-  close_all_buckets(p, st, kT0 + 3 * kDay);        // day 1 (1), day 2 (0 < 0.5 * 1: fires)
-  EXPECT_NE(rate_timer_ms(p, st), INT64_MIN);
-  close_all_buckets(p, st, kT0 + 4 * kDay);  // day 3: 0 < 0.5 * 0.5, the same episode
-  EXPECT_NE(rate_timer_ms(p, st), INT64_MIN);
-  close_all_buckets(p, st, kT0 + 5 * kDay);  // day 4: 0 against 0 ends it: nothing left to decide
+  day(p, st, 1, 1);  // day 1 open (1): closes in warm-up; the empty day 2 would be a drop
+  EXPECT_EQ(st.timer_ms, kT0 + 3 * kDay + kHour);
+  RateStep s = close_all_buckets(p, st, kT0 + 3 * kDay);
+  EXPECT_TRUE(s.fired);
+  // Day 3 (0 < 0.5 * 0.5) is the same episode; day 4 (0 against 0) ends it: nothing more fires.
   EXPECT_EQ(rate_timer_ms(p, st), INT64_MIN);
+}
+
+// The timer is exactly the first close that fires when no signal comes,
+// for every comparison, over states of all shapes (warm-up, episodes, open
+// counts): checked against closing one day at a time.
+TEST(Rate, TheTimerIsTheFirstCloseThatFires) {
+  for (vm::RateCmp cmp : {vm::RateCmp::Lt, vm::RateCmp::Le, vm::RateCmp::Gt, vm::RateCmp::Ge}) {
+    for (int64_t days = 1; days < 14; ++days) {
+      vm::Pattern p = rate(4, cmp);
+      PatternState st;
+      for (int64_t d = 0; d < days; ++d) day(p, st, d, int((d * 7 + days) % 5));
+      int64_t want = INT64_MIN;
+      PatternState daily = st;
+      for (int64_t d = days; d < days + 40 && want == INT64_MIN; ++d) {
+        RateStep r = close_buckets(p, daily, kT0 + d * kDay);
+        if (r.fired) want = r.fired_end_ms + p.lateness_ms;
+      }
+      EXPECT_EQ(rate_timer_ms(p, st), want) << int(cmp) << " after " << days << " days";
+    }
+  }
 }
 
 // The engine: rate(page views, 1h) < 0.5 * baseline(page views, 2h) per
