@@ -61,9 +61,10 @@ struct PatternState {
   // id forgotten past those 16.
   double score = 0;
   // Absence form: when its timer runs (the due time plus the lateness),
-  // INT64_MIN when none is armed; rate form: when its open bucket closes
-  // (its end plus the lateness, on the stream clock), INT64_MIN when it is
-  // settled (rate.h rate_timer_ms). Not in the encoded bytes: a store keeps
+  // INT64_MIN when none is armed; rate form: when the first bucket whose
+  // close would fire closes (its end plus the lateness, on the stream
+  // clock), INT64_MIN when none would (rate.h rate_timer_ms). Not in the
+  // encoded bytes: a store keeps
   // it in a column of its own, which it finds due timers by; the engine
   // sets it whenever it changes an absence or rate state.
   int64_t timer_ms = INT64_MIN;
