@@ -257,7 +257,7 @@ void Qualifier::Impl::run_timers() {
     collector.synthetic.clear();
     carrier.id.clear();
     carrier.type = b.signals[b.plays[pi].pattern.members[0].signal_type].name;
-    carrier.occurred_at_ms = due_ms;  // a rate's: the end of the first bucket it closes
+    carrier.occurred_at_ms = due_ms;  // a rate's: the end of the bucket whose close fires
     carrier.received_at_ms = now;
     collector.signal = &carrier;
     if (!plays.engine->run_timer(pi, t.key, t.stream ? plays.engine->stream_clock_ms() : now, collector))
