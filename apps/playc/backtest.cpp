@@ -66,9 +66,10 @@ BacktestResult backtest(const vm::Bundle& bundle, const BacktestInput& in, engin
   }
 
   engine::Engine& eng = state->engine;
-  // The stream clock: the newest occurred_at read so far, over all signals.
-  // Absence timers run on it (docs/language.md section 12), before the
-  // signal that moved it: a backtest never invents time.
+  // The stream clock: the newest occurred_at read so far, over all signals
+  // (no later than each one's received_at: Engine::clock_time). Absence and
+  // rate timers run on it (docs/language.md section 12), before the signal
+  // that moved it: a backtest never invents time.
   int64_t clock = INT64_MIN;
   // While one signal is evaluated, the engine is told of the three after it
   // (Engine::prefetch): the third's account entry, the second's pattern
@@ -80,7 +81,7 @@ BacktestResult backtest(const vm::Bundle& bundle, const BacktestInput& in, engin
     for (size_t i = 0; i < batch.size(); ++i) {
       for (size_t d = 1; d <= 3 && i + d < batch.size(); ++d) eng.prefetch(batch[i + d], kSteps[d - 1]);
       engine::DecodedSignal& signal = batch[i];
-      if (signal.occurred_at_ms > clock) eng.advance_clock(clock = signal.occurred_at_ms, sink);
+      if (int64_t at = engine::Engine::clock_time(signal); at > clock) eng.advance_clock(clock = at, sink);
       eng.process(signal, sink);
       ++res.signals;
       if (after_signal) after_signal();
@@ -96,6 +97,7 @@ BacktestResult backtest(const vm::Bundle& bundle, const BacktestInput& in, engin
   if (in.until_ms > clock) eng.advance_clock(clock = in.until_ms, sink);
   if (after_signal) after_signal();
   res.absences = eng.stats().absences_fired;
+  res.rates = eng.stats().rates_fired;
   res.late = eng.stats().late_signals;
   res.no_match = eng.stats().outcomes[size_t(engine::OutcomeKind::NoMatch)];
   if (const engine::MemoryPatterns* m = eng.memory_patterns()) {

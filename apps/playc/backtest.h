@@ -37,6 +37,7 @@ struct BacktestResult {
   size_t windows = 0;       // temporal triggers' states at the end (per play and account or contact)
   size_t window_bytes = 0;  // their size, encoded as a store keeps them (keys included)
   size_t absences = 0;      // absence timers that fired (each ran its play on a synthetic signal)
+  size_t rates = 0;         // closed rate buckets that fired (likewise)
   size_t no_match = 0;      // NoMatch outcomes (the engine's count: a sink may not take them)
 };
 

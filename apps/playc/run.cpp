@@ -73,6 +73,7 @@ void print_summary(const Summary& s, const BacktestResult& r) {
   if (!any) line += " none";
   if (late) line += "; " + plural(late, "late signal", "late signals") + " not counted by temporal triggers";
   if (r.absences) line += "; " + plural(r.absences, "absence", "absences") + " fired";
+  if (r.rates) line += "; " + plural(r.rates, "rate bucket", "rate buckets") + " fired";
   std::fprintf(stderr, "%s\n", line.c_str());
   if (r.windows)
     std::fprintf(stderr, "playc run: temporal triggers hold %s, %zu bytes (%zu per window)\n",

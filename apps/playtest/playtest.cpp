@@ -172,7 +172,7 @@ bool TestRun::send_signals() {
   engine::DecodedSignal signal;
   int n = 0;
   // The test's clock, as `playc run`'s stream clock: the newest occurred_at
-  // so far, moved on by `after D`; absence timers run on it. A signal
+  // so far, moved on by `after D`; absence and rate timers run on it. A signal
   // without `at` occurs at T0, or at the clock of the last `after`.
   int64_t clock = kT0, after = kT0;
   for (const auto& item : test_.items) {
@@ -189,7 +189,8 @@ bool TestRun::send_signals() {
       failures_.push_back(where(item.span) + ": bad signal: " + err);
       return false;
     }
-    if (signal.occurred_at_ms > clock) engine_.advance_clock(clock = signal.occurred_at_ms, recorder_);
+    if (int64_t t = engine::Engine::clock_time(signal); t > clock)
+      engine_.advance_clock(clock = t, recorder_);
     engine_.process(signal, recorder_);
   }
   return true;

@@ -337,7 +337,8 @@ SignalScope Checker::check_on(ast::PlayDecl& decl, Play& play) {
 // `on count(T [where e]) >= N within D per X` and `on all of (T [where e],
 // ...) within D per X`: each member's `where` sees `signal` as its own type;
 // the rest of the play sees the signal that completed the pattern, typed as
-// `on any of` the types named.
+// `on any of` the types named. `on rate(...)`: the rest of the play sees
+// the synthetic signal of the closed bucket (no properties).
 SignalScope Checker::check_pattern(ast::OnClause& on, Play& play) {
   Pattern& pat = play.pattern;
   pat.kind = on.kind;
@@ -410,6 +411,12 @@ SignalScope Checker::check_pattern(ast::OnClause& on, Play& play) {
   SignalScope sc;
   if (!unknown && !types.empty()) sc = signal_scope(types);
   if (unknown || types.empty()) sc.unknown = true;
+  // A rate fires on a synthetic signal (a closed bucket, runtime/engine/rate.h):
+  // the rest of the play sees its envelope only, as an absence's.
+  if (rate && !sc.unknown) {
+    sc = SignalScope();
+    sc.label = fmt::format("rate of {} (a synthetic signal: no properties)", on.signals[0].name);
+  }
   return sc;
 }
 

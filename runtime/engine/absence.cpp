@@ -5,6 +5,11 @@
 // plus the play's lateness; then the rest of the play runs once, on a
 // synthetic signal (docs/signals.md), and the timer waits for a newer T.
 //
+// Also the timers of both forms: run_timer() (a rate's goes to rate.cpp's
+// close_rate), advance_clock() over MemoryPatterns' one timer heap, and
+// fire_synthetic(), the one way an absence or a rate runs its play on a
+// synthetic signal (synthetic_signal_id()).
+//
 // The state (PatternState): max_seen_ms is the newest counted T (the
 // arming), fired_at_ms the due time of the last fire, timer_ms when the
 // timer runs (INT64_MIN: not armed). Armed exactly when max_seen_ms + D >
@@ -18,20 +23,32 @@
 //     and the T arms the next;
 //   - otherwise it pushes the timer to its occurred_at + D.
 #include <algorithm>
+#include <cinttypes>
+#include <cstdio>
 
 #include "runtime/engine/engine.h"
 #include "runtime/engine/play_info.h"
 
 namespace play::engine {
 
-std::string Engine::absence_signal_id(std::string_view play, std::string_view key, int64_t due_ms) {
-  std::string id = "absence:";
+std::string Engine::synthetic_signal_id(std::string_view form, std::string_view play, std::string_view key,
+                                        int64_t at_ms) {
+  std::string id;
+  synthetic_signal_id(form, play, key, at_ms, id);
+  return id;
+}
+
+void Engine::synthetic_signal_id(std::string_view form, std::string_view play, std::string_view key,
+                                 int64_t at_ms, std::string& id) {
+  char at[24];
+  int n = std::snprintf(at, sizeof at, "%" PRId64, at_ms);
+  id.assign(form);
+  id += ':';
   id += play;
   id += ':';
   id += key;
   id += ':';
-  id += std::to_string(due_ms);
-  return id;
+  id.append(at, size_t(n));
 }
 
 void Engine::arm_absence(uint32_t pi, const DecodedSignal& s, Outcome& o) {
@@ -81,8 +98,20 @@ void Engine::arm_absence(uint32_t pi, const DecodedSignal& s, Outcome& o) {
 }
 
 bool Engine::run_timer(uint32_t pi, std::string_view key, int64_t clock_ms, OutputSink& out) {
-  if (pi >= plays_.size() || bundle_.plays[pi].pattern.kind != vm::PatternKind::Absence) return false;
+  if (pi >= plays_.size() || !plays_[pi].pattern_hash) return false;
   const vm::Pattern& p = bundle_.plays[pi].pattern;
+  if (p.kind == vm::PatternKind::Rate) {
+    bool fired = close_rate(pi, key, clock_ms - p.lateness_ms, out);
+    // Written whatever it did: a store that found this timer due stops
+    // finding it (a state it could not decode closes nothing, and would
+    // otherwise be found due again every round).
+    const PatternId pattern{plays_[pi].pattern_index, pattern_count_, plays_[pi].name,
+                            plays_[pi].pattern_hash};
+    patterns_->state(pattern, key);
+    patterns_->changed(pattern, key);
+    return fired;
+  }
+  if (p.kind != vm::PatternKind::Absence) return false;
   const PlayInfo& info = plays_[pi];
   const PatternId pattern{info.pattern_index, pattern_count_, info.name, info.pattern_hash};
   PatternState& st = patterns_->state(pattern, key);
@@ -99,11 +128,12 @@ bool Engine::run_timer(uint32_t pi, std::string_view key, int64_t clock_ms, Outp
   st.fired_at_ms = due;
   st.timer_ms = INT64_MIN;
   patterns_->changed(pattern, key);
-  fire_absence(pi, key, due, out);
+  fire_synthetic(pi, key, due, out);
   return true;
 }
 
 size_t Engine::advance_clock(int64_t clock_ms, OutputSink& out) {
+  stream_clock_ms_ = std::max(stream_clock_ms_, clock_ms);
   if (patterns_ != &own_patterns_) return 0;
   size_t fired = 0;
   uint32_t index = 0;
@@ -113,16 +143,18 @@ size_t Engine::advance_clock(int64_t clock_ms, OutputSink& out) {
   return fired;
 }
 
-// The rest of the play on the synthetic signal: type T, id
-// absence_signal_id(), occurred_at the due time, the key as its account (or
-// contact), no properties; the records as they are now.
-void Engine::fire_absence(uint32_t pi, std::string_view key, int64_t due_ms, OutputSink& out) {
+// The rest of the play on the synthetic signal (absence or rate: one
+// signal for both): type T, id synthetic_signal_id(), occurred_at the due
+// time (absence) or the closed bucket's end (rate), the key as its account
+// (or contact), no properties; the records as they are now.
+void Engine::fire_synthetic(uint32_t pi, std::string_view key, int64_t due_ms, OutputSink& out) {
   const vm::Play& play = bundle_.plays[pi];
   const vm::Pattern& p = play.pattern;
   uint32_t type = p.members[0].signal_type;
-  ++stats_.absences_fired;
+  bool rate = p.kind == vm::PatternKind::Rate;
+  ++(rate ? stats_.rates_fired : stats_.absences_fired);
   arena_.reset();
-  synthetic_id_ = absence_signal_id(play.name, key, due_ms);
+  synthetic_signal_id(rate ? "rate" : "absence", play.name, key, due_ms, synthetic_id_);  // reuses its buffer
   timer_key_.assign(key);
   DecodedSignal& s = synthetic_;
   s.type = type;

@@ -141,6 +141,11 @@ Engine::Engine(const vm::Bundle& bundle, ContextStore& context, Ledger& ledger, 
     for (uint32_t p : plays_by_type_[t])
       if (plays_[p].pattern_index != kNoPattern && bundle.plays[p].pattern.per == vm::Per::Account)
         prefetch_by_type_[t].push_back(plays_[p].pattern_index);
+  rate_plays_by_type_.resize(plays_by_type_.size());
+  for (uint32_t t = 0; t < plays_by_type_.size(); ++t)
+    for (uint32_t p : plays_by_type_[t])
+      if (plays_[p].pattern_hash && bundle.plays[p].pattern.kind == vm::PatternKind::Rate)
+        rate_plays_by_type_[t].push_back(p);
 
   account_domain_slot_ = field_slot(bundle.account, "domain");
   contact_email_slot_ = field_slot(bundle.contact, "email");
@@ -222,6 +227,11 @@ void Engine::process(const DecodedSignal& s, OutputSink& out) {
     return;
   }
   if (s.type >= plays_by_type_.size()) return;  // decoded against another bundle: nothing applies
+  stream_clock_ms_ = std::max(stream_clock_ms_, clock_time(s));
+  // What the clock closes in this key's rate states fires first, as a
+  // timer would have before this signal (`playc run` runs them so): the
+  // synthetic signals see the context this signal has not changed yet.
+  if (!rate_plays_by_type_[s.type].empty()) close_rates(s, out);
 
   apply_crm_updates(s);
   resolve_context(s);
@@ -236,7 +246,7 @@ void Engine::process(const DecodedSignal& s, OutputSink& out) {
   // Absences this signal ended (it came at or after their due time): they
   // fire now, each on its synthetic signal, after this signal's plays.
   for (size_t i = 0; i < ended_.size(); ++i)
-    fire_absence(ended_[i].play, ended_[i].key, ended_[i].due_ms, out);
+    fire_synthetic(ended_[i].play, ended_[i].key, ended_[i].due_ms, out);
   ended_.clear();
 }
 

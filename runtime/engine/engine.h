@@ -51,7 +51,11 @@
 // progress as its reason ("counted 2 of 3 within 48h per account", "late:
 // ...", "not counted: ..."); the signal that completes it goes on through
 // the clauses, lets and actions like any other, and the counted signals are
-// consumed (the next fire needs a new set, all after this one).
+// consumed (the next fire needs a new set, all after this one). Rates and
+// absences fire on synthetic signals instead, from timers (rate.h,
+// absence.cpp); a rate's buckets close on the engine's stream clock, and
+// a signal first closes what that clock closes in its own key's rate
+// states, firing them before its plays run (as a timer would have).
 //
 // Shadow plays (`mode shadow`) are evaluated, traced and recorded in the
 // ledger like live ones and their actions are issued with shadow = true
@@ -63,6 +67,7 @@
 // their own sharing).
 #pragma once
 
+#include <algorithm>
 #include <cstdint>
 #include <memory>
 #include <optional>
@@ -96,6 +101,7 @@ struct EngineStats {
   uint64_t late_signals =
       0;  // signals a pattern did not count: older than its stream clock minus the lateness
   uint64_t absences_fired = 0;  // absence form: timers that ran the play on a synthetic signal
+  uint64_t rates_fired = 0;     // rate form: closed buckets that ran the play on a synthetic signal
   uint64_t count(OutcomeKind k) const { return outcomes[size_t(k)]; }
 };
 
@@ -153,20 +159,51 @@ class Engine {
   // The vm::pattern_hash of each play's pattern (0 when it has none).
   uint64_t pattern_hash(uint32_t play_index) const;
 
-  // ---- the absence form's timers (absence.cpp; docs/language.md section 12)
-  // Runs the timer of play `play_index`'s absence pattern for `key` (an
-  // account's domain or a contact's email) if it is due at `clock_ms`
-  // (the due time plus the lateness at or before it): the rest of the play
-  // runs on a synthetic signal (docs/signals.md) and the timer is cleared
-  // until a newer signal arms it again. False when nothing was due (a timer
-  // pushed later, or none). playd calls it for the timers its store finds due.
+  // ---- timers: the absence and rate forms (absence.cpp, rate.cpp;
+  // docs/language.md section 12)
+  // Runs the timer of play `play_index`'s pattern for `key` (an account's
+  // domain or a contact's email) if it is due at `clock_ms`. Absence: the
+  // due time plus the lateness at or before it; the rest of the play runs
+  // on a synthetic signal (docs/signals.md) and the timer is cleared until a
+  // newer signal arms it again. Rate: closes the buckets whose end plus the
+  // lateness is at or before `clock_ms` (the stream clock), each fire on a
+  // synthetic signal. True when the play fired; false when nothing fired
+  // (a timer pushed later, buckets closed without a fire, or none). playd
+  // calls it for the timers its store finds due, a rate's with the stream
+  // clock, an absence's with the service clock.
   bool run_timer(uint32_t play_index, std::string_view key, int64_t clock_ms, OutputSink& out);
-  // With the engine's own MemoryPatterns (`playc run`, `playc test`): runs
-  // every timer due at `clock_ms`, earliest first. Returns how many fired.
+  // With the engine's own MemoryPatterns (`playc run`, `playc test`): moves
+  // the stream clock to `clock_ms` (never back) and runs every timer of
+  // either form due at it, earliest first. Returns how many fired.
   size_t advance_clock(int64_t clock_ms, OutputSink& out);
-  // The id of the synthetic signal of an absence that was due at due_ms:
-  // "absence:<play>:<key>:<due_ms>" (stable: idempotency keys derive from it).
-  static std::string absence_signal_id(std::string_view play, std::string_view key, int64_t due_ms);
+  // The stream clock: the highest clock_time() of the signals evaluated (of
+  // every key), or what advance_clock()/restore_stream_clock() moved it to;
+  // INT64_MIN before any. Rate buckets close on it (rate.h).
+  int64_t stream_clock_ms() const { return stream_clock_ms_; }
+  // playd, at a start or a reload: the clock its store kept (never back).
+  void restore_stream_clock(int64_t clock_ms) { stream_clock_ms_ = std::max(stream_clock_ms_, clock_ms); }
+  // playd, when a batch's commit failed: back to the clock before it, so
+  // that evaluating the batch again decides as the first time.
+  void rewind_stream_clock(int64_t clock_ms) { stream_clock_ms_ = clock_ms; }
+  // What a signal moves the stream clock to: its occurred_at, but no later
+  // than its received_at when it has one (a future-dated signal must not
+  // close other accounts' buckets ahead of time).
+  static int64_t clock_time(const DecodedSignal& s) {
+    return s.received_at_ms ? std::min(s.occurred_at_ms, *s.received_at_ms) : s.occurred_at_ms;
+  }
+  // The ids of the synthetic signals the timers fire on (stable:
+  // idempotency keys derive from them): "<form>:<play>:<key>:<at_ms>",
+  // form "absence" (at: the due time) or "rate" (at: the closed bucket's end).
+  static std::string synthetic_signal_id(std::string_view form, std::string_view play, std::string_view key,
+                                         int64_t at_ms);
+  static void synthetic_signal_id(std::string_view form, std::string_view play, std::string_view key,
+                                  int64_t at_ms, std::string& into);
+  static std::string absence_signal_id(std::string_view play, std::string_view key, int64_t due_ms) {
+    return synthetic_signal_id("absence", play, key, due_ms);
+  }
+  static std::string rate_signal_id(std::string_view play, std::string_view key, int64_t bucket_end_ms) {
+    return synthetic_signal_id("rate", play, key, bucket_end_ms);
+  }
   const vm::Bundle& bundle() const { return bundle_; }
 
  private:
@@ -179,11 +216,18 @@ class Engine {
   bool passes_clauses(uint32_t play_index, Outcome& o);
   bool completes_pattern(uint32_t play_index, const DecodedSignal& s, Outcome& o);
   void arm_absence(uint32_t play_index, const DecodedSignal& s, Outcome& o);
-  void fire_absence(uint32_t play_index, std::string_view key, int64_t due_ms, OutputSink& out);
+  // The rest of an absence or rate play on its synthetic signal at at_ms.
+  void fire_synthetic(uint32_t play_index, std::string_view key, int64_t at_ms, OutputSink& out);
   void run_clauses_and_actions(uint32_t play_index, const DecodedSignal& s, OutputSink& out, Outcome& o);
   void begin_signal(const DecodedSignal& s);
   void count_member_signal(const PlayInfo& info, PatternState& st, uint32_t mask, int64_t at, uint64_t id);
   // rate.cpp: a rate's buckets (`window`: " (1d buckets per account)", for the reason)
+  // Before a signal's plays: closes what the stream clock (and the signal's
+  // own time) closes in its key's rate states, firing each as a timer would.
+  void close_rates(const DecodedSignal& s, OutputSink& out);
+  // Closes play `play_index`'s buckets for `key` (a stable copy: firing
+  // changes the engine's keys) up to `until_ms`, firing each; true if any fired.
+  bool close_rate(uint32_t play_index, std::string_view key, int64_t until_ms, OutputSink& out);
   bool counts_rate(const vm::Pattern& p, const PatternId& id, std::string_view key, PatternState& st,
                    const DecodedSignal& s, std::string_view window, Outcome& o);
   // score.cpp: adds the signal's weight to a score's state (`counted`: the
@@ -254,15 +298,20 @@ class Engine {
   uint64_t id_hash_ = 0;
   bool id_hash_ready_ = false;
   // Absence form: absences a signal ended (a newer signal came at or after
-  // the due time, before the timer ran), fired after its plays ran.
+  // the due time, before the timer ran), fired after its plays ran; rate
+  // form: a bucket a signal closed while its plays ran (close_rates did
+  // not see it: the key changed with a crm update), fired likewise.
   struct EndedAbsence {
     uint32_t play;
     std::string key;
     int64_t due_ms;
   };
   std::vector<EndedAbsence> ended_;
-  std::vector<uint32_t> pattern_plays_;  // PatternId::index -> play index
-  DecodedSignal synthetic_;              // the signal an absence fires on
+  std::vector<uint32_t> pattern_plays_;                    // PatternId::index -> play index
+  std::vector<std::vector<uint32_t>> rate_plays_by_type_;  // the rate plays of each signal type
+  int64_t stream_clock_ms_ = INT64_MIN;
+  std::string close_key_;    // close_rates: the key, kept while fires change the engine's
+  DecodedSignal synthetic_;  // the signal an absence or a rate fires on
   std::string synthetic_id_, timer_key_;
   EngineStats stats_;
   bool mrkdwn_texts_ = false;

@@ -196,6 +196,17 @@ void MemoryPatterns::changed(const PatternId& id, std::string_view key) {
   std::push_heap(timers_.begin(), timers_.end(), std::greater<>());
 }
 
+bool MemoryPatterns::has_state(const PatternId& id, std::string_view key) {
+  const Key* k = last_ && key == last_key_ ? last_ : nullptr;
+  if (!k) {
+    auto it = keys_.find(key);
+    if (it == keys_.end()) return false;
+    k = &it->second;
+  }
+  const Slot* slot = k->slot(id.index);
+  return slot && slot->hash == id.hash;
+}
+
 bool MemoryPatterns::next_due(int64_t clock_ms, uint32_t& index, std::string& key) {
   while (!timers_.empty() && timers_.front().at_ms <= clock_ms) {
     std::pop_heap(timers_.begin(), timers_.end(), std::greater<>());

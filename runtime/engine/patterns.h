@@ -10,7 +10,9 @@
 // counted within the lateness (at most 16). Each entry carries a hash of
 // its signal's id, so a signal evaluated again (a replay) is never counted
 // twice. A rate keeps counts per bucket instead (its H/W closed ones and at
-// most two open).
+// most two open). Absence and rate states carry a timer (timer_ms): an
+// absence's on the service clock in playd, a rate's on the stream clock;
+// MemoryPatterns keeps one heap of both for `playc run` and `playc test`.
 #pragma once
 
 #include <absl/container/flat_hash_map.h>
@@ -42,16 +44,20 @@ struct PatternEntry {
 // patterns) is read from its slot's first two cache lines (MemoryPatterns).
 struct PatternState {
   // The highest occurred_at counted for this key: the stream clock, before
-  // the allowed lateness is taken off. INT64_MIN: none yet.
+  // the allowed lateness is taken off (a rate's closes on the engine's
+  // stream clock instead, over all keys). INT64_MIN: none yet.
   int64_t max_seen_ms = INT64_MIN;
   // The newest occurred_at of the signals that completed the last fire:
   // a signal at or before it belongs to a window that fired, and is not
   // counted again. INT64_MIN: never fired.
   int64_t fired_at_ms = INT64_MIN;
   // Absence form: when its timer runs (the due time plus the lateness),
-  // INT64_MIN when none is armed. Not in the encoded bytes: a store keeps
-  // it in a column of its own, which it finds due timers by; the engine
-  // sets it whenever it changes an absence state.
+  // INT64_MIN when none is armed; rate form: when the first bucket whose
+  // close would fire closes (its end plus the lateness, on the stream
+  // clock), INT64_MIN when none would (rate.h rate_timer_ms). Not in the
+  // encoded bytes: a store keeps it in a column of its own, which it finds
+  // due timers by; the engine sets it whenever it changes an absence or
+  // rate state.
   int64_t timer_ms = INT64_MIN;
   // By at_ms, oldest first. Most patterns need a few (count >= 2..3, all of
   // two or three members): those live in the state itself, not in a heap
@@ -113,6 +119,10 @@ class PatternStore {
   // then its table of patterns, then the states).
   enum class Prefetch { Key, Table, States };
   virtual void prefetch(Prefetch /*step*/, std::string_view /*key*/, std::span<const uint32_t> /*indexes*/) {}
+  // Whether pattern `id` may have a state for `key`: false lets a caller
+  // that only closes what exists (a rate's buckets before a signal) skip
+  // state(), which would make one. A store that cannot tell cheaply says true.
+  virtual bool has_state(const PatternId& /*id*/, std::string_view /*key*/) { return true; }
 };
 
 // Keyed by account or contact first, then by play: the plays a signal
@@ -125,10 +135,11 @@ class MemoryPatterns : public PatternStore {
   PatternState& state(const PatternId& id, std::string_view key) override;
   void changed(const PatternId& id, std::string_view key) override;
   void prefetch(Prefetch step, std::string_view key, std::span<const uint32_t> indexes) override;
-  // Absence form: the next armed timer due at `clock_ms` (its timer_ms at
-  // or before it), earliest first: its PatternId::index and key. Each
-  // armed state is queued once; a timer pushed later is queued again
-  // when its old time comes.
+  bool has_state(const PatternId& id, std::string_view key) override;
+  // Absence and rate forms: the next timer due at `clock_ms` (its timer_ms
+  // at or before it), earliest first: its PatternId::index and key. Each
+  // state with a timer is queued once; a timer pushed later is queued
+  // again when its old time comes.
   bool next_due(int64_t clock_ms, uint32_t& index, std::string& key);
   size_t timers() const { return timers_.size(); }  // queued (some may have been pushed later)
   size_t size() const { return windows_; }          // states held
@@ -138,7 +149,7 @@ class MemoryPatterns : public PatternStore {
   struct Slot {
     uint64_t hash = 0;  // the pattern's hash; 0: no state
     PatternState state;
-    int64_t queued_ms = INT64_MIN;  // absence form: its entry in timers_, INT64_MIN when none
+    int64_t queued_ms = INT64_MIN;  // absence, rate: its entry in timers_, INT64_MIN when none
   };
   // One account's (or contact's) states: only the patterns it has state for,
   // in the order they were first touched (the plays one signal type reaches

@@ -1,4 +1,4 @@
-// Engine::PlayInfo, for the engine's own files (engine.cpp, absence.cpp).
+// Engine::PlayInfo, for the engine's own files (engine.cpp, absence.cpp, rate.cpp).
 #pragma once
 
 #include <absl/container/inlined_vector.h>

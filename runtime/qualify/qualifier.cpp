@@ -1,6 +1,8 @@
 #include "runtime/qualify/qualifier.h"
 
+#include <algorithm>
 #include <chrono>
+#include <cstdint>
 #include <cstdio>
 #include <thread>
 #include <vector>
@@ -34,12 +36,19 @@ class Collector : public engine::OutputSink {
   std::vector<store::OutcomeRecord> outcomes;
   std::vector<store::ActionRecord> actions;
   const store::QueuedSignal* signal = nullptr;
-  // What absences a signal ended decided, on their synthetic signals
-  // (engine/absence.cpp): recorded under those ids, not the signal's.
+  // What absences a signal ended, and rate buckets its clock closed for its
+  // own account, decided on their synthetic signals (engine/absence.cpp,
+  // rate.cpp): recorded under those ids, not the signal's. The first
+  // `before` of them were decided before the signal's own plays (the
+  // rate's), the rest after.
   std::vector<store::EvaluatedSignal> synthetic;
+  size_t before = SIZE_MAX;  // SIZE_MAX: the signal's own plays have not spoken yet
 
   store::EvaluatedSignal* synthetic_for(std::string_view id) {
-    if (id == signal->id) return nullptr;
+    if (id == signal->id) {
+      if (before == SIZE_MAX) before = synthetic.size();
+      return nullptr;
+    }
     if (synthetic.empty() || synthetic.back().id != id)
       synthetic.push_back({0, std::string(id), {}, {}, signal->type});
     return &synthetic.back();
@@ -134,6 +143,15 @@ struct Qualifier::Impl {
     next.engine = std::make_unique<engine::Engine>(b, *next.context, ledger);
     next.engine->set_mrkdwn_texts(true);
     next.engine->set_patterns(patterns);
+    // Rate timers run on the stream clock: a new engine (a start, a
+    // reload) carries it on from the store's, or from the engine it replaces.
+    if (plays.engine) next.engine->restore_stream_clock(plays.engine->stream_clock_ms());
+    try {
+      next.engine->restore_stream_clock(store.stream_clock());
+    } catch (const std::exception& e) {
+      std::fprintf(stderr, "playd: cannot read the stream clock (%s); it starts from the next signal\n",
+                   e.what());
+    }
     next.decoder = std::make_unique<engine::SignalDecoder>(b);
     next.collector = std::make_unique<Collector>(b);
     next.set = std::move(set);
@@ -196,18 +214,22 @@ struct Qualifier::Impl {
   void run_timers();
 };
 
-// The absence form's timers due on the service clock (docs/language.md
-// section 12): each runs its play on a synthetic signal, and its decisions
-// commit with the state's cleared timer in one transaction, so a timer due
-// while playd was down fires once after the start, never twice. A timer of
-// a pattern not running (changed or removed by a reload) is left to the
-// purge, which drops it.
+// The timers due (docs/language.md section 12): the absence form's on the
+// service clock, the rate form's on the stream clock (the engine's, as
+// `playc run` runs them: on the service clock a backfilled account's
+// buckets would close before its later historical signals came). Each runs
+// its play on synthetic signals, and its decisions commit with the state's
+// new timer in one transaction, so a timer due while playd was down fires
+// once after the start, never twice. A timer of a pattern not running
+// (changed or removed by a reload) is left to the purge, which drops it.
 void Qualifier::Impl::run_timers() {
   const vm::Bundle& b = *plays.set->bundle;
   int64_t now = store::now_ms();
   std::vector<store::PatternTimer> due;
   try {
-    due = store.due_pattern_timers(now, options.max_batch);
+    // Nodes sharing the store: another may have moved the stream clock.
+    if (store.shared()) plays.engine->restore_stream_clock(store.stream_clock());
+    due = store.due_pattern_timers(now, plays.engine->stream_clock_ms(), options.max_batch);
   } catch (const std::exception&) {
     return;  // the store reports its own state; tried again on the next round
   }
@@ -218,7 +240,11 @@ void Qualifier::Impl::run_timers() {
   Collector& collector = *plays.collector;
   evaluation = store::Evaluation();
   evaluation.play_set = plays.set->version;
-  store::QueuedSignal carrier;  // the synthetic signal's times, for its actions
+  evaluation.stream_clock_ms = plays.engine->stream_clock_ms();
+  // The synthetic signals' times, for their actions; its id matches none of
+  // them, so each fire is recorded under its own (a rate timer may close
+  // several buckets, each firing on its own signal).
+  store::QueuedSignal carrier;
   for (const auto& t : due) {
     uint32_t pi = 0;
     while (pi < b.plays.size() &&
@@ -229,14 +255,14 @@ void Qualifier::Impl::run_timers() {
     collector.outcomes.clear();
     collector.actions.clear();
     collector.synthetic.clear();
-    carrier.id = engine::Engine::absence_signal_id(t.play, t.key, due_ms);
+    carrier.id.clear();
     carrier.type = b.signals[b.plays[pi].pattern.members[0].signal_type].name;
-    carrier.occurred_at_ms = due_ms;
+    carrier.occurred_at_ms = due_ms;  // a rate's: the end of the bucket whose close fires
     carrier.received_at_ms = now;
     collector.signal = &carrier;
-    if (!plays.engine->run_timer(pi, t.key, now, collector)) continue;
-    evaluation.signals.push_back(
-        {0, carrier.id, std::move(collector.outcomes), std::move(collector.actions), carrier.type});
+    if (!plays.engine->run_timer(pi, t.key, t.stream ? plays.engine->stream_clock_ms() : now, collector))
+      continue;
+    for (auto& e : collector.synthetic) evaluation.signals.push_back(std::move(e));
   }
   plays.context->flush(evaluation);
   ledger.flush(evaluation);
@@ -280,6 +306,7 @@ void Qualifier::Impl::evaluate() {
     collector.outcomes.clear();
     collector.actions.clear();
     collector.synthetic.clear();
+    collector.before = SIZE_MAX;
     collector.signal = &s;
     if (plays.decoder->decode(s.envelope, decoded, error)) {
       plays.engine->process(decoded, collector);
@@ -288,10 +315,17 @@ void Qualifier::Impl::evaluate() {
       metrics.signal_undecodable();
       collector.outcomes.push_back({"", "error", "", "", "signal: " + error, false});
     }
+    // In the order decided: a rate bucket this signal's clock closed for
+    // its own account fired before its plays, as a timer's would have;
+    // an absence it ended, after.
+    size_t before = std::min(collector.before, collector.synthetic.size());
+    for (size_t i = 0; i < before; ++i) evaluation.signals.push_back(std::move(collector.synthetic[i]));
     evaluation.signals.push_back(
         {s.seq, s.id, std::move(collector.outcomes), std::move(collector.actions), s.type});
-    for (auto& e : collector.synthetic) evaluation.signals.push_back(std::move(e));
+    for (size_t i = before; i < collector.synthetic.size(); ++i)
+      evaluation.signals.push_back(std::move(collector.synthetic[i]));
   }
+  evaluation.stream_clock_ms = plays.engine->stream_clock_ms();
   plays.context->flush(evaluation);
   ledger.flush(evaluation);
   patterns.flush(evaluation);
@@ -357,9 +391,19 @@ void Qualifier::run(const std::atomic<bool>& stop) {
     // Another node may have counted this batch's accounts since this one
     // last did (claims hand an account to one node only until its batch
     // commits): their windows are read afresh, in the claim's order.
-    if (q.store.shared()) q.patterns.forget_all();
+    if (q.store.shared()) {
+      q.patterns.forget_all();
+      // ... and the stream clock, which their signals moved: rate buckets
+      // close, and signals are late, on the clock of every node's signals.
+      try {
+        q.plays.engine->restore_stream_clock(q.store.stream_clock());
+      } catch (const std::exception&) {
+        // the store reports its own state; the commit below fails the same way
+      }
+    }
     for (;;) {
       q.follow_store_play_set();
+      int64_t clock_before = q.plays.engine->stream_clock_ms();
       q.evaluate();
       try {
         q.store.commit_evaluation(q.evaluation);
@@ -374,6 +418,9 @@ void Qualifier::run(const std::atomic<bool>& stop) {
         q.plays.context->rolled_back();
         q.ledger.rolled_back();
         q.patterns.rolled_back();
+        // ... the stream clock too: the batch is evaluated again from the
+        // clock it started with, as its first signal saw it.
+        q.plays.engine->rewind_stream_clock(clock_before);
         q.metrics.qualify_commit_failed();
         if (failures++ % 60 == 0)
           std::fprintf(stderr,

@@ -390,8 +390,8 @@ TYPED_TEST(StoreConformance, AbsenceTimersAreFoundDueAndClearedWithTheirFire) {
   ev.patterns.push_back({"gone", 9, "bigco.com", "s4", 2000});
   this->store->commit_evaluation(ev);
   this->reopen();
-  EXPECT_TRUE(this->store->due_pattern_timers(999, 10).empty());
-  auto due = this->store->due_pattern_timers(5000, 10);
+  EXPECT_TRUE(this->store->due_pattern_timers(999, INT64_MIN, 10).empty());
+  auto due = this->store->due_pattern_timers(5000, INT64_MIN, 10);
   ASSERT_EQ(due.size(), 3u);
   EXPECT_EQ(due[0].key, "early.com");
   EXPECT_EQ(due[0].play, "stall");
@@ -399,14 +399,14 @@ TYPED_TEST(StoreConformance, AbsenceTimersAreFoundDueAndClearedWithTheirFire) {
   EXPECT_EQ(due[0].timer_ms, 1000);
   EXPECT_EQ(due[1].play, "gone");
   EXPECT_EQ(due[2].key, "late.com");
-  EXPECT_EQ(this->store->due_pattern_timers(5000, 1).size(), 1u);
+  EXPECT_EQ(this->store->due_pattern_timers(5000, INT64_MIN, 1).size(), 1u);
   // The fire of early.com commits its decision with the cleared timer; late.com's is moved on.
   ev.patterns = {{"stall", pattern, "early.com", "fired"}, {"stall", pattern, "late.com", "s1", 9000}};
   ev.signals.push_back(
       {0, "absence:stall:early.com:1000", {{"stall", "fired", "", "", "", false}}, {}, "product.login"});
   this->store->commit_evaluation(ev);
   this->reopen();
-  due = this->store->due_pattern_timers(8999, 10);
+  due = this->store->due_pattern_timers(8999, INT64_MIN, 10);
   ASSERT_EQ(due.size(), 1u);
   EXPECT_EQ(due[0].play, "gone");
   EXPECT_EQ(this->store->pattern_state("stall", pattern, "early.com"), std::optional<std::string>("fired"));
@@ -416,10 +416,57 @@ TYPED_TEST(StoreConformance, AbsenceTimersAreFoundDueAndClearedWithTheirFire) {
   EXPECT_EQ(this->store->purge_patterns({{"stall", pattern, 0}}, now_ms()), 3u);  // gone, idle, early
   EXPECT_TRUE(this->store->pattern_state("stall", pattern, "late.com"));
   EXPECT_FALSE(this->store->pattern_state("stall", pattern, "idle.com"));
-  due = this->store->due_pattern_timers(INT64_MAX, 10);
+  due = this->store->due_pattern_timers(INT64_MAX, INT64_MIN, 10);
   ASSERT_EQ(due.size(), 1u);
   EXPECT_EQ(due[0].key, "late.com");
   EXPECT_EQ(due[0].timer_ms, 9000);
+}
+
+// The rate form's timers (PatternWrite::stream_timer) are due on the
+// stream clock, not the service's, and neither clock finds the other's; the
+// stream clock (Evaluation::stream_clock_ms) is kept with the commit, never
+// goes back, and survives a reopen (a kill -9).
+TYPED_TEST(StoreConformance, RateTimersAreDueOnTheStreamClockWhichIsKept) {
+  EXPECT_EQ(this->store->stream_clock(), INT64_MIN);
+  Evaluation ev;
+  ev.play_set = "v1";
+  const uint64_t pattern = 0xDEADBEEFDEADBEEFull;
+  ev.patterns.push_back({"drop", pattern, "quiet.com", "r1", 5000, true});
+  ev.patterns.push_back({"drop", pattern, "busy.com", "r2", 9000, true});
+  ev.patterns.push_back({"stall", 3, "bigco.com", "s1", 5000});
+  ev.stream_clock_ms = 4000;
+  this->store->commit_evaluation(ev);
+  this->reopen();
+  EXPECT_EQ(this->store->stream_clock(), 4000);
+  // The service clock far ahead, the stream behind (a backfill): only the absence is due.
+  auto due = this->store->due_pattern_timers(1'000'000, 4000, 10);
+  ASSERT_EQ(due.size(), 1u);
+  EXPECT_EQ(due[0].play, "stall");
+  EXPECT_FALSE(due[0].stream);
+  // The stream clock at the rate's timer, the service's before the absence's.
+  due = this->store->due_pattern_timers(4999, 5000, 10);
+  ASSERT_EQ(due.size(), 1u);
+  EXPECT_EQ(due[0].key, "quiet.com");
+  EXPECT_EQ(due[0].timer_ms, 5000);
+  EXPECT_TRUE(due[0].stream);
+  // The clock never goes back.
+  ev.patterns.clear();
+  ev.stream_clock_ms = 3000;
+  this->store->commit_evaluation(ev);
+  EXPECT_EQ(this->store->stream_clock(), 4000);
+  ev.stream_clock_ms = 6000;
+  this->store->commit_evaluation(ev);
+  this->reopen();
+  EXPECT_EQ(this->store->stream_clock(), 6000);
+  // The fire moves quiet.com's timer on; a settled state has none, and the
+  // purge drops it as it would any unarmed state, keeping the armed ones.
+  ev.patterns = {{"drop", pattern, "quiet.com", "r1b", 90000, true}, {"drop", pattern, "busy.com", "r2b"}};
+  this->store->commit_evaluation(ev);
+  EXPECT_TRUE(this->store->due_pattern_timers(0, 6000, 10).empty());
+  std::this_thread::sleep_for(std::chrono::milliseconds(20));
+  EXPECT_EQ(this->store->purge_patterns({{"drop", pattern, 0}, {"stall", 3, 0}}, now_ms()), 1u);
+  EXPECT_TRUE(this->store->pattern_state("drop", pattern, "quiet.com"));
+  EXPECT_FALSE(this->store->pattern_state("drop", pattern, "busy.com"));
 }
 
 TYPED_TEST(StoreConformance, UndeliveredActionsAreFlaggedOnce) {

@@ -184,10 +184,13 @@ struct PatternWrite {
   uint64_t pattern = 0;
   std::string key;
   std::string state;
-  // The absence form's timer: when it runs (ms, compared with the service
-  // clock), INT64_MIN when none is armed. due_pattern_timers() finds it;
-  // purge_patterns() never drops a state whose timer is armed.
+  // The state's timer: when it runs (ms), INT64_MIN when none is armed.
+  // An absence's is compared with the service clock; a rate's
+  // (stream_timer) with the stream clock (Evaluation::stream_clock_ms),
+  // which a backfill keeps behind the service's. due_pattern_timers()
+  // finds it; purge_patterns() never drops a state whose timer is armed.
   int64_t timer_ms = INT64_MIN;
+  bool stream_timer = false;
   // On a store several nodes share: the state as this evaluation read it
   // (`before`; nullopt: there was none), checked in the commit. Another
   // node's write since (an absence its timer fired, a count of the same
@@ -196,12 +199,14 @@ struct PatternWrite {
   bool check = false;
   std::optional<std::string> before = std::nullopt;
 };
-// An armed absence timer (PatternWrite::timer_ms) that is due.
+// An armed timer (PatternWrite::timer_ms) that is due: on the service
+// clock (absence), or on the stream clock (`stream`: rate).
 struct PatternTimer {
   std::string play;
   uint64_t pattern = 0;
   std::string key;
   int64_t timer_ms = 0;
+  bool stream = false;
 };
 // A pattern of the running play set: its states are kept by purge_patterns()
 // until no signal has touched them for keep_ms of the service clock.
@@ -218,6 +223,10 @@ struct Evaluation {
   std::vector<FireWrite> fires;
   std::vector<PoolWrite> pools;
   std::vector<PatternWrite> patterns;
+  // The engine's stream clock after these signals (engine.h
+  // Engine::stream_clock_ms), INT64_MIN when none: the store keeps the
+  // highest it was given, which a start restores (rate timers run on it).
+  int64_t stream_clock_ms = INT64_MIN;
 };
 
 // ---- execution --------------------------------------------------------------

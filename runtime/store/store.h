@@ -99,11 +99,16 @@ class Store {
   // kept however old, until its pattern goes: it still has to fire. One
   // transaction.
   virtual size_t purge_patterns(const std::vector<PatternId>& keep, int64_t now_ms) = 0;
-  // The absence form's timers due at now_ms (timer_ms <= now_ms), earliest
-  // first, at most `limit`. A read: qualification fires each and commits
-  // its decisions with the state's new timer in one commit_evaluation, so
-  // a timer fires exactly once, whatever crashes in between.
-  virtual std::vector<PatternTimer> due_pattern_timers(int64_t now_ms, size_t limit) = 0;
+  // The timers due: the absence form's on the service clock (timer_ms <=
+  // now_ms), then the rate form's on the stream clock (timer_ms <=
+  // stream_ms), each earliest first, at most `limit` of each. A read:
+  // qualification fires each and commits its decisions with the state's
+  // new timer in one commit_evaluation, so a timer fires exactly once,
+  // whatever crashes in between. A timer not due on its own clock is not
+  // returned, however far the other clock is.
+  virtual std::vector<PatternTimer> due_pattern_timers(int64_t now_ms, int64_t stream_ms, size_t limit) = 0;
+  // The highest Evaluation::stream_clock_ms committed, INT64_MIN when none.
+  virtual int64_t stream_clock() = 0;
 
   // ---- execution ------------------------------------------------------------
   // Actions pending or retrying (what a start resumes).

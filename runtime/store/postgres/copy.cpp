@@ -13,13 +13,13 @@ namespace {
 // (play_set_bundles is PostgreSQL's own; store_probe and migrations are
 // each store's).
 constexpr const char* kTables[] = {
-    "signals",         "seen_signals",  "outcomes",    "actions",      "attempts",      "accounts",
-    "contacts",        "ledger",        "round_robin", "play_sets",    "file_sinks",    "history",
-    "history_latency", "history_plays", "alerts",      "review_queue", "pattern_states"};
+    "signals",         "seen_signals",  "outcomes",    "actions",      "attempts",       "accounts",
+    "contacts",        "ledger",        "round_robin", "play_sets",    "file_sinks",     "history",
+    "history_latency", "history_plays", "alerts",      "review_queue", "pattern_states", "stream_clock"};
 
 // Tables that must be empty in the destination: a copy never merges two stores.
-constexpr const char* kMustBeEmpty[] = {"signals",  "actions", "accounts",
-                                        "contacts", "ledger",  "pattern_states"};
+constexpr const char* kMustBeEmpty[] = {"signals", "actions",        "accounts",    "contacts",
+                                        "ledger",  "pattern_states", "stream_clock"};
 
 struct Column {
   std::string name;

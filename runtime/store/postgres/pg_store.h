@@ -70,7 +70,8 @@ class PgStore final : public Store {
   std::optional<std::string> pattern_state(std::string_view play, uint64_t pattern,
                                            std::string_view key) override;
   size_t purge_patterns(const std::vector<PatternId>& keep, int64_t now_ms) override;
-  std::vector<PatternTimer> due_pattern_timers(int64_t now_ms, size_t limit) override;
+  std::vector<PatternTimer> due_pattern_timers(int64_t now_ms, int64_t stream_ms, size_t limit) override;
+  int64_t stream_clock() override;
   bool shared() const override { return true; }
   void publish_play_set(const std::string& version, const std::string& bundle) override;
   std::string current_play_set() override;

@@ -190,17 +190,27 @@ void PgStore::commit_evaluation(const Evaluation& ev) {
     for (const auto& w : ev.patterns) {
       pg::Params p;
       p.add(w.play).add(w.pattern).add(w.key).add_bytea(w.state).add(now);
-      if (w.timer_ms == INT64_MIN)
-        p.add_null();
-      else
+      bool armed = w.timer_ms != INT64_MIN;
+      if (armed && !w.stream_timer)
         p.add(w.timer_ms);
+      else
+        p.add_null();
+      if (armed && w.stream_timer)
+        p.add(w.timer_ms);
+      else
+        p.add_null();
       c.exec(
-          "INSERT INTO pattern_states(play, pattern, per_key, state, updated_at_ms, timer_ms) VALUES ($1, "
-          "$2, "
-          "$3, $4::bytea, $5, $6) ON CONFLICT (play, pattern, per_key) DO UPDATE SET state = excluded.state, "
-          "updated_at_ms = excluded.updated_at_ms, timer_ms = excluded.timer_ms",
+          "INSERT INTO pattern_states(play, pattern, per_key, state, updated_at_ms, timer_ms, "
+          "stream_timer_ms) VALUES ($1, $2, $3, $4::bytea, $5, $6, $7) ON CONFLICT (play, pattern, per_key) "
+          "DO UPDATE SET state = excluded.state, updated_at_ms = excluded.updated_at_ms, timer_ms = "
+          "excluded.timer_ms, stream_timer_ms = excluded.stream_timer_ms",
           p);
     }
+    if (ev.stream_clock_ms != INT64_MIN)
+      c.exec(
+          "INSERT INTO stream_clock(id, at_ms) VALUES (1, $1) ON CONFLICT (id) DO UPDATE SET at_ms = "
+          "GREATEST(stream_clock.at_ms, excluded.at_ms)",
+          pg::Params().add(ev.stream_clock_ms));
     history.write(c);
   });
   uint64_t n = ev.signals.size(), q = queued_.load();
@@ -262,7 +272,7 @@ std::optional<std::string> PgStore::pattern_state(std::string_view play, uint64_
   });
 }
 
-std::vector<PatternTimer> PgStore::due_pattern_timers(int64_t now_ms, size_t limit) {
+std::vector<PatternTimer> PgStore::due_pattern_timers(int64_t now_ms, int64_t stream_ms, size_t limit) {
   return read([&](pg::Conn& c) {
     std::vector<PatternTimer> out;
     pg::Result r = c.exec(
@@ -270,8 +280,21 @@ std::vector<PatternTimer> PgStore::due_pattern_timers(int64_t now_ms, size_t lim
         "<= $1 ORDER BY timer_ms LIMIT $2",
         pg::Params().add(now_ms).add(int64_t(limit)));
     for (int i = 0; i < r.rows(); ++i)
-      out.push_back({r.str(i, 0), uint64_t(r.i64(i, 1)), r.str(i, 2), r.i64(i, 3)});
+      out.push_back({r.str(i, 0), uint64_t(r.i64(i, 1)), r.str(i, 2), r.i64(i, 3), false});
+    pg::Result s = c.exec(
+        "SELECT play, pattern, per_key, stream_timer_ms FROM pattern_states WHERE stream_timer_ms IS NOT "
+        "NULL AND stream_timer_ms <= $1 ORDER BY stream_timer_ms LIMIT $2",
+        pg::Params().add(stream_ms).add(int64_t(limit)));
+    for (int i = 0; i < s.rows(); ++i)
+      out.push_back({s.str(i, 0), uint64_t(s.i64(i, 1)), s.str(i, 2), s.i64(i, 3), true});
     return out;
+  });
+}
+
+int64_t PgStore::stream_clock() {
+  return read([&](pg::Conn& c) {
+    pg::Result r = c.exec("SELECT at_ms FROM stream_clock WHERE id = 1");
+    return r.rows() ? r.i64(0, 0) : INT64_MIN;
   });
 }
 
@@ -295,7 +318,7 @@ size_t PgStore::purge_patterns(const std::vector<PatternId>& keep, int64_t now_m
     pg::Result r = c.exec(
         "DELETE FROM pattern_states s WHERE NOT EXISTS (SELECT 1 FROM unnest($1::text[], $2::bigint[], "
         "$3::bigint[]) AS k(play, pattern, before) WHERE k.play = s.play AND k.pattern = s.pattern AND "
-        "(s.updated_at_ms >= k.before OR s.timer_ms IS NOT NULL))",
+        "(s.updated_at_ms >= k.before OR s.timer_ms IS NOT NULL OR s.stream_timer_ms IS NOT NULL))",
         pg::Params().add(plays).add(patterns).add(before));
     return size_t(r.affected());
   });

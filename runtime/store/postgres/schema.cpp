@@ -228,7 +228,20 @@ ALTER TABLE pattern_states ADD COLUMN timer_ms BIGINT;
 CREATE INDEX pattern_states_by_timer ON pattern_states(timer_ms) WHERE timer_ms IS NOT NULL;
 )sql";
 
-const char* const kMigrations[] = {kV1, kV2, kV3, kV4, kV5};
+// Version 6: the rate form's timers on the stream clock and the stream
+// clock itself, as the embedded store's schema v7 (records.h
+// PatternWrite::stream_timer, Evaluation::stream_clock_ms).
+const char* const kV6 = R"sql(
+ALTER TABLE pattern_states ADD COLUMN stream_timer_ms BIGINT;
+CREATE INDEX pattern_states_by_stream_timer ON pattern_states(stream_timer_ms)
+  WHERE stream_timer_ms IS NOT NULL;
+CREATE TABLE stream_clock (
+  id INTEGER PRIMARY KEY CHECK (id = 1),
+  at_ms BIGINT NOT NULL
+);
+)sql";
+
+const char* const kMigrations[] = {kV1, kV2, kV3, kV4, kV5, kV6};
 
 // pg_advisory_xact_lock key of migrations: "playd" in ASCII (0x706c617964).
 constexpr const char* kLock = "SELECT pg_advisory_xact_lock(482854664548)";

@@ -134,18 +134,28 @@ void SqliteStore::commit_evaluation(const Evaluation& ev) {
           .run();
     for (const auto& w : ev.patterns) {
       Stmt& s = sql.prepare(
-          "INSERT INTO pattern_states(play, pattern, per_key, state, updated_at_ms, timer_ms) VALUES (?1, "
-          "?2, "
-          "?3, ?4, ?5, ?6) "
+          "INSERT INTO pattern_states(play, pattern, per_key, state, updated_at_ms, timer_ms, "
+          "stream_timer_ms) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7) "
           "ON CONFLICT(play, pattern, per_key) DO UPDATE SET state = excluded.state, updated_at_ms = "
-          "excluded.updated_at_ms, timer_ms = excluded.timer_ms");
+          "excluded.updated_at_ms, timer_ms = excluded.timer_ms, stream_timer_ms = excluded.stream_timer_ms");
       s.bind(1, w.play).bind(2, int64_t(w.pattern)).bind(3, w.key).bind_blob(4, w.state).bind(5, now);
-      if (w.timer_ms == INT64_MIN)
-        s.bind_null(6);
-      else
+      bool armed = w.timer_ms != INT64_MIN;
+      if (armed && !w.stream_timer)
         s.bind(6, w.timer_ms);
+      else
+        s.bind_null(6);
+      if (armed && w.stream_timer)
+        s.bind(7, w.timer_ms);
+      else
+        s.bind_null(7);
       s.run();
     }
+    if (ev.stream_clock_ms != INT64_MIN)
+      sql.prepare(
+             "INSERT INTO stream_clock(id, at_ms) VALUES (1, ?1) ON CONFLICT(id) DO UPDATE SET at_ms = "
+             "max(at_ms, excluded.at_ms)")
+          .bind(1, ev.stream_clock_ms)
+          .run();
     history.write(sql);
   });
 }
@@ -178,7 +188,7 @@ size_t SqliteStore::purge_patterns(const std::vector<PatternId>& keep, int64_t n
       Stmt& d =
           kept ? sql.prepare(
                      "DELETE FROM pattern_states WHERE play = ?1 AND pattern = ?2 AND updated_at_ms < ?3 AND "
-                     "timer_ms IS NULL")
+                     "timer_ms IS NULL AND stream_timer_ms IS NULL")
                : sql.prepare("DELETE FROM pattern_states WHERE play = ?1 AND pattern = ?2");
       d.bind(1, play).bind(2, pattern);
       if (kept) d.bind(3, now_ms - kept->keep_ms);
@@ -189,18 +199,33 @@ size_t SqliteStore::purge_patterns(const std::vector<PatternId>& keep, int64_t n
   return dropped;
 }
 
-std::vector<PatternTimer> SqliteStore::due_pattern_timers(int64_t now_ms, size_t limit) {
+std::vector<PatternTimer> SqliteStore::due_pattern_timers(int64_t now_ms, int64_t stream_ms, size_t limit) {
   return db_->read([&](Sql& sql) {
     std::vector<PatternTimer> out;
     Stmt& s = sql.prepare(
         "SELECT play, pattern, per_key, timer_ms FROM pattern_states WHERE timer_ms IS NOT NULL AND timer_ms "
-        "<= "
-        "?1 ORDER BY timer_ms LIMIT ?2");
+        "<= ?1 ORDER BY timer_ms LIMIT ?2");
     s.bind(1, now_ms).bind(2, int64_t(limit));
     while (s.step())
-      out.push_back({std::string(s.text(0)), uint64_t(s.i64(1)), std::string(s.text(2)), s.i64(3)});
+      out.push_back({std::string(s.text(0)), uint64_t(s.i64(1)), std::string(s.text(2)), s.i64(3), false});
     s.reset();
+    Stmt& r = sql.prepare(
+        "SELECT play, pattern, per_key, stream_timer_ms FROM pattern_states WHERE stream_timer_ms IS NOT "
+        "NULL AND stream_timer_ms <= ?1 ORDER BY stream_timer_ms LIMIT ?2");
+    r.bind(1, stream_ms).bind(2, int64_t(limit));
+    while (r.step())
+      out.push_back({std::string(r.text(0)), uint64_t(r.i64(1)), std::string(r.text(2)), r.i64(3), true});
+    r.reset();
     return out;
+  });
+}
+
+int64_t SqliteStore::stream_clock() {
+  return db_->read([&](Sql& sql) {
+    Stmt& s = sql.prepare("SELECT at_ms FROM stream_clock WHERE id = 1");
+    int64_t at = s.step() ? s.i64(0) : INT64_MIN;
+    s.reset();
+    return at;
   });
 }
 

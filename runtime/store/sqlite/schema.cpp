@@ -180,7 +180,22 @@ ALTER TABLE pattern_states ADD COLUMN timer_ms INTEGER;
 CREATE INDEX pattern_states_by_timer ON pattern_states(timer_ms) WHERE timer_ms IS NOT NULL;
 )sql";
 
-const char* const kMigrations[] = {kV1, kV2, kV3, kV4, kV5, kV6};
+// Version 7: the rate form's timers run on the stream clock, not the
+// service's (records.h PatternWrite::stream_timer): a column of their own,
+// with its own index, so that neither clock's due timers are looked for
+// among the other's; and the stream clock itself (one row), written with
+// each evaluation, restored at a start.
+const char* const kV7 = R"sql(
+ALTER TABLE pattern_states ADD COLUMN stream_timer_ms INTEGER;
+CREATE INDEX pattern_states_by_stream_timer ON pattern_states(stream_timer_ms)
+  WHERE stream_timer_ms IS NOT NULL;
+CREATE TABLE stream_clock (
+  id INTEGER PRIMARY KEY CHECK (id = 1),
+  at_ms INTEGER NOT NULL          -- the highest Evaluation::stream_clock_ms committed
+);
+)sql";
+
+const char* const kMigrations[] = {kV1, kV2, kV3, kV4, kV5, kV6, kV7};
 
 }  // namespace
 

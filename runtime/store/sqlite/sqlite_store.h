@@ -53,7 +53,8 @@ class SqliteStore final : public Store {
   std::optional<std::string> pattern_state(std::string_view play, uint64_t pattern,
                                            std::string_view key) override;
   size_t purge_patterns(const std::vector<PatternId>& keep, int64_t now_ms) override;
-  std::vector<PatternTimer> due_pattern_timers(int64_t now_ms, size_t limit) override;
+  std::vector<PatternTimer> due_pattern_timers(int64_t now_ms, int64_t stream_ms, size_t limit) override;
+  int64_t stream_clock() override;
 
   std::vector<OpenAction> open_actions() override;
   void record_attempts(const std::vector<AttemptRecord>& attempts, const FileMark* file) override;
