@@ -7,6 +7,8 @@
 
 namespace play::engine {
 
+const RateBuckets PatternState::kNoBuckets;
+
 uint64_t pattern_id_hash(std::string_view id) {
   uint64_t h = 1469598103934665603ull;  // FNV-1a: stable, it is stored
   for (unsigned char c : id) h = (h ^ c) * 1099511628211ull;
@@ -47,7 +49,7 @@ constexpr size_t kRateHeader = 8 + 4 + 4 + 1 + 4;
 // continues the same value. A score of 0 is format 1 (it decodes as 0).
 void encode_pattern_state(const PatternState& s, std::string& out) {
   out.clear();
-  bool rate = s.open_bucket_ms != INT64_MIN;
+  bool rate = s.has_rate();
   bool score = !rate && s.score != 0;
   out.push_back(static_cast<char>(rate ? kRateStateFormat : score ? kScoreStateFormat : kStateFormat));
   put64(out, static_cast<uint64_t>(s.max_seen_ms));
@@ -64,12 +66,12 @@ void encode_pattern_state(const PatternState& s, std::string& out) {
     put64(out, bits);
   }
   if (!rate) return;
-  put64(out, static_cast<uint64_t>(s.open_bucket_ms));
-  put32(out, s.open_counts[0]);
-  put32(out, s.open_counts[1]);
-  out.push_back(static_cast<char>(s.rate_held ? 1 : 0));
-  put32(out, static_cast<uint32_t>(s.closed_counts.size()));
-  for (uint32_t c : s.closed_counts) put32(out, c);
+  put64(out, static_cast<uint64_t>(s.rate().open_bucket_ms));
+  put32(out, s.rate().open_counts[0]);
+  put32(out, s.rate().open_counts[1]);
+  out.push_back(static_cast<char>(s.rate().rate_held ? 1 : 0));
+  put32(out, static_cast<uint32_t>(s.rate().closed_counts.size()));
+  for (uint32_t c : s.rate().closed_counts) put32(out, c);
 }
 
 bool decode_pattern_state(std::string_view bytes, PatternState& out) {
@@ -92,13 +94,14 @@ bool decode_pattern_state(std::string_view bytes, PatternState& out) {
     if (rest < kRateHeader) return false;
     uint32_t closed = get32(tail + 17);
     if ((rest - kRateHeader) / 4 != closed || (rest - kRateHeader) % 4 != 0 || tail[16] > 1) return false;
-    out.open_bucket_ms = static_cast<int64_t>(get64(tail));
-    if (out.open_bucket_ms == INT64_MIN) return out.clear(), false;
-    out.open_counts[0] = get32(tail + 8);
-    out.open_counts[1] = get32(tail + 12);
-    out.rate_held = tail[16] == 1;
-    out.closed_counts.resize(closed);
-    for (uint32_t i = 0; i < closed; ++i) out.closed_counts[i] = get32(tail + kRateHeader + 4 * size_t(i));
+    out.rate().open_bucket_ms = static_cast<int64_t>(get64(tail));
+    if (out.rate().open_bucket_ms == INT64_MIN) return out.clear(), false;
+    out.rate().open_counts[0] = get32(tail + 8);
+    out.rate().open_counts[1] = get32(tail + 12);
+    out.rate().rate_held = tail[16] == 1;
+    out.rate().closed_counts.resize(closed);
+    for (uint32_t i = 0; i < closed; ++i)
+      out.rate().closed_counts[i] = get32(tail + kRateHeader + 4 * size_t(i));
   }
   out.max_seen_ms = static_cast<int64_t>(get64(p + 1));
   out.fired_at_ms = static_cast<int64_t>(get64(p + 9));
@@ -240,10 +243,9 @@ size_t MemoryPatterns::encoded_bytes() const {
       if (k.at[i]) total += plays_[i].size() + 8 + key.size() + 21;
     for (const Slot& slot : k.slots) {
       const PatternState& s = slot.state;
-      total +=
-          20 * s.entries.size() + (s.open_bucket_ms != INT64_MIN ? kRateHeader + 4 * s.closed_counts.size()
-                                   : s.score != 0                ? 8
-                                                                 : 0);
+      total += 20 * s.entries.size() + (s.has_rate()   ? kRateHeader + 4 * s.rate().closed_counts.size()
+                                        : s.score != 0 ? 8
+                                                       : 0);
     }
   }
   return total;

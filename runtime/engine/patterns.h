@@ -20,6 +20,7 @@
 
 #include <climits>
 #include <cstdint>
+#include <memory>
 #include <span>
 #include <string>
 #include <string_view>
@@ -38,6 +39,16 @@ struct PatternEntry {
   uint64_t member : 8 = 0;  // all of: the member it fills (at most 16); count: 0
   uint64_t id_hash = 0;     // pattern_id_hash(signal id)
   bool operator==(const PatternEntry&) const = default;
+};
+
+// A rate's counts per bucket of its window W (runtime/engine/rate.h), no
+// signal kept. open_bucket_ms INT64_MIN: no bucket yet.
+struct RateBuckets {
+  int64_t open_bucket_ms = INT64_MIN;   // start of the oldest bucket not closed yet
+  uint32_t open_counts[2] = {0, 0};     // that bucket's count and the next one's (lateness <= W)
+  bool rate_held = false;               // the last evaluated bucket's comparison held (an episode)
+  std::vector<uint32_t> closed_counts;  // the last H/W closed buckets' counts, oldest first
+  bool operator==(const RateBuckets&) const = default;
 };
 
 // The fields every form reads come first, so a count or `all of` (most
@@ -69,21 +80,47 @@ struct PatternState {
   // within the lateness (at most 16), fired_at_ms the time of the newest
   // id forgotten past those 16.
   double score = 0;
-  // rate (runtime/engine/rate.h): signals counted per bucket of the rate's
-  // window W, no signal kept. INT64_MIN: no bucket yet.
-  int64_t open_bucket_ms = INT64_MIN;   // start of the oldest bucket not closed yet
-  uint32_t open_counts[2] = {0, 0};     // that bucket's count and the next one's (lateness <= W)
-  bool rate_held = false;               // the last evaluated bucket's comparison held (an episode)
-  std::vector<uint32_t> closed_counts;  // the last H/W closed buckets' counts, oldest first
-  void clear() {
-    max_seen_ms = fired_at_ms = open_bucket_ms = timer_ms = INT64_MIN;
-    entries.clear();
-    open_counts[0] = open_counts[1] = 0;
-    rate_held = false;
-    closed_counts.clear();
-    score = 0;
+  // rate (runtime/engine/rate.h): its buckets, in a block of their own
+  // (most states are counts: inline, the buckets would widen every slot of
+  // MemoryPatterns by 48 bytes). rate() makes them when a rate first writes
+  // them; through a const state, a state without reads as none.
+  RateBuckets& rate() {
+    if (!rate_) rate_ = std::make_unique<RateBuckets>();
+    return *rate_;
   }
-  bool operator==(const PatternState&) const = default;
+  const RateBuckets& rate() const { return rate_ ? *rate_ : kNoBuckets; }
+  bool has_rate() const { return rate_ && rate_->open_bucket_ms != INT64_MIN; }
+  void clear() {
+    max_seen_ms = fired_at_ms = timer_ms = INT64_MIN;
+    entries.clear();
+    score = 0;
+    rate_.reset();
+  }
+  PatternState() = default;
+  PatternState(const PatternState& o)
+      : max_seen_ms(o.max_seen_ms),
+        fired_at_ms(o.fired_at_ms),
+        timer_ms(o.timer_ms),
+        entries(o.entries),
+        score(o.score),
+        rate_(o.rate_ ? std::make_unique<RateBuckets>(*o.rate_) : nullptr) {}
+  PatternState& operator=(const PatternState& o) {
+    if (this != &o) {
+      PatternState copy(o);
+      *this = std::move(copy);
+    }
+    return *this;
+  }
+  PatternState(PatternState&&) = default;
+  PatternState& operator=(PatternState&&) = default;
+  bool operator==(const PatternState& o) const {
+    return max_seen_ms == o.max_seen_ms && fired_at_ms == o.fired_at_ms && timer_ms == o.timer_ms &&
+           entries == o.entries && score == o.score && rate() == o.rate();
+  }
+
+ private:
+  static const RateBuckets kNoBuckets;
+  std::unique_ptr<RateBuckets> rate_;
 };
 
 uint64_t pattern_id_hash(std::string_view signal_id);

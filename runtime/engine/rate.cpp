@@ -44,29 +44,29 @@ bool compare(const vm::Pattern& p, uint32_t count, uint64_t sum, size_t n) {
 
 RateStep close_buckets(const vm::Pattern& p, PatternState& st, int64_t until_ms) {
   RateStep r;
-  if (st.open_bucket_ms == INT64_MIN || p.within_ms <= 0) return r;
+  if (st.rate().open_bucket_ms == INT64_MIN || p.within_ms <= 0) return r;
   const int64_t w = p.within_ms;
   const size_t n = static_cast<size_t>(p.baseline_ms / w);
-  auto& closed = st.closed_counts;
-  if (st.open_bucket_ms > until_ms - w) return r;        // nothing to close: the common case
-  if (closed.capacity() < n + 1) closed.reserve(n + 1);  // once per state
+  auto& closed = st.rate().closed_counts;
+  if (st.rate().open_bucket_ms > until_ms - w) return r;  // nothing to close: the common case
+  if (closed.capacity() < n + 1) closed.reserve(n + 1);   // once per state
   uint64_t sum = std::accumulate(closed.begin(), closed.end(), uint64_t{0});
-  while (st.open_bucket_ms <= until_ms - w) {
+  while (st.rate().open_bucket_ms <= until_ms - w) {
     // Once the history is full of zeros, the open buckets are empty and a
     // 0-against-0 comparison has settled rate_held, every later close is
     // the same: skip them (a long silence costs O(H/W), not O(silence/W)).
-    bool settled = r.evaluated && r.count == 0 && r.sum == 0 && sum == 0 && st.open_counts[0] == 0 &&
-                   st.open_counts[1] == 0;
+    bool settled = r.evaluated && r.count == 0 && r.sum == 0 && sum == 0 && st.rate().open_counts[0] == 0 &&
+                   st.rate().open_counts[1] == 0;
     if (settled || r.closed > static_cast<int64_t>(n) + 3) {
-      int64_t skip = (until_ms - w - st.open_bucket_ms) / w + 1;
-      st.open_bucket_ms += skip * w;
+      int64_t skip = (until_ms - w - st.rate().open_bucket_ms) / w + 1;
+      st.rate().open_bucket_ms += skip * w;
       r.closed += skip;
       break;
     }
-    uint32_t count = st.open_counts[0];
-    st.open_counts[0] = st.open_counts[1];
-    st.open_counts[1] = 0;
-    st.open_bucket_ms += w;
+    uint32_t count = st.rate().open_counts[0];
+    st.rate().open_counts[0] = st.rate().open_counts[1];
+    st.rate().open_counts[1] = 0;
+    st.rate().open_bucket_ms += w;
     ++r.closed;
     r.count = count;
     r.history = static_cast<uint32_t>(closed.size());
@@ -75,8 +75,8 @@ RateStep close_buckets(const vm::Pattern& p, PatternState& st, int64_t until_ms)
       r.sum = sum;
       r.evaluated = true;
       r.held = compare(p, count, sum, n);
-      if (r.held && !st.rate_held) r.fired = true, r.fired_end_ms = st.open_bucket_ms;
-      st.rate_held = r.held;
+      if (r.held && !st.rate().rate_held) r.fired = true, r.fired_end_ms = st.rate().open_bucket_ms;
+      st.rate().rate_held = r.held;
       sum -= closed.front();
       closed.erase(closed.begin());
     }
@@ -110,18 +110,18 @@ RateStep close_all_buckets(const vm::Pattern& p, PatternState& st, int64_t until
 // lateness) or everything later is the same (nothing to run). At most
 // H/W + 3 steps, no allocation.
 int64_t rate_timer_ms(const vm::Pattern& p, const PatternState& st) {
-  if (st.open_bucket_ms == INT64_MIN || p.within_ms <= 0) return INT64_MIN;
+  if (st.rate().open_bucket_ms == INT64_MIN || p.within_ms <= 0) return INT64_MIN;
   const size_t n = static_cast<size_t>(p.baseline_ms / p.within_ms);
-  const auto& hist = st.closed_counts;
+  const auto& hist = st.rate().closed_counts;
   const size_t h = hist.size();
   // The counts in closing order: the history, then the open buckets, then empty ones.
   auto at = [&](size_t k) -> uint64_t {
     if (k < h) return hist[k];
     k -= h;
-    return k < 2 ? st.open_counts[k] : 0;
+    return k < 2 ? st.rate().open_counts[k] : 0;
   };
   uint64_t sum = std::accumulate(hist.begin(), hist.end(), uint64_t{0});
-  bool held = st.rate_held;
+  bool held = st.rate().rate_held;
   const bool zero_holds = compare(p, 0, 0, n);
   for (size_t j = 0; j <= n + 3; ++j) {
     size_t size = std::min(h + j, n);  // the history before closing bucket j
@@ -130,7 +130,7 @@ int64_t rate_timer_ms(const vm::Pattern& p, const PatternState& st) {
     if (size == n) {
       bool holds = compare(p, count, sum, n);
       if (holds && !held)
-        return st.open_bucket_ms + static_cast<int64_t>(j + 1) * p.within_ms + p.lateness_ms;
+        return st.rate().open_bucket_ms + static_cast<int64_t>(j + 1) * p.within_ms + p.lateness_ms;
       held = holds;
       sum -= at(h + j - n);
     }
@@ -144,14 +144,14 @@ bool count_rate_signal(const vm::Pattern& p, PatternState& st, int64_t at_ms, Ra
   const int64_t w = p.within_ms;
   int64_t bucket = rate_bucket(at_ms, w);
   step = close_all_buckets(p, st, std::max(clock_ms, at_ms) - p.lateness_ms);
-  if (st.open_bucket_ms == INT64_MIN)
-    st.open_bucket_ms = bucket;  // the entity's first bucket: its history starts here
-  else if (bucket < st.open_bucket_ms)
+  if (st.rate().open_bucket_ms == INT64_MIN)
+    st.rate().open_bucket_ms = bucket;  // the entity's first bucket: its history starts here
+  else if (bucket < st.rate().open_bucket_ms)
     return st.timer_ms = rate_timer_ms(p, st), false;  // its bucket has closed (and was compared)
   st.max_seen_ms = std::max(st.max_seen_ms, at_ms);
   // With lateness <= W, the signal's bucket is the oldest open one or the next.
-  int64_t i = (bucket - st.open_bucket_ms) / w;
-  uint32_t& c = st.open_counts[std::clamp<int64_t>(i, 0, 1)];
+  int64_t i = (bucket - st.rate().open_bucket_ms) / w;
+  uint32_t& c = st.rate().open_counts[std::clamp<int64_t>(i, 0, 1)];
   if (c < UINT32_MAX) ++c;
   st.timer_ms = rate_timer_ms(p, st);
   return true;
@@ -223,9 +223,9 @@ bool Engine::counts_rate(const vm::Pattern& p, const PatternId& id, std::string_
   }
   if (!wants_progress_) return pending(kPatternPending);
   char buf[96];
-  int64_t i = (rate_bucket(s.occurred_at_ms, p.within_ms) - st.open_bucket_ms) / p.within_ms;
+  int64_t i = (rate_bucket(s.occurred_at_ms, p.within_ms) - st.rate().open_bucket_ms) / p.within_ms;
   std::snprintf(buf, sizeof buf, "counted, %" PRIu32 " in its bucket so far",
-                st.open_counts[std::clamp<int64_t>(i, 0, 1)]);
+                st.rate().open_counts[std::clamp<int64_t>(i, 0, 1)]);
   pattern_reason_.assign(buf);
   pattern_reason_ += window;
   return pending(pattern_reason_);

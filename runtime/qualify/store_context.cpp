@@ -247,8 +247,8 @@ void StorePatterns::flush(store::Evaluation& ev) {
     engine::encode_pattern_state(it->second.state, bytes_);
     // A rate's state (it has buckets) times on the stream clock, an absence's on the service's.
     const engine::PatternState& st = it->second.state;
-    ev.patterns.push_back({it->second.play, it->second.pattern, it->second.key, bytes_, st.timer_ms,
-                           st.open_bucket_ms != INT64_MIN});
+    ev.patterns.push_back(
+        {it->second.play, it->second.pattern, it->second.key, bytes_, st.timer_ms, st.has_rate()});
     if (store_.shared()) {
       ev.patterns.back().check = true;
       ev.patterns.back().before = it->second.stored;

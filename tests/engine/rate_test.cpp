@@ -60,7 +60,7 @@ TEST(Rate, NoComparisonUntilTheWholeHistoryWasSeen) {
   EXPECT_TRUE(s.evaluated);
   EXPECT_EQ(s.sum, 6u);
   EXPECT_FALSE(s.held);
-  EXPECT_EQ(st.closed_counts.size(), 3u);
+  EXPECT_EQ(st.rate().closed_counts.size(), 3u);
 }
 
 TEST(Rate, ExactlyAtTheThresholdIsNotBelowIt) {
@@ -93,10 +93,10 @@ TEST(Rate, ASignalClosesEveryBucketBeforeItEmptyOnesAsZero) {
   EXPECT_EQ(s.closed, 4);
   EXPECT_TRUE(s.fired);  // day 3: 0 < 0.5 * (4 + 4) / 2
   EXPECT_FALSE(s.held);  // day 5: 0 < 0.5 * 0 does not hold: re-armed
-  EXPECT_FALSE(st.rate_held);
+  EXPECT_FALSE(st.rate().rate_held);
   EXPECT_EQ(s.count, 0u);
-  EXPECT_EQ(st.closed_counts, (std::vector<uint32_t>{0, 0}));
-  EXPECT_EQ(st.open_bucket_ms, kT0 + 6 * kDay);
+  EXPECT_EQ(st.rate().closed_counts, (std::vector<uint32_t>{0, 0}));
+  EXPECT_EQ(st.rate().open_bucket_ms, kT0 + 6 * kDay);
 }
 
 TEST(Rate, LateIsAfterTheBucketClosedNotBefore) {
@@ -107,12 +107,12 @@ TEST(Rate, LateIsAfterTheBucketClosedNotBefore) {
   ASSERT_TRUE(count_rate_signal(p, st, kT0 + kDay + 30 * 60 * 1000, step));  // 00:30 next day: day 0 open
   EXPECT_EQ(step.closed, 0);
   ASSERT_TRUE(count_rate_signal(p, st, kT0 + 23 * kHour, step));  // within the lateness
-  EXPECT_EQ(st.open_counts[0], 2u);
-  EXPECT_EQ(st.open_counts[1], 1u);
+  EXPECT_EQ(st.rate().open_counts[0], 2u);
+  EXPECT_EQ(st.rate().open_counts[1], 1u);
   ASSERT_TRUE(count_rate_signal(p, st, kT0 + kDay + kHour, step));  // 01:00: day 0 closes
   EXPECT_EQ(step.closed, 1);
   EXPECT_FALSE(count_rate_signal(p, st, kT0 + 23 * kHour, step));  // day 0 is closed: late
-  EXPECT_EQ(st.closed_counts, (std::vector<uint32_t>{2}));
+  EXPECT_EQ(st.rate().closed_counts, (std::vector<uint32_t>{2}));
 }
 
 TEST(Rate, FiresOncePerEpisodeAndReArms) {
@@ -127,7 +127,7 @@ TEST(Rate, FiresOncePerEpisodeAndReArms) {
   EXPECT_FALSE(same.fired);
   RateStep rearm = day(p, st, 5, 4);  // day 4: 4 against 0.5 * 1
   EXPECT_FALSE(rearm.held);
-  EXPECT_FALSE(st.rate_held);
+  EXPECT_FALSE(st.rate().rate_held);
   RateStep again = day(p, st, 7, 1);  // day 5: 4 against 0.5 * 2.5, no; day 6, empty: 0 < 0.5 * 4
   EXPECT_EQ(again.closed, 2);
   EXPECT_TRUE(again.fired);
@@ -140,9 +140,9 @@ TEST(Rate, ALongSilenceIsJudgedInBoundedSteps) {
   RateStep s = day(p, st, 30 + 100000, 1);  // 100,000 empty days later
   EXPECT_TRUE(s.fired);                     // the first empty day is a drop
   EXPECT_EQ(s.closed, 100000 + 1);
-  EXPECT_EQ(st.open_bucket_ms, kT0 + (30 + 100000) * kDay);
-  EXPECT_EQ(st.closed_counts, std::vector<uint32_t>(28, 0));
-  EXPECT_EQ(st.open_counts[0], 1u);
+  EXPECT_EQ(st.rate().open_bucket_ms, kT0 + (30 + 100000) * kDay);
+  EXPECT_EQ(st.rate().closed_counts, std::vector<uint32_t>(28, 0));
+  EXPECT_EQ(st.rate().open_counts[0], 1u);
 }
 
 // Skipping the settled part of a silence leaves the state, and whether
@@ -182,7 +182,7 @@ TEST(Rate, StateEncodesAndDecodesExactly) {
   vm::Pattern p = rate(28);
   PatternState st;
   for (int64_t d = 0; d < 40; ++d) day(p, st, d, int(d % 3) + 1);
-  st.rate_held = true;
+  st.rate().rate_held = true;
   std::string bytes;
   encode_pattern_state(st, bytes);
   EXPECT_EQ(bytes.size(), 42u + 4 * 28);  // 154 bytes for 28 days of history
