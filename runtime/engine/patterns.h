@@ -81,8 +81,8 @@ struct PatternState {
   // id forgotten past those 16.
   double score = 0;
   // rate (runtime/engine/rate.h): its buckets, in a block of their own
-  // (most states are counts: inline, the buckets would widen every slot of
-  // MemoryPatterns by 48 bytes). rate() makes them when a rate first writes
+  // (most states are counts: inline, the buckets' 48 bytes would widen
+  // every slot of MemoryPatterns by 40). rate() makes them when a rate first writes
   // them; through a const state, a state without reads as none.
   RateBuckets& rate() {
     if (!rate_) rate_ = std::make_unique<RateBuckets>();
