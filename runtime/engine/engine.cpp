@@ -105,8 +105,8 @@ Engine::Engine(const vm::Bundle& bundle, ContextStore& context, Ledger& ledger, 
       info.clause_reasons.push_back(std::move(reason));
       int32_t gi =
           c.kind == vm::ClauseKind::Where || c.kind == vm::ClauseKind::Unless ? intern_guard(c.program) : -1;
-      info.guards.push_back(gi);
-      if (info.guards.size() == 1 && c.kind == vm::ClauseKind::Where)
+      info.clauses.push_back({c.kind, c.per, gi, c.icp, c.within_ms, c.pos});
+      if (info.clauses.size() == 1 && c.kind == vm::ClauseKind::Where)
         info.first_guard = gi, info.first_pos = c.pos;
     }
     for (const vm::PatternMember& m : play.pattern.members)
@@ -394,10 +394,10 @@ void Engine::commit_rotations(bool fired) {
 
 // ------------------------------------------------------------------ one play
 
-void Engine::reject(Outcome& o, OutcomeKind kind, const vm::Clause& c, int32_t ci, std::string_view reason) {
+void Engine::reject(Outcome& o, OutcomeKind kind, vm::SourcePos pos, int32_t ci, std::string_view reason) {
   o.kind = kind;
   o.reason = reason;
-  o.clause_pos = c.pos;
+  o.clause_pos = pos;
   o.clause_index = ci;
 }
 
@@ -577,48 +577,50 @@ bool Engine::passes_clauses(uint32_t pi, Outcome& o) {
   const vm::Play& play = bundle_.plays[pi];
   const PlayInfo& info = plays_[pi];
   ctx_.lets = {};
-  for (int32_t ci = 0; ci < int32_t(play.clauses.size()); ++ci) {
-    const vm::Clause& c = play.clauses[ci];
+  for (int32_t ci = 0; ci < int32_t(info.clauses.size()); ++ci) {
+    const PlayInfo::Clause& ic = info.clauses[ci];
     const std::string& reason = info.clause_reasons[ci];
-    switch (c.kind) {
+    switch (ic.kind) {
       case vm::ClauseKind::Where:
       case vm::ClauseKind::Unless: {
-        if (int32_t gi = info.guards[ci]; gi >= 0) {  // same result as eval(), without the interpreter
-          bool holds = guard_holds(gi);
-          if (c.kind == vm::ClauseKind::Where && !holds)
-            return reject(o, OutcomeKind::NoMatch, c, ci, {}), false;
-          if (c.kind == vm::ClauseKind::Unless && holds)
-            return reject(o, OutcomeKind::Excluded, c, ci, reason), false;
+        if (ic.guard >= 0) {  // same result as eval(), without the interpreter
+          bool holds = guard_holds(ic.guard);
+          if (ic.kind == vm::ClauseKind::Where && !holds)
+            return reject(o, OutcomeKind::NoMatch, ic.pos, ci, {}), false;
+          if (ic.kind == vm::ClauseKind::Unless && holds)
+            return reject(o, OutcomeKind::Excluded, ic.pos, ci, reason), false;
           break;
         }
+        const vm::Clause& c = play.clauses[ci];
         vm::EvalResult r = vm::eval(c.program, ctx_);
         if (!r.ok) return fail(o, r.error, c.pos, ci), false;
         if (c.kind == vm::ClauseKind::Where && !r.holds())
-          return reject(o, OutcomeKind::NoMatch, c, ci, {}), false;
+          return reject(o, OutcomeKind::NoMatch, c.pos, ci, {}), false;
         if (c.kind == vm::ClauseKind::Unless && r.holds())
-          return reject(o, OutcomeKind::Excluded, c, ci, reason), false;
+          return reject(o, OutcomeKind::Excluded, c.pos, ci, reason), false;
         break;
       }
       case vm::ClauseKind::WhereIcp:
-        if (icp_value(c.icp).is_true()) break;
-        if (c.icp < icp_failed_.size() && icp_failed_[c.icp])
-          return fail(o, icp_errors_[c.icp], c.pos, ci), false;
-        return reject(o, OutcomeKind::NotIcp, c, ci, reason), false;
+        if (icp_value(ic.icp).is_true()) break;
+        if (ic.icp < icp_failed_.size() && icp_failed_[ic.icp])
+          return fail(o, icp_errors_[ic.icp], ic.pos, ci), false;
+        return reject(o, OutcomeKind::NotIcp, ic.pos, ci, reason), false;
       case vm::ClauseKind::UnlessSuppressed:
         switch (suppression()) {
           case SuppressState::Suppressed:
-            return reject(o, OutcomeKind::Suppressed, c, ci, bundle_.suppressions[suppress_rule_].reason),
+            return reject(o, OutcomeKind::Suppressed, ic.pos, ci,
+                          bundle_.suppressions[suppress_rule_].reason),
                    false;
           case SuppressState::Error:
-            return fail(o, suppress_error_, c.pos, ci), false;
+            return fail(o, suppress_error_, ic.pos, ci), false;
           default:
             break;
         }
         break;
       case vm::ClauseKind::UnlessFired: {
-        std::optional<int64_t> last = ledger_.last_fired(play.name, ledger_key(c.per));
-        if (last && std::llabs(ctx_.now_ms - *last) < c.within_ms)
-          return reject(o, OutcomeKind::Deduplicated, c, ci, reason), false;
+        std::optional<int64_t> last = ledger_.last_fired(info.name, ledger_key(ic.per));
+        if (last && std::llabs(ctx_.now_ms - *last) < ic.within_ms)
+          return reject(o, OutcomeKind::Deduplicated, ic.pos, ci, reason), false;
         break;
       }
       case vm::ClauseKind::kCount:

@@ -237,7 +237,7 @@ class Engine {
                      PatternState& st, Outcome& o, bool& counted);
   bool compute_actions(const vm::Play& play, Outcome& o);
   void issue_actions(uint32_t play_index, const DecodedSignal& s, OutputSink& out, Outcome& o);
-  void reject(Outcome& o, OutcomeKind kind, const vm::Clause& c, int32_t ci, std::string_view reason);
+  void reject(Outcome& o, OutcomeKind kind, vm::SourcePos pos, int32_t ci, std::string_view reason);
   void fail(Outcome& o, const vm::RuntimeError& e, vm::SourcePos at, int32_t ci);
   std::string_view ledger_key(vm::Per per) const;
   vm::Value icp_value(uint32_t icp);
