@@ -32,7 +32,7 @@ import tempfile
 import time
 from collections import Counter
 
-from playd_harness import Playd, REPO, wait_for
+from playd_harness import Playd, REPO, load_context, wait_for
 
 HERE = os.path.join(REPO, "tests", "plays", "absence")
 
@@ -55,15 +55,7 @@ def same_as_playc_run(binary, playc):
         outbox = os.path.join(data, "outbox.ndjson")
         pd = Playd(binary, data, plays=HERE).start()
         try:
-            context = json.load(open(context_file))
-            for a in context["accounts"]:
-                status, body = pd.request("PUT", f"/v1/accounts/{a['domain']}",
-                                          {k: v for k, v in a.items() if k != "domain"})
-                assert status == 200, (a, status, body)
-            for c in context["contacts"]:
-                status, body = pd.request("PUT", f"/v1/contacts/{c['email']}",
-                                          {k: v for k, v in c.items() if k != "email"})
-                assert status == 200, (c, status, body)
+            load_context(pd, context_file)
             status, body = pd.request("POST", "/v1/signals", b"\n".join(lines) + b"\n")
             assert status == 200, (status, body)
 

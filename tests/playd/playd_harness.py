@@ -280,6 +280,20 @@ def setup_context(pd):
     assert status == 200, (status, body)
 
 
+def load_context(pd, context_file):
+    """PUTs every account and contact of a `playc run --context` file into
+    playd, so both start from the same records."""
+    context = json.load(open(context_file))
+    for a in context["accounts"]:
+        status, body = pd.request("PUT", f"/v1/accounts/{a['domain']}",
+                                  {k: v for k, v in a.items() if k != "domain"})
+        assert status == 200, (a["domain"], status, body)
+    for c in context["contacts"]:
+        status, body = pd.request("PUT", f"/v1/contacts/{c['email']}",
+                                  {k: v for k, v in c.items() if k != "email"})
+        assert status == 200, (c["email"], status, body)
+
+
 def wait_for(pred, timeout=30, what="condition"):
     deadline = time.time() + timeout
     while time.time() < deadline:
@@ -328,15 +342,7 @@ def replay_file(binary, playc, plays_src, play_file, tmp, store=None, while_runn
     pd.start_args = ["--store", store] if store else []
     pd.start()
     try:
-        context = json.load(open(context_file))
-        for a in context["accounts"]:
-            status, body = pd.request("PUT", f"/v1/accounts/{a['domain']}",
-                                      {k: v for k, v in a.items() if k != "domain"})
-            assert status == 200, (a, status, body)
-        for c in context["contacts"]:
-            status, body = pd.request("PUT", f"/v1/contacts/{c['email']}",
-                                      {k: v for k, v in c.items() if k != "email"})
-            assert status == 200, (c, status, body)
+        load_context(pd, context_file)
 
         status, body = pd.request("POST", "/v1/signals", b"\n".join(parts[0]) + b"\n")
         assert status == 200, (status, body)

@@ -23,7 +23,7 @@ import tempfile
 from collections import Counter
 
 from pg_cluster import Cluster
-from playd_harness import Playd, REPO, wait_for
+from playd_harness import Playd, REPO, evaluated, load_context, wait_for
 
 HERE = os.path.join(REPO, "tests", "plays", "temporal")
 TABLES = ["signals", "seen_signals", "outcomes", "actions", "attempts", "accounts", "contacts", "ledger",
@@ -53,23 +53,11 @@ def main(binary, playc):
             def delivered():
                 return open(outbox).read().splitlines() if os.path.exists(outbox) else []
 
-            def evaluated(line):
-                _, trace = pd.request("GET", f"/v1/signals/{json.loads(line)['id']}/trace")
-                return '"status":"evaluated"' in trace
-
             pd = Playd(binary, data, plays=plays).start()
-            context = json.load(open(context_file))
-            for a in context["accounts"]:
-                status, body = pd.request("PUT", f"/v1/accounts/{a['domain']}",
-                                          {k: v for k, v in a.items() if k != "domain"})
-                assert status == 200, (status, body)
-            for c in context["contacts"]:
-                status, body = pd.request("PUT", f"/v1/contacts/{c['email']}",
-                                          {k: v for k, v in c.items() if k != "email"})
-                assert status == 200, (status, body)
+            load_context(pd, context_file)
             status, body = pd.request("POST", "/v1/signals", b"\n".join(lines[:half]) + b"\n")
             assert status == 200, (status, body)
-            wait_for(lambda: evaluated(lines[half - 1]), what="the first half evaluated")
+            wait_for(lambda: evaluated(pd, json.loads(lines[half - 1])["id"]), what="the first half evaluated")
             first = delivered()
             assert first, "the first half fired something"
 
@@ -107,7 +95,7 @@ def main(binary, playc):
             repeat = json.loads(lines[0])["id"]
             status, body = pd.request("POST", "/v1/signals", lines[0])
             assert status == 200 and json.loads(body).get("duplicates") == 1, (status, body)
-            wait_for(lambda: evaluated(lines[-1]), what="the second half evaluated on PostgreSQL")
+            wait_for(lambda: evaluated(pd, json.loads(lines[-1])["id"]), what="the second half evaluated on PostgreSQL")
             wait_for(lambda: len(delivered()) >= len(want), what=f"{len(want)} actions delivered")
             got = delivered()
             missing, extra = Counter(want) - Counter(got), Counter(got) - Counter(want)

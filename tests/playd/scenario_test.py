@@ -26,7 +26,7 @@ import tempfile
 import time
 from collections import Counter
 
-from playd_harness import Playd, REPO
+from playd_harness import Playd, REPO, load_context
 
 HERE = os.path.join(REPO, "tests", "scenario")
 
@@ -45,15 +45,7 @@ def main(binary, playc):
     with tempfile.TemporaryDirectory() as tmp:
         pd = Playd(binary, tmp + "/data", plays=os.path.join(HERE, "plays")).start()
         try:
-            context = json.load(open(context_file))
-            for a in context["accounts"]:
-                fields = {k: v for k, v in a.items() if k != "domain"}
-                status, body = pd.request("PUT", f"/v1/accounts/{a['domain']}", fields)
-                assert status == 200, (a["domain"], status, body)
-            for c in context["contacts"]:
-                fields = {k: v for k, v in c.items() if k != "email"}
-                status, body = pd.request("PUT", f"/v1/contacts/{c['email']}", fields)
-                assert status == 200, (c["email"], status, body)
+            load_context(pd, context_file)
 
             sent = 0
             for n, line in enumerate(open(signals, "rb").read().splitlines(), 1):
