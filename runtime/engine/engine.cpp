@@ -417,20 +417,22 @@ void Engine::evaluate_play(uint32_t pi, const DecodedSignal& s, OutputSink& out)
   o.play = info.name;
   o.signal = s.id;
   o.shadow = info.shadow;
-  if (info.pattern_hash && info.pattern_kind == vm::PatternKind::Absence) {
-    arm_absence(pi, s, o);  // the signal only arms the timer: the play runs when it fires
+  // An outcome decided here, before the clauses: counted, and given to the
+  // sink unless it is a NoMatch the sink does not take.
+  auto decided = [&] {
     ++stats_.outcomes[size_t(o.kind)];
     if (wants_no_match_ || o.kind != OutcomeKind::NoMatch) out.outcome(o);
-    return;
+  };
+  if (info.pattern_hash && info.pattern_kind == vm::PatternKind::Absence) {
+    arm_absence(pi, s, o);  // the signal only arms the timer: the play runs when it fires
+    return decided();
   }
   if (info.pattern_hash) {
     auto mark = arena_.mark();
     bool completed = completes_pattern(pi, s, o);
     arena_.release(mark);
     if (!completed) {
-      ++stats_.outcomes[size_t(o.kind)];
-      if (wants_no_match_ || o.kind != OutcomeKind::NoMatch) out.outcome(o);
-      return;
+      return decided();
     }
   }
   // Most plays a signal reaches reject it at a first `where signal.x == "c"`:
@@ -441,9 +443,7 @@ void Engine::evaluate_play(uint32_t pi, const DecodedSignal& s, OutputSink& out)
       o.kind = OutcomeKind::NoMatch;
       o.clause_pos = info.first_pos;
       o.clause_index = 0;
-      ++stats_.outcomes[size_t(o.kind)];
-      if (wants_no_match_ || o.kind != OutcomeKind::NoMatch) out.outcome(o);
-      return;
+      return decided();
     }
   }
   run_clauses_and_actions(pi, s, out, o);
