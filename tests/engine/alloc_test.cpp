@@ -44,6 +44,34 @@ void operator delete(void* p, size_t) noexcept { std::free(p); }
 namespace play::engine::testing {
 namespace {
 
+// What evaluating lines[warm, end) took, after lines[0, warm) grew the
+// engine's windows and buffers to their working size.
+struct SteadyState {
+  size_t allocations = 0;
+  uint64_t fired = 0;
+};
+void run_steady_state(Harness& h, Engine& engine, OutputSink& sink, std::string& out,
+                      const std::vector<std::string>& lines, size_t warm, SteadyState& got) {
+  std::string err;
+  out.reserve(1 << 16);
+  for (size_t i = 0; i < warm; ++i) {
+    ASSERT_TRUE(h.decoder->decode(lines[i], h.signal, err)) << err;
+    engine.process(h.signal, sink);
+    out.clear();
+  }
+  uint64_t fired_before = engine.stats().count(OutcomeKind::Fired);
+  allocations = 0;
+  counting = true;
+  for (size_t i = warm; i < lines.size(); ++i) {
+    bool ok = h.decoder->decode(lines[i], h.signal, err);
+    engine.process(h.signal, sink);
+    out.clear();
+    if (!ok) break;
+  }
+  counting = false;
+  got = {allocations.load(), engine.stats().count(OutcomeKind::Fired) - fired_before};
+}
+
 TEST(Allocation, SteadyStateDecodeAndEvaluateAllocateNothing) {
   if (!PLAY_COUNT_ALLOCATIONS) GTEST_SKIP() << "allocation counting is off under sanitizers";
   Bundle b = base_bundle();
@@ -72,22 +100,9 @@ TEST(Allocation, SteadyStateDecodeAndEvaluateAllocateNothing) {
     std::snprintf(at, sizeof at, "2026-06-%02dT%02d:00:00Z", 1 + i / 12, (i % 12) * 2);
     lines.push_back(page_view("evt_" + std::to_string(i), at, "ana@bigco.com"));
   }
-  out.reserve(1 << 16);
-  for (int i = 0; i < 4; ++i) {  // warm-up: buffers grow to their working size
-    ASSERT_TRUE(h.decoder->decode(lines[i], h.signal, err)) << err;
-    engine.process(h.signal, sink);
-    out.clear();
-  }
-  allocations = 0;
-  counting = true;
-  for (int i = 4; i < 8; ++i) {
-    bool ok = h.decoder->decode(lines[i], h.signal, err);
-    engine.process(h.signal, sink);
-    out.clear();
-    if (!ok) break;
-  }
-  counting = false;
-  EXPECT_EQ(allocations.load(), 0u);
+  SteadyState got;
+  ASSERT_NO_FATAL_FAILURE(run_steady_state(h, engine, sink, out, lines, 4, got));
+  EXPECT_EQ(got.allocations, 0u);
   // The counter does count: decoding into a fresh DecodedSignal allocates its buffer.
   counting = true;
   {
@@ -122,7 +137,6 @@ TEST(Allocation, SteadyStateTemporalTriggersAllocateNothing) {
   Harness h(std::move(b));
   std::string out;
   NdjsonSink sink(h.bundle, out, true);
-  std::string err;
   Engine engine(h.bundle, *h.context, h.ledger, nullptr);
   std::vector<std::string> lines;
   for (int i = 0; i < 24; ++i) {
@@ -130,26 +144,12 @@ TEST(Allocation, SteadyStateTemporalTriggersAllocateNothing) {
     std::snprintf(at, sizeof at, "2026-06-01T%02d:00:00Z", i);
     lines.push_back(page_view("evt_" + std::to_string(i), at, "", "pricing", "bigco.com"));
   }
-  out.reserve(1 << 16);
-  for (int i = 0; i < 12; ++i) {  // warm-up: the windows and buffers grow to their working size
-    ASSERT_TRUE(h.decoder->decode(lines[i], h.signal, err)) << err;
-    engine.process(h.signal, sink);
-    out.clear();
-  }
-  uint64_t fired_before = engine.stats().count(OutcomeKind::Fired);
-  allocations = 0;
-  counting = true;
-  for (int i = 12; i < 24; ++i) {
-    bool ok = h.decoder->decode(lines[i], h.signal, err);
-    engine.process(h.signal, sink);
-    out.clear();
-    if (!ok) break;
-  }
-  counting = false;
-  EXPECT_EQ(allocations.load(), 0u);
+  SteadyState got;
+  ASSERT_NO_FATAL_FAILURE(run_steady_state(h, engine, sink, out, lines, 12, got));
+  EXPECT_EQ(got.allocations, 0u);
   // Signals 13..24: N=3 fires on the 15th, 18th, 21st, 24th; N=4 on the 16th, 20th, 24th; N=5 on the 15th,
   // 20th.
-  EXPECT_EQ(engine.stats().count(OutcomeKind::Fired) - fired_before, 4u * 4 + 3u * 3 + 3u * 2);
+  EXPECT_EQ(got.fired, 4u * 4 + 3u * 3 + 3u * 2);
 }
 
 // Rates: each signal closes an hourly bucket (every third hour empty, a
@@ -177,7 +177,6 @@ TEST(Allocation, SteadyStateRatesAllocateNothing) {
   Harness h(std::move(b));
   std::string out;
   NdjsonSink sink(h.bundle, out, true);
-  std::string err;
   Engine engine(h.bundle, *h.context, h.ledger, nullptr);
   std::vector<std::string> lines;
   for (int i = 0; i < 48; ++i) {
@@ -186,26 +185,11 @@ TEST(Allocation, SteadyStateRatesAllocateNothing) {
     std::snprintf(at, sizeof at, "2026-06-%02dT%02d:00:00Z", 1 + i / 24, i % 24);
     lines.push_back(page_view("evt_" + std::to_string(i), at, "", "pricing", "bigco.com"));
   }
-  out.reserve(1 << 16);
-  size_t half = lines.size() / 2;
-  for (size_t i = 0; i < half; ++i) {
-    ASSERT_TRUE(h.decoder->decode(lines[i], h.signal, err)) << err;
-    engine.process(h.signal, sink);
-    out.clear();
-  }
-  uint64_t fired_before = engine.stats().count(OutcomeKind::Fired);
-  allocations = 0;
-  counting = true;
-  for (size_t i = half; i < lines.size(); ++i) {
-    bool ok = h.decoder->decode(lines[i], h.signal, err);
-    engine.process(h.signal, sink);
-    out.clear();
-    if (!ok) break;
-  }
-  counting = false;
-  EXPECT_EQ(allocations.load(), 0u);
+  SteadyState got;
+  ASSERT_NO_FATAL_FAILURE(run_steady_state(h, engine, sink, out, lines, lines.size() / 2, got));
+  EXPECT_EQ(got.allocations, 0u);
   // Each empty hour is a drop (0 < 0.5 * 4/6), the hour after it re-arms: 8 in the second day, 10 plays.
-  EXPECT_EQ(engine.stats().count(OutcomeKind::Fired) - fired_before, 8u * 10);
+  EXPECT_EQ(got.fired, 8u * 10);
 }
 
 // Scores: adding a weight, reporting the value and firing allocate nothing
@@ -240,27 +224,12 @@ TEST(Allocation, SteadyStateScoresAllocateNothing) {
     std::snprintf(at, sizeof at, "2026-06-%02dT%02d:00:00Z", 1 + i / 24, i % 24);
     lines.push_back(page_view("evt_" + std::to_string(i), at, "", "pricing", "bigco.com"));
   }
-  out.reserve(1 << 16);
-  std::string err;
-  for (int i = 0; i < 24; ++i) {  // warm-up
-    ASSERT_TRUE(h.decoder->decode(lines[i], h.signal, err)) << err;
-    engine.process(h.signal, sink);
-    out.clear();
-  }
-  uint64_t fired_before = engine.stats().count(OutcomeKind::Fired);
-  allocations = 0;
-  counting = true;
-  for (int i = 24; i < 48; ++i) {
-    bool ok = h.decoder->decode(lines[i], h.signal, err);
-    engine.process(h.signal, sink);
-    out.clear();
-    if (!ok) break;
-  }
-  counting = false;
-  EXPECT_EQ(allocations.load(), 0u);
+  SteadyState got;
+  ASSERT_NO_FATAL_FAILURE(run_steady_state(h, engine, sink, out, lines, 24, got));
+  EXPECT_EQ(got.allocations, 0u);
   // An hourly 10 with a 2h half life settles near 10 / (1 - 2^-0.5) = 34.1, just
   // after a signal, and 24.1 just before one: plays at 25..34 fire again and again.
-  EXPECT_GT(engine.stats().count(OutcomeKind::Fired), fired_before);
+  EXPECT_GT(got.fired, 0u);
 }
 
 }  // namespace
