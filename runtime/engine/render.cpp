@@ -106,20 +106,25 @@ static void key_string(std::string& out, const char* key, std::string_view value
     json::append_string(out, value);
 }
 
-void render_action(const Action& a, std::string& out) {
+static void append_head(std::string& out, const Action& a) {
   out += "{\"kind\":\"action\"";
   key_string(out, "play", a.play);
   key_string(out, "action", a.action);
+}
+
+static void append_who(std::string& out, const Action& a) {
   key_string(out, "signal", a.signal);
   key_string(out, "account", a.account);
   key_string(out, "contact", a.contact);
-  out += ",\"args\":{";
-  for (size_t i = 0; i < a.args.size(); ++i) {
-    if (i) out += ',';
-    json::append_string(out, a.def->args[i].name);
-    out += ':';
-    append_value_json(out, a.args[i]);
-  }
+}
+
+static void append_arg_key(std::string& out, const Action& a, size_t i) {
+  json::append_string(out, a.def->args[i].name);
+  out += ':';
+}
+
+// After the arguments: the priority, the key and the shadow mark.
+static void append_tail(std::string& out, const Action& a) {
   out += "},\"priority\":\"";
   out += vm::priority_name(a.priority);
   out += "\",\"key\":\"";
@@ -127,6 +132,57 @@ void render_action(const Action& a, std::string& out) {
   out += '"';
   if (a.shadow) out += ",\"shadow\":true";
   out += '}';
+}
+
+void render_action(const Action& a, std::string& out) {
+  append_head(out, a);
+  append_who(out, a);
+  out += ",\"args\":{";
+  for (size_t i = 0; i < a.args.size(); ++i) {
+    if (i) out += ',';
+    append_arg_key(out, a, i);
+    append_value_json(out, a.args[i]);
+  }
+  append_tail(out, a);
+}
+
+const ActionRenderer::Head& ActionRenderer::head(const Action& a) {
+  Head& h = heads_[a.def];
+  // A definition is one play's action; the names are compared anyway, so a
+  // definition freed and another allocated at its address cannot show.
+  if (h.text.empty() || h.play != a.play || h.action != a.action || h.keys.size() != a.args.size()) {
+    h.play.assign(a.play);
+    h.action.assign(a.action);
+    h.text.clear();
+    append_head(h.text, a);
+    h.keys.resize(a.args.size());
+    for (size_t i = 0; i < a.args.size(); ++i) {
+      h.keys[i].clear();
+      append_arg_key(h.keys[i], a, i);
+    }
+  }
+  return h;
+}
+
+void ActionRenderer::render(const Action& a, std::string& out) {
+  if (!a.def) return render_action(a, out);
+  const Head& h = head(a);
+  if (who_.empty() || a.signal != signal_ || a.account != account_ || a.contact != contact_) {
+    signal_.assign(a.signal);
+    account_.assign(a.account);
+    contact_.assign(a.contact);
+    who_.clear();
+    append_who(who_, a);
+  }
+  out += h.text;
+  out += who_;
+  out += ",\"args\":{";
+  for (size_t i = 0; i < a.args.size(); ++i) {
+    if (i) out += ',';
+    out += h.keys[i];
+    append_value_json(out, a.args[i]);
+  }
+  append_tail(out, a);
 }
 
 void render_outcome(const Outcome& o, const vm::Bundle& bundle, std::string& out) {
@@ -153,7 +209,7 @@ void render_outcome(const Outcome& o, const vm::Bundle& bundle, std::string& out
 }
 
 void NdjsonSink::action(const Action& a) {
-  render_action(a, out_);
+  actions_.render(a, out_);
   out_ += '\n';
 }
 

@@ -15,7 +15,10 @@
 // own form ("1d", "1h30m"); timestamps as RFC 3339 UTC strings.
 #pragma once
 
+#include <absl/container/flat_hash_map.h>
+
 #include <string>
+#include <vector>
 
 #include "runtime/engine/output.h"
 #include "runtime/vm/bundle.h"
@@ -36,6 +39,28 @@ void append_pos(std::string& out, const vm::Bundle& bundle, const vm::SourcePos&
 void render_action(const Action& a, std::string& out);
 void render_outcome(const Outcome& o, const vm::Bundle& bundle, std::string& out);
 
+// render_action with the parts that repeat escaped once, byte for byte the
+// same line: for each action definition its head (`{"kind":"action",
+// "play":...,"action":...`) and its arguments' `"name":`, and for a signal
+// its `,"signal":...,"account":...,"contact":...` (a signal fires a dozen
+// actions in a busy backtest). Only what is computed per signal, argument
+// values and the key, is rendered each time.
+class ActionRenderer {
+ public:
+  void render(const Action& a, std::string& out);
+
+ private:
+  struct Head {
+    std::string play, action;       // what `text` was made from (a check, not the key)
+    std::string text;               // `{"kind":"action","play":"p","action":"enroll"`
+    std::vector<std::string> keys;  // `"sequence":`, per argument
+  };
+  const Head& head(const Action& a);
+  absl::flat_hash_map<const vm::Action*, Head> heads_;
+  std::string signal_, account_, contact_;  // the last signal's, as given
+  std::string who_;                         // and rendered
+};
+
 // An OutputSink that appends NDJSON lines to a string (the caller writes
 // and clears it when it likes): every action, and outcomes when `trace`.
 class NdjsonSink : public OutputSink {
@@ -51,6 +76,7 @@ class NdjsonSink : public OutputSink {
   const vm::Bundle& bundle_;
   std::string& out_;
   bool trace_;
+  ActionRenderer actions_;
 };
 
 }  // namespace play::engine

@@ -91,6 +91,59 @@ TEST(Render, NdjsonSinkPrintsOutcomesOnlyWhenTracing) {
   EXPECT_EQ(traced, action_line + R"({"kind":"outcome","play":"p","signal":"e","outcome":"fired"})" + "\n");
 }
 
+// ActionRenderer keeps parts of lines it rendered before; every line must
+// still be render_action's, byte for byte, whatever changes between actions.
+TEST(Render, TheActionRendererWritesRenderActionsLines) {
+  vm::Action notify_def = notify("#c", text("t"));
+  vm::Action other_def = notify("#d", text("u"));
+  other_def.args[1].name = "te\"xt";  // a name that needs escaping
+  Value args[] = {Value::string("#c"), Value::string("line\n\"quoted\" caf\xc3\xa9 \x01")};
+  struct Case {
+    const char* play;
+    const vm::Action* def;
+    const char* signal;
+    const char* account;
+    const char* contact;
+    bool shadow;
+  };
+  const Case cases[] = {
+      {"p", &notify_def, "e1", "", "", false},
+      {"p", &notify_def, "e1", "", "", false},           // the same again
+      {"p", &notify_def, "e1", "bigco.com", "", false},  // the account changes, not the signal
+      {"p", &notify_def, "e1", "bigco.com", "ana@bigco.com", true},
+      {"q", &notify_def, "e1", "bigco.com", "ana@bigco.com", false},  // another play, same definition
+      {"p", &other_def, "e\"2", "bigco.com", "ana@bigco.com", false},
+      {"p", &notify_def, "e3", "x\\y.com", "", false},
+  };
+  ActionRenderer renderer;
+  for (const Case& c : cases) {
+    Action a;
+    a.play = c.play;
+    a.action = "notify";
+    a.signal = c.signal;
+    a.account = c.account;
+    a.contact = c.contact;
+    a.def = c.def;
+    a.args = args;
+    a.shadow = c.shadow;
+    a.priority = c.shadow ? vm::Priority::High : vm::Priority::Normal;
+    idempotency_key(c.play, c.signal, 0, a.key_hex);
+    std::string want, got;
+    render_action(a, want);
+    renderer.render(a, got);
+    EXPECT_EQ(got, want);
+  }
+  std::string line;
+  Action a;
+  a.play = "p";
+  a.action = "notify";
+  a.signal = "e";
+  a.def = &other_def;
+  a.args = args;
+  renderer.render(a, line);
+  EXPECT_NE(line.find(R"("te\"xt":"line\n\"quoted\" café \u0001")"), std::string::npos) << line;
+}
+
 TEST(IdempotencyKey, StableAndDistinct) {
   char k[33];
   idempotency_key("pricing_visit_enterprise", "evt_1", 0, k);
