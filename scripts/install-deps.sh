@@ -6,7 +6,7 @@ set -euo pipefail
 PKGS=(
   build-essential cmake ninja-build pkg-config git clang clang-format libclang-rt-14-dev
   antlr4 libantlr4-runtime-dev
-  libabsl-dev libfmt-dev libre2-dev libsimdjson-dev libsqlite3-dev sqlite3 libssl-dev zlib1g-dev
+  libabsl-dev libfmt-dev libre2-dev libsimdjson-dev libsqlite3-dev sqlite3 libssl-dev zlib1g-dev libxxhash-dev
   libpq-dev postgresql-15  # the PostgreSQL store; its tests start a throwaway cluster (initdb)
   libcurl4-openssl-dev libboost-dev libboost-system-dev libtomlplusplus-dev libcli11-dev
   libspdlog-dev libgtest-dev libgmock-dev libbenchmark-dev

@@ -136,6 +136,26 @@ Engine::Engine(const vm::Bundle& bundle, ContextStore& context, Ledger& ledger, 
         plays_[p].pattern_index = pattern_count_++;
         pattern_plays_.push_back(p);
       }
+  // The same order for the ledger: the `fired within` questions of one
+  // signal then fall on neighbouring entries (MemoryLedger).
+  // Engine::prefetch tells it, per signal type, the positions in that order
+  // of the plays that ask it about a contact and about an account.
+  {
+    std::vector<std::string_view> order;
+    ledger_prefetch_.resize(plays_by_type_.size());
+    for (size_t t = 0; t < plays_by_type_.size(); ++t)
+      for (uint32_t p : plays_by_type_[t]) {
+        for (const PlayInfo::Clause& c : plays_[p].clauses)
+          if (c.kind == vm::ClauseKind::UnlessFired) {
+            auto pos = static_cast<uint32_t>(order.size());
+            if (c.per != vm::Per::Account) ledger_prefetch_[t].contact.push_back(pos);
+            if (c.per != vm::Per::Contact) ledger_prefetch_[t].account.push_back(pos);
+          }
+        if (plays_[p].ledger_pos == UINT32_MAX) plays_[p].ledger_pos = static_cast<uint32_t>(order.size());
+        order.push_back(plays_[p].name);
+      }
+    ledger_.expect_plays(order);
+  }
   prefetch_by_type_.resize(plays_by_type_.size());
   for (size_t t = 0; t < plays_by_type_.size(); ++t)
     for (uint32_t p : plays_by_type_[t])
@@ -237,7 +257,17 @@ void Engine::process(const DecodedSignal& s, OutputSink& out) {
   resolve_context(s);
   begin_signal(s);
 
-  for (uint32_t p : plays_by_type_[s.type]) evaluate_play(p, s, out);
+  // A type's plays are every few entries of plays_ (by play index), too far
+  // apart for the hardware to guess: their hot lines are loaded ahead.
+  const std::vector<uint32_t>& plays = plays_by_type_[s.type];
+  for (size_t j = 0; j < plays.size(); ++j) {
+    if (j + kPlaysAhead < plays.size()) {
+      const char* next = reinterpret_cast<const char*>(&plays_[plays[j + kPlaysAhead]]);
+      __builtin_prefetch(next);
+      __builtin_prefetch(next + 64);
+    }
+    evaluate_play(plays[j], s, out);
+  }
 
   if (enrolled_ && !contact_key_.empty() && contact_last_enrolled_slot_ >= 0) {
     FieldValue f{uint32_t(contact_last_enrolled_slot_), vm::Value::timestamp(s.occurred_at_ms)};
@@ -258,6 +288,11 @@ void Engine::prefetch(const DecodedSignal& s, PatternStore::Prefetch step) {
   // hold or not: checking the guards here cost more than the extra loads.
   if (s.type < prefetch_by_type_.size() && !s.account.empty() && !prefetch_by_type_[s.type].empty())
     patterns_->prefetch(step, s.account, prefetch_by_type_[s.type]);
+  if (s.type < ledger_prefetch_.size()) {
+    const LedgerPrefetch& lp = ledger_prefetch_[s.type];
+    if (!s.contact.empty() && !lp.contact.empty()) ledger_.prefetch(step, s.contact, lp.contact);
+    if (!s.account.empty() && !lp.account.empty()) ledger_.prefetch(step, s.account, lp.account);
+  }
 }
 
 // The per-signal evaluation state, for a signal whose context is resolved.
@@ -618,7 +653,7 @@ bool Engine::passes_clauses(uint32_t pi, Outcome& o) {
         }
         break;
       case vm::ClauseKind::UnlessFired: {
-        std::optional<int64_t> last = ledger_.last_fired(info.name, ledger_key(ic.per));
+        std::optional<int64_t> last = ledger_.last_fired_at(info.ledger_pos, info.name, ledger_key(ic.per));
         if (last && std::llabs(ctx_.now_ms - *last) < ic.within_ms)
           return reject(o, OutcomeKind::Deduplicated, ic.pos, ci, reason), false;
         break;
@@ -686,7 +721,7 @@ void Engine::issue_actions(uint32_t pi, const DecodedSignal& s, OutputSink& out,
   }
   for (const vm::Clause& c : play.clauses)
     if (c.kind == vm::ClauseKind::UnlessFired)
-      ledger_.record_fire(play.name, ledger_key(c.per), s.occurred_at_ms);
+      ledger_.record_fire_at(info.ledger_pos, info.name, ledger_key(c.per), s.occurred_at_ms);
   o.kind = OutcomeKind::Fired;
 }
 

@@ -254,6 +254,13 @@ class Engine {
   MemoryPatterns own_patterns_;
   // prefetch(): per signal type, the account patterns of its plays.
   std::vector<std::vector<uint32_t>> prefetch_by_type_;
+  static constexpr size_t kPlaysAhead = 4;  // process(): PlayInfos loaded this many plays ahead
+  // prefetch(): per signal type, the positions (Ledger::expect_plays) of
+  // its plays' `fired within` questions about the contact and the account.
+  struct LedgerPrefetch {
+    std::vector<uint32_t> contact, account;
+  };
+  std::vector<LedgerPrefetch> ledger_prefetch_;
   PatternStore* patterns_ = &own_patterns_;
   uint32_t pattern_count_ = 0;  // plays with a pattern
   std::vector<std::vector<uint32_t>> plays_by_type_;

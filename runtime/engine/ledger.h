@@ -7,7 +7,10 @@
 
 #include <cstdint>
 #include <optional>
+#include <span>
 #include <string_view>
+
+#include "runtime/engine/prefetch.h"
 
 namespace play::engine {
 
@@ -24,6 +27,25 @@ class Ledger {
   // the engine takes it modulo the pool's size) and, if `advance`,
   // increments it. Deterministic: it depends only on the order of calls.
   virtual uint64_t pool_cursor(std::string_view pool, bool advance) = 0;
+  // The engine's plays in the order it asks about them (those of one signal
+  // type together), once, before any question: an in-memory ledger numbers
+  // them so, and keeps one signal's answers near each other.
+  virtual void expect_plays(std::span<const std::string_view> /*names*/) {}
+  // last_fired and record_fire for the play at `position` of that order,
+  // named `play` as there: an in-memory ledger finds it by the position.
+  virtual std::optional<int64_t> last_fired_at(uint32_t /*position*/, std::string_view play,
+                                               std::string_view key) {
+    return last_fired(play, key);
+  }
+  virtual void record_fire_at(uint32_t /*position*/, std::string_view play, std::string_view key,
+                              int64_t at_ms) {
+    record_fire(play, key, at_ms);
+  }
+  // Soon asked about `key` and the plays at `positions` of expect_plays'
+  // order (a signal's plays, Engine::prefetch): an in-memory ledger starts
+  // loading them, one step a signal apart. Changes nothing.
+  virtual void prefetch(PrefetchStep /*step*/, std::string_view /*key*/,
+                        std::span<const uint32_t> /*positions*/) {}
 };
 
 class SeenSignals {

@@ -27,6 +27,7 @@
 #include <vector>
 
 #include "runtime/engine/key_hash.h"
+#include "runtime/engine/prefetch.h"
 #include "runtime/engine/state_arena.h"
 
 namespace play::engine {
@@ -154,7 +155,7 @@ class PatternStore {
   // Engine::prefetch): a store in memory starts loading them, in `step`s a
   // signal apart (each needs what the one before loaded: the key's entry,
   // then its table of patterns, then the states).
-  enum class Prefetch { Key, Table, States };
+  using Prefetch = PrefetchStep;
   virtual void prefetch(Prefetch /*step*/, std::string_view /*key*/, std::span<const uint32_t> /*indexes*/) {}
   // Whether pattern `id` may have a state for `key`: false lets a caller
   // that only closes what exists (a rate's buckets before a signal) skip

@@ -19,6 +19,7 @@ struct Engine::PlayInfo {
   // signal reaching 25 plays reads 25 of these (two cache lines each), not
   // 25 vm::Plays and their patterns spread over the heap.
   std::string_view name;                // the play's name (points into the bundle)
+  uint32_t ledger_pos = UINT32_MAX;     // its first position in Ledger::expect_plays' order
   uint64_t pattern_hash = 0;            // vm::pattern_hash, 0 without a pattern
   uint32_t pattern_index = kNoPattern;  // among the bundle's patterns (PatternId::index)
   int32_t first_guard = -1;             // guards_ index when the first clause is a `where` guard
@@ -55,7 +56,9 @@ struct Engine::PlayInfo {
     int64_t within_ms = 0;  // UnlessFired
     vm::SourcePos pos;
   };
-  absl::InlinedVector<Clause, 4> clauses;
+  // Six inline: a play with an icp, a filter, suppression and `fired within`
+  // has five, and on the heap they were a cache miss per play let through.
+  absl::InlinedVector<Clause, 6> clauses;
   std::string pattern_window;      // " within 48h per account"
   std::vector<uint8_t> is_enroll;  // per action
   std::vector<int> sink_arg;       // per action: index of the `sink` argument (webhook), or -1

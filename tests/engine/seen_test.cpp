@@ -43,5 +43,33 @@ TEST(SeenSignals, MemoryFollowsTheTtlNotTheInput) {
   EXPECT_FALSE(seen.first_time("id98600", 99999LL * 60'000));  // 23h20m ago: still a duplicate
 }
 
+TEST(SeenSignals, IdsOfAnyLengthAreKeptApart) {
+  MemorySeenSignals seen(30 * kDay);
+  std::string long_id(10'000, 'x');
+  EXPECT_TRUE(seen.first_time(long_id, 0));
+  long_id.back() = 'y';  // differs only in its last byte
+  EXPECT_TRUE(seen.first_time(long_id, 0));
+  EXPECT_FALSE(seen.first_time(long_id, kDay));
+  EXPECT_TRUE(seen.first_time("", 0));
+  EXPECT_FALSE(seen.first_time("", 0));
+  EXPECT_TRUE(seen.first_time(std::string_view("a\0b", 3), 0));  // bytes, not C strings
+  EXPECT_TRUE(seen.first_time(std::string_view("a\0c", 3), 0));
+  for (int i = 0; i < 200000; ++i) EXPECT_TRUE(seen.first_time("sig_" + std::to_string(i), kDay));
+  for (int i = 0; i < 200000; i += 997) EXPECT_FALSE(seen.first_time("sig_" + std::to_string(i), 2 * kDay));
+}
+
+// First sightings are kept as 32-bit offsets: in milliseconds up to a TTL
+// of 2^32 ms (49.7 days), in coarser steps beyond (a year: 8 ms).
+TEST(SeenSignals, ATtlLongerThanFortyNineDaysStillExpiresOnTime) {
+  MemorySeenSignals seen(365 * kDay);
+  EXPECT_TRUE(seen.first_time("a", 0));
+  EXPECT_TRUE(seen.first_time("b", 100 * kDay + 12345));
+  EXPECT_FALSE(seen.first_time("a", 364 * kDay));
+  EXPECT_FALSE(seen.first_time("b", 465 * kDay));          // a year less 12,345 ms after it
+  EXPECT_TRUE(seen.first_time("a", 465 * kDay));           // more than a year after it
+  EXPECT_FALSE(seen.first_time("b", 465 * kDay + 12000));  // still within 16 ms of rounding
+  EXPECT_TRUE(seen.first_time("b", 465 * kDay + 12345 + 16));
+}
+
 }  // namespace
 }  // namespace play::engine
