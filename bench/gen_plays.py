@@ -64,7 +64,43 @@ def play_model(i):
     }
 
 
-def play_text(i, rnd):
+def action_heavy_text(i):
+    """Play i of the action-heavy corpus: the same triggers and actions, but
+    without the icp, suppression and employee filters, and with `fired
+    within` windows shorter than a contact's spacing between signals, so a
+    signal fires about a dozen actions and every play still asks the ledger."""
+    m = play_model(i)
+    sig, prop, value, route = m["type"], m["prop"], m["value"], m["route"]
+    lines = [
+        f"play synthetic_{i:05d} {{",
+        f'  title    "Synthetic play {i}"',
+        '  owner    "revops@acme.com"',
+        '  oncall   "#gtm-oncall"',
+        f"  priority {m['priority']}",
+        f"  on {sig}",
+        f'  where signal.{prop} == "{value}"',
+        f"  unless fired within {2 + i % 24}h per {m['per']}",
+    ]
+    if route == 0:
+        lines += [
+            "  unless suppressed",
+            "  let rep = account.owner ?? round_robin(sdrs)",
+            f'  do enroll(sequence: "seq-{i}", rep: rep)',
+        ]
+    elif route == 1:
+        lines += [
+            f'  do notify(channel: "#alerts-{i % 7}", text: "{{contact.name}} at {{account.name}}: {prop} {value}")',
+            f'  do task(subject: "Follow up {i}", owner: account.owner, due: {1 + i % 3}d)',
+        ]
+    else:
+        lines += [f'  do review(queue: "weekly-{i % 5}", note: "{{account.name}} {value}")']
+    lines.append("}")
+    return "\n".join(lines) + "\n"
+
+
+def play_text(i, rnd, action_heavy=False):
+    if action_heavy:
+        return action_heavy_text(i)
     m = play_model(i)
     sig, prop, value, icp, emp, route = m["type"], m["prop"], m["value"], m["icp"], m["emp"], m["route"]
     lines = [
@@ -82,7 +118,7 @@ def play_text(i, rnd):
     ]
     if route == 0:
         lines += [
-            f"  unless fired within {1 + i % 12}h per contact",
+            f"  unless fired within {2 + i % 24}h per contact",
             "  let rep = account.owner ?? round_robin(sdrs)",
             f'  do enroll(sequence: "seq-{i}", rep: rep)',
         ]
@@ -108,6 +144,8 @@ def main():
     ap.add_argument("--per-file", type=int, default=10)
     ap.add_argument("--signals", type=int, default=0)
     ap.add_argument("--seed", type=int, default=7)
+    ap.add_argument("--action-heavy", action="store_true",
+                    help="plays without icp and suppression filters (about a dozen actions per signal)")
     ap.add_argument("--only-type", help="write only the plays on this signal type (same play numbers)")
     a = ap.parse_args()
     rnd = random.Random(a.seed)
@@ -116,10 +154,13 @@ def main():
     with open(os.path.join(a.out, "model.json"), "w") as f:
         json.dump([play_model(i) for i in chosen], f, indent=0)
     with open(os.path.join(a.out, "plays", "project.play"), "w") as f:
-        f.write(PROJECT)
+        # The action-heavy corpus enrolls the same contacts again and again:
+        # without the "recently enrolled" rule, which would stop all but one.
+        f.write(PROJECT if not a.action_heavy else
+                PROJECT.replace("  now - contact.last_enrolled_at < 30d         as \"recently enrolled\"\n", ""))
     for start in range(0, len(chosen), a.per_file):
         with open(os.path.join(a.out, "plays", f"plays_{start // a.per_file:04d}.play"), "w") as f:
-            f.write("\n".join(play_text(i, rnd) for i in chosen[start:start + a.per_file]))
+            f.write("\n".join(play_text(i, rnd, a.action_heavy) for i in chosen[start:start + a.per_file]))
     if a.signals:
         accounts, contacts = [], []
         for k in range(500):
