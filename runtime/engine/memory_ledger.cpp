@@ -1,5 +1,8 @@
 #include "runtime/engine/memory_ledger.h"
 
+// Inlined: ids are short, and a call into the shared library per hash cost
+// more than the hash.
+#define XXH_INLINE_ALL
 #include <xxhash.h>
 
 #include <algorithm>
@@ -63,7 +66,16 @@ void MemoryLedger::record_fire_at(uint32_t position, std::string_view play, std:
 
 // An entity's table is read by the first question of its signal: without
 // this, a cache miss per play asked about (a fifth of an action-heavy run).
+//
+// Only while the plays ask often enough to pay for it: where most plays
+// stop at their filters (the standard bench corpus: about one question a
+// signal), finding the entities a signal ahead cost more than it saved.
 void MemoryLedger::prefetch(PrefetchStep step, std::string_view key, std::span<const uint32_t> positions) {
+  if (step == PrefetchStep::States && ++prefetches_ == kSample) {
+    prefetching_ = questions_ >= kWorthIt * kSample;
+    prefetches_ = questions_ = 0;
+  }
+  if (!prefetching_) return;
   if (step == PrefetchStep::Key) return entities_.prefetch(key);
   auto it = entities_.find(key);
   if (it == entities_.end()) return;
@@ -88,6 +100,7 @@ void MemoryLedger::record_fire(std::string_view play, std::string_view key, int6
 }
 
 std::optional<int64_t> MemoryLedger::last_fired(uint32_t play, std::string_view key) {
+  ++questions_;
   if (play == kNone) return std::nullopt;
   uint32_t e = entity_id(key, false);
   if (e == kNone) return std::nullopt;

@@ -64,6 +64,12 @@ class MemoryLedger : public Ledger {
   absl::flat_hash_map<std::string, uint64_t, KeyHash, std::equal_to<>> cursors_;
   std::string last_entity_;
   uint32_t last_entity_id_ = kNone;
+  // prefetch() runs while the last kSample prefetched entities were asked
+  // about kWorthIt times each on average, and is sampled again after kSample.
+  static constexpr uint32_t kSample = 1024, kWorthIt = 4;
+  uint32_t prefetches_ = 0;
+  uint64_t questions_ = 0;
+  bool prefetching_ = true;
 };
 
 // A repeat of an id is a duplicate while the stream clock (the newest

@@ -148,18 +148,10 @@ void render_action(const Action& a, std::string& out) {
 
 const ActionRenderer::Head& ActionRenderer::head(const Action& a) {
   Head& h = heads_[a.def];
-  // A definition is one play's action; the names are compared anyway, so a
-  // definition freed and another allocated at its address cannot show.
-  if (h.text.empty() || h.play != a.play || h.action != a.action || h.keys.size() != a.args.size()) {
-    h.play.assign(a.play);
-    h.action.assign(a.action);
-    h.text.clear();
+  if (h.text.empty()) {
     append_head(h.text, a);
     h.keys.resize(a.args.size());
-    for (size_t i = 0; i < a.args.size(); ++i) {
-      h.keys[i].clear();
-      append_arg_key(h.keys[i], a, i);
-    }
+    for (size_t i = 0; i < a.args.size(); ++i) append_arg_key(h.keys[i], a, i);
   }
   return h;
 }

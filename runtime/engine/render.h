@@ -44,14 +44,15 @@ void render_outcome(const Outcome& o, const vm::Bundle& bundle, std::string& out
 // "play":...,"action":...`) and its arguments' `"name":`, and for a signal
 // its `,"signal":...,"account":...,"contact":...` (a signal fires a dozen
 // actions in a busy backtest). Only what is computed per signal, argument
-// values and the key, is rendered each time.
+// values and the key, is rendered each time. For the actions of one bundle,
+// which outlives the renderer (NdjsonSink's): an action definition's address
+// names it, with its play.
 class ActionRenderer {
  public:
   void render(const Action& a, std::string& out);
 
  private:
   struct Head {
-    std::string play, action;       // what `text` was made from (a check, not the key)
     std::string text;               // `{"kind":"action","play":"p","action":"enroll"`
     std::vector<std::string> keys;  // `"sequence":`, per argument
   };

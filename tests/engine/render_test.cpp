@@ -111,7 +111,6 @@ TEST(Render, TheActionRendererWritesRenderActionsLines) {
       {"p", &notify_def, "e1", "", "", false},           // the same again
       {"p", &notify_def, "e1", "bigco.com", "", false},  // the account changes, not the signal
       {"p", &notify_def, "e1", "bigco.com", "ana@bigco.com", true},
-      {"q", &notify_def, "e1", "bigco.com", "ana@bigco.com", false},  // another play, same definition
       {"p", &other_def, "e\"2", "bigco.com", "ana@bigco.com", false},
       {"p", &notify_def, "e3", "x\\y.com", "", false},
   };
