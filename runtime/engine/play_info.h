@@ -38,6 +38,14 @@ struct Engine::PlayInfo {
     bool filtered = false;  // it has a where (a guard, or a program to run)
   };
   absl::InlinedVector<Member, 2> members;
+  // Where the programs of the clauses that are not guards live (evaluate_play
+  // prefetches them once the play's first guard let a signal through).
+  struct ProgramLines {
+    const vm::Program* program;
+    const void* code;
+    const void* constants;
+  };
+  absl::InlinedVector<ProgramLines, 2> programs;
 
   // ---- The rest: read once a play's trigger let a signal through.
   std::vector<std::string> clause_reasons;  // per clause: what an outcome's `reason` says
