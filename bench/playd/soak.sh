@@ -35,12 +35,15 @@ done
 
 # Each service in its own session: its pid is its process group, and only
 # that group is stopped.
+# Not called in $( ): the process must be this shell's child (for wait)
+# and PIDS must be this shell's array (for cleanup); the pid is in LAST_PID.
 PIDS=()
+LAST_PID=
 start_bg() {  # logfile cmd...
   local logf=$1; shift
   setsid "$@" >"$logf" 2>&1 </dev/null &
-  PIDS+=($!)
-  echo $!
+  LAST_PID=$!
+  PIDS+=("$LAST_PID")
 }
 cleanup() {
   local p
@@ -64,25 +67,25 @@ url = "http://127.0.0.1:$SINK_PORT/sink"
 concurrency = $SINK_CONCURRENCY
 EOF
 SINK_FILE=$OUT/sink.tsv
-SINK_FILE=$SINK_FILE SINK_PORT=$SINK_PORT start_bg "$OUT/logs/sink.log" node "$PEERS_DIR/sink.js" >/dev/null
-PLAYD_PID=$(start_bg "$OUT/logs/playd.log" "$PLAYD" serve --plays "$HERE/bench.play" --data "$OUT/data" \
-  --config "$OUT/playd.toml")
+SINK_FILE=$SINK_FILE SINK_PORT=$SINK_PORT start_bg "$OUT/logs/sink.log" node "$PEERS_DIR/sink.js"
+start_bg "$OUT/logs/playd.log" "$PLAYD" serve --plays "$HERE/bench.play" --data "$OUT/data" --config "$OUT/playd.toml"
+PLAYD_PID=$LAST_PID
 for i in $(seq 1 80); do curl -sf -o /dev/null -m 1 "http://127.0.0.1:$PLAYD_PORT/healthz" && break; sleep 0.25; done
 curl -sf -o /dev/null -m 1 "http://127.0.0.1:$PLAYD_PORT/healthz" || die "playd did not start (see $OUT/logs)"
 rss() { awk '/^VmRSS:/{print $2}' "/proc/$PLAYD_PID/status" 2>/dev/null; }
 log "playd pid $PLAYD_PID up, RSS $(rss) kB; load.py $RATE/s for $DURATION s, a sample every $EVERY s"
 
-LOAD_PID=$(start_bg "$OUT/logs/load.txt" timeout $((DURATION + 600)) python3 "$PEERS_DIR/load.py" \
+start_bg "$OUT/logs/load.txt" timeout $((DURATION + 600)) python3 "$PEERS_DIR/load.py" \
   --url "http://127.0.0.1:$PLAYD_PORT/v1/signals" --rate "$RATE" --duration "$DURATION" \
-  --sink-file "$SINK_FILE" --label "playd soak" --run-id "soak-$(date +%H%M%S)" --drain-max 120)
+  --sink-file "$SINK_FILE" --label "playd soak" --run-id "soak-$(date +%H%M%S)" --drain-max 120
+LOAD_PID=$LAST_PID
 T0=$SECONDS
 printf 'seconds\trss_kb\n' >"$OUT/rss.tsv"
 while kill -0 "$LOAD_PID" 2>/dev/null; do
   r=$(rss) || true
   [ -n "$r" ] || die "playd died (see $OUT/logs/playd.log)"
   printf '%d\t%d\n' $((SECONDS - T0)) "$r" >>"$OUT/rss.tsv"
-  [ $((SECONDS - T0)) -le "$DURATION" ] || break  # load.py drains: the load is over
-  sleep "$EVERY"
+  sleep "$EVERY"  # until load.py ends: it builds its schedule first (~90 s for 1,800 s), then sends
 done
 wait "$LOAD_PID" 2>/dev/null
 grep -v '^SUMMARY' "$OUT/logs/load.txt" >&2
