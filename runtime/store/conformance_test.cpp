@@ -186,6 +186,32 @@ TYPED_TEST(StoreConformance, TheHighLaneIsTakenFirstAndEachLaneInArrivalOrder) {
   EXPECT_EQ(this->store->lane_stats(Lane::High).depth, 2u);  // taken, not done: still queued
 }
 
+// The writer binds a signal's envelope without copying it and then moves it
+// into the queue mirror (SqliteStore::enqueue_signals_async): what the
+// mirror hands out and what is on disk (read back after a restart) must
+// both be the envelope sent, byte for byte, for every signal of a group.
+TYPED_TEST(StoreConformance, EnvelopesInTheQueueAndOnDiskAreTheOnesSent) {
+  std::vector<IncomingSignal> sent;
+  for (int i = 0; i < 20; ++i) {
+    IncomingSignal s = this->signal("e" + std::to_string(i));
+    s.envelope.insert(s.envelope.size() - 1,
+                      R"(,"pad":")" + std::string(size_t(1000 + i * 97), char('a' + i)) + "\"");
+    sent.push_back(s);
+  }
+  std::vector<IncomingSignal> again = sent;
+  EXPECT_EQ(this->store->enqueue_signals(std::move(again)), std::vector<Enqueued>(20, Enqueued::Accepted));
+  auto check = [&](const std::vector<QueuedSignal>& taken) {
+    ASSERT_EQ(taken.size(), sent.size());
+    for (size_t i = 0; i < sent.size(); ++i) {
+      EXPECT_EQ(taken[i].id, sent[i].id);
+      EXPECT_EQ(taken[i].envelope, sent[i].envelope) << sent[i].id;
+    }
+  };
+  check(this->take_all());  // from the mirror
+  this->reopen();
+  check(this->take_all());  // from disk
+}
+
 TYPED_TEST(StoreConformance, SignalsTakenButNeverCommittedComeBackAfterARestart) {
   this->store->enqueue_signals({this->signal("a"), this->signal("b")});
   auto taken = this->take_all();

@@ -11,6 +11,8 @@
 #include <boost/asio/write.hpp>
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
+#include <memory>
+#include <mutex>
 #include <thread>
 
 namespace play::ingest {
@@ -122,6 +124,54 @@ TEST(HttpServer, StopWaitsForAnswersInFlight) {
   server.stop();
   client.join();
   for (auto& t : late) t.join();
+  EXPECT_EQ(server.in_flight(), 0u);
+}
+
+// A group commit answers all its requests at once, back to back, from the
+// store's writer thread. Each answer must reach its own connection, and a
+// second round on the same keep-alive connections must work as well (the
+// guard for any change to how answers hop back onto the I/O threads).
+TEST(HttpServer, AGroupOfAnswersFromAForeignThreadReachesEachConnection) {
+  constexpr int kClients = 48;
+  std::mutex mu;
+  std::vector<std::pair<Respond, std::string>> waiting;
+  std::vector<std::thread> answerers;
+  HttpServerOptions options;
+  options.threads = 2;
+  HttpServer server(
+      [&](HttpRequest&& r, Respond respond) {
+        std::lock_guard lock(mu);
+        waiting.emplace_back(std::move(respond), r.body);
+        if (waiting.size() < kClients) return;
+        // The whole group, answered back to back from one other thread,
+        // last request first.
+        answerers.emplace_back([group = std::move(waiting)]() mutable {
+          for (auto it = group.rbegin(); it != group.rend(); ++it) {
+            HttpResponse out;
+            out.body = "answer to " + it->second;
+            it->first(std::move(out));
+          }
+        });
+        waiting.clear();
+      },
+      options);
+  server.start("127.0.0.1", 0);
+  std::vector<std::unique_ptr<Client>> clients;
+  for (int i = 0; i < kClients; ++i) clients.push_back(std::make_unique<Client>(server.port()));
+  std::atomic<int> right{0};
+  for (int round = 0; round < 2; ++round) {
+    std::vector<std::thread> senders;
+    for (int i = 0; i < kClients; ++i)
+      senders.emplace_back([&, i, round] {
+        std::string body = "r" + std::to_string(round) + "c" + std::to_string(i);
+        auto res = clients[size_t(i)]->send(http::verb::post, "/x", body);
+        if (res.result_int() == 200 && res.body() == "answer to " + body && res.keep_alive()) ++right;
+      });
+    for (auto& t : senders) t.join();
+  }
+  EXPECT_EQ(right.load(), 2 * kClients);
+  server.stop();
+  for (auto& t : answerers) t.join();
   EXPECT_EQ(server.in_flight(), 0u);
 }
 

@@ -63,9 +63,11 @@ void SqliteStore::enqueue_signals_async(std::vector<IncomingSignal> signals, Enq
               .bind(4, int64_t(q.lane))
               .bind(5, q.received_at_ms)
               .bind(6, q.occurred_at_ms)
-              .bind(7, in.envelope)
+              .bind_static(7, in.envelope)
               .run();
-          q.envelope = in.envelope;
+          // The row is written: the queue mirror takes the envelope itself
+          // (this job runs once; a failure fails the whole call).
+          q.envelope = std::move(in.envelope);
           call->result[i] = Enqueued::Accepted;
           call->accepted.push_back(std::move(q));
         }

@@ -42,6 +42,11 @@ Stmt& Stmt::bind(int i, std::string_view v) {
   return *this;
 }
 
+Stmt& Stmt::bind_static(int i, std::string_view v) {
+  check(db_, sqlite3_bind_text(s_, i, v.data(), int(v.size()), SQLITE_STATIC), "bind");
+  return *this;
+}
+
 Stmt& Stmt::bind(int i, double v) {
   check(db_, sqlite3_bind_double(s_, i, v), "bind");
   return *this;

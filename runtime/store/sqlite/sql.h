@@ -34,6 +34,10 @@ class Stmt {
   Stmt& bind(int i, const char* v) { return bind(i, std::string_view(v)); }
   Stmt& bind(int i, const std::string& v) { return bind(i, std::string_view(v)); }
   Stmt& bind(int i, double v);
+  // Not copied (SQLITE_STATIC): for large values on the hot path (a signal's
+  // envelope), where the copy was a malloc and a memcpy per row. The bytes
+  // must stay alive and unchanged until the statement has been stepped.
+  Stmt& bind_static(int i, std::string_view v);
   Stmt& bind_blob(int i, std::string_view v);  // copied
   Stmt& bind_null(int i);
   // True while there is a row; false when done. Throws on error.
