@@ -14,6 +14,7 @@ PKGS=(
   python3 curl ccache
   chromium fonts-dejavu-core  # the dashboard's browser test (tests/dashboard), headless
   prometheus  # promtool: the tests check /metrics and `playc alerts` rules
+  llvm-16-dev  # the JIT build (-DPLAY_JIT=ON, runtime/jit) scripts/test.sh also runs; the default build needs no LLVM
 )
 # Node.js (for test clients from npm): the machine may already have a newer one than
 # Debian's; only fall back to Debian's packages when there is none.

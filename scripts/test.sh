@@ -18,6 +18,10 @@ npm ci --no-audit --no-fund --silent --prefix tests/lsp
 # scripts: they would only fetch or build what signing and publishing need.
 npm ci --no-audit --no-fund --silent --ignore-scripts --prefix editor-support/vscode
 ./scripts/build.sh
+# The JIT build (issue 15: runtime/jit, LLVM 16) in its own directory: only
+# what its tests need. Every object outside runtime/jit compiles exactly as
+# above, so ccache makes this mostly links.
+BUILD_DIR=build-jit TARGETS="test_jit cel_conformance playc" ./scripts/build.sh -DPLAY_JIT=ON
 
 suites_passed=0
 suites_failed=0
@@ -28,6 +32,8 @@ run() {  # run NAME COMMAND...: one test suite; keeps going so every failure is 
 }
 
 run "unit and golden tests (ctest)" ctest --test-dir build --output-on-failure -j2
+run "JIT: bytecode, random expressions, the CEL cases and every play corpus, interpreter vs JIT (ctest -L jit)" ctest --test-dir build-jit --output-on-failure -L jit
+run "a build without the JIT says so for --jit" sh -c 'build/apps/playc/playc run plays --signals plays/signals/sample.ndjson --jit 2>&1 >/dev/null | grep -q "this build has no JIT (configure with -DPLAY_JIT=ON)"'
 run "example plays check without warnings" build/apps/playc/playc check --deny-warnings plays/
 run "repository is formatted (playc fmt --check)" build/apps/playc/playc fmt --check plays/ stdlib/ tests/mistakes/
 run "fuzz (check, fmt, lsp, ide, signal, segment, bundle, template, config) for ${FUZZ_SECONDS:-60}s" ./scripts/fuzz.sh "${FUZZ_SECONDS:-60}"

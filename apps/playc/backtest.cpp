@@ -44,6 +44,7 @@ BacktestResult backtest(const vm::Bundle& bundle, const BacktestInput& in, engin
                         const std::function<void()>& after_signal) {
   BacktestResult res;
   auto state = std::make_unique<State>(bundle, in.dedup_ttl_ms);
+  state->engine.set_runner(in.runner);
   engine::MemoryContext& context = state->context;
   std::string text, err;
   if (!in.context.empty()) {

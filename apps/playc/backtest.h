@@ -9,6 +9,7 @@
 #include <string>
 
 #include "runtime/engine/output.h"
+#include "runtime/engine/program_runner.h"
 #include "runtime/vm/bundle.h"
 
 namespace play::playc {
@@ -27,6 +28,9 @@ struct BacktestInput {
   // account's windows, context and ledger) is left to the OS, which takes
   // it back at once; freeing it block by block took ~5% of a large run.
   bool exits_after = false;
+  // Runs the programs instead of the interpreter (the JIT's; it must outlive the backtest). Null: the
+  // interpreter.
+  engine::ProgramRunner* runner = nullptr;
 };
 
 struct BacktestResult {

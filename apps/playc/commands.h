@@ -42,6 +42,7 @@ struct RunOptions {
   bool fail_on_error = false;     // exit 1 when any play hit a runtime error
   std::string dedup_ttl = "30d";  // as playd's store.dedup_ttl
   std::string until;              // RFC 3339: the stream clock at the end (absence timers), "" none
+  std::string jit;                // "" interpreter; "background" or "eager": the JIT (runtime/jit)
 };
 int run_run(const RunOptions& o);
 
@@ -74,6 +75,7 @@ int run_build(const BuildOptions& o);
 
 struct DisasmOptions {
   std::vector<std::string> paths;  // one bundle file, or .play paths
+  bool jit = false;                // print the LLVM IR the JIT makes of each program instead
 };
 int run_disasm(const DisasmOptions& o);
 int run_bytecode_reference();  // docs/bytecode.md on stdout

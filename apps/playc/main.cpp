@@ -40,6 +40,11 @@ int main(int argc, char** argv) {
   r->add_option("--context", run.context, "context records: {\"accounts\":[...],\"contacts\":[...]}");
   r->add_flag("--trace", run.trace, "also print an outcome line for every evaluation");
   r->add_flag("--fail-on-error", run.fail_on_error, "exit 1 if any play hit a runtime error");
+  r->add_flag(
+       "--jit{background}", run.jit,
+       "run programs as native code (a -DPLAY_JIT=ON build): --jit compiles a program after it ran "
+       "1,000 times, on a background thread; --jit=eager compiles every program before the first signal")
+      ->check(CLI::IsMember({"background", "eager"}));
   r->add_option("--dedup-ttl", run.dedup_ttl,
                 "a repeated signal id is a duplicate within this much event time, as playd's store.dedup_ttl "
                 "(default 30d; 0s: forever)");
@@ -83,6 +88,8 @@ int main(int argc, char** argv) {
   DisasmOptions disasm;
   auto* d = app.add_subcommand("disasm", "the bytecode, per play, with source positions and worst-case cost");
   d->add_option("paths", disasm.paths, "a bundle file, or .play files or directories (default .)");
+  d->add_flag("--jit", disasm.jit,
+              "print the optimized LLVM IR the JIT makes of each program (a -DPLAY_JIT=ON build)");
 
   EvalOptions eval;
   auto* e = app.add_subcommand("eval", "evaluate one expression; prints the value as JSON");

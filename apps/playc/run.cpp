@@ -9,12 +9,14 @@
 #include <chrono>
 #include <cstdio>
 #include <map>
+#include <memory>
 #include <string>
 
 #include "apps/playc/backtest.h"
 #include "apps/playc/commands.h"
 #include "common/time/time.h"
 #include "runtime/engine/render.h"
+#include "runtime/jit/factory.h"
 
 namespace play::playc {
 
@@ -105,6 +107,17 @@ int run_run(const RunOptions& o) {
   vm::Bundle bundle;
   if (int rc = report_load(loader::load(o.paths, bundle))) return rc;
   in.exits_after = true;  // run() is the whole process
+  std::unique_ptr<engine::ProgramRunner> runner;
+  if (!o.jit.empty()) {
+    std::string err;
+    jit::Options options;
+    options.mode = o.jit == "eager" ? jit::Mode::Eager : jit::Mode::Background;
+    if (!(runner = jit::make_runner(bundle, options, err))) {
+      std::fprintf(stderr, "playc run: --jit: %s\n", err.c_str());
+      return 2;
+    }
+    in.runner = runner.get();
+  }
 
   std::string out;
   engine::NdjsonSink ndjson(bundle, out, o.trace);
@@ -133,6 +146,7 @@ int run_run(const RunOptions& o) {
   if (shown) std::fprintf(stderr, "\r\033[K");
   if (r.rc) return r.rc;
   print_summary(summary, r);
+  if (runner) std::fprintf(stderr, "%s\n", jit::summary(*runner).c_str());
   if (r.skipped) {
     std::fprintf(stderr, "%zu signal line%s skipped\n", r.skipped, r.skipped == 1 ? "" : "s");
     return 1;

@@ -19,6 +19,7 @@
 #include "apps/playd/config_reader.h"
 #include "runtime/ingest/source_policy.h"
 #include "runtime/ingest/webhook_signature.h"
+#include "runtime/jit/factory.h"
 #include "runtime/sinks/adapter.h"
 #include "runtime/store/store.h"
 
@@ -272,6 +273,7 @@ bool load_config(const std::string& path, Config& c, std::string& error) {
   }
   config_reader::Reader r{path, "", {}, {}};
   r.get(t["allow_no_plays"], "allow_no_plays", c.allow_no_plays);
+  if (r.get(t["jit"], "jit", c.jit) && c.jit && !jit::available()) r.fail("jit", jit::kNoJit);
   read_server(r, t, c);
   read_store(r, t, c);
   read_sources(r, t, c);

@@ -37,6 +37,10 @@ struct Config {
   // Starting with no plays marks every queued signal evaluated with no
   // outcome: refused unless asked for (`--allow-no-plays`).
   bool allow_no_plays = false;
+  // `jit = true`: run the plays' programs as native code, each compiled on a
+  // background thread after 1,000 evaluations (runtime/jit). A build without
+  // the JIT refuses it at load.
+  bool jit = false;
   // The alert rules' thresholds and interval ([alerts], [alerts.plays.NAME])
   // and where alerts are sent ([alert_sinks.NAME]; secrets read from the
   // environment or a file when the config is loaded).

@@ -41,6 +41,7 @@
 #include "runtime/ingest/http_server.h"
 #include "runtime/ingest/routes.h"
 #include "runtime/ingest/store_services.h"
+#include "runtime/jit/factory.h"
 #include "runtime/observe/metrics.h"
 #include "runtime/observe/trace.h"
 #include "runtime/qualify/qualifier.h"
@@ -248,6 +249,11 @@ void Service::start_execution_and_qualification() {
   q.context_cache = config.context_cache;
   q.ledger_cache = config.ledger_cache;
   q.max_pending_actions = config.execution.max_pending_actions;
+  if (config.jit)
+    q.make_runner = [](const vm::Bundle& bundle) {
+      std::string err;  // load_config() refused `jit = true` in a build without the JIT
+      return jit::make_runner(bundle, jit::Options{}, err);
+    };
   q.adopt_play_set = [this](const std::string& version) {
     playd::adopt_play_set(version, config, *live, *store, metrics);
   };

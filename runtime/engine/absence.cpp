@@ -63,7 +63,7 @@ void Engine::arm_absence(uint32_t pi, const DecodedSignal& s, Outcome& o) {
   if (!member.filter.code.empty()) {
     ctx_.lets = {};
     auto mark = arena_.mark();
-    vm::EvalResult r = vm::eval(member.filter, ctx_);
+    vm::EvalResult r = run_program(member.filter, ctx_);
     arena_.release(mark);
     if (!r.ok) return fail(o, r.error, p.pos, -1);
     if (!r.holds()) return pending("not counted: the pattern's where does not hold");

@@ -366,7 +366,7 @@ vm::Value Engine::icp_value(uint32_t i) {
   if (icp_state_[i] == 1) return vm::Value();  // a cycle (the verifier forbids it): null, never a loop
   icp_state_[i] = 1;
   ++stats_.icp_evaluations;
-  vm::EvalResult r = vm::eval(bundle_.icps[i].program, icp_ctx_);
+  vm::EvalResult r = run_program(bundle_.icps[i].program, icp_ctx_);
   vm::Value v;
   if (!r.ok) {
     ++stats_.runtime_errors;
@@ -386,7 +386,7 @@ Engine::SuppressState Engine::suppression() {
   SuppressState state = SuppressState::Pass;
   auto mark = arena_.mark();
   for (uint32_t i = 0; i < bundle_.suppressions.size(); ++i) {
-    vm::EvalResult r = vm::eval(bundle_.suppressions[i].program, icp_ctx_);
+    vm::EvalResult r = run_program(bundle_.suppressions[i].program, icp_ctx_);
     if (r.holds()) {
       state = SuppressState::Suppressed;
       suppress_rule_ = i;
@@ -535,7 +535,7 @@ bool Engine::completes_pattern(uint32_t pi, const DecodedSignal& s, Outcome& o) 
     if (member.guard >= 0) {
       if (!guard_holds(member.guard)) continue;
     } else if (member.filtered) {
-      vm::EvalResult r = vm::eval(p.members[m].filter, ctx_);
+      vm::EvalResult r = run_program(p.members[m].filter, ctx_);
       if (!r.ok) return fail(o, r.error, p.pos, -1), false;
       if (!r.holds()) continue;
     }
@@ -641,7 +641,7 @@ bool Engine::passes_clauses(uint32_t pi, Outcome& o) {
           break;
         }
         const vm::Clause& c = play.clauses[ci];
-        vm::EvalResult r = vm::eval(c.program, ctx_);
+        vm::EvalResult r = run_program(c.program, ctx_);
         if (!r.ok) return fail(o, r.error, c.pos, ci), false;
         if (c.kind == vm::ClauseKind::Where && !r.holds())
           return reject(o, OutcomeKind::NoMatch, c.pos, ci, {}), false;
@@ -684,7 +684,7 @@ bool Engine::passes_clauses(uint32_t pi, Outcome& o) {
 bool Engine::compute_actions(const vm::Play& play, Outcome& o) {
   for (size_t li = 0; li < play.lets.size(); ++li) {
     ctx_.lets = {lets_.data(), li};
-    vm::EvalResult r = vm::eval(play.lets[li].program, ctx_);
+    vm::EvalResult r = run_program(play.lets[li].program, ctx_);
     if (!r.ok) return fail(o, r.error, r.error.pos, -1), false;
     lets_[li] = r.value;
   }
@@ -692,7 +692,7 @@ bool Engine::compute_actions(const vm::Play& play, Outcome& o) {
   size_t ai = 0;
   for (const vm::Action& a : play.actions) {
     for (const vm::ActionArg& arg : a.args) {
-      vm::EvalResult r = vm::eval(arg.program, ctx_);
+      vm::EvalResult r = run_program(arg.program, ctx_);
       if (!r.ok) return fail(o, r.error, a.pos, -1), false;
       args_[ai++] = r.value;
     }
@@ -721,7 +721,7 @@ void Engine::issue_actions(uint32_t pi, const DecodedSignal& s, OutputSink& out,
       // The same expressions as the text argument, which evaluated: it
       // cannot fail where that did not; if it did, the sink escapes the
       // plain text whole instead.
-      vm::EvalResult r = vm::eval(def.mrkdwn_text, ctx_);
+      vm::EvalResult r = run_program(def.mrkdwn_text, ctx_);
       if (r.ok && r.value.kind == vm::Kind::String) a.mrkdwn_text = r.value.str();
     }
     a.priority = play.priority;

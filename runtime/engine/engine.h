@@ -79,6 +79,7 @@
 #include "runtime/engine/ledger.h"
 #include "runtime/engine/output.h"
 #include "runtime/engine/patterns.h"
+#include "runtime/engine/program_runner.h"
 #include "runtime/engine/signal.h"
 #include "runtime/engine/signal_records.h"
 #include "runtime/vm/bundle.h"
@@ -148,6 +149,9 @@ class Engine {
   // Also render each notify's text as Slack mrkdwn (Action::mrkdwn_text):
   // playd does, for Slack sinks; `playc run` has no use for it.
   void set_mrkdwn_texts(bool on) { mrkdwn_texts_ = on; }
+  // Runs the bundle's programs with `runner` (the JIT's) instead of the
+  // interpreter; null goes back to the interpreter. It must outlive the engine.
+  void set_runner(ProgramRunner* runner) { runner_ = runner; }
   // Where temporal triggers keep their state (playd: the store); it must
   // outlive the engine. By default the engine's own MemoryPatterns.
   void set_patterns(PatternStore& patterns) { patterns_ = &patterns; }
@@ -322,6 +326,10 @@ class Engine {
   std::string synthetic_id_, timer_key_;
   EngineStats stats_;
   bool mrkdwn_texts_ = false;
+  ProgramRunner* runner_ = nullptr;
+  vm::EvalResult run_program(const vm::Program& program, vm::EvalContext& ctx) {
+    return runner_ ? runner_->eval(program, ctx) : vm::eval(program, ctx);
+  }
 };
 
 }  // namespace play::engine

@@ -94,7 +94,7 @@ bool Engine::adds_to_score(const vm::Pattern& p, std::string_view what, const De
   double weight = 0;
   for (uint32_t m = 0; m < p.members.size(); ++m) {
     if (!(mask & (1u << m))) continue;
-    vm::EvalResult r = vm::eval(p.members[m].weight, ctx_);
+    vm::EvalResult r = run_program(p.members[m].weight, ctx_);
     if (!r.ok) return fail(o, r.error, p.pos, -1), false;
     double w = r.value.kind == vm::Kind::Int     ? static_cast<double>(r.value.i)
                : r.value.kind == vm::Kind::Float ? r.value.f

@@ -114,6 +114,7 @@ struct Qualifier::Impl {
   struct Loaded {
     std::shared_ptr<const engine::PlaySet> set;
     std::unique_ptr<StoreContext> context;
+    std::unique_ptr<engine::ProgramRunner> runner;  // declared before the engine: outlives it
     std::unique_ptr<engine::Engine> engine;
     std::unique_ptr<engine::SignalDecoder> decoder;
     std::unique_ptr<Collector> collector;
@@ -142,6 +143,7 @@ struct Qualifier::Impl {
     next.context = std::make_unique<StoreContext>(b, store, options.context_cache);
     next.engine = std::make_unique<engine::Engine>(b, *next.context, ledger);
     next.engine->set_mrkdwn_texts(true);
+    if (options.make_runner) next.engine->set_runner((next.runner = options.make_runner(b)).get());
     next.engine->set_patterns(patterns);
     // Rate timers run on the stream clock: a new engine (a start, a
     // reload) carries it on from the store's, or from the engine it replaces.
@@ -159,6 +161,7 @@ struct Qualifier::Impl {
     plays.collector.reset();
     plays.decoder.reset();
     plays.engine.reset();
+    plays.runner.reset();
     plays.context.reset();
     plays = std::move(next);
     generation = plays.set->generation;

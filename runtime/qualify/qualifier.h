@@ -17,6 +17,7 @@
 #include <vector>
 
 #include "runtime/engine/live_plays.h"
+#include "runtime/engine/program_runner.h"
 #include "runtime/observe/metrics.h"
 #include "runtime/store/store.h"
 #include "runtime/vm/bundle.h"
@@ -40,6 +41,9 @@ struct QualifierOptions {
   // its version, before any signal is evaluated, to make it the live set
   // (playd: adopt_play_set in apps/playd/reload.h). Unset: never.
   std::function<void(const std::string& version)> adopt_play_set;
+  // Makes the runner of each play set's programs (playd's `jit = true`:
+  // runtime/jit); it lives as long as that play set's engine. Unset: the interpreter.
+  std::function<std::unique_ptr<engine::ProgramRunner>(const vm::Bundle&)> make_runner;
 };
 
 class Qualifier {

@@ -315,6 +315,30 @@ std::string bytecode_reference() {
              cell(info.synopsis) + " |\n";
     }
   }
+  // The JIT (runtime/jit) is optional and outside the VM, but what it does
+  // with these instructions belongs beside them.
+  out +=
+      "\n## The JIT (optional)\n\n"
+      "A build configured with `-DPLAY_JIT=ON` can run programs as native code (`playc run --jit`,\n"
+      "playd's `jit = true`; `playc disasm --jit` prints the LLVM IR). It compiles a verified program,\n"
+      "one LLVM basic block per instruction, and keeps the interpreter's register file in the arena.\n\n"
+      "- **Compiled inline:** `NOP`, the loads (`LOAD_NULL`, `LOAD_BOOL`, `LOAD_CONST` as immediates,\n"
+      "  `MOVE`, `LOAD_SIGNAL_SLOT`, `LOAD_ACCOUNT_SLOT`, `LOAD_CONTACT_SLOT`, `LOAD_LET`,\n"
+      "  `LOAD_ENVELOPE`, `RECORD_KNOWN`, `LOAD_NOW`), the typed arithmetic (`ADD_INT` ... `MOD_INT`\n"
+      "  with overflow checks, `ADD_FLOAT` ... `DIV_FLOAT`), `CMP_INT` and `CMP_FLOAT`, `HAS`,\n"
+      "  `JUMP`, `JUMP_IF`, `ITER_NEXT` over a list, `LOOP` with the loop budget, and `RETURN`.\n"
+      "- **Through the interpreter's code:** every other instruction, and every slow path of the\n"
+      "  inline ones (operands of other kinds, null, overflow, a zero or -1 divisor), is a call to\n"
+      "  `vm::step()`, which runs that one instruction exactly as `eval()` does. Values, null\n"
+      "  propagation, error texts, the failing instruction's position and arena use are therefore\n"
+      "  the interpreter's.\n"
+      "- **Not compiled:** a program containing `ROUND_ROBIN` (it rotates the host's pools and\n"
+      "  runs only when an action fires) stays on the interpreter; the `jit:` summary line of\n"
+      "  `playc run` counts such programs and says why.\n"
+      "- **When:** each program runs on the interpreter until it has been evaluated 1,000 times;\n"
+      "  then a background thread compiles it (with the others queued, in one LLVM module) and\n"
+      "  publishes the code with an atomic pointer the next evaluation reads. `--jit=eager`\n"
+      "  compiles every program before the first signal.\n";
   return out;
 }
 

@@ -116,6 +116,30 @@ static inline bool compare_as(CmpCond c, T l, T r) {
   }
 }
 
+Value* alloc_registers(const Program& prog, Arena& arena) {
+  Value* R = arena.alloc_array<Value>(prog.num_registers);
+  for (uint32_t i = 0; i < prog.num_registers; ++i) new (&R[i]) Value();
+  return R;
+}
+
+bool step(const Program& prog, EvalContext& ctx, Value* R, uint32_t pc, std::string& err) {
+  Arena& arena = *ctx.arena;
+  const Value* K = prog.constants.values().data();
+  const Instr in = prog.code[pc];
+#define PLAY_OK return true
+#define PLAY_FAIL return false
+#define PLAY_FAIL_IF_NOT(expr) return (expr)
+  switch (in.op) {
+#include "runtime/vm/exec_cases.inc"
+    default:
+      err = "invalid opcode";
+      return false;
+  }
+#undef PLAY_OK
+#undef PLAY_FAIL
+#undef PLAY_FAIL_IF_NOT
+}
+
 EvalResult eval(const Program& prog, EvalContext& ctx) {
   EvalResult res;
   uint32_t pc = 0;
@@ -126,296 +150,19 @@ EvalResult eval(const Program& prog, EvalContext& ctx) {
     return res;
   }
   Arena& arena = *ctx.arena;
-  Value* R = arena.alloc_array<Value>(prog.num_registers);
-  for (uint32_t i = 0; i < prog.num_registers; ++i) new (&R[i]) Value();
+  Value* R = alloc_registers(prog, arena);
   const Instr* code = prog.code.data();
   const Value* K = prog.constants.values().data();
   uint64_t budget = ctx.loop_budget;
-
-#define FAIL_IF_NOT(expr) \
-  if (!(expr)) goto fail; \
+#define PLAY_OK break
+#define PLAY_FAIL goto fail
+#define PLAY_FAIL_IF_NOT(expr) \
+  if (!(expr)) goto fail;      \
   break
 
   for (;;) {
     const Instr in = code[pc];
     switch (in.op) {
-      case Op::NOP:
-        break;
-      case Op::LOAD_NULL:
-        R[in.a] = Value();
-        break;
-      case Op::LOAD_BOOL:
-        R[in.a] = Value::boolean(in.x != 0);
-        break;
-      case Op::LOAD_CONST:
-        R[in.a] = K[in.b];
-        break;
-      case Op::MOVE:
-        R[in.a] = R[in.b];
-        break;
-      case Op::LOAD_SIGNAL_SLOT:
-        R[in.a] = slot(ctx.signal, in.b);
-        break;
-      case Op::LOAD_SIGNAL_PROP: {
-        std::string_view name = K[in.b].str();
-        Value v;
-        for (size_t i = 0; i < ctx.signal_names.size(); ++i) {
-          if (ctx.signal_names[i] == name) {
-            v = slot(ctx.signal, static_cast<uint32_t>(i));
-            break;
-          }
-        }
-        R[in.a] = v;
-        break;
-      }
-      case Op::LOAD_ACCOUNT_SLOT:
-        R[in.a] = slot(ctx.account, in.b);
-        break;
-      case Op::LOAD_CONTACT_SLOT:
-        R[in.a] = slot(ctx.contact, in.b);
-        break;
-      case Op::RECORD_KNOWN:
-        R[in.a] = Value::boolean(in.x == 0 ? ctx.account_known : ctx.contact_known);
-        break;
-      case Op::LOAD_ENVELOPE:
-        R[in.a] = from_host(ctx.envelope[in.x]);
-        break;
-      case Op::LOAD_LET:
-        R[in.a] = slot(ctx.lets, in.b);
-        break;
-      case Op::LOAD_NOW:
-        R[in.a] = Value::timestamp(ctx.now_ms);
-        break;
-      case Op::LOAD_ICP:
-        if (!ctx.host.icp) {
-          err = "icp used, but the host provides no icp callback";
-          goto fail;
-        }
-        R[in.a] = from_host(ctx.host.icp(ctx.host.self, in.b));
-        break;
-      case Op::ROUND_ROBIN:
-        if (!ctx.host.round_robin) {
-          err = "round_robin() used, but the host provides no pools";
-          goto fail;
-        }
-        R[in.a] = from_host(ctx.host.round_robin(ctx.host.self, in.b));
-        break;
-
-      // Typed arithmetic: the fast path when the proven kinds hold.
-      case Op::ADD_INT: {
-        const Value &x = R[in.b], &y = R[in.c];
-        int64_t r;
-        if (x.kind == Kind::Int && y.kind == Kind::Int && !__builtin_add_overflow(x.i, y.i, &r)) {
-          R[in.a] = Value::integer(r);
-          break;
-        }
-        FAIL_IF_NOT(ops::add(x, y, R[in.a], arena, err));
-      }
-      case Op::SUB_INT: {
-        const Value &x = R[in.b], &y = R[in.c];
-        int64_t r;
-        if (x.kind == Kind::Int && y.kind == Kind::Int && !__builtin_sub_overflow(x.i, y.i, &r)) {
-          R[in.a] = Value::integer(r);
-          break;
-        }
-        FAIL_IF_NOT(ops::sub(x, y, R[in.a], err));
-      }
-      case Op::MUL_INT: {
-        const Value &x = R[in.b], &y = R[in.c];
-        int64_t r;
-        if (x.kind == Kind::Int && y.kind == Kind::Int && !__builtin_mul_overflow(x.i, y.i, &r)) {
-          R[in.a] = Value::integer(r);
-          break;
-        }
-        FAIL_IF_NOT(ops::mul(x, y, R[in.a], err));
-      }
-      case Op::DIV_INT:
-        FAIL_IF_NOT(ops::div(R[in.b], R[in.c], R[in.a], err));
-      case Op::MOD_INT:
-        FAIL_IF_NOT(ops::mod(R[in.b], R[in.c], R[in.a], err));
-      case Op::ADD_FLOAT: {
-        const Value &x = R[in.b], &y = R[in.c];
-        if (x.kind == Kind::Float && y.kind == Kind::Float) {
-          R[in.a] = Value::floating(x.f + y.f);
-          break;
-        }
-        FAIL_IF_NOT(ops::add(x, y, R[in.a], arena, err));
-      }
-      case Op::SUB_FLOAT: {
-        const Value &x = R[in.b], &y = R[in.c];
-        if (x.kind == Kind::Float && y.kind == Kind::Float) {
-          R[in.a] = Value::floating(x.f - y.f);
-          break;
-        }
-        FAIL_IF_NOT(ops::sub(x, y, R[in.a], err));
-      }
-      case Op::MUL_FLOAT: {
-        const Value &x = R[in.b], &y = R[in.c];
-        if (x.kind == Kind::Float && y.kind == Kind::Float) {
-          R[in.a] = Value::floating(x.f * y.f);
-          break;
-        }
-        FAIL_IF_NOT(ops::mul(x, y, R[in.a], err));
-      }
-      case Op::DIV_FLOAT: {
-        const Value &x = R[in.b], &y = R[in.c];
-        if (x.kind == Kind::Float && y.kind == Kind::Float) {
-          R[in.a] = Value::floating(x.f / y.f);
-          break;
-        }
-        FAIL_IF_NOT(ops::div(x, y, R[in.a], err));
-      }
-      case Op::ADD:
-        FAIL_IF_NOT(ops::add(R[in.b], R[in.c], R[in.a], arena, err));
-      case Op::SUB:
-        FAIL_IF_NOT(ops::sub(R[in.b], R[in.c], R[in.a], err));
-      case Op::MUL:
-        FAIL_IF_NOT(ops::mul(R[in.b], R[in.c], R[in.a], err));
-      case Op::DIV:
-        FAIL_IF_NOT(ops::div(R[in.b], R[in.c], R[in.a], err));
-      case Op::MOD:
-        FAIL_IF_NOT(ops::mod(R[in.b], R[in.c], R[in.a], err));
-      case Op::NEG:
-        FAIL_IF_NOT(ops::neg(R[in.b], R[in.a], err));
-      case Op::NOT:
-        FAIL_IF_NOT(ops::logic_not(R[in.b], R[in.a], err));
-      case Op::AND:
-        FAIL_IF_NOT(ops::logic_and(R[in.b], R[in.c], R[in.a], err));
-      case Op::OR:
-        FAIL_IF_NOT(ops::logic_or(R[in.b], R[in.c], R[in.a], err));
-
-      case Op::CMP_INT: {
-        const Value &x = R[in.b], &y = R[in.c];
-        if (x.kind == Kind::Int && y.kind == Kind::Int) {
-          int64_t l = x.i, r = y.i;
-          R[in.a] = Value::boolean(compare_as(static_cast<CmpCond>(in.x), l, r));
-          break;
-        }
-        FAIL_IF_NOT(ops::compare(x, y, static_cast<CmpCond>(in.x), R[in.a], err));
-      }
-      case Op::CMP_FLOAT: {
-        const Value &x = R[in.b], &y = R[in.c];
-        if (x.kind == Kind::Float && y.kind == Kind::Float) {
-          double l = x.f, r = y.f;
-          R[in.a] = Value::boolean(compare_as(static_cast<CmpCond>(in.x), l, r));
-          break;
-        }
-        FAIL_IF_NOT(ops::compare(x, y, static_cast<CmpCond>(in.x), R[in.a], err));
-      }
-      case Op::CMP_STR: {
-        const Value &x = R[in.b], &y = R[in.c];
-        CmpCond cc = static_cast<CmpCond>(in.x);
-        if (x.kind == Kind::String && y.kind == Kind::String && (cc == CmpCond::EQ || cc == CmpCond::NE)) {
-          bool eq = x.n == y.n && (x.n == 0 || std::memcmp(x.s, y.s, x.n) == 0);
-          R[in.a] = Value::boolean(eq == (cc == CmpCond::EQ));
-          break;
-        }
-        FAIL_IF_NOT(ops::compare(x, y, cc, R[in.a], err));
-      }
-      case Op::CMP:
-        FAIL_IF_NOT(ops::compare(R[in.b], R[in.c], static_cast<CmpCond>(in.x), R[in.a], err));
-      case Op::IN:
-        FAIL_IF_NOT(ops::in(R[in.b], R[in.c], false, R[in.a], err));
-      case Op::NOT_IN:
-        FAIL_IF_NOT(ops::in(R[in.b], R[in.c], true, R[in.a], err));
-
-      case Op::SIZE:
-        FAIL_IF_NOT(ops::size(R[in.b], R[in.a], err));
-      case Op::STR_CONTAINS:
-        FAIL_IF_NOT(ops::str_test(R[in.b], R[in.c], ops::StrTest::Contains, R[in.a], err));
-      case Op::STR_STARTS:
-        FAIL_IF_NOT(ops::str_test(R[in.b], R[in.c], ops::StrTest::Starts, R[in.a], err));
-      case Op::STR_ENDS:
-        FAIL_IF_NOT(ops::str_test(R[in.b], R[in.c], ops::StrTest::Ends, R[in.a], err));
-      case Op::MATCHES_CONST: {
-        const RE2* re = prog.regexes[in.c].get();
-        if (!re && !R[in.b].is_null()) {
-          err = prog.regex_errors[in.c];
-          goto fail;
-        }
-        if (!re) {
-          R[in.a] = Value::boolean(false);
-          break;
-        }
-        FAIL_IF_NOT(matches(R[in.b], re, R[in.a], err));
-      }
-      case Op::MATCHES: {
-        const Value &s = R[in.b], &p = R[in.c];
-        if (s.is_null() || p.is_null()) {
-          R[in.a] = Value::boolean(false);
-          break;
-        }
-        if (p.kind != Kind::String) {
-          err = std::string("matches() needs a string pattern, got ") + kind_name(p.kind);
-          goto fail;
-        }
-        if (!ctx.regex_cache) {
-          err = "matches() with a computed pattern needs a regex cache";
-          goto fail;
-        }
-        const RE2* re = ctx.regex_cache->get(p.str(), err);
-        if (!re) goto fail;
-        FAIL_IF_NOT(matches(s, re, R[in.a], err));
-      }
-      case Op::LOWER:
-        FAIL_IF_NOT(ops::change_case(R[in.b], false, R[in.a], arena, err));
-      case Op::UPPER:
-        FAIL_IF_NOT(ops::change_case(R[in.b], true, R[in.a], arena, err));
-      case Op::TO_INT:
-        FAIL_IF_NOT(ops::to_int(R[in.b], R[in.a], err));
-      case Op::TO_FLOAT:
-        FAIL_IF_NOT(ops::to_float(R[in.b], R[in.a], err));
-      case Op::TO_STRING:
-        ops::to_string(R[in.b], R[in.a], arena);
-        break;
-      case Op::ESCAPE_MRKDWN:
-        R[in.a] = ops::escape_mrkdwn(R[in.b], arena);
-        break;
-      case Op::TO_TIMESTAMP:
-        FAIL_IF_NOT(ops::to_timestamp(R[in.b], R[in.a], err));
-      case Op::TO_DURATION:
-        FAIL_IF_NOT(ops::to_duration(R[in.b], R[in.a], err));
-      case Op::TO_BOOL:
-        FAIL_IF_NOT(ops::to_bool(R[in.b], R[in.a], err));
-      case Op::TIME_PART:
-        FAIL_IF_NOT(ops::time_part(R[in.b], R[in.c], static_cast<TimePart>(in.x), R[in.a], err));
-      case Op::HAS:
-        R[in.a] = Value::boolean(!R[in.b].is_null());
-        break;
-      case Op::INDEX:
-        FAIL_IF_NOT(ops::index(R[in.b], R[in.c], R[in.a], err));
-      case Op::MAP_GET:
-        FAIL_IF_NOT(ops::map_get(R[in.b], K[in.c].str(), R[in.a], err));
-
-      case Op::BUILD_LIST: {
-        Value* items = arena.alloc_array<Value>(in.c);
-        for (uint32_t i = 0; i < in.c; ++i) items[i] = R[in.b + i];
-        R[in.a] = Value::list(items, in.c);
-        break;
-      }
-      case Op::BUILD_MAP: {
-        MapEntry* es = arena.alloc_array<MapEntry>(in.c);
-        uint32_t n = 0;
-        for (uint32_t i = 0; i < in.c; ++i) {
-          const Value &k = R[in.b + 2 * i], &v = R[in.b + 2 * i + 1];
-          if (k.kind != Kind::String) {
-            err = std::string("map keys must be strings, got ") + kind_name(k.kind);
-            goto fail;
-          }
-          uint32_t j = 0;
-          while (j < n && es[j].key != k.str()) ++j;  // a later duplicate key wins
-          if (j == n)
-            new (&es[n++]) MapEntry{k.str(), v};
-          else
-            es[j].value = v;
-        }
-        R[in.a] = Value::map(es, n);
-        break;
-      }
-      case Op::CONCAT:
-        R[in.a] = ops::concat(&R[in.b], in.c, arena);
-        break;
-
       case Op::JUMP:
         pc = in.b;
         continue;
@@ -425,16 +172,6 @@ EvalResult eval(const Program& prog, EvalContext& ctx) {
           continue;
         }
         break;
-      case Op::ITER_INIT: {
-        const Value& src = R[in.b];
-        if (src.kind != Kind::List && src.kind != Kind::Map && !src.is_null()) {
-          err = std::string("cannot iterate over ") + kind_name(src.kind);
-          goto fail;
-        }
-        R[in.a + 1] = src.is_null() ? Value::list(nullptr, 0) : src;
-        R[in.a] = Value::integer(0);
-        break;
-      }
       case Op::ITER_NEXT: {
         Value& it = R[in.a];
         const Value& src = R[in.a + 1];
@@ -455,42 +192,20 @@ EvalResult eval(const Program& prog, EvalContext& ctx) {
         --budget;
         pc = in.b;
         continue;
-      case Op::LIST_NEW: {
-        const Value& src = R[in.b];
-        uint32_t cap = (src.kind == Kind::List || src.kind == Kind::Map) ? src.n : 0;
-        auto* head = static_cast<ArenaList*>(
-            arena.allocate(sizeof(ArenaList) + sizeof(Value) * cap, alignof(ArenaList)));
-        head->capacity = cap;
-        Value v = Value::list(reinterpret_cast<const Value*>(head + 1), 0);
-        v.flags = Value::kGrowable;
-        R[in.a] = v;
-        break;
-      }
-      case Op::LIST_APPEND: {
-        Value& l = R[in.a];
-        if (l.kind != Kind::List || !(l.flags & Value::kGrowable)) {
-          err = "LIST_APPEND on a value that is not a list under construction";
-          goto fail;
-        }
-        const ArenaList* head = reinterpret_cast<const ArenaList*>(l.items) - 1;
-        if (l.n >= head->capacity) {
-          err = "list under construction is full";
-          goto fail;
-        }
-        const_cast<Value*>(l.items)[l.n++] = R[in.b];
-        break;
-      }
       case Op::RETURN:
         res.value = R[in.a];
         res.value.flags = 0;  // the caller gets a finished list
         return res;
+#include "runtime/vm/exec_cases.inc"
       default:
         err = "invalid opcode";
         goto fail;
     }
     ++pc;
   }
-#undef FAIL_IF_NOT
+#undef PLAY_OK
+#undef PLAY_FAIL
+#undef PLAY_FAIL_IF_NOT
 
 fail:
   res.ok = false;

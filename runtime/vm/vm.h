@@ -100,4 +100,14 @@ struct EvalResult {
 // Never throws on bad data; always terminates.
 EvalResult eval(const Program& program, EvalContext& ctx);
 
+// For compiled code (runtime/jit), which does the typed and control
+// instructions itself and hands every other one to the interpreter's own
+// code, so their semantics (null rules, errors, arena use) are the
+// interpreter's by construction:
+// - alloc_registers(): the register file, in the arena, as eval() makes it;
+// - step(): runs instruction `pc` (not JUMP, JUMP_IF, ITER_NEXT, LOOP nor
+//   RETURN) on register file R; false with `err` set on a runtime error.
+Value* alloc_registers(const Program& program, Arena& arena);
+bool step(const Program& program, EvalContext& ctx, Value* R, uint32_t pc, std::string& err);
+
 }  // namespace play::vm

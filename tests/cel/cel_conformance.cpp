@@ -16,7 +16,9 @@
 #include <cmath>
 #include <cstdio>
 #include <cstring>
+#include <functional>
 #include <map>
+#include <span>
 #include <string>
 #include <vector>
 
@@ -26,6 +28,9 @@
 #include "runtime/vm/vm.h"
 #include "tests/cel/cel_case.h"
 #include "tests/cel/skip_list.h"
+#if PLAY_JIT
+#include "tests/jit/both.h"
+#endif
 
 namespace play::cel {
 namespace {
@@ -84,6 +89,10 @@ std::string first_error(const Diagnostics& diags) {
 class Runner {
  public:
   Runner(sema::Project& project, SkipList& skips) : project_(project), skips_(skips) {}
+  // --jit: also runs each compiled case as JIT-compiled code and compares.
+  std::function<void(const Case&, const vm::Program&, std::span<const vm::Value> lets,
+                     const vm::EvalResult& vm_result, const vm::Arena& vm_arena)>
+      check_jit;
 
   Outcome run(const Case& c) {
     Outcome o;
@@ -154,6 +163,7 @@ class Runner {
     ctx.arena = &arena;
     ctx.regex_cache = &regexes;
     vm::EvalResult r = vm::eval(program, ctx);
+    if (check_jit) check_jit(c, program, values, r, arena);
     if (!r.ok) return verdict(c, o, "runtime error: " + r.error.message);
 
     if (c.expect_error) {
@@ -183,13 +193,42 @@ class Runner {
   SkipList& skips_;
 };
 
+// --jit: each case's program through the JIT too; value, kind, error text,
+// pc and position, and arena use must be the interpreter's.
+struct JitCheck {
+  int compared = 0;
+  std::vector<std::string> differences;
+#if PLAY_JIT
+  jit::Jit jit;
+  void run(const Case& c, const vm::Program& program, std::span<const vm::Value> lets,
+           const vm::EvalResult& r, const vm::Arena& vm_arena) {
+    std::string why;
+    const jit::Compiled* code = jit.compile(program, why);
+    if (!code) return differences.push_back(c.path() + ": not compiled: " + why);
+    vm::Arena arena;
+    vm::RegexCache regexes;
+    vm::EvalContext ctx;
+    ctx.lets = lets;
+    ctx.arena = &arena;
+    ctx.regex_cache = &regexes;
+    vm::EvalResult j = jit::run(*code, ctx);
+    ++compared;
+    std::string a = jit_test::describe(r, vm_arena), b = jit_test::describe(j, arena);
+    // The interpreter's arena also holds the bindings, allocated before it ran: compare results only.
+    a = a.substr(0, a.rfind(" arena "));
+    b = b.substr(0, b.rfind(" arena "));
+    if (a != b) differences.push_back(c.path() + ": " + c.expr + "\n    vm:  " + a + "\n    jit: " + b);
+  }
+#endif
+};
+
 struct Tally {
   int pass = 0, skip = 0, fail = 0;
 };
 
 int main_impl(int argc, char** argv) {
   std::string cases_path, skip_path = PLAY_CEL_SKIP_LIST;
-  bool verbose = false;
+  bool verbose = false, jit = false;
   double min_rate = 0.97;
   for (int i = 1; i < argc; ++i) {
     std::string a = argv[i];
@@ -197,6 +236,8 @@ int main_impl(int argc, char** argv) {
       verbose = true;
     else if (a == "--skip-list" && i + 1 < argc)
       skip_path = argv[++i];
+    else if (a == "--jit")
+      jit = true;
     else if (a == "--min-pass-rate" && i + 1 < argc)
       min_rate = std::stod(argv[++i]);
     else if (cases_path.empty() && !a.starts_with("-"))
@@ -239,6 +280,17 @@ int main_impl(int argc, char** argv) {
   }
 
   Runner runner(project, skips);
+  JitCheck jit_check;
+  if (jit) {
+#if PLAY_JIT
+    runner.check_jit = [&](const Case& c, const vm::Program& p, std::span<const vm::Value> lets,
+                           const vm::EvalResult& r,
+                           const vm::Arena& arena) { jit_check.run(c, p, lets, r, arena); };
+#else
+    std::fprintf(stderr, "cel_conformance: --jit: this build has no JIT (configure with -DPLAY_JIT=ON)\n");
+    return 2;
+#endif
+  }
   std::vector<std::string> order;
   std::map<std::string, Tally> by_section;
   Tally total;
@@ -287,6 +339,12 @@ int main_impl(int argc, char** argv) {
   }
   for (const auto& r : skips.rules())
     if (r.hits == 0) std::printf("note: skip-list.txt:%d (%s) matched nothing\n", r.line, r.pattern.c_str());
+  if (jit) {
+    std::printf("jit: %d cases compared with the interpreter, %zu differ\n", jit_check.compared,
+                jit_check.differences.size());
+    for (const std::string& d : jit_check.differences) std::printf("  %s\n", d.c_str());
+    if (jit_check.compared == 0 || !jit_check.differences.empty()) return 1;
+  }
   return rate >= min_rate ? 0 : 1;
 }
 

@@ -16,6 +16,7 @@ ALLOWED = {
     "compiler": ["common", "runtime/vm", "grammar"],  # the bundle format is the compiler/runtime contract
     "runtime/vm": ["common"],                          # a leaf: nothing else of the project
     "runtime/engine": ["runtime/vm", "common"],        # sees its host only through interfaces
+    "runtime/jit": ["runtime/engine", "runtime/vm", "common"],  # the engine sees it only as a ProgramRunner
     "runtime/store": ["common"],
     "runtime/observe": ["runtime/store", "runtime/vm", "common"],  # vm: the registry reads the bundle
     "runtime/ingest": ["runtime/store", "runtime/engine", "runtime/vm", "runtime/observe", "common"],
