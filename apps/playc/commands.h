@@ -93,6 +93,7 @@ int run_eval(const EvalOptions& o);
 struct TestOptions {
   std::vector<std::string> paths;
   std::string junit;  // write a JUnit XML report here
+  bool jit = false;   // every program compiled (eagerly) by the JIT, in a -DPLAY_JIT=ON build
 };
 int run_test(const TestOptions& o);
 

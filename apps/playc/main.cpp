@@ -32,6 +32,9 @@ int main(int argc, char** argv) {
   auto* t = app.add_subcommand("test", "run the test blocks; ends with `N passed, N failed`");
   t->add_option("paths", test.paths, "files or directories (default .)");
   t->add_option("--junit", test.junit, "also write a JUnit XML report to FILE");
+  t->add_flag("--jit", test.jit,
+              "run the programs as native code, every one compiled before the first test (a -DPLAY_JIT=ON "
+              "build; the results must be the interpreter's)");
 
   RunOptions run;
   auto* r = app.add_subcommand("run", "offline evaluation (backtest): actions as NDJSON on stdout");

@@ -3,6 +3,7 @@
 // --junit writes a JUnit XML report for CI.
 #include <chrono>
 #include <cstdio>
+#include <memory>
 #include <string>
 #include <vector>
 
@@ -10,6 +11,7 @@
 #include "apps/playtest/playtest.h"
 #include "common/text.h"  // html_escape: XML text and attribute values too
 #include "compiler/diag/files.h"
+#include "runtime/jit/factory.h"
 
 namespace play::playc {
 
@@ -76,11 +78,21 @@ int run_test(const TestOptions& o) {
     std::fprintf(stderr, "playc test: %s\n", why.c_str());
     return nothing_ran(o, 2, why);
   }
+  std::unique_ptr<engine::ProgramRunner> runner;
+  if (o.jit) {  // eager: a test sends a few signals, never the 1,000 runs that compile in the background
+    std::string err;
+    jit::Options options;
+    options.mode = jit::Mode::Eager;
+    if (!(runner = jit::make_runner(bundle, options, err))) {
+      std::fprintf(stderr, "playc test: --jit: %s\n", err.c_str());
+      return nothing_ran(o, 2, "--jit: " + err);
+    }
+  }
   size_t passed = 0, failed = 0;
   Junit junit;
   for (const ast::TestDecl* test : project.tests) {
     auto start = std::chrono::steady_clock::now();
-    playtest::TestResult t = playtest::run_test(project, bundle, *test);
+    playtest::TestResult t = playtest::run_test(project, bundle, *test, runner.get());
     double secs = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
     std::printf("%s  %s  (%s:%u)\n", t.passed() ? "ok  " : "FAIL", t.name.c_str(), t.file.c_str(), t.line);
     for (const auto& f : t.failures) std::printf("    %s\n", f.c_str());
@@ -89,6 +101,7 @@ int run_test(const TestOptions& o) {
   }
   if (!o.junit.empty() && !junit.write(o.junit)) return 2;
   std::printf("%zu passed, %zu failed\n", passed, failed);
+  if (runner) std::fprintf(stderr, "%s\n", jit::summary(*runner).c_str());
   return failed ? 1 : 0;
 }
 

@@ -64,13 +64,16 @@ std::string show(const vm::Value& v) {
 // signal that does not decode) ends the run with that failure.
 class TestRun {
  public:
-  TestRun(const sema::Project& project, const vm::Bundle& bundle, const ast::TestDecl& test)
+  TestRun(const sema::Project& project, const vm::Bundle& bundle, const ast::TestDecl& test,
+          engine::ProgramRunner* runner)
       : project_(project),
         bundle_(bundle),
         test_(test),
         context_(bundle),
         engine_(bundle, context_, ledger_, &seen_),
-        recorder_(arena_, bundle) {}
+        recorder_(arena_, bundle) {
+    engine_.set_runner(runner);
+  }
 
   std::vector<std::string> run() {
     if (load_givens() && send_signals()) check_expectations();
@@ -330,18 +333,20 @@ void TestRun::expect_outcome(const ast::TestItem& item) {
 
 }  // namespace
 
-TestResult run_test(const sema::Project& project, const vm::Bundle& bundle, const ast::TestDecl& test) {
+TestResult run_test(const sema::Project& project, const vm::Bundle& bundle, const ast::TestDecl& test,
+                    engine::ProgramRunner* runner) {
   TestResult r;
   r.name = test.name;
   r.file = project.sources.file(test.span.file).path();
   r.line = project.sources.file(test.span.file).line_col(test.span.begin).line;
-  r.failures = TestRun(project, bundle, test).run();
+  r.failures = TestRun(project, bundle, test, runner).run();
   return r;
 }
 
-std::vector<TestResult> run_tests(const sema::Project& project, const vm::Bundle& bundle) {
+std::vector<TestResult> run_tests(const sema::Project& project, const vm::Bundle& bundle,
+                                  engine::ProgramRunner* runner) {
   std::vector<TestResult> results;
-  for (const ast::TestDecl* test : project.tests) results.push_back(run_test(project, bundle, *test));
+  for (const ast::TestDecl* test : project.tests) results.push_back(run_test(project, bundle, *test, runner));
   return results;
 }
 

@@ -14,6 +14,7 @@
 #include <vector>
 
 #include "compiler/sema/project.h"
+#include "runtime/engine/program_runner.h"
 #include "runtime/vm/bundle.h"
 
 namespace play::playtest {
@@ -32,10 +33,13 @@ struct TestResult {
   bool passed() const { return failures.empty(); }
 };
 
-// One test block of `project`, run against `bundle` (compiled from it).
-TestResult run_test(const sema::Project& project, const vm::Bundle& bundle, const ast::TestDecl& test);
+// One test block of `project`, run against `bundle` (compiled from it);
+// with `runner`, the engine runs the programs through it (the JIT's).
+TestResult run_test(const sema::Project& project, const vm::Bundle& bundle, const ast::TestDecl& test,
+                    engine::ProgramRunner* runner = nullptr);
 
 // Every test block of the project, in load order.
-std::vector<TestResult> run_tests(const sema::Project& project, const vm::Bundle& bundle);
+std::vector<TestResult> run_tests(const sema::Project& project, const vm::Bundle& bundle,
+                                  engine::ProgramRunner* runner = nullptr);
 
 }  // namespace play::playtest

@@ -6,7 +6,10 @@ actions and outcomes (errors with their text and position included) and the
 same summary. The corpora: the example plays (plays/), the scenario
 (tests/scenario), the test plays with signals (tests/plays/*), and small
 generated corpora (bench/gen_plays.py, the standard one, and
-bench/gen_expr_plays.py, the expression-heavy one).
+bench/gen_expr_plays.py, the expression-heavy one). Then every folder of
+`test` blocks (plays/, tests/engine/plays, tests/plays/*) through `playc
+test` and `playc test --jit`: the same tests must pass and fail with the
+same messages.
 
     run_differential.py --playc build-jit/apps/playc/playc
 """
@@ -48,6 +51,20 @@ def run(playc, paths, signals, context, jit):
     return p.returncode, p.stdout, stderr, jit_lines
 
 
+def test_folders():
+    yield "plays"
+    yield "tests/engine/plays"
+    for name in sorted(os.listdir(os.path.join(ROOT, "tests/plays"))):
+        if os.path.isdir(os.path.join(ROOT, "tests/plays", name)):
+            yield os.path.join("tests/plays", name)
+
+
+def run_tests(playc, folder, jit):
+    p = subprocess.run([playc, "test", folder] + (["--jit"] if jit else []), cwd=ROOT, capture_output=True, text=True)
+    jit_lines = [l for l in p.stderr.splitlines() if l.startswith("jit: ")]
+    return p.returncode, p.stdout, jit_lines
+
+
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--playc", required=True)
@@ -78,6 +95,21 @@ def main():
             for p in problems:
                 print("  " + p)
             failed += bool(problems)
+    for folder in test_folders():
+        vm, jit = run_tests(a.playc, folder, False), run_tests(a.playc, folder, True)
+        tests = len(re.findall(r"^(ok|FAIL) ", vm[1], re.M))
+        problems = []
+        if vm[:2] != jit[:2]:
+            problems.append(f"playc test results differ:\n--- vm (rc {vm[0]})\n{vm[1]}--- jit (rc {jit[0]})\n{jit[1]}")
+        if not jit[2]:
+            problems.append("no jit summary: was --jit ignored?")
+        if tests == 0:
+            problems.append("no test ran: the comparison proves nothing")
+        status = "FAILED" if problems else "ok"
+        print(f"{status}: playc test {folder}: {tests} tests, rc {vm[0]}; {jit[2][0] if jit[2] else 'no jit line'}")
+        for p in problems:
+            print("  " + p)
+        failed += bool(problems)
     print(f"{failed} corpora differ" if failed else "every corpus: the JIT's output is the interpreter's")
     return 1 if failed else 0
 
