@@ -39,16 +39,27 @@ def corpora(tmp):
         yield "bench/" + gen, [out], os.path.join(out, "signals.ndjson"), ctx if os.path.exists(ctx) else None
 
 
+def playc_output(cmd, jit_flag):
+    """rc, stdout, stderr without the JIT's summary line, and that line (a list: empty without one)."""
+    p = subprocess.run(cmd + ([jit_flag] if jit_flag else []), cwd=ROOT, capture_output=True, text=True)
+    jit_lines = [l for l in p.stderr.splitlines() if l.startswith("jit: ")]
+    stderr = "\n".join(l for l in p.stderr.splitlines() if not l.startswith("jit: "))
+    return p.returncode, p.stdout, stderr, jit_lines
+
+
 def run(playc, paths, signals, context, jit):
     cmd = [playc, "run", *paths, "--signals", signals, "--trace"]
     if context:
         cmd += ["--context", context]
-    if jit:
-        cmd.append("--jit=eager")
-    p = subprocess.run(cmd, cwd=ROOT, capture_output=True, text=True)
-    jit_lines = [l for l in p.stderr.splitlines() if l.startswith("jit: ")]
-    stderr = "\n".join(l for l in p.stderr.splitlines() if not l.startswith("jit: "))
-    return p.returncode, p.stdout, stderr, jit_lines
+    return playc_output(cmd, "--jit=eager" if jit else None)
+
+
+def report(label, problems, jit_lines):
+    """Prints one corpus's line and its problems; true when it failed."""
+    print(f"{'FAILED' if problems else 'ok'}: {label}; {jit_lines[0] if jit_lines else 'no jit line'}")
+    for p in problems:
+        print("  " + p)
+    return bool(problems)
 
 
 def test_folders():
@@ -60,9 +71,7 @@ def test_folders():
 
 
 def run_tests(playc, folder, jit):
-    p = subprocess.run([playc, "test", folder] + (["--jit"] if jit else []), cwd=ROOT, capture_output=True, text=True)
-    jit_lines = [l for l in p.stderr.splitlines() if l.startswith("jit: ")]
-    return p.returncode, p.stdout, jit_lines
+    return playc_output([playc, "test", folder], "--jit" if jit else None)
 
 
 def main():
@@ -90,26 +99,18 @@ def main():
                 problems.append(f"the JIT compiled nothing: {jit[3]}")
             if lines == 0:
                 problems.append("no output at all: the comparison proves nothing")
-            status = "FAILED" if problems else "ok"
-            print(f"{status}: {name}: {lines} trace lines, rc {vm[0]}; {jit[3][0] if jit[3] else 'no jit line'}")
-            for p in problems:
-                print("  " + p)
-            failed += bool(problems)
+            failed += report(f"{name}: {lines} trace lines, rc {vm[0]}", problems, jit[3])
     for folder in test_folders():
         vm, jit = run_tests(a.playc, folder, False), run_tests(a.playc, folder, True)
         tests = len(re.findall(r"^(ok|FAIL) ", vm[1], re.M))
         problems = []
         if vm[:2] != jit[:2]:
             problems.append(f"playc test results differ:\n--- vm (rc {vm[0]})\n{vm[1]}--- jit (rc {jit[0]})\n{jit[1]}")
-        if not jit[2]:
+        if not jit[3]:
             problems.append("no jit summary: was --jit ignored?")
         if tests == 0:
             problems.append("no test ran: the comparison proves nothing")
-        status = "FAILED" if problems else "ok"
-        print(f"{status}: playc test {folder}: {tests} tests, rc {vm[0]}; {jit[2][0] if jit[2] else 'no jit line'}")
-        for p in problems:
-            print("  " + p)
-        failed += bool(problems)
+        failed += report(f"playc test {folder}: {tests} tests, rc {vm[0]}", problems, jit[3])
     print(f"{failed} corpora differ" if failed else "every corpus: the JIT's output is the interpreter's")
     return 1 if failed else 0
 
